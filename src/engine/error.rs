@@ -1,0 +1,166 @@
+//! Typed errors. Each has a stable [`EngineError::code`] that scenario files match
+//! with `expect error CODE` and that the JSON transcript carries as `error`.
+
+use openmls::prelude::KeyPackageVerifyError;
+use openmls::treesync::errors::LifetimeError;
+
+/// Everything that can go wrong in the lab. A failed operation changes no state
+/// beyond what the protocol itself defines (OpenMLS deletes a normal private bundle
+/// as soon as a Welcome names it, even if the join then fails: RFC 9420 §12.4.3.1).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    /// A command line that does not parse.
+    #[error("{0}")]
+    Usage(String),
+    #[error("no client named '{0}'")]
+    UnknownClient(String),
+    #[error("a client named '{0}' exists already")]
+    ClientExists(String),
+    #[error(
+        "'{0}' cannot be a client name: use lowercase letters, digits, '-' or '_', not a keyword"
+    )]
+    InvalidClientName(String),
+    #[error("{client} is not a member of a group named '{group}'")]
+    UnknownGroup { client: String, group: String },
+    #[error("{client} already has a group named '{group}'")]
+    GroupAlreadyExists { client: String, group: String },
+    #[error("{client} has no key package matching '{selector}'")]
+    UnknownKeyPackage { client: String, selector: String },
+    #[error("'{selector}' matches several of {client}'s key packages: give more hex digits")]
+    AmbiguousKeyPackage { client: String, selector: String },
+    #[error("ciphersuite {suite} is not supported here (use 1, 2 or 3)")]
+    UnsupportedCiphersuite { suite: u16 },
+    /// Bytes that do not decode (RFC 9420 §6: exactly one encoded structure).
+    #[error("malformed {what}: {detail}")]
+    Malformed { what: String, detail: String },
+    /// RFC 9420 §10.1: the key package or leaf node signature does not verify.
+    #[error("bad signature: {0}")]
+    BadSignature(String),
+    /// RFC 9420 §10.1 and §13.4: an extension not listed in the leaf's capabilities,
+    /// typically a last-resort package built without the LastResort capability.
+    #[error("unsupported extension: an extension of the key package is not listed in the leaf node's capabilities (a last-resort package must list LastResort, 0x000a)")]
+    UnsupportedExtension,
+    /// RFC 9420 §10.1: lifetime.not_after is in the past.
+    #[error("expired key package: not_after {not_after} is before now ({now})")]
+    Expired { not_after: u64, now: u64 },
+    /// RFC 9420 §10.1: lifetime.not_before is in the future.
+    #[error("key package not yet valid: not_before {not_before} is after now ({now})")]
+    NotYetValid { not_before: u64, now: u64 },
+    /// RFC 9420 §10.1 (other checks: version, init key = encryption key, lifetime missing).
+    #[error("invalid key package: {0}")]
+    InvalidKeyPackage(String),
+    /// RFC 9750 §5.1: a DS accepts key packages only from their owner.
+    #[error(
+        "wrong owner: {publisher} may not publish a key package whose credential is '{credential}'"
+    )]
+    WrongOwner {
+        publisher: String,
+        credential: String,
+    },
+    #[error("duplicate: key package {kp_ref} was published already")]
+    Duplicate { kp_ref: String },
+    #[error("{0} is not registered at the Delivery Service")]
+    NotRegistered(String),
+    /// RFC 9420 §16.8: no fresh key package and no last-resort package for this suite.
+    #[error("no key package available for {owner} in ciphersuite {suite}")]
+    NoKeyPackageAvailable { owner: String, suite: u16 },
+    /// RFC 9420 §12.1.1: the key package's suite differs from the group's.
+    #[error("ciphersuite mismatch: {detail}")]
+    CiphersuiteMismatch { detail: String },
+    /// RFC 9420 §12.4.3.1: no `new_member` of the Welcome has a private bundle in storage.
+    #[error("NoMatchingKeyPackage: {reason}")]
+    NoMatchingKeyPackage { reason: String },
+    #[error("{0} has no pending Welcome")]
+    NoPendingWelcome(String),
+    #[error("there is no Welcome at the Delivery Service to {0}")]
+    NoWelcomeToResend(String),
+    /// Another error that OpenMLS reported while joining; `code` is its variant name.
+    #[error("join failed ({code}): {detail}")]
+    Join { code: String, detail: String },
+    /// Another OpenMLS failure; `code` is its variant name.
+    #[error("{op} failed ({code}): {detail}")]
+    Mls {
+        op: String,
+        code: String,
+        detail: String,
+    },
+    #[error("the Delivery Service is not running")]
+    DsUnavailable,
+    #[error("expectation failed: {0}")]
+    ExpectationFailed(String),
+}
+
+impl EngineError {
+    /// The stable code of this error, e.g. `NoMatchingKeyPackage`.
+    pub fn code(&self) -> String {
+        let fixed = match self {
+            Self::Usage(_) => "Usage",
+            Self::UnknownClient(_) => "UnknownClient",
+            Self::ClientExists(_) => "ClientExists",
+            Self::InvalidClientName(_) => "InvalidClientName",
+            Self::UnknownGroup { .. } => "UnknownGroup",
+            Self::GroupAlreadyExists { .. } => "GroupAlreadyExists",
+            Self::UnknownKeyPackage { .. } => "UnknownKeyPackage",
+            Self::AmbiguousKeyPackage { .. } => "AmbiguousKeyPackage",
+            Self::UnsupportedCiphersuite { .. } => "UnsupportedCiphersuite",
+            Self::Malformed { .. } => "Malformed",
+            Self::BadSignature(_) => "BadSignature",
+            Self::UnsupportedExtension => "UnsupportedExtension",
+            Self::Expired { .. } => "Expired",
+            Self::NotYetValid { .. } => "NotYetValid",
+            Self::InvalidKeyPackage(_) => "InvalidKeyPackage",
+            Self::WrongOwner { .. } => "WrongOwner",
+            Self::Duplicate { .. } => "Duplicate",
+            Self::NotRegistered(_) => "NotRegistered",
+            Self::NoKeyPackageAvailable { .. } => "NoKeyPackageAvailable",
+            Self::CiphersuiteMismatch { .. } => "CiphersuiteMismatch",
+            Self::NoMatchingKeyPackage { .. } => "NoMatchingKeyPackage",
+            Self::NoPendingWelcome(_) => "NoPendingWelcome",
+            Self::NoWelcomeToResend(_) => "NoWelcomeToResend",
+            Self::DsUnavailable => "DsUnavailable",
+            Self::ExpectationFailed(_) => "ExpectationFailed",
+            Self::Join { code, .. } | Self::Mls { code, .. } => return code.clone(),
+        };
+        fixed.to_string()
+    }
+
+    /// Wraps any other OpenMLS error, keeping its variant name as the code.
+    pub fn mls(op: &str, error: impl std::fmt::Debug + std::fmt::Display) -> Self {
+        Self::Mls {
+            op: op.to_string(),
+            code: variant_name(&error),
+            detail: error.to_string(),
+        }
+    }
+
+    /// Maps the receiver-side validation errors of RFC 9420 §10.1.
+    pub fn from_verify(error: KeyPackageVerifyError) -> Self {
+        match error {
+            KeyPackageVerifyError::InvalidSignature
+            | KeyPackageVerifyError::InvalidLeafNodeSignature => {
+                Self::BadSignature(error.to_string())
+            }
+            KeyPackageVerifyError::UnsupportedExtension => Self::UnsupportedExtension,
+            KeyPackageVerifyError::LifetimeError(LifetimeError::Expired { not_after, now }) => {
+                Self::Expired { not_after, now }
+            }
+            KeyPackageVerifyError::LifetimeError(LifetimeError::NotValidYet {
+                not_before,
+                now,
+            }) => Self::NotYetValid { not_before, now },
+            other => Self::InvalidKeyPackage(other.to_string()),
+        }
+    }
+}
+
+/// The outermost enum variant name from a `Debug` rendering, e.g.
+/// `NoMatchingKeyPackage` from `NoMatchingKeyPackage` or `LibraryError(..)`.
+pub(crate) fn variant_name(error: &impl std::fmt::Debug) -> String {
+    let debug = format!("{error:?}");
+    debug
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("Mls")
+        .to_string()
+}

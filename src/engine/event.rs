@@ -1,0 +1,229 @@
+//! The event log: the one record of what happened, from which the headless
+//! transcript (text or JSON Lines) and the TUI's timeline are drawn.
+
+use serde::Serialize;
+
+/// One entry of the log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// 1-based, gap-free.
+    pub seq: u64,
+    /// Who acted: a client's name, or `ds` for the Delivery Service.
+    pub actor: String,
+    #[serde(flatten)]
+    pub kind: EventKind,
+    /// Wall-clock time the operation took, in microseconds.
+    pub duration_us: u64,
+    pub outcome: Outcome,
+}
+
+/// Whether the operation behind an event succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Ok,
+    Error,
+}
+
+/// What happened. References are lowercase hex, full length.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A client was created and registered its name and signature key at the DS.
+    ClientRegistered {
+        signature_key: String,
+        signature_scheme: String,
+    },
+    /// `KeyPackage::builder().build(..)` wrote a bundle into the client's storage.
+    KeyPackageGenerated {
+        kp_ref: String,
+        last_resort: bool,
+        /// Whether the leaf capabilities list the LastResort extension.
+        last_resort_capability: bool,
+        ciphersuite: u16,
+        not_before: u64,
+        not_after: u64,
+        bytes: usize,
+    },
+    /// The DS validated and stored a key package (RFC 9420 §10.1, RFC 9750 §5.1).
+    KeyPackagePublished {
+        kp_ref: String,
+        last_resort: bool,
+        format: super::wire::KeyPackageFormat,
+        bytes: usize,
+        /// The last-resort package this one replaced in the directory.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        replaced: Option<String>,
+    },
+    /// The DS refused an upload.
+    KeyPackageRejected {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kp_ref: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        last_resort: Option<bool>,
+        bytes: usize,
+        error: String,
+        message: String,
+    },
+    /// The DS handed out one of `owner`'s key packages to the actor (RFC 9420 §16.8).
+    KeyPackageClaimed {
+        kp_ref: String,
+        owner: String,
+        last_resort: bool,
+        /// This last-resort package had been handed out before.
+        last_resort_reuse: bool,
+        /// How often this package has now been handed out.
+        handouts: u64,
+        bytes: usize,
+    },
+    /// A claim found nothing to hand out.
+    ClaimFailed {
+        owner: String,
+        error: String,
+        message: String,
+    },
+    GroupCreated {
+        group: String,
+        epoch: u64,
+        ciphersuite: u16,
+    },
+    /// A Commit left the actor for the DS, which fans it out to `recipients`.
+    CommitSent {
+        group: String,
+        epoch: u64,
+        added: Vec<String>,
+        recipients: Vec<String>,
+        bytes: usize,
+    },
+    /// A Welcome left the actor; the DS routes it to every client whose key package
+    /// reference appears in `secrets[].new_member` (RFC 9420 §12.4.3.1).
+    WelcomeSent {
+        group: String,
+        epoch: u64,
+        new_member_refs: Vec<String>,
+        recipients: Vec<String>,
+        /// References the DS could not map to any client.
+        unroutable: Vec<String>,
+        bytes: usize,
+    },
+    /// The DS handed a Welcome to the actor, who peeked at it without consuming anything.
+    WelcomeDelivered {
+        new_member_refs: Vec<String>,
+        /// The reference of the actor's own, if any of them is.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kp_ref: Option<String>,
+        bytes: usize,
+        /// A misbehaving DS delivered it (replay or misroute).
+        misbehaving_ds: bool,
+    },
+    GroupJoined {
+        group: String,
+        epoch: u64,
+        kp_ref: String,
+        last_resort: bool,
+        members: Vec<String>,
+    },
+    JoinFailed {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kp_ref: Option<String>,
+        error: String,
+        message: String,
+    },
+    /// After a join, the normal package's private bundle is gone from storage.
+    PrivateBundleDeleted {
+        kp_ref: String,
+    },
+    /// After a join through a last-resort package, its bundle is still in storage.
+    PrivateBundleRetained {
+        kp_ref: String,
+    },
+    /// An existing member processed and merged a Commit.
+    CommitProcessed {
+        group: String,
+        epoch: u64,
+    },
+    CommitFailed {
+        group: String,
+        error: String,
+        message: String,
+    },
+    /// A self-update Commit (RFC 9420 §12.4, RFC 9750 §5.1 after a last-resort join).
+    SelfUpdated {
+        group: String,
+        epoch: u64,
+        bytes: usize,
+    },
+    /// A misbehaving DS action the user asked for.
+    DsMisbehaved {
+        action: String,
+        recipients: Vec<String>,
+    },
+    /// A command failed before or outside the protocol steps above.
+    CommandFailed {
+        command: String,
+        error: String,
+        message: String,
+    },
+    ExpectPassed {
+        expectation: String,
+    },
+    ExpectFailed {
+        expectation: String,
+        error: String,
+        message: String,
+    },
+}
+
+impl EventKind {
+    /// The snake_case name, as in the JSON `kind` field.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::ClientRegistered { .. } => "client_registered",
+            Self::KeyPackageGenerated { .. } => "key_package_generated",
+            Self::KeyPackagePublished { .. } => "key_package_published",
+            Self::KeyPackageRejected { .. } => "key_package_rejected",
+            Self::KeyPackageClaimed { .. } => "key_package_claimed",
+            Self::ClaimFailed { .. } => "claim_failed",
+            Self::GroupCreated { .. } => "group_created",
+            Self::CommitSent { .. } => "commit_sent",
+            Self::WelcomeSent { .. } => "welcome_sent",
+            Self::WelcomeDelivered { .. } => "welcome_delivered",
+            Self::GroupJoined { .. } => "group_joined",
+            Self::JoinFailed { .. } => "join_failed",
+            Self::PrivateBundleDeleted { .. } => "private_bundle_deleted",
+            Self::PrivateBundleRetained { .. } => "private_bundle_retained",
+            Self::CommitProcessed { .. } => "commit_processed",
+            Self::CommitFailed { .. } => "commit_failed",
+            Self::SelfUpdated { .. } => "self_updated",
+            Self::DsMisbehaved { .. } => "ds_misbehaved",
+            Self::CommandFailed { .. } => "command_failed",
+            Self::ExpectPassed { .. } => "expect_passed",
+            Self::ExpectFailed { .. } => "expect_failed",
+        }
+    }
+
+    /// Every kind name, for documentation and tests.
+    pub const ALL: &'static [&'static str] = &[
+        "client_registered",
+        "key_package_generated",
+        "key_package_published",
+        "key_package_rejected",
+        "key_package_claimed",
+        "claim_failed",
+        "group_created",
+        "commit_sent",
+        "welcome_sent",
+        "welcome_delivered",
+        "group_joined",
+        "join_failed",
+        "private_bundle_deleted",
+        "private_bundle_retained",
+        "commit_processed",
+        "commit_failed",
+        "self_updated",
+        "ds_misbehaved",
+        "command_failed",
+        "expect_passed",
+        "expect_failed",
+    ];
+}

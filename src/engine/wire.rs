@@ -1,0 +1,141 @@
+//! Decoding and validating what crosses the wire: key packages as a client uploads
+//! them and Welcome messages as the Delivery Service routes them.
+//!
+//! Both the in-process Delivery Service and the tests (including the MLS working
+//! group's public Welcome vectors) go through these functions, so what the lab
+//! teaches is exactly what it checks.
+
+use openmls::prelude::*;
+use openmls_traits::crypto::OpenMlsCrypto;
+use tls_codec::{Deserialize as _, Serialize as _};
+
+use super::error::EngineError;
+
+/// How a key package is framed on upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyPackageFormat {
+    /// `KeyPackage` alone, as `tls_serialize_detached()` gives it (the seed page's form).
+    #[default]
+    KeyPackage,
+    /// An `MLSMessage` with `wire_format = mls_key_package` (RFC 9420 §6).
+    MlsMessage,
+}
+
+/// Parses uploaded bytes into an unverified [`KeyPackageIn`].
+///
+/// Fails with [`EngineError::Malformed`] for anything that is not exactly one
+/// encoded key package in the given framing.
+pub fn decode_key_package(
+    bytes: &[u8],
+    format: KeyPackageFormat,
+) -> Result<KeyPackageIn, EngineError> {
+    let malformed = |detail: String| EngineError::Malformed {
+        what: "key package".into(),
+        detail,
+    };
+    match format {
+        KeyPackageFormat::KeyPackage => {
+            KeyPackageIn::tls_deserialize_exact(bytes).map_err(|e| malformed(e.to_string()))
+        }
+        KeyPackageFormat::MlsMessage => {
+            let message =
+                MlsMessageIn::tls_deserialize_exact(bytes).map_err(|e| malformed(e.to_string()))?;
+            match message.extract() {
+                MlsMessageBodyIn::KeyPackage(kp) => Ok(kp),
+                _ => Err(malformed(
+                    "the MLSMessage does not carry a key package".into(),
+                )),
+            }
+        }
+    }
+}
+
+/// Validates a key package as a receiver must (RFC 9420 §10.1): both signatures,
+/// protocol version, init key ≠ encryption key, every extension listed in the leaf's
+/// capabilities, and the lifetime against the current time.
+pub fn validate_key_package(
+    crypto: &impl OpenMlsCrypto,
+    key_package: KeyPackageIn,
+) -> Result<KeyPackage, EngineError> {
+    key_package
+        .validate(crypto, ProtocolVersion::Mls10)
+        .map_err(EngineError::from_verify)
+}
+
+/// Decodes and validates in one step; also returns the reference (RFC 9420 §5.2).
+pub fn accept_key_package(
+    crypto: &impl OpenMlsCrypto,
+    bytes: &[u8],
+    format: KeyPackageFormat,
+) -> Result<(KeyPackage, KeyPackageRef), EngineError> {
+    let key_package = validate_key_package(crypto, decode_key_package(bytes, format)?)?;
+    let kp_ref = key_package
+        .hash_ref(crypto)
+        .map_err(|e| EngineError::mls("hash_ref", e))?;
+    Ok((key_package, kp_ref))
+}
+
+/// Encodes a key package in the given framing, as a client uploads it.
+pub fn encode_key_package(
+    key_package: &KeyPackage,
+    format: KeyPackageFormat,
+) -> Result<Vec<u8>, EngineError> {
+    match format {
+        KeyPackageFormat::KeyPackage => key_package
+            .tls_serialize_detached()
+            .map_err(|e| EngineError::mls("tls_serialize_detached", e)),
+        KeyPackageFormat::MlsMessage => MlsMessageOut::from(key_package.clone())
+            .to_bytes()
+            .map_err(|e| EngineError::mls("MlsMessageOut::to_bytes", e)),
+    }
+}
+
+/// Parses an `MLSMessage` that must carry a Welcome (RFC 9420 §12.4.3.1).
+pub fn decode_welcome(bytes: &[u8]) -> Result<Welcome, EngineError> {
+    let message =
+        MlsMessageIn::tls_deserialize_exact(bytes).map_err(|e| EngineError::Malformed {
+            what: "Welcome".into(),
+            detail: e.to_string(),
+        })?;
+    match message.extract() {
+        MlsMessageBodyIn::Welcome(welcome) => Ok(welcome),
+        _ => Err(EngineError::Malformed {
+            what: "Welcome".into(),
+            detail: "the MLSMessage does not carry a Welcome".into(),
+        }),
+    }
+}
+
+/// The `new_member` reference of every `secrets[]` entry, in order. Reading them
+/// consumes nothing: this is the non-destructive peek.
+pub fn welcome_new_members(welcome: &Welcome) -> Vec<KeyPackageRef> {
+    welcome.secrets().iter().map(|s| s.new_member()).collect()
+}
+
+/// The identity of a basic credential, or `None` for another credential type.
+pub fn credential_identity(credential: &Credential) -> Option<String> {
+    BasicCredential::try_from(credential.clone())
+        .ok()
+        .map(|c| String::from_utf8_lossy(c.identity()).into_owned())
+}
+
+/// Lowercase hex of a reference, full length.
+pub fn ref_hex(kp_ref: &KeyPackageRef) -> String {
+    hex::encode(kp_ref.as_slice())
+}
+
+/// The ciphersuite's registry number (RFC 9420 §17.1).
+pub fn suite_number(ciphersuite: Ciphersuite) -> u16 {
+    u16::from(ciphersuite)
+}
+
+/// A ciphersuite from its registry number; suites the provider lacks are rejected.
+pub fn suite_from_number(number: u16) -> Result<Ciphersuite, EngineError> {
+    match number {
+        1 => Ok(Ciphersuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519),
+        2 => Ok(Ciphersuite::MLS_128_DHKEMP256_AES128GCM_SHA256_P256),
+        3 => Ok(Ciphersuite::MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519),
+        other => Err(EngineError::UnsupportedCiphersuite { suite: other }),
+    }
+}
