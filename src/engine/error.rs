@@ -36,8 +36,9 @@ pub enum EngineError {
     /// RFC 9420 §10.1: the key package or leaf node signature does not verify.
     #[error("bad signature: {0}")]
     BadSignature(String),
-    /// RFC 9420 §10.1 and §13.4: an extension not listed in the leaf's capabilities,
-    /// typically a last-resort package built without the LastResort capability.
+    /// RFC 9420 §10.1: an extension not listed in the leaf's capabilities, typically a
+    /// last-resort package (draft-ietf-mls-extensions) built without the LastResort
+    /// capability.
     #[error("unsupported extension: an extension of the key package is not listed in the leaf node's capabilities (a last-resort package must list LastResort, 0x000a)")]
     UnsupportedExtension,
     /// RFC 9420 §10.1: lifetime.not_after is in the past.

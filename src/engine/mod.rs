@@ -948,13 +948,36 @@ impl Default for Engine {
     }
 }
 
-/// A readable form of an expectation, for the transcript.
+/// A readable form of an expectation, in the scenario syntax.
 pub fn describe(expectation: &Expectation) -> String {
+    let presence = |p: &Presence| match p {
+        Presence::Present => "present",
+        Presence::Deleted => "deleted",
+    };
     match expectation {
         Expectation::Ok => "ok".into(),
         Expectation::Error(code) => format!("error {code}"),
         Expectation::InSync(group) => format!("in-sync {group}"),
-        Expectation::Ds { owner, check } => format!("ds {owner} {check:?}"),
-        Expectation::Client { client, check } => format!("{client} {check:?}"),
+        Expectation::Ds { owner, check } => match check {
+            DsCheck::Available { count } => format!("ds {owner} available {count}"),
+            DsCheck::LastResort { presence: p } => {
+                format!("ds {owner} last-resort {}", presence(p))
+            }
+            DsCheck::Claims { count } => format!("ds {owner} claims {count}"),
+            DsCheck::Reuses { count } => format!("ds {owner} reuses {count}"),
+        },
+        Expectation::Client { client, check } => match check {
+            ClientCheck::MemberOf { group } => format!("{client} member-of {group}"),
+            ClientCheck::NotMemberOf { group } => format!("{client} not-member-of {group}"),
+            ClientCheck::KeyPackages { count } => format!("{client} key-packages {count}"),
+            ClientCheck::Inventory { count } => format!("{client} inventory {count}"),
+            ClientCheck::Bundle {
+                selector,
+                presence: p,
+            } => {
+                format!("{client} bundle {selector} {}", presence(p))
+            }
+            ClientCheck::Epoch { group, epoch } => format!("{client} epoch {group} {epoch}"),
+        },
     }
 }
