@@ -107,7 +107,7 @@ async fn generation_options() {
     let bob = engine.client("bob").unwrap();
     let inv = bob.inventory();
     assert_eq!(inv.len(), 12);
-    assert_eq!(inv[5].last_resort(), true);
+    assert!(inv[5].last_resort());
     assert!(inv[5].last_resort_capability);
     assert_eq!(inv[6].ciphersuite(), 2);
     assert_eq!(inv[7].ciphersuite(), 3);
@@ -309,7 +309,7 @@ async fn welcome_reaches_every_new_member_and_all_agree() {
 // Rule 5: what the seed page promises, shown as state.
 #[tokio::test]
 async fn normal_bundle_deleted_last_resort_kept_and_reused() {
-    let mut engine = lab(&[
+    let engine = lab(&[
         "clients alice bob",
         "bob generate",
         "bob generate --last-resort",
