@@ -23,7 +23,7 @@ struct Cli {
 enum Mode {
     /// Run a scenario file headless (the built-in default without FILE).
     Run {
-        /// Scenario file: one command per line, `#` comments.
+        /// Scenario file: one command per line, `#` comments; `-` reads standard input.
         file: Option<PathBuf>,
         /// Print one JSON object per event (JSON Lines) instead of the transcript.
         #[arg(long)]
@@ -38,6 +38,14 @@ fn main() -> ExitCode {
         None => (None, false),
     };
     let (name, source) = match &file {
+        Some(path) if path.as_os_str() == "-" => {
+            let mut source = String::new();
+            if let Err(error) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut source) {
+                eprintln!("mls-lab: cannot read standard input: {error}");
+                return ExitCode::from(2);
+            }
+            ("<stdin>".to_string(), source)
+        }
         Some(path) => match std::fs::read_to_string(path) {
             Ok(source) => (path.display().to_string(), source),
             Err(error) => {

@@ -217,3 +217,13 @@ fn the_issue_examples_parse() {
         assert!(!error.to_string().contains('\n'), "one line: {error}");
     }
 }
+
+#[test]
+fn reads_a_scenario_from_standard_input() {
+    mls_lab()
+        .args(["run", "-"])
+        .write_stdin("clients alice\nalice generate 2\nexpect alice key-packages 2\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("<stdin>: 3 lines run"));
+}

@@ -585,3 +585,11 @@ async fn event_log_is_sequenced_and_typed() {
         );
     }
 }
+
+// The engine moves to a worker task (the TUI runs it off the UI task).
+#[test]
+fn engine_is_send() {
+    fn assert_send<T: Send + 'static>() {}
+    assert_send::<Engine>();
+    assert_send::<mls_lab::engine::DsHandle>();
+}

@@ -108,6 +108,8 @@ pub enum EventKind {
     },
     /// The DS handed a Welcome to the actor, who peeked at it without consuming anything.
     WelcomeDelivered {
+        /// The group the sender named when it handed the Welcome to the DS.
+        group: String,
         new_member_refs: Vec<String>,
         /// The reference of the actor's own, if any of them is.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -124,6 +126,8 @@ pub enum EventKind {
         members: Vec<String>,
     },
     JoinFailed {
+        /// The group the sender named when it handed the Welcome to the DS.
+        group: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         kp_ref: Option<String>,
         error: String,

@@ -45,8 +45,10 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
-    /// A lab with no clients and an empty DS. Must run inside a tokio runtime,
-    /// which hosts the DS task.
+    /// A lab with no clients and an empty DS.
+    ///
+    /// # Panics
+    /// Outside a tokio runtime, which must host the DS task (as `tokio::spawn` does).
     pub fn new() -> Self {
         Self {
             clients: BTreeMap::new(),
@@ -536,6 +538,7 @@ impl Engine {
                     Ok(welcome) => {
                         let peek = client.peek_welcome(&welcome);
                         EventKind::WelcomeDelivered {
+                            group: delivery.group.clone(),
                             new_member_refs: peek.new_members.iter().map(ref_hex).collect(),
                             kp_ref: peek.own.as_ref().map(ref_hex),
                             bytes: delivery.bytes.len(),
@@ -543,6 +546,7 @@ impl Engine {
                         }
                     }
                     Err(_) => EventKind::WelcomeDelivered {
+                        group: delivery.group.clone(),
                         new_member_refs: Vec::new(),
                         kp_ref: None,
                         bytes: delivery.bytes.len(),
@@ -577,7 +581,7 @@ impl Engine {
         let mut first_error = None;
         for delivery in pending {
             let result = match delivery.kind {
-                DeliveryKind::Welcome => self.join_one(name, &delivery.bytes),
+                DeliveryKind::Welcome => self.join_one(name, &delivery.group, &delivery.bytes),
                 DeliveryKind::Commit => self.commit_one(name, &delivery.group, &delivery.bytes),
             };
             if let Err(error) = result {
@@ -590,12 +594,13 @@ impl Engine {
         }
     }
 
-    fn join_one(&mut self, name: &str, bytes: &[u8]) -> Result<(), EngineError> {
+    fn join_one(&mut self, name: &str, group: &str, bytes: &[u8]) -> Result<(), EngineError> {
         let started = Instant::now();
         let report = match self.client_mut(name)?.join(bytes) {
             Ok(report) => report,
             Err(error) => {
                 let kind = EventKind::JoinFailed {
+                    group: group.to_string(),
                     kp_ref: None,
                     error: error.code(),
                     message: error.to_string(),
@@ -619,6 +624,7 @@ impl Engine {
             }
             Err(error) => {
                 let kind = EventKind::JoinFailed {
+                    group: group.to_string(),
                     kp_ref: own.clone(),
                     error: error.code(),
                     message: error.to_string(),
