@@ -499,14 +499,20 @@ impl Client {
         self.groups.iter().map(|(n, r)| view_of(n, r)).collect()
     }
 
-    fn group_mut(&mut self, name: &str) -> Result<&mut GroupRecord, EngineError> {
-        let client = self.name.clone();
-        self.groups
+    /// The provider, the signer for the group's suite and the group, borrowed together.
+    fn group_parts(
+        &mut self,
+        name: &str,
+    ) -> Result<(&OpenMlsRustCrypto, &SignatureKeyPair, &mut GroupRecord), EngineError> {
+        let record = self
+            .groups
             .get_mut(name)
             .ok_or_else(|| EngineError::UnknownGroup {
-                client,
+                client: self.name.clone(),
                 group: name.to_string(),
-            })
+            })?;
+        let signer = signer_for(&self.signers, &self.name, record.group.ciphersuite())?;
+        Ok((&self.provider, signer, record))
     }
 
     /// Creates a group whose `GroupId` is its name, with the ratchet tree in
@@ -544,23 +550,8 @@ impl Client {
         group: &str,
         key_packages: &[KeyPackage],
     ) -> Result<(Vec<u8>, Vec<u8>, GroupView), EngineError> {
-        let signer_suite = self
-            .groups
-            .get(group)
-            .map(|r| r.group.ciphersuite())
-            .ok_or_else(|| EngineError::UnknownGroup {
-                client: self.name.clone(),
-                group: group.to_string(),
-            })?;
-        let signer = signer_for(&self.signers, &self.name, signer_suite)?;
-        let provider = &self.provider;
-        let record = self
-            .groups
-            .get_mut(group)
-            .ok_or_else(|| EngineError::UnknownGroup {
-                client: String::new(),
-                group: group.to_string(),
-            })?;
+        let (provider, signer, record) = self.group_parts(group)?;
+        let suite = wire::suite_number(record.group.ciphersuite());
         let (commit, welcome, _group_info) = record
             .group
             .add_members(provider, signer, key_packages)
@@ -569,8 +560,7 @@ impl Client {
                 if debug.contains("InvalidAddProposalCiphersuiteOrVersion") {
                     EngineError::CiphersuiteMismatch {
                         detail: format!(
-                            "OpenMLS refused the Add: a key package's ciphersuite differs from the group's (suite {})",
-                            wire::suite_number(signer_suite)
+                            "OpenMLS refused the Add: a key package's ciphersuite differs from the group's (suite {suite})"
                         ),
                     }
                 } else {
@@ -592,16 +582,7 @@ impl Client {
 
     /// Commits an update of the own leaf with fresh keys (RFC 9420 §12.4).
     pub fn self_update(&mut self, group: &str) -> Result<(Vec<u8>, GroupView), EngineError> {
-        let suite = self.group_mut(group)?.group.ciphersuite();
-        let signer = signer_for(&self.signers, &self.name, suite)?;
-        let provider = &self.provider;
-        let record = self
-            .groups
-            .get_mut(group)
-            .ok_or_else(|| EngineError::UnknownGroup {
-                client: String::new(),
-                group: group.to_string(),
-            })?;
+        let (provider, signer, record) = self.group_parts(group)?;
         let bundle = record
             .group
             .self_update(provider, signer, LeafNodeParameters::default())
@@ -628,14 +609,7 @@ impl Client {
         let protocol = message
             .try_into_protocol_message()
             .map_err(|e| EngineError::mls("Commit", e))?;
-        let provider = &self.provider;
-        let record = self
-            .groups
-            .get_mut(group)
-            .ok_or_else(|| EngineError::UnknownGroup {
-                client: String::new(),
-                group: group.to_string(),
-            })?;
+        let (provider, _, record) = self.group_parts(group)?;
         let processed = record
             .group
             .process_message(provider, protocol)
