@@ -201,10 +201,12 @@ fn unsupported_suites_give_a_clean_error_not_a_panic() {
             "suite {suite}: unsupported by openmls_rust_crypto: {} ({error})",
             error.code()
         );
-        // The framing itself is fine: only the crypto is missing.
-        assert!(
-            !matches!(error, EngineError::Malformed { .. }),
-            "suite {suite}: the key package should decode, got {error}"
+        // The framing itself is fine: only the crypto is missing, and it is reported
+        // as such, not as a bad signature.
+        assert_eq!(
+            error,
+            EngineError::UnsupportedCiphersuite { suite },
+            "suite {suite}: reported as unsupported"
         );
         assert!(
             crypto

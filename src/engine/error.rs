@@ -28,7 +28,9 @@ pub enum EngineError {
     UnknownKeyPackage { client: String, selector: String },
     #[error("'{selector}' matches several of {client}'s key packages: give more hex digits")]
     AmbiguousKeyPackage { client: String, selector: String },
-    #[error("ciphersuite {suite} is not supported here (use 1, 2 or 3)")]
+    #[error(
+        "ciphersuite {suite} is not supported by this crypto provider (clients here use 1, 2 or 3)"
+    )]
     UnsupportedCiphersuite { suite: u16 },
     /// Bytes that do not decode (RFC 9420 §6: exactly one encoded structure).
     #[error("malformed {what}: {detail}")]

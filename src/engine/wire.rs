@@ -51,13 +51,35 @@ pub fn decode_key_package(
     }
 }
 
+/// Signature schemes openmls_rust_crypto can verify. A key package signed with
+/// another one cannot be checked here, which is not the same as a bad signature.
+const VERIFIABLE_SCHEMES: [SignatureScheme; 3] = [
+    SignatureScheme::ED25519,
+    SignatureScheme::ECDSA_SECP256R1_SHA256,
+    SignatureScheme::ECDSA_SECP384R1_SHA384,
+];
+
+/// The `cipher_suite` a key package declares (its second field, RFC 9420 §10).
+pub fn declared_suite(key_package: &KeyPackageIn) -> Option<u16> {
+    let bytes = key_package.tls_serialize_detached().ok()?;
+    let suite = bytes.get(2..4)?;
+    Some(u16::from_be_bytes([suite[0], suite[1]]))
+}
+
 /// Validates a key package as a receiver must (RFC 9420 §10.1): both signatures,
 /// protocol version, init key ≠ encryption key, every extension listed in the leaf's
-/// capabilities, and the lifetime against the current time.
+/// capabilities, and the lifetime against the current time. A suite whose signature
+/// scheme this provider cannot verify is `UnsupportedCiphersuite`.
 pub fn validate_key_package(
     crypto: &impl OpenMlsCrypto,
     key_package: KeyPackageIn,
 ) -> Result<KeyPackage, EngineError> {
+    let suite = declared_suite(&key_package).unwrap_or(0);
+    let verifiable = Ciphersuite::try_from(suite)
+        .is_ok_and(|cs| VERIFIABLE_SCHEMES.contains(&cs.signature_algorithm()));
+    if !verifiable {
+        return Err(EngineError::UnsupportedCiphersuite { suite });
+    }
     key_package
         .validate(crypto, ProtocolVersion::Mls10)
         .map_err(EngineError::from_verify)
