@@ -58,7 +58,9 @@ fn main() -> ExitCode {
             runner::DEFAULT_SCENARIO.to_string(),
         ),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // One thread: the engine waits for every DS reply, so more threads add only
+    // cross-thread wake-ups to each request (see docs/benchmarks.md).
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

@@ -174,6 +174,11 @@ async fn ds_publish_validates_and_rejects_with_reasons() {
             error: "BadSignature".into()
         }
     );
+    // Both framings are handed out as the bare KeyPackage, which alice validates.
+    let second = nth_ref(&engine, "bob", 1);
+    engine.claim("alice", "bob", 1).await.unwrap();
+    assert_eq!(engine.claim("alice", "bob", 1).await.unwrap(), second);
+    assert_eq!(engine.client("alice").unwrap().wallet().len(), 2);
 }
 
 #[tokio::test]

@@ -3,20 +3,41 @@
 //! others, and its groups. Everything here is real OpenMLS; the Delivery Service is
 //! reached only by the [`super::Engine`].
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use openmls::prelude::*;
 use openmls::treesync::errors::LifetimeError;
 use openmls_basic_credential::SignatureKeyPair;
 use openmls_rust_crypto::OpenMlsRustCrypto;
-use openmls_traits::storage::StorageProvider as _;
+use openmls_traits::storage::{
+    traits as storage_traits, Entity, StorageProvider as _, CURRENT_VERSION,
+};
 use openmls_traits::OpenMlsProvider;
 use tls_codec::Deserialize as _;
 
 use super::ds::Delivery;
 use super::error::{variant_name, EngineError};
 use super::wire;
+
+/// A stored key package bundle, read only for its presence: the storage lookup is
+/// real, but the bundle's private keys are not rebuilt just to be counted.
+struct StoredBundle;
+
+impl serde::Serialize for StoredBundle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_unit()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StoredBundle {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer).map(|_| StoredBundle)
+    }
+}
+
+impl Entity<CURRENT_VERSION> for StoredBundle {}
+impl storage_traits::KeyPackage<CURRENT_VERSION> for StoredBundle {}
 
 /// The lifetime a new key package gets (RFC 9420 §7.2 `Lifetime` in the leaf node).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -217,7 +238,8 @@ pub struct WelcomePeek {
     /// The first `new_member` whose private bundle is in this client's storage:
     /// the one OpenMLS will use.
     pub own: Option<KeyPackageRef>,
-    /// `new_member` references this client generated but no longer has a bundle for.
+    /// When `own` is `None`: the `new_member` references this client generated but
+    /// no longer has a bundle for.
     pub consumed: Vec<KeyPackageRef>,
 }
 
@@ -226,7 +248,8 @@ pub struct WelcomePeek {
 pub struct JoinReport {
     pub peek: WelcomePeek,
     pub own_last_resort: bool,
-    /// Whether the used bundle is still in storage afterwards (read from storage).
+    /// Whether the used bundle is still in storage after the join (read from storage;
+    /// `None` when no bundle matched).
     pub bundle_after: Option<bool>,
     pub result: Result<GroupView, EngineError>,
 }
@@ -236,6 +259,8 @@ pub struct Client {
     provider: OpenMlsRustCrypto,
     signers: BTreeMap<u16, SignatureKeyPair>,
     inventory: Vec<KeyPackageEntry>,
+    /// Position of each reference in `inventory` (entries are never removed).
+    index: HashMap<KeyPackageRef, usize>,
     wallet: Vec<ClaimedKeyPackage>,
     groups: BTreeMap<String, GroupRecord>,
     pending: VecDeque<Delivery>,
@@ -272,6 +297,7 @@ impl Client {
             provider: OpenMlsRustCrypto::default(),
             signers: BTreeMap::new(),
             inventory: Vec::new(),
+            index: HashMap::new(),
             wallet: Vec::new(),
             groups: BTreeMap::new(),
             pending: VecDeque::new(),
@@ -373,6 +399,7 @@ impl Client {
             .hash_ref(self.provider.crypto())
             .map_err(|e| EngineError::mls("hash_ref", e))?;
         let bytes = key_package.tls_serialized_len();
+        self.index.insert(kp_ref.clone(), self.inventory.len());
         self.inventory.push(KeyPackageEntry {
             kp_ref,
             key_package,
@@ -394,11 +421,13 @@ impl Client {
     }
 
     pub(crate) fn entry_mut(&mut self, kp_ref: &KeyPackageRef) -> Option<&mut KeyPackageEntry> {
-        self.inventory.iter_mut().find(|e| &e.kp_ref == kp_ref)
+        let position = *self.index.get(kp_ref)?;
+        self.inventory.get_mut(position)
     }
 
+    /// The key package with this reference, if this client generated it.
     pub fn entry(&self, kp_ref: &KeyPackageRef) -> Option<&KeyPackageEntry> {
-        self.inventory.iter().find(|e| &e.kp_ref == kp_ref)
+        self.inventory.get(*self.index.get(kp_ref)?)
     }
 
     /// Resolves `@N` (1-based generation order), `@last`, or a hex prefix.
@@ -443,7 +472,7 @@ impl Client {
         matches!(
             self.provider
                 .storage()
-                .key_package::<KeyPackageRef, KeyPackageBundle>(kp_ref),
+                .key_package::<KeyPackageRef, StoredBundle>(kp_ref),
             Ok(Some(_))
         )
     }
@@ -637,11 +666,16 @@ impl Client {
             .iter()
             .find(|r| self.has_private_bundle(r))
             .cloned();
-        let consumed = new_members
-            .iter()
-            .filter(|r| self.entry(r).is_some() && !self.has_private_bundle(r))
-            .cloned()
-            .collect();
+        // Without a bundle to use, which of the references were ours once?
+        let consumed = if own.is_some() {
+            Vec::new()
+        } else {
+            new_members
+                .iter()
+                .filter(|r| self.entry(r).is_some())
+                .cloned()
+                .collect()
+        };
         WelcomePeek {
             new_members,
             own,
@@ -660,11 +694,10 @@ impl Client {
             .as_ref()
             .and_then(|r| self.entry(r))
             .is_some_and(|e| e.last_resort());
-        let staged = StagedWelcome::new_from_welcome(&self.provider, &join_config(), welcome, None);
-        let bundle_after = peek.own.as_ref().map(|r| self.has_private_bundle(r));
-        let result = staged
+        let result = StagedWelcome::new_from_welcome(&self.provider, &join_config(), welcome, None)
             .and_then(|s| s.into_group(&self.provider))
             .map_err(|e| self.join_error(&peek, e));
+        let bundle_after = peek.own.as_ref().map(|r| self.has_private_bundle(r));
         let result = match result {
             Ok(group) => {
                 let name = String::from_utf8_lossy(group.group_id().as_slice()).into_owned();

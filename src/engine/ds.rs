@@ -435,9 +435,16 @@ impl DsState {
                 kp_ref: wire::ref_hex(&kp_ref),
             });
         }
+        // The canonical `KeyPackage` encoding is the upload itself, less the
+        // `MLSMessage` header (version and wire format, RFC 9420 §6) if it had one:
+        // decoding was exact, so no need to encode again.
+        let canonical = match format {
+            KeyPackageFormat::KeyPackage => bytes,
+            KeyPackageFormat::MlsMessage => bytes.get(4..).unwrap_or_default(),
+        };
         let entry = DirectoryEntry {
             kp_ref: kp_ref.clone(),
-            bytes: wire::encode_key_package(&key_package, KeyPackageFormat::KeyPackage)?,
+            bytes: canonical.to_vec(),
             ciphersuite: wire::suite_number(key_package.ciphersuite()),
             last_resort: key_package.last_resort(),
             handouts: 0,

@@ -47,6 +47,10 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     /// A lab with no clients and an empty DS.
     ///
+    /// Drive it from a current-thread runtime where you can: the engine awaits every
+    /// DS reply, and on a multi-thread runtime each request costs two cross-thread
+    /// wake-ups (docs/benchmarks.md).
+    ///
     /// # Panics
     /// Outside a tokio runtime, which must host the DS task (as `tokio::spawn` does).
     pub fn new() -> Self {
@@ -635,12 +639,7 @@ impl Engine {
         };
         // What OpenMLS did with the private bundle, read back from storage: a normal
         // one is deleted as soon as the Welcome names it, even if the join failed.
-        if let (Some(kp_ref), Some(_)) = (own, report.bundle_after) {
-            let still_there = report.peek.own.as_ref().is_some_and(|r| {
-                self.clients
-                    .get(name)
-                    .is_some_and(|c| c.has_private_bundle(r))
-            });
+        if let (Some(kp_ref), Some(still_there)) = (own, report.bundle_after) {
             let kind = if still_there {
                 EventKind::PrivateBundleRetained { kp_ref }
             } else {
