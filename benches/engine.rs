@@ -3,11 +3,11 @@
 //! Every operation is one criterion group with three benchmarks:
 //!
 //! - `OP/raw`: the OpenMLS calls alone (below);
-//! - `OP/engine`: `Engine::execute` of the command on `Runtime::new()` (multi-threaded),
-//!   driven with `block_on` from the calling thread as `mls-lab` drives it;
-//! - `OP/engine_current_thread`: the same on a current-thread runtime, where the DS
-//!   task runs on the engine's own thread. The gap between the two is the cost of
-//!   reaching the DS task across threads.
+//! - `OP/engine`: `Engine::execute` of the command on a current-thread runtime, as
+//!   `mls-lab` runs it: the DS task runs on the engine's own thread;
+//! - `OP/engine_multi_thread`: the same on `Runtime::new()` (multi-threaded), driven
+//!   with `block_on`, so the DS task is on a worker thread. The gap between the two
+//!   is the cost of reaching the DS task across threads.
 //!
 //! | op       | engine (timed)          | raw (timed)                                                    |
 //! |----------|-------------------------|----------------------------------------------------------------|
@@ -196,27 +196,28 @@ fn join_config() -> MlsGroupJoinConfig {
 
 /// The two runtimes the engine is measured on.
 struct Runtimes {
-    /// `Runtime::new()`: multi-threaded, as `mls-lab` runs the engine (with
-    /// `block_on` from the main thread, so the DS task is on a worker thread).
+    /// `Runtime::new()`: multi-threaded (with `block_on` from the main thread, so
+    /// the DS task is on a worker thread).
     multi: Runtime,
-    /// A current-thread runtime: the DS task runs on the engine's own thread.
+    /// A current-thread runtime, as `mls-lab` runs the engine: the DS task runs on
+    /// the engine's own thread.
     current: Runtime,
 }
 
-/// Registers an engine benchmark as `engine` (multi-threaded runtime, as the app
-/// runs it) and `engine_current_thread`.
+/// Registers an engine benchmark as `engine` (current-thread runtime, as the app
+/// runs it) and `engine_multi_thread`.
 fn bench_engine<F, Fut>(group: &mut BenchmarkGroup<'_, WallTime>, rts: &Runtimes, f: F)
 where
     F: Fn(u64) -> Fut + Copy,
     Fut: Future<Output = Duration>,
 {
-    group.bench_function("engine", |b| b.to_async(&rts.multi).iter_custom(f));
-    group.bench_function("engine_current_thread", |b| {
-        b.to_async(&rts.current).iter_custom(f)
+    group.bench_function("engine", |b| b.to_async(&rts.current).iter_custom(f));
+    group.bench_function("engine_multi_thread", |b| {
+        b.to_async(&rts.multi).iter_custom(f)
     });
 }
 
-/// One group per operation: `raw`, `engine` and `engine_current_thread`.
+/// One group per operation: `raw`, `engine` and `engine_multi_thread`.
 fn compare<F, Fut>(
     c: &mut Criterion,
     rts: &Runtimes,
