@@ -440,43 +440,20 @@ async fn unknown_clients_groups_and_refs_change_nothing() {
     let mut engine = lab(&["clients alice bob", "bob generate", "bob publish --all"]).await;
     let events = engine.events().len();
     let snapshot = engine.ds_snapshot().await.unwrap();
-    assert_eq!(
-        fails(&mut engine, "zed generate").await.code(),
-        "UnknownClient"
-    );
-    assert_eq!(
-        fails(&mut engine, "alice claim zed").await.code(),
-        "UnknownClient"
-    );
-    assert_eq!(
-        fails(&mut engine, "alice add bob --to nowhere")
-            .await
-            .code(),
-        "UnknownGroup"
-    );
-    assert_eq!(
-        fails(&mut engine, "alice add zed --to nowhere")
-            .await
-            .code(),
-        "UnknownGroup"
-    );
-    assert_eq!(
-        fails(&mut engine, "bob publish ffff").await.code(),
-        "UnknownKeyPackage"
-    );
-    assert_eq!(
-        fails(&mut engine, "bob join").await.code(),
-        "NoPendingWelcome"
-    );
-    assert_eq!(
-        fails(&mut engine, "clients alice").await.code(),
-        "ClientExists"
-    );
-    assert_eq!(
-        fails(&mut engine, "clients Bad!").await.code(),
-        "InvalidClientName"
-    );
-    assert_eq!(fails(&mut engine, "alice dance").await.code(), "Usage");
+    let cases = [
+        ("zed generate", "UnknownClient"),
+        ("alice claim zed", "UnknownClient"),
+        ("alice add bob --to nowhere", "UnknownGroup"),
+        ("alice add zed --to nowhere", "UnknownGroup"),
+        ("bob publish ffff", "UnknownKeyPackage"),
+        ("bob join", "NoPendingWelcome"),
+        ("clients alice", "ClientExists"),
+        ("clients Bad!", "InvalidClientName"),
+        ("alice dance", "Usage"),
+    ];
+    for (line, code) in cases {
+        assert_eq!(fails(&mut engine, line).await.code(), code, "{line}");
+    }
     assert_eq!(
         engine.ds_snapshot().await.unwrap(),
         snapshot,
