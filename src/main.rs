@@ -96,6 +96,7 @@ fn main() -> ExitCode {
             }
             Ok(report) if report.passed() => {
                 if !json {
+                    println!("\n== state ==\n{}", runner::state_text(&engine).await);
                     println!(
                         "{name}: {} lines run, all expectations held",
                         report.lines_run
@@ -104,6 +105,9 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Ok(report) => {
+                if !json {
+                    println!("\n== state ==\n{}", runner::state_text(&engine).await);
+                }
                 for failure in &report.failures {
                     eprintln!("{failure}");
                 }

@@ -3,6 +3,10 @@
 //! text transcript or as JSON Lines.
 
 use crate::command::{parse_line, Command, Expectation};
+use std::fmt::Write as _;
+use std::time::SystemTime;
+
+use crate::engine::client::{lifetime_left, short};
 use crate::engine::{Engine, EngineError, Event};
 
 /// The built-in default scenario, run by `mls-lab run` without a file.
@@ -173,4 +177,77 @@ fn compact(value: &serde_json::Value) -> String {
         }
         other => other.to_string(),
     }
+}
+
+/// The lab's state as text: every client's key packages (lifecycle, private bundle
+/// read from storage, lifetime left, size), its groups, and the DS's directory and
+/// counters. `mls-lab run` prints it after the transcript.
+pub async fn state_text(engine: &Engine) -> String {
+    let now = SystemTime::now();
+    let mut out = String::new();
+    for (name, client) in engine.clients() {
+        let _ = writeln!(
+            out,
+            "{name}: {} key package(s), {} private bundle(s) in storage, {} claimed package(s) held",
+            client.inventory().len(),
+            client.private_bundles(),
+            client.wallet().len()
+        );
+        for (i, entry) in client.inventory().iter().enumerate() {
+            let bundle = if client.has_private_bundle(&entry.kp_ref) {
+                "bundle present"
+            } else {
+                "bundle deleted"
+            };
+            let days = lifetime_left(entry, now).as_secs() / 86_400;
+            let _ = writeln!(
+                out,
+                "  @{:<3} {}… suite {} {:<2} {:<40} {bundle:<14} {:>4} B {days:>3}d left",
+                i + 1,
+                short(&entry.kp_ref),
+                entry.ciphersuite(),
+                if entry.last_resort() { "LR" } else { "" },
+                entry.state(now).to_string(),
+                entry.bytes,
+            );
+        }
+        for view in client.group_views() {
+            let _ = writeln!(
+                out,
+                "  group {}: epoch {}, members {}, epoch authenticator {}…{}",
+                view.name,
+                view.epoch,
+                view.members.join(", "),
+                view.epoch_authenticator.get(..8).unwrap_or_default(),
+                if view.needs_update {
+                    " (joined through a last-resort package: self-update due)"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    match engine.ds_snapshot().await {
+        Ok(snapshot) => {
+            for (name, dir) in &snapshot.clients {
+                let last_resort = dir
+                    .last_resort
+                    .as_ref()
+                    .map(|e| format!("{}… (handed out {}×)", short(&e.kp_ref), e.handouts))
+                    .unwrap_or_else(|| "none".into());
+                let _ = writeln!(
+                    out,
+                    "ds {name}: {} normal available, last resort {last_resort}, {} claim(s), {} last-resort reuse(s), {} waiting",
+                    dir.normal.len(),
+                    dir.claims,
+                    dir.last_resort_reuses,
+                    dir.inbox
+                );
+            }
+        }
+        Err(error) => {
+            let _ = writeln!(out, "ds: {error}");
+        }
+    }
+    out
 }

@@ -28,6 +28,23 @@ fn default_scenario_runs_and_holds() {
 }
 
 #[test]
+fn text_run_ends_with_the_state_read_from_storage_and_the_ds() {
+    let file = scenario(
+        "clients alice bob\nbob generate\nbob generate --last-resort\nbob publish --all\nalice create-group team\nalice add bob --to team\nbob join\n",
+    );
+    mls_lab()
+        .arg("run")
+        .arg(file.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("== state =="))
+        .stdout(predicate::str::is_match(r"@1 +[0-9a-f]{8}… suite 1 +used to join team +bundle deleted").unwrap())
+        .stdout(predicate::str::is_match(r"@2 +[0-9a-f]{8}… suite 1 LR published +bundle present").unwrap())
+        .stdout(predicate::str::contains("group team: epoch 1, members alice, bob"))
+        .stdout(predicate::str::is_match(r"ds bob: 0 normal available, last resort [0-9a-f]{8}… \(handed out 0×\), 1 claim\(s\)").unwrap());
+}
+
+#[test]
 fn every_shipped_scenario_passes() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/scenarios");
     let mut seen = 0;
