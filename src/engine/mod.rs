@@ -8,7 +8,7 @@ pub mod event;
 pub mod wire;
 
 use std::collections::BTreeMap;
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use openmls::prelude::{KeyPackage, KeyPackageRef, OpenMlsProvider as _};
 
@@ -367,10 +367,7 @@ impl Engine {
                 }
             }
         }
-        match first_error {
-            Some(error) => Err(error),
-            None => Ok(()),
-        }
+        first_error.map_or(Ok(()), Err)
     }
 
     /// Claims one of `owner`'s key packages; the claimer validates it (RFC 9420
@@ -592,10 +589,7 @@ impl Engine {
                 first_error.get_or_insert(error);
             }
         }
-        match first_error {
-            Some(error) => Err(error),
-            None => Ok(()),
-        }
+        first_error.map_or(Ok(()), Err)
     }
 
     fn join_one(&mut self, name: &str, group: &str, bytes: &[u8]) -> Result<(), EngineError> {
@@ -682,10 +676,7 @@ impl Engine {
                 first_error.get_or_insert(error);
             }
         }
-        match first_error {
-            Some(error) => Err(error),
-            None => Ok(()),
-        }
+        first_error.map_or(Ok(()), Err)
     }
 
     async fn self_update(&mut self, name: &str, group: Option<&str>) -> Result<(), EngineError> {
@@ -933,17 +924,6 @@ impl Engine {
                 }
             }
         }
-    }
-
-    /// Lifecycle of each of a client's key packages now.
-    pub fn lifecycle(&self, name: &str) -> Result<Vec<(KeyPackageRef, Lifecycle)>, EngineError> {
-        let now = SystemTime::now();
-        Ok(self
-            .client(name)?
-            .inventory()
-            .iter()
-            .map(|e| (e.kp_ref.clone(), e.state(now)))
-            .collect())
     }
 }
 
