@@ -4,7 +4,15 @@
 //! - [`engine`]: clients, the DS task, groups, the event log. No terminal code.
 //! - [`command`]: the one command vocabulary and its parser.
 //! - [`runner`]: the headless scenario runner behind `mls-lab run`.
+//! - [`worker`]: the engine on its own thread, reached by requests and reports.
+//! - [`app`]: UI state and `update`, pure and testable without a terminal.
+//! - [`ui`]: drawing from the state (`impl Widget for &App`).
+//! - [`tui`]: the terminal: setup, restore, the event loop.
 
+pub mod app;
 pub mod command;
 pub mod engine;
 pub mod runner;
+pub mod tui;
+pub mod ui;
+pub mod worker;

@@ -5,8 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use mls_lab::app::{self, Settings};
 use mls_lab::engine::Engine;
 use mls_lab::runner::{self, Progress};
+use mls_lab::tui::{self, Start};
+use mls_lab::ui::theme::ThemeName;
 
 #[derive(Parser)]
 #[command(
@@ -17,6 +20,34 @@ use mls_lab::runner::{self, Progress};
 struct Cli {
     #[command(subcommand)]
     command: Option<Mode>,
+    #[command(flatten)]
+    tui: TuiArgs,
+}
+
+/// Options of the interactive lab (no subcommand).
+#[derive(clap::Args)]
+struct TuiArgs {
+    /// Clients to register at start, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "alice,bob,carol,dave")]
+    clients: Vec<String>,
+    /// Ciphersuite the keys use for generate, claim and create-group (1, 2 or 3).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=3))]
+    suite: u16,
+    /// Run this scenario file at start (with --step: load it and run one line per Space).
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// Load --scenario as a lesson: Space runs the next line, its comment is the caption.
+    #[arg(long, requires = "scenario")]
+    step: bool,
+    /// Milliseconds a message takes to travel along the timeline; 0 draws it at once.
+    #[arg(long, value_name = "MS", default_value_t = 400)]
+    speed: u64,
+    /// Colour theme.
+    #[arg(long, value_enum, default_value_t = ThemeName::Dark)]
+    theme: ThemeName,
+    /// No colour: highlights use reversed, bold and underline (also when NO_COLOR is set).
+    #[arg(long)]
+    no_color: bool,
 }
 
 #[derive(Subcommand)]
@@ -35,7 +66,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let (file, json) = match cli.command {
         Some(Mode::Run { file, json }) => (file, json),
-        None => (None, false),
+        None => return interactive(cli.tui),
     };
     let (name, source) = match &file {
         Some(path) if path.as_os_str() == "-" => {
@@ -116,4 +147,67 @@ fn main() -> ExitCode {
             }
         }
     })
+}
+
+/// `mls-lab` without a subcommand: the interactive lab.
+fn interactive(args: TuiArgs) -> ExitCode {
+    let theme = if args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        ThemeName::Mono
+    } else {
+        args.theme
+    };
+    let settings = Settings {
+        speed: std::time::Duration::from_millis(args.speed),
+        theme,
+        suite: args.suite,
+    };
+    let mut start = Start {
+        clients: args.clients,
+        ..Start::default()
+    };
+    if let Some(path) = &args.scenario {
+        let source = match std::fs::read_to_string(path) {
+            Ok(source) => source,
+            Err(error) => {
+                eprintln!("mls-lab: cannot read {}: {error}", path.display());
+                return ExitCode::from(2);
+            }
+        };
+        let name = path.display().to_string();
+        let lesson = match app::lesson_from(&name, &source) {
+            Ok(lesson) => lesson,
+            Err(errors) => {
+                for error in errors {
+                    eprintln!("{error}");
+                }
+                eprintln!("mls-lab: {name} has syntax errors");
+                return ExitCode::from(2);
+            }
+        };
+        if args.step {
+            start.lesson = Some(lesson);
+        } else {
+            start.preload = Some(mls_lab::worker::Request::Run {
+                label: name,
+                lines: lesson.steps.into_iter().map(|(_, line)| line).collect(),
+            });
+        }
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("mls-lab: cannot start the async runtime: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(tui::run(settings, start)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("mls-lab: {error}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -24,6 +24,8 @@ pub enum EngineError {
     UnknownGroup { client: String, group: String },
     #[error("{client} already has a group named '{group}'")]
     GroupAlreadyExists { client: String, group: String },
+    #[error("no Welcome behind event #{0}")]
+    UnknownWelcome(u64),
     #[error("{client} has no key package matching '{selector}'")]
     UnknownKeyPackage { client: String, selector: String },
     #[error("'{selector}' matches several of {client}'s key packages: give more hex digits")]
@@ -104,6 +106,7 @@ impl EngineError {
             Self::UnknownGroup { .. } => "UnknownGroup",
             Self::GroupAlreadyExists { .. } => "GroupAlreadyExists",
             Self::UnknownKeyPackage { .. } => "UnknownKeyPackage",
+            Self::UnknownWelcome(_) => "UnknownWelcome",
             Self::AmbiguousKeyPackage { .. } => "AmbiguousKeyPackage",
             Self::UnsupportedCiphersuite { .. } => "UnsupportedCiphersuite",
             Self::Malformed { .. } => "Malformed",

@@ -5,6 +5,7 @@ pub mod client;
 pub mod ds;
 pub mod error;
 pub mod event;
+pub mod view;
 pub mod wire;
 
 use std::collections::BTreeMap;
@@ -16,6 +17,10 @@ pub use client::{Client, GenerateOptions, GroupView, KeyPackageEntry, Lifecycle,
 pub use ds::{DsHandle, DsSnapshot};
 pub use error::EngineError;
 pub use event::{Event, EventKind, Outcome};
+pub use view::{
+    ClientView, GroupPanel, KeyPackageDetails, KeyPackageRow, LabView, MemberView, WelcomeDetails,
+    WelcomeSecret,
+};
 pub use wire::KeyPackageFormat;
 
 use crate::command::{
@@ -31,6 +36,8 @@ pub struct Engine {
     clients: BTreeMap<String, Client>,
     ds: DsHandle,
     events: Vec<Event>,
+    /// Every Welcome sent, by the `seq` of its `welcome_sent` event, for the inspector.
+    welcomes: BTreeMap<u64, Vec<u8>>,
     /// The result of the last non-`expect` command, for `expect ok|error`.
     last_result: Option<Result<(), EngineError>>,
 }
@@ -58,6 +65,7 @@ impl Engine {
             clients: BTreeMap::new(),
             ds: DsHandle::spawn(),
             events: Vec::new(),
+            welcomes: BTreeMap::new(),
             last_result: None,
         }
     }
@@ -514,6 +522,7 @@ impl Engine {
         self.ok(name, kind, started);
         let started = Instant::now();
         let welcome_size = welcome.len();
+        let kept = welcome.clone();
         let routing = self.ds.send_welcome(group, name, welcome).await?;
         let kind = EventKind::WelcomeSent {
             group: group.to_string(),
@@ -524,6 +533,7 @@ impl Engine {
             bytes: welcome_size,
         };
         self.ok(name, kind, started);
+        self.welcomes.insert(self.events.len() as u64, kept);
         Ok(())
     }
 

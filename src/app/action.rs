@@ -1,0 +1,407 @@
+//! Every user-visible action, declared once with its keys and help text. The key
+//! dispatch, the help overlay, the status bar and the README's key map are all
+//! generated from [`ACTIONS`], so they cannot drift apart.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What the user can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    // The lab: each of these becomes one line of the command vocabulary.
+    Generate,
+    GenerateLastResort,
+    Publish,
+    Claim,
+    CreateGroup,
+    AddMember,
+    DeliverAndJoin,
+    SelfUpdate,
+    RotateLastResort,
+    NextStep,
+    // Moving around.
+    NextClient,
+    PrevClient,
+    FocusNext,
+    FocusPrev,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    // The program.
+    Prompt,
+    Help,
+    Zoom,
+    Theme,
+    Escape,
+    Quit,
+}
+
+/// Where an action appears in the help overlay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Lab,
+    Navigate,
+    Program,
+}
+
+impl Section {
+    pub const ALL: [Section; 3] = [Section::Lab, Section::Navigate, Section::Program];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Lab => "Lab (acts as the selected client)",
+            Section::Navigate => "Navigate",
+            Section::Program => "Program",
+        }
+    }
+}
+
+/// A key, with Ctrl when `ctrl` is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn key(c: char) -> Binding {
+    Binding {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+
+const fn named(code: KeyCode) -> Binding {
+    Binding { code, ctrl: false }
+}
+
+const fn ctrl(c: char) -> Binding {
+    Binding {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+impl Binding {
+    /// How the key is written in help and the status bar.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Enter => "Enter".into(),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl {
+            format!("Ctrl-{base}")
+        } else {
+            base
+        }
+    }
+
+    fn matches(&self, event: &KeyEvent) -> bool {
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl != self.ctrl {
+            return false;
+        }
+        match (self.code, event.code) {
+            // Terminals report Shift-g as 'G', with or without the SHIFT flag.
+            (KeyCode::Char(a), KeyCode::Char(b)) => a == b,
+            (a, b) => a == b,
+        }
+    }
+}
+
+/// One declared action.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionSpec {
+    pub action: Action,
+    pub keys: &'static [Binding],
+    /// A word or two, for the status bar.
+    pub label: &'static str,
+    /// One line, for the help overlay and the README.
+    pub help: &'static str,
+    pub section: Section,
+    /// Shown in the status bar.
+    pub status: bool,
+}
+
+macro_rules! spec {
+    ($action:ident, [$($key:expr),+], $label:literal, $help:literal, $section:ident, $status:literal) => {
+        ActionSpec {
+            action: Action::$action,
+            keys: &[$($key),+],
+            label: $label,
+            help: $help,
+            section: Section::$section,
+            status: $status,
+        }
+    };
+}
+
+/// The one declaration of every action.
+pub const ACTIONS: &[ActionSpec] = &[
+    spec!(
+        Generate,
+        [key('g')],
+        "generate",
+        "generate a key package (KeyPackage::builder().build)",
+        Lab,
+        true
+    ),
+    spec!(
+        GenerateLastResort,
+        [key('G')],
+        "last-resort",
+        "generate a last-resort key package (mark_as_last_resort)",
+        Lab,
+        true
+    ),
+    spec!(
+        Publish,
+        [key('p')],
+        "publish",
+        "publish every unpublished key package to the DS",
+        Lab,
+        true
+    ),
+    spec!(
+        Claim,
+        [key('c')],
+        "claim",
+        "claim another client's key package at the DS (asks whose)",
+        Lab,
+        true
+    ),
+    spec!(
+        CreateGroup,
+        [key('n')],
+        "new group",
+        "create a group (asks its name)",
+        Lab,
+        true
+    ),
+    spec!(
+        AddMember,
+        [key('a')],
+        "add",
+        "add members to a group: Commit + Welcome (asks whom)",
+        Lab,
+        true
+    ),
+    spec!(
+        DeliverAndJoin,
+        [key('d')],
+        "deliver",
+        "deliver all mail: Welcomes are joined, Commits merged",
+        Lab,
+        true
+    ),
+    spec!(
+        SelfUpdate,
+        [key('u')],
+        "update",
+        "self-update the leaf in groups joined via last resort",
+        Lab,
+        false
+    ),
+    spec!(
+        RotateLastResort,
+        [key('r')],
+        "rotate LR",
+        "rotate the last-resort package (RFC 9750 §5.1)",
+        Lab,
+        false
+    ),
+    spec!(
+        NextStep,
+        [key(' ')],
+        "next step",
+        "run the next step of the loaded lesson (--step)",
+        Lab,
+        false
+    ),
+    spec!(
+        NextClient,
+        [named(KeyCode::Right), key('l')],
+        "client",
+        "select the next client",
+        Navigate,
+        false
+    ),
+    spec!(
+        PrevClient,
+        [named(KeyCode::Left), key('h')],
+        "client",
+        "select the previous client",
+        Navigate,
+        false
+    ),
+    spec!(
+        FocusNext,
+        [named(KeyCode::Tab)],
+        "panel",
+        "focus the next panel",
+        Navigate,
+        true
+    ),
+    spec!(
+        FocusPrev,
+        [named(KeyCode::BackTab)],
+        "panel",
+        "focus the previous panel",
+        Navigate,
+        false
+    ),
+    spec!(
+        Up,
+        [named(KeyCode::Up), key('k')],
+        "up",
+        "select the row above (follows its reference)",
+        Navigate,
+        false
+    ),
+    spec!(
+        Down,
+        [named(KeyCode::Down), key('j')],
+        "down",
+        "select the row below (follows its reference)",
+        Navigate,
+        false
+    ),
+    spec!(
+        PageUp,
+        [named(KeyCode::PageUp)],
+        "page up",
+        "a page up",
+        Navigate,
+        false
+    ),
+    spec!(
+        PageDown,
+        [named(KeyCode::PageDown)],
+        "page down",
+        "a page down",
+        Navigate,
+        false
+    ),
+    spec!(
+        Top,
+        [named(KeyCode::Home)],
+        "top",
+        "the first row",
+        Navigate,
+        false
+    ),
+    spec!(
+        Bottom,
+        [named(KeyCode::End)],
+        "bottom",
+        "the last row (the timeline follows new events)",
+        Navigate,
+        false
+    ),
+    spec!(
+        Prompt,
+        [key(':')],
+        "command",
+        "type a command, as in a scenario file",
+        Program,
+        true
+    ),
+    spec!(
+        Help,
+        [key('?')],
+        "help",
+        "show or hide this help",
+        Program,
+        true
+    ),
+    spec!(
+        Zoom,
+        [key('z')],
+        "zoom",
+        "enlarge the focused panel to the whole screen",
+        Program,
+        false
+    ),
+    spec!(
+        Theme,
+        [key('t')],
+        "theme",
+        "next theme: dark, light, high contrast, monochrome",
+        Program,
+        false
+    ),
+    spec!(
+        Escape,
+        [named(KeyCode::Esc)],
+        "stop",
+        "close the overlay, stop following, or stop a running batch",
+        Program,
+        false
+    ),
+    spec!(
+        Quit,
+        [key('q'), ctrl('c')],
+        "quit",
+        "quit and restore the terminal",
+        Program,
+        true
+    ),
+];
+
+impl Action {
+    /// The action bound to this key, if any.
+    pub fn for_key(event: &KeyEvent) -> Option<Action> {
+        ACTIONS
+            .iter()
+            .find(|spec| spec.keys.iter().any(|k| k.matches(event)))
+            .map(|spec| spec.action)
+    }
+
+    /// This action's declaration.
+    pub fn spec(self) -> Option<&'static ActionSpec> {
+        ACTIONS.iter().find(|spec| spec.action == self)
+    }
+}
+
+impl ActionSpec {
+    /// Every key of this action, as written in help: `q / Ctrl-c`.
+    pub fn keys_label(&self) -> String {
+        self.keys
+            .iter()
+            .map(Binding::label)
+            .collect::<Vec<_>>()
+            .join(" / ")
+    }
+}
+
+/// The key map as a Markdown table, generated from [`ACTIONS`] (the README holds a
+/// copy that a test keeps equal).
+pub fn key_map_markdown() -> String {
+    let mut out = String::from("| keys | action |\n|---|---|\n");
+    for section in Section::ALL {
+        for spec in ACTIONS.iter().filter(|s| s.section == section) {
+            let keys = spec
+                .keys
+                .iter()
+                .map(|k| format!("`{}`", k.label()))
+                .collect::<Vec<_>>()
+                .join(" ");
+            out.push_str(&format!("| {keys} | {} |\n", spec.help));
+        }
+    }
+    out
+}

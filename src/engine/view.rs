@@ -1,0 +1,368 @@
+//! Plain-data views of the engine for display: what each client holds (read from
+//! its storage), what the DS holds, how each member sees each group, and the fields
+//! of one key package or Welcome. Building a view never changes the engine.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime};
+
+use openmls::prelude::{KeyPackage, Welcome};
+use tls_codec::{Serialize as _, Size as _};
+
+use super::client::{lifetime_left, Lifecycle};
+use super::ds::DsSnapshot;
+use super::event::EventKind;
+use super::wire::{self, ref_hex};
+use super::{Engine, EngineError};
+
+/// Everything the lab shows, as plain data.
+#[derive(Debug, Clone, Default)]
+pub struct LabView {
+    /// Sorted by name.
+    pub clients: Vec<ClientView>,
+    pub ds: DsSnapshot,
+    /// Every group any client is a member of, sorted by name.
+    pub groups: Vec<GroupPanel>,
+}
+
+/// One client and its storage.
+#[derive(Debug, Clone, Default)]
+pub struct ClientView {
+    pub name: String,
+    /// Oldest first (generation order, so row N is `@N`).
+    pub key_packages: Vec<KeyPackageRow>,
+    pub published: usize,
+    /// Private bundles (`KeyPackageBundle`s) present in storage.
+    pub bundles: usize,
+    /// Key packages of others claimed at the DS and not used yet: (owner, ref).
+    pub claimed: Vec<(String, String)>,
+    /// Fetched messages not processed yet.
+    pub pending: usize,
+}
+
+/// One key package in its owner's inventory.
+#[derive(Debug, Clone)]
+pub struct KeyPackageRow {
+    /// Full lowercase hex of the `KeyPackageRef` (RFC 9420 §5.2).
+    pub kp_ref: String,
+    pub suite: u16,
+    pub state: Lifecycle,
+    /// Carries the LastResort extension (RFC 9420 §17.3, OpenMLS `mark_as_last_resort`).
+    pub last_resort: bool,
+    /// The leaf capabilities list the LastResort extension type.
+    pub last_resort_capability: bool,
+    /// The private bundle is in storage, read from storage when the view was built.
+    pub bundle_present: bool,
+    pub lifetime_left: Duration,
+    pub bytes: usize,
+}
+
+/// A group as every member sees it.
+#[derive(Debug, Clone, Default)]
+pub struct GroupPanel {
+    pub name: String,
+    pub members: Vec<MemberView>,
+}
+
+impl GroupPanel {
+    /// All members are at the same epoch with the same epoch authenticator.
+    pub fn in_sync(&self) -> bool {
+        self.members.windows(2).all(|w| {
+            w[0].epoch == w[1].epoch && w[0].epoch_authenticator == w[1].epoch_authenticator
+        })
+    }
+}
+
+/// One member's view of a group.
+#[derive(Debug, Clone)]
+pub struct MemberView {
+    pub client: String,
+    pub epoch: u64,
+    /// Lowercase hex (RFC 9420 §8.7).
+    pub epoch_authenticator: String,
+    pub via_last_resort: bool,
+    pub needs_update: bool,
+}
+
+/// The fields of one key package, for the inspector (RFC 9420 §10).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyPackageDetails {
+    pub owner: String,
+    pub kp_ref: String,
+    pub version: String,
+    pub suite: u16,
+    pub suite_name: String,
+    pub init_key: String,
+    pub encryption_key: String,
+    pub signature_key: String,
+    pub credential: String,
+    pub capabilities: Vec<(String, String)>,
+    pub not_before: u64,
+    pub not_after: u64,
+    pub extensions: Vec<String>,
+    pub leaf_extensions: Vec<String>,
+    pub sizes: Vec<(String, usize)>,
+}
+
+/// The public parts of one Welcome, for the inspector (RFC 9420 §12.4.3.1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WelcomeDetails {
+    /// The `welcome_sent` event it came from.
+    pub seq: u64,
+    pub sender: String,
+    pub group: String,
+    pub suite: u16,
+    pub bytes: usize,
+    pub secrets: Vec<WelcomeSecret>,
+}
+
+/// One `secrets[]` entry of a Welcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WelcomeSecret {
+    /// `new_member`: the reference of the key package it is encrypted to.
+    pub new_member: String,
+    /// The client that generated that key package, if known.
+    pub owner: Option<String>,
+    /// Size of the HPKE-encrypted `GroupSecrets`.
+    pub bytes: usize,
+    /// The client that joined through it, if any did.
+    pub matched_by: Option<String>,
+}
+
+impl Engine {
+    /// A plain-data view of every client, the DS and every group.
+    pub async fn view(&self) -> Result<LabView, EngineError> {
+        let ds = self.ds_snapshot().await?;
+        let now = SystemTime::now();
+        let mut groups: BTreeMap<String, Vec<MemberView>> = BTreeMap::new();
+        let clients = self
+            .clients()
+            .values()
+            .map(|client| {
+                let key_packages: Vec<KeyPackageRow> = client
+                    .inventory()
+                    .iter()
+                    .map(|entry| KeyPackageRow {
+                        kp_ref: ref_hex(&entry.kp_ref),
+                        suite: entry.ciphersuite(),
+                        state: entry.state(now),
+                        last_resort: entry.last_resort(),
+                        last_resort_capability: entry.last_resort_capability,
+                        bundle_present: client.has_private_bundle(&entry.kp_ref),
+                        lifetime_left: lifetime_left(entry, now),
+                        bytes: entry.bytes,
+                    })
+                    .collect();
+                for view in client.group_views() {
+                    groups
+                        .entry(view.name.clone())
+                        .or_default()
+                        .push(MemberView {
+                            client: client.name().to_string(),
+                            epoch: view.epoch,
+                            epoch_authenticator: view.epoch_authenticator,
+                            via_last_resort: view.via_last_resort,
+                            needs_update: view.needs_update,
+                        });
+                }
+                ClientView {
+                    name: client.name().to_string(),
+                    published: key_packages
+                        .iter()
+                        .filter(|k| {
+                            !matches!(k.state, Lifecycle::Generated | Lifecycle::Rejected { .. })
+                        })
+                        .count(),
+                    bundles: key_packages.iter().filter(|k| k.bundle_present).count(),
+                    key_packages,
+                    claimed: client
+                        .wallet()
+                        .iter()
+                        .map(|c| (c.owner.clone(), ref_hex(&c.kp_ref)))
+                        .collect(),
+                    pending: client.pending().len(),
+                }
+            })
+            .collect();
+        Ok(LabView {
+            clients,
+            ds,
+            groups: groups
+                .into_iter()
+                .map(|(name, members)| GroupPanel { name, members })
+                .collect(),
+        })
+    }
+
+    /// The fields of `owner`'s key package `kp_ref` (full hex).
+    pub fn key_package_details(
+        &self,
+        owner: &str,
+        kp_ref: &str,
+    ) -> Result<KeyPackageDetails, EngineError> {
+        let client = self.client(owner)?;
+        let entry = client.resolve(kp_ref)?;
+        Ok(details_of(
+            owner,
+            &ref_hex(&entry.kp_ref),
+            &entry.key_package,
+        ))
+    }
+
+    /// The Welcome behind event `seq`: a `welcome_sent` event, or a later event of
+    /// the same group that a Welcome caused (delivery, join, failed join).
+    pub fn welcome_details(&self, seq: u64) -> Result<WelcomeDetails, EngineError> {
+        let not_found = || EngineError::UnknownWelcome(seq);
+        let index = usize::try_from(seq)
+            .ok()
+            .and_then(|s| s.checked_sub(1))
+            .filter(|i| *i < self.events.len())
+            .ok_or_else(not_found)?;
+        let group = match &self.events[index].kind {
+            EventKind::WelcomeSent { group, .. }
+            | EventKind::WelcomeDelivered { group, .. }
+            | EventKind::GroupJoined { group, .. }
+            | EventKind::JoinFailed { group, .. } => group.clone(),
+            _ => return Err(not_found()),
+        };
+        let sent = self.events[..=index]
+            .iter()
+            .rev()
+            .find(|e| matches!(&e.kind, EventKind::WelcomeSent { group: g, .. } if *g == group))
+            .ok_or_else(not_found)?;
+        let bytes = self.welcomes.get(&sent.seq).ok_or_else(not_found)?;
+        let welcome: Welcome = wire::decode_welcome(bytes)?;
+        let later = &self.events[(sent.seq as usize).min(self.events.len())..];
+        let secrets = welcome
+            .secrets()
+            .iter()
+            .map(|secret| {
+                let new_member = ref_hex(&secret.new_member());
+                let owner = self
+                    .clients()
+                    .values()
+                    .find(|c| c.entry(&secret.new_member()).is_some())
+                    .map(|c| c.name().to_string());
+                let matched_by = later
+                    .iter()
+                    .find(|e| {
+                        matches!(&e.kind, EventKind::GroupJoined { group: g, kp_ref, .. }
+                            if *g == group && *kp_ref == new_member)
+                    })
+                    .map(|e| e.actor.clone());
+                WelcomeSecret {
+                    new_member,
+                    owner,
+                    bytes: secret.tls_serialized_len(),
+                    matched_by,
+                }
+            })
+            .collect();
+        Ok(WelcomeDetails {
+            seq: sent.seq,
+            sender: sent.actor.clone(),
+            group,
+            suite: wire::suite_number(welcome.ciphersuite()),
+            bytes: bytes.len(),
+            secrets,
+        })
+    }
+}
+
+fn short_hex(bytes: &[u8]) -> String {
+    let hex = hex::encode(bytes);
+    if hex.len() > 32 {
+        format!(
+            "{}…{} ({} bytes)",
+            &hex[..16],
+            &hex[hex.len() - 8..],
+            bytes.len()
+        )
+    } else {
+        hex
+    }
+}
+
+/// The payload of a TLS `opaque<V>` field (for types that only expose their encoding).
+fn vl_inner(value: &impl tls_codec::Serialize) -> Vec<u8> {
+    use tls_codec::DeserializeBytes as _;
+    value
+        .tls_serialize_detached()
+        .ok()
+        .and_then(|bytes| tls_codec::VLBytes::tls_deserialize_exact_bytes(&bytes).ok())
+        .map(|v| v.as_slice().to_vec())
+        .unwrap_or_default()
+}
+
+fn list<T: std::fmt::Debug>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(|i| format!("{i:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The inspector fields of one key package.
+pub fn details_of(owner: &str, kp_ref: &str, key_package: &KeyPackage) -> KeyPackageDetails {
+    let encoded = key_package.tls_serialize_detached().unwrap_or_default();
+    let version = match encoded.get(..2) {
+        Some([0, 1]) => "mls10 (1)".to_string(),
+        Some([a, b]) => format!("{}", u16::from_be_bytes([*a, *b])),
+        _ => "?".to_string(),
+    };
+    let leaf = key_package.leaf_node();
+    let credential = leaf.credential();
+    let capabilities = leaf.capabilities();
+    let lifetime = key_package.life_time();
+    let suite = wire::suite_number(key_package.ciphersuite());
+    KeyPackageDetails {
+        owner: owner.to_string(),
+        kp_ref: kp_ref.to_string(),
+        version,
+        suite,
+        suite_name: format!("{:?}", key_package.ciphersuite()),
+        init_key: short_hex(key_package.hpke_init_key().as_slice()),
+        encryption_key: short_hex(&vl_inner(leaf.encryption_key())),
+        signature_key: short_hex(leaf.signature_key().as_slice()),
+        credential: format!(
+            "{:?} \"{}\"",
+            credential.credential_type(),
+            wire::credential_identity(credential).unwrap_or_else(|| "?".into())
+        ),
+        capabilities: vec![
+            ("versions".into(), list(capabilities.versions())),
+            (
+                "ciphersuites".into(),
+                capabilities
+                    .ciphersuites()
+                    .iter()
+                    .map(|c| format!("0x{:04x}", c.value()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            ("extensions".into(), list(capabilities.extensions())),
+            ("proposals".into(), list(capabilities.proposals())),
+            ("credentials".into(), list(capabilities.credentials())),
+        ],
+        not_before: lifetime.not_before(),
+        not_after: lifetime.not_after(),
+        extensions: key_package
+            .extensions()
+            .iter()
+            .map(|e| format!("{:?}", e.extension_type()))
+            .collect(),
+        leaf_extensions: leaf
+            .extensions()
+            .iter()
+            .map(|e| format!("{:?}", e.extension_type()))
+            .collect(),
+        sizes: vec![
+            ("key package".into(), encoded.len()),
+            ("leaf node".into(), leaf.tls_serialized_len()),
+            (
+                "init key".into(),
+                key_package.hpke_init_key().as_slice().len(),
+            ),
+            ("signature".into(), vl_inner(leaf.signature()).len()),
+        ],
+    }
+}

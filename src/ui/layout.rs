@@ -1,0 +1,143 @@
+//! Where each panel goes, as a pure function of the terminal size. The renderer and
+//! the mouse hit-testing both use it, so a click lands on what is drawn.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+/// The panels, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Panel {
+    Clients,
+    KeyPackages,
+    Ds,
+    Groups,
+    Timeline,
+    Inspector,
+}
+
+impl Panel {
+    pub const ALL: [Panel; 6] = [
+        Panel::Clients,
+        Panel::KeyPackages,
+        Panel::Ds,
+        Panel::Groups,
+        Panel::Timeline,
+        Panel::Inspector,
+    ];
+
+    pub fn next(self) -> Self {
+        let i = Self::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+
+    pub fn prev(self) -> Self {
+        let i = Self::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        Self::ALL[(i + Self::ALL.len() - 1) % Self::ALL.len()]
+    }
+}
+
+/// The screen's regions.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Areas {
+    pub header: Rect,
+    pub panels: Vec<(Panel, Rect)>,
+    /// Prompt, toast, caption or hint.
+    pub message: Rect,
+    pub status: Rect,
+}
+
+impl Areas {
+    pub fn get(&self, panel: Panel) -> Option<Rect> {
+        self.panels
+            .iter()
+            .find(|(p, _)| *p == panel)
+            .map(|(_, r)| *r)
+    }
+}
+
+/// Wide terminals get three columns.
+pub const WIDE: u16 = 150;
+
+/// The regions for a terminal of `area`; `zoom` gives one panel the whole body.
+pub fn compute(area: Rect, zoom: Option<Panel>) -> Areas {
+    let [header, body, message, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let panels = if let Some(panel) = zoom {
+        vec![(panel, body)]
+    } else if area.width >= WIDE {
+        let [left, middle, right] = Layout::horizontal([
+            Constraint::Percentage(24),
+            Constraint::Percentage(38),
+            Constraint::Percentage(38),
+        ])
+        .areas(body);
+        let [clients, groups] =
+            Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(left);
+        let [kps, ds] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
+            .areas(middle);
+        let [timeline, inspector] =
+            Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
+        vec![
+            (Panel::Clients, clients),
+            (Panel::KeyPackages, kps),
+            (Panel::Ds, ds),
+            (Panel::Groups, groups),
+            (Panel::Timeline, timeline),
+            (Panel::Inspector, inspector),
+        ]
+    } else {
+        let [left, right] =
+            Layout::horizontal([Constraint::Length(30), Constraint::Min(0)]).areas(body);
+        let [clients, ds, groups] = Layout::vertical([
+            Constraint::Percentage(30),
+            Constraint::Percentage(35),
+            Constraint::Percentage(35),
+        ])
+        .areas(left);
+        let [kps, timeline, inspector] = Layout::vertical([
+            Constraint::Percentage(36),
+            Constraint::Percentage(36),
+            Constraint::Percentage(28),
+        ])
+        .areas(right);
+        vec![
+            (Panel::Clients, clients),
+            (Panel::KeyPackages, kps),
+            (Panel::Ds, ds),
+            (Panel::Groups, groups),
+            (Panel::Timeline, timeline),
+            (Panel::Inspector, inspector),
+        ]
+    };
+    Areas {
+        header,
+        panels,
+        message,
+        status,
+    }
+}
+
+/// Header rows inside a panel's border (column titles, lane names).
+pub fn header_rows(panel: Panel) -> u16 {
+    match panel {
+        Panel::Clients | Panel::KeyPackages | Panel::Ds | Panel::Timeline => 1,
+        Panel::Groups | Panel::Inspector => 0,
+    }
+}
+
+/// Rows available for data inside a panel.
+pub fn body_height(panel: Panel, area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(2 + header_rows(panel)))
+}
+
+/// The first row shown so that `cursor` is visible in `height` rows.
+pub fn scroll_offset(cursor: usize, len: usize, height: usize) -> usize {
+    if height == 0 || len <= height {
+        return 0;
+    }
+    cursor.saturating_sub(height - 1).min(len - height)
+}

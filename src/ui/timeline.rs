@@ -1,0 +1,322 @@
+//! The timeline as a sequence diagram: one lane for the DS and one per client, one
+//! row per event, messages drawn as labelled arrows between lanes.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::theme::Theme;
+use super::{layout, outcome_style, short};
+use crate::app::{App, FlashKey};
+use crate::engine::{Event, EventKind, Outcome};
+
+const DS: &str = "DS";
+/// Fewest columns between two lanes.
+const MIN_SPACING: u16 = 12;
+const GUTTER: u16 = 5;
+
+/// Who sends and who receives: `None` as the target marks a note on the actor's lane.
+fn endpoints(event: &Event) -> (String, Option<String>) {
+    let actor = if event.actor == "ds" {
+        DS.to_string()
+    } else {
+        event.actor.clone()
+    };
+    let to_ds = (actor.clone(), Some(DS.to_string()));
+    let from_ds = (DS.to_string(), Some(actor.clone()));
+    match &event.kind {
+        EventKind::ClientRegistered { .. }
+        | EventKind::KeyPackagePublished { .. }
+        | EventKind::KeyPackageRejected { .. }
+        | EventKind::CommitSent { .. }
+        | EventKind::WelcomeSent { .. }
+        | EventKind::SelfUpdated { .. } => to_ds,
+        EventKind::KeyPackageClaimed { .. }
+        | EventKind::ClaimFailed { .. }
+        | EventKind::WelcomeDelivered { .. }
+        | EventKind::CommitProcessed { .. } => from_ds,
+        EventKind::DsMisbehaved { recipients, .. } => (DS.to_string(), recipients.first().cloned()),
+        _ => (actor, None),
+    }
+}
+
+/// The label of an event: text with the reference it is about, styled.
+fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<'a>> {
+    let r = |full: &'a str| -> Span<'a> {
+        let style = if app.followed.as_deref() == Some(full) {
+            theme.follow
+        } else {
+            theme.arrow
+        };
+        Span::styled(short(full), style)
+    };
+    let t = |s: String| Span::raw(s);
+    let lr = |yes: bool| {
+        if yes {
+            Span::styled(" LR", theme.last_resort)
+        } else {
+            Span::raw("")
+        }
+    };
+    match &event.kind {
+        EventKind::ClientRegistered { .. } => vec![t("register".into())],
+        EventKind::KeyPackageGenerated {
+            kp_ref,
+            last_resort,
+            ..
+        } => {
+            vec![t("generate ".into()), r(kp_ref), lr(*last_resort)]
+        }
+        EventKind::KeyPackagePublished {
+            kp_ref,
+            last_resort,
+            ..
+        } => {
+            vec![t("KeyPackage ".into()), r(kp_ref), lr(*last_resort)]
+        }
+        EventKind::KeyPackageRejected { kp_ref, error, .. } => {
+            let mut spans = vec![t("✗ KeyPackage ".into())];
+            if let Some(kp_ref) = kp_ref {
+                spans.push(r(kp_ref));
+            }
+            spans.push(Span::styled(format!(" {error}"), theme.error));
+            spans
+        }
+        EventKind::KeyPackageClaimed {
+            kp_ref,
+            owner,
+            last_resort,
+            last_resort_reuse,
+            ..
+        } => {
+            let mut spans = vec![t(format!("{owner}'s ")), r(kp_ref), lr(*last_resort)];
+            if *last_resort_reuse {
+                spans.push(Span::styled(" ♻ reuse", theme.reuse));
+            }
+            spans
+        }
+        EventKind::ClaimFailed { owner, error, .. } => {
+            vec![Span::styled(
+                format!("✗ claim {owner}: {error}"),
+                theme.error,
+            )]
+        }
+        EventKind::GroupCreated { group, .. } => vec![t(format!("create {group}"))],
+        EventKind::CommitSent { group, epoch, .. } => vec![t(format!("Commit {group} e{epoch}"))],
+        EventKind::WelcomeSent {
+            group,
+            new_member_refs,
+            ..
+        } => {
+            let mut spans = vec![t(format!("Welcome {group} "))];
+            // Show the followed reference if the Welcome names it.
+            let shown = new_member_refs
+                .iter()
+                .find(|x| app.followed.as_deref() == Some(x.as_str()))
+                .or(new_member_refs.first());
+            if let Some(shown) = shown {
+                spans.push(r(shown));
+            }
+            if new_member_refs.len() > 1 {
+                spans.push(t(format!(" +{}", new_member_refs.len() - 1)));
+            }
+            spans
+        }
+        EventKind::WelcomeDelivered {
+            group,
+            kp_ref,
+            misbehaving_ds,
+            ..
+        } => {
+            let mut spans = vec![t(format!("Welcome {group} "))];
+            if let Some(kp_ref) = kp_ref {
+                spans.push(r(kp_ref));
+            }
+            if *misbehaving_ds {
+                spans.push(Span::styled(" (misbehaving DS)", theme.warn));
+            }
+            spans
+        }
+        EventKind::GroupJoined {
+            group,
+            kp_ref,
+            last_resort,
+            ..
+        } => {
+            vec![
+                t(format!("joined {group} via ")),
+                r(kp_ref),
+                lr(*last_resort),
+            ]
+        }
+        EventKind::JoinFailed { group, error, .. } => {
+            vec![Span::styled(
+                format!("✗ join {group}: {error}"),
+                theme.error,
+            )]
+        }
+        EventKind::PrivateBundleDeleted { kp_ref } => {
+            vec![t("bundle ".into()), r(kp_ref), t(" deleted".into())]
+        }
+        EventKind::PrivateBundleRetained { kp_ref } => {
+            vec![
+                t("bundle ".into()),
+                r(kp_ref),
+                Span::styled(" kept (LR)", theme.last_resort),
+            ]
+        }
+        EventKind::CommitProcessed { group, epoch } => {
+            vec![t(format!("Commit {group} → e{epoch}"))]
+        }
+        EventKind::CommitFailed { group, error, .. } => {
+            vec![Span::styled(
+                format!("✗ Commit {group}: {error}"),
+                theme.error,
+            )]
+        }
+        EventKind::SelfUpdated { group, epoch, .. } => vec![t(format!("update {group} e{epoch}"))],
+        EventKind::DsMisbehaved { action, .. } => vec![Span::styled(action.clone(), theme.warn)],
+        EventKind::CommandFailed { command, error, .. } => {
+            vec![Span::styled(format!("✗ {command}: {error}"), theme.error)]
+        }
+        EventKind::ExpectPassed { expectation } => {
+            vec![Span::styled(format!("✓ expect {expectation}"), theme.ok)]
+        }
+        EventKind::ExpectFailed { expectation, .. } => {
+            vec![Span::styled(format!("✗ expect {expectation}"), theme.error)]
+        }
+    }
+}
+
+pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    if area.height < 2 || area.width <= GUTTER + 4 {
+        return;
+    }
+    let body_height = area.height as usize - 1;
+    let shown = app.visible_events();
+    let range = {
+        let offset = layout::scroll_offset(app.timeline_row(), shown, body_height);
+        offset..(offset + body_height).min(shown)
+    };
+    let flight = app
+        .flight()
+        .filter(|_| app.timeline_cursor.is_none() && range.len() < body_height + 1)
+        .and_then(|f| app.events.get(shown).map(|e| (f, e)));
+    let mut rows: Vec<&Event> = app.events[range.clone()].iter().collect();
+    if let Some((_, event)) = flight {
+        if rows.len() == body_height {
+            rows.remove(0);
+        }
+        rows.push(event);
+    }
+    // Lanes: the DS and every client, or only those on screen when they do not fit.
+    let lanes_width = area.width - GUTTER;
+    let fits = |n: usize| n as u16 * MIN_SPACING <= lanes_width;
+    let mut lanes: Vec<String> = vec![DS.to_string()];
+    if fits(app.view.clients.len() + 1) {
+        lanes.extend(app.view.clients.iter().map(|c| c.name.clone()));
+    } else {
+        for client in &app.view.clients {
+            if rows
+                .iter()
+                .any(|e| e.actor == client.name || endpoints(e).1.as_deref() == Some(&client.name))
+            {
+                lanes.push(client.name.clone());
+            }
+            if !fits(lanes.len() + 1) {
+                break;
+            }
+        }
+    }
+    let spacing = lanes_width / lanes.len() as u16;
+    let lane_x = |i: usize| area.x + GUTTER + spacing * i as u16 + spacing / 2;
+    let lane_of = |name: &str| lanes.iter().position(|l| l == name);
+    // Lane names.
+    for (i, name) in lanes.iter().enumerate() {
+        let text: String = name
+            .chars()
+            .take(spacing.saturating_sub(1) as usize)
+            .collect();
+        let w = text.chars().count() as u16;
+        let x = lane_x(i).saturating_sub(w / 2).max(area.x + GUTTER);
+        let style = if name == DS { theme.ds } else { theme.header };
+        buf.set_string(x, area.y, &text, style);
+    }
+    let right = area.right();
+    for (row, event) in rows.iter().enumerate() {
+        let y = area.y + 1 + row as u16;
+        let index = (event.seq as usize).saturating_sub(1);
+        let selected = app.timeline_cursor.is_some() && index == app.timeline_row();
+        for i in 0..lanes.len() {
+            buf.set_string(lane_x(i), y, "│", theme.muted);
+        }
+        let flashing = app.is_flashing(&FlashKey::Event(event.seq));
+        let seq_style = if flashing { theme.flash } else { theme.muted };
+        buf.set_string(area.x, y, format!("{:>4}", event.seq), seq_style);
+        let style = outcome_style(event.outcome, theme);
+        let spans = label(app, event, theme);
+        let (from, to) = endpoints(event);
+        let progress = match flight {
+            Some((f, e)) if e.seq == event.seq => Some(f.progress),
+            _ => None,
+        };
+        match (lane_of(&from), to.as_deref().and_then(lane_of)) {
+            (Some(a), Some(b)) if a != b => {
+                let (xa, xb) = (lane_x(a), lane_x(b));
+                let (lo, hi) = (xa.min(xb), xa.max(xb));
+                let span = hi - lo;
+                let reach = progress.map_or(span, |p| ((span as f32) * p).round() as u16);
+                // The shaft, from the sender towards the receiver.
+                for step in 1..reach.max(1) {
+                    let x = if xa < xb { xa + step } else { xa - step };
+                    buf.set_string(x, y, "─", style);
+                }
+                let head_x = if xa < xb {
+                    xa + reach.max(1).min(span)
+                } else {
+                    xa - reach.max(1).min(span)
+                };
+                let head = match (progress, xa < xb) {
+                    (Some(p), _) if p < 1.0 => "●",
+                    (_, true) => "▶",
+                    (_, false) => "◀",
+                };
+                buf.set_string(head_x.min(right - 1), y, head, style);
+                buf.set_string(xa, y, "├", style);
+                let text_width: u16 = spans.iter().map(|s| s.width() as u16).sum();
+                let (lx, max) = if text_width + 2 <= span.saturating_sub(2) {
+                    (lo + 1 + (span - text_width) / 2, text_width)
+                } else {
+                    (hi + 2, right.saturating_sub(hi + 2))
+                };
+                if lx < right {
+                    Line::from(spans)
+                        .style(Style::default())
+                        .render(Rect::new(lx, y, max.min(right - lx), 1), buf);
+                }
+            }
+            (Some(a), _) => {
+                let x = lane_x(a);
+                let mark = if event.outcome == Outcome::Error {
+                    "✗"
+                } else {
+                    "●"
+                };
+                buf.set_string(x, y, mark, style);
+                if x + 2 < right {
+                    Line::from(spans).render(Rect::new(x + 2, y, right - x - 2, 1), buf);
+                }
+            }
+            (None, _) => {
+                let mut all = vec![Span::styled(format!("{}: ", event.actor), theme.muted)];
+                all.extend(spans);
+                Line::from(all).render(Rect::new(area.x + GUTTER, y, lanes_width, 1), buf);
+            }
+        }
+        if selected && app.focus == layout::Panel::Timeline {
+            buf.set_style(Rect::new(area.x, y, area.width, 1), theme.selected);
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! The engine's own thread. The UI sends [`Request`]s and never waits: the worker
+//! runs them on the engine (real OpenMLS crypto, the DS task) and sends
+//! [`Report`]s back over a channel, which the UI drains once per frame.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+
+use crate::command::{ClientAction, Command, GenerateArgs};
+use crate::engine::{Engine, Event, KeyPackageDetails, LabView, WelcomeDetails};
+
+/// One line of the command vocabulary, already parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub text: String,
+    pub command: Command,
+}
+
+/// What the UI asks of the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Run lines in order; `label` names the batch in the progress indicator.
+    Run {
+        label: String,
+        lines: Vec<Line>,
+    },
+    InspectKeyPackage {
+        owner: String,
+        kp_ref: String,
+    },
+    /// The Welcome behind this event.
+    InspectWelcome {
+        seq: u64,
+    },
+}
+
+/// What the engine tells the UI.
+#[derive(Debug, Clone)]
+pub enum Report {
+    /// A batch is running: `done` of `total` steps.
+    Progress {
+        label: String,
+        done: usize,
+        total: usize,
+    },
+    /// The state changed: the events since the last report and a fresh view.
+    Changed {
+        events: Vec<Event>,
+        view: Box<LabView>,
+    },
+    /// One line finished; `error` is `Some((code, message))` when it failed.
+    LineDone {
+        text: String,
+        error: Option<(String, String)>,
+    },
+    /// A batch ended (`cancelled` when the user stopped it).
+    Idle {
+        cancelled: bool,
+    },
+    Inspected(Inspection),
+}
+
+/// An inspector's content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inspection {
+    KeyPackage(Box<KeyPackageDetails>),
+    Welcome(Box<WelcomeDetails>),
+    Unavailable(String),
+}
+
+/// A view is sent at most this often while a batch runs.
+const VIEW_INTERVAL: Duration = Duration::from_millis(100);
+
+/// A running engine thread.
+pub struct Worker {
+    requests: UnboundedSender<Request>,
+    reports: UnboundedReceiver<Report>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Worker {
+    /// Starts the engine on its own thread with its own single-thread runtime
+    /// (docs/benchmarks.md explains why one thread).
+    pub fn spawn() -> std::io::Result<Self> {
+        let (requests, mut request_rx) = unbounded_channel::<Request>();
+        let (report_tx, reports) = unbounded_channel::<Report>();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let cancelled = cancel.clone();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        std::thread::Builder::new()
+            .name("mls-lab-engine".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let mut state = State {
+                        engine: Engine::new(),
+                        sent_events: 0,
+                        reports: report_tx,
+                        cancel: cancelled,
+                    };
+                    state.send_view().await;
+                    while let Some(request) = request_rx.recv().await {
+                        if !state.handle(request).await {
+                            break;
+                        }
+                    }
+                });
+            })?;
+        Ok(Self {
+            requests,
+            reports,
+            cancel,
+        })
+    }
+
+    /// Queues a request; `false` when the engine thread is gone.
+    pub fn send(&self, request: Request) -> bool {
+        self.requests.send(request).is_ok()
+    }
+
+    /// Asks the running batch to stop after its current step.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+
+    /// Waits for the next report (`None` when the engine thread is gone).
+    pub async fn recv(&mut self) -> Option<Report> {
+        self.reports.recv().await
+    }
+
+    /// Every report already waiting, without waiting.
+    pub fn drain(&mut self) -> Vec<Report> {
+        let mut out = Vec::new();
+        while let Ok(report) = self.reports.try_recv() {
+            out.push(report);
+        }
+        out
+    }
+}
+
+struct State {
+    engine: Engine,
+    sent_events: usize,
+    reports: UnboundedSender<Report>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl State {
+    /// Handles one request; `false` when the UI has gone away.
+    async fn handle(&mut self, request: Request) -> bool {
+        match request {
+            Request::Run { label, lines } => self.run(label, lines).await,
+            Request::InspectKeyPackage { owner, kp_ref } => {
+                let inspection = match self.engine.key_package_details(&owner, &kp_ref) {
+                    Ok(details) => Inspection::KeyPackage(Box::new(details)),
+                    Err(error) => Inspection::Unavailable(error.to_string()),
+                };
+                self.reports.send(Report::Inspected(inspection)).is_ok()
+            }
+            Request::InspectWelcome { seq } => {
+                let inspection = match self.engine.welcome_details(seq) {
+                    Ok(details) => Inspection::Welcome(Box::new(details)),
+                    Err(error) => Inspection::Unavailable(error.to_string()),
+                };
+                self.reports.send(Report::Inspected(inspection)).is_ok()
+            }
+        }
+    }
+
+    async fn run(&mut self, label: String, lines: Vec<Line>) -> bool {
+        self.cancel.store(false, Ordering::SeqCst);
+        let steps: Vec<(usize, Command)> = lines
+            .iter()
+            .enumerate()
+            .flat_map(|(i, line)| steps_of(&line.command).into_iter().map(move |c| (i, c)))
+            .collect();
+        let total = steps.len();
+        let mut last_view = Instant::now();
+        let mut first_error: Vec<Option<(String, String)>> = vec![None; lines.len()];
+        let mut cancelled = false;
+        for (done, (line, command)) in steps.iter().enumerate() {
+            if self.cancel.swap(false, Ordering::SeqCst) {
+                cancelled = true;
+                break;
+            }
+            if total > 1 {
+                let progress = Report::Progress {
+                    label: label.clone(),
+                    done,
+                    total,
+                };
+                if self.reports.send(progress).is_err() {
+                    return false;
+                }
+            }
+            if let Err(error) = self.engine.execute(command).await {
+                first_error[*line].get_or_insert((error.code().to_string(), error.to_string()));
+            }
+            let line_ends = steps.get(done + 1).is_none_or(|(next, _)| next != line);
+            if line_ends {
+                if last_view.elapsed() >= VIEW_INTERVAL || done + 1 == total {
+                    self.send_view().await;
+                    last_view = Instant::now();
+                }
+                let report = Report::LineDone {
+                    text: lines[*line].text.clone(),
+                    error: first_error[*line].take(),
+                };
+                if self.reports.send(report).is_err() {
+                    return false;
+                }
+            } else if last_view.elapsed() >= VIEW_INTERVAL {
+                self.send_view().await;
+                last_view = Instant::now();
+            }
+        }
+        if cancelled {
+            self.send_view().await;
+        }
+        self.reports.send(Report::Idle { cancelled }).is_ok()
+    }
+
+    /// Sends the events not sent yet and a fresh view.
+    async fn send_view(&mut self) {
+        let events = self.engine.events()[self.sent_events..].to_vec();
+        self.sent_events += events.len();
+        let view = match self.engine.view().await {
+            Ok(view) => view,
+            // The DS task is gone only if the runtime is shutting down.
+            Err(_) => return,
+        };
+        let _ = self.reports.send(Report::Changed {
+            events,
+            view: Box::new(view),
+        });
+    }
+}
+
+/// A `generate N` runs as N single steps so that it reports progress and can be
+/// stopped; every other command is one step.
+fn steps_of(command: &Command) -> Vec<Command> {
+    match command {
+        Command::Client {
+            client,
+            action: ClientAction::Generate(args),
+        } if args.count > 1 => (0..args.count)
+            .map(|_| Command::Client {
+                client: client.clone(),
+                action: ClientAction::Generate(GenerateArgs {
+                    count: 1,
+                    ..args.clone()
+                }),
+            })
+            .collect(),
+        other => vec![other.clone()],
+    }
+}
