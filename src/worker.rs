@@ -131,6 +131,11 @@ impl Worker {
         self.reports.recv().await
     }
 
+    /// Waits for the next report from outside any async runtime (tests, benchmarks).
+    pub fn recv_blocking(&mut self) -> Option<Report> {
+        self.reports.blocking_recv()
+    }
+
     /// Every report already waiting, without waiting.
     pub fn drain(&mut self) -> Vec<Report> {
         let mut out = Vec::new();
@@ -256,5 +261,36 @@ fn steps_of(command: &Command) -> Vec<Command> {
             })
             .collect(),
         other => vec![other.clone()],
+    }
+}
+
+/// Carries out `effects` and feeds every report back into `app` until the engine
+/// has answered all of them, outside any async runtime. Tests and benchmarks drive
+/// the real engine this way, exactly as the event loop does.
+pub fn settle(app: &mut crate::app::App, worker: &mut Worker, effects: Vec<crate::app::Effect>) {
+    use crate::app::{Effect, Msg};
+    let mut outstanding = 0usize;
+    let mut queue = effects;
+    loop {
+        for effect in queue.drain(..) {
+            match effect {
+                Effect::Send(request) => {
+                    if worker.send(request) {
+                        outstanding += 1;
+                    }
+                }
+                Effect::Cancel => worker.cancel(),
+            }
+        }
+        if outstanding == 0 {
+            return;
+        }
+        let Some(report) = worker.recv_blocking() else {
+            return;
+        };
+        if matches!(report, Report::Idle { .. } | Report::Inspected(_)) {
+            outstanding -= 1;
+        }
+        queue = app.update(Msg::Report(report));
     }
 }
