@@ -239,7 +239,7 @@ impl App {
     /// Events drawn on the timeline: all except those still waiting to travel.
     pub fn visible_events(&self) -> usize {
         match self.flights.front() {
-            Some(seq) => (*seq as usize).min(self.events.len()),
+            Some(seq) => (*seq as usize).saturating_sub(1).min(self.events.len()),
             None => self.events.len(),
         }
     }

@@ -70,9 +70,9 @@ pub fn compute(area: Rect, zoom: Option<Panel>) -> Areas {
         vec![(panel, body)]
     } else if area.width >= WIDE {
         let [left, middle, right] = Layout::horizontal([
-            Constraint::Percentage(24),
-            Constraint::Percentage(38),
-            Constraint::Percentage(38),
+            Constraint::Percentage(20),
+            Constraint::Percentage(36),
+            Constraint::Percentage(44),
         ])
         .areas(body);
         let [clients, groups] =
@@ -91,7 +91,7 @@ pub fn compute(area: Rect, zoom: Option<Panel>) -> Areas {
         ]
     } else {
         let [left, right] =
-            Layout::horizontal([Constraint::Length(30), Constraint::Min(0)]).areas(body);
+            Layout::horizontal([Constraint::Length(29), Constraint::Min(0)]).areas(body);
         let [clients, ds, groups] = Layout::vertical([
             Constraint::Percentage(30),
             Constraint::Percentage(35),

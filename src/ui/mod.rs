@@ -160,10 +160,12 @@ fn header(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     } else if app.running > 0 {
         spans.push(Span::styled(" │ working…", theme.warn));
     }
-    Line::from(spans).render(area, buf);
+    let line = Line::from(spans);
+    let used = line.width() as u16;
+    line.render(area, buf);
     let right = format!("theme: {} ", app.theme.label());
     let width = right.chars().count() as u16;
-    if area.width > width + 60 {
+    if area.width > used + width + 1 {
         Span::styled(right, theme.muted)
             .render(Rect::new(area.right() - width, area.y, width, 1), buf);
     }
@@ -227,10 +229,23 @@ fn human(d: Duration) -> String {
     let s = d.as_secs();
     match s {
         0 => "gone".into(),
-        s if s >= 86_400 => format!("{}d", s / 86_400),
-        s if s >= 3_600 => format!("{}h", s / 3_600),
-        s if s >= 60 => format!("{}m", s / 60),
+        // Rounded, not truncated: a fresh 84-day package reads 84d, not 83d.
+        s if s >= 86_400 => format!("{}d", (s + 43_200) / 86_400),
+        s if s >= 3_600 => format!("{}h", (s + 1_800) / 3_600),
+        s if s >= 60 => format!("{}m", (s + 30) / 60),
         s => format!("{s}s"),
+    }
+}
+
+/// The state in a dozen characters, for narrow tables.
+fn short_state(state: &Lifecycle) -> String {
+    match state {
+        Lifecycle::Claimed { by, group: None } => format!("claimed:{by}"),
+        Lifecycle::Claimed { by, group: Some(g) } => format!("{by}→{g}"),
+        Lifecycle::UsedToJoin { group } => format!("joined {group}"),
+        Lifecycle::RetainedLastResort { groups } => format!("kept, {} joins", groups.len()),
+        Lifecycle::Rejected { .. } => "rejected".into(),
+        other => other.to_string(),
     }
 }
 
@@ -256,10 +271,10 @@ fn key_packages(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             .render(area, buf);
         return;
     };
-    let state_width = area.width.saturating_sub(4 + 9 + 8 + 8 + 5 + 6) as usize;
+    let state_width = area.width.saturating_sub(4 + 9 + 7 + 8 + 5 + 5) as usize;
     Line::styled(
         format!(
-            "{:>3} {:<9}{:<sw$}{:<8}{:<8}{:>5}{:>6}",
+            "{:>3} {:<9}{:<sw$}{:<7}{:<8}{:>5}{:>5}",
             "#",
             "ref",
             "state",
@@ -283,30 +298,40 @@ fn key_packages(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         .render(body, buf);
         return;
     }
-    let dir = app.view.ds.clients.get(&client.name);
+    // The DS's last-resort entry of this client: how often it was handed out.
+    let lr_at_ds = app
+        .view
+        .ds
+        .clients
+        .get(&client.name)
+        .and_then(|d| d.last_resort.as_ref())
+        .map(|e| (crate::engine::wire::ref_hex(&e.kp_ref), e.handouts));
     let len = client.key_packages.len();
     for (row, i) in visible(app, Panel::KeyPackages, len, body.height as usize).enumerate() {
         let kp = &client.key_packages[i];
         let y = body.y + row as u16;
-        let handouts = dir
-            .and_then(|d| d.last_resort.as_ref())
-            .filter(|e| crate::engine::wire::ref_hex(&e.kp_ref) == kp.kp_ref)
-            .map_or(0, |e| e.handouts);
+        let handouts = lr_at_ds
+            .as_ref()
+            .filter(|(r, _)| *r == kp.kp_ref)
+            .map_or(0, |(_, h)| *h);
         let badge = if kp.last_resort && handouts > 1 {
-            Span::styled(format!("LR♻{:<4}", handouts - 1), theme.reuse)
+            Span::styled(format!("LR♻{:<3}", handouts - 1), theme.reuse)
         } else if kp.last_resort && !kp.last_resort_capability {
-            Span::styled("LR!cap  ", theme.error)
+            Span::styled("LR!cap ", theme.error)
         } else if kp.last_resort {
-            Span::styled("LR      ", theme.last_resort)
+            Span::styled("LR     ", theme.last_resort)
         } else {
-            Span::raw("        ")
+            Span::raw("       ")
         };
         let bundle = if kp.bundle_present {
             Span::styled("present ", theme.ok)
         } else {
             Span::styled("deleted ", theme.muted)
         };
-        let state = kp.state.to_string();
+        let state = match kp.state.to_string() {
+            full if full.chars().count() <= state_width => full,
+            _ => short_state(&kp.state),
+        };
         let line = Line::from(vec![
             Span::styled(format!("{:>3} ", i + 1), theme.muted),
             ref_span(app, &kp.kp_ref, theme, theme.base),
@@ -317,7 +342,7 @@ fn key_packages(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             ),
             badge,
             bundle,
-            Span::raw(format!("{:>5}{:>6}", human(kp.lifetime_left), kp.bytes)),
+            Span::raw(format!("{:>5}{:>5}", human(kp.lifetime_left), kp.bytes)),
         ]);
         line.render(Rect::new(body.x, y, body.width, 1), buf);
         if i == app.kp_cursor {
@@ -330,10 +355,18 @@ fn ds(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if area.height == 0 {
         return;
     }
+    // Narrow panels get short column names; the help overlay explains them.
+    let wide = area.width >= 40;
+    let (name_w, avail_w, count_w) = if wide { (10, 6, 7) } else { (7, 4, 3) };
+    let heads = if wide {
+        ["client", "avail", "LR", "claims", "reuses"]
+    } else {
+        ["client", "avl", "LR", "cl", "♻"]
+    };
     Line::styled(
         format!(
-            "{:<10}{:>6} {:<9}{:>7}{:>7}",
-            "client", "avail", "LR", "claims", "reuses"
+            "{:<name_w$}{:>avail_w$} {:<9}{:>count_w$}{:>count_w$}",
+            heads[0], heads[1], heads[2], heads[3], heads[4]
         ),
         theme.header,
     )
@@ -355,8 +388,11 @@ fn ds(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 let claims = dir.map_or(0, |d| d.claims);
                 let reuses = dir.map_or(0, |d| d.last_resort_reuses);
                 let mut spans = vec![
-                    Span::styled(format!("{:<10}", truncate(&client.name, 9)), theme.ds),
-                    Span::raw(format!("{available:>6} ")),
+                    Span::styled(
+                        format!("{:<name_w$}", truncate(&client.name, name_w - 1)),
+                        theme.ds,
+                    ),
+                    Span::raw(format!("{available:>avail_w$} ")),
                 ];
                 match &lr {
                     Some(r) => {
@@ -370,9 +406,9 @@ fn ds(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                     }
                     None => spans.push(Span::styled(format!("{:<9}", "-"), theme.muted)),
                 }
-                spans.push(Span::raw(format!("{claims:>7}")));
+                spans.push(Span::raw(format!("{claims:>count_w$}")));
                 spans.push(Span::styled(
-                    format!("{reuses:>7}"),
+                    format!("{reuses:>count_w$}"),
                     if reuses > 0 { theme.reuse } else { theme.base },
                 ));
                 Line::from(spans)
@@ -493,7 +529,7 @@ fn inspector(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
 
 fn field<'a>(name: &str, value: impl Into<Span<'a>>, theme: &Theme) -> Line<'a> {
     Line::from(vec![
-        Span::styled(format!("{name:<14}"), theme.header),
+        Span::styled(format!("{name:<17}"), theme.header),
         value.into(),
     ])
 }
