@@ -151,11 +151,11 @@ fn main() -> ExitCode {
 
 /// `mls-lab` without a subcommand: the interactive lab.
 fn interactive(args: TuiArgs) -> ExitCode {
-    let theme = if args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-        ThemeName::Mono
-    } else {
-        args.theme
-    };
+    let theme = ThemeName::choose(
+        args.theme,
+        args.no_color,
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
     let settings = Settings {
         speed: std::time::Duration::from_millis(args.speed),
         theme,

@@ -697,6 +697,10 @@ fn help(area: Rect, buf: &mut Buffer, theme: &Theme) {
         }
     }
     lines.push(Line::styled(
+        "DS columns: avl normal packages available · LR last-resort package · cl claims · ♻ reuses",
+        theme.muted,
+    ));
+    lines.push(Line::styled(
         "The : prompt takes scenario lines: bob generate 3 · alice claim bob · alice add bob --to team",
         theme.muted,
     ));

@@ -24,6 +24,20 @@ impl ThemeName {
         }
     }
 
+    /// The theme to start with: monochrome under `--no-color` or a non-empty
+    /// `NO_COLOR` (<https://no-color.org>), else the one asked for.
+    pub fn choose(
+        requested: Self,
+        no_color_flag: bool,
+        no_color_env: Option<&std::ffi::OsStr>,
+    ) -> Self {
+        if no_color_flag || no_color_env.is_some_and(|v| !v.is_empty()) {
+            Self::Mono
+        } else {
+            requested
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Dark => "dark",
@@ -210,5 +224,27 @@ impl Theme {
             key: Style::new().add_modifier(Modifier::REVERSED),
             caption: bold,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ThemeName;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn no_color_wins_over_the_requested_theme() {
+        let dark = ThemeName::Dark;
+        assert_eq!(ThemeName::choose(dark, false, None), ThemeName::Dark);
+        assert_eq!(ThemeName::choose(dark, true, None), ThemeName::Mono);
+        assert_eq!(
+            ThemeName::choose(ThemeName::HighContrast, false, Some(OsStr::new("1"))),
+            ThemeName::Mono
+        );
+        // An empty NO_COLOR does not count (no-color.org).
+        assert_eq!(
+            ThemeName::choose(dark, false, Some(OsStr::new(""))),
+            ThemeName::Dark
+        );
     }
 }
