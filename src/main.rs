@@ -151,6 +151,24 @@ fn main() -> ExitCode {
 
 /// `mls-lab` without a subcommand: the interactive lab.
 fn interactive(args: TuiArgs) -> ExitCode {
+    use std::io::IsTerminal as _;
+    if let Some(bad) = args
+        .clients
+        .iter()
+        .find(|name| !mls_lab::command::valid_client_name(name))
+    {
+        eprintln!(
+            "mls-lab: --clients: {}",
+            mls_lab::engine::EngineError::InvalidClientName(bad.clone())
+        );
+        return ExitCode::from(2);
+    }
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        eprintln!(
+            "mls-lab: the interactive lab needs a terminal; `mls-lab run [FILE]` prints a transcript instead"
+        );
+        return ExitCode::from(2);
+    }
     let theme = ThemeName::choose(
         args.theme,
         args.no_color,

@@ -244,3 +244,29 @@ fn reads_a_scenario_from_standard_input() {
         .success()
         .stdout(predicate::str::contains("<stdin>: 3 lines run"));
 }
+
+#[test]
+fn without_a_terminal_the_lab_says_so_and_points_to_run() {
+    mls_lab()
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("needs a terminal"))
+        .stderr(predicates::str::contains("mls-lab run"));
+}
+
+#[test]
+fn a_bad_lab_option_is_refused_before_the_terminal_is_touched() {
+    mls_lab()
+        .args(["--suite", "9"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--suite"));
+    mls_lab()
+        .args(["--clients", "alice,Bad Name"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "'Bad Name' cannot be a client name",
+        ));
+}
