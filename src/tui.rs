@@ -84,7 +84,9 @@ async fn event_loop(
     let mut app = App::new(settings, Instant::now());
     let size = terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
-    app.lesson = start.lesson;
+    if let Some(lesson) = start.lesson {
+        app.load_lesson(lesson);
+    }
     let names = start.clients.join(" ");
     match App::run_request("start", &[&format!("clients {names}")]) {
         Ok(request) => {

@@ -123,13 +123,15 @@ fn text(buffer: &Buffer) -> String {
     out
 }
 
-/// Replaces hex runs of 8 or more (references, keys, authenticators, timestamps).
+/// Replaces hex runs of 8 or more (references, keys, authenticators, timestamps),
+/// and shorter runs cut off by a panel's edge.
 fn masked(screen: &str) -> String {
     let mut out = String::new();
     let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.chars().count() >= 8 {
-            out.push_str(&"#".repeat(run.chars().count()));
+    let flush = |run: &mut String, out: &mut String, edge: bool| {
+        let n = run.chars().count();
+        if n >= 8 || (edge && n >= 2 && out.ends_with(' ')) {
+            out.push_str(&"#".repeat(n));
         } else {
             out.push_str(run);
         }
@@ -146,11 +148,11 @@ fn masked(screen: &str) -> String {
                 out.push(c);
                 continue;
             }
-            flush(&mut run, &mut out);
+            flush(&mut run, &mut out, matches!(c, '│' | '┃' | '…' | '\n'));
             out.push(c);
         }
     }
-    flush(&mut run, &mut out);
+    flush(&mut run, &mut out, true);
     out
 }
 
@@ -664,13 +666,20 @@ fn a_lesson_runs_one_step_per_space_with_its_comment_as_caption() {
         "# bob makes a package\nbob generate\n# and uploads it\nbob publish --all\n",
     )
     .unwrap();
-    lab.app.lesson = Some(lesson);
+    lab.app.load_lesson(lesson);
+    assert!(lab.app.hint.as_deref().unwrap().contains("2 steps"));
     lab.press(KeyCode::Char(' '));
-    assert_eq!(lab.app.caption.as_deref(), Some("bob makes a package"));
+    assert_eq!(
+        lab.app.caption.as_deref(),
+        Some("[1/2] bob generate · bob makes a package")
+    );
     assert_eq!(lab.client("bob").key_packages.len(), 1);
     assert_eq!(lab.client("bob").published, 0);
     lab.press(KeyCode::Char(' '));
-    assert_eq!(lab.app.caption.as_deref(), Some("and uploads it"));
+    assert_eq!(
+        lab.app.caption.as_deref(),
+        Some("[2/2] bob publish --all · and uploads it")
+    );
     assert_eq!(lab.client("bob").published, 1);
     let screen = lab.screen(80, 24);
     assert!(screen.contains("and uploads it"), "{screen}");
@@ -777,4 +786,36 @@ fn inspecting_an_unknown_welcome_is_a_clear_message() {
         Some(Inspection::Unavailable(why)) => assert!(why.contains("#1"), "{why}"),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn new_items_flash_until_the_flash_is_over() {
+    let mut lab = lab();
+    lab.run(&["bob generate"]);
+    let fresh = lab.client("bob").key_packages[0].kp_ref.clone();
+    assert_ne!(lab.app.followed.as_deref(), Some(fresh.as_str()));
+    let flash_bg = ThemeName::Dark.theme().flash.bg;
+    lab.select_client("bob");
+    lab.app.followed = None;
+    let buffer = lab.buffer(100, 30);
+    assert!(cells_with(&buffer, &short(&fresh), |c| Some(c.bg) == flash_bg) >= 1);
+    let later = lab.app.now + Duration::from_secs(5);
+    lab.app.update(Msg::Tick(later));
+    let buffer = lab.buffer(100, 30);
+    assert_eq!(
+        cells_with(&buffer, &short(&fresh), |c| Some(c.bg) == flash_bg),
+        0
+    );
+}
+
+#[test]
+fn zoom_gives_the_focused_panel_the_whole_screen() {
+    let mut lab = lab();
+    lab.app.focus = Panel::Timeline;
+    lab.press(KeyCode::Char('z'));
+    let screen = lab.screen(80, 24);
+    assert!(screen.contains("Timeline"), "{screen}");
+    assert!(!screen.contains("Clients ("), "{screen}");
+    lab.press(KeyCode::Esc);
+    assert!(!lab.app.zoomed);
 }

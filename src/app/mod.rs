@@ -225,6 +225,17 @@ impl App {
         })
     }
 
+    /// Loads a lesson to step through with Space.
+    pub fn load_lesson(&mut self, lesson: Lesson) {
+        self.hint = Some(format!(
+            "Lesson {}: {} steps. Press Space for the next step, ? for help",
+            lesson.name,
+            lesson.steps.len()
+        ));
+        self.lesson = Some(lesson);
+        self.dirty = true;
+    }
+
     /// The selected client's name.
     pub fn actor(&self) -> Option<&str> {
         self.view.clients.get(self.client).map(|c| c.name.as_str())
@@ -539,7 +550,12 @@ impl App {
             return Vec::new();
         };
         lesson.next += 1;
-        self.caption = Some(caption);
+        let step = format!("[{}/{}] {}", lesson.next, lesson.steps.len(), line.text);
+        self.caption = Some(if caption.is_empty() {
+            step
+        } else {
+            format!("{step} · {caption}")
+        });
         self.hint = None;
         self.running += 1;
         vec![Effect::Send(Request::Run {
