@@ -13,6 +13,7 @@ use crossterm::{cursor, execute};
 use futures_util::StreamExt;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
+use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use crate::app::{App, Effect, Lesson, Msg, Settings};
 use crate::worker::{Request, Worker};
@@ -50,6 +51,25 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// The signals that end the lab. They are caught from before the terminal is
+/// touched: one arriving between raw mode and the event loop would otherwise kill
+/// the process with the terminal left raw and on the alternate screen.
+struct Signals {
+    terminate: Signal,
+    hangup: Signal,
+    interrupt: Signal,
+}
+
+impl Signals {
+    fn catch() -> io::Result<Self> {
+        Ok(Self {
+            terminate: signal(SignalKind::terminate())?,
+            hangup: signal(SignalKind::hangup())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
+    }
+}
+
 fn init() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
     enable_raw_mode()?;
     execute!(
@@ -66,9 +86,12 @@ fn init() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
 pub async fn run(settings: Settings, start: Start) -> io::Result<()> {
     install_panic_hook();
     let mut worker = Worker::spawn()?;
+    let mut signals = Signals::catch()?;
     let terminal = init();
     let result = match terminal {
-        Ok(mut terminal) => event_loop(&mut terminal, &mut worker, settings, start).await,
+        Ok(mut terminal) => {
+            event_loop(&mut terminal, &mut worker, &mut signals, settings, start).await
+        }
         Err(error) => Err(error),
     };
     restore();
@@ -78,6 +101,7 @@ pub async fn run(settings: Settings, start: Start) -> io::Result<()> {
 async fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     worker: &mut Worker,
+    signals: &mut Signals,
     settings: Settings,
     start: Start,
 ) -> io::Result<()> {
@@ -100,8 +124,6 @@ async fn event_loop(
         worker.send(preload);
     }
     let mut events = EventStream::new();
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     loop {
         if app.dirty {
             terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
@@ -144,9 +166,9 @@ async fn event_loop(
                 app.update(Msg::Tick(Instant::now()));
                 Vec::new()
             }
-            _ = tokio::signal::ctrl_c() => break,
-            _ = terminate.recv() => break,
-            _ = hangup.recv() => break,
+            _ = signals.interrupt.recv() => break,
+            _ = signals.terminate.recv() => break,
+            _ = signals.hangup.recv() => break,
         };
         for effect in effects {
             match effect {
