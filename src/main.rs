@@ -89,17 +89,9 @@ fn main() -> ExitCode {
             runner::DEFAULT_SCENARIO.to_string(),
         ),
     };
-    // One thread: the engine waits for every DS reply, so more threads add only
-    // cross-thread wake-ups to each request (see docs/benchmarks.md).
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime() {
         Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("mls-lab: cannot start the async runtime: {error}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     runtime.block_on(async move {
         let mut engine = Engine::new();
@@ -211,15 +203,9 @@ fn interactive(args: TuiArgs) -> ExitCode {
             });
         }
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime() {
         Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("mls-lab: cannot start the async runtime: {error}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     match runtime.block_on(tui::run(settings, start)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -228,4 +214,16 @@ fn interactive(args: TuiArgs) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// One thread: the engine waits for every DS reply, so more threads add only
+/// cross-thread wake-ups to each request (see docs/benchmarks.md).
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| {
+            eprintln!("mls-lab: cannot start the async runtime: {error}");
+            ExitCode::from(2)
+        })
 }

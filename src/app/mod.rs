@@ -147,6 +147,9 @@ pub struct App {
     pub history: Vec<String>,
     pub toasts: Vec<Toast>,
     pub flashes: HashMap<FlashKey, Instant>,
+    /// When flashes end, oldest first (each batch of new items ends together), so
+    /// the next deadline is found without walking every flash.
+    flash_ends: VecDeque<Instant>,
     /// Events waiting to travel, oldest first; the first one is moving.
     pub flights: VecDeque<u64>,
     flight_started: Option<Instant>,
@@ -186,6 +189,7 @@ impl App {
             history: Vec::new(),
             toasts: Vec::new(),
             flashes: HashMap::new(),
+            flash_ends: VecDeque::new(),
             flights: VecDeque::new(),
             flight_started: None,
             busy: None,
@@ -294,7 +298,7 @@ impl App {
         if self.busy.is_some() {
             consider(self.now + Duration::from_millis(120));
         }
-        for until in self.flashes.values().filter(|u| **u > self.now) {
+        if let Some(until) = self.flash_ends.iter().find(|u| **u > self.now) {
             consider(*until);
         }
         for toast in &self.toasts {
@@ -325,7 +329,10 @@ impl App {
     fn on_tick(&mut self, now: Instant) {
         self.now = now;
         let before = (self.flashes.len(), self.toasts.len(), self.flights.len());
-        self.flashes.retain(|_, until| *until > now);
+        while self.flash_ends.front().is_some_and(|u| *u <= now) {
+            self.flash_ends.pop_front();
+            self.flashes.retain(|_, until| *until > now);
+        }
         self.toasts.retain(|t| t.until > now);
         self.advance_flights();
         let after = (self.flashes.len(), self.toasts.len(), self.flights.len());
@@ -896,6 +903,9 @@ impl App {
             }
             Report::Changed { events, view } => {
                 let until = self.now + FLASH;
+                if self.flash_ends.back() != Some(&until) {
+                    self.flash_ends.push_back(until);
+                }
                 let first_view = self.view.clients.is_empty();
                 for client in &view.clients {
                     if !first_view && !self.view.clients.iter().any(|c| c.name == client.name) {

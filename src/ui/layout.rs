@@ -81,14 +81,10 @@ pub fn compute(area: Rect, zoom: Option<Panel>) -> Areas {
             .areas(middle);
         let [timeline, inspector] =
             Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
-        vec![
-            (Panel::Clients, clients),
-            (Panel::KeyPackages, kps),
-            (Panel::Ds, ds),
-            (Panel::Groups, groups),
-            (Panel::Timeline, timeline),
-            (Panel::Inspector, inspector),
-        ]
+        Panel::ALL
+            .into_iter()
+            .zip([clients, kps, ds, groups, timeline, inspector])
+            .collect()
     } else {
         let [left, right] =
             Layout::horizontal([Constraint::Length(29), Constraint::Min(0)]).areas(body);
@@ -104,14 +100,10 @@ pub fn compute(area: Rect, zoom: Option<Panel>) -> Areas {
             Constraint::Percentage(28),
         ])
         .areas(right);
-        vec![
-            (Panel::Clients, clients),
-            (Panel::KeyPackages, kps),
-            (Panel::Ds, ds),
-            (Panel::Groups, groups),
-            (Panel::Timeline, timeline),
-            (Panel::Inspector, inspector),
-        ]
+        Panel::ALL
+            .into_iter()
+            .zip([clients, kps, ds, groups, timeline, inspector])
+            .collect()
     };
     Areas {
         header,

@@ -18,26 +18,24 @@ const MIN_SPACING: u16 = 12;
 const GUTTER: u16 = 5;
 
 /// Who sends and who receives: `None` as the target marks a note on the actor's lane.
-fn endpoints(event: &Event) -> (String, Option<String>) {
+fn endpoints(event: &Event) -> (&str, Option<&str>) {
     let actor = if event.actor == "ds" {
-        DS.to_string()
+        DS
     } else {
-        event.actor.clone()
+        event.actor.as_str()
     };
-    let to_ds = (actor.clone(), Some(DS.to_string()));
-    let from_ds = (DS.to_string(), Some(actor.clone()));
     match &event.kind {
         EventKind::ClientRegistered { .. }
         | EventKind::KeyPackagePublished { .. }
         | EventKind::KeyPackageRejected { .. }
         | EventKind::CommitSent { .. }
         | EventKind::WelcomeSent { .. }
-        | EventKind::SelfUpdated { .. } => to_ds,
+        | EventKind::SelfUpdated { .. } => (actor, Some(DS)),
         EventKind::KeyPackageClaimed { .. }
         | EventKind::ClaimFailed { .. }
         | EventKind::WelcomeDelivered { .. }
-        | EventKind::CommitProcessed { .. } => from_ds,
-        EventKind::DsMisbehaved { recipients, .. } => (DS.to_string(), recipients.first().cloned()),
+        | EventKind::CommitProcessed { .. } => (DS, Some(actor)),
+        EventKind::DsMisbehaved { recipients, .. } => (DS, recipients.first().map(String::as_str)),
         _ => (actor, None),
     }
 }
@@ -221,7 +219,7 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         for client in &app.view.clients {
             if rows
                 .iter()
-                .any(|e| e.actor == client.name || endpoints(e).1.as_deref() == Some(&client.name))
+                .any(|e| e.actor == client.name || endpoints(e).1 == Some(client.name.as_str()))
             {
                 lanes.push(client.name.clone());
             }
@@ -250,7 +248,9 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let index = (event.seq as usize).saturating_sub(1);
         let selected = app.timeline_cursor.is_some() && index == app.timeline_row();
         for i in 0..lanes.len() {
-            buf.set_string(lane_x(i), y, "│", theme.muted);
+            if let Some(cell) = buf.cell_mut((lane_x(i), y)) {
+                cell.set_symbol("│").set_style(theme.muted);
+            }
         }
         let flashing = app.is_flashing(&FlashKey::Event(event.seq));
         let seq_style = if flashing { theme.flash } else { theme.muted };
@@ -262,7 +262,7 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             Some((f, e)) if e.seq == event.seq => Some(f.progress),
             _ => None,
         };
-        match (lane_of(&from), to.as_deref().and_then(lane_of)) {
+        match (lane_of(from), to.and_then(lane_of)) {
             (Some(a), Some(b)) if a != b => {
                 let (xa, xb) = (lane_x(a), lane_x(b));
                 let (lo, hi) = (xa.min(xb), xa.max(xb));
@@ -271,7 +271,9 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 // The shaft, from the sender towards the receiver.
                 for step in 1..reach.max(1) {
                     let x = if xa < xb { xa + step } else { xa - step };
-                    buf.set_string(x, y, "─", style);
+                    if let Some(cell) = buf.cell_mut((x, y)) {
+                        cell.set_symbol("─").set_style(style);
+                    }
                 }
                 let head_x = if xa < xb {
                     xa + reach.max(1).min(span)
