@@ -27,9 +27,10 @@ struct Cli {
 /// Options of the interactive lab (no subcommand).
 #[derive(clap::Args)]
 struct TuiArgs {
-    /// Clients to register at start, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "alice,bob,carol,dave")]
-    clients: Vec<String>,
+    /// Clients to register at start, comma-separated [default: alice,bob,carol,dave, or
+    /// none when the --scenario has its own `clients` line].
+    #[arg(long, value_delimiter = ',')]
+    clients: Option<Vec<String>>,
     /// Ciphersuite the keys use for generate, claim and create-group (1, 2 or 3).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=3))]
     suite: u16,
@@ -147,6 +148,7 @@ fn interactive(args: TuiArgs) -> ExitCode {
     if let Some(bad) = args
         .clients
         .iter()
+        .flatten()
         .find(|name| !mls_lab::command::valid_client_name(name))
     {
         eprintln!(
@@ -171,8 +173,9 @@ fn interactive(args: TuiArgs) -> ExitCode {
         theme,
         suite: args.suite,
     };
+    let default_clients = || ["alice", "bob", "carol", "dave"].map(String::from).to_vec();
     let mut start = Start {
-        clients: args.clients,
+        clients: args.clients.clone().unwrap_or_else(default_clients),
         ..Start::default()
     };
     if let Some(path) = &args.scenario {
@@ -194,6 +197,14 @@ fn interactive(args: TuiArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
+        // A scenario that creates its own clients starts from an empty lab.
+        let own_clients = lesson
+            .steps
+            .iter()
+            .any(|(_, line)| matches!(line.command, mls_lab::command::Command::Clients(_)));
+        if args.clients.is_none() && own_clients {
+            start.clients.clear();
+        }
         if args.step {
             start.lesson = Some(lesson);
         } else {

@@ -111,13 +111,15 @@ async fn event_loop(
     if let Some(lesson) = start.lesson {
         app.load_lesson(lesson);
     }
-    let names = start.clients.join(" ");
-    match App::run_request("start", &[&format!("clients {names}")]) {
-        Ok(request) => {
-            app.running += 1;
-            worker.send(request);
+    if !start.clients.is_empty() {
+        let names = start.clients.join(" ");
+        match App::run_request("start", &[&format!("clients {names}")]) {
+            Ok(request) => {
+                app.running += 1;
+                worker.send(request);
+            }
+            Err(error) => return Err(io::Error::new(io::ErrorKind::InvalidInput, error)),
         }
-        Err(error) => return Err(io::Error::new(io::ErrorKind::InvalidInput, error)),
     }
     if let Some(preload) = start.preload {
         app.running += 1;

@@ -266,6 +266,11 @@ fn the_prompt_runs_lines_keeps_history_and_refuses_bad_lines_inline() {
     lab.press(KeyCode::Enter);
     assert_eq!(lab.client("bob").key_packages.len(), 2);
     assert_eq!(lab.app.history, ["bob generate 2"]);
+    assert_eq!(
+        lab.app.actor(),
+        Some("bob"),
+        "the typed line's actor is shown"
+    );
 
     let events_before = lab.app.events.len();
     lab.press(KeyCode::Char(':'));
@@ -671,14 +676,15 @@ fn a_lesson_runs_one_step_per_space_with_its_comment_as_caption() {
     lab.press(KeyCode::Char(' '));
     assert_eq!(
         lab.app.caption.as_deref(),
-        Some("[1/2] bob generate · bob makes a package")
+        Some("bob makes a package · [1/2] bob generate")
     );
     assert_eq!(lab.client("bob").key_packages.len(), 1);
     assert_eq!(lab.client("bob").published, 0);
+    assert_eq!(lab.app.actor(), Some("bob"), "the step's actor is shown");
     lab.press(KeyCode::Char(' '));
     assert_eq!(
         lab.app.caption.as_deref(),
-        Some("[2/2] bob publish --all · and uploads it")
+        Some("and uploads it · [2/2] bob publish --all")
     );
     assert_eq!(lab.client("bob").published, 1);
     let screen = lab.screen(80, 24);

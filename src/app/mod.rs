@@ -162,6 +162,8 @@ pub struct App {
     pub now: Instant,
     pub hint: Option<String>,
     pub lesson: Option<Lesson>,
+    /// A client to select once it exists (the actor of a line just sent).
+    select_next: Option<String>,
     /// The caption of the lesson step last run.
     pub caption: Option<String>,
     pub quit: bool,
@@ -203,6 +205,7 @@ impl App {
                     .into(),
             ),
             lesson: None,
+            select_next: None,
             caption: None,
             quit: false,
             dirty: true,
@@ -561,14 +564,33 @@ impl App {
         self.caption = Some(if caption.is_empty() {
             step
         } else {
-            format!("{step} · {caption}")
+            format!("{caption} · {step}")
         });
         self.hint = None;
         self.running += 1;
-        vec![Effect::Send(Request::Run {
+        let request = Request::Run {
             label: line.text.clone(),
             lines: vec![line],
-        })]
+        };
+        self.select_actor_of(&request);
+        vec![Effect::Send(request)]
+    }
+
+    /// Shows the client a typed or stepped line acts as, so its key packages are on
+    /// screen while it runs.
+    fn select_actor_of(&mut self, request: &Request) {
+        let Request::Run { lines, .. } = request else {
+            return;
+        };
+        let Some(crate::command::Command::Client { client, .. }) =
+            lines.first().map(|l| &l.command)
+        else {
+            return;
+        };
+        match self.view.clients.iter().position(|c| &c.name == client) {
+            Some(index) => self.select_client(index),
+            None => self.select_next = Some(client.clone()),
+        }
     }
 
     fn open_prompt(&mut self, input: String, cursor: Option<usize>) {
@@ -605,6 +627,7 @@ impl App {
                         self.prompt = None;
                         self.hint = None;
                         self.running += 1;
+                        self.select_actor_of(&request);
                         return vec![Effect::Send(request)];
                     }
                     Err(error) => {
@@ -937,6 +960,12 @@ impl App {
                 }
                 self.events.extend(events);
                 self.view = *view;
+                if let Some(name) = self.select_next.take() {
+                    match self.view.clients.iter().position(|c| c.name == name) {
+                        Some(index) => self.select_client(index),
+                        None => self.select_next = Some(name),
+                    }
+                }
                 // Keep cursors on rows that exist.
                 self.client = self.client.min(self.view.clients.len().saturating_sub(1));
                 for panel in [Panel::KeyPackages, Panel::Ds, Panel::Groups] {
@@ -947,6 +976,7 @@ impl App {
                 }
             }
             Report::LineDone { text, error } => {
+                self.select_next = None;
                 if let Some((code, message)) = error {
                     self.toast(format!("{text}: {code}: {message}"), true);
                 }
