@@ -55,6 +55,11 @@ struct Lab {
 
 /// Starts `mls-lab --speed 0` in a `cols`×`rows` pseudo-terminal.
 fn spawn(cols: u16, rows: u16) -> Lab {
+    spawn_with(cols, rows, &[])
+}
+
+/// Starts `mls-lab --speed 0 ARGS...` in a `cols`×`rows` pseudo-terminal.
+fn spawn_with(cols: u16, rows: u16, args: &[&str]) -> Lab {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows,
@@ -69,6 +74,7 @@ fn spawn(cols: u16, rows: u16) -> Lab {
 
     let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_mls-lab"));
     command.args(["--speed", "0"]);
+    command.args(args);
     command.env("TERM", "xterm-256color");
     // The size must come from the pty alone.
     command.env_remove("COLUMNS");
@@ -525,4 +531,40 @@ fn signals_during_startup_restore_the_terminal() {
             lab.assert_restored();
         }
     }
+}
+
+#[test]
+fn a_scenario_preloads_and_a_lesson_steps_with_space() {
+    let mut lab = spawn_with(120, 34, &["--scenario", "assets/scenarios/default.mls"]);
+    lab.wait_for(
+        "the default scenario to have run (three clients, one last-resort reuse)",
+        TIMEOUT,
+        |screen| screen.contains("3 clients") && screen.contains("last-resort reuses 1"),
+    );
+    lab.press(b"q");
+    assert!(lab.wait_exit(TIMEOUT).success(), "{}", lab.describe());
+    lab.assert_restored();
+
+    let mut lab = spawn_with(
+        120,
+        34,
+        &[
+            "--scenario",
+            "assets/scenarios/default.mls",
+            "--step",
+            "--no-color",
+        ],
+    );
+    lab.wait_for("the lesson hint", TIMEOUT, |screen| {
+        screen.contains("Press Space for the next step") && screen.contains("0 clients")
+    });
+    lab.press(b" ");
+    lab.wait_for(
+        "the first step: three clients and its caption",
+        TIMEOUT,
+        |screen| screen.contains("3 clients") && screen.contains("[1/"),
+    );
+    lab.press(b"q");
+    assert!(lab.wait_exit(TIMEOUT).success(), "{}", lab.describe());
+    lab.assert_restored();
 }

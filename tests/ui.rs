@@ -676,7 +676,7 @@ fn a_lesson_runs_one_step_per_space_with_its_comment_as_caption() {
     lab.press(KeyCode::Char(' '));
     assert_eq!(
         lab.app.caption.as_deref(),
-        Some("bob makes a package · [1/2] bob generate")
+        Some("[1/2] bob makes a package · bob generate")
     );
     assert_eq!(lab.client("bob").key_packages.len(), 1);
     assert_eq!(lab.client("bob").published, 0);
@@ -684,7 +684,7 @@ fn a_lesson_runs_one_step_per_space_with_its_comment_as_caption() {
     lab.press(KeyCode::Char(' '));
     assert_eq!(
         lab.app.caption.as_deref(),
-        Some("and uploads it · [2/2] bob publish --all")
+        Some("[2/2] and uploads it · bob publish --all")
     );
     assert_eq!(lab.client("bob").published, 1);
     let screen = lab.screen(80, 24);

@@ -560,11 +560,12 @@ impl App {
             return Vec::new();
         };
         lesson.next += 1;
-        let step = format!("[{}/{}] {}", lesson.next, lesson.steps.len(), line.text);
+        // The step number first: a long caption may be cut at the screen's edge.
+        let number = format!("[{}/{}]", lesson.next, lesson.steps.len());
         self.caption = Some(if caption.is_empty() {
-            step
+            format!("{number} {}", line.text)
         } else {
-            format!("{caption} · {step}")
+            format!("{number} {caption} · {}", line.text)
         });
         self.hint = None;
         self.running += 1;
