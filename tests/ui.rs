@@ -364,6 +364,28 @@ fn a_followed_reference_is_highlighted_in_every_panel_it_appears_in() {
             group: "team".into()
         }
     );
+    // The inspector tells the reference's journey, from generation to deletion.
+    let kinds: Vec<&str> = lab
+        .app
+        .journey
+        .iter()
+        .map(|seq| lab.app.events[*seq as usize - 1].kind.name())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "key_package_generated",
+            "key_package_published",
+            "key_package_claimed",
+            "welcome_sent",
+            "welcome_delivered",
+            "group_joined",
+            "private_bundle_deleted"
+        ]
+    );
+    let screen = lab.screen(160, 48);
+    assert!(screen.contains("journey (7 events)"), "{screen}");
+    assert!(screen.contains("DS → alice"), "claimed by alice\n{screen}");
     let welcome = lab
         .app
         .events

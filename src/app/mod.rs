@@ -142,6 +142,9 @@ pub struct App {
     pub inspector_scroll: usize,
     /// The reference highlighted everywhere (full hex).
     pub followed: Option<String>,
+    /// Every event that mentions the followed reference, oldest first: its journey
+    /// from storage to the DS, into a Welcome and back to its owner's storage.
+    pub journey: Vec<u64>,
     pub inspection: Option<Inspection>,
     pub prompt: Option<Prompt>,
     pub history: Vec<String>,
@@ -186,6 +189,7 @@ impl App {
             timeline_cursor: None,
             inspector_scroll: 0,
             followed: None,
+            journey: Vec::new(),
             inspection: None,
             prompt: None,
             history: Vec::new(),
@@ -505,6 +509,7 @@ impl App {
                     self.zoomed = false;
                 } else {
                     self.followed = None;
+                    self.journey.clear();
                     self.inspection = None;
                 }
                 return Vec::new();
@@ -905,6 +910,12 @@ impl App {
         {
             return Vec::new();
         }
+        self.journey = self
+            .events
+            .iter()
+            .filter(|e| mentions(e, &kp_ref))
+            .map(|e| e.seq)
+            .collect();
         self.followed = Some(kp_ref.clone());
         self.inspector_scroll = 0;
         vec![Effect::Send(Request::InspectKeyPackage { owner, kp_ref })]
@@ -958,6 +969,14 @@ impl App {
                 }
                 if self.flight_started.is_none() && !self.flights.is_empty() {
                     self.flight_started = Some(self.now);
+                }
+                if let Some(followed) = &self.followed {
+                    self.journey.extend(
+                        events
+                            .iter()
+                            .filter(|e| mentions(e, followed))
+                            .map(|e| e.seq),
+                    );
                 }
                 self.events.extend(events);
                 self.view = *view;
@@ -1044,6 +1063,23 @@ pub fn event_ref(event: &Event) -> Option<String> {
         | EventKind::WelcomeDelivered { kp_ref, .. }
         | EventKind::JoinFailed { kp_ref, .. } => kp_ref.clone(),
         _ => None,
+    }
+}
+
+/// Whether an event names this reference (as its subject or in a Welcome's
+/// `new_member` list).
+pub fn mentions(event: &Event, kp_ref: &str) -> bool {
+    match &event.kind {
+        EventKind::WelcomeSent {
+            new_member_refs, ..
+        }
+        | EventKind::WelcomeDelivered {
+            new_member_refs, ..
+        } => new_member_refs.iter().any(|r| r == kp_ref),
+        EventKind::KeyPackagePublished {
+            replaced: Some(r), ..
+        } if r == kp_ref => true,
+        _ => event_ref(event).as_deref() == Some(kp_ref),
     }
 }
 

@@ -542,12 +542,35 @@ fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
         )],
         Some(Inspection::Unavailable(why)) => vec![Line::styled(why.clone(), theme.error)],
         Some(Inspection::KeyPackage(d)) => {
-            let mut lines = vec![
-                field(
-                    "reference",
-                    ref_span(app, &d.kp_ref, theme, theme.base),
-                    theme,
-                ),
+            let mut lines = vec![field(
+                "reference",
+                ref_span(app, &d.kp_ref, theme, theme.base),
+                theme,
+            )];
+            // The journey first: where this reference went, event by event.
+            if app.followed.as_deref() == Some(d.kp_ref.as_str()) && !app.journey.is_empty() {
+                lines.push(Line::styled(
+                    format!("journey ({} events)", app.journey.len()),
+                    theme.header,
+                ));
+                for seq in &app.journey {
+                    let Some(event) = app.events.get((*seq as usize).saturating_sub(1)) else {
+                        continue;
+                    };
+                    let (from, to) = timeline::endpoints(event);
+                    let route = match to {
+                        Some(to) => format!("{from} → {to}"),
+                        None => from.to_string(),
+                    };
+                    let mut spans = vec![
+                        Span::styled(format!("  #{seq:<5}"), theme.muted),
+                        Span::raw(format!("{route:<16} ")),
+                    ];
+                    spans.extend(timeline::label(app, event, theme));
+                    lines.push(Line::from(spans).style(outcome_style(event.outcome, theme)));
+                }
+            }
+            lines.extend([
                 field(
                     "hash_ref",
                     Span::styled(d.kp_ref.clone(), theme.muted),
@@ -564,7 +587,7 @@ fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
                 field("encryption_key", d.encryption_key.clone(), theme),
                 field("signature_key", d.signature_key.clone(), theme),
                 field("credential", d.credential.clone(), theme),
-            ];
+            ]);
             for (name, value) in &d.capabilities {
                 lines.push(field(&format!("cap.{name}"), value.clone(), theme));
             }

@@ -18,7 +18,7 @@ const MIN_SPACING: u16 = 12;
 const GUTTER: u16 = 5;
 
 /// Who sends and who receives: `None` as the target marks a note on the actor's lane.
-fn endpoints(event: &Event) -> (&str, Option<&str>) {
+pub(super) fn endpoints(event: &Event) -> (&str, Option<&str>) {
     let actor = if event.actor == "ds" {
         DS
     } else {
@@ -41,7 +41,7 @@ fn endpoints(event: &Event) -> (&str, Option<&str>) {
 }
 
 /// The label of an event: text with the reference it is about, styled.
-fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<'a>> {
+pub(super) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<'a>> {
     let r = |full: &'a str| -> Span<'a> {
         let style = if app.followed.as_deref() == Some(full) {
             theme.follow
