@@ -847,3 +847,31 @@ fn zoom_gives_the_focused_panel_the_whole_screen() {
     lab.press(KeyCode::Esc);
     assert!(!lab.app.zoomed);
 }
+
+#[test]
+fn a_long_prompt_line_scrolls_to_keep_the_cursor_visible() {
+    let mut lab = lab();
+    lab.press(KeyCode::Char(':'));
+    let long = format!("bob publish --raw {}", "ab".repeat(60));
+    lab.type_text(&long);
+    let screen = lab.screen(80, 24);
+    let prompt_line = screen.lines().nth(22).unwrap();
+    assert!(prompt_line.ends_with("abab"), "{prompt_line}");
+    assert!(!prompt_line.contains("publish"), "{prompt_line}");
+    lab.press(KeyCode::Home);
+    let screen = lab.screen(80, 24);
+    assert!(screen
+        .lines()
+        .nth(22)
+        .unwrap()
+        .starts_with(":bob publish --raw"));
+    // Bad bytes are refused by the DS with a clear message; nothing is stored.
+    lab.press(KeyCode::Enter);
+    let toast = lab.app.toasts.last().expect("toast");
+    assert!(
+        toast.error && toast.text.contains("publish --raw"),
+        "{}",
+        toast.text
+    );
+    assert!(lab.app.view.ds.clients["bob"].normal.is_empty());
+}

@@ -654,15 +654,16 @@ fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
 
 fn message(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if let Some(prompt) = &app.prompt {
-        let mut spans = vec![
-            Span::styled(":", theme.key),
-            Span::raw(prompt.input.clone()),
-        ];
+        // A line longer than the screen scrolls so that the cursor stays visible.
+        let room = usize::from(area.width.saturating_sub(2));
+        let skip = prompt.cursor.saturating_sub(room);
+        let shown: String = prompt.input.chars().skip(skip).collect();
+        let mut spans = vec![Span::styled(":", theme.key), Span::raw(shown)];
         if let Some(error) = &prompt.error {
             spans.push(Span::styled(format!("  ✗ {error}"), theme.error));
         }
         Line::from(spans).render(area, buf);
-        let x = area.x + 1 + prompt.cursor as u16;
+        let x = area.x + 1 + (prompt.cursor - skip) as u16;
         if x < area.right() {
             buf.set_style(
                 Rect::new(x, area.y, 1, 1),
