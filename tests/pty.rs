@@ -568,3 +568,35 @@ fn a_scenario_preloads_and_a_lesson_steps_with_space() {
     assert!(lab.wait_exit(TIMEOUT).success(), "{}", lab.describe());
     lab.assert_restored();
 }
+
+/// Nothing redraws while nothing changes: once the start-up flashes are over, an
+/// idle lab writes no bytes at all.
+#[test]
+fn an_idle_lab_writes_nothing() {
+    let mut lab = spawn(100, 30);
+    lab.wait_ready();
+    lab.press(b"g");
+    lab.wait_for("a generated key package", TIMEOUT, |screen| {
+        generated_row(screen).is_some()
+    });
+    // Flashes last 1.5 s; give the last frame time to land.
+    std::thread::sleep(Duration::from_millis(2500));
+    let before = lab.output().raw.len();
+    std::thread::sleep(Duration::from_millis(2000));
+    let after = lab.output().raw.len();
+    assert_eq!(
+        before,
+        after,
+        "the idle lab wrote {} bytes\n{}",
+        after - before,
+        lab.describe()
+    );
+    // And it still answers.
+    lab.press(b"g");
+    lab.wait_for("a second key package", TIMEOUT, |screen| {
+        screen.contains("  2 ")
+    });
+    lab.press(b"q");
+    assert!(lab.wait_exit(TIMEOUT).success(), "{}", lab.describe());
+    lab.assert_restored();
+}
