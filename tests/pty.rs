@@ -600,3 +600,39 @@ fn an_idle_lab_writes_nothing() {
     assert!(lab.wait_exit(TIMEOUT).success(), "{}", lab.describe());
     lab.assert_restored();
 }
+
+#[test]
+fn resizing_below_80x24_asks_to_enlarge_and_back_redraws_the_lab() {
+    let mut lab = spawn(100, 30);
+    lab.wait_ready();
+    let size = |cols, rows| PtySize {
+        rows,
+        cols,
+        pixel_width: 0,
+        pixel_height: 0,
+    };
+    lab.master.resize(size(70, 20)).expect("resize");
+    resize_screen(&lab, 20, 70);
+    lab.wait_for("the enlarge message", TIMEOUT, |screen| {
+        screen.contains("enlarge") && screen.contains("70×20")
+    });
+    lab.master.resize(size(80, 24)).expect("resize");
+    resize_screen(&lab, 24, 80);
+    lab.wait_for("the lab at 80×24", TIMEOUT, |screen| {
+        screen.contains("Key packages of alice") && !screen.contains("enlarge")
+    });
+    lab.press(b"q");
+    assert!(lab.wait_exit(TIMEOUT).success(), "{}", lab.describe());
+    lab.assert_restored();
+}
+
+/// Tells the vt100 parser the pty's new size, as a terminal emulator would know it.
+fn resize_screen(lab: &Lab, rows: u16, cols: u16) {
+    let (Some(rows), Some(cols)) = (
+        std::num::NonZeroU16::new(rows),
+        std::num::NonZeroU16::new(cols),
+    ) else {
+        panic!("a terminal has at least one row and one column");
+    };
+    lab.output().parser.set_size(rows, cols);
+}
