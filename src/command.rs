@@ -15,7 +15,7 @@
 //! expect bob member-of team
 //! ```
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 use crate::engine::EngineError;
 
@@ -398,6 +398,30 @@ fn parse_expect(words: &[String]) -> Result<Expectation, EngineError> {
             })
         }
     }
+}
+
+/// Words that start a line other than a client's name.
+pub const LAB_VERBS: &[&str] = &["clients", "deliver", "ds", "expect"];
+
+/// What a client can do (`generate`, `publish`, …), read from the parser's own
+/// definition so that completion offers exactly what parses.
+pub fn client_verbs() -> Vec<String> {
+    ClientLine::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect()
+}
+
+/// The options of one client verb (`--last-resort`, `--to`, …).
+pub fn client_verb_options(verb: &str) -> Vec<String> {
+    ClientLine::command()
+        .find_subcommand(verb)
+        .map(|c| {
+            c.get_arguments()
+                .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A valid client name: lowercase ASCII letters, digits, `-` and `_`, at most 16

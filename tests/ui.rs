@@ -474,6 +474,26 @@ fn help_overlay_lists_every_declared_action() {
     insta::assert_snapshot!("help_100x40", screen);
     lab.press(KeyCode::Char('x'));
     assert!(!lab.app.show_help, "any key closes help");
+
+    // At 80×24 it scrolls, and every action can be reached.
+    lab.press(KeyCode::Char('?'));
+    let mut seen = String::new();
+    for _ in 0..40 {
+        seen.push_str(&lab.screen(80, 24));
+        lab.press(KeyCode::Down);
+    }
+    assert!(lab.app.show_help, "the arrows scroll, they do not close");
+    for spec in ACTIONS {
+        let start: String = spec.help.chars().take(40).collect();
+        assert!(
+            seen.contains(&start),
+            "help at 80×24 never shows {:?}",
+            spec.action
+        );
+    }
+    assert!(seen.contains("↑↓ scroll"));
+    lab.press(KeyCode::Esc);
+    assert!(!lab.app.show_help);
 }
 
 #[test]
@@ -874,4 +894,45 @@ fn a_long_prompt_line_scrolls_to_keep_the_cursor_visible() {
         toast.text
     );
     assert!(lab.app.view.ds.clients["bob"].normal.is_empty());
+}
+
+#[test]
+fn tab_completes_names_verbs_and_options_from_the_parser() {
+    let mut lab = lab();
+    lab.run(&["alice create-group team"]);
+    lab.press(KeyCode::Char(':'));
+    lab.type_text("b");
+    lab.press(KeyCode::Tab);
+    assert_eq!(lab.app.prompt.as_ref().unwrap().input, "bob ");
+    lab.type_text("ge");
+    lab.press(KeyCode::Tab);
+    assert_eq!(lab.app.prompt.as_ref().unwrap().input, "bob generate ");
+    lab.type_text("--l");
+    lab.press(KeyCode::Tab);
+    assert_eq!(
+        lab.app.prompt.as_ref().unwrap().input,
+        "bob generate --l",
+        "--lifetime and --last-resort share '--l'"
+    );
+    let completions = lab.app.prompt.as_ref().unwrap().completions.clone();
+    assert_eq!(completions, ["--last-resort", "--lifetime"]);
+    let screen = lab.screen(100, 30);
+    assert!(screen.contains("Tab: --last-resort --lifetime"), "{screen}");
+    lab.type_text("a");
+    lab.press(KeyCode::Tab);
+    assert_eq!(
+        lab.app.prompt.as_ref().unwrap().input,
+        "bob generate --last-resort "
+    );
+    lab.press(KeyCode::Enter);
+    assert!(lab.client("bob").key_packages[0].last_resort);
+
+    // Group names complete after `--to`.
+    lab.press(KeyCode::Char(':'));
+    lab.type_text("alice add bob --to t");
+    lab.press(KeyCode::Tab);
+    assert_eq!(
+        lab.app.prompt.as_ref().unwrap().input,
+        "alice add bob --to team "
+    );
 }

@@ -362,6 +362,24 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
 ];
 
+/// The keys of the `:` prompt's line editor, for the status bar and the help
+/// overlay: (key, short label, help).
+pub const PROMPT_KEYS: &[(&str, &str, &str)] = &[
+    (
+        "Enter",
+        "run",
+        "run the line (a bad line stays, with the reason beside it)",
+    ),
+    ("Esc", "cancel", "close the prompt without running anything"),
+    ("↑↓", "history", "walk through the lines run before"),
+    (
+        "Tab",
+        "complete",
+        "complete a client, group, verb or option",
+    ),
+    ("Ctrl-u", "clear", "clear the line"),
+];
+
 impl Action {
     /// The action bound to this key, if any.
     pub fn for_key(event: &KeyEvent) -> Option<Action> {
@@ -402,6 +420,9 @@ pub fn key_map_markdown() -> String {
                 .join(" ");
             out.push_str(&format!("| {keys} | {} |\n", spec.help));
         }
+    }
+    for (key, _, help) in PROMPT_KEYS {
+        out.push_str(&format!("| `{key}` | at the `:` prompt: {help} |\n"));
     }
     out
 }

@@ -81,6 +81,8 @@ pub struct Prompt {
     pub error: Option<String>,
     /// Position while walking the history (`None`: editing a new line).
     pub history_pos: Option<usize>,
+    /// What Tab could complete to, when it is more than one word.
+    pub completions: Vec<String>,
 }
 
 /// A short message at the bottom of the screen.
@@ -160,6 +162,8 @@ pub struct App {
     /// Batches sent and not finished.
     pub running: usize,
     pub show_help: bool,
+    /// First line of the help overlay shown (it scrolls on small screens).
+    pub help_scroll: usize,
     pub zoomed: bool,
     pub size: Rect,
     pub now: Instant,
@@ -201,6 +205,7 @@ impl App {
             busy: None,
             running: 0,
             show_help: false,
+            help_scroll: 0,
             zoomed: false,
             size: Rect::new(0, 0, MIN_WIDTH, MIN_HEIGHT),
             now,
@@ -386,8 +391,15 @@ impl App {
             return self.on_prompt_key(key);
         }
         if self.show_help {
-            self.show_help = false;
+            // The arrows scroll the overlay; any other key closes it.
             self.dirty = true;
+            match Action::for_key(&key) {
+                Some(Action::Down | Action::PageDown) => self.help_scroll += 1,
+                Some(Action::Up | Action::PageUp) => {
+                    self.help_scroll = self.help_scroll.saturating_sub(1)
+                }
+                _ => self.show_help = false,
+            }
             return Vec::new();
         }
         match Action::for_key(&key) {
@@ -490,6 +502,7 @@ impl App {
             }
             (Action::Help, _) => {
                 self.show_help = !self.show_help;
+                self.help_scroll = 0;
                 return Vec::new();
             }
             (Action::Zoom, _) => {
@@ -606,6 +619,7 @@ impl App {
             cursor,
             error: None,
             history_pos: None,
+            completions: Vec::new(),
         });
         self.dirty = true;
     }
@@ -617,7 +631,14 @@ impl App {
         self.dirty = true;
         let byte_at =
             |s: &str, chars: usize| s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i);
+        if key.code != KeyCode::Tab {
+            prompt.completions.clear();
+        }
         match key.code {
+            KeyCode::Tab => {
+                let candidates = completion_candidates(&self.view, &prompt.input, prompt.cursor);
+                complete(prompt, &candidates);
+            }
             KeyCode::Esc => self.prompt = None,
             KeyCode::Enter => {
                 let text = prompt.input.trim().to_string();
@@ -1035,6 +1056,68 @@ impl App {
             _ => Vec::new(),
         }
     }
+}
+
+/// The words that could go where the cursor is: client and group names, the
+/// verbs and options the parser knows.
+fn completion_candidates(view: &LabView, input: &str, cursor: usize) -> Vec<String> {
+    let before: String = input.chars().take(cursor).collect();
+    let words: Vec<&str> = before.split_whitespace().collect();
+    let typing_new = before.is_empty() || before.ends_with(' ');
+    let position = if typing_new {
+        words.len()
+    } else {
+        words.len().saturating_sub(1)
+    };
+    let clients = view.clients.iter().map(|c| c.name.clone());
+    let groups = view.groups.iter().map(|g| g.name.clone());
+    let mut out: Vec<String> = match position {
+        0 => clients
+            .chain(crate::command::LAB_VERBS.iter().map(|v| v.to_string()))
+            .collect(),
+        1 if view.clients.iter().any(|c| c.name == words[0]) => crate::command::client_verbs(),
+        1 if words[0] == "ds" => vec!["replay-welcome".into(), "forward-welcome".into()],
+        _ => {
+            let verb = words.get(1).copied().unwrap_or_default();
+            clients
+                .chain(groups)
+                .chain(crate::command::client_verb_options(verb))
+                .collect()
+        }
+    };
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Completes the word before the cursor: fully when one candidate fits, to the
+/// longest common prefix and a list when several do.
+fn complete(prompt: &mut Prompt, candidates: &[String]) {
+    let before: String = prompt.input.chars().take(prompt.cursor).collect();
+    let after: String = prompt.input.chars().skip(prompt.cursor).collect();
+    let start = before.rfind(' ').map_or(0, |i| i + 1);
+    let partial = &before[start..];
+    let fitting: Vec<&String> = candidates
+        .iter()
+        .filter(|c| c.starts_with(partial))
+        .collect();
+    let completed = match fitting.as_slice() {
+        [] => return,
+        [one] => format!("{one} "),
+        several => {
+            let mut common = several[0].clone();
+            for word in several {
+                while !word.starts_with(&common) {
+                    common.pop();
+                }
+            }
+            prompt.completions = several.iter().map(|s| s.to_string()).collect();
+            common
+        }
+    };
+    let head = &before[..start];
+    prompt.input = format!("{head}{completed}{after}");
+    prompt.cursor = head.chars().count() + completed.chars().count();
 }
 
 fn first_line(text: &str) -> String {

@@ -13,7 +13,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
-use crate::app::{action::Section, App, FlashKey, ACTIONS, MIN_HEIGHT, MIN_WIDTH};
+use crate::app::action::{Section, PROMPT_KEYS};
+use crate::app::{App, FlashKey, ACTIONS, MIN_HEIGHT, MIN_WIDTH};
 use crate::engine::{Lifecycle, Outcome};
 use crate::worker::Inspection;
 use layout::Panel;
@@ -51,7 +52,7 @@ impl Widget for &App {
         message(self, areas.message, buf, &theme);
         status(self, areas.status, buf, &theme);
         if self.show_help {
-            help(area, buf, &theme);
+            help(self, area, buf, &theme);
         }
     }
 }
@@ -661,6 +662,11 @@ fn message(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let mut spans = vec![Span::styled(":", theme.key), Span::raw(shown)];
         if let Some(error) = &prompt.error {
             spans.push(Span::styled(format!("  ✗ {error}"), theme.error));
+        } else if !prompt.completions.is_empty() {
+            spans.push(Span::styled(
+                format!("   Tab: {}", prompt.completions.join(" ")),
+                theme.muted,
+            ));
         }
         Line::from(spans).render(area, buf);
         let x = area.x + 1 + (prompt.cursor - skip) as u16;
@@ -690,7 +696,7 @@ fn message(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
 fn status(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let mut spans = Vec::new();
     if app.prompt.is_some() {
-        for (key, label) in [("Enter", "run"), ("Esc", "cancel"), ("↑↓", "history")] {
+        for (key, label, _) in PROMPT_KEYS {
             spans.push(Span::styled(format!(" {key} "), theme.key));
             spans.push(Span::raw(format!(" {label} ")));
         }
@@ -708,7 +714,7 @@ fn status(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     Line::from(spans).render(area, buf);
 }
 
-fn help(area: Rect, buf: &mut Buffer, theme: &Theme) {
+fn help(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let width = area.width.min(84);
     let mut lines: Vec<Line> = Vec::new();
     for section in Section::ALL {
@@ -720,6 +726,13 @@ fn help(area: Rect, buf: &mut Buffer, theme: &Theme) {
             ]));
         }
     }
+    lines.push(Line::styled("At the : prompt", theme.header));
+    for (key, _, help) in PROMPT_KEYS {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {key:<16}"), theme.title),
+            Span::raw(*help),
+        ]));
+    }
     lines.push(Line::styled(
         "DS columns: avl normal packages available · LR last-resort package · cl claims · ♻ reuses",
         theme.muted,
@@ -729,6 +742,16 @@ fn help(area: Rect, buf: &mut Buffer, theme: &Theme) {
         theme.muted,
     ));
     let height = (lines.len() as u16 + 2).min(area.height);
+    // On a small screen the overlay scrolls; the title says so.
+    let room = usize::from(height.saturating_sub(2));
+    let scroll = app.help_scroll.min(lines.len().saturating_sub(room));
+    let more = lines.len() > room;
+    let lines: Vec<Line> = lines.into_iter().skip(scroll).collect();
+    let title = if more {
+        " Keys (↑↓ scroll, any other key closes) "
+    } else {
+        " Keys (any key closes) "
+    };
     let [popup] = Layout::horizontal([Constraint::Length(width)])
         .flex(ratatui::layout::Flex::Center)
         .areas(area);
@@ -742,7 +765,7 @@ fn help(area: Rect, buf: &mut Buffer, theme: &Theme) {
             Block::bordered()
                 .border_type(BorderType::Double)
                 .border_style(theme.border_focus)
-                .title(Span::styled(" Keys (any key closes) ", theme.title)),
+                .title(Span::styled(title, theme.title)),
         )
         .render(popup, buf);
 }
