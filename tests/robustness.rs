@@ -47,7 +47,8 @@ proptest! {
             engine.execute_line("clients bob").await.unwrap();
             let before = engine.ds_snapshot().await.unwrap();
             let flag = if mls_message { " --mls-message" } else { "" };
-            let line = format!("bob publish --raw {}{flag}", hex::encode(&bytes));
+            // Quoted, so that zero bytes are an empty value, not a missing one.
+            let line = format!("bob publish --raw '{}'{flag}", hex::encode(&bytes));
             let error = engine.execute_line(&line).await.unwrap_err();
             assert!(
                 ["Malformed", "BadSignature", "UnsupportedCiphersuite", "InvalidKeyPackage"]
@@ -85,4 +86,24 @@ proptest! {
             assert_eq!(engine.ds_snapshot().await.unwrap().clients["bob"].normal.len(), 0);
         });
     }
+}
+
+/// Zero bytes are an upload too: refused as malformed, nothing stored.
+#[test]
+fn an_empty_upload_is_malformed() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut engine = Engine::new();
+        engine.execute_line("clients bob").await.unwrap();
+        let before = engine.ds_snapshot().await.unwrap();
+        let error = engine
+            .execute_line("bob publish --raw ''")
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), "Malformed", "{error}");
+        assert_eq!(engine.ds_snapshot().await.unwrap(), before);
+    });
 }

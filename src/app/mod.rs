@@ -71,6 +71,12 @@ pub enum Effect {
     Cancel,
 }
 
+/// What a client action does: run a line, or start one at the prompt.
+enum LabLine {
+    Run(String),
+    Ask { text: String, cursor: usize },
+}
+
 /// The `:` prompt.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Prompt {
@@ -411,109 +417,69 @@ impl App {
     /// Does what an action's declaration says.
     pub fn perform(&mut self, action: Action) -> Vec<Effect> {
         self.dirty = true;
-        let actor = self.actor().map(str::to_string);
-        let suite = self.settings.suite;
-        let suite_arg = if suite == 1 {
-            String::new()
-        } else {
-            format!(" --suite {suite}")
-        };
-        let lab = |line: String| -> Option<String> { Some(line) };
-        let line = match (action, actor.as_deref()) {
-            (Action::Generate, Some(a)) => lab(format!("{a} generate{suite_arg}")),
-            (Action::GenerateLastResort, Some(a)) => {
-                lab(format!("{a} generate --last-resort{suite_arg}"))
-            }
-            (Action::Publish, Some(a)) => lab(format!("{a} publish --all")),
-            (Action::DeliverAndJoin, _) => lab("deliver".to_string()),
-            (Action::SelfUpdate, Some(a)) => lab(format!("{a} self-update")),
-            (Action::RotateLastResort, Some(a)) => {
-                lab(format!("{a} rotate-last-resort{suite_arg}"))
-            }
-            (Action::Claim, Some(a)) => {
-                self.open_prompt(format!("{a} claim "), None);
-                return Vec::new();
-            }
-            (Action::CreateGroup, Some(a)) => {
-                self.open_prompt(format!("{a} create-group "), None);
-                return Vec::new();
-            }
-            (Action::AddMember, Some(a)) => {
-                let group = self.group_of(a);
-                match group {
-                    Some(g) => {
-                        let text = format!("{a} add  --to {g}");
-                        let cursor = a.chars().count() + 5;
-                        self.open_prompt(text, Some(cursor));
-                    }
-                    None => self.open_prompt(format!("{a} add "), None),
-                }
-                return Vec::new();
-            }
-            (
-                Action::Generate
-                | Action::GenerateLastResort
-                | Action::Publish
-                | Action::SelfUpdate
-                | Action::RotateLastResort
-                | Action::Claim
-                | Action::CreateGroup
-                | Action::AddMember,
-                None,
-            ) => {
+        if action.acts_as_client() {
+            let Some(actor) = self.actor().map(str::to_string) else {
                 self.toast(
                     "There is no client yet: create one with :clients NAME".into(),
                     true,
                 );
                 return Vec::new();
-            }
-            (Action::NextStep, _) => return self.next_step(),
-            (Action::NextClient, _) => {
-                self.select_client(self.client.saturating_add(1));
-                return self.follow_selection();
-            }
-            (Action::PrevClient, _) => {
-                self.select_client(self.client.saturating_sub(1));
-                return self.follow_selection();
-            }
-            (Action::FocusNext, _) => {
-                self.focus = self.focus.next();
-                return self.follow_selection();
-            }
-            (Action::FocusPrev, _) => {
-                self.focus = self.focus.prev();
-                return self.follow_selection();
-            }
-            (Action::Up, _) => return self.move_cursor(-1),
-            (Action::Down, _) => return self.move_cursor(1),
-            (Action::PageUp, _) => return self.move_cursor(-(self.page() as i64)),
-            (Action::PageDown, _) => return self.move_cursor(self.page() as i64),
-            (Action::Top, _) => return self.move_cursor(i64::MIN / 2),
-            (Action::Bottom, _) => {
-                if self.focus == Panel::Timeline {
-                    self.timeline_cursor = None;
-                    return self.follow_selection();
+            };
+            return match self.lab_line(action, &actor) {
+                LabLine::Run(line) => self.submit(&line, action_label(action)),
+                LabLine::Ask { text, cursor } => {
+                    self.open_prompt(text, Some(cursor));
+                    Vec::new()
                 }
-                return self.move_cursor(i64::MAX / 2);
+            };
+        }
+        match action {
+            Action::DeliverAndJoin => self.submit("deliver", action_label(action)),
+            Action::NextStep => self.next_step(),
+            Action::NextClient => {
+                self.select_client(self.client.saturating_add(1));
+                self.follow_selection()
             }
-            (Action::Prompt, _) => {
+            Action::PrevClient => {
+                self.select_client(self.client.saturating_sub(1));
+                self.follow_selection()
+            }
+            Action::FocusNext => {
+                self.focus = self.focus.next();
+                self.follow_selection()
+            }
+            Action::FocusPrev => {
+                self.focus = self.focus.prev();
+                self.follow_selection()
+            }
+            Action::Up => self.move_cursor(-1),
+            Action::Down => self.move_cursor(1),
+            Action::PageUp => self.move_cursor(-(self.page() as i64)),
+            Action::PageDown => self.move_cursor(self.page() as i64),
+            Action::Top => self.move_cursor(i64::MIN / 2),
+            Action::Bottom if self.focus == Panel::Timeline => {
+                self.timeline_cursor = None;
+                self.follow_selection()
+            }
+            Action::Bottom => self.move_cursor(i64::MAX / 2),
+            Action::Prompt => {
                 self.open_prompt(String::new(), None);
-                return Vec::new();
+                Vec::new()
             }
-            (Action::Help, _) => {
+            Action::Help => {
                 self.show_help = !self.show_help;
                 self.help_scroll = 0;
-                return Vec::new();
+                Vec::new()
             }
-            (Action::Zoom, _) => {
+            Action::Zoom => {
                 self.zoomed = !self.zoomed;
-                return Vec::new();
+                Vec::new()
             }
-            (Action::Theme, _) => {
+            Action::Theme => {
                 self.theme = self.theme.next();
-                return Vec::new();
+                Vec::new()
             }
-            (Action::Escape, _) => {
+            Action::Escape => {
                 if self.show_help {
                     self.show_help = false;
                 } else if self.running > 0 {
@@ -525,16 +491,54 @@ impl App {
                     self.journey.clear();
                     self.inspection = None;
                 }
-                return Vec::new();
+                Vec::new()
             }
-            (Action::Quit, _) => {
+            Action::Quit => {
                 self.quit = true;
-                return Vec::new();
+                Vec::new()
             }
+            // Handled above.
+            Action::Generate
+            | Action::GenerateLastResort
+            | Action::Publish
+            | Action::Claim
+            | Action::CreateGroup
+            | Action::AddMember
+            | Action::SelfUpdate
+            | Action::RotateLastResort => Vec::new(),
+        }
+    }
+
+    /// The line a client action stands for, in the scenario syntax; actions that
+    /// need an argument start the line at the prompt for the user to finish.
+    fn lab_line(&self, action: Action, actor: &str) -> LabLine {
+        let suite = match self.settings.suite {
+            1 => String::new(),
+            n => format!(" --suite {n}"),
         };
-        match line {
-            Some(line) => self.submit(&line, action_label(action)),
-            None => Vec::new(),
+        let ask = |text: String| LabLine::Ask {
+            cursor: text.chars().count(),
+            text,
+        };
+        match action {
+            Action::GenerateLastResort => {
+                LabLine::Run(format!("{actor} generate --last-resort{suite}"))
+            }
+            Action::Publish => LabLine::Run(format!("{actor} publish --all")),
+            Action::SelfUpdate => LabLine::Run(format!("{actor} self-update")),
+            Action::RotateLastResort => LabLine::Run(format!("{actor} rotate-last-resort{suite}")),
+            Action::Claim => ask(format!("{actor} claim ")),
+            Action::CreateGroup => ask(format!("{actor} create-group ")),
+            Action::AddMember => match self.group_of(actor) {
+                // The member goes before `--to GROUP`: the cursor waits there.
+                Some(group) => LabLine::Ask {
+                    cursor: actor.chars().count() + 5,
+                    text: format!("{actor} add  --to {group}"),
+                },
+                None => ask(format!("{actor} add ")),
+            },
+            // `Action::Generate`, the one client action left (see `acts_as_client`).
+            _ => LabLine::Run(format!("{actor} generate{suite}")),
         }
     }
 
