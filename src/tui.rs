@@ -111,20 +111,18 @@ async fn event_loop(
     if let Some(lesson) = start.lesson {
         app.load_lesson(lesson);
     }
+    let mut effects = Vec::new();
     if !start.clients.is_empty() {
         let names = start.clients.join(" ");
         match App::run_request("start", &[&format!("clients {names}")]) {
-            Ok(request) => {
-                app.running += 1;
-                worker.send(request);
-            }
+            Ok(request) => effects.push(app.track(request)),
             Err(error) => return Err(io::Error::new(io::ErrorKind::InvalidInput, error)),
         }
     }
     if let Some(preload) = start.preload {
-        app.running += 1;
-        worker.send(preload);
+        effects.push(app.track(preload));
     }
+    apply(&mut app, worker, effects);
     let mut events = EventStream::new();
     loop {
         if app.dirty {
@@ -172,17 +170,43 @@ async fn event_loop(
             _ = signals.terminate.recv() => break,
             _ = signals.hangup.recv() => break,
         };
-        for effect in effects {
-            match effect {
-                Effect::Send(request) => {
-                    worker.send(request);
-                }
-                Effect::Cancel => worker.cancel(),
-            }
-        }
+        apply(&mut app, worker, effects);
         if app.quit {
             break;
         }
     }
     Ok(())
+}
+
+/// Carries out what the app asked for.
+fn apply(app: &mut App, worker: &Worker, effects: Vec<Effect>) {
+    for effect in effects {
+        match effect {
+            Effect::Send(request) => {
+                worker.send(request);
+            }
+            Effect::Cancel => worker.cancel(),
+            Effect::SaveSession { contents } => {
+                let result = save_session(&contents);
+                app.update(Msg::Saved(result));
+            }
+        }
+    }
+}
+
+/// Writes the session to a new file in the current directory, named after the time.
+fn save_session(contents: &str) -> Result<String, String> {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let path = format!("mls-lab-session-{seconds}.mls");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| format!("{path}: {e}"))?;
+    file.write_all(contents.as_bytes())
+        .map_err(|e| format!("{path}: {e}"))?;
+    Ok(path)
 }

@@ -280,6 +280,7 @@ pub fn settle(app: &mut crate::app::App, worker: &mut Worker, effects: Vec<crate
                     }
                 }
                 Effect::Cancel => worker.cancel(),
+                Effect::SaveSession { .. } => {}
             }
         }
         if outstanding == 0 {

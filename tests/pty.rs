@@ -60,6 +60,16 @@ fn spawn(cols: u16, rows: u16) -> Lab {
 
 /// Starts `mls-lab --speed 0 ARGS...` in a `cols`×`rows` pseudo-terminal.
 fn spawn_with(cols: u16, rows: u16, args: &[&str]) -> Lab {
+    spawn_in(
+        cols,
+        rows,
+        args,
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+    )
+}
+
+/// Starts `mls-lab --speed 0 ARGS...` in the directory `cwd`.
+fn spawn_in(cols: u16, rows: u16, args: &[&str], cwd: &std::path::Path) -> Lab {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows,
@@ -79,7 +89,7 @@ fn spawn_with(cols: u16, rows: u16, args: &[&str]) -> Lab {
     // The size must come from the pty alone.
     command.env_remove("COLUMNS");
     command.env_remove("LINES");
-    command.cwd(env!("CARGO_MANIFEST_DIR"));
+    command.cwd(cwd);
     let child = pty.slave.spawn_command(command).expect("spawn mls-lab");
     // Only the child holds the slave side now, so the reader sees end-of-file
     // once the child has exited.
@@ -635,4 +645,43 @@ fn resize_screen(lab: &Lab, rows: u16, cols: u16) {
         panic!("a terminal has at least one row and one column");
     };
     lab.output().parser.set_size(rows, cols);
+}
+
+#[test]
+fn w_saves_the_session_as_a_scenario_that_replays() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut lab = spawn_in(100, 30, &[], dir.path());
+    lab.wait_ready();
+    lab.press(b"g");
+    lab.wait_for("a generated key package", TIMEOUT, |screen| {
+        generated_row(screen).is_some()
+    });
+    lab.press(b"w");
+    lab.wait_for("the saved toast", TIMEOUT, |screen| {
+        screen.contains("Session saved to mls-lab-session-")
+    });
+    lab.press(b"q");
+    assert!(lab.wait_exit(TIMEOUT).success(), "{}", lab.describe());
+    lab.assert_restored();
+    let saved: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("read the directory")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    let contents = std::fs::read_to_string(&saved[0]).expect("read the session");
+    assert!(
+        contents.contains("clients alice bob carol dave\nalice generate\n"),
+        "{contents}"
+    );
+    let replay = std::process::Command::new(env!("CARGO_BIN_EXE_mls-lab"))
+        .arg("run")
+        .arg(&saved[0])
+        .output()
+        .expect("run the saved session");
+    assert!(
+        replay.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
 }

@@ -27,9 +27,9 @@ fn lab_with(settings: Settings, clients: &str) -> Lab {
     app.update(Msg::Resize(80, 24));
     let mut lab = Lab {
         app: {
-            app.running += 1;
             let request = App::run_request("start", &[&format!("clients {clients}")]).unwrap();
-            settle(&mut app, &mut worker, vec![Effect::Send(request)]);
+            let effect = app.track(request);
+            settle(&mut app, &mut worker, vec![effect]);
             app
         },
         worker,
@@ -51,8 +51,8 @@ fn lab() -> Lab {
 impl Lab {
     fn run(&mut self, lines: &[&str]) {
         let request = App::run_request("test", lines).unwrap();
-        self.app.running += 1;
-        settle(&mut self.app, &mut self.worker, vec![Effect::Send(request)]);
+        let effect = self.app.track(request);
+        settle(&mut self.app, &mut self.worker, vec![effect]);
     }
 
     fn press(&mut self, code: KeyCode) {
@@ -90,7 +90,17 @@ impl Lab {
     }
 
     fn select_client(&mut self, name: &str) {
-        while self.app.actor() != Some(name) {
+        let index = self
+            .app
+            .view
+            .clients
+            .iter()
+            .position(|c| c.name == name)
+            .expect("client");
+        while self.app.client > index {
+            self.press(KeyCode::Left);
+        }
+        while self.app.client < index {
             self.press(KeyCode::Right);
         }
     }
@@ -935,4 +945,71 @@ fn tab_completes_names_verbs_and_options_from_the_parser() {
         lab.app.prompt.as_ref().unwrap().input,
         "alice add bob --to team "
     );
+}
+
+// ---------------------------------------------------------------- saving a session
+
+#[test]
+fn a_saved_session_replays_headless_to_the_same_state() {
+    let mut lab = lab();
+    lab.select_client("bob");
+    lab.press(KeyCode::Char('g'));
+    lab.press(KeyCode::Char('G'));
+    lab.press(KeyCode::Char('p'));
+    lab.select_client("alice");
+    lab.press(KeyCode::Char('n'));
+    lab.type_text("team");
+    lab.press(KeyCode::Enter);
+    lab.press(KeyCode::Char('a'));
+    lab.type_text("bob");
+    lab.press(KeyCode::Enter);
+    lab.press(KeyCode::Char('d'));
+    // A failure on the way: carol has nothing to claim.
+    lab.run(&["alice claim carol"]);
+    lab.run(&["expect bob member-of team"]);
+
+    let effects = lab.app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('w'),
+        KeyModifiers::NONE,
+    )));
+    let [Effect::SaveSession { contents }] = effects.as_slice() else {
+        panic!("w saves: {effects:?}");
+    };
+    let scenario: Vec<&str> = contents
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect();
+    assert_eq!(
+        scenario,
+        [
+            "clients alice bob carol dave",
+            "bob generate",
+            "bob generate --last-resort",
+            "bob publish --all",
+            "alice create-group team",
+            "alice add bob --to team",
+            "deliver",
+            "alice claim carol",
+            "expect error NoKeyPackageAvailable",
+            "expect bob member-of team",
+        ]
+    );
+    assert!(contents.contains("# Transcript"));
+    assert!(contents.contains("group_joined"));
+
+    // Replayed on a fresh engine, headless, every expectation holds.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut engine = mls_lab::engine::Engine::new();
+        let report = mls_lab::runner::run_source(&mut engine, "session", contents, |_| {})
+            .await
+            .expect("the saved session parses");
+        assert!(report.passed(), "{:?}", report.failures);
+        let bob = engine.client("bob").unwrap();
+        assert_eq!(bob.inventory().len(), 2);
+        assert!(bob.group_view("team").is_some());
+    });
 }

@@ -33,6 +33,7 @@ pub enum Action {
     Prompt,
     Help,
     Zoom,
+    Save,
     Theme,
     Escape,
     Quit,
@@ -333,6 +334,14 @@ pub const ACTIONS: &[ActionSpec] = &[
         [key('z')],
         "zoom",
         "enlarge the focused panel to the whole screen",
+        Program,
+        false
+    ),
+    spec!(
+        Save,
+        [key('w')],
+        "save",
+        "save the session: a replayable scenario with its transcript",
         Program,
         false
     ),

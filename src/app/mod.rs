@@ -61,6 +61,8 @@ pub enum Msg {
     Tick(Instant),
     Report(Report),
     Action(Action),
+    /// Where the session was saved, or why it could not be.
+    Saved(Result<String, String>),
 }
 
 /// What `update` asks the outside world to do.
@@ -69,6 +71,10 @@ pub enum Effect {
     Send(Request),
     /// Stop the running batch after its current step.
     Cancel,
+    /// Write the session (a replayable scenario with its transcript) to a new file.
+    SaveSession {
+        contents: String,
+    },
 }
 
 /// What a client action does: run a line, or start one at the prompt.
@@ -124,6 +130,15 @@ pub struct Flight {
     pub progress: f32,
 }
 
+/// One line sent to the engine in this session, and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionLine {
+    pub text: String,
+    pub expect: bool,
+    /// `None` until it finished (or if it was stopped); `Some(Err(code))` when it failed.
+    pub outcome: Option<Result<(), String>>,
+}
+
 /// A scenario loaded for stepping: each step is a line with the comment above it.
 #[derive(Debug, Clone, Default)]
 pub struct Lesson {
@@ -175,6 +190,10 @@ pub struct App {
     pub now: Instant,
     pub hint: Option<String>,
     pub lesson: Option<Lesson>,
+    /// Every line sent to the engine, in order, for saving the session.
+    pub session: Vec<SessionLine>,
+    /// How many of `session` have been matched with a finished report.
+    session_done: usize,
     /// A client to select once it exists (the actor of a line just sent).
     select_next: Option<String>,
     /// The caption of the lesson step last run.
@@ -220,6 +239,8 @@ impl App {
                     .into(),
             ),
             lesson: None,
+            session: Vec::new(),
+            session_done: 0,
             select_next: None,
             caption: None,
             quit: false,
@@ -245,6 +266,45 @@ impl App {
             label: label.to_string(),
             lines: parsed,
         })
+    }
+
+    /// Records a request's lines in the session and returns the effect that sends it.
+    /// Every batch of lines goes through here, wherever it comes from.
+    pub fn track(&mut self, request: Request) -> Effect {
+        if let Request::Run { lines, .. } = &request {
+            self.running += 1;
+            self.session.extend(lines.iter().map(|line| SessionLine {
+                text: line.text.clone(),
+                expect: matches!(line.command, crate::command::Command::Expect(_)),
+                outcome: None,
+            }));
+        }
+        Effect::Send(request)
+    }
+
+    /// The session as a scenario file: every line in order, `expect error CODE`
+    /// after each that failed (so that `mls-lab run` replays it as it happened), and
+    /// the transcript of events as comments.
+    pub fn session_scenario(&self) -> String {
+        let mut out = String::from(
+            "# An MLS Onboarding Lab session. Replay it with `mls-lab run FILE`,\n\
+             # or step through it with `mls-lab --scenario FILE --step`.\n",
+        );
+        for line in &self.session {
+            match &line.outcome {
+                Some(Ok(())) => out.push_str(&format!("{}\n", line.text)),
+                Some(Err(_)) if line.expect => {
+                    out.push_str(&format!("# this expectation did not hold: {}\n", line.text))
+                }
+                Some(Err(code)) => out.push_str(&format!("{}\nexpect error {code}\n", line.text)),
+                None => out.push_str(&format!("# stopped before it finished: {}\n", line.text)),
+            }
+        }
+        out.push_str("\n# Transcript\n");
+        for event in &self.events {
+            out.push_str(&format!("# {}\n", crate::runner::event_text(event)));
+        }
+        out
     }
 
     /// Loads a lesson to step through with Space.
@@ -341,6 +401,17 @@ impl App {
             }
             Msg::Report(report) => self.on_report(report),
             Msg::Action(action) => self.perform(action),
+            Msg::Saved(Ok(path)) => {
+                self.toast(
+                    format!("Session saved to {path}: replay it with mls-lab run {path}"),
+                    false,
+                );
+                Vec::new()
+            }
+            Msg::Saved(Err(why)) => {
+                self.toast(format!("The session could not be saved: {why}"), true);
+                Vec::new()
+            }
         }
     }
 
@@ -475,6 +546,9 @@ impl App {
                 self.zoomed = !self.zoomed;
                 Vec::new()
             }
+            Action::Save => vec![Effect::SaveSession {
+                contents: self.session_scenario(),
+            }],
             Action::Theme => {
                 self.theme = self.theme.next();
                 Vec::new()
@@ -558,8 +632,7 @@ impl App {
         match Self::run_request(label, &[line]) {
             Ok(request) => {
                 self.hint = None;
-                self.running += 1;
-                vec![Effect::Send(request)]
+                vec![self.track(request)]
             }
             Err(error) => {
                 self.toast(error, true);
@@ -590,13 +663,12 @@ impl App {
             format!("{number} {caption} · {}", line.text)
         });
         self.hint = None;
-        self.running += 1;
         let request = Request::Run {
             label: line.text.clone(),
             lines: vec![line],
         };
         self.select_actor_of(&request);
-        vec![Effect::Send(request)]
+        vec![self.track(request)]
     }
 
     /// Shows the client a typed or stepped line acts as, so its key packages are on
@@ -657,9 +729,8 @@ impl App {
                         }
                         self.prompt = None;
                         self.hint = None;
-                        self.running += 1;
                         self.select_actor_of(&request);
-                        return vec![Effect::Send(request)];
+                        return vec![self.track(request)];
                     }
                     Err(error) => {
                         // The line stays for fixing; nothing ran.
@@ -1022,6 +1093,16 @@ impl App {
             }
             Report::LineDone { text, error } => {
                 self.select_next = None;
+                // Lines finish in order; lines of a stopped batch never report.
+                if let Some(offset) = self.session[self.session_done..]
+                    .iter()
+                    .position(|l| l.text == text)
+                {
+                    let index = self.session_done + offset;
+                    self.session[index].outcome =
+                        Some(error.as_ref().map_or(Ok(()), |(code, _)| Err(code.clone())));
+                    self.session_done = index + 1;
+                }
                 if let Some((code, message)) = error {
                     self.toast(format!("{text}: {code}: {message}"), true);
                 }
