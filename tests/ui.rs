@@ -1013,3 +1013,74 @@ fn a_saved_session_replays_headless_to_the_same_state() {
         assert!(bob.group_view("team").is_some());
     });
 }
+
+#[test]
+fn suite_2_reaches_every_key_that_takes_a_suite() {
+    let mut lab = lab_with(
+        Settings {
+            speed: Duration::ZERO,
+            theme: ThemeName::Dark,
+            suite: 2,
+        },
+        "alice bob",
+    );
+    lab.press(KeyCode::Char('g'));
+    assert_eq!(lab.client("alice").key_packages[0].suite, 2);
+    lab.press(KeyCode::Char('n'));
+    let prompt = lab.app.prompt.clone().unwrap();
+    assert_eq!(prompt.input, "alice create-group  --suite 2");
+    assert_eq!(prompt.cursor, "alice create-group ".len());
+    lab.type_text("p256");
+    lab.press(KeyCode::Enter);
+    lab.select_client("bob");
+    lab.press(KeyCode::Char('g'));
+    lab.press(KeyCode::Char('p'));
+    lab.select_client("alice");
+    lab.press(KeyCode::Char('c'));
+    assert_eq!(
+        lab.app.prompt.as_ref().unwrap().input,
+        "alice claim  --suite 2"
+    );
+    lab.type_text("bob");
+    lab.press(KeyCode::Enter);
+    assert!(
+        lab.app.toasts.iter().all(|t| !t.error),
+        "{:?}",
+        lab.app.toasts
+    );
+    lab.press(KeyCode::Char('a'));
+    lab.type_text("bob");
+    lab.press(KeyCode::Enter);
+    lab.press(KeyCode::Char('d'));
+    let group = lab
+        .app
+        .view
+        .groups
+        .iter()
+        .find(|g| g.name == "p256")
+        .expect("group");
+    assert_eq!(group.members.len(), 2);
+    assert!(group.in_sync());
+    assert!(
+        lab.app.toasts.iter().all(|t| !t.error),
+        "{:?}",
+        lab.app.toasts
+    );
+}
+
+#[test]
+fn the_inspector_scrolls_within_its_lines() {
+    let mut lab = lab();
+    lab.press(KeyCode::Char('g'));
+    lab.app.focus = Panel::Inspector;
+    for _ in 0..200 {
+        lab.press(KeyCode::Down);
+    }
+    let len = mls_lab::ui::inspector_len(&lab.app);
+    assert!(len > 10, "{len}");
+    assert_eq!(lab.app.inspector_scroll, len - 1);
+    lab.press(KeyCode::Up);
+    assert_eq!(lab.app.inspector_scroll, len - 2);
+    lab.press(KeyCode::Home);
+    assert_eq!(lab.app.inspector_scroll, 0);
+}

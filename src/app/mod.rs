@@ -590,9 +590,13 @@ impl App {
             1 => String::new(),
             n => format!(" --suite {n}"),
         };
-        let ask = |text: String| LabLine::Ask {
-            cursor: text.chars().count(),
-            text,
+        // The argument the user types goes right after the verb; options follow it.
+        let ask = |verb: &str, options: String| {
+            let text = format!("{actor} {verb} ");
+            LabLine::Ask {
+                cursor: text.chars().count(),
+                text: format!("{text}{options}"),
+            }
         };
         match action {
             Action::GenerateLastResort => {
@@ -601,15 +605,11 @@ impl App {
             Action::Publish => LabLine::Run(format!("{actor} publish --all")),
             Action::SelfUpdate => LabLine::Run(format!("{actor} self-update")),
             Action::RotateLastResort => LabLine::Run(format!("{actor} rotate-last-resort{suite}")),
-            Action::Claim => ask(format!("{actor} claim ")),
-            Action::CreateGroup => ask(format!("{actor} create-group ")),
+            Action::Claim => ask("claim", suite),
+            Action::CreateGroup => ask("create-group", suite),
             Action::AddMember => match self.group_of(actor) {
-                // The member goes before `--to GROUP`: the cursor waits there.
-                Some(group) => LabLine::Ask {
-                    cursor: actor.chars().count() + 5,
-                    text: format!("{actor} add  --to {group}"),
-                },
-                None => ask(format!("{actor} add ")),
+                Some(group) => ask("add", format!(" --to {group}")),
+                None => ask("add", String::new()),
             },
             // `Action::Generate`, the one client action left (see `acts_as_client`).
             _ => LabLine::Run(format!("{actor} generate{suite}")),
@@ -854,7 +854,7 @@ impl App {
             Panel::Ds => self.ds_rows().len(),
             Panel::Groups => self.group_rows().len(),
             Panel::Timeline => self.visible_events(),
-            Panel::Inspector => usize::MAX / 4,
+            Panel::Inspector => crate::ui::inspector_len(self),
         }
     }
 

@@ -528,6 +528,11 @@ fn inspector(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     }
 }
 
+/// How many lines the inspector has, for scrolling it.
+pub fn inspector_len(app: &App) -> usize {
+    inspector_lines(app, &app.theme.theme()).len()
+}
+
 fn field<'a>(name: &str, value: impl Into<Span<'a>>, theme: &Theme) -> Line<'a> {
     Line::from(vec![
         Span::styled(format!("{name:<17}"), theme.header),
