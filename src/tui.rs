@@ -18,6 +18,9 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 use crate::app::{App, Effect, Lesson, Msg, Settings};
 use crate::worker::{Request, Worker};
 
+/// At most this many engine reports are handled between two looks at the keyboard.
+const REPORTS_PER_FRAME: usize = 64;
+
 /// What to load before the user takes over.
 #[derive(Debug, Clone, Default)]
 pub struct Start {
@@ -155,7 +158,7 @@ async fn event_loop(
                     app.now = Instant::now();
                     // Drain everything waiting, then draw once.
                     let mut effects = app.update(Msg::Report(report));
-                    for report in worker.drain() {
+                    for report in worker.drain(REPORTS_PER_FRAME) {
                         effects.extend(app.update(Msg::Report(report)));
                     }
                     effects

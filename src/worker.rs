@@ -72,6 +72,8 @@ pub enum Inspection {
 
 /// A view is sent at most this often while a batch runs.
 const VIEW_INTERVAL: Duration = Duration::from_millis(100);
+/// Progress is reported at most this often.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(40);
 
 /// A running engine thread.
 pub struct Worker {
@@ -136,11 +138,15 @@ impl Worker {
         self.reports.blocking_recv()
     }
 
-    /// Every report already waiting, without waiting.
-    pub fn drain(&mut self) -> Vec<Report> {
+    /// The reports already waiting, without waiting, at most `limit` of them: a
+    /// busy engine must not keep the UI from its keys.
+    pub fn drain(&mut self, limit: usize) -> Vec<Report> {
         let mut out = Vec::new();
-        while let Ok(report) = self.reports.try_recv() {
-            out.push(report);
+        while out.len() < limit {
+            match self.reports.try_recv() {
+                Ok(report) => out.push(report),
+                Err(_) => break,
+            }
         }
         out
     }
@@ -184,6 +190,7 @@ impl State {
             .collect();
         let total = steps.len();
         let mut last_view = Instant::now();
+        let mut last_progress: Option<Instant> = None;
         let mut first_error: Vec<Option<(String, String)>> = vec![None; lines.len()];
         let mut cancelled = false;
         for (done, (line, command)) in steps.iter().enumerate() {
@@ -191,7 +198,9 @@ impl State {
                 cancelled = true;
                 break;
             }
-            if total > 1 {
+            let progress_due = last_progress.is_none_or(|t| t.elapsed() >= PROGRESS_INTERVAL);
+            if total > 1 && progress_due {
+                last_progress = Some(Instant::now());
                 let progress = Report::Progress {
                     label: label.clone(),
                     done,

@@ -685,3 +685,27 @@ fn w_saves_the_session_as_a_scenario_that_replays() {
         String::from_utf8_lossy(&replay.stderr)
     );
 }
+
+/// The UI answers keys while the engine generates key packages (10,000 asked, so
+/// that the batch outlasts the test's keys), shows the progress, and Esc stops it.
+#[test]
+fn a_long_batch_shows_progress_and_keys_still_work() {
+    let mut lab = spawn(120, 30);
+    lab.wait_ready();
+    lab.press(b":alice generate 10000\r");
+    lab.wait_for("the progress indicator", TIMEOUT, |screen| {
+        screen.contains("/10000")
+    });
+    // → selects bob while alice's batch runs.
+    lab.press(b"\x1b[C");
+    lab.wait_for("bob selected while the batch runs", TIMEOUT, |screen| {
+        screen.contains("Key packages of bob") && screen.contains("/10000")
+    });
+    lab.press(b"\x1b");
+    lab.wait_for("the batch to stop", TIMEOUT, |screen| {
+        screen.contains("Stopped") && !screen.contains("/10000")
+    });
+    lab.press(b"q");
+    assert!(lab.wait_exit(TIMEOUT).success(), "{}", lab.describe());
+    lab.assert_restored();
+}
