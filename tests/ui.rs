@@ -643,6 +643,11 @@ fn thousands_of_key_packages_run_off_the_ui_with_progress_and_can_be_stopped() {
             assert!(lab.app.busy.is_some(), "a progress indicator is shown");
             let screen = lab.screen(120, 30);
             assert!(screen.contains("/10000"), "{screen}");
+            let small = lab.screen(80, 24);
+            assert!(
+                small.lines().next().unwrap().contains("/10000"),
+                "the progress shows at 80 columns too\n{small}"
+            );
             // A key is answered while the batch runs...
             lab.app.update(Msg::Key(KeyEvent::new(
                 KeyCode::Char('t'),

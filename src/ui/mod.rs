@@ -140,36 +140,38 @@ fn header(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         spans.push(Span::styled(" │ following ", theme.border));
         spans.push(Span::styled(short(followed), theme.follow));
     }
-    if let Some(busy) = &app.busy {
-        let width = 12usize;
+    let line = Line::from(spans);
+    let used = line.width() as u16;
+    line.render(area, buf);
+    // Right-aligned, drawn last so that it is never cut off: work in progress, or
+    // else the theme's name.
+    let right = if let Some(busy) = &app.busy {
+        let width = 10usize;
         let filled = (busy.done * width)
             .checked_div(busy.total)
             .unwrap_or(0)
             .min(width);
-        spans.push(Span::styled(" │ ", theme.border));
-        spans.push(Span::styled(
+        let label: String = busy.label.chars().take(24).collect();
+        Span::styled(
             format!(
-                "{} [{}{}] {}/{}",
-                busy.label,
+                " {label} [{}{}] {}/{} ",
                 "█".repeat(filled),
                 "░".repeat(width - filled),
                 busy.done,
                 busy.total
             ),
             theme.warn,
-        ));
+        )
     } else if app.running > 0 {
-        spans.push(Span::styled(" │ working…", theme.warn));
-    }
-    let line = Line::from(spans);
-    let used = line.width() as u16;
-    line.render(area, buf);
-    let right = format!("theme: {} ", app.theme.label());
-    let width = right.chars().count() as u16;
-    if area.width > used + width + 1 {
-        Span::styled(right, theme.muted)
-            .render(Rect::new(area.right() - width, area.y, width, 1), buf);
-    }
+        Span::styled(" working… ", theme.warn)
+    } else if area.width > used + 20 {
+        Span::styled(format!(" theme: {} ", app.theme.label()), theme.muted)
+    } else {
+        return;
+    };
+    let width = (right.width() as u16).min(area.width);
+    let x = area.right() - width;
+    right.render(Rect::new(x, area.y, width, 1), buf);
 }
 
 /// Paints the cursor row when the panel is focused.
