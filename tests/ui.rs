@@ -1091,3 +1091,24 @@ fn the_inspector_scrolls_within_its_lines() {
     lab.press(KeyCode::Home);
     assert_eq!(lab.app.inspector_scroll, 0);
 }
+
+#[test]
+fn following_from_the_timeline_shows_the_owners_storage() {
+    let mut lab = lab();
+    lab.run(&["carol generate 3", "carol publish --all"]);
+    assert_eq!(lab.app.actor(), Some("alice"));
+    lab.app.focus = Panel::Timeline;
+    // The newest event: carol's third upload.
+    lab.press(KeyCode::End);
+    lab.press(KeyCode::Up);
+    lab.press(KeyCode::Down);
+    let third = lab.client("carol").key_packages[2].kp_ref.clone();
+    assert_eq!(lab.app.followed.as_deref(), Some(third.as_str()));
+    assert_eq!(lab.app.actor(), Some("carol"));
+    assert_eq!(lab.app.kp_cursor, 2);
+    // Highlighted in carol's inventory and her DS directory, as well as the timeline.
+    let buffer = lab.buffer(160, 48);
+    let follow_bg = ThemeName::Dark.theme().follow.bg;
+    let places = cells_with(&buffer, &short(&third), |c| Some(c.bg) == follow_bg);
+    assert!(places >= 4, "{places}\n{}", text(&buffer));
+}

@@ -989,6 +989,18 @@ impl App {
                     event_ref(event).and_then(|r| self.owner_of(&r).map(|owner| (owner, r)));
                 let mut effects = Vec::new();
                 if let Some((owner, kp_ref)) = found {
+                    // Show the owner's storage too, with the reference's row selected,
+                    // so that it is highlighted in the inventory and the DS directory.
+                    if let Some(index) = self.view.clients.iter().position(|c| c.name == owner) {
+                        self.select_client(index);
+                        if let Some(row) = self.view.clients[index]
+                            .key_packages
+                            .iter()
+                            .position(|k| k.kp_ref == kp_ref)
+                        {
+                            self.kp_cursor = row;
+                        }
+                    }
                     effects = self.follow(owner, kp_ref);
                 }
                 if welcome {
