@@ -219,7 +219,7 @@ fn clients(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             )),
         ];
         if client.pending > 0 {
-            spans.push(Span::styled(format!(" ✉{}", client.pending), theme.warn));
+            spans.push(Span::styled(format!(" ↓{}", client.pending), theme.warn));
         }
         Line::from(spans).render(Rect::new(body.x, y, body.width, 1), buf);
         if i == app.client {
@@ -318,7 +318,7 @@ fn key_packages(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             .filter(|(r, _)| *r == kp.kp_ref)
             .map_or(0, |(_, h)| *h);
         let badge = if kp.last_resort && handouts > 1 {
-            Span::styled(format!("LR♻{:<3}", handouts - 1), theme.reuse)
+            Span::styled(format!("LR↻{:<3}", handouts - 1), theme.reuse)
         } else if kp.last_resort && !kp.last_resort_capability {
             Span::styled("LR!cap ", theme.error)
         } else if kp.last_resort {
@@ -364,7 +364,7 @@ fn ds(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let heads = if wide {
         ["client", "avail", "LR", "claims", "reuses"]
     } else {
-        ["client", "avl", "LR", "cl", "♻"]
+        ["client", "avl", "LR", "cl", "↻"]
     };
     Line::styled(
         format!(
@@ -444,7 +444,7 @@ fn ds(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                     spans.push(Span::styled(" LR", theme.last_resort));
                     if entry.handouts > 1 {
                         spans.push(Span::styled(
-                            format!(" ♻×{}", entry.handouts - 1),
+                            format!(" ↻×{}", entry.handouts - 1),
                             theme.reuse,
                         ));
                     }
@@ -741,7 +741,7 @@ fn help(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         ]));
     }
     lines.push(Line::styled(
-        "DS columns: avl normal packages available · LR last-resort package · cl claims · ♻ reuses",
+        "DS columns: avl normal packages available · LR last-resort package · cl claims · ↻ reuses",
         theme.muted,
     ));
     lines.push(Line::styled(

@@ -91,7 +91,7 @@ pub(super) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
         } => {
             let mut spans = vec![t(format!("{owner}'s ")), r(kp_ref), lr(*last_resort)];
             if *last_resort_reuse {
-                spans.push(Span::styled(" ♻ reuse", theme.reuse));
+                spans.push(Span::styled(" ↻ reuse", theme.reuse));
             }
             spans
         }
