@@ -1112,3 +1112,23 @@ fn following_from_the_timeline_shows_the_owners_storage() {
     let places = cells_with(&buffer, &short(&third), |c| Some(c.bg) == follow_bg);
     assert!(places >= 4, "{places}\n{}", text(&buffer));
 }
+
+#[test]
+fn client_keys_without_clients_say_how_to_make_one_and_change_nothing() {
+    let mut app = App::new(Settings::default(), Instant::now());
+    for key in ['g', 'G', 'p', 'c', 'n', 'a', 'u', 'r'] {
+        let effects = app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char(key),
+            KeyModifiers::NONE,
+        )));
+        assert!(effects.is_empty(), "{key}: {effects:?}");
+        assert!(app.prompt.is_none(), "{key}");
+        let toast = app.toasts.last().expect("toast");
+        assert!(
+            toast.error && toast.text.contains(":clients NAME"),
+            "{}",
+            toast.text
+        );
+    }
+    assert!(app.session.is_empty());
+}

@@ -398,21 +398,6 @@ impl Action {
             .map(|spec| spec.action)
     }
 
-    /// Whether the action is something the selected client does.
-    pub fn acts_as_client(self) -> bool {
-        matches!(
-            self,
-            Action::Generate
-                | Action::GenerateLastResort
-                | Action::Publish
-                | Action::Claim
-                | Action::CreateGroup
-                | Action::AddMember
-                | Action::SelfUpdate
-                | Action::RotateLastResort
-        )
-    }
-
     /// This action's declaration.
     pub fn spec(self) -> Option<&'static ActionSpec> {
         ACTIONS.iter().find(|spec| spec.action == self)

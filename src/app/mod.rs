@@ -488,23 +488,15 @@ impl App {
     /// Does what an action's declaration says.
     pub fn perform(&mut self, action: Action) -> Vec<Effect> {
         self.dirty = true;
-        if action.acts_as_client() {
-            let Some(actor) = self.actor().map(str::to_string) else {
-                self.toast(
-                    "There is no client yet: create one with :clients NAME".into(),
-                    true,
-                );
-                return Vec::new();
-            };
-            return match self.lab_line(action, &actor) {
-                LabLine::Run(line) => self.submit(&line, action_label(action)),
-                LabLine::Ask { text, cursor } => {
-                    self.open_prompt(text, Some(cursor));
-                    Vec::new()
-                }
-            };
-        }
         match action {
+            Action::Generate
+            | Action::GenerateLastResort
+            | Action::Publish
+            | Action::Claim
+            | Action::CreateGroup
+            | Action::AddMember
+            | Action::SelfUpdate
+            | Action::RotateLastResort => self.client_action(action),
             Action::DeliverAndJoin => self.submit("deliver", action_label(action)),
             Action::NextStep => self.next_step(),
             Action::NextClient => {
@@ -571,15 +563,24 @@ impl App {
                 self.quit = true;
                 Vec::new()
             }
-            // Handled above.
-            Action::Generate
-            | Action::GenerateLastResort
-            | Action::Publish
-            | Action::Claim
-            | Action::CreateGroup
-            | Action::AddMember
-            | Action::SelfUpdate
-            | Action::RotateLastResort => Vec::new(),
+        }
+    }
+
+    /// Something the selected client does: a line to run, or one to finish at the prompt.
+    fn client_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(actor) = self.actor().map(str::to_string) else {
+            self.toast(
+                "There is no client yet: create one with :clients NAME".into(),
+                true,
+            );
+            return Vec::new();
+        };
+        match self.lab_line(action, &actor) {
+            LabLine::Run(line) => self.submit(&line, action_label(action)),
+            LabLine::Ask { text, cursor } => {
+                self.open_prompt(text, Some(cursor));
+                Vec::new()
+            }
         }
     }
 
@@ -611,7 +612,7 @@ impl App {
                 Some(group) => ask("add", format!(" --to {group}")),
                 None => ask("add", String::new()),
             },
-            // `Action::Generate`, the one client action left (see `acts_as_client`).
+            // `Action::Generate`, the one client action left (see `perform`).
             _ => LabLine::Run(format!("{actor} generate{suite}")),
         }
     }
