@@ -41,7 +41,7 @@ struct TuiArgs {
     #[arg(long, requires = "scenario")]
     step: bool,
     /// Milliseconds a message takes to travel along the timeline; 0 draws it at once.
-    #[arg(long, value_name = "MS", default_value_t = 400)]
+    #[arg(long, value_name = "MS", default_value_t = app::DEFAULT_SPEED_MS)]
     speed: u64,
     /// Colour theme.
     #[arg(long, value_enum, default_value_t = ThemeName::Dark)]

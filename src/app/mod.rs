@@ -27,6 +27,8 @@ pub const TOAST: Duration = Duration::from_secs(5);
 pub const FRAME: Duration = Duration::from_millis(33);
 /// At most this many messages wait to travel along the timeline; older ones land at once.
 const MAX_FLIGHTS: usize = 6;
+/// Default travel time of a message along the timeline (`--speed`).
+pub const DEFAULT_SPEED_MS: u64 = 400;
 /// Smallest usable terminal.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -44,7 +46,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            speed: Duration::from_millis(400),
+            speed: Duration::from_millis(DEFAULT_SPEED_MS),
             theme: ThemeName::Dark,
             suite: 1,
         }
