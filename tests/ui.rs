@@ -134,13 +134,13 @@ fn text(buffer: &Buffer) -> String {
 }
 
 /// Replaces hex runs of 8 or more (references, keys, authenticators, timestamps),
-/// and shorter runs cut off by a panel's edge.
+/// and shorter runs (even one character) cut off by a panel's edge.
 fn masked(screen: &str) -> String {
     let mut out = String::new();
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String, edge: bool| {
         let n = run.chars().count();
-        if n >= 8 || (edge && n >= 2 && out.ends_with(' ')) {
+        if n >= 8 || (edge && n >= 1 && out.ends_with(' ')) {
             out.push_str(&"#".repeat(n));
         } else {
             out.push_str(run);
@@ -583,7 +583,7 @@ fn t_cycles_through_the_themes() {
 fn clicking_selects_panels_and_rows_and_the_wheel_scrolls() {
     let mut lab = lab();
     lab.app.update(Msg::Resize(80, 24));
-    let areas = layout::compute(Rect::new(0, 0, 80, 24), None);
+    let areas = lab.app.areas(Rect::new(0, 0, 80, 24));
     let clients = areas.get(Panel::Clients).unwrap();
     // Row 0 is the border, row 1 the column names, row 2 alice, row 4 carol.
     lab.click(clients.x + 3, clients.y + 4);

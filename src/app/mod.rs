@@ -320,6 +320,15 @@ impl App {
         self.dirty = true;
     }
 
+    /// Where each panel is on a screen of `area`.
+    pub fn areas(&self, area: Rect) -> layout::Areas {
+        layout::compute(
+            area,
+            self.zoomed.then_some(self.focus),
+            self.view.clients.len(),
+        )
+    }
+
     /// The selected client's name.
     pub fn actor(&self) -> Option<&str> {
         self.view.clients.get(self.client).map(|c| c.name.as_str())
@@ -801,7 +810,7 @@ impl App {
         if self.prompt.is_some() || self.show_help {
             return Vec::new();
         }
-        let areas = layout::compute(self.size, self.zoomed.then_some(self.focus));
+        let areas = self.areas(self.size);
         let position = Position::new(mouse.column, mouse.row);
         let Some((panel, area)) = areas.panels.iter().find(|(_, r)| r.contains(position)) else {
             return Vec::new();
@@ -837,7 +846,7 @@ impl App {
     }
 
     fn page(&self) -> usize {
-        let areas = layout::compute(self.size, self.zoomed.then_some(self.focus));
+        let areas = self.areas(self.size);
         areas
             .panels
             .iter()

@@ -58,7 +58,8 @@ impl Areas {
 pub const WIDE: u16 = 150;
 
 /// The regions for a terminal of `area`; `zoom` gives one panel the whole body.
-pub fn compute(area: Rect, zoom: Option<Panel>) -> Areas {
+/// The clients panel is as tall as its `clients` need, up to two fifths of the body.
+pub fn compute(area: Rect, zoom: Option<Panel>, clients: usize) -> Areas {
     let [header, body, message, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
@@ -66,6 +67,10 @@ pub fn compute(area: Rect, zoom: Option<Panel>) -> Areas {
         Constraint::Length(1),
     ])
     .areas(area);
+    // Rows, column names and borders, within limits.
+    let clients_height = (clients.min(usize::from(u16::MAX)) as u16)
+        .saturating_add(3)
+        .clamp(5, (body.height * 2 / 5).max(5));
     let panels = if let Some(panel) = zoom {
         vec![(panel, body)]
     } else if area.width >= WIDE {
@@ -76,7 +81,7 @@ pub fn compute(area: Rect, zoom: Option<Panel>) -> Areas {
         ])
         .areas(body);
         let [clients, groups] =
-            Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(left);
+            Layout::vertical([Constraint::Length(clients_height), Constraint::Fill(1)]).areas(left);
         let [kps, ds] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
             .areas(middle);
         let [timeline, inspector] =
@@ -89,9 +94,9 @@ pub fn compute(area: Rect, zoom: Option<Panel>) -> Areas {
         let [left, right] =
             Layout::horizontal([Constraint::Length(29), Constraint::Min(0)]).areas(body);
         let [clients, ds, groups] = Layout::vertical([
-            Constraint::Percentage(30),
-            Constraint::Percentage(35),
-            Constraint::Percentage(35),
+            Constraint::Length(clients_height),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
         ])
         .areas(left);
         let [kps, timeline, inspector] = Layout::vertical([

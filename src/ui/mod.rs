@@ -34,7 +34,7 @@ impl Widget for &App {
             too_small(area, buf, &theme);
             return;
         }
-        let areas = layout::compute(area, self.zoomed.then_some(self.focus));
+        let areas = self.areas(area);
         header(self, areas.header, buf, &theme);
         for (panel, rect) in &areas.panels {
             let block = panel_block(self, *panel, &theme);
@@ -544,10 +544,10 @@ fn field<'a>(name: &str, value: impl Into<Span<'a>>, theme: &Theme) -> Line<'a> 
 
 fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
     match &app.inspection {
-        None => vec![Line::styled(
-            "Select a key package, a DS entry or a Welcome in the timeline.",
-            theme.muted,
-        )],
+        None => vec![
+            Line::styled("Select a key package, a DS entry", theme.muted),
+            Line::styled("or a Welcome in the timeline.", theme.muted),
+        ],
         Some(Inspection::Unavailable(why)) => vec![Line::styled(why.clone(), theme.error)],
         Some(Inspection::KeyPackage(d)) => {
             let mut lines = vec![field(

@@ -14,7 +14,7 @@ use crate::engine::{Event, EventKind, Outcome};
 
 const DS: &str = "DS";
 /// Fewest columns between two lanes.
-const MIN_SPACING: u16 = 12;
+const MIN_SPACING: u16 = 8;
 const GUTTER: u16 = 5;
 
 /// Who sends and who receives: `None` as the target marks a note on the actor's lane.
