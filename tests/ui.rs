@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use mls_lab::app::{self, Action, App, Effect, Msg, Settings, ACTIONS};
 use mls_lab::engine::Lifecycle;
-use mls_lab::ui::layout::{self, Panel};
+use mls_lab::ui::layout::Panel;
 use mls_lab::ui::theme::ThemeName;
 use mls_lab::worker::{settle, Inspection, Report, Request, Worker};
 use ratatui::backend::TestBackend;
