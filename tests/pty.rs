@@ -248,10 +248,11 @@ impl Lab {
             .process_id()
             .expect("mls-lab has a process id")
             .to_string();
-        let kill = std::process::Command::new("kill")
-            .args([&format!("-{name}"), &pid])
+        // The shell's own `kill`, so that no extra package is needed.
+        let kill = std::process::Command::new("sh")
+            .args(["-c", &format!("kill -s {name} {pid}")])
             .status()
-            .expect("run kill");
+            .expect("run sh -c kill");
         assert!(kill.success(), "kill -{name} {pid} failed: {kill}");
     }
 
