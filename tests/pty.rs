@@ -206,6 +206,18 @@ impl Lab {
         );
     }
 
+    /// Presses `q`, expects a clean exit, and checks the terminal was restored.
+    fn quit_and_check_restored(&mut self) {
+        self.press(b"q");
+        let status = self.wait_exit(TIMEOUT);
+        assert!(
+            status.success(),
+            "q: mls-lab exited with {status:?}\n{}",
+            self.describe()
+        );
+        self.assert_restored();
+    }
+
     /// Types `bytes` as if on the keyboard.
     fn press(&mut self, bytes: &[u8]) {
         self.writer.write_all(bytes).expect("write to the pty");
@@ -552,9 +564,7 @@ fn a_scenario_preloads_and_a_lesson_steps_with_space() {
         TIMEOUT,
         |screen| screen.contains("3 clients") && screen.contains("last-resort reuses 1"),
     );
-    lab.press(b"q");
-    assert!(lab.wait_exit(TIMEOUT).success(), "{}", lab.describe());
-    lab.assert_restored();
+    lab.quit_and_check_restored();
 
     let mut lab = spawn_with(
         120,
@@ -575,9 +585,7 @@ fn a_scenario_preloads_and_a_lesson_steps_with_space() {
         TIMEOUT,
         |screen| screen.contains("3 clients") && screen.contains("[1/"),
     );
-    lab.press(b"q");
-    assert!(lab.wait_exit(TIMEOUT).success(), "{}", lab.describe());
-    lab.assert_restored();
+    lab.quit_and_check_restored();
 }
 
 /// Nothing redraws while nothing changes: once the start-up flashes are over, an
@@ -607,9 +615,7 @@ fn an_idle_lab_writes_nothing() {
     lab.wait_for("a second key package", TIMEOUT, |screen| {
         screen.contains("  2 ")
     });
-    lab.press(b"q");
-    assert!(lab.wait_exit(TIMEOUT).success(), "{}", lab.describe());
-    lab.assert_restored();
+    lab.quit_and_check_restored();
 }
 
 #[test]
@@ -632,9 +638,7 @@ fn resizing_below_80x24_asks_to_enlarge_and_back_redraws_the_lab() {
     lab.wait_for("the lab at 80×24", TIMEOUT, |screen| {
         screen.contains("Key packages of alice") && !screen.contains("enlarge")
     });
-    lab.press(b"q");
-    assert!(lab.wait_exit(TIMEOUT).success(), "{}", lab.describe());
-    lab.assert_restored();
+    lab.quit_and_check_restored();
 }
 
 /// Tells the vt100 parser the pty's new size, as a terminal emulator would know it.
@@ -661,9 +665,7 @@ fn w_saves_the_session_as_a_scenario_that_replays() {
     lab.wait_for("the saved toast", TIMEOUT, |screen| {
         screen.contains("Session saved to mls-lab-session-")
     });
-    lab.press(b"q");
-    assert!(lab.wait_exit(TIMEOUT).success(), "{}", lab.describe());
-    lab.assert_restored();
+    lab.quit_and_check_restored();
     let saved: Vec<_> = std::fs::read_dir(dir.path())
         .expect("read the directory")
         .filter_map(Result::ok)
@@ -706,7 +708,5 @@ fn a_long_batch_shows_progress_and_keys_still_work() {
     lab.wait_for("the batch to stop", TIMEOUT, |screen| {
         screen.contains("Stopped") && !screen.contains("/10000")
     });
-    lab.press(b"q");
-    assert!(lab.wait_exit(TIMEOUT).success(), "{}", lab.describe());
-    lab.assert_restored();
+    lab.quit_and_check_restored();
 }
