@@ -1,0 +1,198 @@
+//! A client's groups: creating one, adding members, self-updates and processing Commits.
+
+use std::collections::BTreeMap;
+
+use openmls::prelude::*;
+use openmls_basic_credential::SignatureKeyPair;
+use openmls_rust_crypto::OpenMlsRustCrypto;
+use tls_codec::Deserialize as _;
+
+use super::*;
+use crate::engine::error::EngineError;
+use crate::engine::wire;
+
+/// A group the client is a member of.
+#[derive(Debug)]
+pub struct GroupRecord {
+    pub group: MlsGroup,
+    /// The key package this client joined through (`None` for the creator).
+    pub joined_via: Option<KeyPackageRef>,
+    pub via_last_resort: bool,
+    /// Joined through a last-resort package and has not updated its leaf since
+    /// (RFC 9750 §5.1 asks for a prompt self-update).
+    pub needs_update: bool,
+}
+
+/// A group as one member sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupView {
+    pub name: String,
+    pub epoch: u64,
+    pub members: Vec<String>,
+    /// Lowercase hex of the epoch authenticator (RFC 9420 §8.7).
+    pub epoch_authenticator: String,
+    pub ciphersuite: u16,
+    pub via_last_resort: bool,
+    pub needs_update: bool,
+}
+
+impl Client {
+    pub fn groups(&self) -> &BTreeMap<String, GroupRecord> {
+        &self.groups
+    }
+
+    pub fn group_view(&self, name: &str) -> Option<GroupView> {
+        let record = self.groups.get(name)?;
+        Some(view_of(name, record))
+    }
+
+    pub fn group_views(&self) -> Vec<GroupView> {
+        self.groups.iter().map(|(n, r)| view_of(n, r)).collect()
+    }
+
+    /// The provider, the signer for the group's suite and the group, borrowed together.
+    pub(super) fn group_parts(
+        &mut self,
+        name: &str,
+    ) -> Result<(&OpenMlsRustCrypto, &SignatureKeyPair, &mut GroupRecord), EngineError> {
+        let record = self
+            .groups
+            .get_mut(name)
+            .ok_or_else(|| EngineError::UnknownGroup {
+                client: self.name.clone(),
+                group: name.to_string(),
+            })?;
+        let signer = signer_for(&self.signers, &self.name, record.group.ciphersuite())?;
+        Ok((&self.provider, signer, record))
+    }
+
+    /// Creates a group whose `GroupId` is its name, with the ratchet tree in
+    /// Welcomes so joiners need nothing else.
+    pub fn create_group(&mut self, name: &str, suite: u16) -> Result<GroupView, EngineError> {
+        if self.groups.contains_key(name) {
+            return Err(EngineError::GroupAlreadyExists {
+                client: self.name.clone(),
+                group: name.to_string(),
+            });
+        }
+        let ciphersuite = wire::suite_from_number(suite)?;
+        let credential = self.credential_with_key(ciphersuite)?;
+        let group = MlsGroup::builder()
+            .ciphersuite(ciphersuite)
+            .use_ratchet_tree_extension(true)
+            .with_group_id(GroupId::from_slice(name.as_bytes()))
+            .build(&self.provider, self.signer(ciphersuite)?, credential)
+            .map_err(|e| EngineError::mls("MlsGroup::build", e))?;
+        let record = GroupRecord {
+            group,
+            joined_via: None,
+            via_last_resort: false,
+            needs_update: false,
+        };
+        let view = view_of(name, &record);
+        self.groups.insert(name.to_string(), record);
+        Ok(view)
+    }
+
+    /// Adds members with validated key packages; merges the own commit.
+    /// Returns the encoded Commit and Welcome.
+    pub fn add_members(
+        &mut self,
+        group: &str,
+        key_packages: &[KeyPackage],
+    ) -> Result<(Vec<u8>, Vec<u8>, GroupView), EngineError> {
+        let (provider, signer, record) = self.group_parts(group)?;
+        let suite = wire::suite_number(record.group.ciphersuite());
+        let (commit, welcome, _group_info) = record
+            .group
+            .add_members(provider, signer, key_packages)
+            .map_err(|e| {
+                let debug = format!("{e:?}");
+                if debug.contains("InvalidAddProposalCiphersuiteOrVersion") {
+                    EngineError::CiphersuiteMismatch {
+                        detail: format!(
+                            "OpenMLS refused the Add: a key package's ciphersuite differs from the group's (suite {suite})"
+                        ),
+                    }
+                } else {
+                    EngineError::mls("add_members", e)
+                }
+            })?;
+        record
+            .group
+            .merge_pending_commit(provider)
+            .map_err(|e| EngineError::mls("merge_pending_commit", e))?;
+        let commit = commit
+            .to_bytes()
+            .map_err(|e| EngineError::mls("encode Commit", e))?;
+        let welcome = welcome
+            .to_bytes()
+            .map_err(|e| EngineError::mls("encode Welcome", e))?;
+        Ok((commit, welcome, view_of(group, record)))
+    }
+
+    /// Commits an update of the own leaf with fresh keys (RFC 9420 §12.4).
+    pub fn self_update(&mut self, group: &str) -> Result<(Vec<u8>, GroupView), EngineError> {
+        let (provider, signer, record) = self.group_parts(group)?;
+        let bundle = record
+            .group
+            .self_update(provider, signer, LeafNodeParameters::default())
+            .map_err(|e| EngineError::mls("self_update", e))?;
+        record
+            .group
+            .merge_pending_commit(provider)
+            .map_err(|e| EngineError::mls("merge_pending_commit", e))?;
+        record.needs_update = false;
+        let commit = bundle
+            .into_commit()
+            .to_bytes()
+            .map_err(|e| EngineError::mls("encode Commit", e))?;
+        Ok((commit, view_of(group, record)))
+    }
+
+    /// Processes and merges a Commit from another member.
+    pub fn process_commit(&mut self, group: &str, bytes: &[u8]) -> Result<GroupView, EngineError> {
+        let message =
+            MlsMessageIn::tls_deserialize_exact(bytes).map_err(|e| EngineError::Malformed {
+                what: "Commit".into(),
+                detail: e.to_string(),
+            })?;
+        let protocol = message
+            .try_into_protocol_message()
+            .map_err(|e| EngineError::mls("Commit", e))?;
+        let (provider, _, record) = self.group_parts(group)?;
+        let processed = record
+            .group
+            .process_message(provider, protocol)
+            .map_err(|e| EngineError::mls("process_message", e))?;
+        match processed.into_content() {
+            ProcessedMessageContent::StagedCommitMessage(staged) => record
+                .group
+                .merge_staged_commit(provider, *staged)
+                .map_err(|e| EngineError::mls("merge_staged_commit", e))?,
+            _ => {
+                return Err(EngineError::Malformed {
+                    what: "Commit".into(),
+                    detail: "the message is not a Commit".into(),
+                })
+            }
+        }
+        Ok(view_of(group, record))
+    }
+}
+
+pub(super) fn view_of(name: &str, record: &GroupRecord) -> GroupView {
+    let group = &record.group;
+    GroupView {
+        name: name.to_string(),
+        epoch: group.epoch().as_u64(),
+        members: group
+            .members()
+            .map(|m| wire::credential_identity(&m.credential).unwrap_or_else(|| "?".into()))
+            .collect(),
+        epoch_authenticator: hex::encode(group.epoch_authenticator().as_slice()),
+        ciphersuite: wire::suite_number(group.ciphersuite()),
+        via_last_resort: record.via_last_resort,
+        needs_update: record.needs_update,
+    }
+}

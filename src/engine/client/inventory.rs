@@ -1,0 +1,334 @@
+//! A client's own key packages: generating them, their history and lifecycle, and
+//! reading their private bundles back from storage.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use openmls::prelude::*;
+use openmls::treesync::errors::LifetimeError;
+use openmls_traits::storage::{
+    traits as storage_traits, Entity, StorageProvider as _, CURRENT_VERSION,
+};
+use openmls_traits::OpenMlsProvider;
+
+use super::*;
+use crate::engine::error::EngineError;
+use crate::engine::wire;
+
+/// A stored key package bundle, read only for its presence: the storage lookup is
+/// real, but the bundle's private keys are not rebuilt just to be counted.
+pub(super) struct StoredBundle;
+
+impl serde::Serialize for StoredBundle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_unit()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StoredBundle {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer).map(|_| StoredBundle)
+    }
+}
+
+impl Entity<CURRENT_VERSION> for StoredBundle {}
+impl storage_traits::KeyPackage<CURRENT_VERSION> for StoredBundle {}
+
+/// The lifetime a new key package gets (RFC 9420 §7.2 `Lifetime` in the leaf node).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LifetimeChoice {
+    /// OpenMLS's default: 3 × 28 days, starting an hour ago.
+    #[default]
+    Default,
+    /// Valid for this many seconds, starting an hour ago (`Lifetime::new`).
+    Seconds(u64),
+    /// Ended yesterday: every receiver must refuse it.
+    Expired,
+    /// Starts tomorrow: every receiver must refuse it for now.
+    NotYetValid,
+}
+
+/// How to build key packages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GenerateOptions {
+    pub suite: u16,
+    pub last_resort: bool,
+    /// List LastResort (0x000a) in the leaf capabilities. Turning this off with
+    /// `last_resort` on reproduces the seed page's code, which receivers reject.
+    pub last_resort_capability: bool,
+    pub lifetime: LifetimeChoice,
+}
+
+impl Default for GenerateOptions {
+    fn default() -> Self {
+        Self {
+            suite: 1,
+            last_resort: false,
+            last_resort_capability: true,
+            lifetime: LifetimeChoice::Default,
+        }
+    }
+}
+
+/// Someone claimed this key package at the DS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub by: String,
+    /// The group it was used to add the owner to, once known.
+    pub group: Option<String>,
+}
+
+/// One key package the client generated, with what has happened to it since.
+#[derive(Debug, Clone)]
+pub struct KeyPackageEntry {
+    pub kp_ref: KeyPackageRef,
+    pub key_package: KeyPackage,
+    pub last_resort_capability: bool,
+    /// Size of the encoded `KeyPackage`.
+    pub bytes: usize,
+    pub published: bool,
+    /// The DS's rejection code, if it refused the upload.
+    pub rejected: Option<String>,
+    pub claims: Vec<Claim>,
+    /// Groups joined through this package.
+    pub joined: Vec<String>,
+    /// A newer last-resort package replaced it at the DS.
+    pub replaced: bool,
+}
+
+/// Where a key package stands, derived from its history and the clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lifecycle {
+    Generated,
+    Published,
+    Claimed {
+        by: String,
+        group: Option<String>,
+    },
+    UsedToJoin {
+        group: String,
+    },
+    /// A last-resort package: used, but kept (RFC 9420 §16.8).
+    RetainedLastResort {
+        groups: Vec<String>,
+    },
+    Expired,
+    NotYetValid,
+    Rejected {
+        error: String,
+    },
+    Replaced,
+}
+
+impl std::fmt::Display for Lifecycle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Generated => write!(f, "generated"),
+            Self::Published => write!(f, "published"),
+            Self::Claimed { by, group: None } => write!(f, "claimed by {by}"),
+            Self::Claimed { by, group: Some(g) } => write!(f, "claimed by {by} for {g}"),
+            Self::UsedToJoin { group } => write!(f, "used to join {group}"),
+            Self::RetainedLastResort { groups } => {
+                write!(f, "retained (last resort), joined {}", groups.join(", "))
+            }
+            Self::Expired => write!(f, "expired"),
+            Self::NotYetValid => write!(f, "not yet valid"),
+            Self::Rejected { error } => write!(f, "rejected: {error}"),
+            Self::Replaced => write!(f, "replaced"),
+        }
+    }
+}
+
+impl KeyPackageEntry {
+    pub fn last_resort(&self) -> bool {
+        self.key_package.last_resort()
+    }
+
+    pub fn ciphersuite(&self) -> u16 {
+        wire::suite_number(self.key_package.ciphersuite())
+    }
+
+    pub fn lifetime(&self) -> (u64, u64) {
+        let lifetime = self.key_package.life_time();
+        (lifetime.not_before(), lifetime.not_after())
+    }
+
+    /// The lifecycle state at time `now`.
+    pub fn state(&self, now: SystemTime) -> Lifecycle {
+        if let Some(error) = &self.rejected {
+            return Lifecycle::Rejected {
+                error: error.clone(),
+            };
+        }
+        if !self.joined.is_empty() {
+            return if self.last_resort() {
+                Lifecycle::RetainedLastResort {
+                    groups: self.joined.clone(),
+                }
+            } else {
+                Lifecycle::UsedToJoin {
+                    group: self.joined[0].clone(),
+                }
+            };
+        }
+        if let Some(claim) = self.claims.last() {
+            return Lifecycle::Claimed {
+                by: claim.by.clone(),
+                group: claim.group.clone(),
+            };
+        }
+        if self.replaced {
+            return Lifecycle::Replaced;
+        }
+        match self.key_package.life_time().validate_with_time(now) {
+            Err(LifetimeError::Expired { .. }) => return Lifecycle::Expired,
+            Err(LifetimeError::NotValidYet { .. }) => return Lifecycle::NotYetValid,
+            _ => {}
+        }
+        if self.published {
+            Lifecycle::Published
+        } else {
+            Lifecycle::Generated
+        }
+    }
+}
+
+impl Client {
+    /// into this client's storage under its reference.
+    pub fn generate(&mut self, options: GenerateOptions) -> Result<&KeyPackageEntry, EngineError> {
+        let ciphersuite = wire::suite_from_number(options.suite)?;
+        let mut builder = KeyPackage::builder();
+        let now = now_secs();
+        let day = 24 * 3600;
+        builder = match options.lifetime {
+            LifetimeChoice::Default => builder,
+            LifetimeChoice::Seconds(secs) => builder.key_package_lifetime(Lifetime::new(secs)),
+            LifetimeChoice::Expired => builder.key_package_lifetime(Lifetime::init(
+                now.saturating_sub(2 * day),
+                now - day.min(now),
+            )),
+            LifetimeChoice::NotYetValid => {
+                builder.key_package_lifetime(Lifetime::init(now + day, now + 2 * day))
+            }
+        };
+        if options.last_resort {
+            builder = builder.mark_as_last_resort();
+            if options.last_resort_capability {
+                builder = builder.leaf_node_capabilities(Capabilities::new(
+                    None,
+                    None,
+                    Some(&[ExtensionType::LastResort]),
+                    None,
+                    None,
+                ));
+            }
+        }
+        let credential = self.credential_with_key(ciphersuite)?;
+        let bundle = builder
+            .build(
+                ciphersuite,
+                &self.provider,
+                self.signer(ciphersuite)?,
+                credential,
+            )
+            .map_err(|e| EngineError::mls("KeyPackage::build", e))?;
+        let key_package = bundle.into_key_package();
+        let kp_ref = key_package
+            .hash_ref(self.provider.crypto())
+            .map_err(|e| EngineError::mls("hash_ref", e))?;
+        let bytes = key_package.tls_serialized_len();
+        self.index.insert(kp_ref.clone(), self.inventory.len());
+        self.inventory.push(KeyPackageEntry {
+            kp_ref,
+            key_package,
+            last_resort_capability: !options.last_resort || options.last_resort_capability,
+            bytes,
+            published: false,
+            rejected: None,
+            claims: Vec::new(),
+            joined: Vec::new(),
+            replaced: false,
+        });
+        let index = self.inventory.len() - 1;
+        Ok(&self.inventory[index])
+    }
+
+    /// Every key package this client generated, oldest first.
+    pub fn inventory(&self) -> &[KeyPackageEntry] {
+        &self.inventory
+    }
+
+    pub(crate) fn entry_mut(&mut self, kp_ref: &KeyPackageRef) -> Option<&mut KeyPackageEntry> {
+        let position = *self.index.get(kp_ref)?;
+        self.inventory.get_mut(position)
+    }
+
+    /// The key package with this reference, if this client generated it.
+    pub fn entry(&self, kp_ref: &KeyPackageRef) -> Option<&KeyPackageEntry> {
+        self.inventory.get(*self.index.get(kp_ref)?)
+    }
+
+    /// Resolves `@N` (1-based generation order), `@last`, or a hex prefix.
+    pub fn resolve(&self, selector: &str) -> Result<&KeyPackageEntry, EngineError> {
+        let unknown = || EngineError::UnknownKeyPackage {
+            client: self.name.clone(),
+            selector: selector.to_string(),
+        };
+        if let Some(index) = selector.strip_prefix('@') {
+            let entry = if index == "last" {
+                self.inventory.last()
+            } else {
+                index
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|n| n.checked_sub(1))
+                    .and_then(|i| self.inventory.get(i))
+            };
+            return entry.ok_or_else(unknown);
+        }
+        let wanted = selector.to_ascii_lowercase();
+        if wanted.is_empty() || !wanted.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(unknown());
+        }
+        let mut matches = self
+            .inventory
+            .iter()
+            .filter(|e| wire::ref_hex(&e.kp_ref).starts_with(&wanted));
+        match (matches.next(), matches.next()) {
+            (Some(entry), None) => Ok(entry),
+            (Some(_), Some(_)) => Err(EngineError::AmbiguousKeyPackage {
+                client: self.name.clone(),
+                selector: selector.to_string(),
+            }),
+            _ => Err(unknown()),
+        }
+    }
+
+    /// Whether the private bundle for `kp_ref` is in this client's storage, read
+    /// from the storage itself every time.
+    pub fn has_private_bundle(&self, kp_ref: &KeyPackageRef) -> bool {
+        matches!(
+            self.provider
+                .storage()
+                .key_package::<KeyPackageRef, StoredBundle>(kp_ref),
+            Ok(Some(_))
+        )
+    }
+
+    /// How many of this client's key packages still have a private bundle in storage.
+    pub fn private_bundles(&self) -> usize {
+        self.inventory
+            .iter()
+            .filter(|e| self.has_private_bundle(&e.kp_ref))
+            .count()
+    }
+}
+
+/// Seconds of lifetime left at `now` (0 when expired).
+pub fn lifetime_left(entry: &KeyPackageEntry, now: SystemTime) -> Duration {
+    let (_, not_after) = entry.lifetime();
+    let now = now
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Duration::from_secs(not_after.saturating_sub(now))
+}

@@ -1,0 +1,139 @@
+//! Joining through a Welcome: the non-destructive peek and `StagedWelcome`.
+
+use openmls::prelude::*;
+
+use super::*;
+use crate::engine::error::{variant_name, EngineError};
+use crate::engine::wire;
+
+/// What a Welcome looks like to a client before it is consumed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WelcomePeek {
+    pub new_members: Vec<KeyPackageRef>,
+    /// The first `new_member` whose private bundle is in this client's storage:
+    /// the one OpenMLS will use.
+    pub own: Option<KeyPackageRef>,
+    /// When `own` is `None`: the `new_member` references this client generated but
+    /// no longer has a bundle for.
+    pub consumed: Vec<KeyPackageRef>,
+}
+
+/// The outcome of a Welcome join.
+#[derive(Debug)]
+pub struct JoinReport {
+    pub peek: WelcomePeek,
+    pub own_last_resort: bool,
+    /// Whether the used bundle is still in storage after the join (read from storage;
+    /// `None` when no bundle matched).
+    pub bundle_after: Option<bool>,
+    pub result: Result<GroupView, EngineError>,
+}
+
+pub(super) fn join_config() -> MlsGroupJoinConfig {
+    MlsGroupJoinConfig::builder()
+        .use_ratchet_tree_extension(true)
+        .build()
+}
+
+impl Client {
+    /// Reads a Welcome without consuming anything: which references it targets and
+    /// which, if any, is this client's.
+    pub fn peek_welcome(&self, welcome: &Welcome) -> WelcomePeek {
+        let new_members = wire::welcome_new_members(welcome);
+        let own = new_members
+            .iter()
+            .find(|r| self.has_private_bundle(r))
+            .cloned();
+        // Without a bundle to use, which of the references were ours once?
+        let consumed = if own.is_some() {
+            Vec::new()
+        } else {
+            new_members
+                .iter()
+                .filter(|r| self.entry(r).is_some())
+                .cloned()
+                .collect()
+        };
+        WelcomePeek {
+            new_members,
+            own,
+            consumed,
+        }
+    }
+
+    /// Joins through a Welcome with `StagedWelcome` (RFC 9420 §12.4.3.1). OpenMLS
+    /// finds the private bundle through the reference, and deletes it unless it is
+    /// last-resort.
+    pub fn join(&mut self, bytes: &[u8]) -> Result<JoinReport, EngineError> {
+        let welcome = wire::decode_welcome(bytes)?;
+        let peek = self.peek_welcome(&welcome);
+        let own_last_resort = peek
+            .own
+            .as_ref()
+            .and_then(|r| self.entry(r))
+            .is_some_and(|e| e.last_resort());
+        let result = StagedWelcome::new_from_welcome(&self.provider, &join_config(), welcome, None)
+            .and_then(|s| s.into_group(&self.provider))
+            .map_err(|e| self.join_error(&peek, e));
+        let bundle_after = peek.own.as_ref().map(|r| self.has_private_bundle(r));
+        let result = match result {
+            Ok(group) => {
+                let name = String::from_utf8_lossy(group.group_id().as_slice()).into_owned();
+                let record = GroupRecord {
+                    group,
+                    joined_via: peek.own.clone(),
+                    via_last_resort: own_last_resort,
+                    needs_update: own_last_resort,
+                };
+                let view = view_of(&name, &record);
+                if let Some(entry) = peek.own.clone().and_then(|r| self.entry_mut(&r)) {
+                    entry.joined.push(name.clone());
+                    if let Some(claim) = entry.claims.last_mut() {
+                        claim.group.get_or_insert(name.clone());
+                    }
+                }
+                self.groups.insert(name, record);
+                Ok(view)
+            }
+            Err(e) => Err(e),
+        };
+        Ok(JoinReport {
+            peek,
+            own_last_resort,
+            bundle_after,
+            result,
+        })
+    }
+
+    pub(super) fn join_error<E: std::fmt::Debug + std::fmt::Display>(
+        &self,
+        peek: &WelcomePeek,
+        error: WelcomeError<E>,
+    ) -> EngineError {
+        match error {
+            WelcomeError::NoMatchingKeyPackage => {
+                let reason = if let Some(r) = peek.consumed.first() {
+                    format!(
+                        "{}'s key package {} was already used: its private bundle is gone (one-time use, RFC 9420 §16.8)",
+                        self.name,
+                        short(r)
+                    )
+                } else {
+                    format!(
+                        "none of the Welcome's {} new_member reference(s) is a key package of {}: this Welcome is for someone else",
+                        peek.new_members.len(),
+                        self.name
+                    )
+                };
+                EngineError::NoMatchingKeyPackage { reason }
+            }
+            WelcomeError::CiphersuiteMismatch => EngineError::CiphersuiteMismatch {
+                detail: "the Welcome's ciphersuite differs from the key package's".into(),
+            },
+            other => EngineError::Join {
+                code: variant_name(&other),
+                detail: other.to_string(),
+            },
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! The key package directory: validated uploads by their owner, and one-time hand-out
+//! with the last-resort package only as a fallback (RFC 9420 §16.8, RFC 9750 §5.1).
+
+
+use super::*;
+use crate::engine::error::EngineError;
+use crate::engine::wire::{self, KeyPackageFormat};
+
+impl DsState {
+    pub(super) fn publish(
+        &mut self,
+        publisher: &str,
+        bytes: &[u8],
+        format: KeyPackageFormat,
+    ) -> Result<Published, EngineError> {
+        if !self.accounts.contains_key(publisher) {
+            return Err(EngineError::NotRegistered(publisher.to_string()));
+        }
+        let (key_package, kp_ref) = wire::accept_key_package(&self.crypto, bytes, format)?;
+        // RFC 9750 §5.1: accept key packages only from their owner. The credential
+        // must name the publisher and the signature key must be one it registered.
+        let leaf = key_package.leaf_node();
+        let identity = wire::credential_identity(leaf.credential()).unwrap_or_default();
+        let account = self
+            .accounts
+            .get_mut(publisher)
+            .ok_or_else(|| EngineError::NotRegistered(publisher.to_string()))?;
+        let key_registered = account
+            .signature_keys
+            .iter()
+            .any(|k| k.as_slice() == leaf.signature_key().as_slice());
+        if identity != publisher || !key_registered {
+            return Err(EngineError::WrongOwner {
+                publisher: publisher.to_string(),
+                credential: identity,
+            });
+        }
+        if self.owners.contains_key(&kp_ref) {
+            return Err(EngineError::Duplicate {
+                kp_ref: wire::ref_hex(&kp_ref),
+            });
+        }
+        // The canonical `KeyPackage` encoding is the upload itself, less the
+        // `MLSMessage` header (version and wire format, RFC 9420 §6) if it had one:
+        // decoding was exact, so no need to encode again.
+        let canonical = match format {
+            KeyPackageFormat::KeyPackage => bytes,
+            KeyPackageFormat::MlsMessage => bytes.get(4..).unwrap_or_default(),
+        };
+        let entry = DirectoryEntry {
+            kp_ref: kp_ref.clone(),
+            bytes: canonical.to_vec(),
+            ciphersuite: wire::suite_number(key_package.ciphersuite()),
+            last_resort: key_package.last_resort(),
+            handouts: 0,
+        };
+        let mut replaced = None;
+        if entry.last_resort {
+            // RFC 9750 §5.1: one designated last-resort package; a new one replaces it.
+            replaced = account.last_resort.replace(entry).map(|old| old.kp_ref);
+        } else {
+            account.normal.push_back(entry);
+        }
+        self.owners.insert(kp_ref.clone(), publisher.to_string());
+        Ok(Published {
+            kp_ref,
+            last_resort: key_package.last_resort(),
+            replaced,
+        })
+    }
+
+    pub(super) fn claim(&mut self, owner: &str, suite: u16) -> Result<Claimed, EngineError> {
+        let account = self
+            .accounts
+            .get_mut(owner)
+            .ok_or_else(|| EngineError::UnknownClient(owner.to_string()))?;
+        // RFC 9420 §16.8: a normal key package is handed out once and deleted.
+        if let Some(index) = account.normal.iter().position(|e| e.ciphersuite == suite) {
+            if let Some(mut entry) = account.normal.remove(index) {
+                entry.handouts = 1;
+                account.claims += 1;
+                return Ok(Claimed {
+                    entry,
+                    last_resort_reuse: false,
+                });
+            }
+        }
+        // Only when no fresh one is left: the last-resort package, kept and counted.
+        match account.last_resort.as_mut() {
+            Some(entry) if entry.ciphersuite == suite => {
+                entry.handouts += 1;
+                let reuse = entry.handouts > 1;
+                account.claims += 1;
+                if reuse {
+                    account.last_resort_reuses += 1;
+                }
+                Ok(Claimed {
+                    entry: entry.clone(),
+                    last_resort_reuse: reuse,
+                })
+            }
+            _ => Err(EngineError::NoKeyPackageAvailable {
+                owner: owner.to_string(),
+                suite,
+            }),
+        }
+    }
+}

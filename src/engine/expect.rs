@@ -1,0 +1,204 @@
+//! `expect` lines: checks of the lab's state and of the last command's result.
+
+use std::time::Instant;
+
+use super::client::short;
+use super::{Engine, EngineError, EventKind, GroupView};
+use crate::command::{ClientCheck, DsCheck, Expectation, Presence};
+
+impl Engine {
+    pub(super) async fn expect(&mut self, expectation: &Expectation) -> Result<(), EngineError> {
+        let started = Instant::now();
+        let text = describe(expectation);
+        let result = self.check(expectation).await;
+        match &result {
+            Ok(()) => self.ok(
+                "lab",
+                EventKind::ExpectPassed { expectation: text },
+                started,
+            ),
+            Err(error) => {
+                let kind = EventKind::ExpectFailed {
+                    expectation: text,
+                    error: error.code(),
+                    message: error.to_string(),
+                };
+                self.failed("lab", kind, started);
+            }
+        }
+        result
+    }
+
+    pub(super) async fn check(&self, expectation: &Expectation) -> Result<(), EngineError> {
+        let fail = |msg: String| Err(EngineError::ExpectationFailed(msg));
+        match expectation {
+            Expectation::Ok => match &self.last_result {
+                Some(Ok(())) => Ok(()),
+                Some(Err(e)) => fail(format!("the last command failed: {} ({})", e, e.code())),
+                None => fail("no command has run yet".into()),
+            },
+            Expectation::Error(code) => match &self.last_result {
+                Some(Err(e)) if e.code().eq_ignore_ascii_case(code) => Ok(()),
+                Some(Err(e)) => fail(format!("expected error {code}, got {} ({e})", e.code())),
+                Some(Ok(())) => fail(format!(
+                    "expected error {code}, but the last command succeeded"
+                )),
+                None => fail("no command has run yet".into()),
+            },
+            Expectation::InSync(group) => {
+                let views: Vec<(String, GroupView)> = self
+                    .clients
+                    .iter()
+                    .filter_map(|(n, c)| c.group_view(group).map(|v| (n.clone(), v)))
+                    .collect();
+                let Some((first_name, first)) = views.first() else {
+                    return fail(format!("nobody is a member of {group}"));
+                };
+                for (name, view) in &views[1..] {
+                    if view.epoch != first.epoch
+                        || view.members != first.members
+                        || view.epoch_authenticator != first.epoch_authenticator
+                    {
+                        return fail(format!(
+                            "{name} sees {group} at epoch {} with {:?}, {first_name} at epoch {} with {:?}",
+                            view.epoch, view.members, first.epoch, first.members
+                        ));
+                    }
+                }
+                let missing: Vec<&String> = first
+                    .members
+                    .iter()
+                    .filter(|m| !views.iter().any(|(n, _)| n == *m))
+                    .collect();
+                if !missing.is_empty() {
+                    return fail(format!(
+                        "{missing:?} are in {group}'s tree but have not joined"
+                    ));
+                }
+                Ok(())
+            }
+            Expectation::Ds { owner, check } => {
+                let snapshot = self.ds.snapshot().await?;
+                let dir = snapshot
+                    .clients
+                    .get(owner)
+                    .ok_or_else(|| EngineError::UnknownClient(owner.clone()))?;
+                let (what, actual, wanted) = match check {
+                    DsCheck::Available { count } => (
+                        "normal key packages available",
+                        dir.normal.len() as u64,
+                        *count as u64,
+                    ),
+                    DsCheck::Claims { count } => ("claims", dir.claims, *count),
+                    DsCheck::Reuses { count } => {
+                        ("last-resort reuses", dir.last_resort_reuses, *count)
+                    }
+                    DsCheck::LastResort { presence } => (
+                        "last-resort packages",
+                        dir.last_resort.is_some() as u64,
+                        (*presence == Presence::Present) as u64,
+                    ),
+                };
+                if actual == wanted {
+                    Ok(())
+                } else {
+                    fail(format!(
+                        "the DS has {actual} {what} for {owner}, expected {wanted}"
+                    ))
+                }
+            }
+            Expectation::Client { client, check } => {
+                let c = self.client(client)?;
+                match check {
+                    ClientCheck::MemberOf { group } => match c.group_view(group) {
+                        Some(_) => Ok(()),
+                        None => fail(format!("{client} is not a member of {group}")),
+                    },
+                    ClientCheck::NotMemberOf { group } => match c.group_view(group) {
+                        None => Ok(()),
+                        Some(v) => fail(format!(
+                            "{client} is a member of {group} (epoch {})",
+                            v.epoch
+                        )),
+                    },
+                    ClientCheck::KeyPackages { count } => {
+                        let actual = c.private_bundles();
+                        if actual == *count {
+                            Ok(())
+                        } else {
+                            fail(format!(
+                                "{client} has {actual} key package(s) in storage, expected {count}"
+                            ))
+                        }
+                    }
+                    ClientCheck::Inventory { count } => {
+                        let actual = c.inventory().len();
+                        if actual == *count {
+                            Ok(())
+                        } else {
+                            fail(format!(
+                                "{client} generated {actual} key package(s), expected {count}"
+                            ))
+                        }
+                    }
+                    ClientCheck::Bundle { selector, presence } => {
+                        let entry = c.resolve(selector)?;
+                        let present = c.has_private_bundle(&entry.kp_ref);
+                        let wanted = *presence == Presence::Present;
+                        if present == wanted {
+                            Ok(())
+                        } else {
+                            fail(format!(
+                                "{client}'s private bundle for {} is {}",
+                                short(&entry.kp_ref),
+                                if present { "present" } else { "deleted" }
+                            ))
+                        }
+                    }
+                    ClientCheck::Epoch { group, epoch } => match c.group_view(group) {
+                        Some(v) if v.epoch == *epoch => Ok(()),
+                        Some(v) => fail(format!(
+                            "{client} is at epoch {} of {group}, expected {epoch}",
+                            v.epoch
+                        )),
+                        None => fail(format!("{client} is not a member of {group}")),
+                    },
+                }
+            }
+        }
+    }
+}
+
+/// A readable form of an expectation, in the scenario syntax.
+pub fn describe(expectation: &Expectation) -> String {
+    let presence = |p: &Presence| match p {
+        Presence::Present => "present",
+        Presence::Deleted => "deleted",
+    };
+    match expectation {
+        Expectation::Ok => "ok".into(),
+        Expectation::Error(code) => format!("error {code}"),
+        Expectation::InSync(group) => format!("in-sync {group}"),
+        Expectation::Ds { owner, check } => match check {
+            DsCheck::Available { count } => format!("ds {owner} available {count}"),
+            DsCheck::LastResort { presence: p } => {
+                format!("ds {owner} last-resort {}", presence(p))
+            }
+            DsCheck::Claims { count } => format!("ds {owner} claims {count}"),
+            DsCheck::Reuses { count } => format!("ds {owner} reuses {count}"),
+        },
+        Expectation::Client { client, check } => match check {
+            ClientCheck::MemberOf { group } => format!("{client} member-of {group}"),
+            ClientCheck::NotMemberOf { group } => format!("{client} not-member-of {group}"),
+            ClientCheck::KeyPackages { count } => format!("{client} key-packages {count}"),
+            ClientCheck::Inventory { count } => format!("{client} inventory {count}"),
+            ClientCheck::Bundle {
+                selector,
+                presence: p,
+            } => {
+                format!("{client} bundle {selector} {}", presence(p))
+            }
+            ClientCheck::Epoch { group, epoch } => format!("{client} epoch {group} {epoch}"),
+        },
+    }
+}

@@ -1,0 +1,108 @@
+//! Generating key packages: `generate` and `rotate-last-resort`.
+
+use std::time::Instant;
+
+use openmls::prelude::KeyPackageRef;
+
+use super::wire::{self, ref_hex};
+use super::{Engine, EngineError, EventKind, GenerateOptions, LifetimeChoice};
+use crate::command::{GenerateArgs, PublishArgs};
+
+impl Engine {
+    /// Generates key packages; returns their references.
+    pub async fn generate(
+        &mut self,
+        name: &str,
+        args: &GenerateArgs,
+    ) -> Result<Vec<KeyPackageRef>, EngineError> {
+        let lifetime = match (args.lifetime, args.expired, args.not_yet_valid) {
+            (Some(secs), _, _) => LifetimeChoice::Seconds(secs),
+            (_, true, _) => LifetimeChoice::Expired,
+            (_, _, true) => LifetimeChoice::NotYetValid,
+            _ => LifetimeChoice::Default,
+        };
+        let options = GenerateOptions {
+            suite: args.suite,
+            last_resort: args.last_resort,
+            last_resort_capability: !args.no_last_resort_capability,
+            lifetime,
+        };
+        self.ensure_signer(name, options.suite).await?;
+        let mut refs = Vec::new();
+        for _ in 0..args.count {
+            refs.push(self.generate_one(name, options)?);
+        }
+        Ok(refs)
+    }
+
+    pub(super) async fn ensure_signer(
+        &mut self,
+        name: &str,
+        suite: u16,
+    ) -> Result<(), EngineError> {
+        let scheme = wire::suite_from_number(suite)?.signature_algorithm();
+        if let Some(key) = self.client_mut(name)?.ensure_signer(scheme)? {
+            self.ds.register(name, key).await?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn generate_one(
+        &mut self,
+        name: &str,
+        options: GenerateOptions,
+    ) -> Result<KeyPackageRef, EngineError> {
+        let started = Instant::now();
+        let entry = self.client_mut(name)?.generate(options)?;
+        let (not_before, not_after) = entry.lifetime();
+        let kp_ref = entry.kp_ref.clone();
+        let kind = EventKind::KeyPackageGenerated {
+            kp_ref: ref_hex(&entry.kp_ref),
+            last_resort: entry.last_resort(),
+            last_resort_capability: entry.last_resort_capability,
+            ciphersuite: entry.ciphersuite(),
+            not_before,
+            not_after,
+            bytes: entry.bytes,
+        };
+        self.ok(name, kind, started);
+        Ok(kp_ref)
+    }
+
+    pub(super) async fn rotate_last_resort(
+        &mut self,
+        name: &str,
+        suite: u16,
+    ) -> Result<(), EngineError> {
+        let args = GenerateArgs {
+            count: 1,
+            last_resort: true,
+            no_last_resort_capability: false,
+            suite,
+            lifetime: None,
+            expired: false,
+            not_yet_valid: false,
+        };
+        let refs = self.generate(name, &args).await?;
+        let publish = PublishArgs {
+            refs: refs.iter().map(ref_hex).collect(),
+            all: false,
+            mls_message: false,
+            tamper: false,
+            raw: None,
+            stolen_from: None,
+        };
+        self.publish(name, &publish).await?;
+        let stale: Vec<String> = self
+            .client(name)?
+            .groups()
+            .iter()
+            .filter(|(_, r)| r.needs_update)
+            .map(|(n, _)| n.clone())
+            .collect();
+        for group in stale {
+            self.self_update_one(name, &group).await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,120 @@
+//! Uploading key packages to the DS and recording what it answered.
+
+use std::time::Instant;
+
+use openmls::prelude::KeyPackageRef;
+
+use super::wire::{self, ref_hex, KeyPackageFormat};
+use super::{Engine, EngineError, EventKind, KeyPackageEntry};
+use crate::command::PublishArgs;
+
+impl Engine {
+    pub(super) async fn publish(
+        &mut self,
+        name: &str,
+        args: &PublishArgs,
+    ) -> Result<(), EngineError> {
+        let format = if args.mls_message {
+            KeyPackageFormat::MlsMessage
+        } else {
+            KeyPackageFormat::KeyPackage
+        };
+        // Collect the uploads first: (reference in own inventory, bytes).
+        let client = self.client(name)?;
+        let mut uploads: Vec<(Option<KeyPackageRef>, Vec<u8>)> = Vec::new();
+        if let Some(raw) = &args.raw {
+            let bytes = hex::decode(raw.trim()).map_err(|e| EngineError::Malformed {
+                what: "hex".into(),
+                detail: e.to_string(),
+            })?;
+            uploads.push((None, bytes));
+        } else if let Some(victim) = &args.stolen_from {
+            let victim = self.client(victim)?;
+            let entry =
+                victim
+                    .inventory()
+                    .last()
+                    .ok_or_else(|| EngineError::UnknownKeyPackage {
+                        client: victim.name().to_string(),
+                        selector: "@last".into(),
+                    })?;
+            uploads.push((None, wire::encode_key_package(&entry.key_package, format)?));
+        } else {
+            let entries: Vec<&KeyPackageEntry> = if args.all {
+                client
+                    .inventory()
+                    .iter()
+                    .filter(|e| !e.published && e.rejected.is_none())
+                    .collect()
+            } else if args.refs.is_empty() {
+                return Err(EngineError::Usage(
+                    "publish what? name key packages (hex prefix, @N, @last) or use --all".into(),
+                ));
+            } else {
+                args.refs
+                    .iter()
+                    .map(|s| client.resolve(s))
+                    .collect::<Result<_, _>>()?
+            };
+            for entry in entries {
+                let mut bytes = wire::encode_key_package(&entry.key_package, format)?;
+                if args.tamper {
+                    // The signature is the last field: flip a bit of its last byte.
+                    if let Some(last) = bytes.last_mut() {
+                        *last ^= 0x01;
+                    }
+                }
+                uploads.push((Some(entry.kp_ref.clone()), bytes));
+            }
+        }
+        let mut first_error = None;
+        for (own_ref, bytes) in uploads {
+            let started = Instant::now();
+            let size = bytes.len();
+            match self.ds.publish(name, bytes, format).await {
+                Ok(published) => {
+                    let client = self.client_mut(name)?;
+                    if let Some(entry) = client.entry_mut(&published.kp_ref) {
+                        entry.published = true;
+                    }
+                    if let Some(old) = &published.replaced {
+                        if let Some(entry) = client.entry_mut(old) {
+                            entry.replaced = true;
+                        }
+                    }
+                    let kind = EventKind::KeyPackagePublished {
+                        kp_ref: ref_hex(&published.kp_ref),
+                        last_resort: published.last_resort,
+                        format,
+                        bytes: size,
+                        replaced: published.replaced.as_ref().map(ref_hex),
+                    };
+                    self.ok(name, kind, started);
+                }
+                Err(error) => {
+                    let last_resort = own_ref
+                        .as_ref()
+                        .and_then(|r| self.client(name).ok()?.entry(r).map(|e| e.last_resort()));
+                    if let Some(r) = &own_ref {
+                        // A duplicate was accepted before: its state stays as it was.
+                        if !matches!(error, EngineError::Duplicate { .. }) {
+                            if let Some(entry) = self.client_mut(name)?.entry_mut(r) {
+                                entry.rejected = Some(error.code());
+                            }
+                        }
+                    }
+                    let kind = EventKind::KeyPackageRejected {
+                        kp_ref: own_ref.as_ref().map(ref_hex),
+                        last_resort,
+                        bytes: size,
+                        error: error.code(),
+                        message: error.to_string(),
+                    };
+                    self.failed(name, kind, started);
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
