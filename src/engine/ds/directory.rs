@@ -1,7 +1,6 @@
 //! The key package directory: validated uploads by their owner, and one-time hand-out
 //! with the last-resort package only as a fallback (RFC 9420 §16.8, RFC 9750 §5.1).
 
-
 use super::*;
 use crate::engine::error::EngineError;
 use crate::engine::wire::{self, KeyPackageFormat};
