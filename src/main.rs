@@ -6,8 +6,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use mls_lab::app::{self, Settings};
+use mls_lab::command::{
+    escape_controls, parse_line, parse_script, validate_name, NameKind, ParsedLine,
+};
 use mls_lab::engine::Engine;
-use mls_lab::runner::{self, Progress};
+use mls_lab::runner::input::{self, ReadError};
+use mls_lab::runner::output::{Output, Stopped};
+use mls_lab::runner::{self, Progress, Runner};
 use mls_lab::tui::{self, Start};
 use mls_lab::ui::theme::ThemeName;
 
@@ -65,30 +70,55 @@ enum Mode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (file, json) = match cli.command {
-        Some(Mode::Run { file, json }) => (file, json),
-        None => return interactive(cli.tui),
-    };
-    let (name, source) = match &file {
-        Some(path) if path.as_os_str() == "-" => {
-            let mut source = String::new();
-            if let Err(error) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut source) {
-                eprintln!("mls-lab: cannot read standard input: {error}");
-                return ExitCode::from(2);
+    match cli.command {
+        Some(Mode::Run { file, json }) => headless(file, json),
+        None => interactive(cli.tui),
+    }
+}
+
+/// One line on stderr, control characters escaped. A failing stderr is ignored:
+/// there is nowhere left to report it (and `eprintln!` would panic).
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{}", escape_controls(line));
+}
+
+/// Where a headless run reads its script.
+enum Script {
+    /// A file (or the built-in default), read and checked whole first.
+    Whole { name: String, source: String },
+    /// Standard input, run line by line as it arrives.
+    Stream,
+}
+
+/// `mls-lab run [FILE | -]`: the headless runner. Exit codes: 0 all held (or the
+/// reader of stdout went away), 1 a failure or an output error, 2 bad input.
+fn headless(file: Option<PathBuf>, json: bool) -> ExitCode {
+    let script = match &file {
+        Some(path) if path.as_os_str() == "-" => Script::Stream,
+        Some(path) => {
+            let name = path.display().to_string();
+            let read = std::fs::File::open(path)
+                .map_err(ReadError::Io)
+                .and_then(|f| input::read_script(std::io::BufReader::new(f)));
+            match read {
+                Ok(source) => Script::Whole { name, source },
+                Err(ReadError::Io(error)) => {
+                    say(&format!("mls-lab: cannot read {name}: {error}"));
+                    return ExitCode::from(2);
+                }
+                Err(error) => {
+                    say(&format!("{name}:{error}"));
+                    say(&format!(
+                        "mls-lab: {name} is not a scenario; nothing was run"
+                    ));
+                    return ExitCode::from(2);
+                }
             }
-            ("<stdin>".to_string(), source)
         }
-        Some(path) => match std::fs::read_to_string(path) {
-            Ok(source) => (path.display().to_string(), source),
-            Err(error) => {
-                eprintln!("mls-lab: cannot read {}: {error}", path.display());
-                return ExitCode::from(2);
-            }
+        None => Script::Whole {
+            name: runner::DEFAULT_SCENARIO_NAME.to_string(),
+            source: runner::DEFAULT_SCENARIO.to_string(),
         },
-        None => (
-            runner::DEFAULT_SCENARIO_NAME.to_string(),
-            runner::DEFAULT_SCENARIO.to_string(),
-        ),
     };
     let runtime = match runtime() {
         Ok(runtime) => runtime,
@@ -96,71 +126,173 @@ fn main() -> ExitCode {
     };
     runtime.block_on(async move {
         let mut engine = Engine::new();
-        let stdout = std::io::stdout();
-        let mut out = stdout.lock();
-        let result = runner::run_source(&mut engine, &name, &source, |progress| {
-            // A closed stdout (e.g. `| head`) must not panic; stop printing instead.
-            let _ = match progress {
-                Progress::Line(line) if !json => {
-                    writeln!(out, "{name}:{}> {}", line.line, line.text)
-                }
-                Progress::Line(_) => Ok(()),
-                Progress::Event(event) if json => writeln!(out, "{}", runner::event_json(event)),
-                Progress::Event(event) => writeln!(out, "{}", runner::event_text(event)),
-            };
-        })
-        .await;
-        match result {
+        let mut run = Headless {
+            out: Output::new(std::io::stdout().lock()),
+            json,
+        };
+        let (name, runner) = match script {
+            Script::Whole { name, source } => match run.whole(&mut engine, &name, &source).await {
+                Ok(runner) => (name, runner),
+                Err(code) => return code,
+            },
+            Script::Stream => match run.stream(&mut engine).await {
+                Ok(runner) => ("<stdin>".to_string(), runner),
+                Err(code) => return code,
+            },
+        };
+        run.finish(&engine, &name, runner).await
+    })
+}
+
+/// A headless run's output.
+struct Headless<W: Write> {
+    out: Output<W>,
+    json: bool,
+}
+
+impl<W: Write> Headless<W> {
+    /// Parses all of `source`, then runs it; a syntax error anywhere runs nothing.
+    async fn whole(
+        &mut self,
+        engine: &mut Engine,
+        name: &str,
+        source: &str,
+    ) -> Result<Runner, ExitCode> {
+        let lines = match parse_script(name, source) {
+            Ok(lines) => lines,
             Err(errors) => {
                 for error in errors {
-                    eprintln!("{error}");
+                    say(&error);
                 }
-                eprintln!("mls-lab: {name} has syntax errors; nothing was run");
-                ExitCode::from(2)
+                say(&format!(
+                    "mls-lab: {name} has syntax errors; nothing was run"
+                ));
+                return Err(ExitCode::from(2));
             }
-            Ok(report) if report.passed() => {
-                if !json {
-                    println!("\n== state ==\n{}", runner::state_text(&engine).await);
-                    println!(
-                        "{name}: {} lines run, all expectations held",
-                        report.lines_run
-                    );
-                }
-                ExitCode::SUCCESS
+        };
+        let mut runner = Runner::new(name);
+        for line in &lines {
+            if self.out.stopped().is_some() {
+                break;
             }
-            Ok(report) => {
-                if !json {
-                    println!("\n== state ==\n{}", runner::state_text(&engine).await);
+            self.step(engine, &mut runner, name, line).await;
+        }
+        Ok(runner)
+    }
+
+    /// Runs standard input line by line as it arrives, the events of each line
+    /// flushed before the next is read. A bad line stops the run there.
+    async fn stream(&mut self, engine: &mut Engine) -> Result<Runner, ExitCode> {
+        let name = "<stdin>";
+        let stdin = std::io::stdin();
+        let mut lines = input::Lines::new(stdin.lock());
+        let mut runner = Runner::new(name);
+        while let Some(next) = lines.next_line() {
+            if self.out.stopped().is_some() {
+                break;
+            }
+            let stop = |message: String| {
+                say(&message);
+                say(&format!("mls-lab: {name}: stopped at this line"));
+                Err(ExitCode::from(2))
+            };
+            let (line_no, text) = match next {
+                Ok(line) => line,
+                Err(error) => return stop(format!("{name}:{error}")),
+            };
+            match parse_line(&text) {
+                Ok(Some(command)) => {
+                    let line = ParsedLine {
+                        line_no,
+                        text: text.trim().to_string(),
+                        command,
+                    };
+                    self.step(engine, &mut runner, name, &line).await;
                 }
-                for failure in &report.failures {
-                    eprintln!("{failure}");
-                }
-                eprintln!("mls-lab: {name}: {} failure(s)", report.failures.len());
-                ExitCode::from(1)
+                Ok(None) => {}
+                Err(error) => return stop(format!("{name}:{line_no}: {error}")),
             }
         }
-    })
+        Ok(runner)
+    }
+
+    async fn step(
+        &mut self,
+        engine: &mut Engine,
+        runner: &mut Runner,
+        name: &str,
+        line: &ParsedLine,
+    ) {
+        let (out, json) = (&mut self.out, self.json);
+        let mut progress = |progress: Progress<'_>| match progress {
+            Progress::Line(line) if !json => {
+                out.line(&format!("{name}:{}> {}", line.line_no, line.text))
+            }
+            Progress::Line(_) => {}
+            Progress::Event(event) if json => out.line(&runner::event_json(event)),
+            Progress::Event(event) => out.line(&runner::event_text(event)),
+        };
+        runner.step(engine, line, &mut progress).await;
+        self.out.flush();
+    }
+
+    /// The state section, the summary, failures and the exit code.
+    async fn finish(mut self, engine: &Engine, name: &str, runner: Runner) -> ExitCode {
+        let report = runner.finish();
+        if self.out.stopped().is_none() && !self.json {
+            self.out.line("");
+            self.out.line("== state ==");
+            for line in runner::state_text(engine).await.lines() {
+                self.out.line(line);
+            }
+            self.out.line("");
+            if report.passed() {
+                self.out.line(&format!(
+                    "{name}: {} lines run, all expectations held",
+                    report.lines_run
+                ));
+            }
+        }
+        match self.out.finish() {
+            // The reader went away (`| head`): end quietly.
+            Some(Stopped::Closed) => return ExitCode::SUCCESS,
+            Some(Stopped::Failed(error)) => {
+                say(&format!("mls-lab: cannot write the output: {error}"));
+                return ExitCode::from(1);
+            }
+            None => {}
+        }
+        if report.passed() {
+            return ExitCode::SUCCESS;
+        }
+        for failure in &report.failures {
+            say(failure);
+        }
+        say(&format!(
+            "mls-lab: {name}: {} failure(s)",
+            report.failures.len()
+        ));
+        ExitCode::from(1)
+    }
 }
 
 /// `mls-lab` without a subcommand: the interactive lab.
 fn interactive(args: TuiArgs) -> ExitCode {
     use std::io::IsTerminal as _;
-    if let Some(bad) = args
-        .clients
-        .iter()
-        .flatten()
-        .find(|name| !mls_lab::command::valid_client_name(name))
-    {
-        eprintln!(
-            "mls-lab: --clients: {}",
-            mls_lab::engine::EngineError::InvalidClientName(bad.clone())
-        );
-        return ExitCode::from(2);
+    // Refused before the terminal is touched, with the engine's own rule.
+    let names = args.clients.as_deref().unwrap_or_default();
+    for (i, name) in names.iter().enumerate() {
+        if let Err(error) = validate_name(NameKind::Client, name) {
+            say(&format!("mls-lab: --clients: {error}"));
+            return ExitCode::from(2);
+        }
+        if names[..i].contains(name) {
+            say(&format!("mls-lab: --clients: '{name}' is named twice"));
+            return ExitCode::from(2);
+        }
     }
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        eprintln!(
-            "mls-lab: the interactive lab needs a terminal; `mls-lab run [FILE]` prints a transcript instead"
-        );
+        say("mls-lab: the interactive lab needs a terminal; `mls-lab run [FILE]` prints a transcript instead");
         return ExitCode::from(2);
     }
     let theme = ThemeName::choose(
@@ -179,21 +311,29 @@ fn interactive(args: TuiArgs) -> ExitCode {
         ..Start::default()
     };
     if let Some(path) = &args.scenario {
-        let source = match std::fs::read_to_string(path) {
+        let name = path.display().to_string();
+        let read = std::fs::File::open(path)
+            .map_err(ReadError::Io)
+            .and_then(|f| input::read_script(std::io::BufReader::new(f)));
+        let source = match read {
             Ok(source) => source,
+            Err(ReadError::Io(error)) => {
+                say(&format!("mls-lab: cannot read {name}: {error}"));
+                return ExitCode::from(2);
+            }
             Err(error) => {
-                eprintln!("mls-lab: cannot read {}: {error}", path.display());
+                say(&format!("{name}:{error}"));
+                say(&format!("mls-lab: {name} is not a scenario"));
                 return ExitCode::from(2);
             }
         };
-        let name = path.display().to_string();
         let lesson = match app::lesson_from(&name, &source) {
             Ok(lesson) => lesson,
             Err(errors) => {
                 for error in errors {
-                    eprintln!("{error}");
+                    say(&error);
                 }
-                eprintln!("mls-lab: {name} has syntax errors");
+                say(&format!("mls-lab: {name} has syntax errors"));
                 return ExitCode::from(2);
             }
         };
@@ -221,7 +361,7 @@ fn interactive(args: TuiArgs) -> ExitCode {
     match runtime.block_on(tui::run(settings, start)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("mls-lab: {error}");
+            say(&format!("mls-lab: {error}"));
             ExitCode::from(1)
         }
     }
@@ -234,7 +374,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
         .enable_all()
         .build()
         .map_err(|error| {
-            eprintln!("mls-lab: cannot start the async runtime: {error}");
+            say(&format!("mls-lab: cannot start the async runtime: {error}"));
             ExitCode::from(2)
         })
 }

@@ -448,7 +448,7 @@ async fn unknown_clients_groups_and_refs_change_nothing() {
         ("bob publish ffff", "UnknownKeyPackage"),
         ("bob join", "NoPendingWelcome"),
         ("clients alice", "ClientExists"),
-        ("clients Bad!", "InvalidClientName"),
+        ("clients Bad!", "InvalidName"),
         ("alice dance", "Usage"),
     ];
     for (line, code) in cases {

@@ -4,22 +4,26 @@
 use openmls::prelude::KeyPackageVerifyError;
 use openmls::treesync::errors::LifetimeError;
 
+use crate::command::{NameError, ParseError};
+
 /// Everything that can go wrong in the lab. A failed operation changes no state
 /// beyond what the protocol itself defines (OpenMLS deletes a normal private bundle
 /// as soon as a Welcome names it, even if the join then fails: RFC 9420 §12.4.3.1).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EngineError {
-    /// A command line that does not parse.
+    /// A command line that does not parse (code `Usage`).
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// A command that parses but is used wrongly.
     #[error("{0}")]
     Usage(String),
     #[error("no client named '{0}'")]
     UnknownClient(String),
     #[error("a client named '{0}' exists already")]
     ClientExists(String),
-    #[error(
-        "'{0}' cannot be a client name: use lowercase letters, digits, '-' or '_', not a keyword"
-    )]
-    InvalidClientName(String),
+    /// A client or group name that breaks the one rule for names (command::names).
+    #[error(transparent)]
+    InvalidName(#[from] NameError),
     #[error("{client} is not a member of a group named '{group}'")]
     UnknownGroup { client: String, group: String },
     #[error("{client} already has a group named '{group}'")]
@@ -99,10 +103,10 @@ impl EngineError {
     /// The stable code of this error, e.g. `NoMatchingKeyPackage`.
     pub fn code(&self) -> String {
         let fixed = match self {
-            Self::Usage(_) => "Usage",
+            Self::Parse(_) | Self::Usage(_) => "Usage",
             Self::UnknownClient(_) => "UnknownClient",
             Self::ClientExists(_) => "ClientExists",
-            Self::InvalidClientName(_) => "InvalidClientName",
+            Self::InvalidName(_) => "InvalidName",
             Self::UnknownGroup { .. } => "UnknownGroup",
             Self::GroupAlreadyExists { .. } => "GroupAlreadyExists",
             Self::UnknownKeyPackage { .. } => "UnknownKeyPackage",

@@ -4,12 +4,12 @@ use std::time::Instant;
 
 use super::client::short;
 use super::{Engine, EngineError, EventKind, GroupView};
-use crate::command::{ClientCheck, DsCheck, Expectation, Presence};
+use crate::command::{BundlePresence, ClientCheck, DsCheck, Expectation, Presence};
 
 impl Engine {
     pub(super) async fn expect(&mut self, expectation: &Expectation) -> Result<(), EngineError> {
         let started = Instant::now();
-        let text = describe(expectation);
+        let text = expectation.to_string();
         let result = self.check(expectation).await;
         match &result {
             Ok(()) => self.ok(
@@ -144,7 +144,7 @@ impl Engine {
                     ClientCheck::Bundle { selector, presence } => {
                         let entry = c.resolve(selector)?;
                         let present = c.has_private_bundle(&entry.kp_ref);
-                        let wanted = *presence == Presence::Present;
+                        let wanted = *presence == BundlePresence::Present;
                         if present == wanted {
                             Ok(())
                         } else {
@@ -166,39 +166,5 @@ impl Engine {
                 }
             }
         }
-    }
-}
-
-/// A readable form of an expectation, in the scenario syntax.
-pub fn describe(expectation: &Expectation) -> String {
-    let presence = |p: &Presence| match p {
-        Presence::Present => "present",
-        Presence::Deleted => "deleted",
-    };
-    match expectation {
-        Expectation::Ok => "ok".into(),
-        Expectation::Error(code) => format!("error {code}"),
-        Expectation::InSync(group) => format!("in-sync {group}"),
-        Expectation::Ds { owner, check } => match check {
-            DsCheck::Available { count } => format!("ds {owner} available {count}"),
-            DsCheck::LastResort { presence: p } => {
-                format!("ds {owner} last-resort {}", presence(p))
-            }
-            DsCheck::Claims { count } => format!("ds {owner} claims {count}"),
-            DsCheck::Reuses { count } => format!("ds {owner} reuses {count}"),
-        },
-        Expectation::Client { client, check } => match check {
-            ClientCheck::MemberOf { group } => format!("{client} member-of {group}"),
-            ClientCheck::NotMemberOf { group } => format!("{client} not-member-of {group}"),
-            ClientCheck::KeyPackages { count } => format!("{client} key-packages {count}"),
-            ClientCheck::Inventory { count } => format!("{client} inventory {count}"),
-            ClientCheck::Bundle {
-                selector,
-                presence: p,
-            } => {
-                format!("{client} bundle {selector} {}", presence(p))
-            }
-            ClientCheck::Epoch { group, epoch } => format!("{client} epoch {group} {epoch}"),
-        },
     }
 }

@@ -7,6 +7,7 @@ use openmls::prelude::KeyPackage;
 use super::client::ClaimedKeyPackage;
 use super::wire::ref_hex;
 use super::{Engine, EngineError, EventKind};
+use crate::command::{validate_name, NameKind};
 
 impl Engine {
     pub(super) fn create_group(
@@ -16,6 +17,7 @@ impl Engine {
         suite: u16,
     ) -> Result<(), EngineError> {
         let started = Instant::now();
+        validate_name(NameKind::Group, group)?;
         let view = self.client_mut(name)?.create_group(group, suite)?;
         self.ds.create_group(group, name)?;
         let kind = EventKind::GroupCreated {

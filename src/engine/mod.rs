@@ -21,14 +21,13 @@ pub use client::{Client, GenerateOptions, GroupView, KeyPackageEntry, Lifecycle,
 pub use ds::{DsHandle, DsSnapshot};
 pub use error::EngineError;
 pub use event::{Event, EventKind, Outcome};
-pub use expect::describe;
 pub use view::{
     ClientView, GroupPanel, KeyPackageDetails, KeyPackageRow, LabView, MemberView, WelcomeDetails,
     WelcomeSecret,
 };
 pub use wire::KeyPackageFormat;
 
-use crate::command::{valid_client_name, ClientAction, Command, DsAction};
+use crate::command::{validate_name, ClientAction, Command, DsAction, NameKind};
 use ds::DeliveryKind;
 
 /// The lab: clients, a handle to the DS task, and the event log.
@@ -163,9 +162,7 @@ impl Engine {
     async fn add_clients(&mut self, names: &[String]) -> Result<(), EngineError> {
         // Check every name first, so a bad list changes nothing.
         for (i, name) in names.iter().enumerate() {
-            if !valid_client_name(name) {
-                return Err(EngineError::InvalidClientName(name.clone()));
-            }
+            validate_name(NameKind::Client, name)?;
             if self.clients.contains_key(name) || names[..i].contains(name) {
                 return Err(EngineError::ClientExists(name.clone()));
             }

@@ -1,6 +1,6 @@
 //! The one command vocabulary. Scenario files, the headless runner, the TUI's `:`
-//! prompt and the tests all speak it, and [`parse_line`] is its only parser:
-//! shell-style word splitting (shell-words) and then clap.
+//! prompt and the tests all speak it, and [`parse_line`] / [`parse_script`] are its
+//! only parser: shell-style word splitting and then clap.
 //!
 //! ```text
 //! clients alice bob carol          # create and register clients
@@ -14,15 +14,27 @@
 //! bob rotate-last-resort           # RFC 9750 §5.1
 //! expect bob member-of team
 //! ```
+//!
+//! - [`parse`]: words, clap, [`parse_line`], [`parse_script`].
+//! - [`expect`]: `expect ...` lines and their canonical text (`Display`).
+//! - [`error`]: the parse error type, [`ParseError`].
+//! - [`names`]: the one rule for names and the escaping of input text.
+//! - [`vocabulary`]: every verb's usage line and help.
 
-use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
+pub mod error;
+pub mod expect;
+pub mod names;
+pub mod parse;
+pub mod vocabulary;
 
-use crate::engine::EngineError;
+use clap::{Args, Subcommand, ValueEnum};
 
-/// Words that cannot be client names because they start other commands.
-pub const RESERVED: &[&str] = &[
-    "clients", "ds", "deliver", "expect", "error", "ok", "in-sync", "help", "lab", "all",
-];
+pub use error::{ParseError, Problem};
+pub use names::{escape_controls, validate_name, NameError, NameKind, NameRule, RESERVED};
+pub use parse::{parse_line, parse_script, ParsedLine, MAX_LINE_BYTES};
+pub use vocabulary::{
+    client_verb_options, client_verbs, usage, vocabulary, Verb, VerbKind, LAB_VERBS,
+};
 
 /// One parsed line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,24 +101,26 @@ pub enum ClientAction {
     Publish(PublishArgs),
     /// Take one of OWNER's key packages from the DS (a normal one, else the last-resort one).
     Claim {
+        #[arg(value_name = "OWNER")]
         owner: String,
         /// Ciphersuite to ask for (1, 2 or 3).
-        #[arg(long, default_value_t = 1, value_parser = suite_arg())]
+        #[arg(long, default_value_t = 1, value_parser = suite_arg(), value_name = "SUITE")]
         suite: u16,
     },
     /// Create a group with this client as its only member.
     CreateGroup {
+        #[arg(value_name = "GROUP")]
         group: String,
         /// Ciphersuite of the group (1, 2 or 3).
-        #[arg(long, default_value_t = 1, value_parser = suite_arg())]
+        #[arg(long, default_value_t = 1, value_parser = suite_arg(), value_name = "SUITE")]
         suite: u16,
     },
     /// Add members with claimed key packages (claims one if none is held): Commit + Welcome.
     Add {
-        #[arg(required = true)]
+        #[arg(required = true, value_name = "MEMBER")]
         members: Vec<String>,
         /// The group to add them to.
-        #[arg(long)]
+        #[arg(long, value_name = "GROUP")]
         to: String,
     },
     /// Fetch the mailbox and show pending Welcomes without consuming anything.
@@ -116,11 +130,14 @@ pub enum ClientAction {
     /// Fetch the mailbox and process pending Commits.
     Sync,
     /// Commit an update of the own leaf in GROUP, or in every group joined through a last-resort package.
-    SelfUpdate { group: Option<String> },
+    SelfUpdate {
+        #[arg(value_name = "GROUP")]
+        group: Option<String>,
+    },
     /// Publish a new last-resort package (the DS replaces the old one) and self-update
     /// where the old one was used (RFC 9750 §5.1).
     RotateLastResort {
-        #[arg(long, default_value_t = 1, value_parser = suite_arg())]
+        #[arg(long, default_value_t = 1, value_parser = suite_arg(), value_name = "SUITE")]
         suite: u16,
     },
 }
@@ -129,7 +146,7 @@ pub enum ClientAction {
 #[derive(Debug, Clone, PartialEq, Eq, Args)]
 pub struct GenerateArgs {
     /// How many (1 to 10000).
-    #[arg(default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    #[arg(default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000), value_name = "COUNT")]
     pub count: u32,
     /// Mark as last resort (the LastResort capability is listed too).
     #[arg(long)]
@@ -138,10 +155,10 @@ pub struct GenerateArgs {
     #[arg(long, requires = "last_resort")]
     pub no_last_resort_capability: bool,
     /// Ciphersuite (1, 2 or 3).
-    #[arg(long, default_value_t = 1, value_parser = suite_arg())]
+    #[arg(long, default_value_t = 1, value_parser = suite_arg(), value_name = "SUITE")]
     pub suite: u16,
     /// Lifetime in seconds (starting an hour ago).
-    #[arg(long, conflicts_with_all = ["expired", "not_yet_valid"])]
+    #[arg(long, conflicts_with_all = ["expired", "not_yet_valid"], value_name = "SECS")]
     pub lifetime: Option<u64>,
     /// A lifetime that ended yesterday.
     #[arg(long, conflicts_with = "not_yet_valid")]
@@ -155,6 +172,7 @@ pub struct GenerateArgs {
 #[derive(Debug, Clone, PartialEq, Eq, Args)]
 pub struct PublishArgs {
     /// Key packages: full or prefix hex reference, `@N` (Nth generated) or `@last`.
+    #[arg(value_name = "REF")]
     pub refs: Vec<String>,
     /// Every generated key package not yet published.
     #[arg(long, conflicts_with_all = ["refs", "raw", "stolen_from"])]
@@ -166,10 +184,10 @@ pub struct PublishArgs {
     #[arg(long)]
     pub tamper: bool,
     /// Upload these bytes (hex) as they are.
-    #[arg(long, conflicts_with_all = ["refs", "stolen_from"])]
+    #[arg(long, conflicts_with_all = ["refs", "stolen_from"], value_name = "HEX")]
     pub raw: Option<String>,
     /// Upload another client's newest key package as if it were one's own.
-    #[arg(long, conflicts_with = "refs")]
+    #[arg(long, conflicts_with = "refs", value_name = "NAME")]
     pub stolen_from: Option<String>,
 }
 
@@ -179,7 +197,10 @@ pub enum DsAction {
     /// Deliver the last Welcome again to the clients it went to.
     ReplayWelcome,
     /// Deliver the last Welcome to a client it was not for.
-    ForwardWelcome { to: String },
+    ForwardWelcome {
+        #[arg(value_name = "NAME")]
+        to: String,
+    },
 }
 
 /// An assertion about the state or the last command.
@@ -205,232 +226,78 @@ pub enum Expectation {
 #[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum DsCheck {
     /// Normal key packages of OWNER available at the DS.
-    Available { count: usize },
+    Available {
+        #[arg(value_name = "N")]
+        count: usize,
+    },
     /// Whether OWNER has a last-resort package at the DS.
-    LastResort { presence: Presence },
+    LastResort {
+        #[arg(value_name = "PRESENCE")]
+        presence: Presence,
+    },
     /// Key packages of OWNER handed out.
-    Claims { count: u64 },
+    Claims {
+        #[arg(value_name = "N")]
+        count: u64,
+    },
     /// Hand-outs of OWNER's last-resort package beyond the first.
-    Reuses { count: u64 },
+    Reuses {
+        #[arg(value_name = "N")]
+        count: u64,
+    },
 }
 
 /// `expect CLIENT ...`
 #[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum ClientCheck {
     MemberOf {
+        #[arg(value_name = "GROUP")]
         group: String,
     },
     NotMemberOf {
+        #[arg(value_name = "GROUP")]
         group: String,
     },
     /// Private bundles present in the client's storage.
     KeyPackages {
+        #[arg(value_name = "N")]
         count: usize,
     },
     /// Key packages the client generated.
     Inventory {
+        #[arg(value_name = "N")]
         count: usize,
     },
     /// Whether a key package's private bundle is in storage.
     Bundle {
+        #[arg(value_name = "REF")]
         selector: String,
-        presence: Presence,
+        #[arg(value_name = "PRESENCE")]
+        presence: BundlePresence,
     },
     /// The client's epoch in GROUP.
     Epoch {
+        #[arg(value_name = "GROUP")]
         group: String,
+        #[arg(value_name = "N")]
         epoch: u64,
     },
 }
 
+/// Whether the DS holds a last-resort package (`expect ds OWNER last-resort ...`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Presence {
     Present,
+    /// `deleted` is accepted too, as older scenarios wrote it.
+    #[value(alias = "deleted")]
+    Absent,
+}
+
+/// Whether a private bundle is in a client's storage (`expect NAME bundle REF ...`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BundlePresence {
+    Present,
+    /// `absent` is accepted too.
     #[value(alias = "absent")]
     Deleted,
-}
-
-#[derive(Parser)]
-#[command(
-    no_binary_name = true,
-    disable_help_subcommand = true,
-    name = "command"
-)]
-struct GlobalLine {
-    #[command(subcommand)]
-    command: Global,
-}
-
-#[derive(Subcommand)]
-enum Global {
-    /// Create and register clients.
-    Clients {
-        #[arg(required = true)]
-        names: Vec<String>,
-    },
-    /// Make the DS misbehave.
-    Ds {
-        #[command(subcommand)]
-        action: DsAction,
-    },
-    /// Every client processes its whole mailbox.
-    Deliver,
-}
-
-#[derive(Parser)]
-#[command(no_binary_name = true, disable_help_subcommand = true, name = "CLIENT")]
-struct ClientLine {
-    #[command(subcommand)]
-    action: ClientAction,
-}
-
-#[derive(Parser)]
-#[command(
-    no_binary_name = true,
-    disable_help_subcommand = true,
-    name = "expect ds OWNER"
-)]
-struct DsCheckLine {
-    #[command(subcommand)]
-    check: DsCheck,
-}
-
-#[derive(Parser)]
-#[command(
-    no_binary_name = true,
-    disable_help_subcommand = true,
-    name = "expect CLIENT"
-)]
-struct ClientCheckLine {
-    #[command(subcommand)]
-    check: ClientCheck,
-}
-
-fn clap_error(error: clap::Error) -> EngineError {
-    // First line only: clap's own wording, without the usage block.
-    let rendered = error.render().to_string();
-    let first = rendered
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("invalid command")
-        .trim_start_matches("error: ")
-        .to_string();
-    EngineError::Usage(first)
-}
-
-/// Parses one line. Blank lines and `# comments` give `Ok(None)`; a `#` word ends
-/// the line. Errors are [`EngineError::Usage`] with a one-line message.
-pub fn parse_line(line: &str) -> Result<Option<Command>, EngineError> {
-    let words = shell_words::split(line)
-        .map_err(|e| EngineError::Usage(format!("cannot split the line into words: {e}")))?;
-    let words: Vec<String> = words
-        .into_iter()
-        .take_while(|w| !w.starts_with('#'))
-        .collect();
-    let Some(first) = words.first() else {
-        return Ok(None);
-    };
-    let rest = &words[1..];
-    let command = match first.as_str() {
-        "clients" | "ds" | "deliver" => {
-            let parsed = GlobalLine::try_parse_from(&words).map_err(clap_error)?;
-            match parsed.command {
-                Global::Clients { names } => Command::Clients(names),
-                Global::Ds { action } => Command::Ds(action),
-                Global::Deliver => Command::Deliver,
-            }
-        }
-        "expect" => Command::Expect(parse_expect(rest)?),
-        word if RESERVED.contains(&word) => {
-            return Err(EngineError::Usage(format!(
-                "'{word}' cannot start a line; try 'clients', 'NAME generate', 'expect' or 'ds'"
-            )))
-        }
-        client => {
-            if rest.is_empty() {
-                return Err(EngineError::Usage(format!(
-                    "'{client}' needs an action, e.g. '{client} generate'"
-                )));
-            }
-            let parsed = ClientLine::try_parse_from(rest).map_err(clap_error)?;
-            Command::Client {
-                client: client.to_string(),
-                action: parsed.action,
-            }
-        }
-    };
-    Ok(Some(command))
-}
-
-fn parse_expect(words: &[String]) -> Result<Expectation, EngineError> {
-    let usage = || {
-        EngineError::Usage(
-            "expect what? 'expect ok', 'expect error CODE', 'expect in-sync GROUP', 'expect ds OWNER ...' or 'expect CLIENT ...'".into(),
-        )
-    };
-    let (first, rest) = words.split_first().ok_or_else(usage)?;
-    match first.as_str() {
-        "ok" if rest.is_empty() => Ok(Expectation::Ok),
-        "error" => match rest {
-            [code] => Ok(Expectation::Error(code.clone())),
-            _ => Err(EngineError::Usage("usage: expect error CODE".into())),
-        },
-        "in-sync" => match rest {
-            [group] => Ok(Expectation::InSync(group.clone())),
-            _ => Err(EngineError::Usage("usage: expect in-sync GROUP".into())),
-        },
-        "ds" => {
-            let (owner, rest) = rest
-                .split_first()
-                .ok_or_else(|| EngineError::Usage("usage: expect ds OWNER CHECK".into()))?;
-            let parsed = DsCheckLine::try_parse_from(rest).map_err(clap_error)?;
-            Ok(Expectation::Ds {
-                owner: owner.clone(),
-                check: parsed.check,
-            })
-        }
-        word if RESERVED.contains(&word) => Err(usage()),
-        client => {
-            let parsed = ClientCheckLine::try_parse_from(rest).map_err(clap_error)?;
-            Ok(Expectation::Client {
-                client: client.to_string(),
-                check: parsed.check,
-            })
-        }
-    }
-}
-
-/// Words that start a line other than a client's name.
-pub const LAB_VERBS: &[&str] = &["clients", "deliver", "ds", "expect"];
-
-/// What a client can do (`generate`, `publish`, …), read from the parser's own
-/// definition so that completion offers exactly what parses.
-pub fn client_verbs() -> Vec<String> {
-    ClientLine::command()
-        .get_subcommands()
-        .map(|c| c.get_name().to_string())
-        .collect()
-}
-
-/// The options of one client verb (`--last-resort`, `--to`, …).
-pub fn client_verb_options(verb: &str) -> Vec<String> {
-    ClientLine::command()
-        .find_subcommand(verb)
-        .map(|c| {
-            c.get_arguments()
-                .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// A valid client name: lowercase ASCII letters, digits, `-` and `_`, at most 16
-/// characters, not a reserved word and not starting with `@` or `#`.
-pub fn valid_client_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 16
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-        && !RESERVED.contains(&name)
 }

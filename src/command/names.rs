@@ -1,0 +1,240 @@
+//! Names and other text that come from input. One rule for every name (clients
+//! and groups alike), checked by [`validate_name`], and one function,
+//! [`escape_controls`], that makes any input text safe to print on a terminal.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// The longest name, in characters: names are lanes and columns in the TUI.
+pub const MAX_NAME_LEN: usize = 16;
+
+/// Words that cannot be client names because they start other lines (or are
+/// words of the syntax that would make a line ambiguous).
+pub const RESERVED: &[&str] = &[
+    "clients", "ds", "deliver", "clock", "expect", "error", "ok", "in-sync", "help", "lab", "all",
+];
+
+/// What a name names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    Client,
+    Group,
+}
+
+impl fmt::Display for NameKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Client => "client",
+            Self::Group => "group",
+        })
+    }
+}
+
+/// The rule a name breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameRule {
+    Empty,
+    TooLong {
+        chars: usize,
+    },
+    ControlCharacter,
+    Whitespace,
+    /// `-` reads as an option, `@` as a key-package selector, `#` as a comment.
+    LeadingSymbol(char),
+    /// Anything but ASCII letters, digits, `-`, `_` and `.`.
+    Character(char),
+    /// A word of the syntax (clients only: a client's name starts a line).
+    Reserved,
+}
+
+impl fmt::Display for NameRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => write!(f, "a name cannot be empty"),
+            Self::TooLong { chars } => {
+                write!(f, "{chars} characters, at most {MAX_NAME_LEN} allowed")
+            }
+            Self::ControlCharacter => write!(f, "no control characters"),
+            Self::Whitespace => write!(f, "no spaces"),
+            Self::LeadingSymbol(c) => write!(f, "cannot start with '{c}'"),
+            Self::Character(c) => write!(
+                f,
+                "'{}' is not allowed: use ASCII letters, digits, '-', '_' or '.'",
+                escape_controls(&c.to_string())
+            ),
+            Self::Reserved => write!(f, "it is a keyword of the scenario syntax"),
+        }
+    }
+}
+
+/// A name that breaks a rule. Its Display escapes the name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameError {
+    pub kind: NameKind,
+    pub name: String,
+    pub rule: NameRule,
+}
+
+impl fmt::Display for NameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "'{}' cannot be a {} name: {}",
+            escape_controls(&self.name),
+            self.kind,
+            self.rule
+        )
+    }
+}
+
+impl std::error::Error for NameError {}
+
+/// The one rule for names from input: 1 to [`MAX_NAME_LEN`] ASCII letters, digits,
+/// `-`, `_` or `.`, not starting with `-`, `@` or `#`; a client's name is not a
+/// [`RESERVED`] word. The first rule broken is reported.
+pub fn validate_name(kind: NameKind, name: &str) -> Result<(), NameError> {
+    let broken = |rule| {
+        Err(NameError {
+            kind,
+            name: name.to_string(),
+            rule,
+        })
+    };
+    let chars = name.chars().count();
+    if chars == 0 {
+        return broken(NameRule::Empty);
+    }
+    if name.chars().any(is_control) {
+        return broken(NameRule::ControlCharacter);
+    }
+    if name.chars().any(char::is_whitespace) {
+        return broken(NameRule::Whitespace);
+    }
+    if let Some(first @ ('-' | '@' | '#')) = name.chars().next() {
+        return broken(NameRule::LeadingSymbol(first));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return broken(NameRule::Character(bad));
+    }
+    if chars > MAX_NAME_LEN {
+        return broken(NameRule::TooLong { chars });
+    }
+    if kind == NameKind::Client && RESERVED.contains(&name) {
+        return broken(NameRule::Reserved);
+    }
+    Ok(())
+}
+
+/// Characters that must never reach a terminal raw: C0/C1 controls (escape
+/// sequences, carriage returns) and the invisible direction and width marks that
+/// make text read other than it is.
+fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// `text` with every control character written as a Rust-style escape (`\n`,
+/// `\t`, `\r`, `\u{1b}`), so that input text printed on a terminal shows what it
+/// is and does nothing. Text without control characters is returned as it is.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_control(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(kind: NameKind, name: &str) -> Option<NameRule> {
+        validate_name(kind, name).err().map(|e| e.rule)
+    }
+
+    #[test]
+    fn good_names_pass_for_clients_and_groups() {
+        for name in [
+            "alice",
+            "bob-2",
+            "team_a",
+            "Team.B",
+            "x",
+            "a234567890123456",
+        ] {
+            assert_eq!(rule(NameKind::Client, name), None, "{name}");
+            assert_eq!(rule(NameKind::Group, name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn each_rule_is_named() {
+        use NameRule::*;
+        let cases = [
+            ("", Empty),
+            ("a\u{1b}[31m", ControlCharacter),
+            ("a\rb", ControlCharacter),
+            ("evil\u{202e}", ControlCharacter),
+            ("two words", Whitespace),
+            ("-x", LeadingSymbol('-')),
+            ("@1", LeadingSymbol('@')),
+            ("#team", LeadingSymbol('#')),
+            ("bad!", Character('!')),
+            ("zoë", Character('ë')),
+            ("a2345678901234567", TooLong { chars: 17 }),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(
+                rule(NameKind::Group, name),
+                Some(expected.clone()),
+                "{name:?}"
+            );
+            assert_eq!(rule(NameKind::Client, name), Some(expected), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn reserved_words_are_not_client_names_but_may_name_groups() {
+        for word in RESERVED {
+            assert_eq!(rule(NameKind::Client, word), Some(NameRule::Reserved));
+            assert_eq!(rule(NameKind::Group, word), None);
+        }
+    }
+
+    #[test]
+    fn the_message_names_kind_rule_and_escaped_name() {
+        let error = validate_name(NameKind::Group, "a\u{1b}b").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "'a\\u{1b}b' cannot be a group name: no control characters"
+        );
+        let error = validate_name(NameKind::Client, "-v").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "'-v' cannot be a client name: cannot start with '-'"
+        );
+    }
+
+    #[test]
+    fn escaping_shows_controls_and_keeps_the_rest() {
+        assert!(matches!(escape_controls("plain … ×"), Cow::Borrowed(_)));
+        assert_eq!(escape_controls("a\nb\tc\rd"), "a\\nb\\tc\\rd");
+        assert_eq!(escape_controls("\u{1b}[2J\u{7}"), "\\u{1b}[2J\\u{7}");
+        assert_eq!(escape_controls("\u{9b}x\u{202e}"), "\\u{9b}x\\u{202e}");
+        assert_eq!(escape_controls("\0"), "\\u{0}");
+    }
+}

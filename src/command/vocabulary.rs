@@ -1,0 +1,176 @@
+//! The vocabulary as the user sees it: every verb and every `expect` form with its
+//! usage line and one line of help, declared once here for parse errors, the TUI's
+//! help and completion, and the README. A test checks it against the parser.
+
+use clap::CommandFactory as _;
+
+use super::parse::ClientLine;
+
+/// Where a verb sits in a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerbKind {
+    /// Starts a line: `clients`, `deliver`, `ds ...`.
+    Lab,
+    /// Follows a client's name: `bob generate`.
+    Client,
+    /// An assertion: `expect ...`.
+    Expect,
+}
+
+/// One verb or `expect` form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verb {
+    pub kind: VerbKind,
+    /// The key [`usage`] looks up: the verb (`claim`, `ds forward-welcome`) or the
+    /// expect form (`expect ok`, `expect ds available`, `expect member-of`).
+    pub name: &'static str,
+    pub usage: &'static str,
+    pub help: &'static str,
+}
+
+const fn verb(kind: VerbKind, name: &'static str, usage: &'static str, help: &'static str) -> Verb {
+    Verb {
+        kind,
+        name,
+        usage,
+        help,
+    }
+}
+
+use VerbKind::{Client, Expect, Lab};
+
+const VOCABULARY: &[Verb] = &[
+    verb(Lab, "clients", "clients NAME...", "create clients; each registers its name and signature key at the DS"),
+    verb(Lab, "deliver", "deliver", "every client fetches and processes its whole mailbox"),
+    verb(Lab, "ds replay-welcome", "ds replay-welcome", "a misbehaving DS delivers the last Welcome again to its recipients"),
+    verb(Lab, "ds forward-welcome", "ds forward-welcome NAME", "a misbehaving DS delivers the last Welcome to a client it was not for"),
+    verb(Client, "generate", "NAME generate [COUNT] [--last-resort [--no-last-resort-capability]] [--suite 1|2|3] [--lifetime SECS | --expired | --not-yet-valid]", "build COUNT (1 to 10000) key packages; their private bundles go into storage"),
+    verb(Client, "publish", "NAME publish REF... | --all | --raw HEX | --stolen-from NAME [--mls-message] [--tamper]", "upload key packages (hex prefix, @N or @last) to the DS, which validates them"),
+    verb(Client, "claim", "NAME claim OWNER [--suite 1|2|3]", "take one of OWNER's key packages from the DS (a normal one, else the last-resort one)"),
+    verb(Client, "create-group", "NAME create-group GROUP [--suite 1|2|3]", "create a group with this client as its only member"),
+    verb(Client, "add", "NAME add MEMBER... --to GROUP", "add members with claimed key packages: one Commit, one Welcome"),
+    verb(Client, "peek", "NAME peek", "fetch the mailbox and show pending Welcomes, consuming nothing"),
+    verb(Client, "join", "NAME join", "fetch the mailbox and join through every pending Welcome"),
+    verb(Client, "sync", "NAME sync", "fetch the mailbox and process pending Commits"),
+    verb(Client, "self-update", "NAME self-update [GROUP]", "update the own leaf in GROUP, or in every group joined through a last-resort package"),
+    verb(Client, "rotate-last-resort", "NAME rotate-last-resort [--suite 1|2|3]", "publish a new last-resort package and self-update where the old one was used"),
+    verb(Expect, "expect ok", "expect ok", "the last command succeeded"),
+    verb(Expect, "expect error", "expect error CODE", "the last command failed with CODE"),
+    verb(Expect, "expect in-sync", "expect in-sync GROUP", "every member of GROUP has joined and sees the same epoch, members and authenticator"),
+    verb(Expect, "expect ds available", "expect ds OWNER available N", "N normal key packages of OWNER are available at the DS"),
+    verb(Expect, "expect ds last-resort", "expect ds OWNER last-resort present|absent", "whether OWNER has a last-resort package at the DS"),
+    verb(Expect, "expect ds claims", "expect ds OWNER claims N", "the DS handed out N of OWNER's key packages"),
+    verb(Expect, "expect ds reuses", "expect ds OWNER reuses N", "hand-outs of OWNER's last-resort package beyond its first"),
+    verb(Expect, "expect member-of", "expect NAME member-of GROUP", "NAME is a member of GROUP"),
+    verb(Expect, "expect not-member-of", "expect NAME not-member-of GROUP", "NAME is not a member of GROUP"),
+    verb(Expect, "expect key-packages", "expect NAME key-packages N", "N private bundles in NAME's storage"),
+    verb(Expect, "expect inventory", "expect NAME inventory N", "NAME generated N key packages"),
+    verb(Expect, "expect bundle", "expect NAME bundle REF present|deleted", "the private bundle of REF is (not) in NAME's storage"),
+    verb(Expect, "expect epoch", "expect NAME epoch GROUP N", "NAME is at epoch N of GROUP"),
+];
+
+/// Every verb and `expect` form, in the order the README lists them.
+pub fn vocabulary() -> &'static [Verb] {
+    VOCABULARY
+}
+
+/// The usage line of a verb or expect form, by its [`Verb::name`].
+pub fn usage(verb: &str) -> Option<String> {
+    usage_line(verb).map(String::from)
+}
+
+pub(super) fn usage_line(verb: &str) -> Option<&'static str> {
+    VOCABULARY.iter().find(|v| v.name == verb).map(|v| v.usage)
+}
+
+/// Words that start a line other than a client's name.
+pub const LAB_VERBS: &[&str] = &["clients", "deliver", "ds", "expect"];
+
+/// What a client can do (`generate`, `publish`, …), read from the parser's own
+/// definition so that completion offers exactly what parses.
+pub fn client_verbs() -> Vec<String> {
+    ClientLine::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect()
+}
+
+/// The options of one client verb (`--last-resort`, `--to`, …).
+pub fn client_verb_options(verb: &str) -> Vec<String> {
+    ClientLine::command()
+        .find_subcommand(verb)
+        .map(|c| {
+            c.get_arguments()
+                .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse::{ClientCheckLine, DsCheckLine};
+    use super::*;
+
+    fn words_of(command: &clap::Command) -> Vec<(String, Vec<String>)> {
+        command
+            .get_subcommands()
+            .map(|c| {
+                let options = c
+                    .get_arguments()
+                    .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+                    .collect();
+                (c.get_name().to_string(), options)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_client_verb_and_option_is_in_the_vocabulary() {
+        for (name, options) in words_of(&ClientLine::command()) {
+            let usage = usage_line(&name).unwrap_or_else(|| panic!("{name} has no entry"));
+            assert!(usage.starts_with(&format!("NAME {name}")), "{usage}");
+            for option in options {
+                assert!(usage.contains(&option), "{usage} lacks {option}");
+            }
+        }
+        assert_eq!(
+            VOCABULARY.iter().filter(|v| v.kind == Client).count(),
+            client_verbs().len()
+        );
+        let listed = super::super::parse::CLIENT_USAGE;
+        for verb in client_verbs() {
+            assert!(
+                listed.split(['|', ' ']).any(|w| w == verb),
+                "{listed} lacks {verb}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_expect_check_is_in_the_vocabulary() {
+        for (name, _) in words_of(&DsCheckLine::command()) {
+            assert!(usage_line(&format!("expect ds {name}")).is_some(), "{name}");
+        }
+        for (name, _) in words_of(&ClientCheckLine::command()) {
+            assert!(usage_line(&format!("expect {name}")).is_some(), "{name}");
+        }
+    }
+
+    #[test]
+    fn names_are_unique_and_help_is_one_line() {
+        for (i, v) in VOCABULARY.iter().enumerate() {
+            assert!(
+                VOCABULARY[..i].iter().all(|w| w.name != v.name),
+                "{}",
+                v.name
+            );
+            assert!(!v.help.contains('\n') && !v.usage.contains('\n'));
+        }
+        assert_eq!(
+            usage("claim").as_deref(),
+            Some("NAME claim OWNER [--suite 1|2|3]")
+        );
+        assert_eq!(usage("fly"), None);
+    }
+}

@@ -1,0 +1,137 @@
+//! The headless runner behind `mls-lab run`: a file is parsed whole first (so a
+//! typo changes nothing), a stream line by line as it arrives; each line runs on
+//! the engine and its events are rendered as a text transcript or as JSON Lines.
+//!
+//! - [`input`]: reading scripts with bounded lines, refusing what is not text.
+//! - [`output`]: writing the transcript; a closed reader ends the run quietly.
+//! - [`transcript`]: events and the lab's state as text.
+
+pub mod input;
+pub mod output;
+pub mod transcript;
+
+pub use transcript::{event_json, event_text, state_text};
+
+use crate::command::{parse_script, Command, Expectation, ParsedLine};
+use crate::engine::{Engine, EngineError, Event};
+
+/// The built-in default scenario, run by `mls-lab run` without a file.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../assets/scenarios/default.mls");
+/// Its name in messages.
+pub const DEFAULT_SCENARIO_NAME: &str = "assets/scenarios/default.mls";
+
+/// What a run found wrong: failed expectations and errors nobody expected.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RunReport {
+    pub lines_run: usize,
+    /// `file:line: message`, in order.
+    pub failures: Vec<String>,
+}
+
+impl RunReport {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Something to tell the caller while running.
+pub enum Progress<'a> {
+    /// A line is about to run.
+    Line(&'a ParsedLine),
+    /// The engine logged an event.
+    Event(&'a Event),
+}
+
+/// Runs lines one at a time, as a file's or a stream's lines come. A command that
+/// fails must be followed by `expect error CODE` (the next line); otherwise the
+/// error counts as a failure.
+#[derive(Debug)]
+pub struct Runner {
+    name: String,
+    report: RunReport,
+    /// A failed command's line and error, until the next line says whether it was
+    /// expected.
+    unexpected: Option<(usize, EngineError)>,
+}
+
+impl Runner {
+    /// A runner whose failures name `name` (the file, or `<stdin>`).
+    pub fn new(name: &str) -> Self {
+        Self {
+            name: name.to_string(),
+            report: RunReport::default(),
+            unexpected: None,
+        }
+    }
+
+    /// Runs one line and tells `progress` about it and each event it logged.
+    pub async fn step(
+        &mut self,
+        engine: &mut Engine,
+        line: &ParsedLine,
+        progress: &mut impl FnMut(Progress<'_>),
+    ) {
+        progress(Progress::Line(line));
+        let seen = engine.events().len();
+        let is_expect_error = matches!(line.command, Command::Expect(Expectation::Error(_)));
+        if let Some((at, error)) = self.unexpected.take() {
+            if !is_expect_error {
+                self.unexpected_failure(at, &error);
+            }
+        }
+        let result = engine.execute(&line.command).await;
+        self.report.lines_run += 1;
+        for event in &engine.events()[seen..] {
+            progress(Progress::Event(event));
+        }
+        match (result, &line.command) {
+            (Err(error), Command::Expect(_)) => self
+                .report
+                .failures
+                .push(format!("{}:{}: {error}", self.name, line.line_no)),
+            (Err(error), _) => self.unexpected = Some((line.line_no, error)),
+            (Ok(()), _) => {}
+        }
+    }
+
+    fn unexpected_failure(&mut self, at: usize, error: &EngineError) {
+        self.report.failures.push(format!(
+            "{}:{at}: unexpected error {}: {error}",
+            self.name,
+            error.code()
+        ));
+    }
+
+    /// The report, counting a failure left without its `expect error`.
+    pub fn finish(mut self) -> RunReport {
+        if let Some((at, error)) = self.unexpected.take() {
+            self.unexpected_failure(at, &error);
+        }
+        self.report
+    }
+}
+
+/// Runs parsed lines, every one of them.
+pub async fn run_lines(
+    engine: &mut Engine,
+    name: &str,
+    lines: &[ParsedLine],
+    mut progress: impl FnMut(Progress<'_>),
+) -> RunReport {
+    let mut runner = Runner::new(name);
+    for line in lines {
+        runner.step(engine, line, &mut progress).await;
+    }
+    runner.finish()
+}
+
+/// Parses and runs a scenario source; a parse failure runs nothing.
+pub async fn run_source(
+    engine: &mut Engine,
+    name: &str,
+    source: &str,
+    progress: impl FnMut(Progress<'_>),
+) -> Result<RunReport, Vec<String>> {
+    let lines = parse_script(name, source)?;
+    Ok(run_lines(engine, name, &lines, progress).await)
+}
