@@ -10,7 +10,7 @@
 //! | `render/large_timeline_mid` | the same, timeline focused, its cursor on the middle event            |
 //!
 //! The states are built once per run, outside the timed loop, exactly as the TUI
-//! builds them: `App::run_request` → `Effect::Send` → [`worker::settle`] against the
+//! builds them: `App::run_request` → `Effect::Send` → `common::settle` (tests/common) against the
 //! engine thread (real OpenMLS, no mocks). The large one takes some seconds and is
 //! built only when a `large` benchmark runs. Then the clock is moved past every
 //! flash and toast, so each frame is the idle steady state.
@@ -32,7 +32,10 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion};
 use mls_lab::app::{Action, App, Effect, Msg, Settings, FLASH, TOAST};
 use mls_lab::ui::layout::Panel;
-use mls_lab::worker::{self, Worker};
+use mls_lab::worker::Worker;
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Terminal;
@@ -96,17 +99,22 @@ fn build(label: &str, lines: &[&str]) -> (App, Worker) {
     app.update(Msg::Resize(WIDTH, HEIGHT));
     let mut worker = Worker::spawn().expect("engine thread");
     let request = App::run_request(label, lines).expect("the benchmark's lines parse");
-    worker::settle(&mut app, &mut worker, vec![Effect::Send(request)]);
-    if let Some(failed) = app.toasts.iter().find(|t| t.error) {
+    common::settle(&mut app, &mut worker, vec![Effect::Send(request)]);
+    if let Some(failed) = app.toasts().iter().find(|t| t.is_error()) {
         panic!("building the {label} state failed: {}", failed.text);
     }
     app.update(Msg::Tick(now + FLASH + TOAST + Duration::from_secs(1)));
-    assert!(app.busy.is_none() && app.running == 0 && app.toasts.is_empty());
-    let kps: usize = app.view.clients.iter().map(|c| c.key_packages.len()).sum();
+    assert!(app.progress().is_none() && app.batches_in_flight() == 0 && app.toasts().is_empty());
+    let kps: usize = app
+        .view()
+        .clients
+        .iter()
+        .map(|c| c.key_packages.len())
+        .sum();
     eprintln!(
         "{label}: {} clients, {kps} key packages, {} events, built in {:.1?}",
-        app.view.clients.len(),
-        app.events.len(),
+        app.view().clients.len(),
+        app.events().len(),
         started.elapsed()
     );
     (app, worker)
@@ -117,20 +125,28 @@ fn large() -> (App, Worker) {
     let lines = large_lines(total);
     let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
     let (app, worker) = build("large", &lines);
-    let kps: usize = app.view.clients.iter().map(|c| c.key_packages.len()).sum();
-    assert_eq!((app.view.clients.len(), kps), (64, total));
+    let kps: usize = app
+        .view()
+        .clients
+        .iter()
+        .map(|c| c.key_packages.len())
+        .sum();
+    assert_eq!((app.view().clients.len(), kps), (64, total));
     (app, worker)
 }
 
 /// Focuses the timeline and puts its cursor on the middle event, as `Tab` and the
 /// arrow keys would (the inspector then shows that event's key package).
 fn timeline_mid(app: &mut App, worker: &mut Worker) {
-    app.focus = Panel::Timeline;
+    app.set_focus(Panel::Timeline);
     let middle = app.visible_events() / 2;
-    app.timeline_cursor = Some(middle + 1);
-    let effects = app.update(Msg::Action(Action::Up));
-    worker::settle(app, worker, effects);
-    assert_eq!(app.timeline_cursor, Some(middle));
+    let mut effects = app.update(Msg::Action(Action::Top));
+    while app.cursor(Panel::Timeline) < middle {
+        // Only the last selection's inspection matters.
+        effects = app.update(Msg::Action(Action::Down));
+    }
+    common::settle(app, worker, effects);
+    assert_eq!(app.cursor(Panel::Timeline), middle);
 }
 
 fn new_terminal() -> Terminal<TestBackend> {
@@ -176,7 +192,7 @@ fn benches(c: &mut Criterion) {
     let mut terminal = new_terminal();
     group.bench_function("large_timeline_mid", |b| {
         let (app, worker) = large_state.get_or_insert_with(large);
-        if app.focus != Panel::Timeline {
+        if app.focus() != Panel::Timeline {
             timeline_mid(app, worker);
         }
         b.iter(|| draw(&mut terminal, app))

@@ -6,13 +6,16 @@
 //! - [`runner`]: the headless scenario runner behind `mls-lab run`.
 //! - [`worker`]: the engine on its own thread, reached by requests and reports.
 //! - [`app`]: UI state and `update`, pure and testable without a terminal.
+//! - [`layout`], [`theme`]: where panels go and how they look; shared by `app` and `ui`.
 //! - [`ui`]: drawing from the state (`impl Widget for &App`).
 //! - [`tui`]: the terminal: setup, restore, the event loop.
 
 pub mod app;
 pub mod command;
 pub mod engine;
+pub mod layout;
 pub mod runner;
+pub mod theme;
 pub mod tui;
 pub mod ui;
 pub mod worker;

@@ -5,12 +5,15 @@
 use std::io::{self, Stdout, Write};
 use std::time::Instant;
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event as TermEvent, EventStream};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event as TermEvent, EventStream,
+};
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
 use crossterm::{cursor, execute};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use tokio::signal::unix::{signal, Signal, SignalKind};
@@ -20,6 +23,9 @@ use crate::worker::{Request, Worker};
 
 /// At most this many engine reports are handled between two looks at the keyboard.
 const REPORTS_PER_FRAME: usize = 64;
+/// At most this many terminal events already waiting are handled before a frame
+/// is drawn: a paste without bracketed paste arrives as one key per character.
+const INPUTS_PER_FRAME: usize = 4096;
 
 /// What to load before the user takes over.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +44,7 @@ pub fn restore() {
     let _ = execute!(
         io::stdout(),
         DisableMouseCapture,
+        DisableBracketedPaste,
         LeaveAlternateScreen,
         cursor::Show
     );
@@ -79,6 +86,7 @@ fn init() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
         io::stdout(),
         EnterAlternateScreen,
         EnableMouseCapture,
+        EnableBracketedPaste,
         cursor::Hide
     )?;
     Terminal::new(CrosstermBackend::new(io::stdout()))
@@ -128,9 +136,9 @@ async fn event_loop(
     apply(&mut app, worker, effects);
     let mut events = EventStream::new();
     loop {
-        if app.dirty {
+        if app.is_dirty() {
             terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
-            app.dirty = false;
+            app.mark_drawn();
         }
         let deadline = app.next_deadline();
         let sleep = async {
@@ -142,20 +150,26 @@ async fn event_loop(
         let effects = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(event)) => {
-                    app.now = Instant::now();
-                    match event {
-                        TermEvent::Key(key) => app.update(Msg::Key(key)),
-                        TermEvent::Mouse(mouse) => app.update(Msg::Mouse(mouse)),
-                        TermEvent::Resize(w, h) => app.update(Msg::Resize(w, h)),
-                        _ => Vec::new(),
+                    app.set_now(Instant::now());
+                    let mut effects = on_terminal(&mut app, event);
+                    // Handle what is already waiting before drawing again.
+                    for _ in 0..INPUTS_PER_FRAME {
+                        match events.next().now_or_never() {
+                            Some(Some(Ok(event))) => effects.extend(on_terminal(&mut app, event)),
+                            Some(Some(Err(_)) | None) | None => break,
+                        }
+                        if app.should_quit() {
+                            break;
+                        }
                     }
+                    effects
                 }
                 // The terminal is gone: nothing more can be read or drawn.
                 Some(Err(_)) | None => break,
             },
             report = worker.recv() => match report {
                 Some(report) => {
-                    app.now = Instant::now();
+                    app.set_now(Instant::now());
                     // Drain everything waiting, then draw once.
                     let mut effects = app.update(Msg::Report(report));
                     for report in worker.drain(REPORTS_PER_FRAME) {
@@ -174,11 +188,23 @@ async fn event_loop(
             _ = signals.hangup.recv() => break,
         };
         apply(&mut app, worker, effects);
-        if app.quit {
+        if app.should_quit() {
             break;
         }
     }
     Ok(())
+}
+
+/// One terminal event as a message.
+fn on_terminal(app: &mut App, event: TermEvent) -> Vec<Effect> {
+    match event {
+        TermEvent::Key(key) => app.update(Msg::Key(key)),
+        TermEvent::Mouse(mouse) => app.update(Msg::Mouse(mouse)),
+        TermEvent::Resize(w, h) => app.update(Msg::Resize(w, h)),
+        TermEvent::Paste(text) => app.update(Msg::Paste(text)),
+        // Focus changes mean nothing to the lab.
+        TermEvent::FocusGained | TermEvent::FocusLost => Vec::new(),
+    }
 }
 
 /// Carries out what the app asked for.
@@ -203,13 +229,58 @@ fn save_session(contents: &str) -> Result<String, String> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let path = format!("mls-lab-session-{seconds}.mls");
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .map_err(|e| format!("{path}: {e}"))?;
-    file.write_all(contents.as_bytes())
-        .map_err(|e| format!("{path}: {e}"))?;
-    Ok(path)
+    save_session_in(std::path::Path::new("."), seconds, contents)
+}
+
+/// Writes `contents` to a file in `dir` that did not exist: `mls-lab-session-T.mls`,
+/// else `...-T-2.mls`, `...-T-3.mls`: two saves in one second never collide, and
+/// an existing file is never overwritten.
+fn save_session_in(dir: &std::path::Path, seconds: u64, contents: &str) -> Result<String, String> {
+    for n in 1..=1000u32 {
+        let name = match n {
+            1 => format!("mls-lab-session-{seconds}.mls"),
+            n => format!("mls-lab-session-{seconds}-{n}.mls"),
+        };
+        let path = dir.join(&name);
+        let shown = if dir == std::path::Path::new(".") {
+            name
+        } else {
+            path.display().to_string()
+        };
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut file) => {
+                return file
+                    .write_all(contents.as_bytes())
+                    .map(|()| shown.clone())
+                    .map_err(|e| format!("{shown}: {e}"));
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("{shown}: {e}")),
+        }
+    }
+    Err(format!(
+        "mls-lab-session-{seconds}-*.mls: a thousand files of that second exist already"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::save_session_in;
+
+    #[test]
+    fn two_saves_in_one_second_never_collide() -> Result<(), String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let first = save_session_in(dir.path(), 1_700_000_000, "one")?;
+        let second = save_session_in(dir.path(), 1_700_000_000, "two")?;
+        assert_ne!(first, second);
+        assert!(second.ends_with("mls-lab-session-1700000000-2.mls"));
+        let read = |p: &str| std::fs::read_to_string(p).map_err(|e| e.to_string());
+        assert_eq!(read(&first)?, "one");
+        assert_eq!(read(&second)?, "two");
+        Ok(())
+    }
 }

@@ -55,6 +55,12 @@ pub enum Report {
         text: String,
         error: Option<(String, String)>,
     },
+    /// The batch was stopped during this line: `done_as` is what it actually did,
+    /// as a line (`carol generate 4918`), or `None` when nothing of it ran.
+    LineStopped {
+        text: String,
+        done_as: Option<String>,
+    },
     /// A batch ended (`cancelled` when the user stopped it).
     Idle {
         cancelled: bool,
@@ -196,6 +202,18 @@ impl State {
         for (done, (line, command)) in steps.iter().enumerate() {
             if self.cancel.swap(false, Ordering::SeqCst) {
                 cancelled = true;
+                let ran = steps[..done]
+                    .iter()
+                    .rev()
+                    .take_while(|(l, _)| l == line)
+                    .count();
+                let report = Report::LineStopped {
+                    text: lines[*line].text.clone(),
+                    done_as: done_as(&lines[*line].command, ran),
+                };
+                if self.reports.send(report).is_err() {
+                    return false;
+                }
                 break;
             }
             let progress_due = last_progress.is_none_or(|t| t.elapsed() >= PROGRESS_INTERVAL);
@@ -273,34 +291,64 @@ fn steps_of(command: &Command) -> Vec<Command> {
     }
 }
 
-/// Carries out `effects` and feeds every report back into `app` until the engine
-/// has answered all of them, outside any async runtime. Tests and benchmarks drive
-/// the real engine this way, exactly as the event loop does.
-pub fn settle(app: &mut crate::app::App, worker: &mut Worker, effects: Vec<crate::app::Effect>) {
-    use crate::app::{Effect, Msg};
-    let mut outstanding = 0usize;
-    let mut queue = effects;
-    loop {
-        for effect in queue.drain(..) {
-            match effect {
-                Effect::Send(request) => {
-                    if worker.send(request) {
-                        outstanding += 1;
-                    }
-                }
-                Effect::Cancel => worker.cancel(),
-                Effect::SaveSession { .. } => {}
-            }
-        }
-        if outstanding == 0 {
-            return;
-        }
-        let Some(report) = worker.recv_blocking() else {
-            return;
+/// What `ran` steps of a stopped line did, as a line of its own: only `generate N`
+/// runs in several steps, so that is `generate ran` with the same options.
+fn done_as(command: &Command, ran: usize) -> Option<String> {
+    if ran == 0 {
+        return None;
+    }
+    let Command::Client {
+        client,
+        action: ClientAction::Generate(args),
+    } = command
+    else {
+        return None;
+    };
+    let mut line = format!("{client} generate {ran}");
+    if args.last_resort {
+        line.push_str(" --last-resort");
+    }
+    if args.no_last_resort_capability {
+        line.push_str(" --no-last-resort-capability");
+    }
+    if args.suite != 1 {
+        line.push_str(&format!(" --suite {}", args.suite));
+    }
+    if let Some(lifetime) = &args.lifetime {
+        line.push_str(&format!(" --lifetime {lifetime}"));
+    }
+    if args.expired {
+        line.push_str(" --expired");
+    }
+    if args.not_yet_valid {
+        line.push_str(" --not-yet-valid");
+    }
+    Some(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::parse_line;
+
+    #[test]
+    fn a_stopped_generate_is_written_as_what_it_did_and_parses_back() {
+        let Ok(Some(command)) = parse_line("carol generate 10000 --last-resort --suite 2") else {
+            panic!("parses");
         };
-        if matches!(report, Report::Idle { .. } | Report::Inspected(_)) {
-            outstanding -= 1;
-        }
-        queue = app.update(Msg::Report(report));
+        let line = done_as(&command, 4918);
+        assert_eq!(
+            line.as_deref(),
+            Some("carol generate 4918 --last-resort --suite 2")
+        );
+        let Ok(Some(Command::Client {
+            action: ClientAction::Generate(args),
+            ..
+        })) = parse_line(line.as_deref().unwrap_or_default())
+        else {
+            panic!("parses back");
+        };
+        assert_eq!(args.count, 4918);
+        assert_eq!(done_as(&command, 0), None);
     }
 }

@@ -22,8 +22,8 @@ pub use ds::{DsHandle, DsSnapshot};
 pub use error::EngineError;
 pub use event::{Event, EventKind, Outcome};
 pub use view::{
-    ClientView, GroupPanel, KeyPackageDetails, KeyPackageRow, LabView, MemberView, WelcomeDetails,
-    WelcomeSecret,
+    ClientView, GroupOverview, KeyPackageDetails, KeyPackageRow, LabView, MemberView,
+    WelcomeDetails, WelcomeSecret,
 };
 pub use wire::KeyPackageFormat;
 

@@ -21,7 +21,7 @@ pub struct LabView {
     pub clients: Vec<ClientView>,
     pub ds: DsSnapshot,
     /// Every group any client is a member of, sorted by name.
-    pub groups: Vec<GroupPanel>,
+    pub groups: Vec<GroupOverview>,
 }
 
 /// One client and its storage.
@@ -58,12 +58,12 @@ pub struct KeyPackageRow {
 
 /// A group as every member sees it.
 #[derive(Debug, Clone, Default)]
-pub struct GroupPanel {
+pub struct GroupOverview {
     pub name: String,
     pub members: Vec<MemberView>,
 }
 
-impl GroupPanel {
+impl GroupOverview {
     /// All members are at the same epoch with the same epoch authenticator.
     pub fn in_sync(&self) -> bool {
         self.members.windows(2).all(|w| {
@@ -188,7 +188,7 @@ impl Engine {
             ds,
             groups: groups
                 .into_iter()
-                .map(|(name, members)| GroupPanel { name, members })
+                .map(|(name, members)| GroupOverview { name, members })
                 .collect(),
         })
     }

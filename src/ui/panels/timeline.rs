@@ -7,10 +7,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::theme::Theme;
-use super::{layout, outcome_style, short};
 use crate::app::{App, FlashKey};
 use crate::engine::{Event, EventKind, Outcome};
+use crate::layout;
+use crate::theme::Theme;
+use crate::ui::text::{outcome_style, ref_span};
 
 const DS: &str = "DS";
 /// Fewest columns between two lanes.
@@ -18,7 +19,7 @@ const MIN_SPACING: u16 = 8;
 const GUTTER: u16 = 5;
 
 /// Who sends and who receives: `None` as the target marks a note on the actor's lane.
-pub(super) fn endpoints(event: &Event) -> (&str, Option<&str>) {
+pub(crate) fn endpoints(event: &Event) -> (&str, Option<&str>) {
     let actor = if event.actor == "ds" {
         DS
     } else {
@@ -41,15 +42,8 @@ pub(super) fn endpoints(event: &Event) -> (&str, Option<&str>) {
 }
 
 /// The label of an event: text with the reference it is about, styled.
-pub(super) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<'a>> {
-    let r = |full: &'a str| -> Span<'a> {
-        let style = if app.followed.as_deref() == Some(full) {
-            theme.follow
-        } else {
-            theme.arrow
-        };
-        Span::styled(short(full), style)
-    };
+pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<'a>> {
+    let r = |full: &'a str| -> Span<'a> { ref_span(app, full, theme, theme.arrow) };
     let t = |s: String| Span::raw(s);
     let lr = |yes: bool| {
         if yes {
@@ -112,7 +106,7 @@ pub(super) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
             // Show the followed reference if the Welcome names it.
             let shown = new_member_refs
                 .iter()
-                .find(|x| app.followed.as_deref() == Some(x.as_str()))
+                .find(|x| app.followed() == Some(x.as_str()))
                 .or(new_member_refs.first());
             if let Some(shown) = shown {
                 spans.push(r(shown));
@@ -188,7 +182,7 @@ pub(super) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
     }
 }
 
-pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if area.height < 2 || area.width <= GUTTER + 4 {
         return;
     }
@@ -200,9 +194,9 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     };
     let flight = app
         .flight()
-        .filter(|_| app.timeline_cursor.is_none() && range.len() < body_height + 1)
-        .and_then(|f| app.events.get(shown).map(|e| (f, e)));
-    let mut rows: Vec<&Event> = app.events[range.clone()].iter().collect();
+        .filter(|_| app.timeline_follows_newest() && range.len() < body_height + 1)
+        .and_then(|f| app.events().get(shown).map(|e| (f, e)));
+    let mut rows: Vec<&Event> = app.events()[range.clone()].iter().collect();
     if let Some((_, event)) = flight {
         if rows.len() == body_height {
             rows.remove(0);
@@ -213,10 +207,10 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let lanes_width = area.width - GUTTER;
     let fits = |n: usize| n as u16 * MIN_SPACING <= lanes_width;
     let mut lanes: Vec<String> = vec![DS.to_string()];
-    if fits(app.view.clients.len() + 1) {
-        lanes.extend(app.view.clients.iter().map(|c| c.name.clone()));
+    if fits(app.view().clients.len() + 1) {
+        lanes.extend(app.view().clients.iter().map(|c| c.name.clone()));
     } else {
-        for client in &app.view.clients {
+        for client in &app.view().clients {
             if rows
                 .iter()
                 .any(|e| e.actor == client.name || endpoints(e).1 == Some(client.name.as_str()))
@@ -246,7 +240,7 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     for (row, event) in rows.iter().enumerate() {
         let y = area.y + 1 + row as u16;
         let index = (event.seq as usize).saturating_sub(1);
-        let selected = app.timeline_cursor.is_some() && index == app.timeline_row();
+        let selected = !app.timeline_follows_newest() && index == app.timeline_row();
         for i in 0..lanes.len() {
             if let Some(cell) = buf.cell_mut((lane_x(i), y)) {
                 cell.set_symbol("│").set_style(theme.muted);
@@ -291,25 +285,19 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 let (lx, max) = if text_width + 2 <= span.saturating_sub(2) {
                     (lo + 1 + (span - text_width) / 2, text_width)
                 } else {
-                    (hi + 2, right.saturating_sub(hi + 2))
+                    beside(text_width, lo, hi, area.x + GUTTER, right)
                 };
-                if lx < right {
-                    Line::from(spans)
-                        .style(Style::default())
-                        .render(Rect::new(lx, y, max.min(right - lx), 1), buf);
-                }
+                draw_label(spans, Rect::new(lx, y, max, 1), style, buf);
             }
             (Some(a), _) => {
                 let x = lane_x(a);
-                let mark = if event.outcome == Outcome::Error {
-                    "✗"
-                } else {
-                    "●"
-                };
-                buf.set_string(x, y, mark, style);
-                if x + 2 < right {
-                    Line::from(spans).render(Rect::new(x + 2, y, right - x - 2, 1), buf);
-                }
+                let failed = event.outcome == Outcome::Error;
+                buf.set_string(x, y, if failed { "✗" } else { "●" }, style);
+                // The lane's mark already says it failed: the label does not repeat ✗.
+                let spans = if failed { without_cross(spans) } else { spans };
+                let text_width: u16 = spans.iter().map(|s| s.width() as u16).sum();
+                let (lx, max) = beside(text_width, x, x, area.x + GUTTER, right);
+                draw_label(spans, Rect::new(lx, y, max, 1), style, buf);
             }
             (None, _) => {
                 let mut all = vec![Span::styled(format!("{}: ", event.actor), theme.muted)];
@@ -317,8 +305,76 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 Line::from(all).render(Rect::new(area.x + GUTTER, y, lanes_width, 1), buf);
             }
         }
-        if selected && app.focus == layout::Panel::Timeline {
+        if selected && app.focus() == layout::Panel::Timeline {
             buf.set_style(Rect::new(area.x, y, area.width, 1), theme.selected);
         }
     }
+}
+
+/// Where a label of `width` goes beside an arrow or mark spanning `lo..=hi`: on
+/// the right when it fits there, else on the left, else on the side with more
+/// room (cut with `…`). Returns its x and the width it may take.
+fn beside(width: u16, lo: u16, hi: u16, left_edge: u16, right: u16) -> (u16, u16) {
+    let right_room = right.saturating_sub(hi + 2);
+    let left_room = lo.saturating_sub(left_edge + 1);
+    if width <= right_room {
+        (hi + 2, width)
+    } else if width <= left_room {
+        (lo - 1 - width, width)
+    } else if right_room >= left_room {
+        (hi + 2, right_room)
+    } else {
+        (left_edge, left_room)
+    }
+}
+
+/// Draws a label: the letters keep the label's colour where they cross a lane.
+fn draw_label(spans: Vec<Span>, area: Rect, style: Style, buf: &mut Buffer) {
+    if area.width == 0 {
+        return;
+    }
+    let spans = fit(spans, usize::from(area.width));
+    let width: usize = spans.iter().map(|s| s.width()).sum();
+    buf.set_style(area, style);
+    if width <= usize::from(area.width) {
+        Line::from(spans).render(area, buf);
+        return;
+    }
+    // Too long for any side: cut with an ellipsis, never silently.
+    let cut = Rect::new(area.x, area.y, area.width - 1, 1);
+    Line::from(spans).render(cut, buf);
+    buf.set_string(area.right() - 1, area.y, "…", style);
+}
+
+/// The spans of a failure's label without its leading `✗ `.
+fn without_cross(mut spans: Vec<Span>) -> Vec<Span> {
+    if let Some(first) = spans.first_mut() {
+        if let Some(rest) = first.content.strip_prefix("✗ ") {
+            first.content = rest.to_string().into();
+        }
+    }
+    spans
+}
+
+/// Shortens a label that is wider than `room` by dropping words of its leading
+/// plain text ("Welcome team 3fa2b7c1" becomes "team 3fa2b7c1", then
+/// "3fa2b7c1"): the reference it is about is the last thing to go.
+fn fit(mut spans: Vec<Span>, room: usize) -> Vec<Span> {
+    let width = |spans: &[Span]| spans.iter().map(|s| s.width()).sum::<usize>();
+    while width(&spans) > room {
+        let Some(first) = spans.first_mut() else {
+            break;
+        };
+        if first.style != Style::default() {
+            break;
+        }
+        let text = first.content.trim_start();
+        match text.split_once(' ') {
+            Some((_, rest)) if !rest.trim().is_empty() => first.content = rest.to_string().into(),
+            Some(_) | None => {
+                spans.remove(0);
+            }
+        }
+    }
+    spans
 }

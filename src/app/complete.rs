@@ -1,0 +1,181 @@
+//! What Tab offers at the prompt, from the words before the cursor: the verbs
+//! and options the parser knows, and the lab's names where the grammar wants
+//! them (groups after `--to`, other clients after `claim`, the client's own
+//! selectors after `publish`, the `expect` forms after `expect`).
+
+use crate::command;
+
+/// The lab's names, as completion needs them.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    pub clients: Vec<String>,
+    pub groups: Vec<String>,
+    /// Per client: `@N`, `@last` and the short references of its key packages.
+    pub selectors: Vec<(String, Vec<String>)>,
+}
+
+/// The forms an `expect` line can take after `expect`.
+const EXPECT_FORMS: &[&str] = &["ok", "error", "in-sync", "ds"];
+/// `expect ds OWNER ...`
+const DS_CHECKS: &[&str] = &["available", "last-resort", "claims", "reuses"];
+/// `expect CLIENT ...`
+const CLIENT_CHECKS: &[&str] = &[
+    "member-of",
+    "not-member-of",
+    "key-packages",
+    "inventory",
+    "bundle",
+    "epoch",
+];
+const DS_VERBS: &[&str] = &["replay-welcome", "forward-welcome"];
+const PRESENCE: &[&str] = &["present", "deleted"];
+const SUITES: &[&str] = &["1", "2", "3"];
+
+/// Every word that starts a line or follows a client's name: what `help` takes.
+pub fn all_verbs() -> Vec<String> {
+    let mut verbs: Vec<String> = command::LAB_VERBS.iter().map(|v| v.to_string()).collect();
+    verbs.extend(command::client_verbs());
+    verbs
+}
+
+/// The words that fit where the cursor is, sorted, without repeats.
+pub fn candidates(words: &Words, before_cursor: &str) -> Vec<String> {
+    let tokens: Vec<&str> = before_cursor.split_whitespace().collect();
+    let typing_new = before_cursor.is_empty() || before_cursor.ends_with(' ');
+    // The words before the one being typed.
+    let done: &[&str] = if typing_new {
+        &tokens
+    } else {
+        &tokens[..tokens.len().saturating_sub(1)]
+    };
+    let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let others = |me: &str| -> Vec<String> {
+        words
+            .clients
+            .iter()
+            .filter(|c| c.as_str() != me)
+            .cloned()
+            .collect()
+    };
+    let selectors = |client: &str| -> Vec<String> {
+        words
+            .selectors
+            .iter()
+            .find(|(c, _)| c == client)
+            .map(|(_, s)| s.clone())
+            .unwrap_or_default()
+    };
+    let mut out: Vec<String> = match done {
+        [] => {
+            let mut first = words.clients.clone();
+            first.extend(list(command::LAB_VERBS));
+            first.push("help".into());
+            first
+        }
+        ["help"] => all_verbs(),
+        ["help", ..] | ["clients", ..] | ["deliver", ..] => Vec::new(),
+        ["ds"] => list(DS_VERBS),
+        ["ds", "forward-welcome"] => words.clients.clone(),
+        ["ds", ..] => Vec::new(),
+        ["expect"] => {
+            let mut forms = list(EXPECT_FORMS);
+            forms.extend(words.clients.iter().cloned());
+            forms
+        }
+        ["expect", "in-sync"] | ["expect", _, "member-of" | "not-member-of" | "epoch"] => {
+            words.groups.clone()
+        }
+        ["expect", "ds"] => words.clients.clone(),
+        ["expect", "ds", _] => list(DS_CHECKS),
+        ["expect", "ds", _, "last-resort"] => list(PRESENCE),
+        ["expect", "ok" | "error" | "ds", ..] => Vec::new(),
+        ["expect", client, "bundle"] => selectors(client),
+        ["expect", _, "bundle", _] => list(PRESENCE),
+        ["expect", _] => list(CLIENT_CHECKS),
+        ["expect", ..] => Vec::new(),
+        [_client] => command::client_verbs(),
+        [client, verb, .., last] if last.starts_with("--") => match *last {
+            "--to" => words.groups.clone(),
+            "--suite" => list(SUITES),
+            "--stolen-from" => others(client),
+            // A flag without a value: the verb's other words follow.
+            _ => verb_words(words, client, verb, &others, &selectors),
+        },
+        [client, verb, ..] => verb_words(words, client, verb, &others, &selectors),
+    };
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// What follows `CLIENT VERB`: the verb's arguments and options.
+fn verb_words(
+    words: &Words,
+    client: &str,
+    verb: &str,
+    others: &dyn Fn(&str) -> Vec<String>,
+    selectors: &dyn Fn(&str) -> Vec<String>,
+) -> Vec<String> {
+    let mut out = command::client_verb_options(verb);
+    match verb {
+        "claim" | "add" => out.extend(others(client)),
+        "publish" => out.extend(selectors(client)),
+        "self-update" => out.extend(words.groups.iter().cloned()),
+        _ => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words() -> Words {
+        Words {
+            clients: vec!["alice".into(), "bob".into(), "carol".into()],
+            groups: vec!["team".into()],
+            selectors: vec![("bob".into(), vec!["@1".into(), "@last".into()])],
+        }
+    }
+
+    #[test]
+    fn claim_and_add_offer_the_other_clients_only() {
+        let c = candidates(&words(), "alice claim ");
+        assert!(c.contains(&"bob".to_string()) && c.contains(&"carol".to_string()));
+        assert!(!c.contains(&"alice".to_string()));
+        let c = candidates(&words(), "bob add ");
+        assert!(!c.contains(&"bob".to_string()) && c.contains(&"--to".to_string()));
+    }
+
+    #[test]
+    fn to_offers_groups_and_publish_offers_selectors() {
+        assert_eq!(candidates(&words(), "alice add bob --to "), vec!["team"]);
+        let c = candidates(&words(), "bob publish ");
+        assert!(c.contains(&"@1".to_string()) && c.contains(&"--all".to_string()));
+    }
+
+    #[test]
+    fn expect_offers_its_forms() {
+        let c = candidates(&words(), "expect ");
+        for form in ["ok", "error", "in-sync", "ds", "bob"] {
+            assert!(c.contains(&form.to_string()), "{form} in {c:?}");
+        }
+        assert_eq!(candidates(&words(), "expect in-sync "), vec!["team"]);
+        assert!(candidates(&words(), "expect ds bob ").contains(&"reuses".to_string()));
+        assert!(candidates(&words(), "expect bob ").contains(&"bundle".to_string()));
+        assert_eq!(
+            candidates(&words(), "expect bob bundle "),
+            vec!["@1", "@last"]
+        );
+    }
+
+    #[test]
+    fn first_words_are_clients_lab_verbs_and_help() {
+        let c = candidates(&words(), "");
+        for w in ["alice", "clients", "deliver", "ds", "expect", "help"] {
+            assert!(c.contains(&w.to_string()), "{w}");
+        }
+        assert!(candidates(&words(), "help ").contains(&"join".to_string()));
+        assert!(candidates(&words(), "bob ").contains(&"peek".to_string()));
+    }
+}

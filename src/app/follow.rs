@@ -1,0 +1,187 @@
+//! Following a reference: the one highlighted everywhere, its journey through
+//! the event log, and what the inspector shows (asked of the engine).
+
+use super::events::{event_ref, mentions};
+use super::{App, Effect};
+use crate::engine::EventKind;
+use crate::layout::Panel;
+use crate::worker::{Inspection, Request};
+
+/// The followed reference and the inspector's content.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Follow {
+    /// The reference highlighted everywhere (full hex).
+    pub(super) followed: Option<String>,
+    /// Every event that mentions the followed reference, oldest first: its journey
+    /// from storage to the DS, into a Welcome and back to its owner's storage.
+    pub(super) journey: Vec<u64>,
+    pub(super) inspection: Option<Inspection>,
+}
+
+impl App {
+    /// Follows the reference under the cursor of the focused panel and asks the
+    /// engine for its details.
+    pub(super) fn follow_selection(&mut self) -> Vec<Effect> {
+        self.dirty = true;
+        match self.selection.focus {
+            Panel::KeyPackages | Panel::Clients => {
+                let Some(client) = self.view.clients.get(self.selection.selected_client) else {
+                    return Vec::new();
+                };
+                let Some(row) = client.key_packages.get(self.selection.kp_cursor) else {
+                    return Vec::new();
+                };
+                let (owner, kp_ref) = (client.name.clone(), row.kp_ref.clone());
+                self.follow(owner, kp_ref)
+            }
+            Panel::Ds => {
+                let rows = self.ds_rows();
+                match rows.get(self.selection.ds_cursor) {
+                    Some((_, Some(entry))) => {
+                        let owner = self.actor().map(str::to_string);
+                        let kp_ref = self
+                            .ds_entry(*entry)
+                            .map(|e| crate::engine::wire::ref_hex(&e.kp_ref));
+                        match (owner, kp_ref) {
+                            (Some(owner), Some(kp_ref)) => self.follow(owner, kp_ref),
+                            _ => Vec::new(),
+                        }
+                    }
+                    Some((client, None)) => {
+                        let client = *client;
+                        self.select_client(client);
+                        Vec::new()
+                    }
+                    None => Vec::new(),
+                }
+            }
+            Panel::Timeline => self.follow_event(),
+            Panel::Groups | Panel::Inspector => Vec::new(),
+        }
+    }
+
+    /// The selected timeline event: its reference is followed (from its owner's
+    /// storage) and a Welcome is inspected.
+    fn follow_event(&mut self) -> Vec<Effect> {
+        let Some(event) = self.events.get(self.timeline_row()) else {
+            return Vec::new();
+        };
+        let seq = event.seq;
+        let welcome = matches!(
+            event.kind,
+            EventKind::WelcomeSent { .. }
+                | EventKind::WelcomeDelivered { .. }
+                | EventKind::GroupJoined { .. }
+                | EventKind::JoinFailed { .. }
+        );
+        let found = event_ref(event).and_then(|r| self.owner_of(&r).map(|owner| (owner, r)));
+        let mut effects = Vec::new();
+        if let Some((owner, kp_ref)) = found {
+            // Show the owner's storage too, with the reference's row selected,
+            // so that it is highlighted in the inventory and the DS directory.
+            if let Some(index) = self.view.clients.iter().position(|c| c.name == owner) {
+                self.select_client(index);
+                if let Some(row) = self.view.clients[index]
+                    .key_packages
+                    .iter()
+                    .position(|k| k.kp_ref == kp_ref)
+                {
+                    self.selection.kp_cursor = row;
+                }
+            }
+            effects = self.follow(owner, kp_ref);
+        }
+        if welcome {
+            effects = vec![Effect::Send(Request::InspectWelcome { seq })];
+        }
+        effects
+    }
+
+    pub(super) fn follow(&mut self, owner: String, kp_ref: String) -> Vec<Effect> {
+        if self.follow.followed.as_deref() == Some(kp_ref.as_str())
+            && matches!(&self.follow.inspection, Some(Inspection::KeyPackage(d)) if d.kp_ref == kp_ref)
+        {
+            return Vec::new();
+        }
+        self.follow.journey = self
+            .events
+            .iter()
+            .filter(|e| mentions(e, &kp_ref))
+            .map(|e| e.seq)
+            .collect();
+        self.follow.followed = Some(kp_ref.clone());
+        self.selection.inspector_scroll = 0;
+        vec![Effect::Send(Request::InspectKeyPackage { owner, kp_ref })]
+    }
+
+    /// Stops following and empties the inspector.
+    pub(super) fn unfollow(&mut self) {
+        self.follow = Follow::default();
+    }
+
+    /// The client that generated this key package.
+    pub fn owner_of(&self, kp_ref: &str) -> Option<String> {
+        self.view
+            .clients
+            .iter()
+            .find(|c| c.key_packages.iter().any(|k| k.kp_ref == kp_ref))
+            .map(|c| c.name.clone())
+    }
+
+    pub(super) fn refresh_inspection(&mut self) -> Vec<Effect> {
+        match &self.follow.inspection {
+            Some(Inspection::Welcome(details)) => {
+                vec![Effect::Send(Request::InspectWelcome { seq: details.seq })]
+            }
+            None if self.follow.followed.is_none() => {
+                // Nothing selected yet: show the newest key package of the selected client.
+                if let Some(client) = self.view.clients.get(self.selection.selected_client) {
+                    if let Some(row) = client.key_packages.get(self.selection.kp_cursor) {
+                        let (owner, kp_ref) = (client.name.clone(), row.kp_ref.clone());
+                        return self.follow(owner, kp_ref);
+                    }
+                }
+                Vec::new()
+            }
+            Some(Inspection::KeyPackage(_) | Inspection::Unavailable(_)) | None => Vec::new(),
+        }
+    }
+
+    /// Whether the inspector shows the journey of the followed reference.
+    pub fn shows_journey(&self) -> bool {
+        match &self.follow.inspection {
+            Some(Inspection::KeyPackage(d)) => {
+                self.follow.followed.as_deref() == Some(d.kp_ref.as_str())
+                    && !self.follow.journey.is_empty()
+            }
+            Some(Inspection::Welcome(_) | Inspection::Unavailable(_)) | None => false,
+        }
+    }
+
+    /// How many lines the inspector has, for scrolling it; the same count as
+    /// `ui::panels::inspector` draws (a test holds them together).
+    pub fn inspector_len(&self) -> usize {
+        match &self.follow.inspection {
+            None => 2,
+            Some(Inspection::Unavailable(_)) => 1,
+            Some(Inspection::KeyPackage(d)) => {
+                let journey = if self.shows_journey() {
+                    1 + self.journey_events().count()
+                } else {
+                    0
+                };
+                // reference; 8 fields; capabilities; lifetime, extensions, leaf ext., sizes.
+                1 + journey + 8 + d.capabilities.len() + 4
+            }
+            Some(Inspection::Welcome(d)) => 5 + d.secrets.len(),
+        }
+    }
+
+    /// The events of the followed reference's journey.
+    pub fn journey_events(&self) -> impl Iterator<Item = &crate::engine::Event> {
+        self.follow
+            .journey
+            .iter()
+            .filter_map(|seq| self.events.get((*seq as usize).saturating_sub(1)))
+    }
+}

@@ -1,0 +1,93 @@
+//! Engine reports: new events and a fresh view, lines finished, batches ended,
+//! inspections answered.
+
+use super::events::{event_ref, mentions, travels};
+use super::motion::{FlashKey, ToastKind};
+use super::session::LineOutcome;
+use super::{App, Effect, Progress};
+use crate::engine::{Event, LabView};
+use crate::worker::Report;
+
+impl App {
+    pub(super) fn on_report(&mut self, report: Report) -> Vec<Effect> {
+        self.dirty = true;
+        match report {
+            Report::Progress { label, done, total } => {
+                self.progress = Some(Progress { label, done, total });
+            }
+            Report::Changed { events, view } => self.on_changed(events, *view),
+            Report::LineDone { text, error } => {
+                self.select_next = None;
+                let outcome = match &error {
+                    Some((code, _)) => LineOutcome::Failed(code.clone()),
+                    None => LineOutcome::Ok,
+                };
+                self.session.finish(&text, outcome);
+                if let Some((code, message)) = error {
+                    self.toast(format!("{text}: {code}: {message}"), ToastKind::Error);
+                }
+            }
+            Report::LineStopped { text, done_as } => {
+                self.select_next = None;
+                self.session.finish(&text, LineOutcome::Stopped(done_as));
+            }
+            Report::Idle { cancelled } => {
+                self.batches_in_flight = self.batches_in_flight.saturating_sub(1);
+                self.progress = None;
+                if cancelled {
+                    self.toast("Stopped".into(), ToastKind::Done);
+                }
+                // Refresh the inspector: states and Welcome matches may have moved on.
+                return self.refresh_inspection();
+            }
+            Report::Inspected(inspection) => {
+                self.follow.inspection = Some(inspection);
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_changed(&mut self, events: Vec<Event>, view: LabView) {
+        let until = self.motion.begin_flash();
+        let first_view = self.view.clients.is_empty();
+        for client in &view.clients {
+            if !first_view && !self.view.clients.iter().any(|c| c.name == client.name) {
+                self.motion
+                    .flash(FlashKey::Client(client.name.clone()), until);
+            }
+        }
+        for group in &view.groups {
+            if !self.view.groups.iter().any(|g| g.name == group.name) {
+                self.motion
+                    .flash(FlashKey::Group(group.name.clone()), until);
+            }
+        }
+        for event in &events {
+            self.motion.flash(FlashKey::Event(event.seq), until);
+            if let Some(r) = event_ref(event) {
+                self.motion.flash(FlashKey::Ref(r), until);
+            }
+            if travels(event) {
+                self.motion.launch(event.seq);
+            }
+        }
+        self.motion.settle_flights();
+        if let Some(followed) = &self.follow.followed {
+            self.follow.journey.extend(
+                events
+                    .iter()
+                    .filter(|e| mentions(e, followed))
+                    .map(|e| e.seq),
+            );
+        }
+        self.events.extend(events);
+        self.view = view;
+        if let Some(name) = self.select_next.take() {
+            match self.view.clients.iter().position(|c| c.name == name) {
+                Some(index) => self.select_client(index),
+                None => self.select_next = Some(name),
+            }
+        }
+        self.clamp_cursors();
+    }
+}

@@ -1,0 +1,148 @@
+//! The inspector: the fields of one key package (with its journey) or one
+//! Welcome (with its `secrets[]` and who matched them).
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::timeline;
+use crate::app::App;
+use crate::theme::Theme;
+use crate::ui::text::{count, outcome_style, ref_span};
+use crate::worker::Inspection;
+
+pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let lines = inspector_lines(app, theme);
+    let scroll = app.inspector_scroll().min(lines.len().saturating_sub(1));
+    for (row, line) in lines
+        .into_iter()
+        .skip(scroll)
+        .take(area.height as usize)
+        .enumerate()
+    {
+        line.render(Rect::new(area.x, area.y + row as u16, area.width, 1), buf);
+    }
+}
+
+fn field<'a>(name: &str, value: impl Into<Span<'a>>, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{name:<17}"), theme.header),
+        value.into(),
+    ])
+}
+
+fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
+    match app.inspection() {
+        None => vec![
+            Line::styled("Select a key package, a DS entry", theme.muted),
+            Line::styled("or a Welcome in the timeline.", theme.muted),
+        ],
+        Some(Inspection::Unavailable(why)) => vec![Line::styled(why.clone(), theme.error)],
+        Some(Inspection::KeyPackage(d)) => {
+            let mut lines = vec![field(
+                "reference",
+                ref_span(app, &d.kp_ref, theme, theme.base),
+                theme,
+            )];
+            // The journey first: where this reference went, event by event.
+            if app.shows_journey() {
+                lines.push(Line::styled(
+                    format!("journey ({})", count(app.journey().len(), "event")),
+                    theme.header,
+                ));
+                for event in app.journey_events() {
+                    let seq = event.seq;
+                    let (from, to) = timeline::endpoints(event);
+                    let route = match to {
+                        Some(to) => format!("{from} → {to}"),
+                        None => from.to_string(),
+                    };
+                    let mut spans = vec![
+                        Span::styled(format!("  #{seq:<5}"), theme.muted),
+                        Span::raw(format!("{route:<16} ")),
+                    ];
+                    spans.extend(timeline::label(app, event, theme));
+                    lines.push(Line::from(spans).style(outcome_style(event.outcome, theme)));
+                }
+            }
+            lines.extend([
+                field(
+                    "hash_ref",
+                    Span::styled(d.kp_ref.clone(), theme.muted),
+                    theme,
+                ),
+                field("owner", d.owner.clone(), theme),
+                field("version", d.version.clone(), theme),
+                field(
+                    "cipher_suite",
+                    format!("{} ({})", d.suite, d.suite_name),
+                    theme,
+                ),
+                field("init_key", d.init_key.clone(), theme),
+                field("encryption_key", d.encryption_key.clone(), theme),
+                field("signature_key", d.signature_key.clone(), theme),
+                field("credential", d.credential.clone(), theme),
+            ]);
+            for (name, value) in &d.capabilities {
+                lines.push(field(&format!("cap.{name}"), value.clone(), theme));
+            }
+            lines.push(field(
+                "lifetime",
+                format!("{} .. {} (unix s)", d.not_before, d.not_after),
+                theme,
+            ));
+            lines.push(field(
+                "extensions",
+                if d.extensions.is_empty() {
+                    "none".to_string()
+                } else {
+                    d.extensions.join(", ")
+                },
+                theme,
+            ));
+            lines.push(field(
+                "leaf ext.",
+                if d.leaf_extensions.is_empty() {
+                    "none".to_string()
+                } else {
+                    d.leaf_extensions.join(", ")
+                },
+                theme,
+            ));
+            let sizes = d
+                .sizes
+                .iter()
+                .map(|(n, s)| format!("{n} {s}B"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            lines.push(field("sizes", sizes, theme));
+            lines
+        }
+        Some(Inspection::Welcome(d)) => {
+            let mut lines = vec![
+                field("group", d.group.clone(), theme),
+                field("sender", d.sender.clone(), theme),
+                field("cipher_suite", d.suite.to_string(), theme),
+                field("size", format!("{} bytes", d.bytes), theme),
+                Line::styled(format!("secrets[] ({})", d.secrets.len()), theme.header),
+            ];
+            for (i, secret) in d.secrets.iter().enumerate() {
+                let mut spans = vec![
+                    Span::raw(format!("  [{i}] new_member ")),
+                    ref_span(app, &secret.new_member, theme, theme.base),
+                    Span::raw(format!(
+                        " of {} {}B",
+                        secret.owner.as_deref().unwrap_or("?"),
+                        secret.bytes
+                    )),
+                ];
+                match &secret.matched_by {
+                    Some(by) => spans.push(Span::styled(format!(" ✓ matched by {by}"), theme.ok)),
+                    None => spans.push(Span::styled(" not joined yet", theme.muted)),
+                }
+                lines.push(Line::from(spans));
+            }
+            lines
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Text helpers every panel shares: the one way a reference is shortened and
+//! styled, truncation, lifetimes, states and outcomes.
+
+use std::time::Duration;
+
+use ratatui::style::Style;
+use ratatui::text::Span;
+
+use crate::app::{App, FlashKey};
+use crate::engine::{Lifecycle, Outcome};
+use crate::theme::Theme;
+
+/// Short form of a reference, as shown everywhere.
+pub fn short(kp_ref: &str) -> &str {
+    kp_ref.get(..8).unwrap_or(kp_ref)
+}
+
+/// A short reference, styled: the followed one stands out everywhere, a new one
+/// flashes. Every reference on screen is drawn by this.
+pub fn ref_span<'a>(app: &App, full: &'a str, theme: &Theme, base: Style) -> Span<'a> {
+    Span::styled(short(full), ref_style(app, full, theme, base))
+}
+
+/// [`ref_span`] for a reference held only while drawing.
+pub fn owned_ref_span(app: &App, full: &str, theme: &Theme, base: Style) -> Span<'static> {
+    Span::styled(short(full).to_string(), ref_style(app, full, theme, base))
+}
+
+fn ref_style(app: &App, full: &str, theme: &Theme, base: Style) -> Style {
+    if app.followed() == Some(full) {
+        theme.follow
+    } else if app.is_flashing(&FlashKey::Ref(full.to_string())) {
+        theme.flash
+    } else {
+        base
+    }
+}
+
+/// `s` in at most `max` chars, with `…` where it was cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// A lifetime left, in one unit: `84d`, `5h`, `gone`.
+pub fn human(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0 => "gone".into(),
+        // Rounded, not truncated: a fresh 84-day package reads 84d, not 83d.
+        s if s >= 86_400 => format!("{}d", (s + 43_200) / 86_400),
+        s if s >= 3_600 => format!("{}h", (s + 1_800) / 3_600),
+        s if s >= 60 => format!("{}m", (s + 30) / 60),
+        s => format!("{s}s"),
+    }
+}
+
+/// The state in a dozen characters, for narrow tables.
+pub fn short_state(state: &Lifecycle) -> String {
+    match state {
+        Lifecycle::Claimed { by, group: None } => format!("claimed:{by}"),
+        Lifecycle::Claimed { by, group: Some(g) } => format!("{by}→{g}"),
+        Lifecycle::UsedToJoin { group } => format!("joined {group}"),
+        Lifecycle::RetainedLastResort { groups } => {
+            format!("kept, {}", count(groups.len(), "join"))
+        }
+        Lifecycle::Rejected { .. } => "rejected".into(),
+        Lifecycle::Generated
+        | Lifecycle::Published
+        | Lifecycle::Expired
+        | Lifecycle::NotYetValid
+        | Lifecycle::Replaced => state.to_string(),
+    }
+}
+
+pub fn state_style(state: &Lifecycle, theme: &Theme) -> Style {
+    match state {
+        Lifecycle::Generated => theme.base,
+        Lifecycle::Published => theme.ok,
+        Lifecycle::Claimed { .. } => theme.warn,
+        Lifecycle::UsedToJoin { .. } => theme.muted,
+        Lifecycle::RetainedLastResort { .. } => theme.last_resort,
+        Lifecycle::Expired | Lifecycle::NotYetValid | Lifecycle::Rejected { .. } => theme.error,
+        Lifecycle::Replaced => theme.muted,
+    }
+}
+
+/// Style of an event by its outcome.
+pub fn outcome_style(outcome: Outcome, theme: &Theme) -> Style {
+    match outcome {
+        Outcome::Ok => theme.arrow,
+        Outcome::Error => theme.error,
+    }
+}
+
+/// `1 member`, `2 members`: a count with its noun.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_use_the_singular_for_one() {
+        assert_eq!(count(1, "member"), "1 member");
+        assert_eq!(count(0, "join"), "0 joins");
+        assert_eq!(count(3, "event"), "3 events");
+    }
+
+    #[test]
+    fn truncate_marks_the_cut_and_short_takes_eight() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+        assert_eq!(short("0123456789"), "01234567");
+        assert_eq!(human(Duration::from_secs(84 * 86_400 - 5)), "84d");
+    }
+}

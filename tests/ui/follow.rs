@@ -1,0 +1,97 @@
+//! Following a reference through every panel, the journey and the Welcome inspector.
+
+use crate::harness::*;
+
+#[test]
+fn a_followed_reference_is_highlighted_in_every_panel_it_appears_in() {
+    let mut lab = lab();
+    lab.run(&[
+        "bob generate",
+        "bob publish --all",
+        "alice create-group team",
+        "alice add bob --to team",
+    ]);
+    lab.select_client("bob");
+    lab.app.set_focus(Panel::KeyPackages);
+    lab.press(KeyCode::Home);
+    let bob_ref = lab.client("bob").key_packages[0].kp_ref.clone();
+    assert_eq!(lab.app.followed(), Some(bob_ref.as_str()));
+    match &lab.app.inspection() {
+        Some(Inspection::KeyPackage(d)) => {
+            assert_eq!(d.kp_ref, bob_ref);
+            assert_eq!(d.owner, "bob");
+            assert_eq!(d.suite, 1);
+            assert!(d.credential.contains("bob"));
+            assert!(d.capabilities.iter().any(|(n, _)| n == "extensions"));
+        }
+        other => panic!("inspector shows {other:?}"),
+    }
+    let theme = ThemeName::Dark.theme();
+    let follow_bg = theme.follow.bg;
+    lab.app.update(Msg::Resize(160, 48));
+    let buffer = lab.buffer(160, 48);
+    let highlighted = cells_with(&buffer, &short(&bob_ref), |c| Some(c.bg) == follow_bg);
+    // Inventory row, header, timeline (publish, claim, Welcome), inspector.
+    assert!(
+        highlighted >= 5,
+        "{highlighted} highlighted places\n{}",
+        text(&buffer)
+    );
+
+    // The Welcome's new_member is the same reference; joining deletes the bundle.
+    lab.run(&["deliver"]);
+    let row = &lab.client("bob").key_packages[0];
+    assert!(!row.bundle_present);
+    assert_eq!(
+        row.state,
+        Lifecycle::UsedToJoin {
+            group: "team".into()
+        }
+    );
+    // The inspector tells the reference's journey, from generation to deletion.
+    let kinds: Vec<&str> = lab
+        .app
+        .journey()
+        .iter()
+        .map(|seq| lab.app.events()[*seq as usize - 1].kind.name())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "key_package_generated",
+            "key_package_published",
+            "key_package_claimed",
+            "welcome_sent",
+            "welcome_delivered",
+            "group_joined",
+            "private_bundle_deleted"
+        ]
+    );
+    let screen = lab.screen(160, 48);
+    assert!(screen.contains("journey (7 events)"), "{screen}");
+    assert!(screen.contains("DS → alice"), "claimed by alice\n{screen}");
+    let welcome = lab
+        .app
+        .events()
+        .iter()
+        .position(|e| e.kind.name() == "welcome_sent")
+        .unwrap();
+    lab.app.set_focus(Panel::Timeline);
+    lab.press(KeyCode::Home);
+    for _ in 0..welcome {
+        lab.press(KeyCode::Down);
+    }
+    match &lab.app.inspection() {
+        Some(Inspection::Welcome(d)) => {
+            assert_eq!(d.group, "team");
+            assert_eq!(d.secrets.len(), 1);
+            assert_eq!(d.secrets[0].new_member, bob_ref);
+            assert_eq!(d.secrets[0].owner.as_deref(), Some("bob"));
+            assert_eq!(d.secrets[0].matched_by.as_deref(), Some("bob"));
+        }
+        other => panic!("inspector shows {other:?}"),
+    }
+    let screen = lab.screen(160, 48);
+    assert!(screen.contains("matched by bob"), "{screen}");
+    insta::assert_snapshot!("welcome_inspector_160x48", lab.masked(&screen));
+}

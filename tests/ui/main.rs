@@ -1,0 +1,18 @@
+//! The app and the UI against the real engine: key events in, state and rendered
+//! frames out. Frames are rendered into ratatui's `TestBackend`; snapshots mask
+//! every hex reference, key and timestamp (they differ on every run).
+//!
+//! One module per concern; `harness` holds what they share.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod harness;
+
+mod declarations;
+mod follow;
+mod keys;
+mod lessons;
+mod mouse;
+mod never_blocks;
+mod screens;
+mod session;

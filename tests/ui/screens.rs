@@ -1,0 +1,181 @@
+//! Whole screens: the start, the main screen after a join, last-resort reuse, help, the status bar, small terminals and themes.
+
+use crate::harness::*;
+
+#[test]
+fn starts_with_four_clients_an_empty_ds_and_a_hint() {
+    let mut lab = lab();
+    let names: Vec<&str> = lab
+        .app
+        .view()
+        .clients
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names, ["alice", "bob", "carol", "dave"]);
+    assert!(lab
+        .app
+        .view()
+        .clients
+        .iter()
+        .all(|c| c.key_packages.is_empty()));
+    assert!(lab
+        .app
+        .view()
+        .ds
+        .clients
+        .values()
+        .all(|d| d.normal.is_empty() && d.last_resort.is_none()));
+    let screen = lab.screen(80, 24);
+    assert!(screen.contains("Press g to generate"), "{screen}");
+    insta::assert_snapshot!("start_80x24", lab.masked(&screen));
+}
+#[test]
+fn last_resort_reuse_gets_a_badge_and_a_counter() {
+    let mut lab = lab();
+    lab.run(&[
+        "bob generate --last-resort",
+        "bob publish --all",
+        "alice claim bob",
+        "carol claim bob",
+        "dave claim bob",
+    ]);
+    assert_eq!(lab.app.reuses(), 2);
+    lab.select_client("bob");
+    let screen = lab.screen(100, 30);
+    assert!(screen.contains("last-resort reuses 2"), "{screen}");
+    assert!(screen.contains("LR↻2"), "{screen}");
+    assert!(screen.contains("↻ reuse"), "{screen}");
+    insta::assert_snapshot!("last_resort_reuse_100x30", lab.masked(&screen));
+}
+#[test]
+fn main_screen_after_a_join_at_80x24_and_wide() {
+    let mut lab = lab();
+    lab.run(&[
+        "bob generate 2",
+        "bob generate --last-resort",
+        "bob publish --all",
+        "carol generate",
+        "carol publish --all",
+        "alice create-group team",
+        "alice add bob carol --to team",
+        "deliver",
+    ]);
+    lab.select_client("bob");
+    let small = lab.screen(80, 24);
+    assert!(small.contains("joined team"), "{small}");
+    insta::assert_snapshot!("main_80x24", lab.masked(&small));
+    let wide = lab.screen(160, 48);
+    assert!(wide.contains("in sync"), "{wide}");
+    assert!(wide.contains("used to join team"), "{wide}");
+    insta::assert_snapshot!("main_160x48", lab.masked(&wide));
+}
+
+#[test]
+fn help_overlay_lists_every_declared_action() {
+    let mut lab = lab();
+    lab.press(KeyCode::Char('?'));
+    assert!(lab.app.show_help());
+    let screen = lab.screen(100, 40);
+    for spec in ACTIONS {
+        assert!(
+            screen.contains(spec.help),
+            "help lacks {:?}\n{screen}",
+            spec.action
+        );
+    }
+    insta::assert_snapshot!("help_100x40", screen);
+    lab.press(KeyCode::Char('x'));
+    assert!(!lab.app.show_help(), "any key closes help");
+
+    // At 80×24 it scrolls, and every action can be reached.
+    lab.press(KeyCode::Char('?'));
+    let mut seen = String::new();
+    for _ in 0..40 {
+        seen.push_str(&lab.screen(80, 24));
+        lab.press(KeyCode::Down);
+    }
+    assert!(lab.app.show_help(), "the arrows scroll, they do not close");
+    for spec in ACTIONS {
+        let start: String = spec.help.chars().take(40).collect();
+        assert!(
+            seen.contains(&start),
+            "help at 80×24 never shows {:?}",
+            spec.action
+        );
+    }
+    assert!(seen.contains("↑↓ scroll"));
+    lab.press(KeyCode::Esc);
+    assert!(!lab.app.show_help());
+}
+
+#[test]
+fn the_status_bar_is_generated_from_the_declarations() {
+    let mut lab = lab();
+    let screen = lab.screen(200, 30);
+    let status = screen.lines().nth(29).unwrap();
+    for spec in ACTIONS.iter().filter(|s| s.status) {
+        assert!(
+            status.contains(spec.label),
+            "status bar lacks {}: {status}",
+            spec.label
+        );
+    }
+}
+
+#[test]
+fn below_80x24_the_screen_asks_for_a_larger_terminal_and_recovers() {
+    let mut lab = lab();
+    let screen = lab.screen(60, 20);
+    assert!(screen.contains("enlarge the terminal"), "{screen}");
+    assert!(screen.contains("60×20"), "{screen}");
+    insta::assert_snapshot!("too_small", screen);
+    let screen = lab.screen(80, 24);
+    assert!(screen.contains("Key packages of alice"), "{screen}");
+}
+
+#[test]
+fn monochrome_marks_the_followed_reference_with_modifiers_not_colour() {
+    let mut lab = lab_with(
+        Settings {
+            speed: Duration::ZERO,
+            theme: ThemeName::Mono,
+            suite: 1,
+        },
+        "alice bob",
+    );
+    lab.run(&["alice generate 2"]);
+    lab.press(KeyCode::Down);
+    let followed = lab.app.followed().map(str::to_string).expect("following");
+    let buffer = lab.buffer(80, 24);
+    let reversed = cells_with(&buffer, &short(&followed), |c| {
+        c.modifier.contains(Modifier::REVERSED) && c.fg == Color::Reset && c.bg == Color::Reset
+    });
+    assert!(reversed >= 2, "{reversed}\n{}", text(&buffer));
+    let coloured = buffer
+        .content()
+        .iter()
+        .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+        .count();
+    assert_eq!(coloured, 0, "monochrome uses no colour");
+}
+
+#[test]
+fn t_cycles_through_the_themes() {
+    let mut lab = lab();
+    let mut seen = vec![lab.app.theme()];
+    for _ in 0..4 {
+        lab.press(KeyCode::Char('t'));
+        seen.push(lab.app.theme());
+    }
+    assert_eq!(
+        seen,
+        [
+            ThemeName::Dark,
+            ThemeName::Light,
+            ThemeName::HighContrast,
+            ThemeName::Mono,
+            ThemeName::Dark
+        ]
+    );
+}
