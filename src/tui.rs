@@ -13,7 +13,7 @@ use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
 use crossterm::{cursor, execute};
-use futures_util::{FutureExt, StreamExt};
+use futures_util::StreamExt;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use tokio::signal::unix::{signal, Signal, SignalKind};
@@ -134,7 +134,7 @@ async fn event_loop(
         effects.push(app.track(preload));
     }
     apply(&mut app, worker, effects);
-    let mut events = EventStream::new();
+    let mut events = EventStream::new().ready_chunks(INPUTS_PER_FRAME);
     loop {
         if app.is_dirty() {
             terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
@@ -148,25 +148,24 @@ async fn event_loop(
             }
         };
         let effects = tokio::select! {
-            event = events.next() => match event {
-                Some(Ok(event)) => {
-                    app.set_now(Instant::now());
-                    let mut effects = on_terminal(&mut app, event);
-                    // Handle what is already waiting before drawing again.
-                    for _ in 0..INPUTS_PER_FRAME {
-                        match events.next().now_or_never() {
-                            Some(Some(Ok(event))) => effects.extend(on_terminal(&mut app, event)),
-                            Some(Some(Err(_)) | None) | None => break,
-                        }
-                        if app.should_quit() {
-                            break;
-                        }
+            // Everything already waiting comes as one chunk and is handled before
+            // the next frame: a paste without bracketed paste is one key per character.
+            chunk = events.next() => {
+                app.set_now(Instant::now());
+                let mut effects = Vec::new();
+                let mut gone = chunk.is_none();
+                for event in chunk.unwrap_or_default() {
+                    match event {
+                        Ok(event) => effects.extend(on_terminal(&mut app, event)),
+                        // The terminal is gone: nothing more can be read or drawn.
+                        Err(_) => gone = true,
                     }
-                    effects
                 }
-                // The terminal is gone: nothing more can be read or drawn.
-                Some(Err(_)) | None => break,
-            },
+                if gone {
+                    break;
+                }
+                effects
+            }
             report = worker.recv() => match report {
                 Some(report) => {
                     app.set_now(Instant::now());
