@@ -138,13 +138,13 @@ pub fn text(buffer: &Buffer) -> String {
 }
 
 /// The values that differ on every run: references, keys, authenticators and
-/// timestamps, as the lab holds them (every run of 10 or more hex digits in its
+/// timestamps, as the lab holds them (every run of 8 or more hex digits in its
 /// state, events and inspector).
 pub fn random_values(app: &App) -> Vec<String> {
     let state = format!("{:?}{:?}{:?}", app.view(), app.events(), app.inspection());
     let mut values: Vec<String> = state
         .split(|c: char| !(c.is_ascii_digit() || ('a'..='f').contains(&c)))
-        .filter(|run| run.len() >= 10)
+        .filter(|run| run.len() >= 8)
         .map(str::to_string)
         .collect();
     values.sort();
@@ -153,14 +153,18 @@ pub fn random_values(app: &App) -> Vec<String> {
 }
 
 /// `screen` with every reference (and key, authenticator, timestamp) replaced by
-/// `#`s: a run of 4 or more hex digits that starts one of `values`. Counts,
+/// `#`s: a run of 4 or more hex digits that starts or ends one of `values` (long
+/// keys are shown as `start…end`). Counts,
 /// sizes and everything else stay as drawn, so a snapshot checks them.
 pub fn mask(screen: &str, values: &[String]) -> String {
     let is_hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
     let mut out = String::new();
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
-        let random = run.len() >= 4 && values.iter().any(|v| v.starts_with(run.as_str()));
+        let random = run.len() >= 4
+            && values
+                .iter()
+                .any(|v| v.starts_with(run.as_str()) || v.ends_with(run.as_str()));
         if random {
             out.push_str(&"#".repeat(run.len()));
         } else {
