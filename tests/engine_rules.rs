@@ -98,7 +98,7 @@ async fn generation_options() {
         "bob generate --last-resort",
         "bob generate --suite 2",
         "bob generate --suite 3",
-        "bob generate --lifetime 7200",
+        "bob generate --lifetime 7200s",
         "bob generate --expired",
         "bob generate --not-yet-valid",
         "bob generate --last-resort --no-last-resort-capability",

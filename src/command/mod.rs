@@ -15,12 +15,14 @@
 //! expect bob member-of team
 //! ```
 //!
-//! - [`parse`]: words, clap, [`parse_line`], [`parse_script`].
+//! - [`parse`]: words, clap, [`parse_line`], [`parse_script`]; `clap_error` turns
+//!   clap's errors into ours.
 //! - [`expect`]: `expect ...` lines and their canonical text (`Display`).
 //! - [`error`]: the parse error type, [`ParseError`].
 //! - [`names`]: the one rule for names and the escaping of input text.
 //! - [`vocabulary`]: every verb's usage line and help.
 
+mod clap_error;
 pub mod error;
 pub mod expect;
 pub mod names;
@@ -28,6 +30,8 @@ pub mod parse;
 pub mod vocabulary;
 
 use clap::{Args, Subcommand, ValueEnum};
+
+use crate::engine::clock::LabDuration;
 
 pub use error::{ParseError, Problem};
 pub use names::{escape_controls, validate_name, NameError, NameKind, NameRule, RESERVED};
@@ -50,6 +54,8 @@ pub enum Command {
     Ds(DsAction),
     /// `deliver`: every client fetches its mailbox and processes all of it.
     Deliver,
+    /// `clock` prints the lab's time; `clock +30d` moves it forward.
+    Clock(Option<LabDuration>),
     /// `expect ...`: an assertion; a failed one makes a scenario run fail.
     Expect(Expectation),
 }
@@ -69,6 +75,7 @@ impl Command {
         match self {
             Self::Clients(_) => "clients",
             Self::Deliver => "deliver",
+            Self::Clock(_) => "clock",
             Self::Expect(_) => "expect",
             Self::Ds(DsAction::ReplayWelcome) => "ds replay-welcome",
             Self::Ds(DsAction::ForwardWelcome { .. }) => "ds forward-welcome",
@@ -83,6 +90,7 @@ impl Command {
                 ClientAction::Sync => "sync",
                 ClientAction::SelfUpdate { .. } => "self-update",
                 ClientAction::RotateLastResort { .. } => "rotate-last-resort",
+                ClientAction::DeleteBundle { .. } => "delete-bundle",
             },
         }
     }
@@ -140,6 +148,13 @@ pub enum ClientAction {
         #[arg(long, default_value_t = 1, value_parser = suite_arg(), value_name = "SUITE")]
         suite: u16,
     },
+    /// Delete the private bundle of one of the own key packages on purpose; a
+    /// Welcome naming it afterwards fails with NoMatchingKeyPackage.
+    DeleteBundle {
+        /// Hex prefix, @N or @last.
+        #[arg(value_name = "REF")]
+        selector: String,
+    },
 }
 
 /// Options of `generate`.
@@ -157,9 +172,9 @@ pub struct GenerateArgs {
     /// Ciphersuite (1, 2 or 3).
     #[arg(long, default_value_t = 1, value_parser = suite_arg(), value_name = "SUITE")]
     pub suite: u16,
-    /// Lifetime in seconds (starting an hour ago).
-    #[arg(long, conflicts_with_all = ["expired", "not_yet_valid"], value_name = "SECS")]
-    pub lifetime: Option<u64>,
+    /// Lifetime with a unit (`90d`, `12h`, `3600s`), starting an hour ago.
+    #[arg(long, conflicts_with_all = ["expired", "not_yet_valid"], value_name = "DURATION")]
+    pub lifetime: Option<LabDuration>,
     /// A lifetime that ended yesterday.
     #[arg(long, conflicts_with = "not_yet_valid")]
     pub expired: bool,

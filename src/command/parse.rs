@@ -3,13 +3,14 @@
 //! clap's errors are turned into [`ParseError`]s naming the argument at fault,
 //! with the verb's usage line from the vocabulary; clap's help text never shows.
 
-use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Parser, Subcommand};
 
+pub(super) use super::clap_error::from_clap;
 use super::error::{ParseError, Problem};
 use super::expect::parse_expect;
 use super::vocabulary::usage_line;
 use super::{ClientAction, ClientCheck, Command, DsAction, DsCheck, RESERVED};
+use crate::engine::clock::LabDuration;
 
 /// The longest line the runner reads, in bytes. Longer lines are refused, so a
 /// stream without newlines cannot make the lab buffer without bound.
@@ -63,7 +64,7 @@ pub fn parse_line(line: &str) -> Result<Option<Command>, ParseError> {
         return Ok(None);
     };
     let command = match first.as_str() {
-        "clients" | "deliver" | "ds" => parse_lab(&words)?,
+        "clients" | "deliver" | "clock" | "ds" => parse_lab(&words)?,
         "expect" => Command::Expect(parse_expect(rest)?),
         word if RESERVED.contains(&word) => {
             return Err(ParseError::new(Problem::CannotStartLine {
@@ -90,7 +91,7 @@ pub fn parse_line(line: &str) -> Result<Option<Command>, ParseError> {
 
 /// What may follow a client's name (a test checks it lists every client verb).
 pub(super) const CLIENT_USAGE: &str =
-    "NAME generate|publish|claim|create-group|add|peek|join|sync|self-update|rotate-last-resort ...";
+    "NAME generate|publish|claim|create-group|add|peek|join|sync|self-update|rotate-last-resort|delete-bundle ...";
 
 const DS_USAGE: &str = "ds replay-welcome | ds forward-welcome NAME";
 
@@ -110,6 +111,7 @@ fn parse_lab(words: &[String]) -> Result<Command, ParseError> {
         Global::Clients { names } => Command::Clients(names),
         Global::Ds { action } => Command::Ds(action),
         Global::Deliver => Command::Deliver,
+        Global::Clock { by } => Command::Clock(by),
     })
 }
 
@@ -153,93 +155,6 @@ fn comment_start(line: &str) -> usize {
     line.len()
 }
 
-/// clap's error as a [`ParseError`], from its structured context only.
-pub(super) fn from_clap(error: &clap::Error) -> ParseError {
-    let text = |kind| match error.get(kind) {
-        Some(ContextValue::String(s)) => Some(s.clone()),
-        Some(ContextValue::Strings(list)) => Some(
-            list.iter()
-                .map(|s| argument(s))
-                .collect::<Vec<_>>()
-                .join(", "),
-        )
-        .filter(|s| !s.is_empty()),
-        _ => None,
-    };
-    let arg = || {
-        text(ContextKind::InvalidArg)
-            .map(|a| argument(&a))
-            .unwrap_or_default()
-    };
-    let value = || text(ContextKind::InvalidValue).unwrap_or_default();
-    let problem = match error.kind() {
-        ErrorKind::MissingRequiredArgument => Problem::Missing { argument: arg() },
-        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            Problem::Missing {
-                argument: "VERB".into(),
-            }
-        }
-        ErrorKind::InvalidSubcommand => Problem::UnknownVerb {
-            word: text(ContextKind::InvalidSubcommand).unwrap_or_default(),
-            suggestion: text(ContextKind::SuggestedSubcommand),
-        },
-        ErrorKind::InvalidValue => Problem::BadValue {
-            argument: arg(),
-            value: value(),
-            reason: match text(ContextKind::ValidValue) {
-                Some(valid) => format!("use {}", valid.replace(", ", " or ")),
-                None => "a value is needed".into(),
-            },
-        },
-        ErrorKind::ValueValidation => Problem::BadValue {
-            argument: arg(),
-            value: value(),
-            reason: std::error::Error::source(error)
-                .map(|s| s.to_string())
-                .unwrap_or_else(|| "invalid".into()),
-        },
-        ErrorKind::UnknownArgument | ErrorKind::TooManyValues => Problem::Unexpected {
-            word: text(ContextKind::InvalidArg)
-                .filter(|_| error.kind() == ErrorKind::UnknownArgument)
-                .unwrap_or_else(value),
-            suggestion: text(ContextKind::SuggestedArg),
-        },
-        ErrorKind::ArgumentConflict => Problem::Conflict {
-            argument: arg(),
-            other: text(ContextKind::PriorArg)
-                .map(|a| argument(&a))
-                .unwrap_or_else(|| "another option".into()),
-        },
-        // `--help` and `--version` are not options of any verb.
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Problem::Unexpected {
-            word: "--help".into(),
-            suggestion: None,
-        },
-        _ => Problem::Other(first_line(error)),
-    };
-    ParseError::new(problem)
-}
-
-/// clap's own first line, for the rare kinds without structured context.
-fn first_line(error: &clap::Error) -> String {
-    let rendered = error.render().to_string();
-    rendered
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("invalid command")
-        .trim_start_matches("error: ")
-        .to_string()
-}
-
-/// clap's argument display (`<OWNER>`, `[COUNT]`, `--to <GROUP>`, `<MEMBER>...`)
-/// as the vocabulary writes it (`OWNER`, `COUNT`, `--to GROUP`, `MEMBER`).
-fn argument(clap_form: &str) -> String {
-    clap_form
-        .replace(['<', '>', '[', ']'], "")
-        .trim_end_matches("...")
-        .to_string()
-}
-
 #[derive(Parser)]
 #[command(
     no_binary_name = true,
@@ -265,6 +180,19 @@ enum Global {
     },
     /// Every client processes its whole mailbox.
     Deliver,
+    /// Print the lab's time, or move it forward.
+    Clock {
+        #[arg(value_name = "+DURATION", value_parser = forward)]
+        by: Option<LabDuration>,
+    },
+}
+
+/// `+30d`: the clock only moves forward, and the `+` says so.
+fn forward(text: &str) -> Result<LabDuration, String> {
+    match text.strip_prefix('+') {
+        Some(duration) => duration.parse(),
+        None => Err("write +DURATION (e.g. +30d): the clock only moves forward".into()),
+    }
 }
 
 #[derive(Parser)]
@@ -294,4 +222,109 @@ pub(super) struct DsCheckLine {
 pub(super) struct ClientCheckLine {
     #[command(subcommand)]
     pub(super) check: ClientCheck,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{GenerateArgs, Problem};
+    use super::*;
+
+    fn words(line: &str) -> Vec<String> {
+        split_words(line).unwrap()
+    }
+
+    fn problem(line: &str) -> Problem {
+        parse_line(line).unwrap_err().problem
+    }
+
+    #[test]
+    fn a_comment_starts_at_an_unquoted_hash_that_begins_a_word() {
+        assert_eq!(words("a b # c d"), ["a", "b"]);
+        assert_eq!(words("# all comment"), Vec::<String>::new());
+        assert_eq!(words("a '#b' \"#c\" \\#d #e"), ["a", "#b", "#c", "#d"]);
+        assert_eq!(words("a b#c"), ["a", "b#c"]);
+        assert_eq!(words("a 'it''s' # x"), ["a", "its"]);
+        assert_eq!(words("a \"q \\\" #\" # x"), ["a", "q \" #"]);
+        assert!(split_words("a 'open # x").is_err());
+    }
+
+    #[test]
+    fn the_new_lab_verbs_parse_to_the_contract() {
+        let day = LabDuration::from_secs(86_400);
+        assert_eq!(parse_line("clock").unwrap(), Some(Command::Clock(None)));
+        assert_eq!(
+            parse_line("clock +30d").unwrap(),
+            Some(Command::Clock(Some(LabDuration::from_secs(30 * 86_400))))
+        );
+        assert!(
+            matches!(problem("clock 30d"), Problem::BadValue { reason, .. } if reason.contains("+DURATION"))
+        );
+        assert!(matches!(problem("clock +30"), Problem::BadValue { .. }));
+        assert_eq!(
+            parse_line("bob delete-bundle @1").unwrap(),
+            Some(Command::Client {
+                client: "bob".into(),
+                action: ClientAction::DeleteBundle {
+                    selector: "@1".into()
+                }
+            })
+        );
+        match parse_line("bob generate --lifetime 1d").unwrap() {
+            Some(Command::Client {
+                action: ClientAction::Generate(GenerateArgs { lifetime, .. }),
+                ..
+            }) => assert_eq!(lifetime, Some(day)),
+            other => panic!("{other:?}"),
+        }
+        for bad in [
+            "--lifetime 3600",
+            "--lifetime 99999999999999999d",
+            "--lifetime 1d --expired",
+        ] {
+            assert!(parse_line(&format!("bob generate {bad}")).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn errors_name_the_argument_and_carry_the_usage_line() {
+        let error = parse_line("alice claim").unwrap_err();
+        assert_eq!(
+            error.problem,
+            Problem::Missing {
+                argument: "OWNER".into()
+            }
+        );
+        assert_eq!(error.usage, usage_line("claim"));
+        let error = parse_line("bob delete-bundle").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "missing REF; usage: NAME delete-bundle REF"
+        );
+        let error = parse_line("bob generate --lifetime 90").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("bad --lifetime DURATION '90': give a unit"),
+            "{error}"
+        );
+        assert_eq!(parse_line("ds dance").unwrap_err().usage, Some(DS_USAGE));
+        assert_eq!(parse_line("bob fly").unwrap_err().usage, Some(CLIENT_USAGE));
+    }
+
+    #[test]
+    fn scripts_name_every_bad_line_and_keep_line_numbers() {
+        let lines = parse_script("s", "# c\nclients a\n\na generate 2 # two\n").unwrap();
+        let numbered: Vec<(usize, &str)> =
+            lines.iter().map(|l| (l.line_no, l.text.as_str())).collect();
+        assert_eq!(numbered, [(2, "clients a"), (4, "a generate 2 # two")]);
+        let long = "a ".repeat(MAX_LINE_BYTES);
+        let errors = parse_script("s", &format!("a claim\nok\n{long}\n")).unwrap_err();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors[0].starts_with("s:1: missing OWNER"));
+        assert!(errors[1].starts_with("s:2: "));
+        assert_eq!(
+            errors[2],
+            format!("s:3: line longer than {MAX_LINE_BYTES} bytes")
+        );
+    }
 }

@@ -42,9 +42,10 @@ use VerbKind::{Client, Expect, Lab};
 const VOCABULARY: &[Verb] = &[
     verb(Lab, "clients", "clients NAME...", "create clients; each registers its name and signature key at the DS"),
     verb(Lab, "deliver", "deliver", "every client fetches and processes its whole mailbox"),
+    verb(Lab, "clock", "clock [+DURATION]", "print the lab's time, or move it forward: +45s, +90m, +12h, +30d"),
     verb(Lab, "ds replay-welcome", "ds replay-welcome", "a misbehaving DS delivers the last Welcome again to its recipients"),
     verb(Lab, "ds forward-welcome", "ds forward-welcome NAME", "a misbehaving DS delivers the last Welcome to a client it was not for"),
-    verb(Client, "generate", "NAME generate [COUNT] [--last-resort [--no-last-resort-capability]] [--suite 1|2|3] [--lifetime SECS | --expired | --not-yet-valid]", "build COUNT (1 to 10000) key packages; their private bundles go into storage"),
+    verb(Client, "generate", "NAME generate [COUNT] [--last-resort [--no-last-resort-capability]] [--suite 1|2|3] [--lifetime DURATION | --expired | --not-yet-valid]", "build COUNT (1 to 10000) key packages; their private bundles go into storage"),
     verb(Client, "publish", "NAME publish REF... | --all | --raw HEX | --stolen-from NAME [--mls-message] [--tamper]", "upload key packages (hex prefix, @N or @last) to the DS, which validates them"),
     verb(Client, "claim", "NAME claim OWNER [--suite 1|2|3]", "take one of OWNER's key packages from the DS (a normal one, else the last-resort one)"),
     verb(Client, "create-group", "NAME create-group GROUP [--suite 1|2|3]", "create a group with this client as its only member"),
@@ -54,6 +55,7 @@ const VOCABULARY: &[Verb] = &[
     verb(Client, "sync", "NAME sync", "fetch the mailbox and process pending Commits"),
     verb(Client, "self-update", "NAME self-update [GROUP]", "update the own leaf in GROUP, or in every group joined through a last-resort package"),
     verb(Client, "rotate-last-resort", "NAME rotate-last-resort [--suite 1|2|3]", "publish a new last-resort package and self-update where the old one was used"),
+    verb(Client, "delete-bundle", "NAME delete-bundle REF", "delete the private bundle of an own key package on purpose (a Welcome naming it then fails)"),
     verb(Expect, "expect ok", "expect ok", "the last command succeeded"),
     verb(Expect, "expect error", "expect error CODE", "the last command failed with CODE"),
     verb(Expect, "expect in-sync", "expect in-sync GROUP", "every member of GROUP has joined and sees the same epoch, members and authenticator"),
@@ -84,7 +86,7 @@ pub(super) fn usage_line(verb: &str) -> Option<&'static str> {
 }
 
 /// Words that start a line other than a client's name.
-pub const LAB_VERBS: &[&str] = &["clients", "deliver", "ds", "expect"];
+pub const LAB_VERBS: &[&str] = &["clients", "deliver", "clock", "ds", "expect"];
 
 /// What a client can do (`generate`, `publish`, …), read from the parser's own
 /// definition so that completion offers exactly what parses.

@@ -16,7 +16,7 @@ impl Engine {
         args: &GenerateArgs,
     ) -> Result<Vec<KeyPackageRef>, EngineError> {
         let lifetime = match (args.lifetime, args.expired, args.not_yet_valid) {
-            (Some(secs), _, _) => LifetimeChoice::Seconds(secs),
+            (Some(lifetime), _, _) => LifetimeChoice::Seconds(lifetime.as_secs()),
             (_, true, _) => LifetimeChoice::Expired,
             (_, _, true) => LifetimeChoice::NotYetValid,
             _ => LifetimeChoice::Default,

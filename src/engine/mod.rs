@@ -3,6 +3,7 @@
 
 mod claim;
 pub mod client;
+pub mod clock;
 pub mod ds;
 pub mod error;
 pub mod event;
@@ -140,6 +141,9 @@ impl Engine {
             Command::Client { client, action } => self.client_action(client, action).await,
             Command::Ds(action) => self.ds_action(action).await,
             Command::Deliver => self.deliver_all().await,
+            Command::Clock(_) => Err(EngineError::Usage(
+                "the lab clock is not available yet".into(),
+            )),
             Command::Expect(_) => Ok(()),
         };
         if let Err(error) = &result {
@@ -211,6 +215,9 @@ impl Engine {
             }
             ClientAction::SelfUpdate { group } => self.self_update(name, group.as_deref()).await,
             ClientAction::RotateLastResort { suite } => self.rotate_last_resort(name, *suite).await,
+            ClientAction::DeleteBundle { .. } => Err(EngineError::Usage(
+                "delete-bundle is not available yet".into(),
+            )),
         }
     }
 
