@@ -10,7 +10,7 @@ use mls_lab::command::{
     escape_controls, parse_line, parse_script, validate_name, NameKind, ParsedLine,
 };
 use mls_lab::engine::Engine;
-use mls_lab::runner::input::{self, ReadError};
+use mls_lab::runner::input;
 use mls_lab::runner::output::{Output, Stopped};
 use mls_lab::runner::{self, Progress, Runner};
 use mls_lab::tui::{self, Start};
@@ -97,20 +97,11 @@ fn headless(file: Option<PathBuf>, json: bool) -> ExitCode {
         Some(path) if path.as_os_str() == "-" => Script::Stream,
         Some(path) => {
             let name = path.display().to_string();
-            let read = std::fs::File::open(path)
-                .map_err(ReadError::Io)
-                .and_then(|f| input::read_script(std::io::BufReader::new(f)));
-            match read {
+            match input::read_file(path) {
                 Ok(source) => Script::Whole { name, source },
-                Err(ReadError::Io(error)) => {
-                    say(&format!("mls-lab: cannot read {name}: {error}"));
-                    return ExitCode::from(2);
-                }
                 Err(error) => {
-                    say(&format!("{name}:{error}"));
-                    say(&format!(
-                        "mls-lab: {name} is not a scenario; nothing was run"
-                    ));
+                    say(&error.message(&name));
+                    say(&format!("mls-lab: {name} was not run"));
                     return ExitCode::from(2);
                 }
             }
@@ -198,7 +189,7 @@ impl<W: Write> Headless<W> {
             };
             let (line_no, text) = match next {
                 Ok(line) => line,
-                Err(error) => return stop(format!("{name}:{error}")),
+                Err(error) => return stop(error.message(name)),
             };
             match parse_line(&text) {
                 Ok(Some(command)) => {
@@ -219,7 +210,7 @@ impl<W: Write> Headless<W> {
     async fn step(
         &mut self,
         engine: &mut Engine,
-        runner: &mut Runner,
+        script: &mut Runner,
         name: &str,
         line: &ParsedLine,
     ) {
@@ -232,7 +223,7 @@ impl<W: Write> Headless<W> {
             Progress::Event(event) if json => out.line(&runner::event_json(event)),
             Progress::Event(event) => out.line(&runner::event_text(event)),
         };
-        runner.step(engine, line, &mut progress).await;
+        script.step(engine, line, &mut progress).await;
         self.out.flush();
     }
 
@@ -312,18 +303,10 @@ fn interactive(args: TuiArgs) -> ExitCode {
     };
     if let Some(path) = &args.scenario {
         let name = path.display().to_string();
-        let read = std::fs::File::open(path)
-            .map_err(ReadError::Io)
-            .and_then(|f| input::read_script(std::io::BufReader::new(f)));
-        let source = match read {
+        let source = match input::read_file(path) {
             Ok(source) => source,
-            Err(ReadError::Io(error)) => {
-                say(&format!("mls-lab: cannot read {name}: {error}"));
-                return ExitCode::from(2);
-            }
             Err(error) => {
-                say(&format!("{name}:{error}"));
-                say(&format!("mls-lab: {name} is not a scenario"));
+                say(&error.message(&name));
                 return ExitCode::from(2);
             }
         };

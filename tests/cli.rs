@@ -481,13 +481,14 @@ fn another_write_error_is_one_line_on_stderr_and_exit_1() {
 #[test]
 fn control_characters_from_input_never_reach_the_terminal_raw() {
     let file = scenario(
-        "clients alice\nclients \"evil\x1b[2J\"\nexpect error InvalidName\nalice create-group \"t\x07\"\nexpect error \"Invalid\x1b]0;x\x07Name\"\n",
+        "clients alice\nclients \"evil\x1b[2J\"\nexpect error InvalidName\nalice create-group \"t\x07\"\nexpect error \"Invalid\x1b]0;x\x07Name\"\nexpect error \"C1\u{9b}31m\u{202e}\"\n",
     );
+    let raw = |c: char| c.is_control() && c != '\n' || c == '\u{202e}';
     let output = mls_lab().arg("run").arg(file.path()).output().expect("run");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = stderr_of(&output);
     for text in [&stdout[..], &stderr[..]] {
-        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text}");
+        assert!(!text.chars().any(raw), "{text}");
     }
     assert!(stdout.contains("clients \"evil\\u{1b}[2J\""), "{stdout}");
     assert!(
@@ -495,6 +496,26 @@ fn control_characters_from_input_never_reach_the_terminal_raw() {
         "{stdout}"
     );
     assert!(stderr.contains("Invalid\\u{1b}]0;x\\u{7}Name"), "{stderr}");
+    assert!(stderr.contains("C1\\u{9b}31m\\u{202e}"), "{stderr}");
+    // JSON Lines: escaped as JSON, decoding to the text as written.
+    let output = mls_lab()
+        .args(["run", "--json"])
+        .arg(file.path())
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.chars().any(raw), "{stdout}");
+    let failed: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .filter(|e: &serde_json::Value| e["kind"] == "expect_failed")
+        .collect();
+    assert!(
+        failed[1]["expectation"]
+            .as_str()
+            .is_some_and(|e| e.contains("C1\u{9b}31m\u{202e}")),
+        "{failed:?}"
+    );
 }
 
 #[test]

@@ -34,7 +34,9 @@ use clap::{Args, Subcommand, ValueEnum};
 use crate::engine::clock::LabDuration;
 
 pub use error::{ParseError, Problem};
-pub use names::{escape_controls, validate_name, NameError, NameKind, NameRule, RESERVED};
+pub use names::{
+    escape_controls, is_control, validate_name, NameError, NameKind, NameRule, RESERVED,
+};
 pub use parse::{parse_line, parse_script, ParsedLine, MAX_LINE_BYTES};
 pub use vocabulary::{
     client_verb_options, client_verbs, usage, vocabulary, Verb, VerbKind, LAB_VERBS,

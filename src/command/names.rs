@@ -131,7 +131,7 @@ pub fn validate_name(kind: NameKind, name: &str) -> Result<(), NameError> {
 /// Characters that must never reach a terminal raw: C0/C1 controls (escape
 /// sequences, carriage returns) and the invisible direction and width marks that
 /// make text read other than it is.
-fn is_control(c: char) -> bool {
+pub fn is_control(c: char) -> bool {
     c.is_control()
         || matches!(c,
             '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'

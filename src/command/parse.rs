@@ -327,4 +327,73 @@ mod tests {
             format!("s:3: line longer than {MAX_LINE_BYTES} bytes")
         );
     }
+
+    /// Every verb with every kind of bad tail: the error is one line, names
+    /// something, and is never clap's help or usage block.
+    #[test]
+    fn no_bad_line_shows_help_text() {
+        let mut heads: Vec<String> = super::super::client_verbs()
+            .iter()
+            .map(|v| format!("bob {v}"))
+            .collect();
+        heads.extend(
+            [
+                "clients",
+                "deliver",
+                "clock",
+                "ds",
+                "ds replay-welcome",
+                "ds forward-welcome",
+                "expect",
+                "expect ds bob",
+                "expect bob",
+                "expect bob epoch",
+                "expect error",
+            ]
+            .map(String::from),
+        );
+        let tails = [
+            "",
+            "--help",
+            "-h",
+            "--version",
+            "-V",
+            "help",
+            "--suite",
+            "--suite 0",
+            "--to",
+            "x y z",
+            "--bogus",
+            "0",
+            "-1",
+            "+1x",
+            "--all --raw 00",
+            "' '",
+            "--lifetime",
+        ];
+        for head in &heads {
+            for tail in tails {
+                let line = format!("{head} {tail}");
+                let Err(error) = parse_line(&line) else {
+                    continue;
+                };
+                let text = error.to_string();
+                assert!(!text.contains('\n'), "{line}: {text}");
+                for clap_text in [
+                    "Usage:",
+                    "Options:",
+                    "Commands:",
+                    "For more information",
+                    "[OPTIONS]",
+                    "error:",
+                ] {
+                    assert!(!text.contains(clap_text), "{line}: {text}");
+                }
+                assert!(
+                    !matches!(error.problem, Problem::Other(_)),
+                    "{line}: {text}"
+                );
+            }
+        }
+    }
 }

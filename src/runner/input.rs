@@ -4,8 +4,8 @@
 //! with what is read ahead. A file is read whole (up to [`MAX_SCRIPT_BYTES`]) to
 //! be checked before anything runs; a stream is run as each line arrives.
 
-use std::fmt;
 use std::io::{self, BufRead, Read as _};
+use std::path::Path;
 
 use crate::command::{Problem, MAX_LINE_BYTES};
 
@@ -23,18 +23,24 @@ pub enum ReadError {
     TooBig,
 }
 
-impl fmt::Display for ReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ReadError {
+    /// The message for input called `name`: `name:line: problem` for a bad line.
+    pub fn message(&self, name: &str) -> String {
         match self {
-            Self::Io(error) => write!(f, "cannot read: {error}"),
-            Self::Line { line_no, problem } => write!(f, "{line_no}: {problem}"),
-            Self::TooBig => write!(
-                f,
-                "larger than {} MiB; stream it instead: mls-lab run - < FILE",
+            Self::Io(error) => format!("mls-lab: cannot read {name}: {error}"),
+            Self::Line { line_no, problem } => format!("{name}:{line_no}: {problem}"),
+            Self::TooBig => format!(
+                "mls-lab: {name} is larger than {} MiB; stream it instead: mls-lab run - < FILE",
                 MAX_SCRIPT_BYTES / (1024 * 1024)
             ),
         }
     }
+}
+
+/// A script file, read whole with [`read_script`].
+pub fn read_file(path: &Path) -> Result<String, ReadError> {
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    read_script(io::BufReader::new(file))
 }
 
 /// Lines of text from a reader, numbered from 1, each at most [`MAX_LINE_BYTES`]
@@ -135,7 +141,7 @@ mod tests {
     fn all(input: &[u8]) -> Vec<Result<(usize, String), String>> {
         let mut lines = Lines::new(input);
         std::iter::from_fn(|| lines.next_line())
-            .map(|r| r.map_err(|e| e.to_string()))
+            .map(|r| r.map_err(|e| e.message("in")))
             .collect()
     }
 
@@ -156,7 +162,7 @@ mod tests {
     fn bytes_that_are_not_utf8_stop_at_their_line() {
         assert_eq!(
             all(b"ok\nbad \xff\nnever read\n"),
-            vec![Ok((1, "ok".into())), Err("2: not UTF-8 text".into())]
+            vec![Ok((1, "ok".into())), Err("in:2: not UTF-8 text".into())]
         );
     }
 
@@ -168,7 +174,9 @@ mod tests {
         let long = vec![b'a'; MAX_LINE_BYTES + 1];
         assert_eq!(
             all(&long),
-            vec![Err(format!("1: line longer than {MAX_LINE_BYTES} bytes"))]
+            vec![Err(format!(
+                "in:1: line longer than {MAX_LINE_BYTES} bytes"
+            ))]
         );
         // Without newlines at all the reader stops after the first too-long line.
         let endless = vec![b'a'; 10 * MAX_LINE_BYTES];
@@ -179,6 +187,6 @@ mod tests {
     fn a_script_is_read_whole_or_refused() {
         assert_eq!(read_script(&b"x\ny"[..]).unwrap(), "x\ny\n");
         let error = read_script(&b"x\n\xc3\x28\n"[..]).unwrap_err();
-        assert_eq!(error.to_string(), "2: not UTF-8 text");
+        assert_eq!(error.message("f"), "f:2: not UTF-8 text");
     }
 }

@@ -5,17 +5,37 @@
 use std::fmt::Write as _;
 use std::time::SystemTime;
 
+use crate::command::is_control;
 use crate::engine::client::{lifetime_left, short};
 use crate::engine::{Engine, Event};
 
-/// One event as a JSON object on one line (JSON Lines).
+/// One event as a JSON object on one line (JSON Lines). serde_json escapes the C0
+/// controls; the C1 controls and direction marks it leaves raw are written as
+/// `\uXXXX` too, so the line is safe on a terminal and decodes to the same text.
 pub fn event_json(event: &Event) -> String {
-    serde_json::to_string(event).unwrap_or_else(|e| {
+    let json = serde_json::to_string(event).unwrap_or_else(|e| {
         format!(
             "{{\"kind\":\"serialization_error\",\"error\":{:?}}}",
             e.to_string()
         )
-    })
+    });
+    escape_controls_json(&json)
+}
+
+/// Every control character left in a JSON text as a `\uXXXX` escape. Outside
+/// strings JSON is ASCII, so such characters only occur inside strings, where the
+/// escape means the same character.
+fn escape_controls_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_control(c) {
+            // Every such character is in the Basic Multilingual Plane.
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// One event as a line of the text transcript; references are shortened to 8 hex
@@ -136,4 +156,36 @@ pub async fn state_text(engine: &Engine) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{EventKind, Outcome};
+
+    #[test]
+    fn json_lines_escape_every_control_and_decode_to_the_same_text() {
+        let actor = "a\u{1b}[2J\u{9b}31m\u{202e}z";
+        let event = Event {
+            seq: 1,
+            actor: actor.into(),
+            kind: EventKind::ClientRegistered {
+                signature_key: "00".into(),
+                signature_scheme: "ED25519".into(),
+            },
+            duration_us: 0,
+            outcome: Outcome::Ok,
+        };
+        let line = event_json(&event);
+        assert!(
+            !line.chars().any(|c| c.is_control() || c == '\u{202e}'),
+            "{line}"
+        );
+        assert!(
+            line.contains("\\u009b") && line.contains("\\u202e"),
+            "{line}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(back["actor"], actor);
+    }
 }
