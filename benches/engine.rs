@@ -436,7 +436,7 @@ fn join_raw(iters: u64) -> Duration {
 
 // ---- DS round trip ----
 
-/// Not an operation: one DS request and reply with no work behind it (fetching an
+/// Not an operation: one DS request and reply with no work behind it (reading an
 /// empty mailbox), to show what a channel round trip to the DS task costs. Engine
 /// operations make one (publish, claim, join) or three (add) DS requests.
 async fn ds_round_trip_engine(iters: u64) -> Duration {
@@ -445,7 +445,7 @@ async fn ds_round_trip_engine(iters: u64) -> Duration {
         async |_, _| {},
         async |_, _| {},
         async |engine, ()| {
-            black_box(engine.ds().fetch("alice").await.expect("fetch"));
+            black_box(engine.ds().peek("alice").await.expect("peek"));
         },
     )
     .await

@@ -141,7 +141,7 @@ impl App {
             (0..self.view.clients.len()).map(|i| (i, None)).collect();
         if let Some(client) = self.view.clients.get(selected) {
             if let Some(dir) = self.view.ds.clients.get(&client.name) {
-                let entries = dir.normal.len() + usize::from(dir.last_resort.is_some());
+                let entries = dir.normal.len() + dir.last_resort.len();
                 rows.extend((0..entries).map(|e| (selected, Some(e))));
             }
         }
@@ -154,9 +154,9 @@ impl App {
         let client = self.view.clients.get(self.selection.selected_client)?;
         let dir = self.view.ds.clients.get(&client.name)?;
         dir.normal.get(index).or_else(|| {
-            (index == dir.normal.len())
-                .then_some(dir.last_resort.as_ref())
-                .flatten()
+            index
+                .checked_sub(dir.normal.len())
+                .and_then(|i| dir.last_resort.get(i))
         })
     }
 

@@ -123,7 +123,7 @@ fn final_state(view: &LabView) -> Vec<String> {
     }
     for (owner, dir) in &view.ds.clients {
         out.push(format!("expect ds {owner} available {}", dir.normal.len()));
-        let presence = if dir.last_resort.is_some() {
+        let presence = if !dir.last_resort.is_empty() {
             "present"
         } else {
             "absent"

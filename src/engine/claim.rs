@@ -1,29 +1,54 @@
-//! Claiming another client's key package at the DS (RFC 9420 §16.8).
+//! Claiming other clients' key packages at the DS (RFC 9420 §16.8); the claimer
+//! validates each one (§10.1) and keeps it until it adds the owner to a group.
 
 use std::time::Instant;
 
 use openmls::prelude::{KeyPackageRef, OpenMlsProvider as _};
 
 use super::client::{Claim, ClaimedKeyPackage};
+use super::ds::Claimed;
 use super::wire::{self, ref_hex, KeyPackageFormat};
 use super::{Engine, EngineError, EventKind};
 
 impl Engine {
-    /// Claims one of `owner`'s key packages; the claimer validates it (RFC 9420
-    /// §10.1) and keeps it until it adds the owner to a group.
+    /// Claims one of `owner`'s key packages in ciphersuite `suite`.
     pub async fn claim(
         &mut self,
         name: &str,
         owner: &str,
         suite: u16,
     ) -> Result<KeyPackageRef, EngineError> {
+        let mut refs = self.claim_all(name, &[owner.to_string()], suite).await?;
+        refs.pop().ok_or(EngineError::DsUnavailable)
+    }
+
+    /// Claims one package of each owner, all or none (the DS checks every owner
+    /// before handing anything out). Each one the DS handed out is recorded on its
+    /// owner's entry even if the claimer then finds it invalid: it is gone from
+    /// the DS either way.
+    pub(super) async fn claim_all(
+        &mut self,
+        name: &str,
+        owners: &[String],
+        suite: u16,
+    ) -> Result<Vec<KeyPackageRef>, EngineError> {
         let started = Instant::now();
         self.client(name)?;
-        let claimed = match self.ds.claim(owner, suite).await {
+        for owner in owners {
+            self.client(owner)?;
+            if owner == name {
+                return Err(EngineError::ClaimOwnKeyPackage(name.to_string()));
+            }
+        }
+        let claimed = match self.ds.claim_all(owners, suite).await {
             Ok(claimed) => claimed,
             Err(error) => {
+                let owner = match &error {
+                    EngineError::NoKeyPackageAvailable { owner, .. } => owner.clone(),
+                    _ => owners.join(", "),
+                };
                 let kind = EventKind::ClaimFailed {
-                    owner: owner.to_string(),
+                    owner,
                     error: error.code(),
                     message: error.to_string(),
                 };
@@ -31,17 +56,28 @@ impl Engine {
                 return Err(error);
             }
         };
-        let client = self.client_mut(name)?;
-        let (key_package, kp_ref) = wire::accept_key_package(
-            client.provider().crypto(),
-            &claimed.entry.bytes,
-            KeyPackageFormat::KeyPackage,
-        )?;
-        client.wallet_push(ClaimedKeyPackage {
-            owner: owner.to_string(),
-            kp_ref: kp_ref.clone(),
-            key_package,
-        });
+        let mut refs = Vec::new();
+        let mut first_error = None;
+        for (owner, claimed) in owners.iter().zip(claimed) {
+            match self.take_claimed(name, owner, claimed, started) {
+                Ok(kp_ref) => refs.push(kp_ref),
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        first_error.map_or(Ok(refs), Err)
+    }
+
+    /// Records one hand-out and validates the package at the claimer.
+    fn take_claimed(
+        &mut self,
+        name: &str,
+        owner: &str,
+        claimed: Claimed,
+        started: Instant,
+    ) -> Result<KeyPackageRef, EngineError> {
+        let kp_ref = claimed.entry.kp_ref.clone();
         if let Some(entry) = self
             .clients
             .get_mut(owner)
@@ -61,6 +97,17 @@ impl Engine {
             bytes: claimed.entry.bytes.len(),
         };
         self.ok(name, kind, started);
+        let client = self.client_mut(name)?;
+        let (key_package, kp_ref) = wire::accept_key_package(
+            client.provider().crypto(),
+            &claimed.entry.bytes,
+            KeyPackageFormat::KeyPackage,
+        )?;
+        client.wallet_push(ClaimedKeyPackage {
+            owner: owner.to_string(),
+            kp_ref: kp_ref.clone(),
+            key_package,
+        });
         Ok(kp_ref)
     }
 }

@@ -28,6 +28,30 @@ pub enum EngineError {
     UnknownGroup { client: String, group: String },
     #[error("{client} already has a group named '{group}'")]
     GroupAlreadyExists { client: String, group: String },
+    /// Group names are one namespace in the lab.
+    #[error("a group named '{group}' exists already (created by {owner})")]
+    GroupNameTaken { group: String, owner: String },
+    /// A Commit names a `GroupId` the DS has no roster for.
+    #[error("the Delivery Service knows no group with GroupId {0}")]
+    UnknownGroupId(String),
+    /// A Welcome for a group the joiner is already in (OpenMLS: GroupAlreadyExists).
+    #[error("{client} is already a member of '{group}'; {bundle}")]
+    AlreadyMember {
+        client: String,
+        group: String,
+        bundle: String,
+    },
+    #[error("{member} is already in '{group}'")]
+    AlreadyInGroup { member: String, group: String },
+    #[error("{0} cannot add itself: it is in the group already")]
+    CannotAddSelf(String),
+    #[error("{0} is named twice")]
+    MemberNamedTwice(String),
+    /// A client never claims its own key package: it would join its own group.
+    #[error("{0} cannot claim its own key package")]
+    ClaimOwnKeyPackage(String),
+    #[error("{client}'s private bundle for {kp_ref} is not in storage")]
+    NoBundle { client: String, kp_ref: String },
     #[error("no Welcome behind event #{0}")]
     UnknownWelcome(u64),
     #[error("{client} has no key package matching '{selector}'")]
@@ -111,6 +135,14 @@ impl EngineError {
             Self::GroupAlreadyExists { .. } => "GroupAlreadyExists",
             Self::UnknownKeyPackage { .. } => "UnknownKeyPackage",
             Self::UnknownWelcome(_) => "UnknownWelcome",
+            Self::GroupNameTaken { .. } => "GroupNameTaken",
+            Self::UnknownGroupId(_) => "UnknownGroupId",
+            Self::AlreadyMember { .. } => "AlreadyMember",
+            Self::AlreadyInGroup { .. } => "AlreadyInGroup",
+            Self::CannotAddSelf(_) => "CannotAddSelf",
+            Self::MemberNamedTwice(_) => "MemberNamedTwice",
+            Self::ClaimOwnKeyPackage(_) => "ClaimOwnKeyPackage",
+            Self::NoBundle { .. } => "NoBundle",
             Self::AmbiguousKeyPackage { .. } => "AmbiguousKeyPackage",
             Self::UnsupportedCiphersuite { .. } => "UnsupportedCiphersuite",
             Self::Malformed { .. } => "Malformed",

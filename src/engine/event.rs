@@ -55,6 +55,11 @@ pub enum EventKind {
         #[serde(skip_serializing_if = "Option::is_none")]
         replaced: Option<String>,
     },
+    /// `publish --all` left one of the client's unpublished packages out.
+    KeyPackageSkipped {
+        kp_ref: String,
+        reason: String,
+    },
     /// The DS refused an upload.
     KeyPackageRejected {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -141,6 +146,10 @@ pub enum EventKind {
     PrivateBundleRetained {
         kp_ref: String,
     },
+    /// The owner deleted a private bundle on purpose (`delete-bundle`).
+    PrivateBundleDiscarded {
+        kp_ref: String,
+    },
     /// An existing member processed and merged a Commit.
     CommitProcessed {
         group: String,
@@ -185,6 +194,7 @@ impl EventKind {
             Self::ClientRegistered { .. } => "client_registered",
             Self::KeyPackageGenerated { .. } => "key_package_generated",
             Self::KeyPackagePublished { .. } => "key_package_published",
+            Self::KeyPackageSkipped { .. } => "key_package_skipped",
             Self::KeyPackageRejected { .. } => "key_package_rejected",
             Self::KeyPackageClaimed { .. } => "key_package_claimed",
             Self::ClaimFailed { .. } => "claim_failed",
@@ -196,6 +206,7 @@ impl EventKind {
             Self::JoinFailed { .. } => "join_failed",
             Self::PrivateBundleDeleted { .. } => "private_bundle_deleted",
             Self::PrivateBundleRetained { .. } => "private_bundle_retained",
+            Self::PrivateBundleDiscarded { .. } => "private_bundle_discarded",
             Self::CommitProcessed { .. } => "commit_processed",
             Self::CommitFailed { .. } => "commit_failed",
             Self::SelfUpdated { .. } => "self_updated",
@@ -211,6 +222,7 @@ impl EventKind {
         "client_registered",
         "key_package_generated",
         "key_package_published",
+        "key_package_skipped",
         "key_package_rejected",
         "key_package_claimed",
         "claim_failed",
@@ -222,6 +234,7 @@ impl EventKind {
         "join_failed",
         "private_bundle_deleted",
         "private_bundle_retained",
+        "private_bundle_discarded",
         "commit_processed",
         "commit_failed",
         "self_updated",

@@ -95,7 +95,7 @@ impl Engine {
                     }
                     DsCheck::LastResort { presence } => (
                         "last-resort packages",
-                        dir.last_resort.is_some() as u64,
+                        !dir.last_resort.is_empty() as u64,
                         (*presence == Presence::Present) as u64,
                     ),
                 };

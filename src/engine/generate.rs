@@ -105,4 +105,18 @@ impl Engine {
         }
         Ok(())
     }
+
+    /// `delete-bundle`: deletes the private bundle of one of the client's own key
+    /// packages on purpose; a Welcome naming it later is an orphan.
+    pub(super) fn delete_bundle(&mut self, name: &str, selector: &str) -> Result<(), EngineError> {
+        let started = Instant::now();
+        let client = self.client_mut(name)?;
+        let kp_ref = client.resolve(selector)?.kp_ref.clone();
+        client.delete_bundle(&kp_ref)?;
+        let kind = EventKind::PrivateBundleDiscarded {
+            kp_ref: ref_hex(&kp_ref),
+        };
+        self.ok(name, kind, started);
+        Ok(())
+    }
 }

@@ -1,4 +1,6 @@
-//! Creating groups, adding members (Commit + Welcome) and self-updates.
+//! Creating groups, adding members (Commit + Welcome) and self-updates. Group
+//! names are one namespace in the lab; underneath, each group has a random MLS
+//! `GroupId` and the DS routes by it.
 
 use std::time::Instant;
 
@@ -10,7 +12,7 @@ use super::{Engine, EngineError, EventKind};
 use crate::command::{validate_name, NameKind};
 
 impl Engine {
-    pub(super) fn create_group(
+    pub(super) async fn create_group(
         &mut self,
         name: &str,
         group: &str,
@@ -18,8 +20,23 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let started = Instant::now();
         validate_name(NameKind::Group, group)?;
-        let view = self.client_mut(name)?.create_group(group, suite)?;
-        self.ds.create_group(group, name)?;
+        if let Some(owner) = self.group_creator(group) {
+            return Err(EngineError::GroupNameTaken {
+                group: group.to_string(),
+                owner,
+            });
+        }
+        self.client(name)?;
+        // A group in a suite with another signature scheme needs that signer.
+        self.ensure_signer(name, suite).await?;
+        let client = self.client_mut(name)?;
+        let view = client.create_group(group, suite)?;
+        let group_id = client.group_id(group).ok_or(EngineError::UnknownGroup {
+            client: name.to_string(),
+            group: group.to_string(),
+        })?;
+        self.ds.create_group(&group_id, group, name).await?;
+        self.group_labels.insert(group_id, group.to_string());
         let kind = EventKind::GroupCreated {
             group: group.to_string(),
             epoch: view.epoch,
@@ -29,41 +46,90 @@ impl Engine {
         Ok(())
     }
 
+    /// Who created the group with this name, if the name is taken.
+    fn group_creator(&self, group: &str) -> Option<String> {
+        if !self.group_labels.values().any(|label| label == group) {
+            return None;
+        }
+        let creator = self.events.iter().find_map(|e| match &e.kind {
+            EventKind::GroupCreated { group: g, .. } if g == group => Some(e.actor.clone()),
+            _ => None,
+        });
+        Some(creator.unwrap_or_else(|| "another client".into()))
+    }
+
+    /// Everything an `add` needs is checked here, before any key package is
+    /// claimed: the group, each member (known, not the adder, named once, not in
+    /// the group yet) and the suite of any package the adder already holds.
+    fn check_add(&self, name: &str, members: &[String], group: &str) -> Result<u16, EngineError> {
+        let view =
+            self.client(name)?
+                .group_view(group)
+                .ok_or_else(|| EngineError::UnknownGroup {
+                    client: name.to_string(),
+                    group: group.to_string(),
+                })?;
+        for (i, member) in members.iter().enumerate() {
+            self.client(member)?;
+            if member == name {
+                return Err(EngineError::CannotAddSelf(name.to_string()));
+            }
+            if members[..i].contains(member) {
+                return Err(EngineError::MemberNamedTwice(member.clone()));
+            }
+            if view.members.contains(member) {
+                return Err(EngineError::AlreadyInGroup {
+                    member: member.clone(),
+                    group: group.to_string(),
+                });
+            }
+            if let Some(held) = self.client(name)?.wallet_holds(member) {
+                let held_suite = super::wire::suite_number(held.key_package.ciphersuite());
+                if held_suite != view.ciphersuite {
+                    return Err(EngineError::CiphersuiteMismatch {
+                        detail: format!(
+                            "{name} holds {member}'s key package {} in suite {held_suite}; {group} uses suite {}",
+                            super::client::short(&held.kp_ref),
+                            view.ciphersuite
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(view.ciphersuite)
+    }
+
     pub(super) async fn add(
         &mut self,
         name: &str,
         members: &[String],
         group: &str,
     ) -> Result<(), EngineError> {
-        let suite = self
-            .client(name)?
-            .group_view(group)
-            .ok_or_else(|| EngineError::UnknownGroup {
-                client: name.to_string(),
-                group: group.to_string(),
-            })?
-            .ciphersuite;
-        for member in members {
-            self.client(member)?;
+        let suite = self.check_add(name, members, group)?;
+        // A held (claimed) package first; the others are claimed all at once, in
+        // the group's suite, or none is.
+        let to_claim: Vec<String> = members
+            .iter()
+            .filter(|m| {
+                self.clients
+                    .get(name)
+                    .and_then(|c| c.wallet_holds(m))
+                    .is_none()
+            })
+            .cloned()
+            .collect();
+        if !to_claim.is_empty() {
+            self.claim_all(name, &to_claim, suite).await?;
         }
-        // A held (claimed) package first; otherwise claim one in the group's suite.
         let mut packages: Vec<ClaimedKeyPackage> = Vec::new();
         for member in members {
-            let held = self.client_mut(name)?.wallet_take(member);
-            let package = match held {
-                Some(p) => p,
-                None => match self.claim(name, member, suite).await {
-                    Ok(_) => match self.client_mut(name)?.wallet_take(member) {
-                        Some(p) => p,
-                        None => return Err(EngineError::DsUnavailable),
-                    },
-                    Err(error) => {
-                        self.client_mut(name)?.wallet_return(packages);
-                        return Err(error);
-                    }
-                },
-            };
-            packages.push(package);
+            match self.client_mut(name)?.wallet_take(member) {
+                Some(p) => packages.push(p),
+                None => {
+                    self.client_mut(name)?.wallet_return(packages);
+                    return Err(EngineError::DsUnavailable);
+                }
+            }
         }
         let started = Instant::now();
         let key_packages: Vec<KeyPackage> =
@@ -94,19 +160,19 @@ impl Engine {
             }
         }
         let commit_size = commit.len();
-        let recipients = self.ds.send_commit(group, name, commit).await?;
+        let welcome_size = welcome.len();
+        let kept = welcome.clone();
+        let routed = self.ds.send_commit(name, commit, Some(welcome)).await?;
         let kind = EventKind::CommitSent {
             group: group.to_string(),
             epoch: view.epoch,
             added: members.to_vec(),
-            recipients,
+            recipients: routed.commit_recipients,
             bytes: commit_size,
         };
         self.ok(name, kind, started);
         let started = Instant::now();
-        let welcome_size = welcome.len();
-        let kept = welcome.clone();
-        let routing = self.ds.send_welcome(group, name, welcome).await?;
+        let routing = routed.welcome.unwrap_or_default();
         let kind = EventKind::WelcomeSent {
             group: group.to_string(),
             epoch: view.epoch,
@@ -154,7 +220,7 @@ impl Engine {
         let started = Instant::now();
         let (commit, view) = self.client_mut(name)?.self_update(group)?;
         let size = commit.len();
-        self.ds.send_commit(group, name, commit).await?;
+        self.ds.send_commit(name, commit, None).await?;
         let kind = EventKind::SelfUpdated {
             group: group.to_string(),
             epoch: view.epoch,

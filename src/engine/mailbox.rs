@@ -1,75 +1,99 @@
-//! Fetching a client's DS mailbox and processing it: Welcomes (joins) and Commits.
+//! A client's DS mailbox and processing it in order: Welcomes (joins) and Commits.
+//! The DS keeps each message until the client has processed it; a message the
+//! client cannot process yet (a Commit for a group it has not joined) stays in
+//! the mailbox, visible in the DS snapshot, and nothing is ever dropped.
 
 use std::time::Instant;
 
-use super::ds::DeliveryKind;
+use super::ds::{Delivery, DeliveryKind};
 use super::wire::{self, ref_hex};
 use super::{Engine, EngineError, EventKind};
 
 impl Engine {
-    /// Moves the client's DS mailbox into its pending queue; reports each Welcome
-    /// with a non-destructive peek.
-    pub(super) async fn fetch(&mut self, name: &str) -> Result<(), EngineError> {
+    /// Reads the client's mailbox without removing anything; reports each Welcome
+    /// not reported before with a non-destructive peek.
+    pub(super) async fn peek_mailbox(&mut self, name: &str) -> Result<Vec<Delivery>, EngineError> {
         let started = Instant::now();
-        let deliveries = self.ds.fetch(name).await?;
-        for delivery in deliveries {
-            if delivery.kind == DeliveryKind::Welcome {
-                let client = self.client(name)?;
-                let kind = match wire::decode_welcome(&delivery.bytes) {
-                    Ok(welcome) => {
-                        let peek = client.peek_welcome(&welcome);
-                        EventKind::WelcomeDelivered {
-                            group: delivery.group.clone(),
-                            new_member_refs: peek.new_members.iter().map(ref_hex).collect(),
-                            kp_ref: peek.own.as_ref().map(ref_hex),
-                            bytes: delivery.bytes.len(),
-                            misbehaving_ds: delivery.misbehaving,
-                        }
-                    }
-                    Err(_) => EventKind::WelcomeDelivered {
-                        group: delivery.group.clone(),
-                        new_member_refs: Vec::new(),
-                        kp_ref: None,
-                        bytes: delivery.bytes.len(),
-                        misbehaving_ds: delivery.misbehaving,
-                    },
-                };
-                self.ok(name, kind, started);
+        self.client(name)?;
+        let deliveries = self.ds.peek(name).await?;
+        for delivery in &deliveries {
+            if delivery.kind != DeliveryKind::Welcome || !self.announced.insert(delivery.id) {
+                continue;
             }
-            self.client_mut(name)?.pending_mut().push_back(delivery);
+            let group = self.group_label(&delivery.group_id);
+            let client = self.client(name)?;
+            let (new_member_refs, kp_ref) = match wire::decode_welcome(&delivery.bytes) {
+                Ok(welcome) => {
+                    let peek = client.peek_welcome(&welcome);
+                    (
+                        peek.new_members.iter().map(ref_hex).collect(),
+                        peek.own.as_ref().map(ref_hex),
+                    )
+                }
+                Err(_) => (Vec::new(), None),
+            };
+            let kind = EventKind::WelcomeDelivered {
+                group,
+                new_member_refs,
+                kp_ref,
+                bytes: delivery.bytes.len(),
+                misbehaving_ds: delivery.misbehaving,
+            };
+            self.ok(name, kind, started);
         }
-        Ok(())
+        Ok(deliveries)
     }
 
-    /// Processes pending deliveries of one kind (or all), oldest first. Every one is
-    /// attempted; the first error is returned.
-    pub(super) fn process_pending(
+    /// Processes the mailbox in order: deliveries of one kind (or all). A Welcome
+    /// is processed (joined or failed) and leaves the mailbox; a Commit leaves it
+    /// once processed, and stays while the client is not in its group. Every one
+    /// is attempted; the first error is returned.
+    pub(super) async fn process_mailbox(
         &mut self,
         name: &str,
         only: Option<DeliveryKind>,
     ) -> Result<(), EngineError> {
-        let pending: Vec<_> = {
-            let queue = self.client_mut(name)?.pending_mut();
-            let (take, keep): (Vec<_>, Vec<_>) = queue
-                .drain(..)
-                .partition(|d| only.is_none_or(|k| d.kind == k));
-            queue.extend(keep);
-            take
-        };
-        if pending.is_empty() && only == Some(DeliveryKind::Welcome) {
+        let deliveries = self.peek_mailbox(name).await?;
+        let wanted: Vec<Delivery> = deliveries
+            .into_iter()
+            .filter(|d| only.is_none_or(|k| d.kind == k))
+            .collect();
+        if wanted.is_empty() && only == Some(DeliveryKind::Welcome) {
             return Err(EngineError::NoPendingWelcome(name.to_string()));
         }
         let mut first_error = None;
-        for delivery in pending {
+        for delivery in wanted {
             let result = match delivery.kind {
-                DeliveryKind::Welcome => self.join_one(name, &delivery.group, &delivery.bytes),
-                DeliveryKind::Commit => self.commit_one(name, &delivery.group, &delivery.bytes),
+                DeliveryKind::Welcome => {
+                    let group = self.group_label(&delivery.group_id);
+                    self.join_one(name, &group, &delivery.bytes)
+                }
+                DeliveryKind::Commit => {
+                    let Some(group) = self
+                        .client(name)?
+                        .group_label(&delivery.group_id)
+                        .map(str::to_string)
+                    else {
+                        // Not a member yet: the Commit waits for a later join.
+                        continue;
+                    };
+                    self.commit_one(name, &group, &delivery.bytes)
+                }
             };
+            self.ds.ack(name, delivery.id).await?;
             if let Err(error) = result {
                 first_error.get_or_insert(error);
             }
         }
         first_error.map_or(Ok(()), Err)
+    }
+
+    /// The lab's name of the group with this `GroupId` (hex if the lab has none).
+    pub(super) fn group_label(&self, group_id: &[u8]) -> String {
+        self.group_labels
+            .get(group_id)
+            .cloned()
+            .unwrap_or_else(|| hex::encode(group_id))
     }
 
     pub(super) fn join_one(
@@ -79,7 +103,12 @@ impl Engine {
         bytes: &[u8],
     ) -> Result<(), EngineError> {
         let started = Instant::now();
-        let report = match self.client_mut(name)?.join(bytes) {
+        let labels = &self.group_labels;
+        let client = self
+            .clients
+            .get_mut(name)
+            .ok_or_else(|| EngineError::UnknownClient(name.to_string()))?;
+        let report = match client.join(bytes, labels) {
             Ok(report) => report,
             Err(error) => {
                 let kind = EventKind::JoinFailed {
@@ -161,8 +190,7 @@ impl Engine {
         let names: Vec<String> = self.clients.keys().cloned().collect();
         let mut first_error = None;
         for name in names {
-            self.fetch(&name).await?;
-            if let Err(error) = self.process_pending(&name, None) {
+            if let Err(error) = self.process_mailbox(&name, None).await {
                 first_error.get_or_insert(error);
             }
         }

@@ -15,7 +15,7 @@ mod publish;
 pub mod view;
 pub mod wire;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
 pub use client::{Client, GenerateOptions, GroupView, KeyPackageEntry, Lifecycle, LifetimeChoice};
@@ -38,6 +38,10 @@ pub struct Engine {
     events: Vec<Event>,
     /// Every Welcome sent, by the `seq` of its `welcome_sent` event, for the inspector.
     welcomes: BTreeMap<u64, Vec<u8>>,
+    /// The lab's name of every group, by MLS `GroupId`: names are one namespace.
+    group_labels: HashMap<Vec<u8>, String>,
+    /// Mailbox deliveries already reported with a `welcome_delivered` event.
+    announced: HashSet<u64>,
     /// The result of the last non-`expect` command, for `expect ok|error`.
     last_result: Option<Result<(), EngineError>>,
 }
@@ -66,6 +70,8 @@ impl Engine {
             ds: DsHandle::spawn(),
             events: Vec::new(),
             welcomes: BTreeMap::new(),
+            group_labels: HashMap::new(),
+            announced: HashSet::new(),
             last_result: None,
         }
     }
@@ -202,17 +208,17 @@ impl Engine {
             ClientAction::Claim { owner, suite } => {
                 self.claim(name, owner, *suite).await.map(|_| ())
             }
-            ClientAction::CreateGroup { group, suite } => self.create_group(name, group, *suite),
+            ClientAction::CreateGroup { group, suite } => {
+                self.create_group(name, group, *suite).await
+            }
             ClientAction::Add { members, to } => self.add(name, members, to).await,
-            ClientAction::Peek => self.fetch(name).await,
+            ClientAction::Peek => self.peek_mailbox(name).await.map(|_| ()),
             ClientAction::Join => {
-                self.fetch(name).await?;
-                self.process_pending(name, Some(DeliveryKind::Welcome))
+                self.process_mailbox(name, Some(DeliveryKind::Welcome))
+                    .await
             }
-            ClientAction::Sync => {
-                self.fetch(name).await?;
-                self.process_pending(name, Some(DeliveryKind::Commit))
-            }
+            ClientAction::Sync => self.process_mailbox(name, Some(DeliveryKind::Commit)).await,
+            ClientAction::DeleteBundle { selector } => self.delete_bundle(name, selector),
             ClientAction::SelfUpdate { group } => self.self_update(name, group.as_deref()).await,
             ClientAction::RotateLastResort { suite } => self.rotate_last_resort(name, *suite).await,
             ClientAction::DeleteBundle { .. } => Err(EngineError::Usage(

@@ -21,6 +21,7 @@ impl Engine {
         };
         // Collect the uploads first: (reference in own inventory, bytes).
         let client = self.client(name)?;
+        let mut skipped: Vec<(String, String)> = Vec::new();
         let mut uploads: Vec<(Option<KeyPackageRef>, Vec<u8>)> = Vec::new();
         if let Some(raw) = &args.raw {
             let bytes = hex::decode(raw.trim()).map_err(|e| EngineError::Malformed {
@@ -41,11 +42,15 @@ impl Engine {
             uploads.push((None, wire::encode_key_package(&entry.key_package, format)?));
         } else {
             let entries: Vec<&KeyPackageEntry> = if args.all {
-                client
-                    .inventory()
-                    .iter()
-                    .filter(|e| !e.published && e.rejected.is_none())
-                    .collect()
+                // Everything the DS has not accepted yet, less what cannot succeed.
+                let mut chosen = Vec::new();
+                for entry in client.inventory().iter().filter(|e| !e.published) {
+                    match entry.skip_reason() {
+                        Some(reason) => skipped.push((ref_hex(&entry.kp_ref), reason)),
+                        None => chosen.push(entry),
+                    }
+                }
+                chosen
             } else if args.refs.is_empty() {
                 return Err(EngineError::Usage(
                     "publish what? name key packages (hex prefix, @N, @last) or use --all".into(),
@@ -67,6 +72,13 @@ impl Engine {
                 uploads.push((Some(entry.kp_ref.clone()), bytes));
             }
         }
+        for (kp_ref, reason) in skipped {
+            self.ok(
+                name,
+                EventKind::KeyPackageSkipped { kp_ref, reason },
+                Instant::now(),
+            );
+        }
         let mut first_error = None;
         for (own_ref, bytes) in uploads {
             let started = Instant::now();
@@ -76,6 +88,7 @@ impl Engine {
                     let client = self.client_mut(name)?;
                     if let Some(entry) = client.entry_mut(&published.kp_ref) {
                         entry.published = true;
+                        entry.rejected = None;
                     }
                     if let Some(old) = &published.replaced {
                         if let Some(entry) = client.entry_mut(old) {

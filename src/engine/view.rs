@@ -179,7 +179,7 @@ impl Engine {
                         .iter()
                         .map(|c| (c.owner.clone(), ref_hex(&c.kp_ref)))
                         .collect(),
-                    pending: client.pending().len(),
+                    pending: ds.clients.get(client.name()).map_or(0, |d| d.inbox),
                 }
             })
             .collect();

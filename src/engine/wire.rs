@@ -129,6 +129,21 @@ pub fn decode_welcome(bytes: &[u8]) -> Result<Welcome, EngineError> {
     }
 }
 
+/// The `GroupId` a Commit names in its own framing (RFC 9420 §6.1,
+/// `FramedContent.group_id`, readable by the DS for public and private messages).
+pub fn commit_group_id(bytes: &[u8]) -> Result<Vec<u8>, EngineError> {
+    let malformed = |detail: String| EngineError::Malformed {
+        what: "Commit".into(),
+        detail,
+    };
+    let message =
+        MlsMessageIn::tls_deserialize_exact(bytes).map_err(|e| malformed(e.to_string()))?;
+    let protocol = message
+        .try_into_protocol_message()
+        .map_err(|e| malformed(e.to_string()))?;
+    Ok(protocol.group_id().as_slice().to_vec())
+}
+
 /// The `new_member` reference of every `secrets[]` entry, in order. Reading them
 /// consumes nothing: this is the non-destructive peek.
 pub fn welcome_new_members(welcome: &Welcome) -> Vec<KeyPackageRef> {

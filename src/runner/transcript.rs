@@ -136,11 +136,16 @@ pub async fn state_text(engine: &Engine) -> String {
     match engine.ds_snapshot().await {
         Ok(snapshot) => {
             for (name, dir) in &snapshot.clients {
-                let last_resort = dir
+                let listed: Vec<String> = dir
                     .last_resort
-                    .as_ref()
+                    .iter()
                     .map(|e| format!("{}… (handed out {}×)", short(&e.kp_ref), e.handouts))
-                    .unwrap_or_else(|| "none".into());
+                    .collect();
+                let last_resort = if listed.is_empty() {
+                    "none".to_string()
+                } else {
+                    listed.join(", ")
+                };
                 let _ = writeln!(
                     out,
                     "ds {name}: {} normal available, last resort {last_resort}, {} claim(s), {} last-resort reuse(s), {} waiting",

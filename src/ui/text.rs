@@ -74,7 +74,8 @@ pub fn short_state(state: &Lifecycle) -> String {
         | Lifecycle::Published
         | Lifecycle::Expired
         | Lifecycle::NotYetValid
-        | Lifecycle::Replaced => state.to_string(),
+        | Lifecycle::RotatedOut
+        | Lifecycle::BundleDeleted => state.to_string(),
     }
 }
 
@@ -86,7 +87,7 @@ pub fn state_style(state: &Lifecycle, theme: &Theme) -> Style {
         Lifecycle::UsedToJoin { .. } => theme.muted,
         Lifecycle::RetainedLastResort { .. } => theme.last_resort,
         Lifecycle::Expired | Lifecycle::NotYetValid | Lifecycle::Rejected { .. } => theme.error,
-        Lifecycle::Replaced => theme.muted,
+        Lifecycle::RotatedOut | Lifecycle::BundleDeleted => theme.muted,
     }
 }
 

@@ -66,8 +66,24 @@ impl Client {
         Ok((&self.provider, signer, record))
     }
 
-    /// Creates a group whose `GroupId` is its name, with the ratchet tree in
-    /// Welcomes so joiners need nothing else.
+    /// The label of this client's group with this MLS `GroupId`.
+    pub fn group_label(&self, group_id: &[u8]) -> Option<&str> {
+        self.groups
+            .iter()
+            .find(|(_, r)| r.group.group_id().as_slice() == group_id)
+            .map(|(label, _)| label.as_str())
+    }
+
+    /// The MLS `GroupId` of this client's group `label`.
+    pub fn group_id(&self, label: &str) -> Option<Vec<u8>> {
+        self.groups
+            .get(label)
+            .map(|r| r.group.group_id().as_slice().to_vec())
+    }
+
+    /// Creates a group with a random `GroupId` from this client's provider (the lab
+    /// maps `name` to it), with the ratchet tree in Welcomes so joiners need
+    /// nothing else.
     pub fn create_group(&mut self, name: &str, suite: u16) -> Result<GroupView, EngineError> {
         if self.groups.contains_key(name) {
             return Err(EngineError::GroupAlreadyExists {
@@ -80,7 +96,6 @@ impl Client {
         let group = MlsGroup::builder()
             .ciphersuite(ciphersuite)
             .use_ratchet_tree_extension(true)
-            .with_group_id(GroupId::from_slice(name.as_bytes()))
             .build(&self.provider, self.signer(ciphersuite)?, credential)
             .map_err(|e| EngineError::mls("MlsGroup::build", e))?;
         let record = GroupRecord {
@@ -150,7 +165,8 @@ impl Client {
         Ok((commit, view_of(group, record)))
     }
 
-    /// Processes and merges a Commit from another member.
+    /// Processes and merges a Commit from another member in the group `group`
+    /// (the label of the group the Commit's own `GroupId` names).
     pub fn process_commit(&mut self, group: &str, bytes: &[u8]) -> Result<GroupView, EngineError> {
         let message =
             MlsMessageIn::tls_deserialize_exact(bytes).map_err(|e| EngineError::Malformed {

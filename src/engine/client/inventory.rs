@@ -93,6 +93,8 @@ pub struct KeyPackageEntry {
     pub joined: Vec<String>,
     /// A newer last-resort package replaced it at the DS.
     pub replaced: bool,
+    /// Its private bundle was deleted on purpose (`delete-bundle`).
+    pub discarded: bool,
 }
 
 /// Where a key package stands, derived from its history and the clock.
@@ -116,7 +118,11 @@ pub enum Lifecycle {
     Rejected {
         error: String,
     },
-    Replaced,
+    /// A newer last-resort package replaced it at the DS; its private bundle
+    /// stays, since a Welcome naming it may still be in flight.
+    RotatedOut,
+    /// Its private bundle was deleted on purpose: a Welcome naming it is an orphan.
+    BundleDeleted,
 }
 
 impl std::fmt::Display for Lifecycle {
@@ -133,7 +139,8 @@ impl std::fmt::Display for Lifecycle {
             Self::Expired => write!(f, "expired"),
             Self::NotYetValid => write!(f, "not yet valid"),
             Self::Rejected { error } => write!(f, "rejected: {error}"),
-            Self::Replaced => write!(f, "replaced"),
+            Self::RotatedOut => write!(f, "rotated out, bundle kept"),
+            Self::BundleDeleted => write!(f, "bundle deleted"),
         }
     }
 }
@@ -152,12 +159,27 @@ impl KeyPackageEntry {
         (lifetime.not_before(), lifetime.not_after())
     }
 
-    /// The lifecycle state at time `now`.
+    /// Why `publish --all` leaves this unpublished package out, if it does: its
+    /// bundle is gone, or the DS refused the package itself for a reason that
+    /// cannot change (a tampered copy's rejection does not count).
+    pub fn skip_reason(&self) -> Option<String> {
+        if self.discarded {
+            return Some("its private bundle was deleted (delete-bundle)".into());
+        }
+        match self.rejected.as_deref() {
+            Some(code @ ("UnsupportedExtension" | "InvalidKeyPackage" | "Expired")) => Some(
+                format!("the DS refused this package before ({code}) and would again"),
+            ),
+            _ => None,
+        }
+    }
+
+    /// The lifecycle state at time `now`, from the latest fact: a deliberate
+    /// deletion, then a join, a claim, a rotation, the clock, an accepted upload;
+    /// a rejection counts only while no upload was accepted.
     pub fn state(&self, now: SystemTime) -> Lifecycle {
-        if let Some(error) = &self.rejected {
-            return Lifecycle::Rejected {
-                error: error.clone(),
-            };
+        if self.discarded {
+            return Lifecycle::BundleDeleted;
         }
         if !self.joined.is_empty() {
             return if self.last_resort() {
@@ -177,22 +199,25 @@ impl KeyPackageEntry {
             };
         }
         if self.replaced {
-            return Lifecycle::Replaced;
+            return Lifecycle::RotatedOut;
         }
         match self.key_package.life_time().validate_with_time(now) {
             Err(LifetimeError::Expired { .. }) => return Lifecycle::Expired,
             Err(LifetimeError::NotValidYet { .. }) => return Lifecycle::NotYetValid,
             _ => {}
         }
-        if self.published {
-            Lifecycle::Published
-        } else {
-            Lifecycle::Generated
+        match (&self.rejected, self.published) {
+            (_, true) => Lifecycle::Published,
+            (Some(error), false) => Lifecycle::Rejected {
+                error: error.clone(),
+            },
+            (None, false) => Lifecycle::Generated,
         }
     }
 }
 
 impl Client {
+    /// Builds one key package; `KeyPackage::builder().build()` writes the bundle
     /// into this client's storage under its reference.
     pub fn generate(&mut self, options: GenerateOptions) -> Result<&KeyPackageEntry, EngineError> {
         let ciphersuite = wire::suite_from_number(options.suite)?;
@@ -247,6 +272,7 @@ impl Client {
             claims: Vec::new(),
             joined: Vec::new(),
             replaced: false,
+            discarded: false,
         });
         let index = self.inventory.len() - 1;
         Ok(&self.inventory[index])
@@ -312,6 +338,25 @@ impl Client {
                 .key_package::<KeyPackageRef, StoredBundle>(kp_ref),
             Ok(Some(_))
         )
+    }
+
+    /// Deletes the private bundle of one of this client's key packages on purpose
+    /// (as an application may when it withdraws a package).
+    pub fn delete_bundle(&mut self, kp_ref: &KeyPackageRef) -> Result<(), EngineError> {
+        if !self.has_private_bundle(kp_ref) {
+            return Err(EngineError::NoBundle {
+                client: self.name.clone(),
+                kp_ref: short(kp_ref),
+            });
+        }
+        self.provider
+            .storage()
+            .delete_key_package(kp_ref)
+            .map_err(|e| EngineError::mls("delete_key_package", e))?;
+        if let Some(entry) = self.entry_mut(kp_ref) {
+            entry.discarded = true;
+        }
+        Ok(())
     }
 
     /// How many of this client's key packages still have a private bundle in storage.

@@ -1,5 +1,7 @@
 //! Joining through a Welcome: the non-destructive peek and `StagedWelcome`.
 
+use std::collections::HashMap;
+
 use openmls::prelude::*;
 
 use super::*;
@@ -63,8 +65,12 @@ impl Client {
 
     /// Joins through a Welcome with `StagedWelcome` (RFC 9420 §12.4.3.1). OpenMLS
     /// finds the private bundle through the reference, and deletes it unless it is
-    /// last-resort.
-    pub fn join(&mut self, bytes: &[u8]) -> Result<JoinReport, EngineError> {
+    /// last-resort. `labels` maps the lab's `GroupId`s to their names.
+    pub fn join(
+        &mut self,
+        bytes: &[u8],
+        labels: &HashMap<Vec<u8>, String>,
+    ) -> Result<JoinReport, EngineError> {
         let welcome = wire::decode_welcome(bytes)?;
         let peek = self.peek_welcome(&welcome);
         let own_last_resort = peek
@@ -72,13 +78,10 @@ impl Client {
             .as_ref()
             .and_then(|r| self.entry(r))
             .is_some_and(|e| e.last_resort());
-        let result = StagedWelcome::new_from_welcome(&self.provider, &join_config(), welcome, None)
-            .and_then(|s| s.into_group(&self.provider))
-            .map_err(|e| self.join_error(&peek, e));
+        let staged = self.stage(welcome, &peek, labels);
         let bundle_after = peek.own.as_ref().map(|r| self.has_private_bundle(r));
-        let result = match result {
-            Ok(group) => {
-                let name = String::from_utf8_lossy(group.group_id().as_slice()).into_owned();
+        let result = match staged {
+            Ok((group, name)) => {
                 let record = GroupRecord {
                     group,
                     joined_via: peek.own.clone(),
@@ -97,12 +100,62 @@ impl Client {
             }
             Err(e) => Err(e),
         };
+        let result = match result {
+            // Only now is it known whether OpenMLS consumed the bundle: say so.
+            Err(EngineError::AlreadyMember { client, group, .. }) => {
+                let bundle = match (&peek.own, bundle_after) {
+                    (Some(r), Some(true)) => format!("bundle {} kept", short(r)),
+                    (Some(r), _) => format!("bundle {} consumed all the same", short(r)),
+                    (None, _) => "no bundle was used".to_string(),
+                };
+                Err(EngineError::AlreadyMember {
+                    client,
+                    group,
+                    bundle,
+                })
+            }
+            other => other,
+        };
         Ok(JoinReport {
             peek,
             own_last_resort,
             bundle_after,
             result,
         })
+    }
+
+    /// Decrypts the Welcome and builds the group; refuses a group this client is
+    /// in already (checked on the decrypted `GroupInfo`, before OpenMLS would).
+    fn stage(
+        &self,
+        welcome: Welcome,
+        peek: &WelcomePeek,
+        labels: &HashMap<Vec<u8>, String>,
+    ) -> Result<(MlsGroup, String), EngineError> {
+        let builder = StagedWelcome::build_from_welcome(&self.provider, &join_config(), welcome)
+            .map_err(|e| self.join_error(peek, e))?;
+        let group_id = builder
+            .processed_welcome()
+            .unverified_group_info()
+            .group_id()
+            .as_slice()
+            .to_vec();
+        let name = labels
+            .get(&group_id)
+            .cloned()
+            .unwrap_or_else(|| hex::encode(&group_id));
+        if self.group_label(&group_id).is_some() || self.groups.contains_key(&name) {
+            return Err(EngineError::AlreadyMember {
+                client: self.name.clone(),
+                group: name,
+                bundle: String::new(),
+            });
+        }
+        let group = builder
+            .build()
+            .and_then(|s| s.into_group(&self.provider))
+            .map_err(|e| self.join_error(peek, e))?;
+        Ok((group, name))
     }
 
     pub(super) fn join_error<E: std::fmt::Debug + std::fmt::Display>(
@@ -112,7 +165,17 @@ impl Client {
     ) -> EngineError {
         match error {
             WelcomeError::NoMatchingKeyPackage => {
-                let reason = if let Some(r) = peek.consumed.first() {
+                let discarded = peek
+                    .consumed
+                    .iter()
+                    .find(|r| self.entry(r).is_some_and(|e| e.discarded));
+                let reason = if let Some(r) = discarded {
+                    format!(
+                        "{}'s private bundle for {} was deleted on purpose (delete-bundle): an orphan Welcome",
+                        self.name,
+                        short(r)
+                    )
+                } else if let Some(r) = peek.consumed.first() {
                     format!(
                         "{}'s key package {} was already used: its private bundle is gone (one-time use, RFC 9420 §16.8)",
                         self.name,

@@ -14,7 +14,7 @@ pub use inventory::{
 };
 pub use join::{JoinReport, WelcomePeek};
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use openmls::prelude::*;
@@ -22,7 +22,6 @@ use openmls_basic_credential::SignatureKeyPair;
 use openmls_rust_crypto::OpenMlsRustCrypto;
 use openmls_traits::OpenMlsProvider;
 
-use super::ds::Delivery;
 use super::error::EngineError;
 use super::wire;
 
@@ -43,7 +42,6 @@ pub struct Client {
     index: HashMap<KeyPackageRef, usize>,
     wallet: Vec<ClaimedKeyPackage>,
     groups: BTreeMap<String, GroupRecord>,
-    pending: VecDeque<Delivery>,
 }
 
 impl std::fmt::Debug for Client {
@@ -74,7 +72,6 @@ impl Client {
             index: HashMap::new(),
             wallet: Vec::new(),
             groups: BTreeMap::new(),
-            pending: VecDeque::new(),
         };
         client.ensure_signer(SignatureScheme::ED25519)?;
         Ok(client)
@@ -154,13 +151,9 @@ impl Client {
         }
     }
 
-    /// Messages fetched from the DS and not yet processed.
-    pub fn pending(&self) -> &VecDeque<Delivery> {
-        &self.pending
-    }
-
-    pub(crate) fn pending_mut(&mut self) -> &mut VecDeque<Delivery> {
-        &mut self.pending
+    /// The oldest held (claimed, unused) package of `owner`, left in the wallet.
+    pub(crate) fn wallet_holds(&self, owner: &str) -> Option<&ClaimedKeyPackage> {
+        self.wallet.iter().find(|c| c.owner == owner)
     }
 }
 

@@ -1,6 +1,8 @@
 //! The key package directory: validated uploads by their owner, and one-time hand-out
 //! with the last-resort package only as a fallback (RFC 9420 §16.8, RFC 9750 §5.1).
 
+use std::collections::BTreeMap;
+
 use super::*;
 use crate::engine::error::EngineError;
 use crate::engine::wire::{self, KeyPackageFormat};
@@ -55,8 +57,12 @@ impl DsState {
         };
         let mut replaced = None;
         if entry.last_resort {
-            // RFC 9750 §5.1: one designated last-resort package; a new one replaces it.
-            replaced = account.last_resort.replace(entry).map(|old| old.kp_ref);
+            // RFC 9750 §5.1: one designated last-resort package per ciphersuite; a
+            // new one replaces the one of its own suite only.
+            replaced = account
+                .last_resort
+                .insert(entry.ciphersuite, entry)
+                .map(|old| old.kp_ref);
         } else {
             account.normal.push_back(entry);
         }
@@ -68,7 +74,42 @@ impl DsState {
         })
     }
 
-    pub(super) fn claim(&mut self, owner: &str, suite: u16) -> Result<Claimed, EngineError> {
+    /// One package of each owner, all or none (the check runs before anything is
+    /// handed out).
+    pub(super) fn claim_all(
+        &mut self,
+        owners: &[String],
+        suite: u16,
+    ) -> Result<Vec<Claimed>, EngineError> {
+        let mut wanted: BTreeMap<&str, usize> = BTreeMap::new();
+        for owner in owners {
+            *wanted.entry(owner.as_str()).or_default() += 1;
+        }
+        for (owner, count) in &wanted {
+            let account = self
+                .accounts
+                .get(*owner)
+                .ok_or_else(|| EngineError::UnknownClient(owner.to_string()))?;
+            let fresh = account
+                .normal
+                .iter()
+                .filter(|e| e.ciphersuite == suite)
+                .take(*count)
+                .count();
+            if fresh < *count && !account.last_resort.contains_key(&suite) {
+                return Err(EngineError::NoKeyPackageAvailable {
+                    owner: owner.to_string(),
+                    suite,
+                });
+            }
+        }
+        owners
+            .iter()
+            .map(|owner| self.claim(owner, suite))
+            .collect()
+    }
+
+    fn claim(&mut self, owner: &str, suite: u16) -> Result<Claimed, EngineError> {
         let account = self
             .accounts
             .get_mut(owner)
@@ -84,9 +125,10 @@ impl DsState {
                 });
             }
         }
-        // Only when no fresh one is left: the last-resort package, kept and counted.
-        match account.last_resort.as_mut() {
-            Some(entry) if entry.ciphersuite == suite => {
+        // Only when no fresh one is left: the last-resort package of this suite,
+        // kept and counted.
+        match account.last_resort.get_mut(&suite) {
+            Some(entry) => {
                 entry.handouts += 1;
                 let reuse = entry.handouts > 1;
                 account.claims += 1;
@@ -98,7 +140,7 @@ impl DsState {
                     last_resort_reuse: reuse,
                 })
             }
-            _ => Err(EngineError::NoKeyPackageAvailable {
+            None => Err(EngineError::NoKeyPackageAvailable {
                 owner: owner.to_string(),
                 suite,
             }),

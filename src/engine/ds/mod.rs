@@ -19,11 +19,16 @@ use tokio::sync::{mpsc, oneshot};
 use super::error::EngineError;
 use super::wire::KeyPackageFormat;
 
-/// A message waiting in a client's DS mailbox.
+/// A message waiting in a client's DS mailbox. It stays there until the client
+/// has processed it ([`DsHandle::ack`]); reading the mailbox removes nothing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {
+    /// Unique across the DS: each copy of a message has its own.
+    pub id: u64,
     pub from: String,
-    pub group: String,
+    /// The MLS `GroupId` (RFC 9420 §8.1): read from the Commit itself; for a
+    /// Welcome, from the Commit it travelled with.
+    pub group_id: Vec<u8>,
     pub kind: DeliveryKind,
     /// The encoded `MLSMessage`.
     pub bytes: Vec<u8>,
@@ -75,12 +80,21 @@ pub struct WelcomeRouting {
     pub unroutable: Vec<KeyPackageRef>,
 }
 
+/// Where a Commit (and the Welcome that travelled with it) went.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Routed {
+    /// The other members of the group the Commit names.
+    pub commit_recipients: Vec<String>,
+    pub welcome: Option<WelcomeRouting>,
+}
+
 /// Per-client counters and directory, as the DS sees them.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClientDirectory {
     /// Normal packages still available, oldest first.
     pub normal: Vec<DirectoryEntry>,
-    pub last_resort: Option<DirectoryEntry>,
+    /// At most one last-resort package per ciphersuite, by suite.
+    pub last_resort: Vec<DirectoryEntry>,
     /// Key packages of this client handed out.
     pub claims: u64,
     /// Hand-outs of a last-resort package beyond its first.
@@ -93,8 +107,16 @@ pub struct ClientDirectory {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DsSnapshot {
     pub clients: BTreeMap<String, ClientDirectory>,
-    /// The DS's view of each group's members.
+    /// The DS's view of each group's members, by the label its creator gave it
+    /// (display only: the DS routes by `GroupId`).
     pub groups: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl ClientDirectory {
+    /// The last-resort package of this suite, if one is listed.
+    pub fn last_resort_for(&self, suite: u16) -> Option<&DirectoryEntry> {
+        self.last_resort.iter().find(|e| e.ciphersuite == suite)
+    }
 }
 
 enum Request {
@@ -110,29 +132,30 @@ enum Request {
         reply: oneshot::Sender<Result<Published, EngineError>>,
     },
     Claim {
-        owner: String,
+        owners: Vec<String>,
         suite: u16,
-        reply: oneshot::Sender<Result<Claimed, EngineError>>,
+        reply: oneshot::Sender<Result<Vec<Claimed>, EngineError>>,
     },
     CreateGroup {
-        group: String,
+        group_id: Vec<u8>,
+        label: String,
         creator: String,
+        reply: oneshot::Sender<Result<(), EngineError>>,
     },
     SendCommit {
-        group: String,
         from: String,
-        bytes: Vec<u8>,
-        reply: oneshot::Sender<Vec<String>>,
+        commit: Vec<u8>,
+        welcome: Option<Vec<u8>>,
+        reply: oneshot::Sender<Result<Routed, EngineError>>,
     },
-    SendWelcome {
-        group: String,
-        from: String,
-        bytes: Vec<u8>,
-        reply: oneshot::Sender<Result<WelcomeRouting, EngineError>>,
-    },
-    Fetch {
+    Peek {
         client: String,
         reply: oneshot::Sender<Vec<Delivery>>,
+    },
+    Ack {
+        client: String,
+        id: u64,
+        reply: oneshot::Sender<bool>,
     },
     ReplayWelcome {
         reply: oneshot::Sender<Result<Vec<String>, EngineError>>,
@@ -206,63 +229,75 @@ impl DsHandle {
 
     /// Asks for one of `owner`'s key packages in ciphersuite `suite`.
     pub async fn claim(&self, owner: &str, suite: u16) -> Result<Claimed, EngineError> {
-        let owner = owner.to_string();
+        let mut claimed = self.claim_all(&[owner.to_string()], suite).await?;
+        claimed.pop().ok_or(EngineError::DsUnavailable)
+    }
+
+    /// Claims one key package of each owner, all or none: if any owner has
+    /// nothing to hand out, nothing is handed out.
+    pub async fn claim_all(
+        &self,
+        owners: &[String],
+        suite: u16,
+    ) -> Result<Vec<Claimed>, EngineError> {
+        let owners = owners.to_vec();
         self.call(|reply| Request::Claim {
-            owner,
+            owners,
             suite,
             reply,
         })
         .await?
     }
 
-    /// Tells the DS that `creator` started `group`, so Commits can be fanned out.
-    pub fn create_group(&self, group: &str, creator: &str) -> Result<(), EngineError> {
-        self.tx
-            .send(Request::CreateGroup {
-                group: group.to_string(),
-                creator: creator.to_string(),
-            })
-            .map_err(|_| EngineError::DsUnavailable)
-    }
-
-    /// Fans a Commit out to the group's other members; returns who gets it.
-    pub async fn send_commit(
+    /// Tells the DS that `creator` started the group `group_id`, so Commits can be
+    /// fanned out. `label` is only for display.
+    pub async fn create_group(
         &self,
-        group: &str,
-        from: &str,
-        bytes: Vec<u8>,
-    ) -> Result<Vec<String>, EngineError> {
-        let (group, from) = (group.to_string(), from.to_string());
-        self.call(|reply| Request::SendCommit {
-            group,
-            from,
-            bytes,
-            reply,
-        })
-        .await
-    }
-
-    /// Routes a Welcome to every client named by its `secrets[].new_member`.
-    pub async fn send_welcome(
-        &self,
-        group: &str,
-        from: &str,
-        bytes: Vec<u8>,
-    ) -> Result<WelcomeRouting, EngineError> {
-        let (group, from) = (group.to_string(), from.to_string());
-        self.call(|reply| Request::SendWelcome {
-            group,
-            from,
-            bytes,
+        group_id: &[u8],
+        label: &str,
+        creator: &str,
+    ) -> Result<(), EngineError> {
+        let (group_id, label, creator) =
+            (group_id.to_vec(), label.to_string(), creator.to_string());
+        self.call(|reply| Request::CreateGroup {
+            group_id,
+            label,
+            creator,
             reply,
         })
         .await?
     }
 
-    /// Takes everything waiting in `client`'s mailbox.
-    pub async fn fetch(&self, client: &str) -> Result<Vec<Delivery>, EngineError> {
+    /// Fans a Commit out to the other members of the group its own `GroupId`
+    /// names, and routes the Welcome that goes with it (if any) to every client
+    /// named by its `secrets[].new_member`; they join that group's roster.
+    pub async fn send_commit(
+        &self,
+        from: &str,
+        commit: Vec<u8>,
+        welcome: Option<Vec<u8>>,
+    ) -> Result<Routed, EngineError> {
+        let from = from.to_string();
+        self.call(|reply| Request::SendCommit {
+            from,
+            commit,
+            welcome,
+            reply,
+        })
+        .await?
+    }
+
+    /// Everything waiting in `client`'s mailbox, oldest first. Removes nothing.
+    pub async fn peek(&self, client: &str) -> Result<Vec<Delivery>, EngineError> {
         let client = client.to_string();
-        self.call(|reply| Request::Fetch { client, reply }).await
+        self.call(|reply| Request::Peek { client, reply }).await
+    }
+
+    /// The client processed this delivery: it leaves the mailbox. Returns whether
+    /// it was there.
+    pub async fn ack(&self, client: &str, id: u64) -> Result<bool, EngineError> {
+        let client = client.to_string();
+        self.call(|reply| Request::Ack { client, id, reply }).await
     }
 
     /// Misbehaviour: delivers the last Welcome again to the clients it was routed to.

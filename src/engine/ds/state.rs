@@ -13,10 +13,18 @@ use crate::engine::wire::{self};
 pub(super) struct Account {
     pub(super) signature_keys: Vec<Vec<u8>>,
     pub(super) normal: VecDeque<DirectoryEntry>,
-    pub(super) last_resort: Option<DirectoryEntry>,
+    /// One last-resort package per ciphersuite.
+    pub(super) last_resort: BTreeMap<u16, DirectoryEntry>,
     pub(super) claims: u64,
     pub(super) last_resort_reuses: u64,
     pub(super) inbox: VecDeque<Delivery>,
+}
+
+/// Who is in one group, as far as the DS knows.
+#[derive(Default)]
+pub(super) struct Roster {
+    pub(super) label: String,
+    pub(super) members: BTreeSet<String>,
 }
 
 #[derive(Default)]
@@ -25,7 +33,10 @@ pub(super) struct DsState {
     pub(super) accounts: BTreeMap<String, Account>,
     /// Every reference ever accepted, and whose it is: routes Welcomes.
     pub(super) owners: HashMap<KeyPackageRef, String>,
-    pub(super) groups: BTreeMap<String, BTreeSet<String>>,
+    /// Rosters by MLS `GroupId`; the label is for display only.
+    pub(super) groups: HashMap<Vec<u8>, Roster>,
+    /// The id of the next delivery.
+    pub(super) next_delivery: u64,
     pub(super) last_welcome: Option<(Delivery, Vec<String>)>,
 }
 
@@ -53,51 +64,53 @@ impl DsState {
                 let _ = reply.send(self.publish(&publisher, &bytes, format));
             }
             Request::Claim {
-                owner,
+                owners,
                 suite,
                 reply,
             } => {
-                let _ = reply.send(self.claim(&owner, suite));
+                let _ = reply.send(self.claim_all(&owners, suite));
             }
-            Request::CreateGroup { group, creator } => {
-                self.groups.entry(group).or_default().insert(creator);
+            Request::CreateGroup {
+                group_id,
+                label,
+                creator,
+                reply,
+            } => {
+                let result = if self.groups.contains_key(&group_id) {
+                    Err(EngineError::GroupNameTaken {
+                        group: label,
+                        owner: creator,
+                    })
+                } else {
+                    let members = BTreeSet::from([creator]);
+                    self.groups.insert(group_id, Roster { label, members });
+                    Ok(())
+                };
+                let _ = reply.send(result);
             }
             Request::SendCommit {
-                group,
                 from,
-                bytes,
+                commit,
+                welcome,
                 reply,
             } => {
-                let recipients: Vec<String> = self
-                    .groups
-                    .get(&group)
-                    .map(|m| m.iter().filter(|m| **m != from).cloned().collect())
-                    .unwrap_or_default();
-                let delivery = Delivery {
-                    from,
-                    group,
-                    kind: DeliveryKind::Commit,
-                    bytes,
-                    misbehaving: false,
-                };
-                self.deliver(&recipients, &delivery);
-                let _ = reply.send(recipients);
+                let _ = reply.send(self.route_commit(from, commit, welcome));
             }
-            Request::SendWelcome {
-                group,
-                from,
-                bytes,
-                reply,
-            } => {
-                let _ = reply.send(self.route_welcome(group, from, bytes));
-            }
-            Request::Fetch { client, reply } => {
+            Request::Peek { client, reply } => {
                 let inbox = self
                     .accounts
-                    .get_mut(&client)
-                    .map(|a| a.inbox.drain(..).collect())
+                    .get(&client)
+                    .map(|a| a.inbox.iter().cloned().collect())
                     .unwrap_or_default();
                 let _ = reply.send(inbox);
+            }
+            Request::Ack { client, id, reply } => {
+                let removed = self.accounts.get_mut(&client).is_some_and(|a| {
+                    let before = a.inbox.len();
+                    a.inbox.retain(|d| d.id != id);
+                    a.inbox.len() < before
+                });
+                let _ = reply.send(removed);
             }
             Request::ReplayWelcome { reply } => {
                 let result = match self.last_welcome.clone() {
@@ -134,19 +147,69 @@ impl DsState {
 }
 
 impl DsState {
-    pub(super) fn route_welcome(
+    /// Routes a Commit by the `GroupId` in its own framing (RFC 9420 §6), never by
+    /// a name, so nothing can cross between groups; the Welcome that travels with
+    /// it goes to every `new_member` (not just the first, as OpenMLS's sample DS
+    /// does), who join that group's roster.
+    pub(super) fn route_commit(
         &mut self,
-        group: String,
         from: String,
-        bytes: Vec<u8>,
-    ) -> Result<WelcomeRouting, EngineError> {
-        let welcome = wire::decode_welcome(&bytes)?;
+        commit: Vec<u8>,
+        welcome: Option<Vec<u8>>,
+    ) -> Result<Routed, EngineError> {
+        let group_id = wire::commit_group_id(&commit)?;
+        let roster = self
+            .groups
+            .get(&group_id)
+            .ok_or_else(|| EngineError::UnknownGroupId(hex::encode(&group_id)))?;
+        let commit_recipients: Vec<String> = roster
+            .members
+            .iter()
+            .filter(|m| **m != from)
+            .cloned()
+            .collect();
+        let routing = match &welcome {
+            Some(bytes) => Some(self.welcome_routing(bytes)?),
+            None => None,
+        };
+        let delivery = Delivery {
+            id: 0,
+            from: from.clone(),
+            group_id: group_id.clone(),
+            kind: DeliveryKind::Commit,
+            bytes: commit,
+            misbehaving: false,
+        };
+        self.deliver(&commit_recipients, &delivery);
+        if let (Some(routing), Some(bytes)) = (&routing, welcome) {
+            let delivery = Delivery {
+                id: 0,
+                from,
+                group_id: group_id.clone(),
+                kind: DeliveryKind::Welcome,
+                bytes,
+                misbehaving: false,
+            };
+            self.deliver(&routing.recipients, &delivery);
+            // Added members are members from this epoch on: later Commits reach them.
+            if let Some(roster) = self.groups.get_mut(&group_id) {
+                roster.members.extend(routing.recipients.iter().cloned());
+            }
+            self.last_welcome = Some((delivery, routing.recipients.clone()));
+        }
+        Ok(Routed {
+            commit_recipients,
+            welcome: routing,
+        })
+    }
+
+    fn welcome_routing(&self, bytes: &[u8]) -> Result<WelcomeRouting, EngineError> {
+        let welcome = wire::decode_welcome(bytes)?;
         let new_members = wire::welcome_new_members(&welcome);
         let mut routing = WelcomeRouting {
             new_members: new_members.clone(),
             ..Default::default()
         };
-        // Every new member gets it, not just the first (OpenMLS's sample DS stops there).
         for kp_ref in &new_members {
             match self.owners.get(kp_ref) {
                 Some(owner) if !routing.recipients.contains(owner) => {
@@ -156,25 +219,17 @@ impl DsState {
                 None => routing.unroutable.push(kp_ref.clone()),
             }
         }
-        let delivery = Delivery {
-            from,
-            group: group.clone(),
-            kind: DeliveryKind::Welcome,
-            bytes,
-            misbehaving: false,
-        };
-        self.deliver(&routing.recipients, &delivery);
-        // Added members are members from this epoch on: later Commits reach them.
-        let roster = self.groups.entry(group).or_default();
-        roster.extend(routing.recipients.iter().cloned());
-        self.last_welcome = Some((delivery, routing.recipients.clone()));
         Ok(routing)
     }
 
+    /// Puts a copy of `delivery` in each recipient's mailbox, each with its own id.
     pub(super) fn deliver(&mut self, recipients: &[String], delivery: &Delivery) {
         for recipient in recipients {
             if let Some(account) = self.accounts.get_mut(recipient) {
-                account.inbox.push_back(delivery.clone());
+                self.next_delivery += 1;
+                let mut copy = delivery.clone();
+                copy.id = self.next_delivery;
+                account.inbox.push_back(copy);
             }
         }
     }
@@ -189,7 +244,7 @@ impl DsState {
                         name.clone(),
                         ClientDirectory {
                             normal: a.normal.iter().cloned().collect(),
-                            last_resort: a.last_resort.clone(),
+                            last_resort: a.last_resort.values().cloned().collect(),
                             claims: a.claims,
                             last_resort_reuses: a.last_resort_reuses,
                             inbox: a.inbox.len(),
@@ -197,7 +252,11 @@ impl DsState {
                     )
                 })
                 .collect(),
-            groups: self.groups.clone(),
+            groups: self
+                .groups
+                .values()
+                .map(|r| (r.label.clone(), r.members.clone()))
+                .collect(),
         }
     }
 }

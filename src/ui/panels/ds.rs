@@ -43,7 +43,7 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 let dir = app.view().ds.clients.get(&client.name);
                 let available = dir.map_or(0, |d| d.normal.len());
                 let lr = dir
-                    .and_then(|d| d.last_resort.as_ref())
+                    .and_then(|d| d.last_resort.first())
                     .map(|e| crate::engine::wire::ref_hex(&e.kp_ref));
                 let claims = dir.map_or(0, |d| d.claims);
                 let reuses = dir.map_or(0, |d| d.last_resort_reuses);

@@ -53,15 +53,20 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         .ds
         .clients
         .get(&client.name)
-        .and_then(|d| d.last_resort.as_ref())
-        .map(|e| (crate::engine::wire::ref_hex(&e.kp_ref), e.handouts));
+        .map(|d| {
+            d.last_resort
+                .iter()
+                .map(|e| (crate::engine::wire::ref_hex(&e.kp_ref), e.handouts))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
     let len = client.key_packages.len();
     for (row, i) in visible(app, Panel::KeyPackages, len, body.height as usize).enumerate() {
         let kp = &client.key_packages[i];
         let y = body.y + row as u16;
         let handouts = lr_at_ds
-            .as_ref()
-            .filter(|(r, _)| *r == kp.kp_ref)
+            .iter()
+            .find(|(r, _)| *r == kp.kp_ref)
             .map_or(0, |(_, h)| *h);
         let badge = if kp.last_resort && handouts > 1 {
             Span::styled(format!("LR↻{:<3}", handouts - 1), theme.reuse)

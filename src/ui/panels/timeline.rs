@@ -152,6 +152,16 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
         EventKind::PrivateBundleDeleted { kp_ref } => {
             vec![t("bundle ".into()), r(kp_ref), t(" deleted".into())]
         }
+        EventKind::KeyPackageSkipped { kp_ref, .. } => {
+            vec![t("skip ".into()), r(kp_ref)]
+        }
+        EventKind::PrivateBundleDiscarded { kp_ref } => {
+            vec![
+                t("bundle ".into()),
+                r(kp_ref),
+                t(" deleted on purpose".into()),
+            ]
+        }
         EventKind::PrivateBundleRetained { kp_ref } => {
             vec![
                 t("bundle ".into()),
