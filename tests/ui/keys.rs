@@ -13,7 +13,7 @@ fn generate_and_publish_keys_act_on_the_selected_client() {
     lab.press(KeyCode::Char('p'));
     let dir = &lab.app.view().ds.clients["alice"];
     assert_eq!(dir.normal.len(), 1);
-    assert!(dir.last_resort.is_some());
+    assert!(!dir.last_resort.is_empty());
     lab.press(KeyCode::Right);
     assert_eq!(lab.app.actor(), Some("bob"));
     lab.press(KeyCode::Char('g'));

@@ -25,7 +25,7 @@ fn starts_with_four_clients_an_empty_ds_and_a_hint() {
         .ds
         .clients
         .values()
-        .all(|d| d.normal.is_empty() && d.last_resort.is_none()));
+        .all(|d| d.normal.is_empty() && d.last_resort.is_empty()));
     let screen = lab.screen(80, 24);
     assert!(screen.contains("Press g to generate"), "{screen}");
     insta::assert_snapshot!("start_80x24", lab.masked(&screen));

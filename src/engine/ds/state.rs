@@ -76,15 +76,18 @@ impl DsState {
                 creator,
                 reply,
             } => {
-                let result = if self.groups.contains_key(&group_id) {
-                    Err(EngineError::GroupNameTaken {
-                        group: label,
-                        owner: creator,
-                    })
-                } else {
-                    let members = BTreeSet::from([creator]);
-                    self.groups.insert(group_id, Roster { label, members });
-                    Ok(())
+                let result = match self.groups.entry(group_id) {
+                    std::collections::hash_map::Entry::Occupied(_) => {
+                        Err(EngineError::GroupNameTaken {
+                            group: label,
+                            owner: creator,
+                        })
+                    }
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        let members = BTreeSet::from([creator]);
+                        slot.insert(Roster { label, members });
+                        Ok(())
+                    }
                 };
                 let _ = reply.send(result);
             }
