@@ -89,14 +89,14 @@ async fn observable(engine: &Engine) -> String {
     );
     for (name, client) in engine.clients() {
         out += &format!(
-            "{name}: {} bundles, wallet {:?}, {} pending, groups {:?}\n",
+            // Pending messages live in the DS mailbox (the snapshot above).
+            "{name}: {} bundles, wallet {:?}, groups {:?}\n",
             client.private_bundles(),
             client
                 .wallet()
                 .iter()
                 .map(|c| (c.owner.clone(), hex::encode(c.kp_ref.as_slice())))
                 .collect::<Vec<_>>(),
-            client.pending().len(),
             client.group_views(),
         );
         for entry in client.inventory() {

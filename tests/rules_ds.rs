@@ -363,7 +363,6 @@ async fn a_welcome_naming_an_unknown_reference_reports_it_unroutable() {
 // README: one last-resort package per client AND ciphersuite. A suite 1 upload
 // replaces only the suite 1 one; a suite 2 claim still finds its own.
 #[tokio::test]
-#[ignore = "needs the per-suite last-resort fix"]
 async fn one_last_resort_package_per_suite() {
     let mut engine = lab(&[
         "clients alice bob",

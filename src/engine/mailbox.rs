@@ -88,12 +88,13 @@ impl Engine {
         first_error.map_or(Ok(()), Err)
     }
 
-    /// The lab's name of the group with this `GroupId` (hex if the lab has none).
+    /// The lab's name of the group with this `GroupId`; for a group from outside
+    /// the lab, its `GroupId` as text if it is printable, else hex.
     pub(super) fn group_label(&self, group_id: &[u8]) -> String {
         self.group_labels
             .get(group_id)
             .cloned()
-            .unwrap_or_else(|| hex::encode(group_id))
+            .unwrap_or_else(|| super::client::foreign_group_label(group_id))
     }
 
     pub(super) fn join_one(

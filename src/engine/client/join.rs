@@ -143,7 +143,7 @@ impl Client {
         let name = labels
             .get(&group_id)
             .cloned()
-            .unwrap_or_else(|| hex::encode(&group_id));
+            .unwrap_or_else(|| foreign_group_label(&group_id));
         if self.group_label(&group_id).is_some() || self.groups.contains_key(&name) {
             return Err(EngineError::AlreadyMember {
                 client: self.name.clone(),
@@ -198,5 +198,29 @@ impl Client {
                 detail: other.to_string(),
             },
         }
+    }
+}
+
+/// The name shown for a group from outside the lab: its `GroupId` as text when
+/// that is printable ASCII, else hex.
+pub fn foreign_group_label(group_id: &[u8]) -> String {
+    match std::str::from_utf8(group_id) {
+        Ok(text) if !text.is_empty() && text.chars().all(|c| c.is_ascii_graphic()) => {
+            text.to_string()
+        }
+        _ => hex::encode(group_id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::foreign_group_label;
+
+    #[test]
+    fn foreign_labels_are_printable_text_or_hex() {
+        assert_eq!(foreign_group_label(b"fine"), "fine");
+        assert_eq!(foreign_group_label(b"a b"), "612062");
+        assert_eq!(foreign_group_label(&[0x1b, 0x5b]), "1b5b");
+        assert_eq!(foreign_group_label(b""), "");
     }
 }

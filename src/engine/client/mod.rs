@@ -12,7 +12,7 @@ pub use groups::{GroupRecord, GroupView};
 pub use inventory::{
     lifetime_left, Claim, GenerateOptions, KeyPackageEntry, Lifecycle, LifetimeChoice,
 };
-pub use join::{JoinReport, WelcomePeek};
+pub use join::{foreign_group_label, JoinReport, WelcomePeek};
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -148,6 +148,12 @@ enum Request {
         welcome: Option<Vec<u8>>,
         reply: oneshot::Sender<Result<Routed, EngineError>>,
     },
+    SendWelcome {
+        group_id: Vec<u8>,
+        from: String,
+        bytes: Vec<u8>,
+        reply: oneshot::Sender<Result<WelcomeRouting, EngineError>>,
+    },
     Peek {
         client: String,
         reply: oneshot::Sender<Vec<Delivery>>,
@@ -282,6 +288,25 @@ impl DsHandle {
             from,
             commit,
             welcome,
+            reply,
+        })
+        .await?
+    }
+
+    /// A Welcome on its own, from a sender outside the lab (raw OpenMLS in tests):
+    /// routed to every `new_member` like one that travels with its Commit, for the
+    /// `GroupId` the sender names (a UTF-8 name's bytes here).
+    pub async fn send_welcome(
+        &self,
+        group_id: &str,
+        from: &str,
+        bytes: Vec<u8>,
+    ) -> Result<WelcomeRouting, EngineError> {
+        let (group_id, from) = (group_id.as_bytes().to_vec(), from.to_string());
+        self.call(|reply| Request::SendWelcome {
+            group_id,
+            from,
+            bytes,
             reply,
         })
         .await?

@@ -99,6 +99,26 @@ impl DsState {
             } => {
                 let _ = reply.send(self.route_commit(from, commit, welcome));
             }
+            Request::SendWelcome {
+                group_id,
+                from,
+                bytes,
+                reply,
+            } => {
+                let result = self.welcome_routing(&bytes).inspect(|routing| {
+                    let delivery = Delivery {
+                        id: 0,
+                        from,
+                        group_id,
+                        kind: DeliveryKind::Welcome,
+                        bytes,
+                        misbehaving: false,
+                    };
+                    self.deliver(&routing.recipients, &delivery);
+                    self.last_welcome = Some((delivery, routing.recipients.clone()));
+                });
+                let _ = reply.send(result);
+            }
             Request::Peek { client, reply } => {
                 let inbox = self
                     .accounts
