@@ -221,9 +221,6 @@ impl Engine {
             ClientAction::DeleteBundle { selector } => self.delete_bundle(name, selector),
             ClientAction::SelfUpdate { group } => self.self_update(name, group.as_deref()).await,
             ClientAction::RotateLastResort { suite } => self.rotate_last_resort(name, *suite).await,
-            ClientAction::DeleteBundle { .. } => Err(EngineError::Usage(
-                "delete-bundle is not available yet".into(),
-            )),
         }
     }
 
