@@ -15,8 +15,9 @@
 //! expect bob member-of team
 //! ```
 //!
-//! - [`parse`]: words, clap, [`parse_line`], [`parse_script`]; `clap_error` turns
-//!   clap's errors into ours.
+//! - [`words`]: a line into words; where its comment starts.
+//! - [`parse`]: clap, [`parse_line`], [`parse_script`]; `clap_error` turns clap's
+//!   errors into ours.
 //! - [`expect`]: `expect ...` lines and their canonical text (`Display`).
 //! - [`error`]: the parse error type, [`ParseError`].
 //! - [`names`]: the one rule for names and the escaping of input text.
@@ -28,6 +29,7 @@ pub mod expect;
 pub mod names;
 pub mod parse;
 pub mod vocabulary;
+pub mod words;
 
 use clap::{Args, Subcommand, ValueEnum};
 

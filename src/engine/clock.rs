@@ -40,7 +40,7 @@ impl FromStr for LabDuration {
             .ok()
             .and_then(|n| n.checked_mul(*seconds))
             .map(Self)
-            .ok_or_else(|| format!("too long: at most {}s", u64::MAX))
+            .ok_or_else(|| format!("too long: at most {}d", u64::MAX / 86_400))
     }
 }
 

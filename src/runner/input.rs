@@ -100,6 +100,10 @@ impl<R: BufRead> Lines<R> {
         if bytes.last() == Some(&b'\r') {
             bytes = &bytes[..bytes.len() - 1];
         }
+        // A byte-order mark, as some editors save UTF-8, is not part of the script.
+        if line_no == 1 {
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
         if bytes.len() > MAX_LINE_BYTES {
             return Err(ReadError::Line {
                 line_no,
@@ -156,6 +160,10 @@ mod tests {
             ]
         );
         assert!(all(b"").is_empty());
+        assert_eq!(
+            all(b"\xEF\xBB\xBFclients a\n\xEF\xBB\xBFx"),
+            vec![Ok((1, "clients a".into())), Ok((2, "\u{feff}x".into()))]
+        );
     }
 
     #[test]
