@@ -6,9 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use mls_lab::app::{self, Settings};
-use mls_lab::command::{
-    escape_controls, parse_line, parse_script, validate_name, NameKind, ParsedLine,
-};
+use mls_lab::command::{escape_controls, parse_script, validate_name, NameKind, ParsedLine};
 use mls_lab::engine::Engine;
 use mls_lab::runner::input;
 use mls_lab::runner::output::{Output, Stopped};
@@ -191,15 +189,8 @@ impl<W: Write> Headless<W> {
                 Ok(line) => line,
                 Err(error) => return stop(error.message(name)),
             };
-            match parse_line(&text) {
-                Ok(Some(command)) => {
-                    let line = ParsedLine {
-                        line_no,
-                        text: text.trim().to_string(),
-                        command,
-                    };
-                    self.step(engine, &mut runner, name, &line).await;
-                }
+            match ParsedLine::parse(line_no, &text) {
+                Ok(Some(line)) => self.step(engine, &mut runner, name, &line).await,
                 Ok(None) => {}
                 Err(error) => return stop(format!("{name}:{line_no}: {error}")),
             }

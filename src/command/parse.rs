@@ -27,6 +27,24 @@ pub struct ParsedLine {
     pub command: Command,
 }
 
+impl ParsedLine {
+    /// Parses line `line_no` of a script: `Ok(None)` for a blank line or a
+    /// comment. Lines longer than [`MAX_LINE_BYTES`] are refused. The one rule for a
+    /// line, whether it comes in a file ([`parse_script`]) or a stream.
+    pub fn parse(line_no: usize, text: &str) -> Result<Option<Self>, ParseError> {
+        if text.len() > MAX_LINE_BYTES {
+            return Err(ParseError::new(Problem::TooLong {
+                limit: MAX_LINE_BYTES,
+            }));
+        }
+        Ok(parse_line(text)?.map(|command| Self {
+            line_no,
+            text: text.trim().to_string(),
+            command,
+        }))
+    }
+}
+
 /// Parses every line of a script; on failure returns every bad line as
 /// `name:line: message` (the message one line, control characters escaped).
 pub fn parse_script(name: &str, source: &str) -> Result<Vec<ParsedLine>, Vec<String>> {
@@ -34,19 +52,8 @@ pub fn parse_script(name: &str, source: &str) -> Result<Vec<ParsedLine>, Vec<Str
     let mut errors = Vec::new();
     for (index, text) in source.lines().enumerate() {
         let line_no = index + 1;
-        if text.len() > MAX_LINE_BYTES {
-            let error = ParseError::new(Problem::TooLong {
-                limit: MAX_LINE_BYTES,
-            });
-            errors.push(format!("{name}:{line_no}: {error}"));
-            continue;
-        }
-        match parse_line(text) {
-            Ok(Some(command)) => lines.push(ParsedLine {
-                line_no,
-                text: text.trim().to_string(),
-                command,
-            }),
+        match ParsedLine::parse(line_no, text) {
+            Ok(Some(line)) => lines.push(line),
             Ok(None) => {}
             Err(error) => errors.push(format!("{name}:{line_no}: {error}")),
         }
