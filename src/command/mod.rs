@@ -70,7 +70,7 @@ impl Command {
         match self {
             Self::Client { client, .. } => client,
             Self::Ds(_) => "ds",
-            _ => "lab",
+            Self::Clients(_) | Self::Deliver | Self::Clock(_) | Self::Expect(_) => "lab",
         }
     }
 

@@ -175,4 +175,42 @@ mod tests {
         );
         assert_eq!(usage("fly"), None);
     }
+
+    /// One line for every verb: it parses, and its command reports the verb under
+    /// the vocabulary's name (the name the engine's `command_failed` events carry).
+    #[test]
+    fn every_verb_parses_under_its_own_name() {
+        use super::super::{parse_line, Command};
+        let examples = [
+            "clients a b",
+            "deliver",
+            "clock +30d",
+            "ds replay-welcome",
+            "ds forward-welcome a",
+            "bob generate 2 --last-resort --lifetime 12h",
+            "bob publish @1 --tamper",
+            "bob claim a --suite 2",
+            "bob create-group team",
+            "bob add a --to team",
+            "bob peek",
+            "bob join",
+            "bob sync",
+            "bob self-update team",
+            "bob rotate-last-resort",
+            "bob delete-bundle @last",
+        ];
+        for verb in VOCABULARY.iter().filter(|v| v.kind != Expect) {
+            let line = examples
+                .iter()
+                .find(|e| e.starts_with(verb.name) || e.split(' ').nth(1) == Some(verb.name))
+                .unwrap_or_else(|| panic!("no example for {}", verb.name));
+            match parse_line(line) {
+                Ok(Some(command)) => {
+                    assert!(!matches!(command, Command::Expect(_)));
+                    assert_eq!(command.verb(), verb.name, "{line}");
+                }
+                other => panic!("{line}: {other:?}"),
+            }
+        }
+    }
 }

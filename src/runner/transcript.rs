@@ -73,7 +73,12 @@ fn compact(value: &serde_json::Value) -> String {
         {
             format!("{}…", &s[..8])
         }
-        serde_json::Value::String(s) if s.contains(' ') => format!("{s:?}"),
+        // Quoted where the value would not read as one `key=value` word.
+        serde_json::Value::String(s)
+            if s.is_empty() || s.contains(|c: char| c.is_whitespace() || c == '"') =>
+        {
+            format!("{s:?}")
+        }
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Array(items) => {
             format!(
@@ -167,6 +172,19 @@ pub async fn state_text(engine: &Engine) -> String {
 mod tests {
     use super::*;
     use crate::engine::{EventKind, Outcome};
+    use serde_json::json;
+
+    #[test]
+    fn values_read_as_one_word_each() {
+        let reference = "ab".repeat(32);
+        assert_eq!(compact(&json!(reference)), "abababab…");
+        assert_eq!(compact(&json!("team")), "team");
+        assert_eq!(compact(&json!("two words")), "\"two words\"");
+        assert_eq!(compact(&json!("tab\there")), "\"tab\\there\"");
+        assert_eq!(compact(&json!("")), "\"\"");
+        assert_eq!(compact(&json!([reference, "x"])), "[abababab…,x]");
+        assert_eq!(compact(&json!(3)), "3");
+    }
 
     #[test]
     fn json_lines_escape_every_control_and_decode_to_the_same_text() {
