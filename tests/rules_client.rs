@@ -177,7 +177,6 @@ async fn a_published_package_that_has_expired_is_reported_expired() {
 
 // The same through the lab clock and the view every panel reads.
 #[tokio::test]
-#[ignore = "needs the lab clock"]
 async fn the_view_shows_a_published_package_expired_once_the_clock_passes_it() {
     let mut engine = lab(&[
         "clients bob",

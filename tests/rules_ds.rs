@@ -393,7 +393,6 @@ async fn one_last_resort_package_per_suite() {
 // RFC 9420 §10.1 (a claimer must refuse an expired package) and issue 7's lab
 // clock: the DS never hands one out, normal or last-resort, even the oldest.
 #[tokio::test]
-#[ignore = "needs the lab clock and the DS's expiry"]
 async fn an_expired_package_is_never_handed_out() {
     let mut engine = lab(&[
         "clients alice bob",

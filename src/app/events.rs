@@ -12,6 +12,7 @@ pub fn event_ref(event: &Event) -> Option<String> {
         | EventKind::KeyPackageClaimed { kp_ref, .. }
         | EventKind::GroupJoined { kp_ref, .. }
         | EventKind::PrivateBundleDeleted { kp_ref }
+        | EventKind::KeyPackageExpired { kp_ref, .. }
         | EventKind::PrivateBundleRetained { kp_ref } => Some(kp_ref.clone()),
         EventKind::KeyPackageRejected { kp_ref, .. }
         | EventKind::WelcomeDelivered { kp_ref, .. }

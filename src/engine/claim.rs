@@ -40,7 +40,10 @@ impl Engine {
                 return Err(EngineError::ClaimOwnKeyPackage(name.to_string()));
             }
         }
-        let claimed = match self.ds.claim_all(owners, suite).await {
+        let claimed = self.ds.claim_all(owners, suite).await;
+        // The DS purged what had expired before it handed anything out.
+        self.report_expired().await?;
+        let claimed = match claimed {
             Ok(claimed) => claimed,
             Err(error) => {
                 let owner = match &error {
@@ -97,11 +100,14 @@ impl Engine {
             bytes: claimed.entry.bytes.len(),
         };
         self.ok(name, kind, started);
+        let now = self.clock.now();
         let client = self.client_mut(name)?;
-        let (key_package, kp_ref) = wire::accept_key_package(
+        // The claimer validates at the lab's time too (RFC 9420 §10.1).
+        let (key_package, kp_ref) = wire::accept_key_package_at(
             client.provider().crypto(),
             &claimed.entry.bytes,
             KeyPackageFormat::KeyPackage,
+            now,
         )?;
         client.wallet_push(ClaimedKeyPackage {
             owner: owner.to_string(),

@@ -1,8 +1,119 @@
-//! The lab clock's duration type. [`LabDuration`]: whole seconds written with a
-//! unit (`45s`, `90m`, `12h`, `90d`), parsed with overflow refused.
+//! The lab clock: [`LabClock`] (system time plus an offset that only grows, moved
+//! by `clock +30d`), [`LabDuration`] (whole seconds written with a unit: `45s`,
+//! `90m`, `12h`, `90d`, overflow refused) and the one formatter of times relative
+//! to the lab's now ([`relative`]).
+//!
+//! Why system time plus an offset, and not a free virtual clock: OpenMLS checks
+//! every added leaf's lifetime against the *system* clock, inside `add_members`
+//! and when members process the Commit (`validate_add_proposals` ->
+//! `validate_leaf_node`), and that cannot be turned off. So every key package the
+//! lab generates must contain the real present: not_before = min(system now, lab
+//! now) - 1h (OpenMLS's own skew margin), not_after = lab now + lifetime. All the
+//! lab's own lifetime checks (the DS, the claimer, the joiner) use the lab clock.
 
 use std::fmt;
 use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// OpenMLS's margin for skewed clocks: key packages start an hour in the past.
+pub const SKEW_MARGIN_SECS: u64 = 3_600;
+
+/// The lab's time: the system clock plus an offset that only grows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LabClock {
+    offset: u64,
+}
+
+impl LabClock {
+    /// The system clock, not moved yet. (A seeded, virtual clock for repeatable
+    /// demos would be a second constructor here; see the module comment for why
+    /// it must still contain the system's present.)
+    pub const fn system() -> Self {
+        Self { offset: 0 }
+    }
+
+    /// Unix seconds of the system clock (0 before 1970, which no check accepts).
+    pub fn system_secs() -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    }
+
+    /// The lab's now, in Unix seconds.
+    pub fn now_secs(&self) -> u64 {
+        Self::system_secs().saturating_add(self.offset)
+    }
+
+    /// The lab's now, for `Lifetime::validate_with_time`.
+    pub fn now(&self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(self.now_secs())
+    }
+
+    /// How far the lab is ahead of the system clock.
+    pub fn offset(&self) -> LabDuration {
+        LabDuration(self.offset)
+    }
+
+    /// Moves the lab's time forward; refuses a move past what Unix seconds hold.
+    pub fn advance(&mut self, by: LabDuration) -> Result<(), String> {
+        let offset = self
+            .offset
+            .checked_add(by.0)
+            .filter(|o| Self::system_secs().checked_add(*o).is_some())
+            .ok_or_else(|| format!("the lab clock cannot move {by} further"))?;
+        self.offset = offset;
+        Ok(())
+    }
+
+    /// The (not_before, not_after) of a key package valid for `lifetime` from the
+    /// lab's now; `None` if not_after would overflow.
+    pub fn lifetime_from_now(&self, lifetime: u64) -> Option<(u64, u64)> {
+        let system = Self::system_secs();
+        let now = self.now_secs();
+        let not_before = system.min(now).saturating_sub(SKEW_MARGIN_SECS);
+        Some((not_before, now.checked_add(lifetime)?))
+    }
+}
+
+/// A time relative to the lab's now, for an expiry: "expires in 3d", "expired 2h
+/// ago". Never raw Unix seconds.
+pub fn relative(now: u64, t: u64) -> String {
+    if t > now {
+        format!("expires in {}", approximate(t - now))
+    } else {
+        format!("expired {} ago", approximate(now - t))
+    }
+}
+
+/// A duration in its largest whole unit, rounded down: "3d", "2h", "90s" -> "1m".
+pub fn approximate(secs: u64) -> String {
+    match UNITS.iter().find(|(_, s)| secs >= *s) {
+        Some((unit, s)) => format!("{}{unit}", secs / s),
+        None => "0s".into(),
+    }
+}
+
+/// A Unix time as a UTC date and time: "2026-11-27 21:18:24 UTC".
+pub fn utc(secs: u64) -> String {
+    let days = secs / 86_400;
+    let rest = secs % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rest / 3_600,
+        rest % 3_600 / 60,
+        rest % 60
+    )
+}
 
 /// A span of lab time in whole seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -74,6 +185,38 @@ mod tests {
         }
         assert_eq!(LabDuration::from_secs(3_600).to_string(), "1h");
         assert_eq!(LabDuration::from_secs(0).to_string(), "0s");
+    }
+
+    #[test]
+    fn relative_times_name_the_direction_and_the_largest_unit() {
+        assert_eq!(relative(1_000, 1_000 + 3 * 86_400 + 5), "expires in 3d");
+        assert_eq!(relative(10_000, 10_000 - 7_200), "expired 2h ago");
+        assert_eq!(relative(50, 50), "expired 0s ago");
+        assert_eq!(relative(0, 90), "expires in 1m");
+        assert_eq!(approximate(59), "59s");
+    }
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(utc(1_795_814_304), "2026-11-27 21:18:24 UTC");
+    }
+
+    #[test]
+    fn the_clock_only_moves_forward_and_refuses_overflow() {
+        let mut clock = LabClock::system();
+        let before = clock.now_secs();
+        clock.advance(LabDuration::from_secs(30 * 86_400)).unwrap();
+        assert!(clock.now_secs() >= before + 30 * 86_400);
+        assert_eq!(clock.offset().to_string(), "30d");
+        assert!(clock.advance(LabDuration::from_secs(u64::MAX)).is_err());
+        assert_eq!(clock.offset().to_string(), "30d");
+        // Generated lifetimes contain the system's present and end lab-now + lifetime.
+        let (not_before, not_after) = clock.lifetime_from_now(3_600).unwrap();
+        assert!(not_before < LabClock::system_secs());
+        assert!(not_after >= clock.now_secs() + 3_599);
+        assert!(clock.lifetime_from_now(u64::MAX).is_none());
     }
 
     #[test]

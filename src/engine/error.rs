@@ -74,11 +74,17 @@ pub enum EngineError {
     #[error("unsupported extension: an extension of the key package is not listed in the leaf node's capabilities (a last-resort package must list LastResort, 0x000a)")]
     UnsupportedExtension,
     /// RFC 9420 §10.1: lifetime.not_after is in the past.
-    #[error("expired key package: not_after {not_after} is before now ({now})")]
+    #[error("expired key package: {}", super::clock::relative(*now, *not_after))]
     Expired { not_after: u64, now: u64 },
     /// RFC 9420 §10.1: lifetime.not_before is in the future.
-    #[error("key package not yet valid: not_before {not_before} is after now ({now})")]
+    #[error("key package not yet valid: valid in {}", super::clock::approximate(not_before.saturating_sub(*now)))]
     NotYetValid { not_before: u64, now: u64 },
+    /// The DS's own rule: a lifetime longer than its maximum (openmls issue 1379).
+    #[error("lifetime too long: the key package is valid for {lifetime}s from now, the DS accepts at most {max}s")]
+    LifetimeTooLong { lifetime: u64, max: u64 },
+    /// The lab clock cannot move that far.
+    #[error("{0}")]
+    ClockOverflow(String),
     /// RFC 9420 §10.1 (other checks: version, init key = encryption key, lifetime missing).
     #[error("invalid key package: {0}")]
     InvalidKeyPackage(String),
@@ -151,6 +157,8 @@ impl EngineError {
             Self::Expired { .. } => "Expired",
             Self::NotYetValid { .. } => "NotYetValid",
             Self::InvalidKeyPackage(_) => "InvalidKeyPackage",
+            Self::LifetimeTooLong { .. } => "LifetimeTooLong",
+            Self::ClockOverflow(_) => "ClockOverflow",
             Self::WrongOwner { .. } => "WrongOwner",
             Self::Duplicate { .. } => "Duplicate",
             Self::NotRegistered(_) => "NotRegistered",

@@ -60,6 +60,20 @@ pub enum EventKind {
         kp_ref: String,
         reason: String,
     },
+    /// The DS removed an expired package (normal or last-resort) from its directory.
+    KeyPackageExpired {
+        kp_ref: String,
+        owner: String,
+        last_resort: bool,
+    },
+    /// `clock` (shown) or `clock +30d` (moved): the lab's time in Unix seconds and
+    /// how far it is ahead of the system clock.
+    Clock {
+        now: u64,
+        offset: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        moved: Option<u64>,
+    },
     /// The DS refused an upload.
     KeyPackageRejected {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -196,6 +210,8 @@ impl EventKind {
             Self::KeyPackagePublished { .. } => "key_package_published",
             Self::KeyPackageSkipped { .. } => "key_package_skipped",
             Self::KeyPackageRejected { .. } => "key_package_rejected",
+            Self::KeyPackageExpired { .. } => "key_package_expired",
+            Self::Clock { .. } => "clock",
             Self::KeyPackageClaimed { .. } => "key_package_claimed",
             Self::ClaimFailed { .. } => "claim_failed",
             Self::GroupCreated { .. } => "group_created",
@@ -224,6 +240,8 @@ impl EventKind {
         "key_package_published",
         "key_package_skipped",
         "key_package_rejected",
+        "key_package_expired",
+        "clock",
         "key_package_claimed",
         "claim_failed",
         "group_created",

@@ -86,7 +86,10 @@ impl Engine {
                 let (what, actual, wanted) = match check {
                     DsCheck::Available { count } => (
                         "normal key packages available",
-                        dir.normal.len() as u64,
+                        dir.normal
+                            .iter()
+                            .filter(|e| e.valid_at(self.clock.now_secs()))
+                            .count() as u64,
                         *count as u64,
                     ),
                     DsCheck::Claims { count } => ("claims", dir.claims, *count),

@@ -9,12 +9,30 @@ use super::{Engine, EngineError, EventKind, GenerateOptions, LifetimeChoice};
 use crate::command::{GenerateArgs, PublishArgs};
 
 impl Engine {
-    /// Generates key packages; returns their references.
+    /// Generates `count` key packages; returns their references, in order.
     pub async fn generate(
         &mut self,
         name: &str,
-        args: &GenerateArgs,
+        count: u32,
+        options: GenerateOptions,
     ) -> Result<Vec<KeyPackageRef>, EngineError> {
+        self.client(name)?;
+        // Checked once, before anything is generated.
+        options.lifetime.range(&self.clock)?;
+        self.ensure_signer(name, options.suite).await?;
+        let mut refs = Vec::new();
+        for _ in 0..count {
+            refs.push(self.generate_one(name, options)?);
+        }
+        Ok(refs)
+    }
+
+    /// `generate` as the parser gives it.
+    pub(super) async fn generate_args(
+        &mut self,
+        name: &str,
+        args: &GenerateArgs,
+    ) -> Result<(), EngineError> {
         let lifetime = match (args.lifetime, args.expired, args.not_yet_valid) {
             (Some(lifetime), _, _) => LifetimeChoice::Seconds(lifetime.as_secs()),
             (_, true, _) => LifetimeChoice::Expired,
@@ -27,12 +45,7 @@ impl Engine {
             last_resort_capability: !args.no_last_resort_capability,
             lifetime,
         };
-        self.ensure_signer(name, options.suite).await?;
-        let mut refs = Vec::new();
-        for _ in 0..args.count {
-            refs.push(self.generate_one(name, options)?);
-        }
-        Ok(refs)
+        self.generate(name, args.count, options).await.map(|_| ())
     }
 
     pub(super) async fn ensure_signer(
@@ -53,7 +66,8 @@ impl Engine {
         options: GenerateOptions,
     ) -> Result<KeyPackageRef, EngineError> {
         let started = Instant::now();
-        let entry = self.client_mut(name)?.generate(options)?;
+        let clock = self.clock;
+        let entry = self.client_mut(name)?.generate(options, &clock)?;
         let (not_before, not_after) = entry.lifetime();
         let kp_ref = entry.kp_ref.clone();
         let kind = EventKind::KeyPackageGenerated {
@@ -74,16 +88,12 @@ impl Engine {
         name: &str,
         suite: u16,
     ) -> Result<(), EngineError> {
-        let args = GenerateArgs {
-            count: 1,
-            last_resort: true,
-            no_last_resort_capability: false,
+        let options = GenerateOptions {
             suite,
-            lifetime: None,
-            expired: false,
-            not_yet_valid: false,
+            last_resort: true,
+            ..GenerateOptions::default()
         };
-        let refs = self.generate(name, &args).await?;
+        let refs = self.generate(name, 1, options).await?;
         let publish = PublishArgs {
             refs: refs.iter().map(ref_hex).collect(),
             all: false,

@@ -105,11 +105,12 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let started = Instant::now();
         let labels = &self.group_labels;
+        let now = self.clock.now();
         let client = self
             .clients
             .get_mut(name)
             .ok_or_else(|| EngineError::UnknownClient(name.to_string()))?;
-        let report = match client.join(bytes, labels) {
+        let report = match client.join(bytes, labels, now) {
             Ok(report) => report,
             Err(error) => {
                 let kind = EventKind::JoinFailed {

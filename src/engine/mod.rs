@@ -8,6 +8,7 @@ pub mod ds;
 pub mod error;
 pub mod event;
 mod expect;
+mod expiry;
 mod generate;
 mod groups;
 mod mailbox;
@@ -17,6 +18,8 @@ pub mod wire;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
+
+use clock::LabClock;
 
 pub use client::{Client, GenerateOptions, GroupView, KeyPackageEntry, Lifecycle, LifetimeChoice};
 pub use ds::{DsHandle, DsSnapshot};
@@ -42,6 +45,8 @@ pub struct Engine {
     group_labels: HashMap<Vec<u8>, String>,
     /// Mailbox deliveries already reported with a `welcome_delivered` event.
     announced: HashSet<u64>,
+    /// The lab's time (system time plus an offset moved by `clock +30d`).
+    clock: LabClock,
     /// The result of the last non-`expect` command, for `expect ok|error`.
     last_result: Option<Result<(), EngineError>>,
 }
@@ -67,10 +72,11 @@ impl Engine {
     pub fn new() -> Self {
         Self {
             clients: BTreeMap::new(),
-            ds: DsHandle::spawn(),
+            ds: DsHandle::spawn_with(LabClock::system(), ds::DEFAULT_MAX_LIFETIME),
             events: Vec::new(),
             welcomes: BTreeMap::new(),
             group_labels: HashMap::new(),
+            clock: LabClock::system(),
             announced: HashSet::new(),
             last_result: None,
         }
@@ -147,9 +153,7 @@ impl Engine {
             Command::Client { client, action } => self.client_action(client, action).await,
             Command::Ds(action) => self.ds_action(action).await,
             Command::Deliver => self.deliver_all().await,
-            Command::Clock(_) => Err(EngineError::Usage(
-                "the lab clock is not available yet".into(),
-            )),
+            Command::Clock(by) => self.clock_command(*by).await,
             Command::Expect(_) => Ok(()),
         };
         if let Err(error) = &result {
@@ -203,7 +207,7 @@ impl Engine {
     ) -> Result<(), EngineError> {
         self.client(name)?;
         match action {
-            ClientAction::Generate(args) => self.generate(name, args).await.map(|_| ()),
+            ClientAction::Generate(args) => self.generate_args(name, args).await,
             ClientAction::Publish(args) => self.publish(name, args).await,
             ClientAction::Claim { owner, suite } => {
                 self.claim(name, owner, *suite).await.map(|_| ())

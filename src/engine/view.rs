@@ -3,7 +3,7 @@
 //! of one key package or Welcome. Building a view never changes the engine.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use openmls::prelude::{KeyPackage, Welcome};
 use tls_codec::{Serialize as _, Size as _};
@@ -17,6 +17,9 @@ use super::{Engine, EngineError};
 /// Everything the lab shows, as plain data.
 #[derive(Debug, Clone, Default)]
 pub struct LabView {
+    /// The lab's time (Unix seconds): panels show times relative to it with
+    /// [`super::clock::relative`], never raw.
+    pub now: u64,
     /// Sorted by name.
     pub clients: Vec<ClientView>,
     pub ds: DsSnapshot,
@@ -132,7 +135,7 @@ impl Engine {
     /// A plain-data view of every client, the DS and every group.
     pub async fn view(&self) -> Result<LabView, EngineError> {
         let ds = self.ds_snapshot().await?;
-        let now = SystemTime::now();
+        let now = self.clock().now();
         let mut groups: BTreeMap<String, Vec<MemberView>> = BTreeMap::new();
         let clients = self
             .clients()
@@ -184,6 +187,7 @@ impl Engine {
             })
             .collect();
         Ok(LabView {
+            now: self.now(),
             clients,
             ds,
             groups: groups

@@ -7,6 +7,8 @@
 
 use openmls::prelude::*;
 use openmls_traits::crypto::OpenMlsCrypto;
+use std::time::SystemTime;
+
 use tls_codec::{Deserialize as _, Serialize as _};
 
 use super::error::EngineError;
@@ -74,15 +76,38 @@ pub fn validate_key_package(
     crypto: &impl OpenMlsCrypto,
     key_package: KeyPackageIn,
 ) -> Result<KeyPackage, EngineError> {
+    validate_key_package_at(crypto, key_package, SystemTime::now())
+}
+
+/// [`validate_key_package`] with the lifetime checked at `now` (the lab clock).
+///
+/// `KeyPackageIn::validate` checks the lifetime against the system clock, and as
+/// its last check: on a `LifetimeError` every other check has passed, so the
+/// lifetime is checked again at `now` and, if valid then, the package is taken
+/// as verified (`into_unchecked`). On success it is checked at `now` too, since
+/// the lab's time may be later than the system's.
+pub fn validate_key_package_at(
+    crypto: &impl OpenMlsCrypto,
+    key_package: KeyPackageIn,
+    now: SystemTime,
+) -> Result<KeyPackage, EngineError> {
     let suite = declared_suite(&key_package).unwrap_or(0);
     let verifiable = Ciphersuite::try_from(suite)
         .is_ok_and(|cs| VERIFIABLE_SCHEMES.contains(&cs.signature_algorithm()));
     if !verifiable {
         return Err(EngineError::UnsupportedCiphersuite { suite });
     }
-    key_package
-        .validate(crypto, ProtocolVersion::Mls10)
-        .map_err(EngineError::from_verify)
+    let copy = key_package.clone();
+    let verified = match key_package.validate(crypto, ProtocolVersion::Mls10) {
+        Ok(verified) => verified,
+        Err(KeyPackageVerifyError::LifetimeError(_)) => copy.into_unchecked(),
+        Err(other) => return Err(EngineError::from_verify(other)),
+    };
+    verified
+        .life_time()
+        .validate_with_time(now)
+        .map_err(|e| EngineError::from_verify(KeyPackageVerifyError::LifetimeError(e)))?;
+    Ok(verified)
 }
 
 /// Decodes and validates in one step; also returns the reference (RFC 9420 §5.2).
@@ -91,7 +116,17 @@ pub fn accept_key_package(
     bytes: &[u8],
     format: KeyPackageFormat,
 ) -> Result<(KeyPackage, KeyPackageRef), EngineError> {
-    let key_package = validate_key_package(crypto, decode_key_package(bytes, format)?)?;
+    accept_key_package_at(crypto, bytes, format, SystemTime::now())
+}
+
+/// [`accept_key_package`] with the lifetime checked at `now` (the lab clock).
+pub fn accept_key_package_at(
+    crypto: &impl OpenMlsCrypto,
+    bytes: &[u8],
+    format: KeyPackageFormat,
+    now: SystemTime,
+) -> Result<(KeyPackage, KeyPackageRef), EngineError> {
+    let key_package = validate_key_package_at(crypto, decode_key_package(bytes, format)?, now)?;
     let kp_ref = key_package
         .hash_ref(crypto)
         .map_err(|e| EngineError::mls("hash_ref", e))?;

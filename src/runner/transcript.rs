@@ -3,10 +3,9 @@
 //! [`super::output`]); JSON escapes them itself.
 
 use std::fmt::Write as _;
-use std::time::SystemTime;
 
 use crate::command::is_control;
-use crate::engine::client::{lifetime_left, short};
+use crate::engine::client::short;
 use crate::engine::{Engine, Event};
 
 /// One event as a JSON object on one line (JSON Lines). serde_json escapes the C0
@@ -94,7 +93,8 @@ fn compact(value: &serde_json::Value) -> String {
 /// read from storage, lifetime left, size), its groups, and the DS's directory and
 /// counters. `mls-lab run` prints it after the transcript.
 pub async fn state_text(engine: &Engine) -> String {
-    let now = SystemTime::now();
+    let now = engine.clock().now();
+    let lab_now = engine.now();
     let mut out = String::new();
     for (name, client) in engine.clients() {
         let _ = writeln!(
@@ -110,10 +110,10 @@ pub async fn state_text(engine: &Engine) -> String {
             } else {
                 "bundle deleted"
             };
-            let days = lifetime_left(entry, now).as_secs() / 86_400;
+            let expiry = crate::engine::clock::relative(lab_now, entry.lifetime().1);
             let _ = writeln!(
                 out,
-                "  @{:<3} {}… suite {} {:<2} {:<40} {bundle:<14} {:>4} B {days:>3}d left",
+                "  @{:<3} {}… suite {} {:<2} {:<40} {bundle:<14} {:>4} B {expiry}",
                 i + 1,
                 short(&entry.kp_ref),
                 entry.ciphersuite(),

@@ -11,6 +11,7 @@ use openmls_traits::storage::{
 use openmls_traits::OpenMlsProvider;
 
 use super::*;
+use crate::engine::clock::LabClock;
 use crate::engine::error::EngineError;
 use crate::engine::wire;
 
@@ -36,15 +37,40 @@ impl storage_traits::KeyPackage<CURRENT_VERSION> for StoredBundle {}
 /// The lifetime a new key package gets (RFC 9420 §7.2 `Lifetime` in the leaf node).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LifetimeChoice {
-    /// OpenMLS's default: 3 × 28 days, starting an hour ago.
+    /// OpenMLS's default: 3 × 28 days from the lab's now, starting an hour before
+    /// the system's now.
     #[default]
     Default,
-    /// Valid for this many seconds, starting an hour ago (`Lifetime::new`).
+    /// Valid for this many seconds from the lab's now.
     Seconds(u64),
-    /// Ended yesterday: every receiver must refuse it.
+    /// Ended a day before the lab's now: every receiver must refuse it.
     Expired,
-    /// Starts tomorrow: every receiver must refuse it for now.
+    /// Starts a day after the lab's now: every receiver must refuse it for now.
     NotYetValid,
+}
+
+/// OpenMLS's default key package lifetime: 3 × 28 days.
+pub const DEFAULT_LIFETIME_SECS: u64 = 3 * 28 * 86_400;
+
+impl LifetimeChoice {
+    /// (not_before, not_after) in Unix seconds, relative to the lab's now.
+    pub fn range(self, clock: &LabClock) -> Result<(u64, u64), EngineError> {
+        let now = clock.now_secs();
+        let day = 86_400;
+        let overflow =
+            || EngineError::ClockOverflow("that lifetime ends after the year 292 billion".into());
+        match self {
+            Self::Default => clock
+                .lifetime_from_now(DEFAULT_LIFETIME_SECS)
+                .ok_or_else(overflow),
+            Self::Seconds(secs) => clock.lifetime_from_now(secs).ok_or_else(overflow),
+            Self::Expired => Ok((now.saturating_sub(2 * day), now.saturating_sub(day))),
+            Self::NotYetValid => {
+                let start = now.checked_add(day).ok_or_else(overflow)?;
+                Ok((start, start.checked_add(day).ok_or_else(overflow)?))
+            }
+        }
+    }
 }
 
 /// How to build key packages.
@@ -219,22 +245,17 @@ impl KeyPackageEntry {
 impl Client {
     /// Builds one key package; `KeyPackage::builder().build()` writes the bundle
     /// into this client's storage under its reference.
-    pub fn generate(&mut self, options: GenerateOptions) -> Result<&KeyPackageEntry, EngineError> {
+    /// Lifetimes are set from the lab clock (see `engine::clock` for why they
+    /// always contain the system's present).
+    pub fn generate(
+        &mut self,
+        options: GenerateOptions,
+        clock: &LabClock,
+    ) -> Result<&KeyPackageEntry, EngineError> {
         let ciphersuite = wire::suite_from_number(options.suite)?;
-        let mut builder = KeyPackage::builder();
-        let now = now_secs();
-        let day = 24 * 3600;
-        builder = match options.lifetime {
-            LifetimeChoice::Default => builder,
-            LifetimeChoice::Seconds(secs) => builder.key_package_lifetime(Lifetime::new(secs)),
-            LifetimeChoice::Expired => builder.key_package_lifetime(Lifetime::init(
-                now.saturating_sub(2 * day),
-                now - day.min(now),
-            )),
-            LifetimeChoice::NotYetValid => {
-                builder.key_package_lifetime(Lifetime::init(now + day, now + 2 * day))
-            }
-        };
+        let (not_before, not_after) = options.lifetime.range(clock)?;
+        let mut builder =
+            KeyPackage::builder().key_package_lifetime(Lifetime::init(not_before, not_after));
         if options.last_resort {
             builder = builder.mark_as_last_resort();
             if options.last_resort_capability {

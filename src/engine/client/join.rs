@@ -1,6 +1,7 @@
 //! Joining through a Welcome: the non-destructive peek and `StagedWelcome`.
 
 use std::collections::HashMap;
+use std::time::SystemTime;
 
 use openmls::prelude::*;
 
@@ -70,6 +71,7 @@ impl Client {
         &mut self,
         bytes: &[u8],
         labels: &HashMap<Vec<u8>, String>,
+        now: SystemTime,
     ) -> Result<JoinReport, EngineError> {
         let welcome = wire::decode_welcome(bytes)?;
         let peek = self.peek_welcome(&welcome);
@@ -78,7 +80,7 @@ impl Client {
             .as_ref()
             .and_then(|r| self.entry(r))
             .is_some_and(|e| e.last_resort());
-        let staged = self.stage(welcome, &peek, labels);
+        let staged = self.stage(welcome, &peek, labels, now);
         let bundle_after = peek.own.as_ref().map(|r| self.has_private_bundle(r));
         let result = match staged {
             Ok((group, name)) => {
@@ -131,6 +133,7 @@ impl Client {
         welcome: Welcome,
         peek: &WelcomePeek,
         labels: &HashMap<Vec<u8>, String>,
+        now: SystemTime,
     ) -> Result<(MlsGroup, String), EngineError> {
         let builder = StagedWelcome::build_from_welcome(&self.provider, &join_config(), welcome)
             .map_err(|e| self.join_error(peek, e))?;
@@ -151,7 +154,18 @@ impl Client {
                 bundle: String::new(),
             });
         }
+        // OpenMLS would check the tree's leaf lifetimes against the system clock;
+        // the lab checks the joiner's own key package against the lab clock
+        // instead (RFC 9420 §10.1). The bundle is consumed either way.
+        if let Some(entry) = peek.own.as_ref().and_then(|r| self.entry(r)) {
+            entry
+                .key_package
+                .life_time()
+                .validate_with_time(now)
+                .map_err(|e| EngineError::from_verify(KeyPackageVerifyError::LifetimeError(e)))?;
+        }
         let group = builder
+            .skip_lifetime_validation()
             .build()
             .and_then(|s| s.into_group(&self.provider))
             .map_err(|e| self.join_error(peek, e))?;

@@ -15,7 +15,6 @@ pub use inventory::{
 pub use join::{foreign_group_label, JoinReport, WelcomePeek};
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use openmls::prelude::*;
 use openmls_basic_credential::SignatureKeyPair;
@@ -52,13 +51,6 @@ impl std::fmt::Debug for Client {
             .field("groups", &self.groups.keys().collect::<Vec<_>>())
             .finish()
     }
-}
-
-pub(super) fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 impl Client {

@@ -17,7 +17,18 @@ impl DsState {
         if !self.accounts.contains_key(publisher) {
             return Err(EngineError::NotRegistered(publisher.to_string()));
         }
-        let (key_package, kp_ref) = wire::accept_key_package(&self.crypto, bytes, format)?;
+        let now = self.clock.now_secs();
+        let (key_package, kp_ref) =
+            wire::accept_key_package_at(&self.crypto, bytes, format, self.clock.now())?;
+        let lifetime = key_package.life_time();
+        let (not_before, not_after) = (lifetime.not_before(), lifetime.not_after());
+        // OpenMLS leaves the maximum lifetime to the application (issue 1379).
+        if not_after.saturating_sub(now) > self.max_lifetime {
+            return Err(EngineError::LifetimeTooLong {
+                lifetime: not_after - now,
+                max: self.max_lifetime,
+            });
+        }
         // RFC 9750 §5.1: accept key packages only from their owner. The credential
         // must name the publisher and the signature key must be one it registered.
         let leaf = key_package.leaf_node();
@@ -54,6 +65,8 @@ impl DsState {
             ciphersuite: wire::suite_number(key_package.ciphersuite()),
             last_resort: key_package.last_resort(),
             handouts: 0,
+            not_before,
+            not_after,
         };
         let mut replaced = None;
         if entry.last_resort {
@@ -81,6 +94,8 @@ impl DsState {
         owners: &[String],
         suite: u16,
     ) -> Result<Vec<Claimed>, EngineError> {
+        // Never hand out an expired package: purge first.
+        self.purge_expired();
         let mut wanted: BTreeMap<&str, usize> = BTreeMap::new();
         for owner in owners {
             *wanted.entry(owner.as_str()).or_default() += 1;
@@ -144,6 +159,32 @@ impl DsState {
                 owner: owner.to_string(),
                 suite,
             }),
+        }
+    }
+
+    /// Removes every package, normal or last-resort, that is no longer valid at
+    /// the lab's now (RFC 9420 §10.1); each is queued for a `key_package_expired`
+    /// event.
+    pub(super) fn purge_expired(&mut self) {
+        let now = self.clock.now_secs();
+        for (owner, account) in &mut self.accounts {
+            let expired = |e: &DirectoryEntry| now >= e.not_after;
+            for entry in account.normal.iter().filter(|e| expired(e)) {
+                self.expired.push(ExpiredEntry {
+                    owner: owner.clone(),
+                    kp_ref: entry.kp_ref.clone(),
+                    last_resort: false,
+                });
+            }
+            account.normal.retain(|e| !expired(e));
+            for entry in account.last_resort.values().filter(|e| expired(e)) {
+                self.expired.push(ExpiredEntry {
+                    owner: owner.clone(),
+                    kp_ref: entry.kp_ref.clone(),
+                    last_resort: true,
+                });
+            }
+            account.last_resort.retain(|_, e| !expired(e));
         }
     }
 }

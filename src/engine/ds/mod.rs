@@ -16,7 +16,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use openmls::prelude::*;
 use tokio::sync::{mpsc, oneshot};
 
+use super::clock::{LabClock, LabDuration};
 use super::error::EngineError;
+
+/// The longest key package lifetime the DS accepts, counted from the lab's now:
+/// 13 weeks. RFC 9420 leaves the maximum to the application, as OpenMLS does
+/// (openmls issue 1379).
+pub const DEFAULT_MAX_LIFETIME: LabDuration = LabDuration::from_secs(13 * 7 * 86_400);
 use super::wire::KeyPackageFormat;
 
 /// A message waiting in a client's DS mailbox. It stays there until the client
@@ -53,6 +59,24 @@ pub struct DirectoryEntry {
     pub last_resort: bool,
     /// How often this package has been handed out (only a last-resort one goes above 1).
     pub handouts: u64,
+    /// Its lifetime (RFC 9420 §7.2), Unix seconds.
+    pub not_before: u64,
+    pub not_after: u64,
+}
+
+impl DirectoryEntry {
+    /// Valid at `now` (Unix seconds), as `Lifetime::validate_with_time` decides.
+    pub fn valid_at(&self, now: u64) -> bool {
+        self.not_before <= now && now < self.not_after
+    }
+}
+
+/// A package the DS removed because it expired (normal or last-resort).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpiredEntry {
+    pub owner: String,
+    pub kp_ref: KeyPackageRef,
+    pub last_resort: bool,
 }
 
 /// A successful upload.
@@ -173,6 +197,13 @@ enum Request {
     Snapshot {
         reply: oneshot::Sender<DsSnapshot>,
     },
+    SetClock {
+        clock: LabClock,
+        reply: oneshot::Sender<()>,
+    },
+    TakeExpired {
+        reply: oneshot::Sender<Vec<ExpiredEntry>>,
+    },
 }
 
 /// A cheap, cloneable handle to the DS task. Every call is one request and one reply.
@@ -184,9 +215,18 @@ pub struct DsHandle {
 impl DsHandle {
     /// Starts the DS on the current tokio runtime.
     pub fn spawn() -> Self {
+        Self::spawn_with(LabClock::system(), DEFAULT_MAX_LIFETIME)
+    }
+
+    /// Starts the DS with the lab's clock and its maximum key package lifetime.
+    pub fn spawn_with(clock: LabClock, max_lifetime: LabDuration) -> Self {
         let (tx, mut rx) = mpsc::unbounded_channel();
         tokio::spawn(async move {
-            let mut state = DsState::default();
+            let mut state = DsState {
+                clock,
+                max_lifetime: max_lifetime.as_secs(),
+                ..DsState::default()
+            };
             while let Some(request) = rx.recv().await {
                 state.handle(request);
             }
@@ -335,6 +375,16 @@ impl DsHandle {
         let to = to.to_string();
         self.call(|reply| Request::ForwardWelcome { to, reply })
             .await?
+    }
+
+    /// The lab clock moved: the DS purges what expired (see [`Self::take_expired`]).
+    pub async fn set_clock(&self, clock: LabClock) -> Result<(), EngineError> {
+        self.call(|reply| Request::SetClock { clock, reply }).await
+    }
+
+    /// The packages the DS purged as expired since the last call, oldest first.
+    pub async fn take_expired(&self) -> Result<Vec<ExpiredEntry>, EngineError> {
+        self.call(|reply| Request::TakeExpired { reply }).await
     }
 
     /// A copy of the DS state, for display and expectations.

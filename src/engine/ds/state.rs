@@ -35,6 +35,12 @@ pub(super) struct DsState {
     pub(super) owners: HashMap<KeyPackageRef, String>,
     /// Rosters by MLS `GroupId`; the label is for display only.
     pub(super) groups: HashMap<Vec<u8>, Roster>,
+    /// The lab's clock, as the engine last set it.
+    pub(super) clock: LabClock,
+    /// Longest accepted lifetime (not_after - now), seconds.
+    pub(super) max_lifetime: u64,
+    /// Purged as expired, not yet reported.
+    pub(super) expired: Vec<ExpiredEntry>,
     /// The id of the next delivery.
     pub(super) next_delivery: u64,
     pub(super) last_welcome: Option<(Delivery, Vec<String>)>,
@@ -161,6 +167,14 @@ impl DsState {
                     }
                 };
                 let _ = reply.send(result);
+            }
+            Request::SetClock { clock, reply } => {
+                self.clock = clock;
+                self.purge_expired();
+                let _ = reply.send(());
+            }
+            Request::TakeExpired { reply } => {
+                let _ = reply.send(std::mem::take(&mut self.expired));
             }
             Request::Snapshot { reply } => {
                 let _ = reply.send(self.snapshot());

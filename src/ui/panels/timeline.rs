@@ -152,6 +152,15 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
         EventKind::PrivateBundleDeleted { kp_ref } => {
             vec![t("bundle ".into()), r(kp_ref), t(" deleted".into())]
         }
+        EventKind::KeyPackageExpired { kp_ref, owner, .. } => {
+            vec![t(format!("{owner}'s ")), r(kp_ref), t(" expired".into())]
+        }
+        EventKind::Clock { offset, .. } => {
+            vec![t(format!(
+                "clock +{}",
+                crate::engine::clock::approximate(*offset)
+            ))]
+        }
         EventKind::KeyPackageSkipped { kp_ref, .. } => {
             vec![t("skip ".into()), r(kp_ref)]
         }
