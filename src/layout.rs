@@ -58,12 +58,13 @@ impl Areas {
 pub const WIDE: u16 = 150;
 
 /// The regions for a terminal of `area`; `zoom` gives one panel the whole body.
-/// The clients panel is as tall as its `clients` need, up to two fifths of the body.
-pub fn compute(area: Rect, zoom: Option<Panel>, clients: usize) -> Areas {
+/// The clients panel is as tall as its `clients` need, up to two fifths of the body;
+/// the message line takes `message_lines` (1 to 3) so that nothing of it is cut.
+pub fn compute(area: Rect, zoom: Option<Panel>, clients: usize, message_lines: u16) -> Areas {
     let [header, body, message, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
-        Constraint::Length(1),
+        Constraint::Length(message_lines.clamp(1, 3)),
         Constraint::Length(1),
     ])
     .areas(area);

@@ -106,6 +106,40 @@ pub struct Progress {
     pub total: usize,
 }
 
+/// What the message line shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Message<'a> {
+    Toast(&'a Toast),
+    Caption(&'a str),
+    Hint(&'a str),
+}
+
+impl Message<'_> {
+    /// The mark a toast starts with.
+    pub fn mark(&self) -> &'static str {
+        match self {
+            Message::Toast(t) => match t.kind {
+                ToastKind::Done => "✓ ",
+                ToastKind::Error => "✗ ",
+                ToastKind::Expected => "✓ expected: ",
+            },
+            Message::Caption(_) | Message::Hint(_) => "",
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        match self {
+            Message::Toast(t) => &t.text,
+            Message::Caption(text) | Message::Hint(text) => text,
+        }
+    }
+
+    /// Columns it takes on one line (wrapping may add a few).
+    fn text_width(&self) -> usize {
+        self.mark().chars().count() + self.text().chars().count() + 4
+    }
+}
+
 /// The whole UI state.
 #[derive(Debug)]
 pub struct App {
@@ -330,7 +364,40 @@ impl App {
             area,
             self.selection.zoomed.then_some(self.selection.focus),
             self.view.clients.len(),
+            self.message_lines(area.width),
         )
+    }
+
+    /// What the message line says when the prompt is closed: the newest toast,
+    /// else the lesson's caption, else the hint.
+    pub fn message(&self) -> Option<Message<'_>> {
+        if let Some(toast) = self.motion.toasts().last() {
+            return Some(Message::Toast(toast));
+        }
+        if let Some(caption) = self.caption.as_deref().filter(|c| !c.is_empty()) {
+            return Some(Message::Caption(caption));
+        }
+        self.hint.as_deref().map(Message::Hint)
+    }
+
+    /// Lines the message needs at `width` columns: it wraps onto up to three.
+    pub fn message_lines(&self, width: u16) -> u16 {
+        let chars = match (&self.prompt, self.message()) {
+            (Some(prompt), _) => {
+                // The line itself stays on one (it scrolls); its error or the
+                // completions follow it.
+                let extra = match (prompt.error(), prompt.completions()) {
+                    (Some(error), _) => error.chars().count() + 4,
+                    (None, []) => 0,
+                    (None, words) => words.iter().map(|w| w.chars().count() + 1).sum::<usize>() + 7,
+                };
+                usize::from(width) + extra
+            }
+            (None, Some(message)) => message.text_width(),
+            (None, None) => 0,
+        };
+        let width = usize::from(width.max(1));
+        chars.div_ceil(width).clamp(1, 3) as u16
     }
 
     /// The reference highlighted everywhere (full hex).
@@ -417,6 +484,19 @@ impl App {
     /// A frame was drawn.
     pub fn mark_drawn(&mut self) {
         self.dirty = false;
+    }
+
+    /// Messages waiting for `client`: in its DS mailbox, or fetched and not
+    /// processed yet.
+    pub fn mail_for(&self, client: &str) -> usize {
+        let at_ds = self.view.ds.clients.get(client).map_or(0, |d| d.inbox);
+        let fetched = self
+            .view
+            .clients
+            .iter()
+            .find(|c| c.name == client)
+            .map_or(0, |c| c.pending);
+        at_ds + fetched
     }
 
     /// Total last-resort reuses counted by the DS.

@@ -160,12 +160,14 @@ impl App {
         })
     }
 
-    /// Groups panel rows: (group index, member index or `None` for the group line).
+    /// Groups panel rows: (group index, member index or `None` for the group line);
+    /// invited members come after the joined ones.
     pub fn group_rows(&self) -> Vec<(usize, Option<usize>)> {
         let mut rows = Vec::new();
         for (g, group) in self.view.groups.iter().enumerate() {
             rows.push((g, None));
-            rows.extend((0..group.members.len()).map(|m| (g, Some(m))));
+            let people = group.members.len() + group.invited.len();
+            rows.extend((0..people).map(|m| (g, Some(m))));
         }
         rows
     }

@@ -63,15 +63,22 @@ pub struct KeyPackageRow {
 #[derive(Debug, Clone, Default)]
 pub struct GroupOverview {
     pub name: String,
+    /// Members that joined (they hold the group), each with its own view.
     pub members: Vec<MemberView>,
+    /// In the members' ratchet tree but not joined yet: their Welcome waits.
+    pub invited: Vec<String>,
 }
 
 impl GroupOverview {
-    /// All members are at the same epoch with the same epoch authenticator.
+    /// All members are at the same epoch with the same epoch authenticator and
+    /// tree, and everyone in the tree has joined: what `expect in-sync` checks.
     pub fn in_sync(&self) -> bool {
-        self.members.windows(2).all(|w| {
-            w[0].epoch == w[1].epoch && w[0].epoch_authenticator == w[1].epoch_authenticator
-        })
+        self.invited.is_empty()
+            && self.members.windows(2).all(|w| {
+                w[0].epoch == w[1].epoch
+                    && w[0].epoch_authenticator == w[1].epoch_authenticator
+                    && w[0].tree == w[1].tree
+            })
     }
 }
 
@@ -84,6 +91,8 @@ pub struct MemberView {
     pub epoch_authenticator: String,
     pub via_last_resort: bool,
     pub needs_update: bool,
+    /// The members in this member's ratchet tree.
+    pub tree: Vec<String>,
 }
 
 /// The fields of one key package, for the inspector (RFC 9420 §10).
@@ -165,6 +174,7 @@ impl Engine {
                             epoch_authenticator: view.epoch_authenticator,
                             via_last_resort: view.via_last_resort,
                             needs_update: view.needs_update,
+                            tree: view.members.clone(),
                         });
                 }
                 ClientView {
@@ -192,7 +202,23 @@ impl Engine {
             ds,
             groups: groups
                 .into_iter()
-                .map(|(name, members)| GroupOverview { name, members })
+                .map(|(name, members)| {
+                    let invited = members
+                        .first()
+                        .map(|m| {
+                            m.tree
+                                .iter()
+                                .filter(|t| !members.iter().any(|j| &j.client == *t))
+                                .cloned()
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    GroupOverview {
+                        name,
+                        members,
+                        invited,
+                    }
+                })
                 .collect(),
         })
     }

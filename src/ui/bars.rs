@@ -5,28 +5,33 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Widget;
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::app::action::PROMPT_KEYS;
-use crate::app::{App, ToastKind, ACTIONS};
+use crate::app::{Action, App, Message, ToastKind, ACTIONS};
 use crate::theme::Theme;
-use crate::ui::text::short;
+use crate::ui::text::{count, short};
 
 pub(crate) fn header(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let available: usize = app.view().ds.clients.values().map(|d| d.normal.len()).sum();
     let reuses = app.reuses();
-    let mut spans = vec![
-        Span::styled(" MLS Onboarding Lab ", theme.title),
-        Span::styled("│ ", theme.border),
-        Span::raw(format!(
-            "{} clients · DS {available} available · ",
-            app.view().clients.len()
-        )),
-        Span::styled(
-            format!("last-resort reuses {reuses}"),
-            if reuses > 0 { theme.reuse } else { theme.muted },
-        ),
-    ];
+    let clients = count(app.view().clients.len(), "client");
+    // Narrow screens drop the title first, then the client count: the DS counts,
+    // the reuse counter and the followed reference always show.
+    let full = area.width >= 100 || app.followed().is_none();
+    let mut spans = Vec::new();
+    if full {
+        spans.push(Span::styled(" MLS Onboarding Lab ", theme.title));
+        spans.push(Span::styled("│ ", theme.border));
+        spans.push(Span::raw(format!("{clients} · ")));
+    } else {
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::raw(format!("DS {available} available · ")));
+    spans.push(Span::styled(
+        format!("last-resort reuses {reuses}"),
+        if reuses > 0 { theme.reuse } else { theme.muted },
+    ));
     if let Some(followed) = app.followed() {
         spans.push(Span::styled(" │ following ", theme.border));
         spans.push(Span::styled(short(followed), theme.follow));
@@ -72,16 +77,8 @@ pub(crate) fn message(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let cursor = prompt.cursor();
         let skip = cursor.saturating_sub(room);
         let shown: String = prompt.input().chars().skip(skip).take(room + 1).collect();
-        let mut spans = vec![Span::styled(":", theme.key), Span::raw(shown)];
-        if let Some(error) = prompt.error() {
-            spans.push(Span::styled(format!("  ✗ {error}"), theme.error));
-        } else if !prompt.completions().is_empty() {
-            spans.push(Span::styled(
-                format!("   Tab: {}", prompt.completions().join(" ")),
-                theme.muted,
-            ));
-        }
-        Line::from(spans).render(area, buf);
+        Line::from(vec![Span::styled(":", theme.key), Span::raw(shown)])
+            .render(Rect::new(area.x, area.y, area.width, 1), buf);
         let x = area.x + 1 + (cursor - skip) as u16;
         if x < area.right() {
             buf.set_style(
@@ -89,42 +86,91 @@ pub(crate) fn message(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 Style::new().add_modifier(Modifier::REVERSED),
             );
         }
-        return;
-    }
-    if let Some(toast) = app.toasts().last() {
-        let (style, mark) = match toast.kind {
-            ToastKind::Done => (theme.ok, "✓ "),
-            ToastKind::Error => (theme.error, "✗ "),
-            ToastKind::Expected => (theme.muted, "✓ expected: "),
+        // Its error, or what Tab offers, on the lines below.
+        let below = Rect::new(
+            area.x,
+            area.y + 1,
+            area.width,
+            area.height.saturating_sub(1),
+        );
+        let note = match (prompt.error(), prompt.completions()) {
+            (Some(error), _) => Some(Span::styled(format!("✗ {error}"), theme.error)),
+            (None, []) => None,
+            (None, words) => Some(Span::styled(
+                format!("Tab: {}", words.join(" ")),
+                theme.muted,
+            )),
         };
-        Line::styled(format!("{mark}{}", toast.text), style).render(area, buf);
+        if let Some(note) = note {
+            Paragraph::new(Line::from(note))
+                .wrap(Wrap { trim: false })
+                .render(below, buf);
+        }
         return;
     }
-    if let Some(caption) = app.caption().filter(|c| !c.is_empty()) {
-        Line::styled(caption, theme.caption).render(area, buf);
+    let Some(message) = app.message() else {
         return;
-    }
-    if let Some(hint) = app.hint() {
-        Line::styled(hint, theme.caption).render(area, buf);
-    }
+    };
+    let style = match message {
+        Message::Toast(toast) => match toast.kind {
+            ToastKind::Done => theme.ok,
+            ToastKind::Error => theme.error,
+            ToastKind::Expected => theme.muted,
+        },
+        Message::Caption(_) | Message::Hint(_) => theme.caption,
+    };
+    Paragraph::new(Line::styled(
+        format!("{}{}", message.mark(), message.text()),
+        style,
+    ))
+    .wrap(Wrap { trim: false })
+    .render(area, buf);
 }
 
+/// The acting client's name, then the keys: `? help`, `: command` and `q quit`
+/// always, the others in their declared order as far as they fit.
 pub(crate) fn status(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let key = |label: String, text: &str| {
+        [
+            Span::styled(format!(" {label} "), theme.key),
+            Span::raw(format!(" {text} ")),
+        ]
+    };
     let mut spans = Vec::new();
     if app.prompt().is_some() {
-        for (key, label, _) in PROMPT_KEYS {
-            spans.push(Span::styled(format!(" {key} "), theme.key));
-            spans.push(Span::raw(format!(" {label} ")));
+        for (label, text, _) in PROMPT_KEYS {
+            spans.extend(key(label.to_string(), text));
         }
-    } else {
-        if let Some(actor) = app.actor() {
-            spans.push(Span::styled(format!("{actor}: "), theme.title));
-        }
-        for spec in ACTIONS.iter().filter(|s| s.status) {
-            if let Some(key) = spec.keys.first() {
-                spans.push(Span::styled(format!(" {} ", key.label()), theme.key));
-                spans.push(Span::raw(format!(" {} ", spec.label)));
-            }
+        Line::from(spans).render(area, buf);
+        return;
+    }
+    if let Some(actor) = app.actor() {
+        spans.push(Span::styled(format!("{actor}: "), theme.title));
+    }
+    let items: Vec<(bool, [Span; 2])> = ACTIONS
+        .iter()
+        .filter(|s| s.status)
+        .filter_map(|spec| {
+            let essential = matches!(spec.action, Action::Help | Action::Prompt | Action::Quit);
+            spec.keys
+                .first()
+                .map(|k| (essential, key(k.label(), spec.label)))
+        })
+        .collect();
+    let width = |pair: &[Span; 2]| pair.iter().map(|s| s.width()).sum::<usize>();
+    let mut used: usize = spans.iter().map(|s| s.width()).sum::<usize>()
+        + items
+            .iter()
+            .filter(|(e, _)| *e)
+            .map(|(_, p)| width(p))
+            .sum::<usize>();
+    let room = usize::from(area.width);
+    for (essential, pair) in items {
+        if essential {
+            spans.extend(pair);
+        } else if used + width(&pair) <= room {
+            used += width(&pair);
+            spans.extend(pair);
         }
     }
     Line::from(spans).render(area, buf);

@@ -5,6 +5,7 @@
 mod bars;
 mod help;
 pub mod panels;
+pub mod table;
 pub mod text;
 
 pub use crate::{layout, theme};

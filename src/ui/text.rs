@@ -91,6 +91,21 @@ pub fn state_style(state: &Lifecycle, theme: &Theme) -> Style {
     }
 }
 
+/// The width every badge takes, so that rows line up whichever badge they carry.
+pub const BADGE_WIDTH: usize = 6;
+
+/// The last-resort badge: `LR`, `LR↻N` (handed out again N times) or `LR!cap`
+/// (the capability is missing, receivers reject it); nothing for a normal one.
+/// Pad it to [`BADGE_WIDTH`] outside the span (the reuse style has a background).
+pub fn lr_badge(last_resort: bool, capability: bool, reuses: u64, theme: &Theme) -> Span<'static> {
+    match (last_resort, capability, reuses) {
+        (false, _, _) => Span::raw(""),
+        (true, false, _) => Span::styled("LR!cap", theme.error),
+        (true, true, 0) => Span::styled("LR", theme.last_resort),
+        (true, true, n) => Span::styled(format!("LR↻{n}"), theme.reuse),
+    }
+}
+
 /// Style of an event by its outcome.
 pub fn outcome_style(outcome: Outcome, theme: &Theme) -> Style {
     match outcome {

@@ -1,103 +1,129 @@
 //! The Delivery Service panel: counters per client, then the acting client's
-//! directory entries.
+//! directory entries (what the DS holds and hands out).
+//!
+//! Counter columns, by priority (higher goes first when narrow):
+//! client 0 · avl 0 · ↻ 0 · LR 1 · cl 2.
+//! Entry columns: ref 0 · badge 0 · size 1 · suite 2.
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
 use super::{highlight_row, visible};
 use crate::app::App;
+use crate::engine::wire::ref_hex;
 use crate::layout::Panel;
 use crate::theme::Theme;
-use crate::ui::text::{owned_ref_span, truncate};
+use crate::ui::table::{self, Cell, Column};
+use crate::ui::text::{lr_badge, owned_ref_span, truncate};
+
+const COUNTERS: [Column; 5] = [
+    Column::left("client", 0),
+    Column::right("avl", 0),
+    Column::left("LR", 1),
+    Column::right("cl", 2),
+    Column::right("↻", 0),
+];
+
+const ENTRIES: [Column; 4] = [
+    Column::left("", 0),
+    Column::left("", 0),
+    Column::right("", 1),
+    Column::left("", 2),
+];
 
 pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if area.height == 0 {
         return;
     }
-    // Narrow panels get short column names; the help overlay explains them.
-    let wide = area.width >= 40;
-    let (name_w, avail_w, count_w) = if wide { (10, 6, 7) } else { (7, 4, 3) };
-    let heads = if wide {
-        ["client", "avail", "LR", "claims", "reuses"]
-    } else {
-        ["client", "avl", "LR", "cl", "↻"]
-    };
-    Line::styled(
-        format!(
-            "{:<name_w$}{:>avail_w$} {:<9}{:>count_w$}{:>count_w$}",
-            heads[0], heads[1], heads[2], heads[3], heads[4]
-        ),
-        theme.header,
-    )
-    .render(Rect::new(area.x, area.y, area.width, 1), buf);
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     let rows = app.ds_rows();
-    for (row, i) in visible(app, Panel::Ds, rows.len(), body.height as usize).enumerate() {
-        let y = body.y + row as u16;
-        let line = match rows[i] {
+    let shown = visible(app, Panel::Ds, rows.len(), body.height as usize);
+    let first = shown.start;
+    let mut counters: Vec<(usize, Vec<Cell>)> = Vec::new();
+    let mut entries: Vec<(usize, Vec<Cell>)> = Vec::new();
+    for i in shown {
+        match rows[i] {
             (c, None) => {
-                let Some(client) = app.view().clients.get(c) else {
-                    continue;
-                };
-                let dir = app.view().ds.clients.get(&client.name);
-                let available = dir.map_or(0, |d| d.normal.len());
-                let lr = dir
-                    .and_then(|d| d.last_resort.first())
-                    .map(|e| crate::engine::wire::ref_hex(&e.kp_ref));
-                let claims = dir.map_or(0, |d| d.claims);
-                let reuses = dir.map_or(0, |d| d.last_resort_reuses);
-                let mut spans = vec![
-                    Span::styled(
-                        format!("{:<name_w$}", truncate(&client.name, name_w - 1)),
-                        theme.ds,
-                    ),
-                    Span::raw(format!("{available:>avail_w$} ")),
-                ];
-                match &lr {
-                    Some(r) => {
-                        spans.push(owned_ref_span(app, r, theme, theme.last_resort));
-                        spans.push(Span::raw(" "));
-                    }
-                    None => spans.push(Span::styled(format!("{:<9}", "-"), theme.muted)),
+                if let Some(cells) = counter_cells(app, c, theme) {
+                    counters.push((i, cells));
                 }
-                spans.push(Span::raw(format!("{claims:>count_w$}")));
-                spans.push(Span::styled(
-                    format!("{reuses:>count_w$}"),
-                    if reuses > 0 { theme.reuse } else { theme.base },
-                ));
-                Line::from(spans)
             }
             (_, Some(e)) => {
-                let Some(entry) = app.ds_entry(e) else {
-                    continue;
-                };
-                let full = crate::engine::wire::ref_hex(&entry.kp_ref);
-                let owner = app.actor().unwrap_or("?");
-                let mut spans = vec![
-                    Span::styled(format!("  {owner}/"), theme.muted),
-                    owned_ref_span(app, &full, theme, theme.base),
-                    Span::raw(format!(
-                        " suite {} {}B",
-                        entry.ciphersuite,
-                        entry.bytes.len()
-                    )),
-                ];
-                if entry.last_resort {
-                    spans.push(Span::styled(" LR", theme.last_resort));
-                    if entry.handouts > 1 {
-                        spans.push(Span::styled(
-                            format!(" ↻×{}", entry.handouts - 1),
-                            theme.reuse,
-                        ));
-                    }
+                if let Some(cells) = entry_cells(app, e, theme) {
+                    entries.push((i, cells));
                 }
-                Line::from(spans)
             }
-        };
+        }
+    }
+    let counter_widths = {
+        let cells: Vec<Vec<Cell>> = counters.iter().map(|(_, c)| c.clone()).collect();
+        table::widths(&COUNTERS, &cells, area.width)
+    };
+    let entry_widths = {
+        let cells: Vec<Vec<Cell>> = entries.iter().map(|(_, c)| c.clone()).collect();
+        table::widths(&ENTRIES, &cells, area.width)
+    };
+    table::header(&COUNTERS, &counter_widths, theme.header)
+        .render(Rect::new(area.x, area.y, area.width, 1), buf);
+    let lines = counters
+        .into_iter()
+        .map(|(i, cells)| (i, table::row(&COUNTERS, &counter_widths, cells)))
+        .chain(
+            entries
+                .into_iter()
+                .map(|(i, cells)| (i, table::row(&ENTRIES, &entry_widths, cells))),
+        );
+    for (i, line) in lines {
+        let y = body.y + (i - first) as u16;
         line.render(Rect::new(body.x, y, body.width, 1), buf);
         if i == app.cursor(Panel::Ds) {
             highlight_row(app, Panel::Ds, body, y, buf, theme);
         }
     }
+}
+
+/// A client's counters at the DS.
+fn counter_cells<'a>(app: &App, client: usize, theme: &Theme) -> Option<Vec<Cell<'a>>> {
+    let client = app.view().clients.get(client)?;
+    let dir = app.view().ds.clients.get(&client.name);
+    let available = dir.map_or(0, |d| d.normal.len());
+    let claims = dir.map_or(0, |d| d.claims);
+    let reuses = dir.map_or(0, |d| d.last_resort_reuses);
+    let lr = match dir.and_then(|d| d.last_resort.first()) {
+        Some(e) => vec![owned_ref_span(
+            app,
+            &ref_hex(&e.kp_ref),
+            theme,
+            theme.last_resort,
+        )],
+        None => vec![Span::styled("-", theme.muted)],
+    };
+    Some(vec![
+        vec![Span::styled(truncate(&client.name, 16), theme.ds)],
+        vec![Span::raw(available.to_string())],
+        lr,
+        vec![Span::raw(claims.to_string())],
+        vec![Span::styled(
+            reuses.to_string(),
+            if reuses > 0 { theme.reuse } else { theme.base },
+        )],
+    ])
+}
+
+/// One directory entry of the acting client: reference, badge, size, suite.
+fn entry_cells<'a>(app: &App, entry: usize, theme: &Theme) -> Option<Vec<Cell<'a>>> {
+    let entry = app.ds_entry(entry)?;
+    let full = ref_hex(&entry.kp_ref);
+    let reuses = entry.handouts.saturating_sub(1);
+    Some(vec![
+        vec![
+            Span::raw(" "),
+            owned_ref_span(app, &full, theme, theme.base),
+        ],
+        vec![lr_badge(entry.last_resort, true, reuses, theme)],
+        vec![Span::raw(format!("{}B", entry.bytes.len()))],
+        vec![Span::styled(format!("s{}", entry.ciphersuite), theme.muted)],
+    ])
 }

@@ -8,7 +8,7 @@ use super::{highlight_row, visible};
 use crate::app::App;
 use crate::layout::Panel;
 use crate::theme::Theme;
-use crate::ui::text::{human, ref_span, short_state, state_style, truncate};
+use crate::ui::text::{human, lr_badge, ref_span, short_state, state_style, truncate, BADGE_WIDTH};
 
 pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if area.height == 0 {
@@ -68,15 +68,13 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             .iter()
             .find(|(r, _)| *r == kp.kp_ref)
             .map_or(0, |(_, h)| *h);
-        let badge = if kp.last_resort && handouts > 1 {
-            Span::styled(format!("LR↻{:<3}", handouts - 1), theme.reuse)
-        } else if kp.last_resort && !kp.last_resort_capability {
-            Span::styled("LR!cap ", theme.error)
-        } else if kp.last_resort {
-            Span::styled("LR     ", theme.last_resort)
-        } else {
-            Span::raw("       ")
-        };
+        let badge = lr_badge(
+            kp.last_resort,
+            kp.last_resort_capability,
+            handouts.saturating_sub(1),
+            theme,
+        );
+        let badge_pad = Span::raw(" ".repeat((BADGE_WIDTH + 1).saturating_sub(badge.width())));
         let bundle = if kp.bundle_present {
             Span::styled("present ", theme.ok)
         } else {
@@ -95,6 +93,7 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 state_style(&kp.state, theme),
             ),
             badge,
+            badge_pad,
             bundle,
             Span::raw(format!("{:>5}{:>5}", human(kp.lifetime_left), kp.bytes)),
         ]);
