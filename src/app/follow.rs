@@ -28,10 +28,14 @@ impl App {
                 let Some(client) = self.view.clients.get(self.selection.selected_client) else {
                     return Vec::new();
                 };
-                let Some(row) = client.key_packages.get(self.selection.kp_cursor) else {
-                    return Vec::new();
+                let cursor = self.selection.kp_cursor;
+                let (owner, kp_ref) = match client.key_packages.get(cursor) {
+                    Some(row) => (client.name.clone(), row.kp_ref.clone()),
+                    None => match client.claimed.get(cursor - client.key_packages.len()) {
+                        Some((owner, kp_ref)) => (owner.clone(), kp_ref.clone()),
+                        None => return Vec::new(),
+                    },
                 };
-                let (owner, kp_ref) = (client.name.clone(), row.kp_ref.clone());
                 self.follow(owner, kp_ref)
             }
             Panel::Ds => {
@@ -94,6 +98,8 @@ impl App {
         if welcome {
             effects = vec![Effect::Send(Request::InspectWelcome { seq })];
         }
+        // The client changed to show this event's owner: what it shows is right.
+        self.selection.client_changed = false;
         effects
     }
 
@@ -112,6 +118,38 @@ impl App {
         self.follow.followed = Some(kp_ref.clone());
         self.selection.inspector_scroll = 0;
         vec![Effect::Send(Request::InspectKeyPackage { owner, kp_ref })]
+    }
+
+    /// After the acting client changed: a key package of another client leaves
+    /// the inspector, which shows the new client's selected package (or nothing).
+    pub(super) fn align_inspector(&mut self) -> Vec<Effect> {
+        if !std::mem::take(&mut self.selection.client_changed) {
+            return Vec::new();
+        }
+        let actor = self.actor().map(str::to_string);
+        let foreign = match &self.follow.inspection {
+            Some(Inspection::KeyPackage(d)) => actor.as_deref() != Some(d.owner.as_str()),
+            Some(Inspection::Welcome(_) | Inspection::Unavailable(_)) | None => true,
+        };
+        if !foreign {
+            return Vec::new();
+        }
+        let selected = self
+            .view
+            .clients
+            .get(self.selection.selected_client)
+            .and_then(|c| {
+                c.key_packages
+                    .get(self.selection.kp_cursor)
+                    .map(|k| (c.name.clone(), k.kp_ref.clone()))
+            });
+        match selected {
+            Some((owner, kp_ref)) => self.follow(owner, kp_ref),
+            None => {
+                self.unfollow();
+                Vec::new()
+            }
+        }
     }
 
     /// Stops following and empties the inspector.

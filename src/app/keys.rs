@@ -68,21 +68,26 @@ impl App {
             | Action::RotateLastResort => self.client_action(action),
             Action::DeliverAndJoin => self.submit("deliver", action_label(action)),
             Action::NextStep => self.next_step(),
+            // ←/→ change the acting client whatever has focus; the inspector
+            // follows the new client's package (see `update`).
             Action::NextClient => {
                 self.select_client(self.selection.selected_client.saturating_add(1));
-                self.follow_selection()
+                Vec::new()
             }
             Action::PrevClient => {
                 self.select_client(self.selection.selected_client.saturating_sub(1));
-                self.follow_selection()
+                Vec::new()
             }
+            // Tab moves the keys to another panel and never changes the acting client.
             Action::FocusNext => {
                 self.selection.focus = self.selection.focus.next();
-                self.follow_selection()
+                self.align_ds_cursor();
+                Vec::new()
             }
             Action::FocusPrev => {
                 self.selection.focus = self.selection.focus.prev();
-                self.follow_selection()
+                self.align_ds_cursor();
+                Vec::new()
             }
             Action::Up => self.move_cursor(-1),
             Action::Down => self.move_cursor(1),
@@ -325,8 +330,12 @@ impl App {
                 self.prompt = None;
                 Vec::new()
             }
+            Edited::Submit(text) if text == "help" || text.starts_with("help ") => {
+                self.help_at_prompt(&text)
+            }
             Edited::Submit(text) => match Self::run_request(&text, &[&text]) {
                 Ok(request) => {
+                    self.typed = Some(text.clone());
                     self.history.push(text);
                     self.prompt = None;
                     self.hint = None;
@@ -343,6 +352,42 @@ impl App {
                 }
             },
         }
+    }
+
+    /// `help` opens the overlay (the whole vocabulary); `help VERB` shows that
+    /// verb's usage and closes the prompt; an unknown verb keeps it open.
+    fn help_at_prompt(&mut self, text: &str) -> Vec<Effect> {
+        let topic = text.trim_start_matches("help").trim();
+        if topic.is_empty() {
+            self.prompt = None;
+            self.selection.show_help = true;
+            self.selection.help_scroll = 0;
+            return Vec::new();
+        }
+        let verb = crate::command::vocabulary().iter().find(|v| {
+            v.name == topic
+                || v.name.strip_prefix("expect ") == Some(topic)
+                || topic.strip_prefix("expect ") == v.name.strip_prefix("expect ")
+                    && topic.starts_with("expect ")
+        });
+        match verb {
+            Some(verb) => {
+                self.history.push(text.to_string());
+                self.prompt = None;
+                self.toast(
+                    format!("{}: {} ({})", verb.name, verb.usage, verb.help),
+                    ToastKind::Done,
+                );
+            }
+            None => {
+                if let Some(prompt) = self.prompt.as_mut() {
+                    prompt.set_error(format!(
+                        "no verb {topic:?}: ? lists them all, Tab completes them"
+                    ));
+                }
+            }
+        }
+        Vec::new()
     }
 
     /// Pasted text goes into the prompt (opening it), never to the key bindings.

@@ -160,6 +160,8 @@ pub struct App {
     /// The caption of the lesson step last run.
     caption: Option<String>,
     session: Session,
+    /// The line last typed at the prompt, until it finishes (for its feedback).
+    typed: Option<String>,
     /// A client to select once it exists (the actor of a line just sent).
     select_next: Option<String>,
     quit: bool,
@@ -188,6 +190,7 @@ impl App {
             lesson: None,
             caption: None,
             session: Session::default(),
+            typed: None,
             select_next: None,
             quit: false,
             dirty: true,
@@ -242,6 +245,12 @@ impl App {
 
     /// Applies one input; returns what the outside world must do.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut effects = self.handle(msg);
+        effects.extend(self.align_inspector());
+        effects
+    }
+
+    fn handle(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Mouse(mouse) => self.on_mouse(mouse),

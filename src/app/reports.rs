@@ -8,6 +8,36 @@ use super::{App, Effect, Progress};
 use crate::engine::{Event, LabView};
 use crate::worker::Report;
 
+/// An engine error's message as shown after its code: without the code again
+/// and without rustdoc markup (``[`GroupId`]`` reads `GroupId`).
+fn clean_message(code: &str, message: &str) -> String {
+    let mut text = message;
+    while let Some(rest) = text.strip_prefix(code).and_then(|r| r.strip_prefix(": ")) {
+        text = rest;
+    }
+    text.replace("[`", "`").replace("`]", "`").replace('`', "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_message;
+
+    #[test]
+    fn messages_say_the_code_once_and_drop_rustdoc_markup() {
+        assert_eq!(
+            clean_message(
+                "NoMatchingKeyPackage",
+                "NoMatchingKeyPackage: NoMatchingKeyPackage: no [`GroupId`] here"
+            ),
+            "no GroupId here"
+        );
+        assert_eq!(
+            clean_message("Expired", "the package expired"),
+            "the package expired"
+        );
+    }
+}
+
 impl App {
     pub(super) fn on_report(&mut self, report: Report) -> Vec<Effect> {
         self.dirty = true;
@@ -22,9 +52,26 @@ impl App {
                     Some((code, _)) => LineOutcome::Failed(code.clone()),
                     None => LineOutcome::Ok,
                 };
-                self.session.finish(&text, outcome);
-                if let Some((code, message)) = error {
-                    self.toast(format!("{text}: {code}: {message}"), ToastKind::Error);
+                let index = self.session.finish(&text, outcome);
+                match error {
+                    // A scenario said this would fail: it is shown as expected.
+                    Some((code, message)) if self.session.expects_error_after(index, &code) => {
+                        let message = clean_message(&code, &message);
+                        self.toast(format!("{text}: {code}: {message}"), ToastKind::Expected);
+                    }
+                    Some((code, message)) => {
+                        let message = clean_message(&code, &message);
+                        self.toast(format!("{text}: {code}: {message}"), ToastKind::Error);
+                    }
+                    None => {
+                        // Success replaces an error still on screen; a typed line
+                        // gets a word of feedback.
+                        self.motion.clear_errors();
+                        if self.typed.as_deref() == Some(text.as_str()) {
+                            self.typed = None;
+                            self.toast(format!("{text}: done"), ToastKind::Done);
+                        }
+                    }
                 }
             }
             Report::LineStopped { text, done_as } => {

@@ -25,6 +25,8 @@ pub(super) struct Selection {
     /// First line of the help overlay shown (it scrolls on small screens).
     pub(super) help_scroll: usize,
     pub(super) size: Rect,
+    /// The acting client changed since the inspector was last aligned with it.
+    pub(super) client_changed: bool,
 }
 
 impl Selection {
@@ -41,6 +43,7 @@ impl Selection {
             show_help: false,
             help_scroll: 0,
             size,
+            client_changed: false,
         }
     }
 }
@@ -50,11 +53,12 @@ impl App {
     pub fn rows(&self, panel: Panel) -> usize {
         match panel {
             Panel::Clients => self.view.clients.len(),
+            // Its own packages, then those it claimed and has not used yet.
             Panel::KeyPackages => self
                 .view
                 .clients
                 .get(self.selection.selected_client)
-                .map_or(0, |c| c.key_packages.len()),
+                .map_or(0, |c| c.key_packages.len() + c.claimed.len()),
             Panel::Ds => self.ds_rows().len(),
             Panel::Groups => self.group_rows().len(),
             Panel::Timeline => self.visible_events(),
@@ -96,8 +100,23 @@ impl App {
         if index != self.selection.selected_client {
             self.selection.selected_client = index;
             self.selection.kp_cursor = 0;
+            // The inspector must not stay on another client's package.
+            self.selection.client_changed = true;
+            self.align_ds_cursor();
         }
         self.dirty = true;
+    }
+
+    /// Puts the DS panel's cursor on the acting client's counters.
+    pub(super) fn align_ds_cursor(&mut self) {
+        let client = self.selection.selected_client;
+        let on_client = self
+            .ds_rows()
+            .get(self.selection.ds_cursor)
+            .is_some_and(|(c, _)| *c == client);
+        if !on_client {
+            self.selection.ds_cursor = client;
+        }
     }
 
     pub(super) fn move_cursor(&mut self, delta: i64) -> Vec<Effect> {

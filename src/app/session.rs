@@ -50,15 +50,25 @@ impl Session {
 
     /// The next pending line with this text ends with `outcome`. Lines finish in
     /// order; lines of a stopped batch after the stopped one never report.
-    pub fn finish(&mut self, text: &str, outcome: LineOutcome) {
-        if let Some(offset) = self.lines[self.done..]
+    /// Returns the line's index in the session.
+    pub fn finish(&mut self, text: &str, outcome: LineOutcome) -> Option<usize> {
+        let offset = self.lines[self.done..]
             .iter()
-            .position(|l| l.text == text && l.outcome == LineOutcome::Pending)
-        {
-            let index = self.done + offset;
-            self.lines[index].outcome = outcome;
-            self.done = index + 1;
-        }
+            .position(|l| l.text == text && l.outcome == LineOutcome::Pending)?;
+        let index = self.done + offset;
+        self.lines[index].outcome = outcome;
+        self.done = index + 1;
+        Some(index)
+    }
+
+    /// Whether the line after `index` is `expect error CODE` for this code: the
+    /// failure was the point.
+    pub fn expects_error_after(&self, index: Option<usize>, code: &str) -> bool {
+        let Some(next) = index.and_then(|i| self.lines.get(i + 1)) else {
+            return false;
+        };
+        let words: Vec<&str> = next.text.split_whitespace().collect();
+        matches!(words.as_slice(), ["expect", "error", c] if c.eq_ignore_ascii_case(code))
     }
 
     /// The session as a scenario file: every line as it happened (`expect error

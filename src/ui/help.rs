@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 
 use crate::app::action::{Section, PROMPT_KEYS};
 use crate::app::{App, ACTIONS};
+use crate::command::VerbKind;
 use crate::theme::Theme;
 
 pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
@@ -26,6 +27,20 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         lines.push(Line::from(vec![
             Span::styled(format!("  {key:<16}"), theme.title),
             Span::raw(*help),
+        ]));
+    }
+    lines.push(Line::styled(
+        "Commands at the : prompt (help VERB shows its usage)",
+        theme.header,
+    ));
+    for verb in crate::command::vocabulary() {
+        let name = match verb.kind {
+            VerbKind::Client => format!("NAME {}", verb.name),
+            VerbKind::Lab | VerbKind::Expect => verb.name.to_string(),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {name:<24}"), theme.title),
+            Span::raw(verb.help),
         ]));
     }
     lines.push(Line::styled(

@@ -97,3 +97,160 @@ fn a_protocol_failure_is_a_toast_and_a_timeline_entry() {
     lab.press(KeyCode::Char('g'));
     assert_eq!(lab.client("alice").key_packages.len(), 1);
 }
+
+// ---------------------------------------------------------------- focus model
+
+#[test]
+fn left_and_right_change_the_acting_client_whatever_has_focus_and_tab_never_does() {
+    let mut lab = lab();
+    lab.run(&["alice generate", "bob generate", "carol generate"]);
+    for panel in [
+        Panel::Clients,
+        Panel::KeyPackages,
+        Panel::Ds,
+        Panel::Groups,
+        Panel::Timeline,
+        Panel::Inspector,
+    ] {
+        lab.app.set_focus(panel);
+        lab.select_client("alice");
+        lab.press(KeyCode::Right);
+        assert_eq!(lab.app.actor(), Some("bob"), "→ with {panel:?} focused");
+        lab.press(KeyCode::Left);
+        assert_eq!(lab.app.actor(), Some("alice"), "← with {panel:?} focused");
+    }
+    lab.select_client("carol");
+    for _ in 0..12 {
+        lab.press(KeyCode::Tab);
+        assert_eq!(
+            lab.app.actor(),
+            Some("carol"),
+            "Tab to {:?}",
+            lab.app.focus()
+        );
+    }
+    for _ in 0..6 {
+        lab.press(KeyCode::BackTab);
+        assert_eq!(lab.app.actor(), Some("carol"));
+    }
+}
+
+#[test]
+fn the_inspector_never_stays_on_another_clients_package() {
+    let mut lab = lab();
+    lab.run(&["bob generate", "carol generate"]);
+    lab.select_client("bob");
+    lab.app.set_focus(Panel::KeyPackages);
+    lab.press(KeyCode::Home);
+    let owner = |lab: &Lab| match lab.app.inspection() {
+        Some(Inspection::KeyPackage(d)) => Some(d.owner.clone()),
+        _ => None,
+    };
+    assert_eq!(owner(&lab).as_deref(), Some("bob"));
+    lab.press(KeyCode::Right);
+    assert_eq!(owner(&lab).as_deref(), Some("carol"));
+    // dave has nothing: the inspector empties instead of showing carol's.
+    lab.press(KeyCode::Right);
+    assert_eq!(lab.app.actor(), Some("dave"));
+    assert_eq!(lab.app.inspection(), None);
+    assert_eq!(lab.app.followed(), None);
+    // A typed line acting as bob moves the inspector to bob's package.
+    lab.press(KeyCode::Char(':'));
+    lab.type_text("bob generate");
+    lab.press(KeyCode::Enter);
+    assert_eq!(owner(&lab).as_deref(), Some("bob"));
+}
+
+#[test]
+fn help_verb_shows_its_usage_and_help_alone_opens_the_vocabulary() {
+    let mut lab = lab();
+    lab.press(KeyCode::Char(':'));
+    lab.type_text("help claim");
+    lab.press(KeyCode::Enter);
+    assert!(lab.app.prompt().is_none());
+    let toast = lab.app.toasts().last().expect("usage shown");
+    assert!(toast.text.contains("NAME claim OWNER"), "{}", toast.text);
+    lab.press(KeyCode::Char(':'));
+    lab.type_text("help frobnicate");
+    lab.press(KeyCode::Enter);
+    assert!(lab.app.prompt().and_then(|p| p.error()).is_some());
+    lab.press(KeyCode::Esc);
+    lab.press(KeyCode::Char(':'));
+    lab.type_text("help");
+    lab.press(KeyCode::Enter);
+    assert!(lab.app.show_help());
+    // The overlay lists the whole vocabulary: scroll through it all.
+    let mut seen = String::new();
+    for _ in 0..80 {
+        seen.push_str(&lab.screen(100, 30));
+        lab.press(KeyCode::Down);
+    }
+    for word in [
+        "NAME join",
+        "NAME peek",
+        "NAME sync",
+        "clock",
+        "expect in-sync",
+        "expect error",
+        "expect ds reuses",
+        "NAME delete-bundle",
+    ] {
+        assert!(seen.contains(word), "{word} in the help overlay");
+    }
+}
+
+#[test]
+fn a_huge_paste_is_refused_with_a_message_and_runs_nothing() {
+    let mut lab = lab();
+    let events = lab.app.events().len();
+    lab.app.update(Msg::Paste("x".repeat(100_000)));
+    let prompt = lab
+        .app
+        .prompt()
+        .cloned()
+        .expect("the paste opens the prompt");
+    assert_eq!(prompt.input(), "");
+    assert!(prompt.error().is_some_and(|e| e.contains("4096")));
+    lab.press(KeyCode::Enter);
+    assert_eq!(lab.app.events().len(), events);
+    // Typing stops at the limit too, with the same message.
+    lab.app.update(Msg::Paste("y".repeat(4096)));
+    lab.press(KeyCode::Char('z'));
+    let prompt = lab.app.prompt().cloned().expect("open");
+    assert_eq!(prompt.input().len(), 4096);
+    assert!(prompt.error().is_some());
+}
+
+#[test]
+fn tab_completion_knows_its_context() {
+    let mut lab = lab();
+    lab.run(&["alice create-group team", "bob generate"]);
+    lab.press(KeyCode::Char(':'));
+    lab.type_text("alice claim ");
+    lab.press(KeyCode::Tab);
+    let offered = lab
+        .app
+        .prompt()
+        .map(|p| p.completions().to_vec())
+        .unwrap_or_default();
+    assert!(offered.contains(&"bob".to_string()), "{offered:?}");
+    assert!(!offered.contains(&"alice".to_string()), "{offered:?}");
+    lab.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    lab.type_text("alice add bob --to ");
+    lab.press(KeyCode::Tab);
+    assert_eq!(
+        lab.app.prompt().map(|p| p.input()),
+        Some("alice add bob --to team ")
+    );
+    lab.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    lab.type_text("expect ");
+    lab.press(KeyCode::Tab);
+    let offered = lab
+        .app
+        .prompt()
+        .map(|p| p.completions().to_vec())
+        .unwrap_or_default();
+    for form in ["ok", "error", "in-sync", "ds"] {
+        assert!(offered.contains(&form.to_string()), "{form} in {offered:?}");
+    }
+}

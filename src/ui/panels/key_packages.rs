@@ -6,6 +6,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::{highlight_row, visible};
 use crate::app::App;
+use crate::engine::Lifecycle;
 use crate::layout::Panel;
 use crate::theme::Theme;
 use crate::ui::text::{human, lr_badge, ref_span, short_state, state_style, truncate, BADGE_WIDTH};
@@ -37,7 +38,7 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     )
     .render(Rect::new(area.x, area.y, area.width, 1), buf);
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
-    if client.key_packages.is_empty() {
+    if client.key_packages.is_empty() && client.claimed.is_empty() {
         Paragraph::new(format!(
             "{} has no key packages yet. Press g (or G for last resort).",
             client.name
@@ -60,9 +61,25 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
-    let len = client.key_packages.len();
+    let len = client.key_packages.len() + client.claimed.len();
     for (row, i) in visible(app, Panel::KeyPackages, len, body.height as usize).enumerate() {
-        let kp = &client.key_packages[i];
+        let Some(kp) = client.key_packages.get(i) else {
+            // Another client's package this one claimed and has not used yet.
+            let Some((owner, kp_ref)) = client.claimed.get(i - client.key_packages.len()) else {
+                continue;
+            };
+            let y = body.y + row as u16;
+            Line::from(vec![
+                Span::styled(format!("{:>3} ", "←"), theme.muted),
+                ref_span(app, kp_ref, theme, theme.base),
+                Span::styled(format!(" claimed from {owner}, not used yet"), theme.warn),
+            ])
+            .render(Rect::new(body.x, y, body.width, 1), buf);
+            if i == app.cursor(Panel::KeyPackages) {
+                highlight_row(app, Panel::KeyPackages, body, y, buf, theme);
+            }
+            continue;
+        };
         let y = body.y + row as u16;
         let handouts = lr_at_ds
             .iter()
@@ -80,9 +97,11 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         } else {
             Span::styled("deleted ", theme.muted)
         };
-        let state = match kp.state.to_string() {
+        // What the owner knows: who claimed a package is the DS's knowledge.
+        let known = owner_knows(&kp.state);
+        let state = match known.to_string() {
             full if full.chars().count() <= state_width => full,
-            _ => short_state(&kp.state),
+            _ => short_state(&known),
         };
         let line = Line::from(vec![
             Span::styled(format!("{:>3} ", i + 1), theme.muted),
@@ -90,7 +109,7 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             Span::raw(" "),
             Span::styled(
                 format!("{:<sw$}", truncate(&state, state_width), sw = state_width),
-                state_style(&kp.state, theme),
+                state_style(&known, theme),
             ),
             badge,
             badge_pad,
@@ -101,5 +120,21 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         if i == app.cursor(Panel::KeyPackages) {
             highlight_row(app, Panel::KeyPackages, body, y, buf, theme);
         }
+    }
+}
+
+/// A package's state as its owner knows it: a claim happens at the DS, so the
+/// owner still sees its package as published.
+fn owner_knows(state: &Lifecycle) -> Lifecycle {
+    match state {
+        Lifecycle::Claimed { .. } => Lifecycle::Published,
+        Lifecycle::Generated
+        | Lifecycle::Published
+        | Lifecycle::UsedToJoin { .. }
+        | Lifecycle::RetainedLastResort { .. }
+        | Lifecycle::Expired
+        | Lifecycle::NotYetValid
+        | Lifecycle::Rejected { .. }
+        | Lifecycle::Replaced => state.clone(),
     }
 }

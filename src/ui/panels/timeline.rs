@@ -119,11 +119,14 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
         EventKind::WelcomeDelivered {
             group,
             kp_ref,
+            new_member_refs,
             misbehaving_ds,
             ..
         } => {
             let mut spans = vec![t(format!("Welcome {group} "))];
-            if let Some(kp_ref) = kp_ref {
+            // A replayed or misrouted Welcome names no reference of its receiver:
+            // show the one it carries.
+            if let Some(kp_ref) = kp_ref.as_ref().or(new_member_refs.first()) {
                 spans.push(r(kp_ref));
             }
             if *misbehaving_ds {
