@@ -495,8 +495,9 @@ impl App {
         self.dirty = false;
     }
 
-    /// Messages waiting for `client`: in its DS mailbox, or fetched and not
-    /// processed yet.
+    /// Messages waiting for `client`: the DS keeps its mailbox until they are
+    /// processed, so a fetched message is still counted there (the larger of the
+    /// two counts, never their sum).
     pub fn mail_for(&self, client: &str) -> usize {
         let at_ds = self.view.ds.clients.get(client).map_or(0, |d| d.inbox);
         let fetched = self
@@ -505,7 +506,7 @@ impl App {
             .iter()
             .find(|c| c.name == client)
             .map_or(0, |c| c.pending);
-        at_ds + fetched
+        at_ds.max(fetched)
     }
 
     /// Total last-resort reuses counted by the DS.

@@ -135,6 +135,7 @@ fn owner_knows(state: &Lifecycle) -> Lifecycle {
         | Lifecycle::Expired
         | Lifecycle::NotYetValid
         | Lifecycle::Rejected { .. }
-        | Lifecycle::Replaced => state.clone(),
+        | Lifecycle::RotatedOut
+        | Lifecycle::BundleDeleted => state.clone(),
     }
 }
