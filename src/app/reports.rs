@@ -18,26 +18,6 @@ fn clean_message(code: &str, message: &str) -> String {
     text.replace("[`", "`").replace("`]", "`").replace('`', "")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::clean_message;
-
-    #[test]
-    fn messages_say_the_code_once_and_drop_rustdoc_markup() {
-        assert_eq!(
-            clean_message(
-                "NoMatchingKeyPackage",
-                "NoMatchingKeyPackage: NoMatchingKeyPackage: no [`GroupId`] here"
-            ),
-            "no GroupId here"
-        );
-        assert_eq!(
-            clean_message("Expired", "the package expired"),
-            "the package expired"
-        );
-    }
-}
-
 impl App {
     pub(super) fn on_report(&mut self, report: Report) -> Vec<Effect> {
         self.dirty = true;
@@ -136,5 +116,25 @@ impl App {
             }
         }
         self.clamp_cursors();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_message;
+
+    #[test]
+    fn messages_say_the_code_once_and_drop_rustdoc_markup() {
+        assert_eq!(
+            clean_message(
+                "NoMatchingKeyPackage",
+                "NoMatchingKeyPackage: NoMatchingKeyPackage: no [`GroupId`] here"
+            ),
+            "no GroupId here"
+        );
+        assert_eq!(
+            clean_message("Expired", "the package expired"),
+            "the package expired"
+        );
     }
 }
