@@ -77,6 +77,9 @@ impl Engine {
             ciphersuite: entry.ciphersuite(),
             not_before,
             not_after,
+            expires_in: i64::try_from(not_after)
+                .unwrap_or(i64::MAX)
+                .saturating_sub(i64::try_from(clock.now_secs()).unwrap_or(i64::MAX)),
             bytes: entry.bytes,
         };
         self.ok(name, kind, started);

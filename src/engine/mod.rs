@@ -13,6 +13,7 @@ mod generate;
 mod groups;
 mod mailbox;
 mod publish;
+pub mod refs;
 pub mod view;
 pub mod wire;
 
@@ -24,7 +25,8 @@ use clock::LabClock;
 pub use client::{Client, GenerateOptions, GroupView, KeyPackageEntry, Lifecycle, LifetimeChoice};
 pub use ds::{DsHandle, DsSnapshot};
 pub use error::EngineError;
-pub use event::{Event, EventKind, Outcome};
+pub use event::{Endpoint, Event, EventKind, Outcome, Route};
+pub use refs::KeyPackageRefHex;
 pub use view::{
     ClientView, GroupOverview, KeyPackageDetails, KeyPackageRow, LabView, MemberView,
     WelcomeDetails, WelcomeSecret,

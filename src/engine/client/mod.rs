@@ -22,7 +22,6 @@ use openmls_rust_crypto::OpenMlsRustCrypto;
 use openmls_traits::OpenMlsProvider;
 
 use super::error::EngineError;
-use super::wire;
 
 /// A key package of someone else, claimed at the DS and validated, not yet used.
 #[derive(Debug, Clone)]
@@ -166,5 +165,7 @@ pub(super) fn signer_for<'a>(
 
 /// The first 8 hex digits of a reference, for messages.
 pub fn short(kp_ref: &KeyPackageRef) -> String {
-    wire::ref_hex(kp_ref).chars().take(8).collect()
+    crate::engine::refs::KeyPackageRefHex::new(kp_ref)
+        .short()
+        .to_string()
 }

@@ -1,6 +1,11 @@
 //! The event log: the one record of what happened, from which the headless
 //! transcript (text or JSON Lines) and the TUI's timeline are drawn.
 
+mod meaning;
+mod text;
+
+pub use meaning::{Endpoint, Route};
+
 use serde::Serialize;
 
 /// One entry of the log.
@@ -43,6 +48,8 @@ pub enum EventKind {
         ciphersuite: u16,
         not_before: u64,
         not_after: u64,
+        /// Seconds from the lab's now to not_after (negative: already expired).
+        expires_in: i64,
         bytes: usize,
     },
     /// The DS validated and stored a key package (RFC 9420 §10.1, RFC 9750 §5.1).
