@@ -1,6 +1,6 @@
 //! [`ParseError`]: why a line is not a command. Every error names the word or
 //! argument at fault and, where a verb was recognised, carries that verb's usage
-//! line from the [vocabulary](super::vocabulary). One line, never clap's help text.
+//! line from the [vocabulary](mod@super::vocabulary). One line, never clap's help text.
 
 use std::fmt;
 

@@ -21,7 +21,7 @@
 //! - [`expect`]: `expect ...` lines and their canonical text (`Display`).
 //! - [`error`]: the parse error type, [`ParseError`].
 //! - [`names`]: the one rule for names and the escaping of input text.
-//! - [`vocabulary`]: every verb's usage line and help.
+//! - [`mod@vocabulary`]: every verb's usage line and help.
 
 mod clap_error;
 pub mod error;
