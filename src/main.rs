@@ -67,11 +67,32 @@ enum Mode {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return refuse_arguments(&error),
+    };
     match cli.command {
         Some(Mode::Run { file, json }) => headless(file, json),
         None => interactive(cli.tui),
     }
+}
+
+/// clap's message for bad arguments (or `--help`, `--version`), printed as plain
+/// text line by line with control characters escaped: a bad argument is input too.
+fn refuse_arguments(error: &clap::Error) -> ExitCode {
+    let text = error.render().to_string();
+    if error.use_stderr() {
+        text.lines().for_each(say);
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        for line in text.lines() {
+            // A closed stdout (`--help | head`) just ends the listing.
+            if writeln!(stdout, "{}", escape_controls(line)).is_err() {
+                break;
+            }
+        }
+    }
+    ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
 }
 
 /// One line on stderr, control characters escaped. A failing stderr is ignored:

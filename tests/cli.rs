@@ -551,3 +551,24 @@ fn group_names_follow_the_same_rule() {
     );
     mls_lab().arg("run").arg(file.path()).assert().success();
 }
+
+#[test]
+fn a_bad_command_line_argument_is_shown_escaped() {
+    let output = mls_lab()
+        .args(["--theme", "x\ry\u{9b}2J"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(
+        !stderr.contains('\r') && !stderr.contains('\u{9b}'),
+        "{stderr:?}"
+    );
+    assert!(stderr.contains("x\\ry\\u{9b}2J"), "{stderr}");
+    // --help still prints the help, to stdout, exit 0.
+    mls_lab()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Usage: mls-lab"));
+}
