@@ -197,10 +197,11 @@ impl<W: Write> Headless<W> {
         let stdin = std::io::stdin();
         let mut lines = input::Lines::new(stdin.lock());
         let mut runner = Runner::new(name);
-        while let Some(next) = lines.next_line() {
-            if self.out.stopped().is_some() {
+        // Output that stopped ends the run before another line is waited for.
+        while self.out.stopped().is_none() {
+            let Some(next) = lines.next_line() else {
                 break;
-            }
+            };
             let stop = |message: String| {
                 say(&message);
                 say(&format!("mls-lab: {name}: stopped at this line"));

@@ -572,3 +572,32 @@ fn a_bad_command_line_argument_is_shown_escaped() {
         .success()
         .stdout(predicate::str::contains("Usage: mls-lab"));
 }
+
+/// A driver that stops reading ends the stream run at once, even while it keeps
+/// standard input open.
+#[test]
+fn a_stream_ends_when_its_reader_goes_away_without_waiting_for_input() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mls-lab"))
+        .args(["run", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().expect("stdin");
+    writeln!(stdin, "clients alice").expect("write");
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("still waiting for input after its reader went away");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    drop(stdin);
+    assert_eq!(status.code(), Some(0));
+}
