@@ -4,8 +4,11 @@ use std::time::Instant;
 
 use openmls::prelude::KeyPackageRef;
 
+use super::clock::LabClock;
 use super::wire::{self, ref_hex};
-use super::{Engine, EngineError, EventKind, GenerateOptions, LifetimeChoice};
+use super::{
+    Engine, EngineError, EventKind, GenerateOptions, KeyPackageEntry, LifetimeChoice, Outcome,
+};
 use crate::command::{GenerateArgs, PublishArgs};
 
 impl Engine {
@@ -20,10 +23,27 @@ impl Engine {
         // Checked once, before anything is generated.
         options.lifetime.range(&self.clock)?;
         self.ensure_signer(name, options.suite).await?;
-        let mut refs = Vec::new();
-        for _ in 0..count {
-            refs.push(self.generate_one(name, options)?);
+        let started = Instant::now();
+        let clock = self.clock;
+        let client = self.client_mut(name)?;
+        let first = client.inventory().len();
+        let result = client.generate_batch(options, &clock, count);
+        // One event per package, in the line's order; the batch's time is shared.
+        let client = self.client(name)?;
+        let added = client.inventory().len().saturating_sub(first);
+        let each_us = started.elapsed().as_micros() as u64 / added.max(1) as u64;
+        let kinds: Vec<EventKind> = client.inventory()[first..]
+            .iter()
+            .map(|entry| generated_event(entry, &clock))
+            .collect();
+        let refs = client.inventory()[first..]
+            .iter()
+            .map(|e| e.kp_ref.clone())
+            .collect();
+        for kind in kinds {
+            self.emit_timed(name, kind, each_us, Outcome::Ok);
         }
+        result?;
         Ok(refs)
     }
 
@@ -58,32 +78,6 @@ impl Engine {
             self.ds.register(name, key).await?;
         }
         Ok(())
-    }
-
-    pub(super) fn generate_one(
-        &mut self,
-        name: &str,
-        options: GenerateOptions,
-    ) -> Result<KeyPackageRef, EngineError> {
-        let started = Instant::now();
-        let clock = self.clock;
-        let entry = self.client_mut(name)?.generate(options, &clock)?;
-        let (not_before, not_after) = entry.lifetime();
-        let kp_ref = entry.kp_ref.clone();
-        let kind = EventKind::KeyPackageGenerated {
-            kp_ref: ref_hex(&entry.kp_ref),
-            last_resort: entry.last_resort(),
-            last_resort_capability: entry.last_resort_capability,
-            ciphersuite: entry.ciphersuite(),
-            not_before,
-            not_after,
-            expires_in: i64::try_from(not_after)
-                .unwrap_or(i64::MAX)
-                .saturating_sub(i64::try_from(clock.now_secs()).unwrap_or(i64::MAX)),
-            bytes: entry.bytes,
-        };
-        self.ok(name, kind, started);
-        Ok(kp_ref)
     }
 
     pub(super) async fn rotate_last_resort(
@@ -131,5 +125,22 @@ impl Engine {
         };
         self.ok(name, kind, started);
         Ok(())
+    }
+}
+
+/// The `key_package_generated` event of one inventory entry.
+fn generated_event(entry: &KeyPackageEntry, clock: &LabClock) -> EventKind {
+    let (not_before, not_after) = entry.lifetime();
+    EventKind::KeyPackageGenerated {
+        kp_ref: ref_hex(&entry.kp_ref),
+        last_resort: entry.last_resort(),
+        last_resort_capability: entry.last_resort_capability,
+        ciphersuite: entry.ciphersuite(),
+        not_before,
+        not_after,
+        expires_in: i64::try_from(not_after)
+            .unwrap_or(i64::MAX)
+            .saturating_sub(i64::try_from(clock.now_secs()).unwrap_or(i64::MAX)),
+        bytes: entry.bytes,
     }
 }

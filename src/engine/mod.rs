@@ -126,6 +126,18 @@ impl Engine {
         });
     }
 
+    /// An event whose duration was measured by the caller (a share of a batch).
+    fn emit_timed(&mut self, actor: &str, kind: EventKind, duration_us: u64, outcome: Outcome) {
+        let seq = self.events.len() as u64 + 1;
+        self.events.push(Event {
+            seq,
+            actor: actor.to_string(),
+            kind,
+            duration_us,
+            outcome,
+        });
+    }
+
     fn ok(&mut self, actor: &str, kind: EventKind, started: Instant) {
         self.emit(actor, kind, started, Outcome::Ok);
     }

@@ -2,6 +2,8 @@
 
 use std::time::Instant;
 
+use super::Outcome;
+
 use openmls::prelude::KeyPackageRef;
 
 use super::wire::{self, ref_hex, KeyPackageFormat};
@@ -80,10 +82,15 @@ impl Engine {
             );
         }
         let mut first_error = None;
-        for (own_ref, bytes) in uploads {
-            let started = Instant::now();
-            let size = bytes.len();
-            match self.ds.publish(name, bytes, format).await {
+        let started = Instant::now();
+        let (own_refs, sizes): (Vec<_>, Vec<_>) =
+            uploads.iter().map(|(r, b)| (r.clone(), b.len())).unzip();
+        let bytes: Vec<Vec<u8>> = uploads.into_iter().map(|(_, b)| b).collect();
+        let results = self.ds.publish_batch(name, bytes, format).await?;
+        // One event per upload, in order; the batch's time is shared.
+        let each_us = started.elapsed().as_micros() as u64 / results.len().max(1) as u64;
+        for ((own_ref, size), result) in own_refs.into_iter().zip(sizes).zip(results) {
+            match result {
                 Ok(published) => {
                     let client = self.client_mut(name)?;
                     if let Some(entry) = client.entry_mut(&published.kp_ref) {
@@ -102,7 +109,7 @@ impl Engine {
                         bytes: size,
                         replaced: published.replaced.as_ref().map(ref_hex),
                     };
-                    self.ok(name, kind, started);
+                    self.emit_timed(name, kind, each_us, Outcome::Ok);
                 }
                 Err(error) => {
                     let last_resort = own_ref
@@ -123,7 +130,7 @@ impl Engine {
                         error: error.code(),
                         message: error.to_string(),
                     };
-                    self.failed(name, kind, started);
+                    self.emit_timed(name, kind, each_us, Outcome::Error);
                     first_error.get_or_insert(error);
                 }
             }

@@ -5,6 +5,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use openmls::prelude::*;
 use openmls::treesync::errors::LifetimeError;
+use openmls_basic_credential::SignatureKeyPair;
+use openmls_rust_crypto::OpenMlsRustCrypto;
 use openmls_traits::storage::{
     traits as storage_traits, Entity, StorageProvider as _, CURRENT_VERSION,
 };
@@ -47,6 +49,51 @@ pub enum LifetimeChoice {
     Expired,
     /// Starts a day after the lab's now: every receiver must refuse it for now.
     NotYetValid,
+}
+
+/// One key package, built with the client's provider and signer.
+fn build_one(
+    provider: &OpenMlsRustCrypto,
+    signer: &SignatureKeyPair,
+    credential: CredentialWithKey,
+    ciphersuite: Ciphersuite,
+    options: GenerateOptions,
+    (not_before, not_after): (u64, u64),
+) -> Result<KeyPackageEntry, EngineError> {
+    let mut builder =
+        KeyPackage::builder().key_package_lifetime(Lifetime::init(not_before, not_after));
+    if options.last_resort {
+        builder = builder.mark_as_last_resort();
+        if options.last_resort_capability {
+            builder = builder.leaf_node_capabilities(Capabilities::new(
+                None,
+                None,
+                Some(&[ExtensionType::LastResort]),
+                None,
+                None,
+            ));
+        }
+    }
+    let bundle = builder
+        .build(ciphersuite, provider, signer, credential)
+        .map_err(|e| EngineError::mls("KeyPackage::build", e))?;
+    let key_package = bundle.into_key_package();
+    let kp_ref = key_package
+        .hash_ref(provider.crypto())
+        .map_err(|e| EngineError::mls("hash_ref", e))?;
+    let bytes = key_package.tls_serialized_len();
+    Ok(KeyPackageEntry {
+        kp_ref,
+        key_package,
+        last_resort_capability: !options.last_resort || options.last_resort_capability,
+        bytes,
+        published: false,
+        rejected: None,
+        claims: Vec::new(),
+        joined: Vec::new(),
+        replaced: false,
+        discarded: false,
+    })
 }
 
 /// OpenMLS's default key package lifetime: 3 × 28 days.
@@ -252,51 +299,57 @@ impl Client {
         options: GenerateOptions,
         clock: &LabClock,
     ) -> Result<&KeyPackageEntry, EngineError> {
+        let start = self.inventory.len();
+        self.generate_batch(options, clock, 1)?;
+        self.inventory.get(start).ok_or(EngineError::DsUnavailable)
+    }
+
+    /// Builds `count` key packages across the machine's cores (rayon) and adds
+    /// them to the inventory in order; returns how many were added. The
+    /// provider is shared: its storage and its random generator are behind
+    /// locks (`OpenMlsRustCrypto` is `Sync`). If one fails, the ones built are
+    /// kept and the first error is returned.
+    pub fn generate_batch(
+        &mut self,
+        options: GenerateOptions,
+        clock: &LabClock,
+        count: u32,
+    ) -> Result<usize, EngineError> {
+        use rayon::prelude::*;
         let ciphersuite = wire::suite_from_number(options.suite)?;
         let (not_before, not_after) = options.lifetime.range(clock)?;
-        let mut builder =
-            KeyPackage::builder().key_package_lifetime(Lifetime::init(not_before, not_after));
-        if options.last_resort {
-            builder = builder.mark_as_last_resort();
-            if options.last_resort_capability {
-                builder = builder.leaf_node_capabilities(Capabilities::new(
-                    None,
-                    None,
-                    Some(&[ExtensionType::LastResort]),
-                    None,
-                    None,
-                ));
+        let credential = self.credential_with_key(ciphersuite)?;
+        let signer = self.signer(ciphersuite)?;
+        let provider = &self.provider;
+        let built: Vec<Result<KeyPackageEntry, EngineError>> = (0..count)
+            .into_par_iter()
+            .map(|_| {
+                build_one(
+                    provider,
+                    signer,
+                    credential.clone(),
+                    ciphersuite,
+                    options,
+                    (not_before, not_after),
+                )
+            })
+            .collect();
+        let mut added = 0;
+        let mut first_error = None;
+        for result in built {
+            match result {
+                Ok(entry) => {
+                    self.index
+                        .insert(entry.kp_ref.clone(), self.inventory.len());
+                    self.inventory.push(entry);
+                    added += 1;
+                }
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                }
             }
         }
-        let credential = self.credential_with_key(ciphersuite)?;
-        let bundle = builder
-            .build(
-                ciphersuite,
-                &self.provider,
-                self.signer(ciphersuite)?,
-                credential,
-            )
-            .map_err(|e| EngineError::mls("KeyPackage::build", e))?;
-        let key_package = bundle.into_key_package();
-        let kp_ref = key_package
-            .hash_ref(self.provider.crypto())
-            .map_err(|e| EngineError::mls("hash_ref", e))?;
-        let bytes = key_package.tls_serialized_len();
-        self.index.insert(kp_ref.clone(), self.inventory.len());
-        self.inventory.push(KeyPackageEntry {
-            kp_ref,
-            key_package,
-            last_resort_capability: !options.last_resort || options.last_resort_capability,
-            bytes,
-            published: false,
-            rejected: None,
-            claims: Vec::new(),
-            joined: Vec::new(),
-            replaced: false,
-            discarded: false,
-        });
-        let index = self.inventory.len() - 1;
-        Ok(&self.inventory[index])
+        first_error.map_or(Ok(added), Err)
     }
 
     /// Every key package this client generated, oldest first.

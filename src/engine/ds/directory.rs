@@ -3,11 +3,39 @@
 
 use std::collections::BTreeMap;
 
+use openmls::prelude::{KeyPackage, KeyPackageRef};
+
 use super::*;
 use crate::engine::error::EngineError;
 use crate::engine::wire::{self, KeyPackageFormat};
 
 impl DsState {
+    /// Uploads validated across the machine's cores, then admitted one by one in
+    /// their order (owner, duplicates, directory), as if sent one at a time.
+    pub(super) fn publish_batch(
+        &mut self,
+        publisher: &str,
+        uploads: &[Vec<u8>],
+        format: KeyPackageFormat,
+    ) -> Vec<Result<Published, EngineError>> {
+        use rayon::prelude::*;
+        if !self.accounts.contains_key(publisher) {
+            let refused = || Err(EngineError::NotRegistered(publisher.to_string()));
+            return uploads.iter().map(|_| refused()).collect();
+        }
+        let (crypto, now) = (&self.crypto, self.clock.now());
+        let validated: Vec<_> = uploads
+            .par_iter()
+            .map(|bytes| wire::accept_key_package_at(crypto, bytes, format, now))
+            .collect();
+        uploads
+            .iter()
+            .zip(validated)
+            .map(|(bytes, validated)| self.admit(publisher, bytes, format, validated))
+            .collect()
+    }
+
+    /// One upload, exactly as a client encoded it.
     pub(super) fn publish(
         &mut self,
         publisher: &str,
@@ -17,9 +45,21 @@ impl DsState {
         if !self.accounts.contains_key(publisher) {
             return Err(EngineError::NotRegistered(publisher.to_string()));
         }
+        let validated = wire::accept_key_package_at(&self.crypto, bytes, format, self.clock.now());
+        self.admit(publisher, bytes, format, validated)
+    }
+
+    /// The checks after RFC 9420 §10.1 validation: the DS's maximum lifetime,
+    /// the owner, duplicates; then the package joins the directory.
+    fn admit(
+        &mut self,
+        publisher: &str,
+        bytes: &[u8],
+        format: KeyPackageFormat,
+        validated: Result<(KeyPackage, KeyPackageRef), EngineError>,
+    ) -> Result<Published, EngineError> {
         let now = self.clock.now_secs();
-        let (key_package, kp_ref) =
-            wire::accept_key_package_at(&self.crypto, bytes, format, self.clock.now())?;
+        let (key_package, kp_ref) = validated?;
         let lifetime = key_package.life_time();
         let (not_before, not_after) = (lifetime.not_before(), lifetime.not_after());
         // OpenMLS leaves the maximum lifetime to the application (issue 1379).

@@ -172,6 +172,12 @@ enum Request {
         welcome: Option<Vec<u8>>,
         reply: oneshot::Sender<Result<Routed, EngineError>>,
     },
+    PublishBatch {
+        publisher: String,
+        uploads: Vec<Vec<u8>>,
+        format: KeyPackageFormat,
+        reply: oneshot::Sender<Vec<Result<Published, EngineError>>>,
+    },
     SendWelcome {
         group_id: Vec<u8>,
         from: String,
@@ -271,6 +277,24 @@ impl DsHandle {
             reply,
         })
         .await?
+    }
+
+    /// Uploads many key packages at once; the DS validates them across the
+    /// machine's cores and answers each, in order, as [`Self::publish`] would.
+    pub async fn publish_batch(
+        &self,
+        publisher: &str,
+        uploads: Vec<Vec<u8>>,
+        format: KeyPackageFormat,
+    ) -> Result<Vec<Result<Published, EngineError>>, EngineError> {
+        let publisher = publisher.to_string();
+        self.call(|reply| Request::PublishBatch {
+            publisher,
+            uploads,
+            format,
+            reply,
+        })
+        .await
     }
 
     /// Asks for one of `owner`'s key packages in ciphersuite `suite`.

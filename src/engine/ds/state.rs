@@ -105,6 +105,14 @@ impl DsState {
             } => {
                 let _ = reply.send(self.route_commit(from, commit, welcome));
             }
+            Request::PublishBatch {
+                publisher,
+                uploads,
+                format,
+                reply,
+            } => {
+                let _ = reply.send(self.publish_batch(&publisher, &uploads, format));
+            }
             Request::SendWelcome {
                 group_id,
                 from,
