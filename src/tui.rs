@@ -61,22 +61,47 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// Every catchable signal whose default action ends the process: each ends the
+/// lab the same way, with the terminal restored. (SIGKILL and SIGSTOP cannot be
+/// caught.)
+const ENDING_SIGNALS: [fn() -> SignalKind; 8] = [
+    SignalKind::terminate,
+    SignalKind::hangup,
+    SignalKind::interrupt,
+    SignalKind::quit,
+    SignalKind::user_defined1,
+    SignalKind::user_defined2,
+    SignalKind::alarm,
+    SignalKind::pipe,
+];
+
 /// The signals that end the lab. They are caught from before the terminal is
 /// touched: one arriving between raw mode and the event loop would otherwise kill
 /// the process with the terminal left raw and on the alternate screen.
 struct Signals {
-    terminate: Signal,
-    hangup: Signal,
-    interrupt: Signal,
+    all: Vec<Signal>,
 }
 
 impl Signals {
     fn catch() -> io::Result<Self> {
-        Ok(Self {
-            terminate: signal(SignalKind::terminate())?,
-            hangup: signal(SignalKind::hangup())?,
-            interrupt: signal(SignalKind::interrupt())?,
+        let all = ENDING_SIGNALS
+            .iter()
+            .map(|kind| signal(kind()))
+            .collect::<io::Result<Vec<_>>>()?;
+        Ok(Self { all })
+    }
+
+    /// Waits for any of them.
+    async fn any(&mut self) {
+        std::future::poll_fn(|cx| {
+            for signal in &mut self.all {
+                if signal.poll_recv(cx).is_ready() {
+                    return std::task::Poll::Ready(());
+                }
+            }
+            std::task::Poll::Pending
         })
+        .await
     }
 }
 
@@ -182,9 +207,7 @@ async fn event_loop(
                 app.update(Msg::Tick(Instant::now()));
                 Vec::new()
             }
-            _ = signals.interrupt.recv() => break,
-            _ = signals.terminate.recv() => break,
-            _ = signals.hangup.recv() => break,
+            () = signals.any() => break,
         };
         apply(&mut app, worker, effects);
         if app.should_quit() {
