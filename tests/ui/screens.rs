@@ -179,3 +179,35 @@ fn t_cycles_through_the_themes() {
         ]
     );
 }
+
+/// On the selected row, the followed reference keeps its own colours (in the dark
+/// theme it used to be black on the row's dark blue).
+#[test]
+fn the_followed_reference_stays_readable_on_a_selected_row() {
+    for name in [ThemeName::Dark, ThemeName::Light, ThemeName::HighContrast] {
+        let mut lab = lab();
+        lab.run(&["alice generate"]);
+        while lab.app.theme() != name {
+            lab.press(KeyCode::Char('t'));
+        }
+        lab.app.set_focus(Panel::KeyPackages);
+        lab.press(KeyCode::Home);
+        let full = lab.client("alice").key_packages[0].kp_ref.clone();
+        assert_eq!(lab.app.followed(), Some(full.as_str()));
+        let theme = name.theme();
+        let buffer = lab.buffer(100, 30);
+        let readable = cells_with(&buffer, &short(&full), |c| {
+            Some(c.bg) == theme.follow.bg && Some(c.fg) == theme.follow.fg
+        });
+        assert!(
+            readable >= 2,
+            "{name:?}: {readable} places\n{}",
+            text(&buffer)
+        );
+        let ratio = mls_lab::theme::contrast(
+            theme.follow.fg.unwrap_or(Color::Reset),
+            theme.follow.bg.unwrap_or(Color::Reset),
+        );
+        assert!(ratio.is_some_and(|r| r >= 4.5), "{name:?}: {ratio:?}");
+    }
+}

@@ -18,7 +18,24 @@ use crate::theme::Theme;
 /// Paints the cursor row when the panel is focused.
 fn highlight_row(app: &App, panel: Panel, area: Rect, y: u16, buf: &mut Buffer, theme: &Theme) {
     if app.focus() == panel {
-        buf.set_style(Rect::new(area.x, y, area.width, 1), theme.selected);
+        highlight(Rect::new(area.x, y, area.width, 1), buf, theme);
+    }
+}
+
+/// The selected row's style over `row`, except on cells with a background of
+/// their own (the followed reference, a flash, a badge, a key): those keep
+/// theirs, so the followed reference stays readable on a selected row.
+pub(crate) fn highlight(row: Rect, buf: &mut Buffer, theme: &Theme) {
+    let base_bg = theme.base.bg;
+    for x in row.left()..row.right() {
+        for y in row.top()..row.bottom() {
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                let own = cell.bg != ratatui::style::Color::Reset && Some(cell.bg) != base_bg;
+                if !own {
+                    cell.set_style(theme.selected);
+                }
+            }
+        }
     }
 }
 

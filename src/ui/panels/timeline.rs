@@ -328,7 +328,7 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             }
         }
         if selected && app.focus() == layout::Panel::Timeline {
-            buf.set_style(Rect::new(area.x, y, area.width, 1), theme.selected);
+            super::highlight(Rect::new(area.x, y, area.width, 1), buf, theme);
         }
     }
 }
