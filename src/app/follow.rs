@@ -1,7 +1,6 @@
 //! Following a reference: the one highlighted everywhere, its journey through
 //! the event log, and what the inspector shows (asked of the engine).
 
-use super::events::{event_ref, mentions};
 use super::{App, Effect};
 use crate::engine::EventKind;
 use crate::layout::Panel;
@@ -78,7 +77,10 @@ impl App {
                 | EventKind::GroupJoined { .. }
                 | EventKind::JoinFailed { .. }
         );
-        let found = event_ref(event).and_then(|r| self.owner_of(&r).map(|owner| (owner, r)));
+        let found = event
+            .kp_ref()
+            .map(str::to_string)
+            .and_then(|r| self.owner_of(&r).map(|owner| (owner, r)));
         let mut effects = Vec::new();
         if let Some((owner, kp_ref)) = found {
             // Show the owner's storage too, with the reference's row selected,
@@ -112,7 +114,7 @@ impl App {
         self.follow.journey = self
             .events
             .iter()
-            .filter(|e| mentions(e, &kp_ref))
+            .filter(|e| e.mentions(&kp_ref))
             .map(|e| e.seq)
             .collect();
         self.follow.followed = Some(kp_ref.clone());

@@ -11,7 +11,6 @@
 
 pub mod action;
 pub mod complete;
-mod events;
 mod follow;
 mod keys;
 pub mod lesson;
@@ -27,7 +26,6 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
 
 pub use action::{Action, ActionSpec, Section, ACTIONS};
-pub use events::{event_ref, mentions, travels};
 pub use lesson::{lesson_from, Lesson};
 pub use motion::{FlashKey, Flight, Toast, ToastKind, FLASH, FRAME, TOAST};
 pub use prompt::Prompt;

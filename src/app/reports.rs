@@ -1,7 +1,6 @@
 //! Engine reports: new events and a fresh view, lines finished, batches ended,
 //! inspections answered.
 
-use super::events::{event_ref, mentions, travels};
 use super::motion::{FlashKey, ToastKind};
 use super::session::LineOutcome;
 use super::{App, Effect, Progress};
@@ -91,10 +90,10 @@ impl App {
         }
         for event in &events {
             self.motion.flash(FlashKey::Event(event.seq), until);
-            if let Some(r) = event_ref(event) {
+            if let Some(r) = event.kp_ref().map(str::to_string) {
                 self.motion.flash(FlashKey::Ref(r), until);
             }
-            if travels(event) {
+            if event.travels() {
                 self.motion.launch(event.seq);
             }
         }
@@ -103,7 +102,7 @@ impl App {
             self.follow.journey.extend(
                 events
                     .iter()
-                    .filter(|e| mentions(e, followed))
+                    .filter(|e| e.mentions(followed))
                     .map(|e| e.seq),
             );
         }

@@ -12,7 +12,7 @@ use crate::theme::Theme;
 
 /// Short form of a reference, as shown everywhere.
 pub fn short(kp_ref: &str) -> &str {
-    kp_ref.get(..8).unwrap_or(kp_ref)
+    crate::engine::refs::short_hex(kp_ref)
 }
 
 /// A short reference, styled: the followed one stands out everywhere, a new one

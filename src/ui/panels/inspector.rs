@@ -88,7 +88,7 @@ fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
             }
             lines.push(field(
                 "lifetime",
-                format!("{} .. {} (unix s)", d.not_before, d.not_after),
+                lifetime(app.view().now, d.not_before, d.not_after),
                 theme,
             ));
             lines.push(field(
@@ -144,5 +144,19 @@ fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
             }
             lines
         }
+    }
+}
+
+/// A key package's lifetime relative to the lab's clock, never raw Unix seconds:
+/// "valid in 1d, expires in 90d", "expires in 84d", "expired 2h ago".
+fn lifetime(now: u64, not_before: u64, not_after: u64) -> String {
+    let end = crate::engine::clock::relative(now, not_after);
+    if not_before > now {
+        format!(
+            "valid in {}, {end}",
+            crate::engine::clock::approximate(not_before - now)
+        )
+    } else {
+        end
     }
 }

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::app::{App, FlashKey};
-use crate::engine::{Event, EventKind, Outcome};
+use crate::engine::{Endpoint, Event, EventKind, Outcome};
 use crate::layout;
 use crate::theme::Theme;
 use crate::ui::text::{outcome_style, ref_span};
@@ -18,26 +18,17 @@ const DS: &str = "DS";
 const MIN_SPACING: u16 = 8;
 const GUTTER: u16 = 5;
 
-/// Who sends and who receives: `None` as the target marks a note on the actor's lane.
+/// Who sends and who receives, as lane names: `None` as the target marks a note
+/// on the actor's lane (the route is the event's own, see `Event::route`).
 pub(crate) fn endpoints(event: &Event) -> (&str, Option<&str>) {
-    let actor = if event.actor == "ds" {
-        DS
-    } else {
-        event.actor.as_str()
-    };
-    match &event.kind {
-        EventKind::ClientRegistered { .. }
-        | EventKind::KeyPackagePublished { .. }
-        | EventKind::KeyPackageRejected { .. }
-        | EventKind::CommitSent { .. }
-        | EventKind::WelcomeSent { .. }
-        | EventKind::SelfUpdated { .. } => (actor, Some(DS)),
-        EventKind::KeyPackageClaimed { .. }
-        | EventKind::ClaimFailed { .. }
-        | EventKind::WelcomeDelivered { .. }
-        | EventKind::CommitProcessed { .. } => (DS, Some(actor)),
-        EventKind::DsMisbehaved { recipients, .. } => (DS, recipients.first().map(String::as_str)),
-        _ => (actor, None),
+    let route = event.route();
+    (lane(route.from), route.to.map(lane))
+}
+
+fn lane(endpoint: Endpoint<'_>) -> &str {
+    match endpoint {
+        Endpoint::Ds => DS,
+        Endpoint::Client(name) => name,
     }
 }
 
