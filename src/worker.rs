@@ -189,24 +189,31 @@ impl State {
 
     async fn run(&mut self, label: String, lines: Vec<Line>) -> bool {
         self.cancel.store(false, Ordering::SeqCst);
-        let steps: Vec<(usize, Command)> = lines
+        // (line, step, how many units of work the step is)
+        let steps: Vec<(usize, Command, usize)> = lines
             .iter()
             .enumerate()
-            .flat_map(|(i, line)| steps_of(&line.command).into_iter().map(move |c| (i, c)))
+            .flat_map(|(i, line)| {
+                steps_of(&line.command)
+                    .into_iter()
+                    .map(move |(c, weight)| (i, c, weight))
+            })
             .collect();
-        let total = steps.len();
-        let mut last_view = Instant::now();
+        let total: usize = steps.iter().map(|(_, _, w)| w).sum();
+        let mut done = 0usize;
+        let mut views = ViewPacing::new();
         let mut last_progress: Option<Instant> = None;
         let mut first_error: Vec<Option<(String, String)>> = vec![None; lines.len()];
         let mut cancelled = false;
-        for (done, (line, command)) in steps.iter().enumerate() {
+        for (index, (line, command, weight)) in steps.iter().enumerate() {
             if self.cancel.swap(false, Ordering::SeqCst) {
                 cancelled = true;
-                let ran = steps[..done]
+                let ran = steps[..index]
                     .iter()
                     .rev()
-                    .take_while(|(l, _)| l == line)
-                    .count();
+                    .take_while(|(l, _, _)| l == line)
+                    .map(|(_, _, w)| w)
+                    .sum();
                 let report = Report::LineStopped {
                     text: lines[*line].text.clone(),
                     done_as: done_as(&lines[*line].command, ran),
@@ -231,12 +238,15 @@ impl State {
             if let Err(error) = self.engine.execute(command).await {
                 first_error[*line].get_or_insert((error.code().to_string(), error.to_string()));
             }
-            let line_ends = steps.get(done + 1).is_none_or(|(next, _)| next != line);
+            done += weight;
+            let last = index + 1 == steps.len();
+            if views.due() || last {
+                let started = Instant::now();
+                self.send_view().await;
+                views.sent(started.elapsed());
+            }
+            let line_ends = steps.get(index + 1).is_none_or(|(next, _, _)| next != line);
             if line_ends {
-                if last_view.elapsed() >= VIEW_INTERVAL || done + 1 == total {
-                    self.send_view().await;
-                    last_view = Instant::now();
-                }
                 let report = Report::LineDone {
                     text: lines[*line].text.clone(),
                     error: first_error[*line].take(),
@@ -244,9 +254,6 @@ impl State {
                 if self.reports.send(report).is_err() {
                     return false;
                 }
-            } else if last_view.elapsed() >= VIEW_INTERVAL {
-                self.send_view().await;
-                last_view = Instant::now();
             }
         }
         if cancelled {
@@ -271,23 +278,61 @@ impl State {
     }
 }
 
-/// A `generate N` runs as N single steps so that it reports progress and can be
-/// stopped; every other command is one step.
-fn steps_of(command: &Command) -> Vec<Command> {
+/// Key packages generated per step of a large `generate`: big enough for the
+/// engine to spread over the cores, small enough to report progress and stop soon.
+const GENERATE_CHUNK: u32 = 256;
+
+/// A `generate N` runs in chunks so that it reports progress and can be stopped;
+/// every other command is one step. Each step comes with its weight (key
+/// packages for `generate`, 1 otherwise), the unit of progress.
+fn steps_of(command: &Command) -> Vec<(Command, usize)> {
     match command {
         Command::Client {
             client,
             action: ClientAction::Generate(args),
-        } if args.count > 1 => (0..args.count)
-            .map(|_| Command::Client {
-                client: client.clone(),
-                action: ClientAction::Generate(GenerateArgs {
-                    count: 1,
-                    ..args.clone()
-                }),
-            })
-            .collect(),
-        other => vec![other.clone()],
+        } if args.count > 1 => {
+            let mut steps = Vec::new();
+            let mut left = args.count;
+            while left > 0 {
+                let count = left.min(GENERATE_CHUNK);
+                left -= count;
+                let step = Command::Client {
+                    client: client.clone(),
+                    action: ClientAction::Generate(GenerateArgs {
+                        count,
+                        ..args.clone()
+                    }),
+                };
+                steps.push((step, count as usize));
+            }
+            steps
+        }
+        other => vec![(other.clone(), 1)],
+    }
+}
+
+/// When to send the next view while a batch runs: at most every
+/// [`VIEW_INTERVAL`], and never more than a fifth of the time (a view of a large
+/// lab takes long to build), so that a preloaded scenario runs nearly as fast
+/// as headless.
+struct ViewPacing {
+    next: Instant,
+}
+
+impl ViewPacing {
+    fn new() -> Self {
+        Self {
+            next: Instant::now() + VIEW_INTERVAL,
+        }
+    }
+
+    fn due(&self) -> bool {
+        Instant::now() >= self.next
+    }
+
+    /// A view was built and sent; it took `took`.
+    fn sent(&mut self, took: Duration) {
+        self.next = Instant::now() + VIEW_INTERVAL.max(took * 4);
     }
 }
 
@@ -330,6 +375,31 @@ fn done_as(command: &Command, ran: usize) -> Option<String> {
 mod tests {
     use super::*;
     use crate::command::parse_line;
+
+    #[test]
+    fn a_large_generate_runs_in_chunks_weighted_by_their_key_packages() {
+        let Ok(Some(command)) = parse_line("bob generate 1000 --last-resort") else {
+            panic!("parses");
+        };
+        let steps = steps_of(&command);
+        let weights: Vec<usize> = steps.iter().map(|(_, w)| *w).collect();
+        assert_eq!(weights, [256, 256, 256, 232]);
+        for (step, weight) in &steps {
+            let Command::Client {
+                action: ClientAction::Generate(args),
+                ..
+            } = step
+            else {
+                panic!("a generate step");
+            };
+            assert_eq!(args.count as usize, *weight);
+            assert!(args.last_resort);
+        }
+        let Ok(Some(single)) = parse_line("bob publish --all") else {
+            panic!("parses");
+        };
+        assert_eq!(steps_of(&single).len(), 1);
+    }
 
     #[test]
     fn a_stopped_generate_is_written_as_what_it_did_and_parses_back() {
