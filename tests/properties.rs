@@ -1,14 +1,21 @@
 //! Property tests of the key package rules (RFC 9420 §16.8, RFC 9750 §5.1) with real
-//! OpenMLS clients and the real Delivery Service task.
+//! OpenMLS clients and the real Delivery Service task, 256 cases each.
 //!
-//! - A: concurrent claimers never get the same normal key package twice; once the
-//!   normal ones are gone, every claim gets the last-resort package (if there is
-//!   one) or `NoKeyPackageAvailable`, and the DS's counters agree.
-//! - B: driven only through the command vocabulary, no normal key package is ever
-//!   used to join twice, replayed Welcomes fail, and the client ends up in exactly
-//!   the groups the rules allow.
-//!
-//! Each case does real crypto, so the case count is small.
+//! - A: claimers running as concurrent tasks never get the same normal key package
+//!   twice, each gets them oldest first; once the normal ones are gone, every claim
+//!   gets the last-resort package (if there is one) or `NoKeyPackageAvailable`, and
+//!   the DS's counters agree. The DS is one task that handles one request at a time,
+//!   so this cannot find a data race inside the DS: what it checks is that each
+//!   request is answered whole and in the order it reached the DS, whatever the
+//!   interleaving of the claimers.
+//! - B (fixed cases): driven only through the command vocabulary, no normal key
+//!   package is ever used to join twice, replayed Welcomes fail, and the client ends
+//!   up in exactly the groups the rules allow.
+//! - C: random sessions (generate, publish, add, join, replay, rotate) checked step by
+//!   step against a model of the rules: every hand-out is the one the rules name
+//!   (oldest normal first, then the last-resort one), every Welcome joins or fails as
+//!   the model says, and the end state (bundles, DS counters, memberships, groups in
+//!   sync) matches. C covers everything B's random form asserted, and more.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -186,6 +193,24 @@ fn concurrent_claims(n: usize, last_resort: bool, claimers: usize, rounds: usize
             assert_eq!(*reuse, *handouts > 1);
         }
 
+        // The DS hands out oldest first and each claimer asks one claim at a time, so
+        // the normal packages one claimer got are in publication order.
+        let position: BTreeMap<&String, usize> =
+            normal.iter().enumerate().map(|(i, r)| (r, i)).collect();
+        for got in &per_task {
+            let order: Vec<usize> = got
+                .iter()
+                .filter_map(|g| match g {
+                    Got::Normal(r) => Some(position[r]),
+                    _ => None,
+                })
+                .collect();
+            assert!(
+                order.windows(2).all(|w| w[0] < w[1]),
+                "a claimer got a newer package before an older one: {order:?}"
+            );
+        }
+
         // The DS is one task: normal packages run out before the last-resort one is
         // touched, so within each claimer no normal hand-out follows another kind.
         for got in &per_task {
@@ -230,10 +255,6 @@ struct Step {
     replays: usize,
     /// Then `bob join` right away (otherwise the Welcomes wait in the mailbox).
     join_now: bool,
-}
-
-fn step() -> impl Strategy<Value = Step> {
-    (0usize..3, any::<bool>()).prop_map(|(replays, join_now)| Step { replays, join_now })
 }
 
 fn joins_never_reuse_a_normal_package(n: usize, last_resort: bool, steps: Vec<Step>) {
@@ -389,25 +410,18 @@ async fn join(engine: &mut Engine) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(16))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
+    /// A, 256 cases: each case generates and publishes up to 5 packages (about
+    /// 40 ms in a debug build), then claims only.
     #[test]
     fn concurrent_claims_hand_out_each_normal_package_once(
-        n in 1usize..12,
+        n in 1usize..6,
         last_resort in any::<bool>(),
-        claimers in 2usize..8,
-        rounds in 1usize..6,
+        claimers in 2usize..5,
+        rounds in 1usize..4,
     ) {
         concurrent_claims(n, last_resort, claimers, rounds);
-    }
-
-    #[test]
-    fn no_normal_package_is_joined_twice(
-        n in 1usize..12,
-        last_resort in any::<bool>(),
-        steps in prop::collection::vec(step(), 1..6),
-    ) {
-        joins_never_reuse_a_normal_package(n, last_resort, steps);
     }
 }
 
@@ -442,4 +456,426 @@ fn replays_of_both_kinds_and_last_resort_joins() {
 fn more_claims_than_packages() {
     concurrent_claims(3, true, 4, 3);
     concurrent_claims(3, false, 4, 3);
+}
+
+// ---------------------------------------------------------------------------------
+// C: random sessions against a model.
+// ---------------------------------------------------------------------------------
+
+/// One step of a random session between alice (who adds) and bob (who is added).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    /// `bob generate N`
+    Generate(usize),
+    /// `bob generate --last-resort`
+    GenerateLastResort,
+    /// `bob publish --all`
+    Publish,
+    /// `alice create-group gK` then `alice add bob --to gK`: one claim at the DS.
+    Add,
+    /// `bob join`: every Welcome waiting, oldest first.
+    Join,
+    /// `ds replay-welcome`: the last Welcome again, to the same recipients.
+    Replay,
+    /// `bob rotate-last-resort`: a new last-resort package replaces the old one at
+    /// the DS; the old bundle stays (a Welcome for it may be in flight).
+    Rotate,
+}
+
+/// Weighted so that, measured over 256 cases (see the test's doc comment), a fair
+/// share of sessions reach each of: a join through the last-resort package, a
+/// rotation, a failed join, a hand-out after the normal packages ran out.
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        2 => (1usize..=2).prop_map(Op::Generate),
+        1 => Just(Op::GenerateLastResort),
+        2 => Just(Op::Publish),
+        4 => Just(Op::Add),
+        2 => Just(Op::Join),
+        3 => Just(Op::Replay),
+        1 => Just(Op::Rotate),
+    ]
+}
+
+/// One of bob's key packages, as the model tracks it.
+#[derive(Debug, Clone)]
+struct Package {
+    kp_ref: String,
+    last_resort: bool,
+    published: bool,
+    bundle: bool,
+}
+
+/// What the rules say happens, step by step (RFC 9420 §16.8, RFC 9750 §5.1,
+/// §12.4.3.1): oldest normal package first, the last-resort one only when none is
+/// left, a normal bundle deleted by its first join, a last-resort bundle kept.
+#[derive(Debug, Default)]
+struct Model {
+    packages: Vec<Package>,
+    /// Indices into `packages`, oldest publication first.
+    ds_normal: std::collections::VecDeque<usize>,
+    ds_last_resort: Option<usize>,
+    last_resort_handouts: u64,
+    claims: u64,
+    reuses: u64,
+    /// Welcomes routed to bob and not yet processed: (group, package index).
+    mailbox: Vec<(String, usize)>,
+    last_welcome: Option<(String, usize)>,
+    groups_created: usize,
+    joined: BTreeSet<String>,
+}
+
+/// What one session reached, for the shares.
+#[derive(Debug, Default, Clone, Copy)]
+struct Reached {
+    last_resort_join: bool,
+    rotation: bool,
+    failed_join: bool,
+    last_resort_handout: bool,
+}
+
+/// bob's refs in inventory order, read from the engine after a generate.
+fn bob_refs(engine: &Engine) -> Vec<String> {
+    engine
+        .client("bob")
+        .expect("bob")
+        .inventory()
+        .iter()
+        .map(|e| ref_hex(&e.kp_ref))
+        .collect()
+}
+
+fn sync_new_packages(engine: &Engine, model: &mut Model, last_resort: bool) {
+    for kp_ref in bob_refs(engine).into_iter().skip(model.packages.len()) {
+        model.packages.push(Package {
+            kp_ref,
+            last_resort,
+            published: false,
+            bundle: true,
+        });
+    }
+}
+
+fn publish_in_model(model: &mut Model, index: usize) {
+    model.packages[index].published = true;
+    if model.packages[index].last_resort {
+        // One last-resort package per client (and suite); a new one replaces it.
+        if model.ds_last_resort != Some(index) {
+            model.ds_last_resort = Some(index);
+            model.last_resort_handouts = 0;
+        }
+    } else {
+        model.ds_normal.push_back(index);
+    }
+}
+
+/// The events logged since `from`.
+fn since(engine: &Engine, from: usize) -> &[mls_lab::engine::Event] {
+    &engine.events()[from..]
+}
+
+async fn session(start: (usize, bool), ops: Vec<Op>) -> Reached {
+    let mut engine = Engine::new();
+    run(&mut engine, "clients alice bob").await;
+    let mut model = Model::default();
+    let mut reached = Reached::default();
+    // A start: some normal packages and perhaps a last-resort one, published.
+    let (normal, last_resort) = start;
+    let mut preamble = vec![Op::Generate(normal)];
+    if last_resort {
+        preamble.push(Op::GenerateLastResort);
+    }
+    preamble.push(Op::Publish);
+    for op in preamble
+        .into_iter()
+        .filter(|op| *op != Op::Generate(0))
+        .chain(ops)
+    {
+        let from = engine.events().len();
+        match op {
+            Op::Generate(n) => {
+                run(&mut engine, &format!("bob generate {n}")).await;
+                sync_new_packages(&engine, &mut model, false);
+            }
+            Op::GenerateLastResort => {
+                run(&mut engine, "bob generate --last-resort").await;
+                sync_new_packages(&engine, &mut model, true);
+            }
+            Op::Publish => {
+                let pending: Vec<usize> = (0..model.packages.len())
+                    .filter(|i| !model.packages[*i].published)
+                    .collect();
+                let result = engine.execute_line("bob publish --all").await;
+                match (&result, pending.is_empty()) {
+                    (Ok(()), _) => {}
+                    // Nothing left to publish may be refused as a usage error.
+                    (Err(_), true) => {}
+                    (Err(e), false) => panic!("publish --all: {} ({e})", e.code()),
+                }
+                for index in pending {
+                    publish_in_model(&mut model, index);
+                }
+            }
+            Op::Rotate => {
+                run(&mut engine, "bob rotate-last-resort").await;
+                sync_new_packages(&engine, &mut model, true);
+                let index = model.packages.len() - 1;
+                publish_in_model(&mut model, index);
+                reached.rotation = true;
+            }
+            Op::Add => {
+                model.groups_created += 1;
+                let group = format!("g{}", model.groups_created);
+                run(&mut engine, &format!("alice create-group {group}")).await;
+                let from = engine.events().len();
+                let result = engine
+                    .execute_line(&format!("alice add bob --to {group}"))
+                    .await;
+                // The hand-out the rules ask for: the oldest normal package, else the
+                // last-resort one, else nothing.
+                let expected = if let Some(index) = model.ds_normal.pop_front() {
+                    Some(index)
+                } else if let Some(index) = model.ds_last_resort {
+                    model.last_resort_handouts += 1;
+                    if model.last_resort_handouts > 1 {
+                        model.reuses += 1;
+                    }
+                    reached.last_resort_handout = true;
+                    Some(index)
+                } else {
+                    None
+                };
+                let claimed: Vec<(String, bool)> = since(&engine, from)
+                    .iter()
+                    .filter_map(|e| match &e.kind {
+                        EventKind::KeyPackageClaimed {
+                            kp_ref,
+                            last_resort_reuse,
+                            ..
+                        } => Some((kp_ref.clone(), *last_resort_reuse)),
+                        _ => None,
+                    })
+                    .collect();
+                match expected {
+                    Some(index) => {
+                        if let Err(e) = result {
+                            panic!("add to {group} failed: {} ({e})", e.code());
+                        }
+                        let want = &model.packages[index];
+                        assert_eq!(
+                            claimed,
+                            [(
+                                want.kp_ref.clone(),
+                                want.last_resort && model.last_resort_handouts > 1
+                            )],
+                            "hand-out order: expected package #{} of bob",
+                            index + 1
+                        );
+                        model.claims += 1;
+                        model.mailbox.push((group.clone(), index));
+                        model.last_welcome = Some((group, index));
+                    }
+                    None => {
+                        match result {
+                            Err(EngineError::NoKeyPackageAvailable { .. }) => {}
+                            other => panic!("add with nothing at the DS: {other:?}"),
+                        }
+                        assert!(claimed.is_empty());
+                    }
+                }
+            }
+            Op::Replay => {
+                let result = engine.execute_line("ds replay-welcome").await;
+                match (&model.last_welcome, result) {
+                    (Some(welcome), Ok(())) => model.mailbox.push(welcome.clone()),
+                    (None, Err(EngineError::NoWelcomeToResend(_))) => {}
+                    (welcome, result) => panic!("replay with {welcome:?}: {result:?}"),
+                }
+            }
+            Op::Join => join_in_model(&mut engine, &mut model, &mut reached).await,
+        }
+        // Nothing of bob's went out of order: a step never logs a failure the model
+        // did not ask for (checked per step above), and the DS's counters agree.
+        let snapshot = engine.ds_snapshot().await.expect("a DS snapshot");
+        let dir = &snapshot.clients["bob"];
+        let listed: Vec<String> = dir.normal.iter().map(|e| ref_hex(&e.kp_ref)).collect();
+        let modelled: Vec<String> = model
+            .ds_normal
+            .iter()
+            .map(|i| model.packages[*i].kp_ref.clone())
+            .collect();
+        assert_eq!(
+            listed, modelled,
+            "after {op:?}: the DS's list, oldest first"
+        );
+        assert_eq!(
+            (dir.claims, dir.last_resort_reuses),
+            (model.claims, model.reuses),
+            "after {op:?}: claims and reuses"
+        );
+        let _ = from;
+    }
+    // Finally: bob processes what is left, everyone catches up, and every rule shows
+    // in the state.
+    if !model.mailbox.is_empty() {
+        join_in_model(&mut engine, &mut model, &mut reached).await;
+    }
+    let _ = engine.execute_line("deliver").await;
+    let bundles = model.packages.iter().filter(|p| p.bundle).count();
+    run(&mut engine, &format!("expect bob key-packages {bundles}")).await;
+    run(
+        &mut engine,
+        &format!("expect ds bob claims {}", model.claims),
+    )
+    .await;
+    run(
+        &mut engine,
+        &format!("expect ds bob reuses {}", model.reuses),
+    )
+    .await;
+    run(
+        &mut engine,
+        &format!("expect ds bob available {}", model.ds_normal.len()),
+    )
+    .await;
+    let presence = if model.ds_last_resort.is_some() {
+        "present"
+    } else {
+        "absent"
+    };
+    run(
+        &mut engine,
+        &format!("expect ds bob last-resort {presence}"),
+    )
+    .await;
+    for k in 1..=model.groups_created {
+        let group = format!("g{k}");
+        if model.joined.contains(&group) {
+            run(&mut engine, &format!("expect bob member-of {group}")).await;
+            run(&mut engine, &format!("expect in-sync {group}")).await;
+        } else {
+            run(&mut engine, &format!("expect bob not-member-of {group}")).await;
+        }
+    }
+    // No normal package was used to join twice.
+    let mut normal_joins: BTreeMap<String, usize> = BTreeMap::new();
+    for event in engine.events().iter().filter(|e| e.actor == "bob") {
+        if let EventKind::GroupJoined {
+            kp_ref,
+            last_resort: false,
+            ..
+        } = &event.kind
+        {
+            *normal_joins.entry(kp_ref.clone()).or_default() += 1;
+        }
+    }
+    assert!(
+        normal_joins.values().all(|n| *n == 1),
+        "a normal package joined twice: {normal_joins:?}"
+    );
+    reached
+}
+
+/// `bob join`, checked Welcome by Welcome against the model.
+async fn join_in_model(engine: &mut Engine, model: &mut Model, reached: &mut Reached) {
+    let from = engine.events().len();
+    let result = engine.execute_line("bob join").await;
+    let welcomes = std::mem::take(&mut model.mailbox);
+    if welcomes.is_empty() {
+        match result {
+            Err(EngineError::NoPendingWelcome(_)) => return,
+            other => panic!("join with nothing pending: {other:?}"),
+        }
+    }
+    // What each Welcome must do, in order.
+    let mut expected: Vec<Result<(String, String), &str>> = Vec::new();
+    for (group, index) in &welcomes {
+        let package = &mut model.packages[*index];
+        if !package.bundle {
+            // Its bundle went with the first join (or a failed one): one-time use.
+            expected.push(Err("NoMatchingKeyPackage"));
+        } else if model.joined.contains(group) {
+            // A replayed last-resort Welcome: the bundle is there, the group too.
+            expected.push(Err("GroupAlreadyExists"));
+        } else {
+            model.joined.insert(group.clone());
+            if package.last_resort {
+                reached.last_resort_join = true;
+            } else {
+                package.bundle = false;
+            }
+            expected.push(Ok((group.clone(), package.kp_ref.clone())));
+        }
+    }
+    let outcomes: Vec<Result<(String, String), String>> = since(engine, from)
+        .iter()
+        .filter(|e| e.actor == "bob")
+        .filter_map(|e| match &e.kind {
+            EventKind::GroupJoined { group, kp_ref, .. } => {
+                Some(Ok((group.clone(), kp_ref.clone())))
+            }
+            EventKind::JoinFailed { error, .. } => Some(Err(error.clone())),
+            _ => None,
+        })
+        .collect();
+    let expected: Vec<Result<(String, String), String>> = expected
+        .into_iter()
+        .map(|e| e.map_err(str::to_string))
+        .collect();
+    assert_eq!(outcomes, expected, "Welcomes {welcomes:?}");
+    if outcomes.iter().any(Result::is_err) {
+        reached.failed_join = true;
+        assert!(result.is_err(), "a failed join reported as success");
+    } else {
+        assert!(result.is_ok(), "{result:?}");
+    }
+}
+
+/// 256 random sessions: a start of 0 to 2 published normal packages and perhaps a
+/// published last-resort one, then 3 to 11 steps,, each step checked against the model.
+/// Measured over 256 cases (the seed varies): a join through the last-resort
+/// package in SHARE_LR, a rotation in SHARE_ROT, a failed join in SHARE_FAIL, a
+/// last-resort hand-out in SHARE_LRH of the sessions; each must stay above 15 %.
+#[test]
+fn random_sessions_follow_the_model() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let counts = std::cell::RefCell::new([0usize; 5]);
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(256));
+    runner
+        .run(
+            &(
+                (0usize..=2, any::<bool>()),
+                prop::collection::vec(op(), 3..12),
+            ),
+            |(start, ops)| {
+                let reached = rt.block_on(session(start, ops));
+                let mut counts = counts.borrow_mut();
+                counts[0] += 1;
+                counts[1] += usize::from(reached.last_resort_join);
+                counts[2] += usize::from(reached.rotation);
+                counts[3] += usize::from(reached.failed_join);
+                counts[4] += usize::from(reached.last_resort_handout);
+                Ok(())
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let [total, last_resort_join, rotation, failed_join, last_resort_handout] = counts.into_inner();
+    eprintln!(
+        "of {total} sessions: last-resort join {last_resort_join}, rotation {rotation}, \
+         failed join {failed_join}, last-resort hand-out {last_resort_handout}"
+    );
+    for (what, n) in [
+        ("a last-resort join", last_resort_join),
+        ("a rotation", rotation),
+        ("a failed join", failed_join),
+        ("a last-resort hand-out", last_resort_handout),
+    ] {
+        assert!(
+            n * 100 >= total * 15,
+            "only {n} of {total} sessions reached {what}"
+        );
+    }
 }
