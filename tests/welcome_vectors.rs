@@ -24,10 +24,11 @@ use mls_lab::engine::EngineError;
 use openmls::prelude::{Ciphersuite, KeyPackage, KeyPackageRef};
 use openmls_rust_crypto::RustCrypto;
 use openmls_traits::crypto::OpenMlsCrypto as _;
+use openmls_traits::types::HashType;
 
 /// The copy in the repository: what CI reads.
 const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/welcome.json");
-/// Where the copy came from; only compared against when it is there.
+/// Where the copy came from; compared against too when it is there.
 const SHARED_VECTORS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../shared/test-vectors/welcome.json"
@@ -88,18 +89,28 @@ fn accept(crypto: &RustCrypto, bytes: &[u8]) -> Result<(KeyPackage, KeyPackageRe
     Ok((key_package, kp_ref))
 }
 
+/// SHA-256 of `tests/vectors/welcome.json` as copied from the working group's file.
+const VECTORS_SHA256: &str = "06be9d5c99817ef2545e4b15b8e73fd9b604685a8e55b59ca168eda98e236502";
+
 #[test]
-fn the_copy_in_the_repository_is_the_shared_file() {
-    // The shared folder is not part of the repository; compare only where it exists.
-    let Ok(shared) = std::fs::read(SHARED_VECTORS) else {
-        eprintln!("{SHARED_VECTORS} is not here; nothing to compare");
-        return;
-    };
-    let copy = std::fs::read(VECTORS).expect("the copy in tests/vectors is readable");
-    assert!(
-        copy == shared,
-        "tests/vectors/welcome.json differs from ../shared/test-vectors/welcome.json"
+fn the_copy_in_the_repository_is_the_published_file() {
+    // Read and checked on every run: a missing or edited copy fails here.
+    let copy = std::fs::read(VECTORS).unwrap_or_else(|e| panic!("cannot read {VECTORS}: {e}"));
+    let digest = RustCrypto::default()
+        .hash(HashType::Sha2_256, &copy)
+        .expect("SHA-256");
+    assert_eq!(
+        hex::encode(digest),
+        VECTORS_SHA256,
+        "tests/vectors/welcome.json is not the file it was copied from"
     );
+    // Where the shared folder is beside the repository, it is the same file too.
+    if let Ok(shared) = std::fs::read(SHARED_VECTORS) {
+        assert!(
+            copy == shared,
+            "tests/vectors/welcome.json differs from ../shared/test-vectors/welcome.json"
+        );
+    }
 }
 
 #[test]
