@@ -360,6 +360,45 @@ async fn a_welcome_naming_an_unknown_reference_reports_it_unroutable() {
     assert_eq!(engine.ds_snapshot().await.unwrap().clients["bob"].inbox, 1);
 }
 
+// §12.4.3.1: every new member gets the Welcome, and each client once, even when
+// the Welcome names two of its packages (here: one built by the lab, one by a second
+// signature key bob registered).
+#[tokio::test]
+async fn a_welcome_naming_two_packages_of_one_client_reaches_it_once() {
+    let mut engine = lab(&["clients bob", "bob generate", "bob publish --all"]).await;
+    let second_key = Identity::new("bob");
+    engine
+        .ds()
+        .register("bob", second_key.public_key())
+        .await
+        .unwrap();
+    let second = second_key.key_package(SUITE_1, false);
+    run(
+        &mut engine,
+        &format!("bob publish --raw {}", raw(&encode(&second))),
+    )
+    .await;
+    let first = engine.client("bob").unwrap().inventory()[0]
+        .key_package
+        .clone();
+    let zed = Identity::new("zed");
+    let mut group = zed.create_group(SUITE_1, "twice");
+    let welcome = zed.add(&mut group, &[first, second]);
+    let inbox = engine.ds_snapshot().await.unwrap().clients["bob"].inbox;
+    let routing = engine
+        .ds()
+        .send_welcome("twice", "zed", welcome)
+        .await
+        .unwrap();
+    assert_eq!(routing.new_members.len(), 2);
+    assert_eq!(routing.recipients, ["bob"]);
+    assert!(routing.unroutable.is_empty());
+    assert_eq!(
+        engine.ds_snapshot().await.unwrap().clients["bob"].inbox,
+        inbox + 1
+    );
+}
+
 // README: one last-resort package per client AND ciphersuite. A suite 1 upload
 // replaces only the suite 1 one; a suite 2 claim still finds its own.
 #[tokio::test]
