@@ -184,8 +184,33 @@ async fn the_view_shows_a_published_package_expired_once_the_clock_passes_it() {
         "bob publish --all",
     ])
     .await;
-    let state = |view: &mls_lab::engine::LabView| view.clients[0].key_packages[0].state.clone();
+    let state = |view: &mls_lab::engine::LabView| {
+        assert_eq!(view.clients[0].name, "bob");
+        view.clients[0].key_packages[0].state.clone()
+    };
     assert_eq!(state(&engine.view().await.unwrap()), Lifecycle::Published);
     run(&mut engine, "clock +2d").await;
     assert_eq!(state(&engine.view().await.unwrap()), Lifecycle::Expired);
+}
+
+// RFC 9420 §16.8: the error for a Welcome whose bundle is gone names the package, by
+// the first 8 hex digits of its reference, as every message in the lab does.
+#[tokio::test]
+async fn a_replayed_welcome_names_the_used_package() {
+    let mut engine = lab(&[
+        "clients alice bob",
+        "bob generate",
+        "bob publish --all",
+        "alice create-group team",
+        "alice add bob --to team",
+        "bob join",
+        "ds replay-welcome",
+    ])
+    .await;
+    let bob_ref = ref_of(&engine.client("bob").unwrap().inventory()[0].key_package);
+    let error = engine.execute_line("bob join").await.unwrap_err();
+    assert_eq!(error.code(), "NoMatchingKeyPackage");
+    let message = error.to_string();
+    assert!(message.contains(&bob_ref[..8]), "{message}");
+    assert!(!message.contains(&bob_ref[..9]), "only 8 digits: {message}");
 }
