@@ -173,6 +173,22 @@ async fn a_published_package_that_has_expired_is_reported_expired() {
     assert_eq!(inventory[1].state(later), Lifecycle::Expired);
     assert_eq!(inventory[2].state(now), Lifecycle::Published);
     assert_eq!(inventory[2].state(later), Lifecycle::Expired);
+    // And in words, as the state section and the inventory show it.
+    let words: Vec<String> = [now, later]
+        .iter()
+        .flat_map(|t| inventory.iter().map(|e| e.state(*t).to_string()))
+        .collect();
+    assert_eq!(
+        words,
+        [
+            "published",
+            "generated",
+            "published",
+            "expired",
+            "expired",
+            "expired"
+        ]
+    );
 }
 
 // The same through the lab clock and the view every panel reads.
