@@ -204,7 +204,14 @@ async fn the_view_shows_a_published_package_expired_once_the_clock_passes_it() {
         assert_eq!(view.clients[0].name, "bob");
         view.clients[0].key_packages[0].state.clone()
     };
-    assert_eq!(state(&engine.view().await.unwrap()), Lifecycle::Published);
+    let view = engine.view().await.unwrap();
+    assert_eq!(state(&view), Lifecycle::Published);
+    // A day's lifetime, minus what has passed: shown as time left.
+    let left = view.clients[0].key_packages[0].lifetime_left;
+    assert!(
+        left > Duration::from_secs(23 * 3600) && left <= Duration::from_secs(24 * 3600),
+        "{left:?}"
+    );
     run(&mut engine, "clock +2d").await;
     assert_eq!(state(&engine.view().await.unwrap()), Lifecycle::Expired);
 }
@@ -229,4 +236,52 @@ async fn a_replayed_welcome_names_the_used_package() {
     let message = error.to_string();
     assert!(message.contains(&bob_ref[..8]), "{message}");
     assert!(!message.contains(&bob_ref[..9]), "only 8 digits: {message}");
+}
+
+// A client that joined through a Welcome can add others in turn: its own Welcomes
+// carry the ratchet tree, as the lab's groups are set up to.
+#[tokio::test]
+async fn a_member_who_joined_by_welcome_can_add_the_next_one() {
+    let mut engine = lab(&[
+        "clients alice bob carol",
+        "bob generate",
+        "carol generate",
+        "bob publish --all",
+        "carol publish --all",
+        "alice create-group team",
+        "alice add bob --to team",
+        "bob join",
+        "bob add carol --to team",
+        "carol join",
+        "deliver",
+    ])
+    .await;
+    run(&mut engine, "expect carol member-of team").await;
+    run(&mut engine, "expect in-sync team").await;
+}
+
+// Selectors: an empty one names nothing; a prefix two references share is ambiguous.
+#[tokio::test]
+async fn selectors_refuse_empty_and_ambiguous_prefixes() {
+    // 17 references: at least two share their first hex digit.
+    let engine = lab(&["clients bob", "bob generate 17"]).await;
+    let bob = engine.client("bob").unwrap();
+    assert_eq!(bob.resolve("").unwrap_err().code(), "UnknownKeyPackage");
+    let mut first_digits: Vec<String> = bob
+        .inventory()
+        .iter()
+        .map(|e| ref_of(&e.key_package)[..1].to_string())
+        .collect();
+    first_digits.sort();
+    let shared = first_digits
+        .windows(2)
+        .find(|w| w[0] == w[1])
+        .map(|w| w[0].clone())
+        .expect("pigeonhole");
+    assert_eq!(
+        bob.resolve(&shared).unwrap_err().code(),
+        "AmbiguousKeyPackage"
+    );
+    let one = ref_of(&bob.inventory()[3].key_package);
+    assert_eq!(ref_of(&bob.resolve(&one).unwrap().key_package), one);
 }
