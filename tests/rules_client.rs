@@ -285,3 +285,32 @@ async fn selectors_refuse_empty_and_ambiguous_prefixes() {
     let one = ref_of(&bob.inventory()[3].key_package);
     assert_eq!(ref_of(&bob.resolve(&one).unwrap().key_package), one);
 }
+
+// The claim a package was added with is the one marked with the group: "claimed by
+// alice for team" until bob joins, and another claimer's later claim stays unmarked.
+#[tokio::test]
+async fn the_claim_used_for_an_add_is_the_one_marked_with_the_group() {
+    let mut engine = lab(&[
+        "clients alice bob carol",
+        "bob generate --last-resort",
+        "bob publish --all",
+        "alice claim bob",
+        "carol claim bob",
+        "alice create-group team",
+        "alice add bob --to team",
+    ])
+    .await;
+    let claims = engine.client("bob").unwrap().inventory()[0].claims.clone();
+    let marked: Vec<(String, Option<String>)> = claims
+        .iter()
+        .map(|c| (c.by.clone(), c.group.clone()))
+        .collect();
+    assert_eq!(
+        marked,
+        [
+            ("alice".to_string(), Some("team".to_string())),
+            ("carol".to_string(), None)
+        ]
+    );
+    run(&mut engine, "bob join").await;
+}
