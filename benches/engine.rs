@@ -451,6 +451,48 @@ async fn ds_round_trip_engine(iters: u64) -> Duration {
     .await
 }
 
+/// `bob generate 200` on one thread and on all of the machine's cores: the batch
+/// generation that `generate N` does with rayon, through the engine.
+fn generate_batch(c: &mut Criterion, rts: &Runtimes) {
+    const BATCH: u32 = 200;
+    let mut group = c.benchmark_group("generate_batch_200");
+    group.sample_size(10);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for (label, threads) in [("1_thread", 1), ("all_cores", cores)] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("rayon pool");
+        group.bench_function(label, |b| {
+            b.iter_custom(|iters| {
+                rts.current.block_on(async {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        let mut engine = Engine::new();
+                        engine.execute_line("clients bob").await.expect("clients");
+                        let options = mls_lab::engine::GenerateOptions::default();
+                        let started = Instant::now();
+                        pool.install(|| {
+                            futures_executor_block(engine.generate("bob", BATCH, options))
+                        })
+                        .expect("generate");
+                        total += started.elapsed();
+                    }
+                    total
+                })
+            });
+        });
+    }
+    group.finish();
+}
+
+/// Polls a future to completion on this thread (the generate future makes one DS
+/// request only when a new signer is needed, which `clients` already did).
+fn futures_executor_block<F: Future>(future: F) -> F::Output {
+    futures_util::FutureExt::now_or_never(future)
+        .expect("generate with an existing signer completes without waiting")
+}
+
 fn benches(c: &mut Criterion) {
     let rts = Runtimes {
         multi: Runtime::new().expect("tokio runtime"),
@@ -467,6 +509,7 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("ds_round_trip");
     bench_engine(&mut group, &rts, ds_round_trip_engine);
     group.finish();
+    generate_batch(c, &rts);
 }
 
 criterion_group! {
