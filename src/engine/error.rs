@@ -107,17 +107,17 @@ pub enum EngineError {
     #[error("ciphersuite mismatch: {detail}")]
     CiphersuiteMismatch { detail: String },
     /// RFC 9420 §12.4.3.1: no `new_member` of the Welcome has a private bundle in storage.
-    #[error("NoMatchingKeyPackage: {reason}")]
+    #[error("{reason}")]
     NoMatchingKeyPackage { reason: String },
     #[error("{0} has no pending Welcome")]
     NoPendingWelcome(String),
     #[error("there is no Welcome at the Delivery Service to {0}")]
     NoWelcomeToResend(String),
     /// Another error that OpenMLS reported while joining; `code` is its variant name.
-    #[error("join failed ({code}): {detail}")]
+    #[error("join failed: {detail}")]
     Join { code: String, detail: String },
     /// Another OpenMLS failure; `code` is its variant name.
-    #[error("{op} failed ({code}): {detail}")]
+    #[error("{op} failed: {detail}")]
     Mls {
         op: String,
         code: String,
@@ -179,7 +179,15 @@ impl EngineError {
         Self::Mls {
             op: op.to_string(),
             code: variant_name(&error),
-            detail: error.to_string(),
+            detail: plain_text(&error.to_string()),
+        }
+    }
+
+    /// Wraps another OpenMLS error of a Welcome join, keeping its variant name as the code.
+    pub fn join(error: impl std::fmt::Debug + std::fmt::Display) -> Self {
+        Self::Join {
+            code: variant_name(&error),
+            detail: plain_text(&error.to_string()),
         }
     }
 
@@ -213,4 +221,52 @@ pub(crate) fn variant_name(error: &impl std::fmt::Debug) -> String {
         .filter(|s| !s.is_empty())
         .unwrap_or("Mls")
         .to_string()
+}
+
+/// OpenMLS's error texts are its rustdoc: ``[`GroupId`]`` and `` `x` `` read as
+/// `GroupId` and `x` in a message meant for people (the code is said separately).
+pub(crate) fn plain_text(text: &str) -> String {
+    text.replace("[`", "").replace("`]", "").replace('`', "")
+}
+
+#[cfg(test)]
+mod plain_text_tests {
+    use super::{plain_text, EngineError};
+
+    #[test]
+    fn rustdoc_markup_is_dropped() {
+        assert_eq!(
+            plain_text("no [`GroupId`] with `x` here"),
+            "no GroupId with x here"
+        );
+        assert_eq!(plain_text("nothing to drop"), "nothing to drop");
+    }
+
+    /// Shaped like OpenMLS's errors: a variant name and a rustdoc message.
+    #[derive(Debug)]
+    enum Broken {
+        MissingRatchetTree,
+    }
+
+    impl std::fmt::Display for Broken {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "no ratchet tree in the [`Welcome`]")
+        }
+    }
+
+    #[test]
+    fn messages_do_not_repeat_their_code() {
+        let errors = [
+            EngineError::NoMatchingKeyPackage {
+                reason: "bob's key package 1234abcd was already used".into(),
+            },
+            EngineError::mls("add_members", "the [`GroupId`] is unknown"),
+            EngineError::join(Broken::MissingRatchetTree),
+        ];
+        for error in errors {
+            let (code, text) = (error.code(), error.to_string());
+            assert!(!text.contains(&code), "{text:?} repeats {code}");
+            assert!(!text.contains('`'), "{text:?} keeps rustdoc markup");
+        }
+    }
 }

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use openmls::prelude::*;
 
 use super::*;
-use crate::engine::error::{variant_name, EngineError};
+use crate::engine::error::EngineError;
 use crate::engine::wire;
 
 /// What a Welcome looks like to a client before it is consumed.
@@ -207,10 +207,7 @@ impl Client {
             WelcomeError::CiphersuiteMismatch => EngineError::CiphersuiteMismatch {
                 detail: "the Welcome's ciphersuite differs from the key package's".into(),
             },
-            other => EngineError::Join {
-                code: variant_name(&other),
-                detail: other.to_string(),
-            },
+            other => EngineError::join(other),
         }
     }
 }
