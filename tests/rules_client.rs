@@ -9,24 +9,8 @@ use mls_lab::engine::{Engine, EngineError, Event, EventKind, Lifecycle};
 use openmls::prelude::{KeyPackageIn, ProtocolVersion};
 use openmls_rust_crypto::OpenMlsRustCrypto;
 use openmls_traits::OpenMlsProvider as _;
-use rules_common::{ref_of, Identity, SUITE_1};
+use rules_common::{lab, ref_of, run, Identity, SUITE_1};
 use tls_codec::Deserialize as _;
-
-async fn lab(lines: &[&str]) -> Engine {
-    let mut engine = Engine::new();
-    for line in lines {
-        if let Err(e) = engine.execute_line(line).await {
-            panic!("setup line {line:?} failed: {} ({e})", e.code());
-        }
-    }
-    engine
-}
-
-async fn run(engine: &mut Engine, line: &str) {
-    if let Err(e) = engine.execute_line(line).await {
-        panic!("{line:?} failed: {} ({e})", e.code());
-    }
-}
 
 /// zed, a client the test plays with raw OpenMLS, claims one of bob's packages at
 /// the DS, adds bob to a group of its own and sends the Welcome through the DS;

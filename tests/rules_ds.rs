@@ -8,23 +8,7 @@
 mod rules_common;
 
 use mls_lab::engine::{Engine, EngineError, EventKind, KeyPackageFormat};
-use rules_common::{encode, ref_of, Identity, KeyPackageFields, SUITE_1, SUITE_2};
-
-async fn lab(lines: &[&str]) -> Engine {
-    let mut engine = Engine::new();
-    for line in lines {
-        if let Err(e) = engine.execute_line(line).await {
-            panic!("setup line {line:?} failed: {} ({e})", e.code());
-        }
-    }
-    engine
-}
-
-async fn run(engine: &mut Engine, line: &str) {
-    if let Err(e) = engine.execute_line(line).await {
-        panic!("{line:?} failed: {} ({e})", e.code());
-    }
-}
+use rules_common::{encode, lab, ref_of, run, Identity, KeyPackageFields, SUITE_1, SUITE_2};
 
 async fn fails(engine: &mut Engine, line: &str) -> EngineError {
     match engine.execute_line(line).await {
