@@ -8,23 +8,17 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
-use crate::command::{ClientAction, Command, GenerateArgs};
+use crate::command::{ClientAction, Command, GenerateArgs, ParsedLine};
 use crate::engine::{Engine, Event, KeyPackageDetails, LabView, WelcomeDetails};
-
-/// One line of the command vocabulary, already parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line {
-    pub text: String,
-    pub command: Command,
-}
 
 /// What the UI asks of the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
-    /// Run lines in order; `label` names the batch in the progress indicator.
+    /// Run lines in order (parsed by [`crate::command::parse_lines`], the parser
+    /// of scenario files); `label` names the batch in the progress indicator.
     Run {
         label: String,
-        lines: Vec<Line>,
+        lines: Vec<ParsedLine>,
     },
     InspectKeyPackage {
         owner: String,
@@ -187,7 +181,7 @@ impl State {
         }
     }
 
-    async fn run(&mut self, label: String, lines: Vec<Line>) -> bool {
+    async fn run(&mut self, label: String, lines: Vec<ParsedLine>) -> bool {
         self.cancel.store(false, Ordering::SeqCst);
         // (line, step, how many units of work the step is)
         let steps: Vec<(usize, Command, usize)> = lines

@@ -1,7 +1,7 @@
 //! The application: all UI state and one `update` that turns inputs (keys, mouse,
 //! engine reports, clock ticks) into state changes and effects. Pure: no terminal,
 //! no engine calls; lab actions become lines of the command vocabulary, parsed by
-//! [`crate::command::parse_line`] like scenario files and the `:` prompt.
+//! [`crate::command::parse_lines`] like scenario files and the `:` prompt.
 //!
 //! The state is split by concern, each part private with a small API:
 //! `prompt` (editing, history, completion), `lesson` and `session` (stepping and
@@ -33,11 +33,11 @@ pub use motion::{FlashKey, Flight, Toast, ToastKind, FLASH, FRAME, TOAST};
 pub use prompt::Prompt;
 pub use session::{LineOutcome, SessionLine};
 
-use crate::command::parse_line;
+use crate::command::parse_lines;
 use crate::engine::{Event, LabView};
 use crate::layout::{self, Panel};
 use crate::theme::ThemeName;
-use crate::worker::{Inspection, Line, Report, Request};
+use crate::worker::{Inspection, Report, Request};
 use follow::Follow;
 use motion::Motion;
 use prompt::History;
@@ -163,23 +163,16 @@ impl App {
         }
     }
 
-    /// The request that runs `lines` (each parsed by the one parser); `Err` names
-    /// the first bad line.
+    /// The request that runs `lines`, parsed as the lines of a scenario file
+    /// ([`parse_lines`], the runner's parser); `Err` names the first bad line.
     pub fn run_request(label: &str, lines: &[&str]) -> Result<Request, String> {
-        let mut parsed = Vec::new();
-        for text in lines {
-            match parse_line(text) {
-                Ok(Some(command)) => parsed.push(Line {
-                    text: text.trim().to_string(),
-                    command,
-                }),
-                Ok(None) => {}
-                Err(error) => return Err(format!("{}: {error}", text.trim())),
-            }
-        }
+        let lines = parse_lines(&lines.join("\n")).map_err(|bad| {
+            bad.first()
+                .map_or_else(String::new, |bad| format!("{}: {}", bad.text, bad.error))
+        })?;
         Ok(Request::Run {
             label: label.to_string(),
-            lines: parsed,
+            lines,
         })
     }
 

@@ -3,9 +3,8 @@
 //! with expectations about the final state (counts, memberships, epochs, the DS
 //! counters): a replay either reproduces that state or fails.
 
-use crate::command::Command;
+use crate::command::{Command, ParsedLine};
 use crate::engine::{Event, LabView};
-use crate::worker::Line;
 
 /// One line sent to the engine in this session, and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +39,7 @@ impl Session {
         &self.lines
     }
 
-    pub fn record(&mut self, lines: &[Line]) {
+    pub fn record(&mut self, lines: &[ParsedLine]) {
         self.lines.extend(lines.iter().map(|line| SessionLine {
             text: line.text.clone(),
             expect: matches!(line.command, Command::Expect(_)),

@@ -39,7 +39,7 @@ pub use error::{ParseError, Problem};
 pub use names::{
     escape_controls, is_control, validate_name, NameError, NameKind, NameRule, RESERVED,
 };
-pub use parse::{parse_line, parse_script, ParsedLine, MAX_LINE_BYTES};
+pub use parse::{parse_line, parse_lines, parse_script, BadLine, ParsedLine, MAX_LINE_BYTES};
 pub use vocabulary::{
     client_verb_options, client_verbs, usage, vocabulary, Verb, VerbKind, LAB_VERBS,
 };

@@ -45,9 +45,26 @@ impl ParsedLine {
     }
 }
 
-/// Parses every line of a script; on failure returns every bad line as
-/// `name:line: message` (the message one line, control characters escaped).
-pub fn parse_script(name: &str, source: &str) -> Result<Vec<ParsedLine>, Vec<String>> {
+/// A line of a script that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLine {
+    /// 1-based line number in its source.
+    pub line_no: usize,
+    /// The line as written, trimmed.
+    pub text: String,
+    pub error: ParseError,
+}
+
+impl BadLine {
+    /// `name:line: message`, the form every reader of a file shows.
+    pub fn located(&self, name: &str) -> String {
+        format!("{name}:{}: {}", self.line_no, self.error)
+    }
+}
+
+/// Parses every line of `source`, keeping line numbers; on failure returns every
+/// bad line. The one loop over a script's lines: files, lessons and the prompt.
+pub fn parse_lines(source: &str) -> Result<Vec<ParsedLine>, Vec<BadLine>> {
     let mut lines = Vec::new();
     let mut errors = Vec::new();
     for (index, text) in source.lines().enumerate() {
@@ -55,7 +72,11 @@ pub fn parse_script(name: &str, source: &str) -> Result<Vec<ParsedLine>, Vec<Str
         match ParsedLine::parse(line_no, text) {
             Ok(Some(line)) => lines.push(line),
             Ok(None) => {}
-            Err(error) => errors.push(format!("{name}:{line_no}: {error}")),
+            Err(error) => errors.push(BadLine {
+                line_no,
+                text: text.trim().to_string(),
+                error,
+            }),
         }
     }
     if errors.is_empty() {
@@ -63,6 +84,12 @@ pub fn parse_script(name: &str, source: &str) -> Result<Vec<ParsedLine>, Vec<Str
     } else {
         Err(errors)
     }
+}
+
+/// Parses every line of a script; on failure returns every bad line as
+/// `name:line: message` (the message one line, control characters escaped).
+pub fn parse_script(name: &str, source: &str) -> Result<Vec<ParsedLine>, Vec<String>> {
+    parse_lines(source).map_err(|bad| bad.iter().map(|line| line.located(name)).collect())
 }
 
 /// Parses one line. Blank lines and comments give `Ok(None)`.
