@@ -254,3 +254,57 @@ fn tab_completion_knows_its_context() {
         assert!(offered.contains(&form.to_string()), "{form} in {offered:?}");
     }
 }
+
+// ---------------------------------------------------------------- toasts
+
+#[test]
+fn a_failure_the_scenario_expected_is_shown_as_expected_not_as_a_red_failure() {
+    let mut lab = lab();
+    lab.run(&["alice claim dave", "expect error NoKeyPackageAvailable"]);
+    let toast = lab.app.toasts().last().expect("a toast");
+    assert_eq!(toast.kind, app::ToastKind::Expected, "{toast:?}");
+    assert!(!toast.is_error());
+    let screen = lab.screen(100, 30);
+    assert!(
+        screen.contains("✓ expected: alice claim dave: NoKeyPackageAvailable"),
+        "{screen}"
+    );
+    // Without the expectation the same failure is an error.
+    lab.run(&["alice claim dave"]);
+    assert!(lab.app.toasts().last().expect("a toast").is_error());
+}
+
+#[test]
+fn an_error_toast_is_replaced_when_the_next_command_succeeds() {
+    let mut lab = lab();
+    lab.run(&["alice claim dave"]);
+    assert!(lab.app.toasts().iter().any(|t| t.is_error()));
+    lab.press(KeyCode::Char('g'));
+    assert!(
+        lab.app.toasts().iter().all(|t| !t.is_error()),
+        "{:?}",
+        lab.app.toasts()
+    );
+    let message = lab.app.message().map(|m| m.text().to_string());
+    assert!(
+        message
+            .as_deref()
+            .is_none_or(|m| !m.contains("NoKeyPackageAvailable")),
+        "{message:?}"
+    );
+}
+
+#[test]
+fn a_successful_prompt_line_gives_short_feedback() {
+    let mut lab = lab();
+    lab.press(KeyCode::Char(':'));
+    lab.type_text("bob generate");
+    lab.press(KeyCode::Enter);
+    let toast = lab.app.toasts().last().expect("feedback");
+    assert_eq!(toast.kind, app::ToastKind::Done);
+    assert_eq!(toast.text, "bob generate: done");
+    assert!(lab.screen(100, 30).contains("✓ bob generate: done"));
+    // A key's action shows on screen by itself: no toast for it.
+    lab.press(KeyCode::Char('g'));
+    assert_eq!(lab.app.toasts().len(), 1, "{:?}", lab.app.toasts());
+}

@@ -16,3 +16,4 @@ mod mouse;
 mod never_blocks;
 mod screens;
 mod session;
+mod timeline;

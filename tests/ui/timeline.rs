@@ -1,0 +1,125 @@
+//! The timeline's rows: one `✗` per failure, the reference a Welcome carries,
+//! and labels that keep their colour where they cross a lane.
+
+use crate::harness::*;
+use mls_lab::engine::{EventKind, Outcome};
+
+/// The timeline's rows on a screen of `width`×`height`, one string per row.
+fn timeline_rows(lab: &mut Lab, width: u16, height: u16) -> Vec<String> {
+    lab.app.update(Msg::Resize(width, height));
+    let area = lab
+        .app
+        .areas(Rect::new(0, 0, width, height))
+        .get(Panel::Timeline)
+        .expect("a timeline");
+    let buffer = lab.buffer(width, height);
+    (area.y + 1..area.bottom() - 1)
+        .map(|y| {
+            (area.x + 1..area.right() - 1)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+/// The row of event `seq`, as drawn.
+fn row_of(rows: &[String], seq: u64) -> Option<&String> {
+    let number = format!("{seq:>4} ");
+    rows.iter().find(|r| r.starts_with(&number))
+}
+
+#[test]
+fn a_failure_is_marked_with_one_cross_never_two() {
+    let mut lab = lab();
+    // A note on the actor's lane (claim, join) and an arrow (a rejected upload).
+    lab.run(&["alice claim dave", "bob join", "carol publish --raw 00"]);
+    let failures: Vec<u64> = lab
+        .app
+        .events()
+        .iter()
+        .filter(|e| e.outcome == Outcome::Error)
+        .map(|e| e.seq)
+        .collect();
+    assert!(failures.len() >= 3, "{:?}", lab.app.events());
+    let rows = timeline_rows(&mut lab, 160, 48);
+    for seq in failures {
+        let row = row_of(&rows, seq).unwrap_or_else(|| panic!("event {seq} in {rows:#?}"));
+        assert_eq!(row.matches('✗').count(), 1, "event {seq}: {row}");
+    }
+}
+
+#[test]
+fn a_replayed_welcome_shows_the_reference_it_carries() {
+    let mut lab = lab();
+    lab.run(&[
+        "alice create-group quiz",
+        "bob generate",
+        "bob publish @last",
+        "alice add bob --to quiz",
+        "bob join",
+        "ds replay-welcome",
+        "bob join",
+    ]);
+    let (seq, kp_ref) = lab
+        .app
+        .events()
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::WelcomeDelivered {
+                misbehaving_ds: true,
+                new_member_refs,
+                ..
+            } => Some((e.seq, new_member_refs.first().cloned())),
+            _ => None,
+        })
+        .expect("the replayed Welcome was delivered");
+    let kp_ref = kp_ref.expect("the replayed Welcome names bob's package");
+    let rows = timeline_rows(&mut lab, 160, 48);
+    let row = row_of(&rows, seq).expect("the replay on the timeline");
+    assert!(row.contains(&short(&kp_ref)), "{} in {row}", short(&kp_ref));
+}
+
+#[test]
+fn letters_of_a_label_that_cross_a_lane_keep_the_labels_colour() {
+    let mut lab = lab();
+    // A note on alice's lane: its label goes to the right, across bob's lane
+    // (lanes are 8 columns apart at 80 columns).
+    lab.run(&["alice generate"]);
+    let theme = lab.app.theme().theme();
+    lab.app.update(Msg::Resize(80, 24));
+    let area = lab
+        .app
+        .areas(Rect::new(0, 0, 80, 24))
+        .get(Panel::Timeline)
+        .expect("a timeline");
+    let buffer = lab.buffer(80, 24);
+    let label = "generate ";
+    let (row, first) = (area.y..area.bottom())
+        .find_map(|y| {
+            let line: Vec<&str> = (area.x..area.right())
+                .map(|x| buffer[(x, y)].symbol())
+                .collect();
+            line.windows(label.len())
+                .position(|w| w.concat() == label)
+                .map(|x| (y, area.x + x as u16))
+        })
+        .expect("the generate note on the timeline");
+    let lane_x = first + label.len() as u16 + 8;
+    let cells: Vec<&ratatui::buffer::Cell> = (first..lane_x.min(area.right()))
+        .map(|x| &buffer[(x, row)])
+        .collect();
+    let text: String = cells.iter().map(|c| c.symbol()).collect();
+    assert!(
+        !text.contains('│'),
+        "a lane is drawn through the label: {text}"
+    );
+    // Every letter of the label is in the label's colour, none in the lane's.
+    for cell in &cells[..label.len()] {
+        assert_eq!(Some(cell.fg), theme.arrow.fg, "{text}");
+    }
+    let reference = &cells[label.len()..label.len() + 8];
+    assert!(
+        reference.iter().all(|c| Some(c.fg) != theme.muted.fg),
+        "{text}"
+    );
+}
