@@ -31,6 +31,54 @@ const DS_VERBS: &[&str] = &["replay-welcome", "forward-welcome"];
 const PRESENCE: &[&str] = &["present", "deleted"];
 const SUITES: &[&str] = &["1", "2", "3"];
 
+/// What a word of a client's line names, where the grammar wants a name.
+#[derive(Debug, Clone, Copy)]
+enum Wanted {
+    Groups,
+    Suites,
+    /// Clients other than the one acting (never claim from or add oneself).
+    OtherClients,
+    /// The acting client's `@N`, `@last` and short references.
+    OwnSelectors,
+}
+
+/// The flags that take a value, and what the value names.
+const FLAG_VALUES: &[(&str, Wanted)] = &[
+    ("--to", Wanted::Groups),
+    ("--suite", Wanted::Suites),
+    ("--stolen-from", Wanted::OtherClients),
+];
+
+/// The verbs whose arguments name something of the lab, and what.
+const VERB_ARGUMENTS: &[(&str, Wanted)] = &[
+    ("claim", Wanted::OtherClients),
+    ("add", Wanted::OtherClients),
+    ("publish", Wanted::OwnSelectors),
+    ("self-update", Wanted::Groups),
+];
+
+impl Words {
+    /// The names of `wanted` from the point of view of `client`.
+    fn named(&self, wanted: Wanted, client: &str) -> Vec<String> {
+        match wanted {
+            Wanted::Groups => self.groups.clone(),
+            Wanted::Suites => SUITES.iter().map(|s| s.to_string()).collect(),
+            Wanted::OtherClients => self
+                .clients
+                .iter()
+                .filter(|c| c.as_str() != client)
+                .cloned()
+                .collect(),
+            Wanted::OwnSelectors => self
+                .selectors
+                .iter()
+                .find(|(c, _)| c == client)
+                .map(|(_, s)| s.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
 /// Every word that starts a line or follows a client's name: what `help` takes.
 pub fn all_verbs() -> Vec<String> {
     let mut verbs: Vec<String> = command::LAB_VERBS.iter().map(|v| v.to_string()).collect();
@@ -49,22 +97,6 @@ pub fn candidates(words: &Words, before_cursor: &str) -> Vec<String> {
         &tokens[..tokens.len().saturating_sub(1)]
     };
     let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let others = |me: &str| -> Vec<String> {
-        words
-            .clients
-            .iter()
-            .filter(|c| c.as_str() != me)
-            .cloned()
-            .collect()
-    };
-    let selectors = |client: &str| -> Vec<String> {
-        words
-            .selectors
-            .iter()
-            .find(|(c, _)| c == client)
-            .map(|(_, s)| s.clone())
-            .unwrap_or_default()
-    };
     let mut out: Vec<String> = match done {
         [] => {
             let mut first = words.clients.clone();
@@ -89,19 +121,21 @@ pub fn candidates(words: &Words, before_cursor: &str) -> Vec<String> {
         ["expect", "ds", _] => list(DS_CHECKS),
         ["expect", "ds", _, "last-resort"] => list(PRESENCE),
         ["expect", "ok" | "error" | "ds", ..] => Vec::new(),
-        ["expect", client, "bundle"] => selectors(client),
+        ["expect", client, "bundle"] => words.named(Wanted::OwnSelectors, client),
         ["expect", _, "bundle", _] => list(PRESENCE),
         ["expect", _] => list(CLIENT_CHECKS),
         ["expect", ..] => Vec::new(),
         [_client] => command::client_verbs(),
-        [client, verb, .., last] if last.starts_with("--") => match *last {
-            "--to" => words.groups.clone(),
-            "--suite" => list(SUITES),
-            "--stolen-from" => others(client),
-            // A flag without a value: the verb's other words follow.
-            _ => verb_words(words, client, verb, &others, &selectors),
-        },
-        [client, verb, ..] => verb_words(words, client, verb, &others, &selectors),
+        [client, verb, rest @ ..] => {
+            let flag = rest
+                .last()
+                .and_then(|last| FLAG_VALUES.iter().find(|(flag, _)| flag == last));
+            match flag {
+                Some((_, wanted)) => words.named(*wanted, client),
+                // After the verb or a flag without a value: the verb's words.
+                None => verb_words(words, client, verb),
+            }
+        }
     };
     out.sort();
     out.dedup();
@@ -109,19 +143,10 @@ pub fn candidates(words: &Words, before_cursor: &str) -> Vec<String> {
 }
 
 /// What follows `CLIENT VERB`: the verb's arguments and options.
-fn verb_words(
-    words: &Words,
-    client: &str,
-    verb: &str,
-    others: &dyn Fn(&str) -> Vec<String>,
-    selectors: &dyn Fn(&str) -> Vec<String>,
-) -> Vec<String> {
+fn verb_words(words: &Words, client: &str, verb: &str) -> Vec<String> {
     let mut out = command::client_verb_options(verb);
-    match verb {
-        "claim" | "add" => out.extend(others(client)),
-        "publish" => out.extend(selectors(client)),
-        "self-update" => out.extend(words.groups.iter().cloned()),
-        _ => {}
+    if let Some((_, wanted)) = VERB_ARGUMENTS.iter().find(|(v, _)| *v == verb) {
+        out.extend(words.named(*wanted, client));
     }
     out
 }

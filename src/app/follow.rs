@@ -41,14 +41,15 @@ impl App {
                 let rows = self.ds_rows();
                 match rows.get(self.selection.ds_cursor) {
                     Some((_, Some(entry))) => {
+                        // An entry of the acting client's directory: it owns the package.
                         let owner = self.actor().map(str::to_string);
                         let kp_ref = self
                             .ds_entry(*entry)
                             .map(|e| crate::engine::wire::ref_hex(&e.kp_ref));
-                        match (owner, kp_ref) {
-                            (Some(owner), Some(kp_ref)) => self.follow(owner, kp_ref),
-                            _ => Vec::new(),
-                        }
+                        let (Some(owner), Some(kp_ref)) = (owner, kp_ref) else {
+                            return Vec::new();
+                        };
+                        self.follow(owner, kp_ref)
                     }
                     Some((client, None)) => {
                         let client = *client;

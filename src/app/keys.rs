@@ -44,7 +44,32 @@ impl App {
                 Some(Action::Up | Action::PageUp) => {
                     s.help_scroll = s.help_scroll.saturating_sub(1)
                 }
-                _ => s.show_help = false,
+                Some(
+                    Action::Generate
+                    | Action::GenerateLastResort
+                    | Action::Publish
+                    | Action::Claim
+                    | Action::CreateGroup
+                    | Action::AddMember
+                    | Action::DeliverAndJoin
+                    | Action::SelfUpdate
+                    | Action::RotateLastResort
+                    | Action::NextStep
+                    | Action::NextClient
+                    | Action::PrevClient
+                    | Action::FocusNext
+                    | Action::FocusPrev
+                    | Action::Top
+                    | Action::Bottom
+                    | Action::Prompt
+                    | Action::Help
+                    | Action::Zoom
+                    | Action::Save
+                    | Action::Theme
+                    | Action::Escape
+                    | Action::Quit,
+                )
+                | None => s.show_help = false,
             }
             return Vec::new();
         }

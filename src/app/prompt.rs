@@ -140,8 +140,10 @@ impl Prompt {
             KeyCode::Home => self.cursor = 0,
             KeyCode::End => self.cursor = self.input.len(),
             KeyCode::Up => {
+                if history.is_empty() {
+                    return Edited::Ignored;
+                }
                 let pos = match self.history_pos {
-                    _ if history.is_empty() => return Edited::Ignored,
                     Some(p) => p.saturating_sub(1),
                     None => history.len() - 1,
                 };
@@ -163,7 +165,24 @@ impl Prompt {
                     }
                 }
             }
-            _ => return Edited::Ignored,
+            // Ctrl with a letter other than u, and keys that do not edit a line.
+            KeyCode::Char(_)
+            | KeyCode::PageUp
+            | KeyCode::PageDown
+            | KeyCode::Tab
+            | KeyCode::BackTab
+            | KeyCode::Insert
+            | KeyCode::F(_)
+            | KeyCode::Null
+            | KeyCode::CapsLock
+            | KeyCode::ScrollLock
+            | KeyCode::NumLock
+            | KeyCode::PrintScreen
+            | KeyCode::Pause
+            | KeyCode::Menu
+            | KeyCode::KeypadBegin
+            | KeyCode::Media(_)
+            | KeyCode::Modifier(_) => return Edited::Ignored,
         }
         Edited::Changed
     }

@@ -211,3 +211,56 @@ fn the_followed_reference_stays_readable_on_a_selected_row() {
         assert!(ratio.is_some_and(|r| r >= 4.5), "{name:?}: {ratio:?}");
     }
 }
+
+/// The text of one panel (inside its border) on a screen of `width`×`height`.
+fn panel_text(lab: &mut Lab, panel: Panel, width: u16, height: u16) -> String {
+    lab.app.update(Msg::Resize(width, height));
+    let area = lab
+        .app
+        .areas(Rect::new(0, 0, width, height))
+        .get(panel)
+        .expect("the panel is shown");
+    let buffer = lab.buffer(width, height);
+    (area.y + 1..area.bottom() - 1)
+        .map(|y| {
+            let row: String = (area.x + 1..area.right() - 1)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect();
+            format!("{}\n", row.trim_end())
+        })
+        .collect()
+}
+
+#[test]
+fn key_package_states_are_never_cut_at_talk_sizes() {
+    let mut lab = lab();
+    lab.run(&[
+        "bob generate 2",
+        "bob generate --last-resort",
+        "bob publish --all",
+        "alice create-group team",
+        "alice add bob --to team",
+        "alice create-group study",
+        "alice add bob --to study",
+        "carol create-group lunch",
+        "carol add bob --to lunch",
+        "carol create-group music",
+        "carol add bob --to music",
+        "bob join",
+    ]);
+    lab.select_client("bob");
+    for (width, height) in [(80, 24), (100, 30)] {
+        let table = panel_text(&mut lab, Panel::KeyPackages, width, height);
+        for state in ["joined team", "joined study", "kept, 2 joins"] {
+            assert!(table.contains(state), "{state} at {width}x{height}:\n{table}");
+        }
+        for column in ["ref", "state", "badge", "bundle", "life"] {
+            assert!(table.lines().next().unwrap_or_default().contains(column));
+        }
+        assert!(table.contains("LR↻1"), "{table}");
+        assert!(!table.contains('…'), "something was cut:\n{table}");
+        if width == 80 {
+            insta::assert_snapshot!("key_packages_after_reuse_80x24", lab.masked(&table));
+        }
+    }
+}

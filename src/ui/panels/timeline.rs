@@ -265,10 +265,10 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let style = outcome_style(event.outcome, theme);
         let spans = label(app, event, theme);
         let (from, to) = endpoints(event);
-        let progress = match flight {
-            Some((f, e)) if e.seq == event.seq => Some(f.progress),
-            _ => None,
-        };
+        // The message moving now is drawn as far as it got.
+        let progress = flight
+            .filter(|(_, moving)| moving.seq == event.seq)
+            .map(|(f, _)| f.progress);
         match (lane_of(from), to.and_then(lane_of)) {
             (Some(a), Some(b)) if a != b => {
                 let (xa, xb) = (lane_x(a), lane_x(b));
