@@ -60,7 +60,7 @@ pub fn human(d: Duration) -> String {
     }
 }
 
-/// The state in a dozen characters, for narrow tables.
+/// The state in a dozen characters or so, for narrow tables.
 pub fn short_state(state: &Lifecycle) -> String {
     match state {
         Lifecycle::Claimed { by, group: None } => format!("claimed:{by}"),
@@ -70,11 +70,12 @@ pub fn short_state(state: &Lifecycle) -> String {
             format!("kept, {}", count(groups.len(), "join"))
         }
         Lifecycle::Rejected { .. } => "rejected".into(),
+        // The bundle column says whether it was kept.
+        Lifecycle::RotatedOut => "rotated out".into(),
         Lifecycle::Generated
         | Lifecycle::Published
         | Lifecycle::Expired
         | Lifecycle::NotYetValid
-        | Lifecycle::RotatedOut
         | Lifecycle::BundleDeleted => state.to_string(),
     }
 }
