@@ -95,3 +95,93 @@ fn a_followed_reference_is_highlighted_in_every_panel_it_appears_in() {
     assert!(screen.contains("matched by bob"), "{screen}");
     insta::assert_snapshot!("welcome_inspector_160x48", lab.masked(&screen));
 }
+
+/// The rows the inspector draws, zoomed on a tall screen: up to its last
+/// non-blank row.
+fn rendered_inspector_lines(lab: &mut Lab) -> usize {
+    let (width, height) = (160, 100);
+    lab.app.update(Msg::Resize(width, height));
+    let area = lab
+        .app
+        .areas(Rect::new(0, 0, width, height))
+        .get(Panel::Inspector)
+        .expect("the inspector");
+    let buffer = lab.buffer(width, height);
+    let inner = (area.y + 1..area.bottom() - 1).map(|y| {
+        (area.x + 1..area.right() - 1)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect::<String>()
+    });
+    let rows: Vec<String> = inner.collect();
+    assert!(
+        rows.last().is_some_and(|r| r.trim().is_empty()),
+        "the inspector fills the zoomed screen: the count is not checked"
+    );
+    rows.iter()
+        .rposition(|r| !r.trim().is_empty())
+        .map_or(0, |last| last + 1)
+}
+
+/// Zooms on the inspector, compares, and zooms back out.
+fn assert_counts_agree(lab: &mut Lab, what: &str) {
+    let focus = lab.app.focus();
+    lab.app.set_focus(Panel::Inspector);
+    lab.app.update(Msg::Action(Action::Zoom));
+    assert!(lab.app.zoomed());
+    assert_eq!(
+        lab.app.inspector_len(),
+        rendered_inspector_lines(lab),
+        "{what}: the app counts another number of inspector lines than are drawn"
+    );
+    lab.app.update(Msg::Action(Action::Zoom));
+    lab.app.set_focus(focus);
+}
+
+#[test]
+fn the_app_counts_as_many_inspector_lines_as_are_drawn() {
+    let mut lab = lab();
+    assert_counts_agree(&mut lab, "nothing selected");
+    lab.run(&[
+        "bob generate 2",
+        "bob generate --last-resort",
+        "bob publish --all",
+        "carol generate",
+        "carol publish --all",
+        "alice create-group team",
+        "alice add bob carol --to team",
+    ]);
+    // A key package with its journey.
+    lab.select_client("bob");
+    lab.app.set_focus(Panel::KeyPackages);
+    lab.press(KeyCode::Home);
+    assert!(lab.app.shows_journey());
+    assert_counts_agree(&mut lab, "a key package with its journey");
+    // The Welcome with its secrets[], one joined.
+    lab.run(&["bob join"]);
+    lab.app.set_focus(Panel::Timeline);
+    let welcome = lab
+        .app
+        .events()
+        .iter()
+        .position(|e| e.kind.name() == "welcome_sent")
+        .expect("a Welcome");
+    lab.press(KeyCode::Home);
+    for _ in 0..welcome {
+        lab.press(KeyCode::Down);
+    }
+    match lab.app.inspection() {
+        Some(Inspection::Welcome(d)) => assert_eq!(d.secrets.len(), 2),
+        other => panic!("inspector shows {other:?}"),
+    }
+    assert_counts_agree(&mut lab, "a Welcome with two secrets");
+    // A DS entry: bob's last-resort package, as the DS holds it.
+    lab.select_client("bob");
+    lab.app.set_focus(Panel::Ds);
+    lab.press(KeyCode::End);
+    assert!(
+        matches!(lab.app.inspection(), Some(Inspection::KeyPackage(d)) if d.owner == "bob"),
+        "{:?}",
+        lab.app.inspection()
+    );
+    assert_counts_agree(&mut lab, "a DS entry");
+}

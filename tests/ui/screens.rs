@@ -252,7 +252,10 @@ fn key_package_states_are_never_cut_at_talk_sizes() {
     for (width, height) in [(80, 24), (100, 30)] {
         let table = panel_text(&mut lab, Panel::KeyPackages, width, height);
         for state in ["joined team", "joined study", "kept, 2 joins"] {
-            assert!(table.contains(state), "{state} at {width}x{height}:\n{table}");
+            assert!(
+                table.contains(state),
+                "{state} at {width}x{height}:\n{table}"
+            );
         }
         for column in ["ref", "state", "badge", "bundle", "life"] {
             assert!(table.lines().next().unwrap_or_default().contains(column));
