@@ -4,6 +4,7 @@
 //! - [`engine`]: clients, the DS task, groups, the event log. No terminal code.
 //! - [`command`]: the one command vocabulary and its parser.
 //! - [`runner`]: the headless scenario runner behind `mls-lab run`.
+//! - [`explain`]: why each event and error happens (`mls-lab explain`, the why pane).
 //! - [`worker`]: the engine on its own thread, reached by requests and reports.
 //! - [`app`]: UI state and `update`, pure and testable without a terminal.
 //! - [`layout`], [`theme`]: where panels go and how they look; shared by `app` and `ui`.
@@ -13,6 +14,7 @@
 pub mod app;
 pub mod command;
 pub mod engine;
+pub mod explain;
 pub mod layout;
 pub mod runner;
 pub mod theme;

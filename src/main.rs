@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use mls_lab::app::{self, Settings};
 use mls_lab::command::{escape_controls, parse_script, validate_name, NameKind, ParsedLine};
 use mls_lab::engine::Engine;
+use mls_lab::explain;
 use mls_lab::runner::input;
 use mls_lab::runner::output::{Output, Stopped};
 use mls_lab::runner::{self, Progress, Runner};
@@ -64,6 +65,12 @@ enum Mode {
         #[arg(long)]
         json: bool,
     },
+    /// Why an event or error happens: what, the OpenMLS call, the RFC section, the DS
+    /// rule. Without TOPIC, lists every topic.
+    Explain {
+        /// An event kind (`group_joined`) or an error code (`NoMatchingKeyPackage`).
+        topic: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -73,6 +80,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Some(Mode::Run { file, json }) => headless(file, json),
+        Some(Mode::Explain { topic }) => explain(topic.as_deref()),
         None => interactive(cli.tui),
     }
 }
@@ -99,6 +107,37 @@ fn refuse_arguments(error: &clap::Error) -> ExitCode {
 /// there is nowhere left to report it (and `eprintln!` would panic).
 fn say(line: &str) {
     let _ = writeln!(std::io::stderr(), "{}", escape_controls(line));
+}
+
+/// Lines on stdout through the run's [`Output`] (escaped; a closed reader ends
+/// them quietly, any other write error is exit 1).
+fn print_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> ExitCode {
+    let mut out = Output::new(std::io::stdout().lock());
+    for line in lines {
+        out.line(line);
+    }
+    match out.finish() {
+        None | Some(Stopped::Closed) => ExitCode::SUCCESS,
+        Some(Stopped::Failed(error)) => {
+            say(&format!("mls-lab: cannot write the output: {error}"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `mls-lab explain [TOPIC]`: one topic's explanation, or the list of topics.
+/// An unknown topic is exit 2 with the closest topics.
+fn explain(topic: Option<&str>) -> ExitCode {
+    let Some(name) = topic else {
+        return print_lines(explain::listing().iter().map(String::as_str));
+    };
+    match explain::lookup(name) {
+        Ok(explanation) => print_lines(explanation.to_string().lines()),
+        Err(unknown) => {
+            say(&format!("mls-lab: explain: {unknown}"));
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// Where a headless run reads its script.

@@ -1,0 +1,200 @@
+//! Why each event of the log happens, in the order of
+//! [`crate::engine::EventKind::ALL`] (a test keeps them equal).
+
+use super::{Explanation, TopicKind};
+
+const fn event(
+    topic: &'static str,
+    what: &'static str,
+    openmls_call: Option<&'static str>,
+    rfc: Option<&'static str>,
+    ds_rule: Option<&'static str>,
+) -> Explanation {
+    Explanation {
+        topic,
+        kind: TopicKind::Event,
+        what,
+        openmls_call,
+        rfc,
+        ds_rule,
+    }
+}
+
+/// One explanation per event kind.
+pub const EVENTS: &[Explanation] = &[
+    event(
+        "client_registered",
+        "A client made its signature key pair and basic credential and registered both under its name at the DS.",
+        Some("SignatureKeyPair::new(scheme), BasicCredential::new(name) in a CredentialWithKey"),
+        Some("RFC 9750 §4 (the Authentication Service binds an identity to a signature key)"),
+        Some("the DS later accepts key packages from this client only if their credential and signature key are the ones registered here"),
+    ),
+    event(
+        "key_package_generated",
+        "The client built a key package, and OpenMLS stored its private bundle (init and encryption private keys) in the client's storage under the key package's reference.",
+        Some("KeyPackage::builder().key_package_lifetime(..)[.mark_as_last_resort().leaf_node_capabilities(..)].build(ciphersuite, &provider, &signer, credential_with_key)"),
+        Some("RFC 9420 §10 (key packages), §5.2 (the reference is RefHash(\"MLS 1.0 KeyPackage Reference\", KeyPackage))"),
+        None,
+    ),
+    event(
+        "key_package_published",
+        "The client uploaded the serialized key package and the DS decoded it, validated it and filed it under its reference.",
+        Some("key_package().tls_serialize_detached(), then at the DS KeyPackageIn::tls_deserialize_exact and KeyPackageIn::validate(crypto, ProtocolVersion::Mls10)"),
+        Some("RFC 9420 §10.1 (validation), RFC 9750 §5.1 (the DS stores key packages for asynchronous adds)"),
+        Some("accept only valid packages from their owner, each reference once; one last-resort package per client and suite, a new one replaces the old"),
+    ),
+    event(
+        "key_package_skipped",
+        "`publish --all` left out an unpublished package, because its bundle was deleted or the DS had refused it before.",
+        None,
+        None,
+        None,
+    ),
+    event(
+        "key_package_rejected",
+        "The DS refused an upload, and the `error` field says which check failed.",
+        Some("KeyPackageIn::validate, which returns a KeyPackageVerifyError"),
+        Some("RFC 9420 §10.1 (key package validation)"),
+        Some("decode exactly one key package, verify both signatures, every extension listed in the capabilities, a lifetime covering now and at most 13 weeks long, the owner's credential, a new reference"),
+    ),
+    event(
+        "key_package_expired",
+        "The DS removed a package whose lifetime had ended, when the lab clock moved or before a claim.",
+        Some("Lifetime::validate_with_time(lab now)"),
+        Some("RFC 9420 §10.1 (the lifetime must cover the current time), §7.2 (lifetime in the leaf node)"),
+        Some("never hand out an expired package: expired packages, normal and last-resort, leave the directory"),
+    ),
+    event(
+        "clock",
+        "The lab's clock was shown or moved forward, and every later lifetime check uses it.",
+        Some("Lifetime::validate_with_time uses the lab's time where OpenMLS allows it"),
+        None,
+        None,
+    ),
+    event(
+        "key_package_claimed",
+        "The DS handed one of the owner's key packages to the claimer, who validated it before using it in an add.",
+        Some("KeyPackageIn::validate at the claimer"),
+        Some("RFC 9420 §16.8 (key packages are used once; a last-resort one may be reused), RFC 9750 §5.1"),
+        Some("hand out the oldest fresh package and delete it from the directory; only when none is left, the last-resort package, which is kept and whose reuse is counted"),
+    ),
+    event(
+        "claim_failed",
+        "The DS had nothing to hand out: no fresh key package and no last-resort package in the asked-for suite.",
+        None,
+        Some("RFC 9420 §16.8 (exhaustion is the denial of service last-resort packages prevent)"),
+        Some("a claim for several members hands out all or nothing"),
+    ),
+    event(
+        "group_created",
+        "A client created a group of one in epoch 0, with a random GroupId and the lab's name as a label.",
+        Some("MlsGroup::builder().ciphersuite(..).use_ratchet_tree_extension(true).build(&provider, &signer, credential_with_key)"),
+        Some("RFC 9420 §11 (group creation)"),
+        None,
+    ),
+    event(
+        "commit_sent",
+        "A member committed Add proposals for the new members' key packages, merged its own Commit, and sent it to the existing members.",
+        Some("MlsGroup::add_members(&provider, &signer, &key_packages), then merge_pending_commit"),
+        Some("RFC 9420 §12.1.1 (Add), §12.4 (Commit)"),
+        Some("fan the Commit out to every other member of the group its GroupId names"),
+    ),
+    event(
+        "welcome_sent",
+        "The same add produced one Welcome whose secrets[] carry one entry per new member, each naming that member's key package reference in new_member.",
+        Some("MlsGroup::add_members returns the Welcome beside the Commit"),
+        Some("RFC 9420 §12.4.3 (Welcome), §5.2 (new_member is a KeyPackageRef)"),
+        Some("route the Welcome to every client whose reference appears in secrets[].new_member, not only the first (OpenMLS's sample DS stops at the first)"),
+    ),
+    event(
+        "welcome_delivered",
+        "The client fetched a Welcome and peeked at its new_member references without consuming anything.",
+        Some("MlsMessageIn::tls_deserialize_exact(..).extract(), Welcome::secrets()[i].new_member()"),
+        Some("RFC 9420 §12.4.3.1 (find the entry whose new_member is one of the client's key packages)"),
+        Some("a message stays in the mailbox until the client has processed it"),
+    ),
+    event(
+        "group_joined",
+        "The client joined the group through the Welcome: OpenMLS found the private bundle in storage through the reference and decrypted the group secrets with its init key.",
+        Some("StagedWelcome::build_from_welcome(&provider, &join_config, welcome)?.skip_lifetime_validation().build()?.into_group(&provider) (the page's StagedWelcome::new_from_welcome does the same with OpenMLS's own lifetime check)"),
+        Some("RFC 9420 §12.4.3.1 (joining via a Welcome message)"),
+        None,
+    ),
+    event(
+        "join_failed",
+        "A Welcome could not be used, and the `error` field says why (no bundle for any new_member, another suite, a group the client is in already).",
+        Some("StagedWelcome::build_from_welcome / into_group, which return a WelcomeError"),
+        Some("RFC 9420 §12.4.3.1 (no matching key package, or a ciphersuite that differs, is an error)"),
+        None,
+    ),
+    event(
+        "private_bundle_deleted",
+        "After the join the normal key package's private bundle is gone from storage, as read from the storage itself: OpenMLS deleted it as soon as the Welcome named it.",
+        Some("StagedWelcome deletes the bundle; checked with provider.storage().key_package::<KeyPackageRef, KeyPackageBundle>(&kp_ref)"),
+        Some("RFC 9420 §16.8 (a key package is used only once)"),
+        None,
+    ),
+    event(
+        "private_bundle_retained",
+        "After a join through a last-resort key package its private bundle is still in storage, so the package can serve another join.",
+        Some("StagedWelcome keeps a last-resort bundle; checked with provider.storage().key_package::<KeyPackageRef, KeyPackageBundle>(&kp_ref)"),
+        Some("RFC 9420 §16.8 (an application may reuse a last-resort key package)"),
+        None,
+    ),
+    event(
+        "private_bundle_discarded",
+        "The owner deleted one of its private bundles on purpose, so a Welcome naming that package finds nothing to decrypt with.",
+        Some("provider.storage().delete_key_package(&kp_ref)"),
+        Some("RFC 9420 §12.4.3.1 (without the init private key the Welcome cannot be used)"),
+        None,
+    ),
+    event(
+        "commit_processed",
+        "An existing member processed a Commit from the DS and merged it, moving to the next epoch.",
+        Some("MlsGroup::process_message(&provider, message), then merge_staged_commit"),
+        Some("RFC 9420 §12.4.2 (processing a Commit), §14 (in order)"),
+        Some("a Commit for a group the client has not joined yet waits in its mailbox"),
+    ),
+    event(
+        "commit_failed",
+        "A member could not process a Commit, and the `error` field carries OpenMLS's reason.",
+        Some("MlsGroup::process_message, which returns a ProcessMessageError"),
+        Some("RFC 9420 §12.4.2 (processing a Commit)"),
+        None,
+    ),
+    event(
+        "self_updated",
+        "A member replaced its own leaf with fresh keys in a Commit, which matters after a join through a reused last-resort package.",
+        Some("MlsGroup::self_update(&provider, &signer, LeafNodeParameters::default()), then merge_pending_commit"),
+        Some("RFC 9420 §12.4 (a Commit with an UpdatePath), RFC 9750 §5.1 (update soon after using a last-resort package)"),
+        None,
+    ),
+    event(
+        "ds_misbehaved",
+        "The DS did what the user asked it to do wrong: it delivered the last Welcome again (replay) or to a client it did not name (forward).",
+        None,
+        None,
+        None,
+    ),
+    event(
+        "command_failed",
+        "A command failed outside the protocol steps above, and the `error` field names the code.",
+        None,
+        None,
+        None,
+    ),
+    event(
+        "expect_passed",
+        "An `expect` line of the scenario held.",
+        None,
+        None,
+        None,
+    ),
+    event(
+        "expect_failed",
+        "An `expect` line of the scenario did not hold, so `mls-lab run` exits 1.",
+        None,
+        None,
+        None,
+    ),
+];
