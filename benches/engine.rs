@@ -43,6 +43,7 @@ use mls_lab::engine::Engine;
 use openmls::prelude::*;
 use openmls_basic_credential::SignatureKeyPair;
 use openmls_rust_crypto::{OpenMlsRustCrypto, RustCrypto};
+use openmls_traits::storage::StorageProvider as _;
 use tls_codec::{Deserialize as _, Serialize as _};
 use tokio::runtime::Runtime;
 
@@ -451,6 +452,46 @@ async fn ds_round_trip_engine(iters: u64) -> Duration {
     .await
 }
 
+/// Key packages in storage for [`expect_key_packages`].
+const STORED: usize = 10_000;
+
+/// `expect bob key-packages 10000` (the count is read from bob's storage) against
+/// what OpenMLS's storage API offers for the same count: one
+/// `StorageProvider::key_package` read per reference. Both storages hold 10,000
+/// bundles and a signature key; the lab's is set up once, untimed.
+fn expect_key_packages(c: &mut Criterion, rts: &Runtimes) {
+    let mut group = c.benchmark_group("expect_key_packages_10000");
+    group.sample_size(10);
+    let bob = RawClient::new("bob");
+    let refs: Vec<KeyPackageRef> = (0..STORED).map(|_| bob.generate().1).collect();
+    group.bench_function("raw_read_each", |b| {
+        b.iter(|| {
+            let stored = refs
+                .iter()
+                .filter(|&kp_ref| {
+                    let bundle: Option<KeyPackageBundle> =
+                        bob.provider.storage().key_package(kp_ref).expect("read");
+                    bundle.is_some()
+                })
+                .count();
+            assert_eq!(black_box(stored), STORED);
+        })
+    });
+    let (mut engine, expect) = rts.current.block_on(async {
+        let mut engine = lab().await;
+        let options = mls_lab::engine::GenerateOptions::default();
+        engine
+            .generate("bob", STORED as u32, options)
+            .await
+            .expect("generate");
+        (engine, cmd(&format!("expect bob key-packages {STORED}")))
+    });
+    group.bench_function("engine", |b| {
+        b.iter(|| rts.current.block_on(run(&mut engine, &expect)))
+    });
+    group.finish();
+}
+
 /// `bob generate 200` on one thread and on all of the machine's cores: the batch
 /// generation that `generate N` does with rayon, through the engine.
 fn generate_batch(c: &mut Criterion, rts: &Runtimes) {
@@ -510,6 +551,7 @@ fn benches(c: &mut Criterion) {
     bench_engine(&mut group, &rts, ds_round_trip_engine);
     group.finish();
     generate_batch(c, &rts);
+    expect_key_packages(c, &rts);
 }
 
 criterion_group! {

@@ -78,27 +78,20 @@ impl Engine {
                 Ok(())
             }
             Expectation::Ds { owner, check } => {
-                let snapshot = self.ds.snapshot().await?;
-                let dir = snapshot
-                    .clients
-                    .get(owner)
-                    .ok_or_else(|| EngineError::UnknownClient(owner.clone()))?;
+                let counts = self.ds.counts(owner).await?;
                 let (what, actual, wanted) = match check {
                     DsCheck::Available { count } => (
                         "normal key packages available",
-                        dir.normal
-                            .iter()
-                            .filter(|e| e.valid_at(self.clock.now_secs()))
-                            .count() as u64,
+                        counts.available,
                         *count as u64,
                     ),
-                    DsCheck::Claims { count } => ("claims", dir.claims, *count),
+                    DsCheck::Claims { count } => ("claims", counts.claims, *count),
                     DsCheck::Reuses { count } => {
-                        ("last-resort reuses", dir.last_resort_reuses, *count)
+                        ("last-resort reuses", counts.last_resort_reuses, *count)
                     }
                     DsCheck::LastResort { presence } => (
                         "last-resort packages",
-                        !dir.last_resort.is_empty() as u64,
+                        counts.last_resort as u64,
                         (*presence == Presence::Present) as u64,
                     ),
                 };

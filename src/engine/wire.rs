@@ -197,6 +197,15 @@ pub fn ref_hex(kp_ref: &KeyPackageRef) -> String {
     hex::encode(kp_ref.as_slice())
 }
 
+/// The reference with these bytes (OpenMLS builds references only by hashing,
+/// so this goes through its encoding, a TLS `opaque<V>`).
+pub fn ref_from_bytes(bytes: &[u8]) -> Option<KeyPackageRef> {
+    let encoded = tls_codec::VLBytes::new(bytes.to_vec())
+        .tls_serialize_detached()
+        .ok()?;
+    KeyPackageRef::tls_deserialize_exact(encoded.as_slice()).ok()
+}
+
 /// The ciphersuite's registry number (RFC 9420 §17.1).
 pub fn suite_number(ciphersuite: Ciphersuite) -> u16 {
     u16::from(ciphersuite)

@@ -7,34 +7,14 @@ use openmls::prelude::*;
 use openmls::treesync::errors::LifetimeError;
 use openmls_basic_credential::SignatureKeyPair;
 use openmls_rust_crypto::OpenMlsRustCrypto;
-use openmls_traits::storage::{
-    traits as storage_traits, Entity, StorageProvider as _, CURRENT_VERSION,
-};
+use openmls_traits::storage::StorageProvider as _;
 use openmls_traits::OpenMlsProvider;
 
+use super::storage::{stored_key_packages, StoredBundle};
 use super::*;
 use crate::engine::clock::LabClock;
 use crate::engine::error::EngineError;
 use crate::engine::wire;
-
-/// A stored key package bundle, read only for its presence: the storage lookup is
-/// real, but the bundle's private keys are not rebuilt just to be counted.
-pub(super) struct StoredBundle;
-
-impl serde::Serialize for StoredBundle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_unit()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StoredBundle {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        serde::de::IgnoredAny::deserialize(deserializer).map(|_| StoredBundle)
-    }
-}
-
-impl Entity<CURRENT_VERSION> for StoredBundle {}
-impl storage_traits::KeyPackage<CURRENT_VERSION> for StoredBundle {}
 
 /// The lifetime a new key package gets (RFC 9420 §7.2 `Lifetime` in the leaf node).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -389,10 +369,15 @@ impl Client {
         if wanted.is_empty() || !wanted.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err(unknown());
         }
+        // The references starting with `wanted` are one run of the ordered index,
+        // beginning at or after the smallest such reference: look at two.
+        let lowest = lowest_with_prefix(&wanted).ok_or_else(unknown)?;
         let mut matches = self
-            .inventory
-            .iter()
-            .filter(|e| wire::ref_hex(&e.kp_ref).starts_with(&wanted));
+            .index
+            .range(lowest..)
+            .take(2)
+            .filter(|(kp_ref, _)| wire::ref_hex(kp_ref).starts_with(&wanted))
+            .filter_map(|(_, &position)| self.inventory.get(position));
         match (matches.next(), matches.next()) {
             (Some(entry), None) => Ok(entry),
             (Some(_), Some(_)) => Err(EngineError::AmbiguousKeyPackage {
@@ -433,13 +418,21 @@ impl Client {
         Ok(())
     }
 
-    /// How many of this client's key packages still have a private bundle in storage.
+    /// How many private key package bundles this client's storage holds, counted
+    /// in the storage itself (without reading the bundles), not in the inventory.
     pub fn private_bundles(&self) -> usize {
-        self.inventory
-            .iter()
-            .filter(|e| self.has_private_bundle(&e.kp_ref))
-            .count()
+        stored_key_packages(self.provider.storage())
     }
+}
+
+/// The smallest reference whose hex starts with `hex` (lowercase hex digits): the
+/// prefix with an odd digit filled with 0 (references compare by their bytes).
+fn lowest_with_prefix(hex: &str) -> Option<KeyPackageRef> {
+    let mut digits = hex.to_string();
+    if digits.len() % 2 == 1 {
+        digits.push('0');
+    }
+    wire::ref_from_bytes(&hex::decode(digits).ok()?)
 }
 
 /// Seconds of lifetime left at `now` (0 when expired).

@@ -6,6 +6,7 @@
 mod groups;
 mod inventory;
 mod join;
+mod storage;
 
 use groups::view_of;
 pub use groups::{GroupRecord, GroupView};
@@ -14,7 +15,7 @@ pub use inventory::{
 };
 pub use join::{foreign_group_label, JoinReport, WelcomePeek};
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use openmls::prelude::*;
 use openmls_basic_credential::SignatureKeyPair;
@@ -36,8 +37,9 @@ pub struct Client {
     provider: OpenMlsRustCrypto,
     signers: BTreeMap<u16, SignatureKeyPair>,
     inventory: Vec<KeyPackageEntry>,
-    /// Position of each reference in `inventory` (entries are never removed).
-    index: HashMap<KeyPackageRef, usize>,
+    /// Position of each reference in `inventory` (entries are never removed),
+    /// ordered, so that a hex prefix is found without a scan.
+    index: BTreeMap<KeyPackageRef, usize>,
     wallet: Vec<ClaimedKeyPackage>,
     groups: BTreeMap<String, GroupRecord>,
 }
@@ -60,7 +62,7 @@ impl Client {
             provider: OpenMlsRustCrypto::default(),
             signers: BTreeMap::new(),
             inventory: Vec::new(),
-            index: HashMap::new(),
+            index: BTreeMap::new(),
             wallet: Vec::new(),
             groups: BTreeMap::new(),
         };

@@ -170,15 +170,13 @@ impl DsState {
             .get_mut(owner)
             .ok_or_else(|| EngineError::UnknownClient(owner.to_string()))?;
         // RFC 9420 §16.8: a normal key package is handed out once and deleted.
-        if let Some(index) = account.normal.iter().position(|e| e.ciphersuite == suite) {
-            if let Some(mut entry) = account.normal.remove(index) {
-                entry.handouts = 1;
-                account.claims += 1;
-                return Ok(Claimed {
-                    entry,
-                    last_resort_reuse: false,
-                });
-            }
+        if let Some(mut entry) = account.normal.take_first_of_suite(suite) {
+            entry.handouts = 1;
+            account.claims += 1;
+            return Ok(Claimed {
+                entry,
+                last_resort_reuse: false,
+            });
         }
         // Only when no fresh one is left: the last-resort package of this suite,
         // kept and counted.
@@ -209,14 +207,13 @@ impl DsState {
         let now = self.clock.now_secs();
         for (owner, account) in &mut self.accounts {
             let expired = |e: &DirectoryEntry| now >= e.not_after;
-            for entry in account.normal.iter().filter(|e| expired(e)) {
+            for entry in account.normal.take_expired(now) {
                 self.expired.push(ExpiredEntry {
                     owner: owner.clone(),
-                    kp_ref: entry.kp_ref.clone(),
+                    kp_ref: entry.kp_ref,
                     last_resort: false,
                 });
             }
-            account.normal.retain(|e| !expired(e));
             for entry in account.last_resort.values().filter(|e| expired(e)) {
                 self.expired.push(ExpiredEntry {
                     owner: owner.clone(),

@@ -7,8 +7,10 @@
 //! §16.8, RFC 9750 §5.1), and routing a Welcome to every `new_member` (§12.4.3.1).
 
 mod directory;
+mod queue;
 mod state;
 
+use queue::NormalQueue;
 use state::DsState;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -127,6 +129,18 @@ pub struct ClientDirectory {
     pub inbox: usize,
 }
 
+/// One owner's counters at the DS, for `expect ds OWNER ...`: read in place,
+/// without copying the directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DirectoryCounts {
+    /// Normal packages valid at the lab's now.
+    pub available: u64,
+    pub claims: u64,
+    pub last_resort_reuses: u64,
+    /// Whether any last-resort package is listed.
+    pub last_resort: bool,
+}
+
 /// The whole DS state, for display.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DsSnapshot {
@@ -202,6 +216,10 @@ enum Request {
     },
     Snapshot {
         reply: oneshot::Sender<DsSnapshot>,
+    },
+    Counts {
+        owner: String,
+        reply: oneshot::Sender<Result<DirectoryCounts, EngineError>>,
     },
     SetClock {
         clock: LabClock,
@@ -411,7 +429,13 @@ impl DsHandle {
         self.call(|reply| Request::TakeExpired { reply }).await
     }
 
-    /// A copy of the DS state, for display and expectations.
+    /// `owner`'s counters, without a copy of the directory.
+    pub async fn counts(&self, owner: &str) -> Result<DirectoryCounts, EngineError> {
+        let owner = owner.to_string();
+        self.call(|reply| Request::Counts { owner, reply }).await?
+    }
+
+    /// A copy of the DS state, for display.
     pub async fn snapshot(&self) -> Result<DsSnapshot, EngineError> {
         self.call(|reply| Request::Snapshot { reply }).await
     }

@@ -12,7 +12,7 @@ use crate::engine::wire::{self};
 #[derive(Default)]
 pub(super) struct Account {
     pub(super) signature_keys: Vec<Vec<u8>>,
-    pub(super) normal: VecDeque<DirectoryEntry>,
+    pub(super) normal: NormalQueue,
     /// One last-resort package per ciphersuite.
     pub(super) last_resort: BTreeMap<u16, DirectoryEntry>,
     pub(super) claims: u64,
@@ -184,6 +184,9 @@ impl DsState {
             Request::TakeExpired { reply } => {
                 let _ = reply.send(std::mem::take(&mut self.expired));
             }
+            Request::Counts { owner, reply } => {
+                let _ = reply.send(self.counts(&owner));
+            }
             Request::Snapshot { reply } => {
                 let _ = reply.send(self.snapshot());
             }
@@ -277,6 +280,19 @@ impl DsState {
                 account.inbox.push_back(copy);
             }
         }
+    }
+
+    fn counts(&self, owner: &str) -> Result<DirectoryCounts, EngineError> {
+        let account = self
+            .accounts
+            .get(owner)
+            .ok_or_else(|| EngineError::UnknownClient(owner.to_string()))?;
+        Ok(DirectoryCounts {
+            available: account.normal.available_at(self.clock.now_secs()) as u64,
+            claims: account.claims,
+            last_resort_reuses: account.last_resort_reuses,
+            last_resort: !account.last_resort.is_empty(),
+        })
     }
 
     pub(super) fn snapshot(&self) -> DsSnapshot {
