@@ -11,6 +11,7 @@ use mls_lab::engine::Engine;
 use mls_lab::explain;
 use mls_lab::runner::input;
 use mls_lab::runner::output::{Output, Stopped};
+use mls_lab::runner::scenarios::{self, Loaded};
 use mls_lab::runner::{self, Progress, Runner};
 use mls_lab::tui::{self, Start};
 use mls_lab::ui::theme::ThemeName;
@@ -38,8 +39,9 @@ struct TuiArgs {
     /// Ciphersuite the keys use for generate, claim and create-group (1, 2 or 3).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=3))]
     suite: u16,
-    /// Run this scenario file at start (with --step: load it and run one line per Space).
-    #[arg(long, value_name = "FILE")]
+    /// Run this scenario file or shipped scenario at start (with --step: load it and
+    /// run one line per Space). An existing file wins over a shipped name.
+    #[arg(long, value_name = "FILE|NAME")]
     scenario: Option<PathBuf>,
     /// Load --scenario as a lesson: Space runs the next line, its comment is the caption.
     #[arg(long, requires = "scenario")]
@@ -57,14 +59,19 @@ struct TuiArgs {
 
 #[derive(Subcommand)]
 enum Mode {
-    /// Run a scenario file headless (the built-in default without FILE).
+    /// Run a scenario headless (the built-in default without FILE).
     Run {
-        /// Scenario file: one command per line, `#` comments; `-` reads standard input.
+        /// Scenario file (one command per line, `#` comments), or the name of a
+        /// shipped scenario (`mls-lab scenarios`); an existing file wins. `-` reads
+        /// standard input.
+        #[arg(value_name = "FILE|NAME")]
         file: Option<PathBuf>,
         /// Print one JSON object per event (JSON Lines) instead of the transcript.
         #[arg(long)]
         json: bool,
     },
+    /// List the shipped scenarios, one line each: name and what it shows.
+    Scenarios,
     /// Why an event or error happens: what, the OpenMLS call, the RFC section, the DS
     /// rule. Without TOPIC, lists every topic.
     Explain {
@@ -81,6 +88,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Mode::Run { file, json }) => headless(file, json),
         Some(Mode::Explain { topic }) => explain(topic.as_deref()),
+        Some(Mode::Scenarios) => print_lines(scenarios::listing().iter().map(String::as_str)),
         None => interactive(cli.tui),
     }
 }
@@ -153,17 +161,14 @@ enum Script {
 fn headless(file: Option<PathBuf>, json: bool) -> ExitCode {
     let script = match &file {
         Some(path) if path.as_os_str() == "-" => Script::Stream,
-        Some(path) => {
-            let name = path.display().to_string();
-            match input::read_file(path) {
-                Ok(source) => Script::Whole { name, source },
-                Err(error) => {
-                    say(&error.message(&name));
-                    say(&format!("mls-lab: {name} was not run"));
-                    return ExitCode::from(2);
-                }
+        Some(path) => match scenarios::load(path) {
+            Ok(Loaded { name, source }) => Script::Whole { name, source },
+            Err(error) => {
+                say(&error.message());
+                say(&format!("mls-lab: {} was not run", error.name));
+                return ExitCode::from(2);
             }
-        }
+        },
         None => Script::Whole {
             name: runner::DEFAULT_SCENARIO_NAME.to_string(),
             source: runner::DEFAULT_SCENARIO.to_string(),
@@ -354,11 +359,10 @@ fn interactive(args: TuiArgs) -> ExitCode {
         ..Start::default()
     };
     if let Some(path) = &args.scenario {
-        let name = path.display().to_string();
-        let source = match input::read_file(path) {
-            Ok(source) => source,
+        let (name, source) = match scenarios::load(path) {
+            Ok(Loaded { name, source }) => (name, source),
             Err(error) => {
-                say(&error.message(&name));
+                say(&error.message());
                 return ExitCode::from(2);
             }
         };

@@ -5,9 +5,11 @@
 //! - [`input`]: reading scripts with bounded lines, refusing what is not text.
 //! - [`output`]: writing the transcript; a closed reader ends the run quietly.
 //! - [`transcript`]: events and the lab's state as text.
+//! - [`scenarios`]: the shipped scenarios, compiled in, found by name.
 
 pub mod input;
 pub mod output;
+pub mod scenarios;
 pub mod transcript;
 
 pub use transcript::{event_json, event_text, state_text};
@@ -16,7 +18,7 @@ use crate::command::{parse_script, Command, Expectation, ParsedLine};
 use crate::engine::{Engine, EngineError, Event};
 
 /// The built-in default scenario, run by `mls-lab run` without a file.
-pub const DEFAULT_SCENARIO: &str = include_str!("../../assets/scenarios/default.mls");
+pub const DEFAULT_SCENARIO: &str = scenarios::SCENARIOS[0].source;
 /// Its name in messages.
 pub const DEFAULT_SCENARIO_NAME: &str = "assets/scenarios/default.mls";
 

@@ -1,0 +1,144 @@
+//! The shipped scenarios: compiled into the binary, listed by `mls-lab scenarios`,
+//! run by name from any directory, every expectation holding.
+
+use assert_cmd::Command;
+use mls_lab::command::{parse_script, Command as LabCommand};
+use mls_lab::runner::scenarios::{self, SCENARIOS};
+use predicates::prelude::*;
+
+fn mls_lab() -> Command {
+    Command::cargo_bin("mls-lab").expect("binary built")
+}
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/scenarios");
+
+#[test]
+fn the_registry_lists_every_file_in_assets_scenarios() {
+    let mut files: Vec<String> = std::fs::read_dir(DIR)
+        .expect("assets/scenarios")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "mls"))
+        .filter_map(|path| Some(path.file_stem()?.to_str()?.to_string()))
+        .collect();
+    files.sort();
+    let mut registered: Vec<String> = SCENARIOS.iter().map(|s| s.name.to_string()).collect();
+    registered.sort();
+    assert_eq!(registered, files);
+    for scenario in SCENARIOS {
+        let on_disk = std::fs::read_to_string(format!("{DIR}/{}.mls", scenario.name)).unwrap();
+        assert_eq!(scenario.source, on_disk, "{} is compiled in", scenario.name);
+    }
+    assert!(SCENARIOS.len() >= 10);
+}
+
+/// Every shipped scenario by its name, from a directory with no scenario files:
+/// they are compiled in, and every expectation holds.
+#[test]
+fn every_shipped_scenario_runs_by_name_from_anywhere_and_holds() {
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    for scenario in SCENARIOS {
+        mls_lab()
+            .current_dir(elsewhere.path())
+            .args(["run", scenario.name])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(format!("{}: ", scenario.label())))
+            .stdout(predicate::str::contains("all expectations held"));
+    }
+}
+
+/// Each scenario is a lesson: a title, a comment above every command after the
+/// first lines, and `expect` lines at the end.
+#[test]
+fn every_scenario_is_narrated_and_ends_in_expectations() {
+    for scenario in SCENARIOS {
+        assert!(
+            !scenario.title().is_empty(),
+            "{} has a title",
+            scenario.name
+        );
+        let lines = parse_script(scenario.name, scenario.source).expect("parses");
+        let last = lines.last().expect("not empty");
+        assert!(
+            matches!(last.command, LabCommand::Expect(_)),
+            "{} ends with an expect line, not {:?}",
+            scenario.name,
+            last.text
+        );
+        let expects = lines
+            .iter()
+            .filter(|l| matches!(l.command, LabCommand::Expect(_)))
+            .count();
+        assert!(expects >= 3, "{}: {expects} expect lines", scenario.name);
+        // The tour (default) narrates groups of lines; the others every command.
+        if scenario.name == "default" {
+            continue;
+        }
+        let source: Vec<&str> = scenario.source.lines().collect();
+        for line in lines
+            .iter()
+            .filter(|l| !matches!(l.command, LabCommand::Expect(_)))
+        {
+            let above = source[line.line_no - 2].trim();
+            assert!(
+                above.starts_with('#'),
+                "{}:{}: `{}` has no comment above it",
+                scenario.name,
+                line.line_no,
+                line.text
+            );
+        }
+    }
+}
+
+#[test]
+fn scenarios_lists_each_one_on_a_line_with_its_title() {
+    let output = mls_lab().arg("scenarios").output().expect("run");
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), SCENARIOS.len());
+    for (line, scenario) in lines.iter().zip(SCENARIOS) {
+        assert!(line.starts_with(scenario.name), "{line}");
+        assert!(line.ends_with(scenario.title()), "{line}");
+    }
+}
+
+/// A path wins: a file that exists is run even when its name is a shipped one.
+#[test]
+fn an_existing_file_wins_over_a_shipped_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("default"), "clients zoe\nexpect ok\n").expect("write");
+    mls_lab()
+        .current_dir(dir.path())
+        .args(["run", "default"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("default: 2 lines run"))
+        .stdout(predicate::str::contains("zoe"));
+    mls_lab()
+        .current_dir(dir.path())
+        .args(["run", "default.mls"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("assets/scenarios/default.mls: "));
+}
+
+#[test]
+fn an_unknown_name_is_exit_2_with_the_closest_scenarios() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    mls_lab()
+        .current_dir(dir.path())
+        .args(["run", "orphan-welcom"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("did you mean orphan-welcome?"));
+    mls_lab()
+        .current_dir(dir.path())
+        .args(["run", "zzzzzzzzzzzz"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`mls-lab scenarios` lists them"));
+    assert!(scenarios::find("zzzzzzzzzzzz").is_none());
+}
