@@ -2,6 +2,8 @@
 //! OpenMLS clients and an in-process Delivery Service.
 //!
 //! - [`engine`]: clients, the DS task, groups, the event log. No terminal code.
+//! - [`inspect`]: key packages and Welcomes from anywhere, field by field, with the
+//!   receiver's checks. No terminal code.
 //! - [`command`]: the one command vocabulary and its parser.
 //! - [`runner`]: the headless scenario runner behind `mls-lab run`.
 //! - [`explain`]: why each event and error happens (`mls-lab explain`, the why pane).
@@ -15,6 +17,7 @@ pub mod app;
 pub mod command;
 pub mod engine;
 pub mod explain;
+pub mod inspect;
 pub mod layout;
 pub mod runner;
 pub mod theme;

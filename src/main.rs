@@ -9,6 +9,7 @@ use mls_lab::app::{self, Settings};
 use mls_lab::command::{escape_controls, parse_script, validate_name, NameKind, ParsedLine};
 use mls_lab::engine::Engine;
 use mls_lab::explain;
+use mls_lab::inspect as inspector;
 use mls_lab::runner::input;
 use mls_lab::runner::output::{Output, Stopped};
 use mls_lab::runner::scenarios::{self, Loaded};
@@ -78,6 +79,16 @@ enum Mode {
         /// An event kind (`group_joined`) or an error code (`NoMatchingKeyPackage`).
         topic: Option<String>,
     },
+    /// Show what a key package or a Welcome is made of, field by field, with the
+    /// checks a receiver makes. Exit 0 all checks pass, 1 a check fails, 2 unreadable.
+    Inspect {
+        /// File holding an MLSMessage, a bare KeyPackage or a bare Welcome, as raw
+        /// bytes, hex or base64; `-` reads standard input.
+        input: PathBuf,
+        /// Print the report as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -89,6 +100,7 @@ fn main() -> ExitCode {
         Some(Mode::Run { file, json }) => headless(file, json),
         Some(Mode::Explain { topic }) => explain(topic.as_deref()),
         Some(Mode::Scenarios) => print_lines(scenarios::listing().iter().map(String::as_str)),
+        Some(Mode::Inspect { input, json }) => inspect(&input, json),
         None => interactive(cli.tui),
     }
 }
@@ -128,6 +140,48 @@ fn print_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> ExitCode {
         None | Some(Stopped::Closed) => ExitCode::SUCCESS,
         Some(Stopped::Failed(error)) => {
             say(&format!("mls-lab: cannot write the output: {error}"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `mls-lab inspect FILE|-`: the report on stdout; exit 0 when every check passes
+/// (a Welcome has none), 1 when one fails or output fails, 2 when the input cannot
+/// be read or is not a key package or a Welcome.
+fn inspect(path: &std::path::Path, json: bool) -> ExitCode {
+    let name = path.display().to_string();
+    let bytes = if path.as_os_str() == "-" {
+        inspector::encoding::read_limited(std::io::stdin().lock())
+    } else {
+        std::fs::File::open(path)
+            .map_err(|e| inspector::InspectError::Read(e.to_string()))
+            .and_then(inspector::encoding::read_limited)
+    };
+    let now = mls_lab::engine::clock::LabClock::system_secs();
+    let report = match bytes.and_then(|bytes| inspector::inspect(&bytes, now)) {
+        Ok(report) => report,
+        Err(error) => {
+            say(&format!("mls-lab: {name}: {error}"));
+            return ExitCode::from(2);
+        }
+    };
+    let mut out = Output::new(std::io::stdout().lock());
+    if json {
+        match serde_json::to_string(&report) {
+            Ok(text) => out.line(&text),
+            Err(error) => say(&format!("mls-lab: {name}: {error}")),
+        }
+    } else {
+        inspector::render::lines(&report)
+            .iter()
+            .for_each(|line| out.line(line));
+    }
+    match out.finish() {
+        None if report.passes() => ExitCode::SUCCESS,
+        None => ExitCode::from(1),
+        Some(Stopped::Closed) => ExitCode::SUCCESS,
+        Some(Stopped::Failed(error)) => {
+            say(&format!("mls-lab: cannot write the report: {error}"));
             ExitCode::from(1)
         }
     }

@@ -1,0 +1,278 @@
+//! `mls-lab inspect`: what a key package or a Welcome from anywhere is made of.
+//!
+//! The input is raw, hex or base64 ([`encoding`]); it is read as an `MLSMessage`
+//! (RFC 9420 §6) carrying a KeyPackage or a Welcome, or as a bare KeyPackage or
+//! Welcome ([`structure`], with every field's offset and length from [`reader`]).
+//! A key package gets its reference and the receiver's checks ([`checks`]); a
+//! Welcome gets its `secrets[]` with the reference each one names. Nothing here
+//! touches the terminal: [`render`] turns a [`Report`] into lines.
+
+pub mod checks;
+pub mod encoding;
+pub mod names;
+pub mod reader;
+pub mod render;
+pub mod structure;
+
+use openmls::prelude::{KeyPackageIn, ProtocolVersion};
+use openmls_rust_crypto::RustCrypto;
+use serde::Serialize;
+use tls_codec::Deserialize as _;
+
+use checks::Check;
+use encoding::Encoding;
+use reader::{Field, Reader};
+
+/// Why input could not be inspected. Offsets are in the decoded bytes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InspectError {
+    #[error("the input is empty")]
+    Empty,
+    #[error("the input is longer than {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("cannot read the input: {0}")]
+    Read(String),
+    #[error("the input is text but neither hex nor base64")]
+    NotEncoded,
+    #[error("at byte {offset}: {what} needs {needed} byte(s), {left} left")]
+    Truncated {
+        offset: usize,
+        what: String,
+        needed: usize,
+        left: usize,
+    },
+    #[error("at byte {offset}: {what}: {detail}")]
+    BadLength {
+        offset: usize,
+        what: String,
+        detail: String,
+    },
+    #[error("at byte {offset}: {what}: {detail}")]
+    Unexpected {
+        offset: usize,
+        what: String,
+        detail: String,
+    },
+    #[error("at byte {offset}: {count} byte(s) follow the end of the {what}")]
+    Trailing {
+        offset: usize,
+        count: usize,
+        what: String,
+    },
+    #[error("an MLSMessage carrying {wire_format}: inspect reads key packages and Welcomes")]
+    OtherMessage { wire_format: String },
+    #[error("not a key package or a Welcome ({encoding}, {size} bytes). Read as {tried}, {cause}")]
+    NotMls {
+        encoding: Encoding,
+        size: usize,
+        tried: &'static str,
+        cause: Box<InspectError>,
+    },
+}
+
+impl InspectError {
+    /// How far into the input reading got before this error.
+    fn progress(&self) -> usize {
+        match self {
+            InspectError::Truncated { offset, .. }
+            | InspectError::BadLength { offset, .. }
+            | InspectError::Unexpected { offset, .. }
+            | InspectError::Trailing { offset, .. } => *offset,
+            InspectError::OtherMessage { .. } => 4,
+            InspectError::Empty
+            | InspectError::TooLarge { .. }
+            | InspectError::Read(_)
+            | InspectError::NotEncoded
+            | InspectError::NotMls { .. } => 0,
+        }
+    }
+}
+
+/// How the structure was framed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Framing {
+    /// Inside an `MLSMessage` (RFC 9420 §6).
+    MlsMessage,
+    /// The structure alone, as `tls_serialize_detached()` gives it.
+    Bare,
+}
+
+/// A key package's findings.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyPackageFindings {
+    /// `KeyPackageRef` in hex, or why it could not be computed.
+    pub reference: Result<String, String>,
+    pub checks: Vec<Check>,
+    /// What OpenMLS's own `KeyPackageIn::validate` says, against the system clock.
+    pub openmls: Result<(), String>,
+}
+
+/// A Welcome's findings.
+#[derive(Debug, Clone, Serialize)]
+pub struct WelcomeFindings {
+    pub cipher_suite: String,
+    /// The `new_member` reference of each `secrets[]` entry, in hex.
+    pub new_members: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Findings {
+    KeyPackage(KeyPackageFindings),
+    Welcome(WelcomeFindings),
+}
+
+/// Everything `inspect` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub encoding: Encoding,
+    pub framing: Framing,
+    /// Decoded size in bytes.
+    pub size: usize,
+    pub tree: Field,
+    pub findings: Findings,
+}
+
+impl Report {
+    /// Whether a receiver would accept it: every check passes and OpenMLS agrees.
+    /// A Welcome has no checks a tester can run without the joiner's keys.
+    pub fn passes(&self) -> bool {
+        match &self.findings {
+            Findings::KeyPackage(kp) => {
+                kp.openmls.is_ok() && kp.checks.iter().all(|c| c.verdict == checks::Verdict::Pass)
+            }
+            Findings::Welcome(_) => true,
+        }
+    }
+}
+
+/// What one reading of the bytes found, before the checks.
+enum Parsed {
+    KeyPackage(Box<structure::KeyPackageParts>),
+    Welcome(structure::WelcomeParts),
+}
+
+/// One way of reading the bytes: all of them, or an error saying how far it got.
+type Reading = fn(&[u8]) -> Result<(Parsed, Field), InspectError>;
+
+fn read_message(bytes: &[u8]) -> Result<(Parsed, Field), InspectError> {
+    let mut r = Reader::new(bytes);
+    let (wire_format, mut fields) = structure::message_header(&mut r)?;
+    let (parsed, body) = match wire_format {
+        names::WIRE_KEY_PACKAGE => {
+            let (parts, field) = structure::key_package(&mut r)?;
+            (Parsed::KeyPackage(Box::new(parts)), field)
+        }
+        names::WIRE_WELCOME => {
+            let (parts, field) = structure::welcome(&mut r)?;
+            (Parsed::Welcome(parts), field)
+        }
+        other => {
+            return Err(InspectError::OtherMessage {
+                wire_format: names::wire_format(other),
+            })
+        }
+    };
+    fields.push(body);
+    finish(&r, "MLSMessage")?;
+    Ok((parsed, Field::group("MLSMessage", 0, bytes.len(), fields)))
+}
+
+fn finish(r: &Reader, what: &str) -> Result<(), InspectError> {
+    if r.is_empty() {
+        Ok(())
+    } else {
+        let offset = r.position();
+        Err(InspectError::Trailing {
+            offset,
+            count: r.span(offset, usize::MAX).len().max(1),
+            what: what.into(),
+        })
+    }
+}
+
+fn read_bare_key_package(bytes: &[u8]) -> Result<(Parsed, Field), InspectError> {
+    let mut r = Reader::new(bytes);
+    let (parts, field) = structure::key_package(&mut r)?;
+    finish(&r, "KeyPackage")?;
+    Ok((Parsed::KeyPackage(Box::new(parts)), field))
+}
+
+fn read_bare_welcome(bytes: &[u8]) -> Result<(Parsed, Field), InspectError> {
+    let mut r = Reader::new(bytes);
+    let (parts, field) = structure::welcome(&mut r)?;
+    finish(&r, "Welcome")?;
+    Ok((Parsed::Welcome(parts), field))
+}
+
+/// Inspects `input` (raw, hex or base64) with lifetimes read at Unix time `now`.
+pub fn inspect(input: &[u8], now: u64) -> Result<Report, InspectError> {
+    let (encoding, bytes) = encoding::decode(input)?;
+    // A bare key package of suite 3 or 5 begins like an MLSMessage header, and a
+    // bare Welcome of suite 1 like a bare key package: the reading that consumes
+    // every byte wins, in this order.
+    let readings: [(&'static str, Framing, Reading); 3] = [
+        ("an MLSMessage", Framing::MlsMessage, read_message),
+        ("a bare KeyPackage", Framing::Bare, read_bare_key_package),
+        ("a bare Welcome", Framing::Bare, read_bare_welcome),
+    ];
+    let mut best: Option<(&'static str, InspectError)> = None;
+    for (tried, framing, read) in readings {
+        match read(&bytes) {
+            Ok((parsed, tree)) => {
+                let findings = match parsed {
+                    Parsed::KeyPackage(parts) => {
+                        Findings::KeyPackage(key_package_findings(&parts, now))
+                    }
+                    Parsed::Welcome(parts) => Findings::Welcome(WelcomeFindings {
+                        cipher_suite: names::suite(parts.suite),
+                        new_members: parts
+                            .secrets
+                            .iter()
+                            .map(|s| hex::encode(&s.new_member))
+                            .collect(),
+                    }),
+                };
+                return Ok(Report {
+                    encoding,
+                    framing,
+                    size: bytes.len(),
+                    tree,
+                    findings,
+                });
+            }
+            Err(error) => {
+                let further = best
+                    .as_ref()
+                    .is_none_or(|(_, b)| error.progress() > b.progress());
+                if further {
+                    best = Some((tried, error));
+                }
+            }
+        }
+    }
+    let (tried, cause) = best.unwrap_or(("an MLSMessage", InspectError::Empty));
+    Err(InspectError::NotMls {
+        encoding,
+        size: bytes.len(),
+        tried,
+        cause: Box::new(cause),
+    })
+}
+
+fn key_package_findings(parts: &structure::KeyPackageParts, now: u64) -> KeyPackageFindings {
+    let crypto = RustCrypto::default();
+    let openmls = KeyPackageIn::tls_deserialize_exact(&parts.encoded)
+        .map_err(|e| format!("does not decode: {e}"))
+        .and_then(|kp| {
+            kp.validate(&crypto, ProtocolVersion::Mls10)
+                .map(|_| ())
+                .map_err(|e| format!("{e:?}"))
+        });
+    KeyPackageFindings {
+        reference: checks::reference(parts, &crypto),
+        checks: checks::key_package_checks(parts, &crypto, now),
+        openmls,
+    }
+}

@@ -1,0 +1,96 @@
+//! A [`Report`] as the lines `mls-lab inspect` prints: a header, the findings,
+//! then the field tree with each field's offset and length.
+
+use super::checks::Verdict;
+use super::{Findings, Framing, Report};
+
+fn framing(framing: Framing) -> &'static str {
+    match framing {
+        Framing::MlsMessage => "in an MLSMessage",
+        Framing::Bare => "bare",
+    }
+}
+
+fn verdict(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Pass => "pass",
+        Verdict::Fail => "FAIL",
+        Verdict::NotChecked => "n/a ",
+    }
+}
+
+/// The report as text lines (the caller escapes and writes them).
+pub fn lines(report: &Report) -> Vec<String> {
+    let mut out = Vec::new();
+    let what = match &report.findings {
+        Findings::KeyPackage(_) => "KeyPackage",
+        Findings::Welcome(_) => "Welcome",
+    };
+    out.push(format!(
+        "{what}, {}, {} bytes (read as {})",
+        framing(report.framing),
+        report.size,
+        report.encoding
+    ));
+    match &report.findings {
+        Findings::KeyPackage(kp) => {
+            match &kp.reference {
+                Ok(reference) => {
+                    out.push(format!("reference (RFC 9420 §5.2 RefHash): {reference}"))
+                }
+                Err(why) => out.push(format!("reference: not computed, {why}")),
+            }
+            out.push(String::new());
+            out.push(
+                "checks a receiver makes (RFC 9420 §10.1, §7.3), lifetime at the current time:"
+                    .into(),
+            );
+            let width = kp
+                .checks
+                .iter()
+                .map(|c| c.name.chars().count())
+                .max()
+                .unwrap_or(0);
+            for check in &kp.checks {
+                out.push(format!(
+                    "  {}  {:width$}  {}",
+                    verdict(check.verdict),
+                    check.name,
+                    check.reason
+                ));
+            }
+            out.push(match &kp.openmls {
+                Ok(()) => "OpenMLS KeyPackageIn::validate: accepted".into(),
+                Err(why) => format!("OpenMLS KeyPackageIn::validate: refused, {why}"),
+            });
+        }
+        Findings::Welcome(welcome) => {
+            out.push(format!("cipher suite {}", welcome.cipher_suite));
+            out.push(format!(
+                "secrets[]: {} new member(s), each named by its KeyPackageRef (RFC 9420 §12.4.3.1)",
+                welcome.new_members.len()
+            ));
+            if welcome.new_members.is_empty() {
+                out.push("  none: nobody can join with this Welcome".into());
+            }
+            for (i, member) in welcome.new_members.iter().enumerate() {
+                out.push(format!("  [{i}] new_member {member}"));
+            }
+        }
+    }
+    out.push(String::new());
+    out.push(format!("{:>7} {:>6}  field", "offset", "length"));
+    for (depth, field) in report.tree.walk() {
+        let indent = "  ".repeat(depth);
+        let value = field
+            .value
+            .as_deref()
+            .map(|v| format!("  {v}"))
+            .unwrap_or_default();
+        out.push(format!(
+            "{:>7} {:>6}  {indent}{}{value}",
+            field.offset, field.len, field.name
+        ));
+    }
+    out
+}

@@ -1,0 +1,274 @@
+//! The MLS structures `inspect` reads (RFC 9420 §6 `MLSMessage`, §10 `KeyPackage`,
+//! §7.2 `LeafNode`, §12.4.3.1 `Welcome`), walked field by field into a [`Field`]
+//! tree, with the parts the checks need kept aside.
+
+use super::names;
+use super::reader::{number, Field, Reader};
+use super::InspectError;
+
+/// What a key package's checks need: values and the byte spans that are signed
+/// or hashed.
+#[derive(Debug, Clone)]
+pub struct KeyPackageParts {
+    pub version: u16,
+    pub suite: u16,
+    pub init_key: Vec<u8>,
+    pub encryption_key: Vec<u8>,
+    pub signature_key: Vec<u8>,
+    pub credential_type: u16,
+    pub capabilities: Capabilities,
+    /// `(not_before, not_after)` when the leaf's source is `key_package`.
+    pub lifetime: Option<(u64, u64)>,
+    pub leaf_node_source: u8,
+    pub leaf_extensions: Vec<u16>,
+    pub extensions: Vec<u16>,
+    /// The whole encoded `KeyPackage` (the input of its reference, RFC 9420 §5.2).
+    pub encoded: Vec<u8>,
+    /// `KeyPackageTBS`: everything before the key package's signature.
+    pub tbs: Vec<u8>,
+    pub signature: Vec<u8>,
+    /// `LeafNodeTBS` for a `key_package` leaf: the leaf without its signature.
+    pub leaf_tbs: Vec<u8>,
+    pub leaf_signature: Vec<u8>,
+}
+
+/// The lists a leaf declares it supports (RFC 9420 §7.2).
+#[derive(Debug, Clone, Default)]
+pub struct Capabilities {
+    pub versions: Vec<u16>,
+    pub suites: Vec<u16>,
+    pub extensions: Vec<u16>,
+    pub proposals: Vec<u16>,
+    pub credentials: Vec<u16>,
+}
+
+/// One entry of a Welcome's `secrets[]`.
+#[derive(Debug, Clone)]
+pub struct SecretParts {
+    pub new_member: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WelcomeParts {
+    pub suite: u16,
+    pub secrets: Vec<SecretParts>,
+}
+
+fn u16_field(
+    r: &mut Reader,
+    name: &str,
+    words: fn(u16) -> String,
+) -> Result<(u16, Field), InspectError> {
+    let (v, at) = r.u16(name)?;
+    Ok((v, number(name, at, 2, words(v))))
+}
+
+fn plain(v: u16) -> String {
+    v.to_string()
+}
+
+fn u16_list(
+    r: &mut Reader,
+    name: &str,
+    item: &'static str,
+    words: fn(u16) -> String,
+) -> Result<(Vec<u16>, Field), InspectError> {
+    r.vector(name, |r| u16_field(r, item, words))
+}
+
+/// `Extension extensions<V>`: the types and the field.
+fn extensions(r: &mut Reader, name: &str) -> Result<(Vec<u16>, Field), InspectError> {
+    r.vector(name, |r| {
+        let start = r.position();
+        let (kind, kind_field) = u16_field(r, "extension_type", names::extension)?;
+        let (_, data) = r.opaque("extension_data")?;
+        let mut field = Field::group("extension", start, r.position(), vec![kind_field, data]);
+        field.value = Some(names::extension(kind));
+        Ok((kind, field))
+    })
+}
+
+fn capabilities(r: &mut Reader) -> Result<(Capabilities, Field), InspectError> {
+    let start = r.position();
+    let (versions, f1) = u16_list(r, "versions", "version", names::version)?;
+    let (suites, f2) = u16_list(r, "cipher_suites", "cipher_suite", names::suite)?;
+    let (extensions, f3) = u16_list(r, "extensions", "extension_type", names::extension)?;
+    let (proposals, f4) = u16_list(r, "proposals", "proposal_type", plain)?;
+    let (credentials, f5) = u16_list(r, "credentials", "credential_type", names::credential)?;
+    let caps = Capabilities {
+        versions,
+        suites,
+        extensions,
+        proposals,
+        credentials,
+    };
+    Ok((
+        caps,
+        Field::group(
+            "capabilities",
+            start,
+            r.position(),
+            vec![f1, f2, f3, f4, f5],
+        ),
+    ))
+}
+
+/// `Credential` (RFC 9420 §5.3): the type, then its body.
+fn credential(r: &mut Reader) -> Result<(u16, Field), InspectError> {
+    let start = r.position();
+    let (kind, kind_field) = u16_field(r, "credential_type", names::credential)?;
+    let body = match kind {
+        names::CREDENTIAL_BASIC => {
+            let (identity, mut field) = r.opaque("identity")?;
+            field.value = Some(names::identity(identity));
+            field
+        }
+        names::CREDENTIAL_X509 => {
+            r.vector("certificates", |r| Ok(((), r.opaque("cert_data")?.1)))?
+                .1
+        }
+        // Other types have no layout in RFC 9420; OpenMLS reads them as opaque<V>.
+        _other => r.opaque("credential_data")?.1,
+    };
+    Ok((
+        kind,
+        Field::group("credential", start, r.position(), vec![kind_field, body]),
+    ))
+}
+
+/// A `KeyPackage` (RFC 9420 §10) from the reader's position.
+pub fn key_package(r: &mut Reader) -> Result<(KeyPackageParts, Field), InspectError> {
+    let start = r.position();
+    let (version, f_version) = u16_field(r, "version", names::version)?;
+    let (suite, f_suite) = u16_field(r, "cipher_suite", names::suite)?;
+    let (init_key, f_init) = r.opaque("init_key")?;
+
+    let leaf_start = r.position();
+    let (encryption_key, f_enc) = r.opaque("encryption_key")?;
+    let (signature_key, f_sig_key) = r.opaque("signature_key")?;
+    let (credential_type, f_cred) = credential(r)?;
+    let (capabilities, f_caps) = capabilities(r)?;
+    let (source, at) = r.u8("leaf_node_source")?;
+    let mut leaf_fields = vec![
+        f_enc,
+        f_sig_key,
+        f_cred,
+        f_caps,
+        number("leaf_node_source", at, 1, names::leaf_source(source)),
+    ];
+    let mut lifetime = None;
+    match source {
+        names::SOURCE_KEY_PACKAGE => {
+            let life_start = r.position();
+            let (not_before, a) = r.u64("not_before")?;
+            let (not_after, b) = r.u64("not_after")?;
+            lifetime = Some((not_before, not_after));
+            leaf_fields.push(Field::group(
+                "lifetime",
+                life_start,
+                r.position(),
+                vec![
+                    number("not_before", a, 8, names::time(not_before)),
+                    number("not_after", b, 8, names::time(not_after)),
+                ],
+            ));
+        }
+        names::SOURCE_UPDATE => {}
+        names::SOURCE_COMMIT => leaf_fields.push(r.opaque("parent_hash")?.1),
+        other => {
+            return Err(InspectError::Unexpected {
+                offset: at,
+                what: "leaf_node_source".into(),
+                detail: format!("{other} is not a leaf node source (1, 2 or 3)"),
+            })
+        }
+    }
+    let (leaf_extensions, f_leaf_ext) = extensions(r, "extensions")?;
+    leaf_fields.push(f_leaf_ext);
+    let leaf_tbs_end = r.position();
+    let (leaf_signature, f_leaf_sig) = r.opaque("signature")?;
+    leaf_fields.push(f_leaf_sig);
+    let f_leaf = Field::group("leaf_node", leaf_start, r.position(), leaf_fields);
+
+    let (extensions, f_ext) = extensions(r, "extensions")?;
+    let tbs_end = r.position();
+    let (signature, f_sig) = r.opaque("signature")?;
+    let end = r.position();
+    let parts = KeyPackageParts {
+        version,
+        suite,
+        init_key: init_key.to_vec(),
+        encryption_key: encryption_key.to_vec(),
+        signature_key: signature_key.to_vec(),
+        credential_type,
+        capabilities,
+        lifetime,
+        leaf_node_source: source,
+        leaf_extensions,
+        extensions,
+        encoded: r.span(start, end).to_vec(),
+        tbs: r.span(start, tbs_end).to_vec(),
+        signature: signature.to_vec(),
+        leaf_tbs: r.span(leaf_start, leaf_tbs_end).to_vec(),
+        leaf_signature: leaf_signature.to_vec(),
+    };
+    let children = vec![f_version, f_suite, f_init, f_leaf, f_ext, f_sig];
+    Ok((parts, Field::group("KeyPackage", start, end, children)))
+}
+
+/// A `Welcome` (RFC 9420 §12.4.3.1) from the reader's position.
+pub fn welcome(r: &mut Reader) -> Result<(WelcomeParts, Field), InspectError> {
+    let start = r.position();
+    let (suite, f_suite) = u16_field(r, "cipher_suite", names::suite)?;
+    let (secrets, f_secrets) = r.vector("secrets", |r| {
+        let at = r.position();
+        let (new_member, mut f_member) = r.opaque("new_member")?;
+        f_member.value = Some(format!("KeyPackageRef {}", hex::encode(new_member)));
+        let cipher_start = r.position();
+        let (_, f_kem) = r.opaque("kem_output")?;
+        let (_, f_ct) = r.opaque("ciphertext")?;
+        let f_cipher = Field::group(
+            "encrypted_group_secrets",
+            cipher_start,
+            r.position(),
+            vec![f_kem, f_ct],
+        );
+        let part = SecretParts {
+            new_member: new_member.to_vec(),
+        };
+        Ok((
+            part,
+            Field::group(
+                "EncryptedGroupSecrets",
+                at,
+                r.position(),
+                vec![f_member, f_cipher],
+            ),
+        ))
+    })?;
+    let (_, f_info) = r.opaque("encrypted_group_info")?;
+    let parts = WelcomeParts { suite, secrets };
+    Ok((
+        parts,
+        Field::group(
+            "Welcome",
+            start,
+            r.position(),
+            vec![f_suite, f_secrets, f_info],
+        ),
+    ))
+}
+
+/// The `MLSMessage` header (RFC 9420 §6): version and wire format.
+pub fn message_header(r: &mut Reader) -> Result<(u16, Vec<Field>), InspectError> {
+    let (version, f_version) = u16_field(r, "version", names::version)?;
+    let (wire_format, f_wire) = u16_field(r, "wire_format", names::wire_format)?;
+    if version != names::MLS10 {
+        return Err(InspectError::Unexpected {
+            offset: 0,
+            what: "version".into(),
+            detail: format!("{version} is not mls10 (1)"),
+        });
+    }
+    Ok((wire_format, vec![f_version, f_wire]))
+}
