@@ -18,18 +18,43 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// OpenMLS's margin for skewed clocks: key packages start an hour in the past.
 pub const SKEW_MARGIN_SECS: u64 = 3_600;
 
-/// The lab's time: the system clock plus an offset that only grows.
+/// The lab's time: the system clock (or, in a seeded lab, a fixed start) plus an
+/// offset that only grows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LabClock {
     offset: u64,
+    /// A seeded lab's fixed start, Unix seconds: the lab's time counts from it
+    /// and stands still between `clock +…` lines, so every run of a seeded lab
+    /// in the same week sees the same times.
+    anchor: Option<u64>,
 }
 
+/// A week in seconds.
+const WEEK_SECS: u64 = 7 * 86_400;
+
 impl LabClock {
-    /// The system clock, not moved yet. (A seeded, virtual clock for repeatable
-    /// demos would be a second constructor here; see the module comment for why
-    /// it must still contain the system's present.)
+    /// The system clock, not moved yet.
     pub const fn system() -> Self {
-        Self { offset: 0 }
+        Self {
+            offset: 0,
+            anchor: None,
+        }
+    }
+
+    /// The clock of a seeded lab: it starts at the beginning of the current UTC
+    /// week (Monday 00:00) and moves only with `clock +…`. That start is in the
+    /// system's past, so key packages generated from it still contain the
+    /// system's present for their default lifetime (see the module comment).
+    pub fn seeded() -> Self {
+        Self {
+            offset: 0,
+            anchor: Some(week_start(Self::system_secs())),
+        }
+    }
+
+    /// What the lab's time counts from: the seeded start, else the system clock.
+    fn base(&self) -> u64 {
+        self.anchor.unwrap_or_else(Self::system_secs)
     }
 
     /// Unix seconds of the system clock (0 before 1970, which no check accepts).
@@ -41,7 +66,7 @@ impl LabClock {
 
     /// The lab's now, in Unix seconds.
     pub fn now_secs(&self) -> u64 {
-        Self::system_secs().saturating_add(self.offset)
+        self.base().saturating_add(self.offset)
     }
 
     /// The lab's now, for `Lifetime::validate_with_time`.
@@ -59,7 +84,7 @@ impl LabClock {
         let offset = self
             .offset
             .checked_add(by.0)
-            .filter(|o| Self::system_secs().checked_add(*o).is_some())
+            .filter(|o| self.base().checked_add(*o).is_some())
             .ok_or_else(|| format!("the lab clock cannot move {by} further"))?;
         self.offset = offset;
         Ok(())
@@ -68,11 +93,18 @@ impl LabClock {
     /// The (not_before, not_after) of a key package valid for `lifetime` from the
     /// lab's now; `None` if not_after would overflow.
     pub fn lifetime_from_now(&self, lifetime: u64) -> Option<(u64, u64)> {
-        let system = Self::system_secs();
+        let start = self.base().min(Self::system_secs());
         let now = self.now_secs();
-        let not_before = system.min(now).saturating_sub(SKEW_MARGIN_SECS);
+        let not_before = start.saturating_sub(SKEW_MARGIN_SECS);
         Some((not_before, now.checked_add(lifetime)?))
     }
+}
+
+/// The start of the UTC week (Monday 00:00) that contains `secs`; 1970-01-01
+/// was a Thursday, three days after a Monday.
+fn week_start(secs: u64) -> u64 {
+    let since_monday = (secs + 3 * 86_400) % WEEK_SECS;
+    secs - since_monday
 }
 
 /// A time relative to the lab's now, for an expiry: "expires in 3d", "expired 2h
@@ -194,6 +226,24 @@ mod tests {
         assert_eq!(relative(50, 50), "expired 0s ago");
         assert_eq!(relative(0, 90), "expires in 1m");
         assert_eq!(approximate(59), "59s");
+    }
+
+    #[test]
+    fn a_seeded_clock_starts_on_monday_and_stands_still() {
+        assert_eq!(utc(week_start(1_795_814_304)), "2026-11-23 00:00:00 UTC");
+        assert_eq!(week_start(1_795_392_000), 1_795_392_000);
+        let mut clock = LabClock::seeded();
+        let start = clock.now_secs();
+        assert_eq!(start, week_start(LabClock::system_secs()));
+        let (not_before, _) = clock.lifetime_from_now(3_600).unwrap();
+        assert_eq!(not_before, start - SKEW_MARGIN_SECS);
+        clock.advance(LabDuration::from_secs(86_400)).unwrap();
+        assert_eq!(clock.now_secs(), start + 86_400);
+        let (not_before, not_after) = clock.lifetime_from_now(3_600).unwrap();
+        assert_eq!(
+            (not_before, not_after),
+            (start - SKEW_MARGIN_SECS, start + 90_000)
+        );
     }
 
     #[test]

@@ -29,8 +29,9 @@ impl Engine {
         self.client(name)?;
         // A group in a suite with another signature scheme needs that signer.
         self.ensure_signer(name, suite).await?;
+        let clock = self.clock;
         let client = self.client_mut(name)?;
-        let view = client.create_group(group, suite)?;
+        let view = client.create_group(group, suite, &clock)?;
         let group_id = client.group_id(group).ok_or(EngineError::UnknownGroup {
             client: name.to_string(),
             group: group.to_string(),

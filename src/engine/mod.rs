@@ -12,6 +12,7 @@ mod expiry;
 mod generate;
 mod groups;
 mod mailbox;
+pub mod provider;
 mod publish;
 pub mod refs;
 pub mod view;
@@ -21,6 +22,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
 use clock::LabClock;
+pub use provider::Randomness;
 
 pub use client::{Client, GenerateOptions, GroupView, KeyPackageEntry, Lifecycle, LifetimeChoice};
 pub use ds::{DsHandle, DsSnapshot};
@@ -47,6 +49,8 @@ pub struct Engine {
     group_labels: HashMap<Vec<u8>, String>,
     /// Mailbox deliveries already reported with a `welcome_delivered` event.
     announced: HashSet<u64>,
+    /// Where the clients' keys come from (`--seed N`).
+    randomness: Randomness,
     /// The lab's time (system time plus an offset moved by `clock +30d`).
     clock: LabClock,
     /// The result of the last non-`expect` command, for `expect ok|error`.
@@ -72,13 +76,29 @@ impl Engine {
     /// # Panics
     /// Outside a tokio runtime, which must host the DS task (as `tokio::spawn` does).
     pub fn new() -> Self {
+        Self::with_randomness(Randomness::System)
+    }
+
+    /// A lab whose clients draw their keys from `randomness`. A seeded lab
+    /// (`--seed N`) also runs on a clock that starts at the beginning of the
+    /// current UTC week and moves only with `clock +…` ([`LabClock::seeded`]), so
+    /// that runs with the same seed in the same week give the same event log.
+    ///
+    /// # Panics
+    /// Outside a tokio runtime, as [`Self::new`].
+    pub fn with_randomness(randomness: Randomness) -> Self {
+        let clock = match randomness {
+            Randomness::System => LabClock::system(),
+            Randomness::Seeded(_) => LabClock::seeded(),
+        };
         Self {
             clients: BTreeMap::new(),
-            ds: DsHandle::spawn_with(LabClock::system(), ds::DEFAULT_MAX_LIFETIME),
+            ds: DsHandle::spawn_with(clock, ds::DEFAULT_MAX_LIFETIME),
             events: Vec::new(),
             welcomes: BTreeMap::new(),
             group_labels: HashMap::new(),
-            clock: LabClock::system(),
+            randomness,
+            clock,
             announced: HashSet::new(),
             last_result: None,
         }
@@ -197,7 +217,7 @@ impl Engine {
         }
         for name in names {
             let started = Instant::now();
-            let client = Client::new(name)?;
+            let client = Client::with_randomness(name, self.randomness)?;
             let keys = client.signature_keys();
             for (_, key) in &keys {
                 self.ds.register(name, key.clone()).await?;

@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 
 use openmls::prelude::*;
 use openmls_basic_credential::SignatureKeyPair;
-use openmls_rust_crypto::OpenMlsRustCrypto;
 use tls_codec::Deserialize as _;
 
 use super::*;
+use crate::engine::clock::LabClock;
 use crate::engine::error::EngineError;
 use crate::engine::wire;
 
@@ -54,7 +54,7 @@ impl Client {
     pub(super) fn group_parts(
         &mut self,
         name: &str,
-    ) -> Result<(&OpenMlsRustCrypto, &SignatureKeyPair, &mut GroupRecord), EngineError> {
+    ) -> Result<(&LabProvider, &SignatureKeyPair, &mut GroupRecord), EngineError> {
         let record = self
             .groups
             .get_mut(name)
@@ -83,8 +83,15 @@ impl Client {
 
     /// Creates a group with a random `GroupId` from this client's provider (the lab
     /// maps `name` to it), with the ratchet tree in Welcomes so joiners need
-    /// nothing else.
-    pub fn create_group(&mut self, name: &str, suite: u16) -> Result<GroupView, EngineError> {
+    /// nothing else. The creator's leaf gets the lifetime of a default key
+    /// package from the lab clock (OpenMLS would read the system clock, and the
+    /// leaf is part of the tree hash: a seeded run must not depend on it).
+    pub fn create_group(
+        &mut self,
+        name: &str,
+        suite: u16,
+        clock: &LabClock,
+    ) -> Result<GroupView, EngineError> {
         if self.groups.contains_key(name) {
             return Err(EngineError::GroupAlreadyExists {
                 client: self.name.clone(),
@@ -93,9 +100,11 @@ impl Client {
         }
         let ciphersuite = wire::suite_from_number(suite)?;
         let credential = self.credential_with_key(ciphersuite)?;
+        let (not_before, not_after) = LifetimeChoice::Default.range(clock)?;
         let group = MlsGroup::builder()
             .ciphersuite(ciphersuite)
             .use_ratchet_tree_extension(true)
+            .lifetime(Lifetime::init(not_before, not_after))
             .build(&self.provider, self.signer(ciphersuite)?, credential)
             .map_err(|e| EngineError::mls("MlsGroup::build", e))?;
         let record = GroupRecord {

@@ -6,7 +6,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use openmls::prelude::*;
 use openmls::treesync::errors::LifetimeError;
 use openmls_basic_credential::SignatureKeyPair;
-use openmls_rust_crypto::OpenMlsRustCrypto;
 use openmls_traits::storage::StorageProvider as _;
 use openmls_traits::OpenMlsProvider;
 
@@ -33,7 +32,7 @@ pub enum LifetimeChoice {
 
 /// One key package, built with the client's provider and signer.
 fn build_one(
-    provider: &OpenMlsRustCrypto,
+    provider: &impl OpenMlsProvider,
     signer: &SignatureKeyPair,
     credential: CredentialWithKey,
     ciphersuite: Ciphersuite,
@@ -285,10 +284,11 @@ impl Client {
     }
 
     /// Builds `count` key packages across the machine's cores (rayon) and adds
-    /// them to the inventory in order; returns how many were added. The
-    /// provider is shared: its storage and its random generator are behind
-    /// locks (`OpenMlsRustCrypto` is `Sync`). If one fails, the ones built are
-    /// kept and the first error is returned.
+    /// them to the inventory in order; returns how many were added. Each package
+    /// is built with randomness of its own, fixed by its position in the
+    /// inventory in a seeded lab (so the thread order does not matter); the
+    /// storage is shared, behind its lock. If one fails, the ones built are kept
+    /// and the first error is returned.
     pub fn generate_batch(
         &mut self,
         options: GenerateOptions,
@@ -301,11 +301,12 @@ impl Client {
         let credential = self.credential_with_key(ciphersuite)?;
         let signer = self.signer(ciphersuite)?;
         let provider = &self.provider;
-        let built: Vec<Result<KeyPackageEntry, EngineError>> = (0..count)
+        let start = self.inventory.len();
+        let built: Vec<Result<KeyPackageEntry, EngineError>> = (0..count as usize)
             .into_par_iter()
-            .map(|_| {
+            .map(|offset| {
                 build_one(
-                    provider,
+                    &provider.for_key_package(start + offset),
                     signer,
                     credential.clone(),
                     ciphersuite,

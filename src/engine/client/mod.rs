@@ -19,10 +19,10 @@ use std::collections::BTreeMap;
 
 use openmls::prelude::*;
 use openmls_basic_credential::SignatureKeyPair;
-use openmls_rust_crypto::OpenMlsRustCrypto;
 use openmls_traits::OpenMlsProvider;
 
 use super::error::EngineError;
+use super::provider::{LabProvider, Randomness};
 
 /// A key package of someone else, claimed at the DS and validated, not yet used.
 #[derive(Debug, Clone)]
@@ -34,7 +34,7 @@ pub struct ClaimedKeyPackage {
 
 pub struct Client {
     name: String,
-    provider: OpenMlsRustCrypto,
+    provider: LabProvider,
     signers: BTreeMap<u16, SignatureKeyPair>,
     inventory: Vec<KeyPackageEntry>,
     /// Position of each reference in `inventory` (entries are never removed),
@@ -55,11 +55,17 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// A new client with an Ed25519 signature key (suites 1 and 3).
+    /// A new client with an Ed25519 signature key (suites 1 and 3), its
+    /// randomness from the operating system.
     pub fn new(name: &str) -> Result<Self, EngineError> {
+        Self::with_randomness(name, Randomness::System)
+    }
+
+    /// A new client whose keys come from `randomness` (see [`LabProvider`]).
+    pub fn with_randomness(name: &str, randomness: Randomness) -> Result<Self, EngineError> {
         let mut client = Self {
             name: name.to_string(),
-            provider: OpenMlsRustCrypto::default(),
+            provider: LabProvider::new(name, randomness),
             signers: BTreeMap::new(),
             inventory: Vec::new(),
             index: BTreeMap::new(),
@@ -74,7 +80,7 @@ impl Client {
         &self.name
     }
 
-    pub fn provider(&self) -> &OpenMlsRustCrypto {
+    pub fn provider(&self) -> &LabProvider {
         &self.provider
     }
 
@@ -94,8 +100,7 @@ impl Client {
         if self.signers.contains_key(&(scheme as u16)) {
             return Ok(None);
         }
-        let signer =
-            SignatureKeyPair::new(scheme).map_err(|e| EngineError::mls("SignatureKeyPair", e))?;
+        let signer = self.provider.signature_key_pair(scheme)?;
         signer
             .store(self.provider.storage())
             .map_err(|e| EngineError::mls("store signature key", e))?;
