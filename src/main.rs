@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use mls_lab::app::{self, Settings};
 use mls_lab::command::{escape_controls, parse_script, validate_name, NameKind, ParsedLine};
-use mls_lab::engine::Engine;
+use mls_lab::engine::{Engine, Randomness};
 use mls_lab::explain;
 use mls_lab::inspect as inspector;
 use mls_lab::runner::input;
@@ -56,6 +56,9 @@ struct TuiArgs {
     /// No colour: highlights use reversed, bold and underline (also when NO_COLOR is set).
     #[arg(long)]
     no_color: bool,
+    /// Same seed, same keys, references and group ids (demonstrations only; README).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -70,6 +73,9 @@ enum Mode {
         /// Print one JSON object per event (JSON Lines) instead of the transcript.
         #[arg(long)]
         json: bool,
+        /// Same seed, same keys, references and group ids (demonstrations only; README).
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
     },
     /// List the shipped scenarios, one line each: name and what it shows.
     Scenarios,
@@ -97,7 +103,7 @@ fn main() -> ExitCode {
         Err(error) => return refuse_arguments(&error),
     };
     match cli.command {
-        Some(Mode::Run { file, json }) => headless(file, json),
+        Some(Mode::Run { file, json, seed }) => headless(file, json, randomness(seed)),
         Some(Mode::Explain { topic }) => explain(topic.as_deref()),
         Some(Mode::Scenarios) => print_lines(scenarios::listing().iter().map(String::as_str)),
         Some(Mode::Inspect { input, json }) => inspect(&input, json),
@@ -121,6 +127,11 @@ fn refuse_arguments(error: &clap::Error) -> ExitCode {
         }
     }
     ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
+}
+
+/// `--seed N`: the lab's randomness.
+fn randomness(seed: Option<u64>) -> Randomness {
+    seed.map_or(Randomness::System, Randomness::Seeded)
 }
 
 /// One line on stderr, control characters escaped. A failing stderr is ignored:
@@ -212,7 +223,7 @@ enum Script {
 
 /// `mls-lab run [FILE | -]`: the headless runner. Exit codes: 0 all held (or the
 /// reader of stdout went away), 1 a failure or an output error, 2 bad input.
-fn headless(file: Option<PathBuf>, json: bool) -> ExitCode {
+fn headless(file: Option<PathBuf>, json: bool, randomness: Randomness) -> ExitCode {
     let script = match &file {
         Some(path) if path.as_os_str() == "-" => Script::Stream,
         Some(path) => match scenarios::load(path) {
@@ -233,7 +244,7 @@ fn headless(file: Option<PathBuf>, json: bool) -> ExitCode {
         Err(code) => return code,
     };
     runtime.block_on(async move {
-        let mut engine = Engine::new();
+        let mut engine = Engine::with_randomness(randomness);
         let mut run = Headless {
             out: Output::new(std::io::stdout().lock()),
             json,
@@ -410,6 +421,7 @@ fn interactive(args: TuiArgs) -> ExitCode {
     let default_clients = || ["alice", "bob", "carol", "dave"].map(String::from).to_vec();
     let mut start = Start {
         clients: args.clients.clone().unwrap_or_else(default_clients),
+        randomness: randomness(args.seed),
         ..Start::default()
     };
     if let Some(path) = &args.scenario {

@@ -19,6 +19,7 @@ use ratatui::Terminal;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use crate::app::{App, Effect, Lesson, Msg, Settings};
+use crate::engine::Randomness;
 use crate::worker::{Request, Worker};
 
 /// At most this many engine reports are handled between two looks at the keyboard.
@@ -35,6 +36,8 @@ pub struct Start {
     pub preload: Option<Request>,
     /// A lesson to step through with Space (`--step`).
     pub lesson: Option<Lesson>,
+    /// Where the lab's keys come from (`--seed N`).
+    pub randomness: Randomness,
 }
 
 /// Puts the terminal back: cooked mode, main screen, no mouse capture, cursor shown.
@@ -121,7 +124,7 @@ fn init() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
 /// on every way out.
 pub async fn run(settings: Settings, start: Start) -> io::Result<()> {
     install_panic_hook();
-    let mut worker = Worker::spawn()?;
+    let mut worker = Worker::spawn_with(start.randomness)?;
     let mut signals = Signals::catch()?;
     let terminal = init();
     let result = match terminal {

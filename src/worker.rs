@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use crate::command::{ClientAction, Command, GenerateArgs, ParsedLine};
-use crate::engine::{Engine, Event, KeyPackageDetails, LabView, WelcomeDetails};
+use crate::engine::{Engine, Event, KeyPackageDetails, LabView, Randomness, WelcomeDetails};
 
 /// What the UI asks of the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +86,11 @@ impl Worker {
     /// Starts the engine on its own thread with its own single-thread runtime
     /// (docs/benchmarks.md explains why one thread).
     pub fn spawn() -> std::io::Result<Self> {
+        Self::spawn_with(Randomness::System)
+    }
+
+    /// [`Self::spawn`], with the lab's randomness (`--seed N`).
+    pub fn spawn_with(randomness: Randomness) -> std::io::Result<Self> {
         let (requests, mut request_rx) = unbounded_channel::<Request>();
         let (report_tx, reports) = unbounded_channel::<Report>();
         let cancel = Arc::new(AtomicBool::new(false));
@@ -98,7 +103,7 @@ impl Worker {
             .spawn(move || {
                 runtime.block_on(async move {
                     let mut state = State {
-                        engine: Engine::new(),
+                        engine: Engine::with_randomness(randomness),
                         sent_events: 0,
                         reports: report_tx,
                         cancel: cancelled,

@@ -104,3 +104,37 @@ fn thread_order_does_not_change_a_seeded_batch() {
     };
     assert_eq!(refs(1), refs(4));
 }
+
+/// `mls-lab run --seed N --json` of the default scenario, less the durations.
+fn headless_log(seed: &str) -> Vec<serde_json::Value> {
+    let output = assert_cmd::Command::cargo_bin("mls-lab")
+        .expect("binary built")
+        .args(["run", "--json", "--seed", seed])
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| {
+            let mut value: serde_json::Value = serde_json::from_str(line).expect("JSON lines");
+            if let Some(fields) = value.as_object_mut() {
+                fields.remove("duration_us");
+            }
+            value
+        })
+        .collect()
+}
+
+#[test]
+fn the_binary_repeats_a_seeded_run() {
+    let first = headless_log("1");
+    assert!(first.len() > 20);
+    assert_eq!(first, headless_log("1"));
+    assert_ne!(first, headless_log("2"));
+    let refused = assert_cmd::Command::cargo_bin("mls-lab")
+        .expect("binary built")
+        .args(["run", "--seed", "-1"])
+        .output()
+        .expect("runs");
+    assert_eq!(refused.status.code(), Some(2));
+}
