@@ -9,25 +9,59 @@ use crate::app::action::{Section, PROMPT_KEYS};
 use crate::app::{App, ACTIONS};
 use crate::command::VerbKind;
 use crate::theme::Theme;
+use crate::ui::text::wrap;
+
+/// What the tables' short column words and badges mean, for the room.
+const LEGENDS: &[&str] = &[
+    "Key packages: LR last resort · LR↻N handed out again N times · LR!cap the \
+     last-resort capability is missing (receivers reject it) · bundle: the private \
+     bundle in storage",
+    "DS columns: avl normal packages available · LR last-resort package · cl claims · \
+     ↻ reuses · ↓N mail waiting for a client",
+    "Groups: eN epoch · 8 hex digits: the epoch authenticator (equal when members \
+     agree) · LR joined through a last-resort package · update! should self-update",
+    "The : prompt takes scenario lines: bob generate 3 · alice claim bob · alice add \
+     bob --to team",
+];
+
+/// One entry: its key or verb in a column of `label_width`, its help wrapped
+/// beside it (continued lines start under the help, not under the key).
+fn entry<'a>(
+    label: String,
+    label_width: usize,
+    help: &str,
+    inner: usize,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let label = format!("  {label:<w$}", w = label_width);
+    let indent = label.chars().count();
+    wrap(help, inner.saturating_sub(indent))
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let head = if i == 0 {
+                Span::styled(label.clone(), theme.title)
+            } else {
+                Span::raw(" ".repeat(indent))
+            };
+            Line::from(vec![head, Span::raw(text)])
+        })
+        .collect()
+}
 
 pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let width = area.width.min(84);
+    let inner = usize::from(width.saturating_sub(2));
     let mut lines: Vec<Line> = Vec::new();
     for section in Section::ALL {
         lines.push(Line::styled(section.title(), theme.header));
         for spec in ACTIONS.iter().filter(|s| s.section == section) {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<16}", spec.keys_label()), theme.title),
-                Span::raw(spec.help),
-            ]));
+            lines.extend(entry(spec.keys_label(), 16, spec.help, inner, theme));
         }
     }
     lines.push(Line::styled("At the : prompt", theme.header));
     for (key, _, help) in PROMPT_KEYS {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {key:<16}"), theme.title),
-            Span::raw(*help),
-        ]));
+        lines.extend(entry(key.to_string(), 16, help, inner, theme));
     }
     lines.push(Line::styled(
         "Commands at the : prompt (help VERB shows its usage)",
@@ -38,19 +72,15 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             VerbKind::Client => format!("NAME {}", verb.name),
             VerbKind::Lab | VerbKind::Expect => verb.name.to_string(),
         };
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {name:<24}"), theme.title),
-            Span::raw(verb.help),
-        ]));
+        lines.extend(entry(name, 24, verb.help, inner, theme));
     }
-    lines.push(Line::styled(
-        "DS columns: avl normal packages available · LR last-resort package · cl claims · ↻ reuses",
-        theme.muted,
-    ));
-    lines.push(Line::styled(
-        "The : prompt takes scenario lines: bob generate 3 · alice claim bob · alice add bob --to team",
-        theme.muted,
-    ));
+    for legend in LEGENDS {
+        lines.extend(
+            wrap(legend, inner)
+                .into_iter()
+                .map(|text| Line::styled(text, theme.muted)),
+        );
+    }
     let height = (lines.len() as u16 + 2).min(area.height);
     // On a small screen the overlay scrolls; the title says so.
     let room = usize::from(height.saturating_sub(2));

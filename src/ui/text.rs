@@ -47,6 +47,42 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
 }
 
+/// `text` in lines of at most `width` columns, broken between words (a word
+/// longer than a line is broken inside). Never empty: "" gives one empty line.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        // A word wider than a line goes on lines of its own.
+        while word.len() > width {
+            if used > 0 {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            let rest = word.split_off(width);
+            lines.push(word.into_iter().collect());
+            word = rest;
+        }
+        if used > 0 && used + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        if used > 0 {
+            line.push(' ');
+            used += 1;
+        }
+        used += word.len();
+        line.extend(word);
+    }
+    if used > 0 || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// A lifetime left, in one unit: `84d`, `5h`, `gone`.
 pub fn human(d: Duration) -> String {
     let s = d.as_secs();
@@ -133,6 +169,16 @@ mod tests {
         assert_eq!(count(1, "member"), "1 member");
         assert_eq!(count(0, "join"), "0 joins");
         assert_eq!(count(3, "event"), "3 events");
+    }
+
+    #[test]
+    fn wrap_breaks_between_words_and_inside_a_word_too_long() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("", 5), [""]);
+        assert_eq!(wrap("abcdefgh ij", 3), ["abc", "def", "gh", "ij"]);
+        assert!(wrap("a b c d e f g h", 3)
+            .iter()
+            .all(|l| l.chars().count() <= 3));
     }
 
     #[test]

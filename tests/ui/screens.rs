@@ -267,3 +267,46 @@ fn key_package_states_are_never_cut_at_talk_sizes() {
         }
     }
 }
+
+/// The rows inside the help overlay's double border.
+fn help_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter_map(|line| {
+            let start = line.find('║')?;
+            let end = line.rfind('║')?;
+            (end > start).then(|| line[start + '║'.len_utf8()..end].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_help_overlay_wraps_every_entry_instead_of_cutting_it() {
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (width, height) in [(80, 24), (100, 30)] {
+        let mut lab = lab();
+        lab.press(KeyCode::Char('?'));
+        // The whole overlay, page by page: each scroll adds its last row.
+        let mut all = help_rows(&lab.screen(width, height));
+        for _ in 0..300 {
+            lab.press(KeyCode::Down);
+            let rows = help_rows(&lab.screen(width, height));
+            if rows == all[all.len() - rows.len()..] {
+                break;
+            }
+            all.push(rows.last().cloned().unwrap_or_default());
+        }
+        let text = words(&all.join(" "));
+        let mut helps: Vec<&str> = ACTIONS.iter().map(|a| a.help).collect();
+        helps.extend(app::action::PROMPT_KEYS.iter().map(|(_, _, help)| *help));
+        helps.extend(mls_lab::command::vocabulary().iter().map(|v| v.help));
+        for help in helps {
+            assert!(
+                text.contains(&words(help)),
+                "{width}x{height}: the help shows {help:?} cut or not at all:\n{}",
+                all.join("\n")
+            );
+        }
+        assert!(text.contains("↻ reuses"), "the DS legend");
+    }
+}
