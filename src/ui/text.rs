@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use ratatui::style::Style;
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 
 use crate::app::{App, FlashKey};
 use crate::engine::{Lifecycle, Outcome};
@@ -81,6 +81,72 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// A styled line in rows of at most `width` columns, broken between words and
+/// keeping each word's style; rows after the first start with `indent` spaces
+/// (a hanging indent, so that a value continues under itself).
+pub fn wrap_line<'a>(line: Line<'a>, width: usize, indent: usize) -> Vec<Line<'a>> {
+    let width = width.max(1);
+    let indent = indent.min(width / 2);
+    // Words and the spaces between them, each with its span's style.
+    let mut tokens: Vec<(String, Style)> = Vec::new();
+    for span in &line.spans {
+        let style = line.style.patch(span.style);
+        let mut token = String::new();
+        let mut spaces = false;
+        for c in span.content.chars() {
+            if !token.is_empty() && (c == ' ') != spaces {
+                tokens.push((std::mem::take(&mut token), style));
+            }
+            spaces = c == ' ';
+            token.push(c);
+        }
+        if !token.is_empty() {
+            tokens.push((token, style));
+        }
+    }
+    let mut rows: Vec<Vec<Span<'a>>> = vec![Vec::new()];
+    let mut used = 0;
+    let mut row_start = 0;
+    // A row ends without the spaces before the break.
+    let new_row = |rows: &mut Vec<Vec<Span<'a>>>| {
+        if let Some(row) = rows.last_mut() {
+            while row.last().is_some_and(|s| s.content.trim().is_empty()) {
+                row.pop();
+            }
+        }
+        rows.push(vec![Span::raw(" ".repeat(indent))]);
+    };
+    for (token, style) in tokens {
+        let mut chars: Vec<char> = token.chars().collect();
+        if token.starts_with(' ') {
+            // Spaces never start a continued row nor overflow one.
+            if (rows.len() > 1 && used == row_start) || used + chars.len() > width {
+                continue;
+            }
+        } else if used + chars.len() > width && used > row_start && chars.len() <= width - indent {
+            // The word fits on a row of its own: it starts the next row. (One
+            // that fits nowhere is broken where it is.)
+            new_row(&mut rows);
+            (used, row_start) = (indent, indent);
+        }
+        // A word wider than a row is broken inside.
+        while used + chars.len() > width {
+            let rest = chars.split_off(width - used);
+            if let Some(row) = rows.last_mut() {
+                row.push(Span::styled(chars.iter().collect::<String>(), style));
+            }
+            new_row(&mut rows);
+            (used, row_start) = (indent, indent);
+            chars = rest;
+        }
+        used += chars.len();
+        if let Some(row) = rows.last_mut() {
+            row.push(Span::styled(chars.into_iter().collect::<String>(), style));
+        }
+    }
+    rows.into_iter().map(Line::from).collect()
 }
 
 /// A lifetime left, in one unit: `84d`, `5h`, `gone`.
@@ -179,6 +245,32 @@ mod tests {
         assert!(wrap("a b c d e f g h", 3)
             .iter()
             .all(|l| l.chars().count() <= 3));
+    }
+
+    #[test]
+    fn wrap_line_keeps_styles_and_hangs_its_continuation() {
+        let red = Style::new().fg(ratatui::style::Color::Red);
+        let line = Line::from(vec![
+            Span::raw("name     "),
+            Span::styled("one two three", red),
+        ]);
+        let rows = wrap_line(line, 18, 9);
+        let text: Vec<String> = rows.iter().map(|r| r.to_string()).collect();
+        assert_eq!(text, ["name     one two", "         three"]);
+        assert!(rows[1]
+            .spans
+            .iter()
+            .any(|s| s.content == "three" && s.style == red));
+        assert!(rows.iter().all(|r| r.width() <= 18));
+        // A word wider than a row is broken inside it.
+        let long = wrap_line(Line::raw("k abcdefghijklmnop"), 8, 2);
+        assert!(long.iter().all(|r| r.width() <= 8), "{long:?}");
+        let joined: String = long
+            .iter()
+            .map(|r| r.to_string().trim().to_string())
+            .collect();
+        assert_eq!(joined, "k abcdefghijklmnop");
+        assert_eq!(wrap_line(Line::raw("fits"), 8, 2).len(), 1);
     }
 
     #[test]

@@ -185,3 +185,52 @@ fn the_app_counts_as_many_inspector_lines_as_are_drawn() {
     );
     assert_counts_agree(&mut lab, "a DS entry");
 }
+
+#[test]
+fn inspector_lines_wrap_instead_of_being_cut_at_80x24() {
+    let mut lab = lab();
+    lab.run(&[
+        "bob generate",
+        "bob publish --all",
+        "carol generate",
+        "carol publish --all",
+        "alice create-group team",
+        "alice add bob carol --to team",
+    ]);
+    lab.app.set_focus(Panel::Timeline);
+    let welcome = lab
+        .app
+        .events()
+        .iter()
+        .position(|e| e.kind.name() == "welcome_sent")
+        .expect("a Welcome");
+    lab.press(KeyCode::Home);
+    for _ in 0..welcome {
+        lab.press(KeyCode::Down);
+    }
+    assert!(matches!(lab.app.inspection(), Some(Inspection::Welcome(_))));
+    lab.app.set_focus(Panel::Inspector);
+    let area = lab
+        .app
+        .areas(Rect::new(0, 0, 80, 24))
+        .get(Panel::Inspector)
+        .expect("the inspector");
+    // Every line, scrolled into view one after the other.
+    let mut seen = String::new();
+    for _ in 0..lab.app.inspector_len() {
+        let buffer = lab.buffer(80, 24);
+        for y in area.y + 1..area.bottom() - 1 {
+            let row: String = (area.x + 1..area.right() - 1)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect();
+            seen.push_str(&row);
+            seen.push(' ');
+        }
+        lab.press(KeyCode::Down);
+    }
+    let seen = seen.split_whitespace().collect::<Vec<_>>().join(" ");
+    for owner in ["bob", "carol"] {
+        let line = format!("of {owner} 152B not joined yet");
+        assert!(seen.contains(&line), "{line} in {seen}");
+    }
+}

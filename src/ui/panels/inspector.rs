@@ -8,36 +8,56 @@ use ratatui::widgets::Widget;
 use super::timeline;
 use crate::app::App;
 use crate::theme::Theme;
-use crate::ui::text::{count, outcome_style, ref_span};
+use crate::ui::text::{count, outcome_style, ref_span, wrap_line};
 use crate::worker::Inspection;
 
+/// Columns a field's name takes; its value wraps under itself.
+const NAME_WIDTH: usize = 17;
+/// Where a continued journey step or secret goes on.
+const ITEM_INDENT: usize = 8;
+
+/// Draws the lines from the scrolled-to one; a line wider than the panel wraps
+/// under itself (scrolling counts lines, not rows: see `App::inspector_len`).
 pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let lines = inspector_lines(app, theme);
     let scroll = app.inspector_scroll().min(lines.len().saturating_sub(1));
-    for (row, line) in lines
+    let rows = lines
         .into_iter()
         .skip(scroll)
-        .take(area.height as usize)
-        .enumerate()
-    {
+        .flat_map(|(line, indent)| wrap_line(line, usize::from(area.width), indent))
+        .take(area.height as usize);
+    for (row, line) in rows.enumerate() {
         line.render(Rect::new(area.x, area.y + row as u16, area.width, 1), buf);
     }
 }
 
-fn field<'a>(name: &str, value: impl Into<Span<'a>>, theme: &Theme) -> Line<'a> {
-    Line::from(vec![
-        Span::styled(format!("{name:<17}"), theme.header),
+fn field<'a>(name: &str, value: impl Into<Span<'a>>, theme: &Theme) -> (Line<'a>, usize) {
+    let line = Line::from(vec![
+        Span::styled(format!("{name:<w$}", w = NAME_WIDTH), theme.header),
         value.into(),
-    ])
+    ]);
+    (line, NAME_WIDTH)
 }
 
-fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
+/// A line that is not a field: continued at the item indent.
+fn item(line: Line<'_>) -> (Line<'_>, usize) {
+    (line, ITEM_INDENT)
+}
+
+/// The inspector's lines, each with the indent its continuation takes.
+fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<(Line<'a>, usize)> {
     match app.inspection() {
         None => vec![
-            Line::styled("Select a key package, a DS entry", theme.muted),
-            Line::styled("or a Welcome in the timeline.", theme.muted),
+            item(Line::styled(
+                "Pick a key package, a DS entry or a Welcome",
+                theme.muted,
+            )),
+            item(Line::styled(
+                "with Tab and ↑↓ to see its fields here.",
+                theme.muted,
+            )),
         ],
-        Some(Inspection::Unavailable(why)) => vec![Line::styled(why.clone(), theme.error)],
+        Some(Inspection::Unavailable(why)) => vec![item(Line::styled(why.clone(), theme.error))],
         Some(Inspection::KeyPackage(d)) => {
             let mut lines = vec![field(
                 "reference",
@@ -46,10 +66,10 @@ fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
             )];
             // The journey first: where this reference went, event by event.
             if app.shows_journey() {
-                lines.push(Line::styled(
+                lines.push(item(Line::styled(
                     format!("journey ({})", count(app.journey().len(), "event")),
                     theme.header,
-                ));
+                )));
                 for event in app.journey_events() {
                     let seq = event.seq;
                     let (from, to) = timeline::endpoints(event);
@@ -62,7 +82,9 @@ fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
                         Span::raw(format!("{route:<16} ")),
                     ];
                     spans.extend(timeline::label(app, event, theme));
-                    lines.push(Line::from(spans).style(outcome_style(event.outcome, theme)));
+                    lines.push(item(
+                        Line::from(spans).style(outcome_style(event.outcome, theme)),
+                    ));
                 }
             }
             lines.extend([
@@ -124,7 +146,10 @@ fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
                 field("sender", d.sender.clone(), theme),
                 field("cipher_suite", d.suite.to_string(), theme),
                 field("size", format!("{} bytes", d.bytes), theme),
-                Line::styled(format!("secrets[] ({})", d.secrets.len()), theme.header),
+                item(Line::styled(
+                    format!("secrets[] ({})", d.secrets.len()),
+                    theme.header,
+                )),
             ];
             for (i, secret) in d.secrets.iter().enumerate() {
                 let mut spans = vec![
@@ -140,7 +165,7 @@ fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<Line<'a>> {
                     Some(by) => spans.push(Span::styled(format!(" ✓ matched by {by}"), theme.ok)),
                     None => spans.push(Span::styled(" not joined yet", theme.muted)),
                 }
-                lines.push(Line::from(spans));
+                lines.push(item(Line::from(spans)));
             }
             lines
         }
