@@ -123,3 +123,47 @@ fn letters_of_a_label_that_cross_a_lane_keep_the_labels_colour() {
         "{text}"
     );
 }
+
+#[test]
+fn a_replayed_welcome_is_labelled_in_full_at_talk_sizes() {
+    let mut lab = lab_with(
+        Settings {
+            speed: Duration::ZERO,
+            ..Settings::default()
+        },
+        "alice bob carol",
+    );
+    lab.run(&[
+        "alice create-group quiz",
+        "bob generate",
+        "bob publish @last",
+        "alice add bob --to quiz",
+        "bob join",
+        "ds replay-welcome",
+        "bob join",
+    ]);
+    let seq = lab
+        .app
+        .events()
+        .iter()
+        .find(|e| {
+            matches!(
+                e.kind,
+                EventKind::WelcomeDelivered {
+                    misbehaving_ds: true,
+                    ..
+                }
+            )
+        })
+        .map(|e| e.seq)
+        .expect("the replayed Welcome");
+    for (width, height) in [(80, 24), (100, 30)] {
+        let rows = timeline_rows(&mut lab, width, height);
+        let row = row_of(&rows, seq).expect("the replay on the timeline");
+        assert!(row.contains("Welcome quiz"), "{width}x{height}: {row}");
+        if width == 100 {
+            assert!(row.contains("(bad DS)"), "{width}x{height}: {row}");
+        }
+        assert!(!rows.iter().any(|r| r.contains('…')), "{rows:#?}");
+    }
+}

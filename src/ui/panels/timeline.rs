@@ -80,11 +80,13 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
             }
             spans
         }
+        // A failure's context is plain text (drawn in the row's error colour),
+        // so that a narrow row drops it word by word and keeps the code.
         EventKind::ClaimFailed { owner, error, .. } => {
-            vec![Span::styled(
-                format!("✗ claim {owner}: {error}"),
-                theme.error,
-            )]
+            vec![
+                t(format!("✗ claim {owner}: ")),
+                Span::styled(error.to_string(), theme.error),
+            ]
         }
         EventKind::GroupCreated { group, .. } => vec![t(format!("create {group}"))],
         EventKind::CommitSent { group, epoch, .. } => vec![t(format!("Commit {group} e{epoch}"))],
@@ -120,8 +122,9 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
             if let Some(kp_ref) = kp_ref.as_ref().or(new_member_refs.first()) {
                 spans.push(r(kp_ref));
             }
+            // The row above says what the DS did (replay-welcome, forward-welcome).
             if *misbehaving_ds {
-                spans.push(Span::styled(" (misbehaving DS)", theme.warn));
+                spans.push(Span::styled(" (bad DS)", theme.warn));
             }
             spans
         }
@@ -138,10 +141,10 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
             ]
         }
         EventKind::JoinFailed { group, error, .. } => {
-            vec![Span::styled(
-                format!("✗ join {group}: {error}"),
-                theme.error,
-            )]
+            vec![
+                t(format!("✗ join {group}: ")),
+                Span::styled(error.to_string(), theme.error),
+            ]
         }
         EventKind::PrivateBundleDeleted { kp_ref } => {
             vec![t("bundle ".into()), r(kp_ref), t(" deleted".into())]
@@ -176,15 +179,18 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
             vec![t(format!("Commit {group} → e{epoch}"))]
         }
         EventKind::CommitFailed { group, error, .. } => {
-            vec![Span::styled(
-                format!("✗ Commit {group}: {error}"),
-                theme.error,
-            )]
+            vec![
+                t(format!("✗ Commit {group}: ")),
+                Span::styled(error.to_string(), theme.error),
+            ]
         }
         EventKind::SelfUpdated { group, epoch, .. } => vec![t(format!("update {group} e{epoch}"))],
         EventKind::DsMisbehaved { action, .. } => vec![Span::styled(action.clone(), theme.warn)],
         EventKind::CommandFailed { command, error, .. } => {
-            vec![Span::styled(format!("✗ {command}: {error}"), theme.error)]
+            vec![
+                t(format!("✗ {command}: ")),
+                Span::styled(error.to_string(), theme.error),
+            ]
         }
         EventKind::ExpectPassed { expectation } => {
             vec![Span::styled(format!("✓ expect {expectation}"), theme.ok)]
@@ -262,7 +268,19 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let flashing = app.is_flashing(&FlashKey::Event(event.seq));
         let seq_style = if flashing { theme.flash } else { theme.muted };
         buf.set_string(area.x, y, format!("{:>4}", event.seq), seq_style);
-        let style = outcome_style(event.outcome, theme);
+        // A message a misbehaving DS delivered travels in the warning colour.
+        let misdelivered = matches!(
+            event.kind,
+            EventKind::WelcomeDelivered {
+                misbehaving_ds: true,
+                ..
+            }
+        );
+        let style = if misdelivered {
+            theme.warn
+        } else {
+            outcome_style(event.outcome, theme)
+        };
         let spans = label(app, event, theme);
         let (from, to) = endpoints(event);
         // The message moving now is drawn as far as it got.
@@ -294,12 +312,24 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 };
                 buf.set_string(head_x.min(right - 1), y, head, style);
                 buf.set_string(xa, y, "├", style);
-                let text_width: u16 = spans.iter().map(|s| s.width() as u16).sum();
-                let (lx, max) = if text_width + 2 <= span.saturating_sub(2) {
-                    (lo + 1 + (span - text_width) / 2, text_width)
-                } else {
-                    beside(text_width, lo, hi, area.x + GUTTER, right)
+                let place = |spans: &[Span]| {
+                    let width: u16 = spans.iter().map(|s| s.width() as u16).sum();
+                    along(width, lo, hi, area.x + GUTTER, right)
                 };
+                // In full if it fits somewhere; else without its trailing note;
+                // else beside, shortened.
+                let (spans, placed) = match place(&spans) {
+                    Some(p) => (spans, Some(p)),
+                    None => {
+                        let spans = without_note(spans);
+                        let placed = place(&spans);
+                        (spans, placed)
+                    }
+                };
+                let (lx, max) = placed.unwrap_or_else(|| {
+                    let width: u16 = spans.iter().map(|s| s.width() as u16).sum();
+                    beside(width, lo, hi, area.x + GUTTER, right)
+                });
                 draw_label(spans, Rect::new(lx, y, max, 1), style, buf);
             }
             (Some(a), _) => {
@@ -321,6 +351,23 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         if selected && app.focus() == layout::Panel::Timeline {
             super::highlight(Rect::new(area.x, y, area.width, 1), buf, theme);
         }
+    }
+}
+
+/// Where a label of `width` goes along an arrow spanning `lo..=hi`, if it fits
+/// in full: inside with some shaft either side; else beside it; else inside
+/// touching its tail and head (the head still shows the direction).
+fn along(width: u16, lo: u16, hi: u16, left_edge: u16, right: u16) -> Option<(u16, u16)> {
+    let span = hi - lo;
+    let (bx, bmax) = beside(width, lo, hi, left_edge, right);
+    if width + 4 <= span {
+        Some((lo + 1 + (span - width) / 2, width))
+    } else if bmax >= width {
+        Some((bx, bmax))
+    } else if width < span {
+        Some((lo + 1 + (span - 1 - width) / 2, width))
+    } else {
+        None
     }
 }
 
@@ -369,11 +416,23 @@ fn without_cross(mut spans: Vec<Span>) -> Vec<Span> {
     spans
 }
 
-/// Shortens a label that is wider than `room` by dropping words of its leading
-/// plain text ("Welcome team 3fa2b7c1" becomes "team 3fa2b7c1", then
-/// "3fa2b7c1"): the reference it is about is the last thing to go.
+/// A label without its trailing note in parentheses ("(bad DS)": the arrow's
+/// colour and the row above say it too).
+fn without_note(mut spans: Vec<Span>) -> Vec<Span> {
+    if spans.last().is_some_and(|s| s.content.starts_with(" (")) {
+        spans.pop();
+    }
+    spans
+}
+
+/// Shortens a label that is wider than `room`: a trailing note goes first,
+/// then words of its leading plain text ("Welcome team 3fa2b7c1" becomes
+/// "team 3fa2b7c1", then "3fa2b7c1"): the reference is the last thing to go.
 fn fit(mut spans: Vec<Span>, room: usize) -> Vec<Span> {
     let width = |spans: &[Span]| spans.iter().map(|s| s.width()).sum::<usize>();
+    if width(&spans) > room {
+        spans = without_note(spans);
+    }
     while width(&spans) > room {
         let Some(first) = spans.first_mut() else {
             break;
