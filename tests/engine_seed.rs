@@ -1,6 +1,7 @@
 //! `--seed N`: two labs with the same seed give the same event log (less
 //! durations): the same signature keys, key packages and references, group ids
-//! and epoch authenticators; another seed gives another log.
+//! and epoch authenticators (also after a Commit whose update path is
+//! HPKE-encrypted to another member); another seed gives another log.
 
 use mls_lab::engine::clock::LabClock;
 use mls_lab::engine::{Client, Engine, GenerateOptions, Randomness};
@@ -20,6 +21,10 @@ const SCENARIO: &[&str] = &[
     "alice add carol --to p256",
     "deliver",
     "expect in-sync team",
+    "bob self-update team", // an update path, HPKE-encrypted to alice
+    "deliver",
+    "expect in-sync team",
+    "expect alice epoch team 2",
     "clock +3d",
     "bob generate 3 --lifetime 1d",
     "expect bob key-packages 203",

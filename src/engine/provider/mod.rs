@@ -13,15 +13,20 @@
 //!   nonces): purpose `client`, one stream used in the order of the lines.
 //!
 //! HPKE encryption (a Welcome's group secrets, a Commit's path secrets) draws its
-//! ephemeral keys inside the HPKE library, which no provider reaches: those
-//! ciphertexts differ between runs (README, "Reproducible runs").
+//! sender's ephemeral key inside the HPKE library, which no provider's random
+//! source reaches; in a seeded lab [`LabCrypto`] derives it from the client's seed
+//! and what is encrypted instead (`crypto`, `hpke`), so those repeat too.
+
+mod crypto;
+mod hpke;
+
+pub use crypto::LabCrypto;
 
 use std::sync::Mutex;
 
 use openmls_basic_credential::SignatureKeyPair;
 use openmls_memory_storage::MemoryStorage;
-use openmls_rust_crypto::RustCrypto;
-use openmls_traits::crypto::OpenMlsCrypto as _;
+use openmls_traits::crypto::OpenMlsCrypto;
 use openmls_traits::random::OpenMlsRand;
 use openmls_traits::types::{HashType, SignatureScheme};
 use openmls_traits::OpenMlsProvider;
@@ -86,10 +91,11 @@ impl OpenMlsRand for LabRand {
     }
 }
 
-/// One client's provider: its own storage, RustCrypto, and the lab's randomness.
+/// One client's provider: its own storage, RustCrypto (with seeded HPKE in a
+/// seeded lab), and the lab's randomness.
 #[derive(Debug)]
 pub struct LabProvider {
-    crypto: RustCrypto,
+    crypto: LabCrypto,
     rand: LabRand,
     storage: MemoryStorage,
     /// `(lab seed, client name)` in a seeded lab.
@@ -103,11 +109,13 @@ impl LabProvider {
             Randomness::System => None,
             Randomness::Seeded(seed) => Some((seed, name.to_string())),
         };
-        let crypto = RustCrypto::default();
-        let rand = match &seed {
-            Some((seed, name)) => LabRand::from_seed(derive(&crypto, *seed, name, "client", 0)),
-            None => LabRand::from_entropy(),
+        let plain = LabCrypto::new(None);
+        let derived = |purpose| {
+            seed.as_ref()
+                .map(|(seed, name)| derive(&plain, *seed, name, purpose, 0))
         };
+        let crypto = LabCrypto::new(derived("hpke"));
+        let rand = derived("client").map_or_else(LabRand::from_entropy, LabRand::from_seed);
         Self {
             crypto,
             rand,
@@ -184,7 +192,13 @@ impl LabProvider {
 
 /// SHA-256 over the lab's seed, the client's name, the purpose and the index,
 /// each length-prefixed so no two inputs collide.
-fn derive(crypto: &RustCrypto, seed: u64, name: &str, purpose: &str, index: u64) -> [u8; 32] {
+fn derive(
+    crypto: &impl OpenMlsCrypto,
+    seed: u64,
+    name: &str,
+    purpose: &str,
+    index: u64,
+) -> [u8; 32] {
     let mut input = b"mls-lab seed v1".to_vec();
     input.extend_from_slice(&seed.to_be_bytes());
     for part in [name.as_bytes(), purpose.as_bytes()] {
@@ -199,7 +213,7 @@ fn derive(crypto: &RustCrypto, seed: u64, name: &str, purpose: &str, index: u64)
 }
 
 impl OpenMlsProvider for LabProvider {
-    type CryptoProvider = RustCrypto;
+    type CryptoProvider = LabCrypto;
     type RandProvider = LabRand;
     type StorageProvider = MemoryStorage;
 
@@ -207,7 +221,7 @@ impl OpenMlsProvider for LabProvider {
         &self.storage
     }
 
-    fn crypto(&self) -> &RustCrypto {
+    fn crypto(&self) -> &LabCrypto {
         &self.crypto
     }
 
@@ -218,13 +232,13 @@ impl OpenMlsProvider for LabProvider {
 
 /// A client's provider for building one key package (see [`LabProvider::for_key_package`]).
 pub struct KeyPackageProvider<'a> {
-    crypto: &'a RustCrypto,
+    crypto: &'a LabCrypto,
     rand: LabRand,
     storage: &'a MemoryStorage,
 }
 
 impl OpenMlsProvider for KeyPackageProvider<'_> {
-    type CryptoProvider = RustCrypto;
+    type CryptoProvider = LabCrypto;
     type RandProvider = LabRand;
     type StorageProvider = MemoryStorage;
 
@@ -232,7 +246,7 @@ impl OpenMlsProvider for KeyPackageProvider<'_> {
         self.storage
     }
 
-    fn crypto(&self) -> &RustCrypto {
+    fn crypto(&self) -> &LabCrypto {
         self.crypto
     }
 
