@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use mls_lab::app::{self, Settings};
+use mls_lab::command::steps::{steps, title};
 use mls_lab::command::{escape_controls, parse_script, validate_name, NameKind, ParsedLine};
 use mls_lab::engine::{Engine, Randomness};
 use mls_lab::explain;
@@ -76,6 +77,10 @@ enum Mode {
         /// Same seed, same keys, references and group ids (demonstrations only; README).
         #[arg(long, value_name = "N")]
         seed: Option<u64>,
+        /// Print a Markdown handout instead: one section per step (caption, command,
+        /// events, checks) and a table of the final state.
+        #[arg(long, conflicts_with = "json")]
+        markdown: bool,
     },
     /// List the shipped scenarios, one line each: name and what it shows.
     Scenarios,
@@ -103,7 +108,12 @@ fn main() -> ExitCode {
         Err(error) => return refuse_arguments(&error),
     };
     match cli.command {
-        Some(Mode::Run { file, json, seed }) => headless(file, json, randomness(seed)),
+        Some(Mode::Run {
+            file,
+            json,
+            seed,
+            markdown,
+        }) => headless(file, json, markdown, randomness(seed)),
         Some(Mode::Explain { topic }) => explain(topic.as_deref()),
         Some(Mode::Scenarios) => print_lines(scenarios::listing().iter().map(String::as_str)),
         Some(Mode::Inspect { input, json }) => inspect(&input, json),
@@ -143,17 +153,22 @@ fn say(line: &str) {
 /// Lines on stdout through the run's [`Output`] (escaped; a closed reader ends
 /// them quietly, any other write error is exit 1).
 fn print_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> ExitCode {
-    let mut out = Output::new(std::io::stdout().lock());
-    for line in lines {
-        out.line(line);
-    }
-    match out.finish() {
+    match write_lines(lines) {
         None | Some(Stopped::Closed) => ExitCode::SUCCESS,
         Some(Stopped::Failed(error)) => {
             say(&format!("mls-lab: cannot write the output: {error}"));
             ExitCode::from(1)
         }
     }
+}
+
+/// Writes lines on stdout; why writing stopped, if it did.
+fn write_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Option<Stopped> {
+    let mut out = Output::new(std::io::stdout().lock());
+    for line in lines {
+        out.line(line);
+    }
+    out.finish()
 }
 
 /// `mls-lab inspect FILE|-`: the report on stdout; exit 0 when every check passes
@@ -223,7 +238,7 @@ enum Script {
 
 /// `mls-lab run [FILE | -]`: the headless runner. Exit codes: 0 all held (or the
 /// reader of stdout went away), 1 a failure or an output error, 2 bad input.
-fn headless(file: Option<PathBuf>, json: bool, randomness: Randomness) -> ExitCode {
+fn headless(file: Option<PathBuf>, json: bool, markdown: bool, randomness: Randomness) -> ExitCode {
     let script = match &file {
         Some(path) if path.as_os_str() == "-" => Script::Stream,
         Some(path) => match scenarios::load(path) {
@@ -239,6 +254,15 @@ fn headless(file: Option<PathBuf>, json: bool, randomness: Randomness) -> ExitCo
             source: runner::DEFAULT_SCENARIO.to_string(),
         },
     };
+    if markdown {
+        return match script {
+            Script::Whole { name, source } => handout(&name, &source, randomness),
+            Script::Stream => {
+                say("mls-lab: --markdown needs a file or a scenario name, not standard input");
+                ExitCode::from(2)
+            }
+        };
+    }
     let runtime = match runtime() {
         Ok(runtime) => runtime,
         Err(code) => return code,
@@ -261,6 +285,49 @@ fn headless(file: Option<PathBuf>, json: bool, randomness: Randomness) -> ExitCo
         };
         run.finish(&engine, &name, runner).await
     })
+}
+
+/// `mls-lab run FILE --markdown`: the run as a Markdown handout on stdout. Exit
+/// codes as for `run`: failures are listed in the handout and on stderr.
+fn handout(name: &str, source: &str, randomness: Randomness) -> ExitCode {
+    let steps = match steps(name, source) {
+        Ok(steps) => steps,
+        Err(errors) => {
+            for error in errors {
+                say(&error);
+            }
+            say(&format!(
+                "mls-lab: {name} has syntax errors; nothing was run"
+            ));
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
+    };
+    let (lines, report) = runtime.block_on(async {
+        let mut engine = Engine::with_randomness(randomness);
+        runner::handout::handout(&mut engine, name, title(source), &steps).await
+    });
+    match write_lines(lines.iter().map(String::as_str)) {
+        // The reader went away (`| head`): end quietly, as `run` does.
+        Some(Stopped::Closed) => return ExitCode::SUCCESS,
+        Some(Stopped::Failed(error)) => {
+            say(&format!("mls-lab: cannot write the output: {error}"));
+            return ExitCode::from(1);
+        }
+        None if report.passed() => return ExitCode::SUCCESS,
+        None => {}
+    }
+    for failure in &report.failures {
+        say(failure);
+    }
+    say(&format!(
+        "mls-lab: {name}: {} failure(s)",
+        report.failures.len()
+    ));
+    ExitCode::from(1)
 }
 
 /// A headless run's output.

@@ -22,12 +22,15 @@
 //! - [`error`]: the parse error type, [`ParseError`].
 //! - [`names`]: the one rule for names and the escaping of input text.
 //! - [`mod@vocabulary`]: every verb's usage line and help.
+//! - [`steps`]: a script as steps (a command, its caption, its checks) for lessons
+//!   and handouts.
 
 mod clap_error;
 pub mod error;
 pub mod expect;
 pub mod names;
 pub mod parse;
+pub mod steps;
 pub mod vocabulary;
 pub mod words;
 
@@ -40,6 +43,7 @@ pub use names::{
     escape_controls, is_control, validate_name, NameError, NameKind, NameRule, RESERVED,
 };
 pub use parse::{parse_line, parse_lines, parse_script, BadLine, ParsedLine, MAX_LINE_BYTES};
+pub use steps::{Check, Step};
 pub use vocabulary::{
     client_verb_options, client_verbs, usage, vocabulary, Verb, VerbKind, LAB_VERBS,
 };

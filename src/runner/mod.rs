@@ -6,7 +6,9 @@
 //! - [`output`]: writing the transcript; a closed reader ends the run quietly.
 //! - [`transcript`]: events and the lab's state as text.
 //! - [`scenarios`]: the shipped scenarios, compiled in, found by name.
+//! - [`handout`]: `run --markdown`, the run as a Markdown handout.
 
+pub mod handout;
 pub mod input;
 pub mod output;
 pub mod scenarios;

@@ -21,12 +21,7 @@ pub struct Scenario {
 impl Scenario {
     /// The first comment line: what the scenario shows.
     pub fn title(&self) -> &'static str {
-        self.source
-            .lines()
-            .map(str::trim)
-            .find_map(|line| line.strip_prefix('#'))
-            .map(str::trim)
-            .unwrap_or("")
+        crate::command::steps::title(self.source)
     }
 
     /// The name used in `file:line` messages: where the file lives in the source tree.

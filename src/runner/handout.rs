@@ -1,0 +1,311 @@
+//! `mls-lab run FILE --markdown`: the run as a handout. One section per step
+//! (see [`crate::command::steps`]): its caption, the command, the events it logged
+//! with short references, and its checks; then a table of the final state, one
+//! row per client. Markdown is built as plain lines; the caller prints them.
+
+use crate::command::Step;
+use crate::engine::client::short;
+use crate::engine::{Engine, Event, EventKind};
+
+use super::{Progress, RunReport, Runner};
+
+/// What one line of a step did.
+struct LineRun {
+    events: Vec<Event>,
+}
+
+/// Runs the steps in order and returns the handout's lines and the run's report.
+/// `title` heads the page (a scenario's first comment line), `name` is what the
+/// run's messages call the script.
+pub async fn handout(
+    engine: &mut Engine,
+    name: &str,
+    title: &str,
+    steps: &[Step],
+) -> (Vec<String>, RunReport) {
+    let mut runner = Runner::new(name);
+    let mut runs: Vec<Vec<LineRun>> = Vec::with_capacity(steps.len());
+    for step in steps {
+        let mut step_runs = Vec::new();
+        for line in step.lines() {
+            let mut events = Vec::new();
+            runner
+                .step(engine, line, &mut |progress| {
+                    if let Progress::Event(event) = progress {
+                        events.push(event.clone());
+                    }
+                })
+                .await;
+            step_runs.push(LineRun { events });
+        }
+        runs.push(step_runs);
+    }
+    let report = runner.finish();
+    let mut out = Vec::new();
+    out.push(format!("# {}", if title.is_empty() { name } else { title }));
+    out.push(String::new());
+    // The file's opening comment (title and introduction) heads the page, not step 1.
+    let (intro, first_caption) = split_intro(title, steps.first());
+    for paragraph in paragraphs(&intro) {
+        out.push(block_safe(&paragraph));
+    }
+    if !intro.is_empty() {
+        out.push(String::new());
+    }
+    out.push(format!(
+        "Handout of {}: {} steps, run with mls-lab {}. References are shortened to their first 8 hex digits; `mls-lab explain KIND` explains any event kind or error code.",
+        code_span(name),
+        steps.len(),
+        env!("CARGO_PKG_VERSION")
+    ));
+    for (number, (step, step_runs)) in steps.iter().zip(&runs).enumerate() {
+        out.push(String::new());
+        let caption = match number {
+            0 => first_caption.as_slice(),
+            _ => step.caption.as_slice(),
+        };
+        section(
+            &mut out,
+            (number + 1, steps.len()),
+            step,
+            caption,
+            step_runs,
+        );
+    }
+    out.push(String::new());
+    state_table(&mut out, engine).await;
+    out.push(String::new());
+    if report.passed() {
+        out.push(format!(
+            "**Result:** {} lines run, all expectations held.",
+            report.lines_run
+        ));
+    } else {
+        out.push(format!("**Result:** {} failure(s):", report.failures.len()));
+        out.push(String::new());
+        for failure in &report.failures {
+            out.push(format!("- {}", code_span(failure)));
+        }
+    }
+    (out, report)
+}
+
+/// The page's introduction and the first step's caption. The first step's caption
+/// holds the file's opening comment: when it starts with the title, the title is
+/// dropped (it heads the page) and the paragraph after it, up to the first break,
+/// is the introduction.
+fn split_intro(title: &str, first: Option<&Step>) -> (Vec<String>, Vec<String>) {
+    let caption = first
+        .map(|step| step.caption.as_slice())
+        .unwrap_or_default();
+    let rest = match caption.split_first() {
+        Some((line, rest)) if !title.is_empty() && line == title => rest,
+        _ => return (Vec::new(), caption.to_vec()),
+    };
+    match rest.iter().position(String::is_empty) {
+        Some(brk) => (rest[..brk].to_vec(), rest[brk + 1..].to_vec()),
+        None => (Vec::new(), rest.to_vec()),
+    }
+}
+
+/// One step: heading, caption, the command and its events, the checks.
+fn section(
+    out: &mut Vec<String>,
+    (number, total): (usize, usize),
+    step: &Step,
+    caption: &[String],
+    runs: &[LineRun],
+) {
+    out.push(format!(
+        "## Step {number}/{total}: {}",
+        code_span(&step.line.text)
+    ));
+    let caption: Vec<String> = paragraphs(caption).iter().map(|p| block_safe(p)).collect();
+    if !caption.is_empty() {
+        out.push(String::new());
+        out.extend(caption);
+    }
+    out.push(String::new());
+    out.push("```text".to_string());
+    out.push(format!("> {}", step.line.text));
+    let events = runs
+        .first()
+        .map(|r| r.events.as_slice())
+        .unwrap_or_default();
+    if events.is_empty() {
+        out.push("  (no events)".to_string());
+    }
+    out.extend(events.iter().map(Event::text));
+    out.push("```".to_string());
+    if step.checks.is_empty() {
+        return;
+    }
+    out.push(String::new());
+    out.push("Checks:".to_string());
+    out.push(String::new());
+    for (check, run) in step.checks.iter().zip(runs.iter().skip(1)) {
+        let failed = run.events.iter().find_map(|e| match &e.kind {
+            EventKind::ExpectFailed { message, .. } => Some(message.as_str()),
+            _ => None,
+        });
+        let note = paragraphs(&check.note).join(" ");
+        let note = if note.is_empty() {
+            String::new()
+        } else {
+            format!(": {note}")
+        };
+        out.push(match failed {
+            None => format!("- ✓ {}{note}", code_span(&check.line.text)),
+            Some(message) => format!(
+                "- ✗ {}{note} **Failed:** {message}",
+                code_span(&check.line.text)
+            ),
+        });
+    }
+}
+
+/// Comment lines as Markdown paragraphs: consecutive lines join with a space, an
+/// empty comment line (`#` alone) starts a new paragraph.
+fn paragraphs(lines: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in lines {
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(current.join(" "));
+                out.push(String::new());
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.join(" "));
+    }
+    if out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    out
+}
+
+/// A paragraph that cannot open a block of its own: a caption starting with `#`,
+/// `>`, a fence, a list or table marker is escaped, so the page keeps one heading
+/// per step.
+fn block_safe(paragraph: &str) -> String {
+    match paragraph.chars().next() {
+        Some('#' | '>' | '`' | '~' | '|' | '-' | '+' | '*' | '=' | '<') => format!("\\{paragraph}"),
+        Some(c) if c.is_ascii_digit() => {
+            // `1.` or `1)` starts an ordered list.
+            let rest = paragraph.trim_start_matches(|c: char| c.is_ascii_digit());
+            match rest.chars().next() {
+                Some('.' | ')') => {
+                    let digits = paragraph.len() - rest.len();
+                    format!("{}\\{rest}", &paragraph[..digits])
+                }
+                _ => paragraph.to_string(),
+            }
+        }
+        _ => paragraph.to_string(),
+    }
+}
+
+/// The final state, one row per client: key packages generated, private bundles
+/// still in storage (read from storage), groups with epochs, and the DS's counts.
+async fn state_table(out: &mut Vec<String>, engine: &Engine) {
+    out.push("## Final state".to_string());
+    out.push(String::new());
+    out.push("| client | key packages | bundles in storage | groups (epoch) | DS available | DS last resort | DS claims | DS reuses |".to_string());
+    out.push("|---|---:|---:|---|---:|---|---:|---:|".to_string());
+    let snapshot = engine.ds_snapshot().await.ok();
+    for (name, client) in engine.clients() {
+        let groups: Vec<String> = client
+            .group_views()
+            .iter()
+            .map(|g| format!("{} ({})", g.name, g.epoch))
+            .collect();
+        let directory = snapshot.as_ref().and_then(|s| s.clients.get(name));
+        let (available, last_resort, claims, reuses) = match directory {
+            Some(dir) => {
+                let listed: Vec<String> = dir
+                    .last_resort
+                    .iter()
+                    .map(|e| format!("{}…", short(&e.kp_ref)))
+                    .collect();
+                (
+                    dir.normal.len().to_string(),
+                    listed.join(", "),
+                    dir.claims.to_string(),
+                    dir.last_resort_reuses.to_string(),
+                )
+            }
+            None => ("?".into(), "?".into(), "?".into(), "?".into()),
+        };
+        out.push(format!(
+            "| {} | {} | {} | {} | {available} | {} | {claims} | {reuses} |",
+            cell(name),
+            client.inventory().len(),
+            client.private_bundles(),
+            cell(&or_dash(groups.join(", "))),
+            cell(&or_dash(last_resort)),
+        ));
+    }
+}
+
+fn or_dash(text: String) -> String {
+    if text.is_empty() {
+        "–".to_string()
+    } else {
+        text
+    }
+}
+
+/// Text safe inside a table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+/// `text` as inline code, with a delimiter longer than any run of backticks in it
+/// (CommonMark), so a quoted argument cannot end the span early.
+pub fn code_span(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    if longest == 0 {
+        format!("{fence}{text}{fence}")
+    } else {
+        format!("{fence} {text} {fence}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_outlast_backticks_inside() {
+        assert_eq!(code_span("bob join"), "`bob join`");
+        assert_eq!(code_span("a `b` c"), "`` a `b` c ``");
+        assert_eq!(code_span("x``y"), "``` x``y ```");
+    }
+
+    #[test]
+    fn captions_cannot_open_blocks() {
+        assert_eq!(block_safe("## not a heading"), "\\## not a heading");
+        assert_eq!(block_safe("```"), "\\```");
+        assert_eq!(block_safe("1. first"), "1\\. first");
+        assert_eq!(block_safe("2026 was"), "2026 was");
+        assert_eq!(block_safe("plain"), "plain");
+    }
+
+    #[test]
+    fn comment_lines_become_paragraphs() {
+        let lines = [
+            "one".to_string(),
+            "two".into(),
+            String::new(),
+            "three".into(),
+        ];
+        assert_eq!(paragraphs(&lines), ["one two", "", "three"]);
+        assert!(paragraphs(&[String::new()]).is_empty());
+    }
+}

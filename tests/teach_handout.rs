@@ -1,0 +1,260 @@
+//! `mls-lab run FILE --markdown`: the handout, parsed back. One `## Step` heading
+//! per step, the events of each step with short references, and a final state
+//! table with a row per client.
+
+use assert_cmd::Command;
+use mls_lab::command::steps::steps;
+use mls_lab::command::{parse_script, Command as LabCommand};
+use mls_lab::runner::scenarios::SCENARIOS;
+use predicates::prelude::*;
+use std::io::Write;
+
+fn mls_lab() -> Command {
+    Command::cargo_bin("mls-lab").expect("binary built")
+}
+
+fn scenario(text: &str) -> tempfile::NamedTempFile {
+    let mut file = tempfile::Builder::new()
+        .suffix(".mls")
+        .tempfile()
+        .expect("temp file");
+    file.write_all(text.as_bytes()).expect("write");
+    file
+}
+
+/// What a handout says, read back from its Markdown.
+struct Handout {
+    title: String,
+    step_headings: Vec<String>,
+    /// The first cell of each row of the final state table.
+    state_rows: Vec<String>,
+    passed_checks: usize,
+    failed_checks: usize,
+    text: String,
+}
+
+fn parse(markdown: &str) -> Handout {
+    let lines: Vec<&str> = markdown.lines().collect();
+    let title = lines
+        .first()
+        .and_then(|l| l.strip_prefix("# "))
+        .expect("a title heading")
+        .to_string();
+    let step_headings = lines
+        .iter()
+        .filter(|l| l.starts_with("## Step "))
+        .map(|l| l.to_string())
+        .collect();
+    let state_at = lines
+        .iter()
+        .position(|l| *l == "## Final state")
+        .expect("a final state section");
+    let table: Vec<&str> = lines[state_at + 1..]
+        .iter()
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| l.starts_with('|'))
+        .copied()
+        .collect();
+    assert!(table.len() >= 2, "header and separator: {table:?}");
+    assert!(table[1].starts_with("|---"), "{table:?}");
+    let columns = table[0].matches('|').count();
+    let state_rows = table[2..]
+        .iter()
+        .map(|row| {
+            assert_eq!(row.matches('|').count(), columns, "{row}");
+            row.trim_matches('|')
+                .split('|')
+                .next()
+                .unwrap()
+                .trim()
+                .to_string()
+        })
+        .collect();
+    // Headings are outside code blocks: a fence opens and closes in every section.
+    let fences = lines.iter().filter(|l| l.starts_with("```")).count();
+    assert_eq!(fences % 2, 0);
+    Handout {
+        title,
+        step_headings,
+        state_rows,
+        passed_checks: lines.iter().filter(|l| l.starts_with("- ✓ ")).count(),
+        failed_checks: lines.iter().filter(|l| l.starts_with("- ✗ ")).count(),
+        text: markdown.to_string(),
+    }
+}
+
+fn clients_of(source: &str) -> Vec<String> {
+    parse_script("s", source)
+        .expect("parses")
+        .into_iter()
+        .filter_map(|line| match line.command {
+            LabCommand::Clients(names) => Some(names),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// Every shipped scenario, as a handout: a heading per step, a row per client, a
+/// check mark per `expect` line.
+#[test]
+fn every_shipped_scenario_becomes_a_handout_that_parses_back() {
+    for scenario in SCENARIOS {
+        let output = mls_lab()
+            .args(["run", scenario.name, "--markdown"])
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8(output.stdout).expect("utf-8");
+        assert!(output.status.success(), "{}: {stdout}", scenario.name);
+        let handout = parse(&stdout);
+        let steps = steps(scenario.name, scenario.source).expect("parses");
+        assert_eq!(handout.title, scenario.title(), "{}", scenario.name);
+        assert_eq!(
+            handout.step_headings.len(),
+            steps.len(),
+            "{}",
+            scenario.name
+        );
+        for (heading, step) in handout.step_headings.iter().zip(&steps) {
+            assert!(heading.contains(&step.line.text), "{heading}");
+        }
+        let mut clients = clients_of(scenario.source);
+        clients.sort();
+        assert_eq!(handout.state_rows, clients, "{}", scenario.name);
+        let expects: usize = steps.iter().map(|s| s.checks.len()).sum();
+        assert_eq!(handout.passed_checks, expects, "{}", scenario.name);
+        assert_eq!(handout.failed_checks, 0);
+        assert!(handout.text.contains("all expectations held"));
+    }
+}
+
+#[test]
+fn a_step_shows_its_caption_command_and_events_with_short_references() {
+    let output = mls_lab()
+        .args(["run", "onboarding", "--markdown"])
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    let step = text
+        .split("## Step ")
+        .find(|section| section.contains("`bob join`"))
+        .expect("the join step");
+    assert!(
+        step.contains("OpenMLS retrieves the private bundle from storage"),
+        "{step}"
+    );
+    assert!(step.contains("> bob join"), "{step}");
+    assert!(step.contains("group_joined"), "{step}");
+    assert!(step.contains("private_bundle_deleted"), "{step}");
+    assert!(
+        step.contains("- ✓ `expect bob bundle @1 deleted`"),
+        "{step}"
+    );
+    assert!(
+        predicate::str::is_match(r"kp_ref=[0-9a-f]{8}…")
+            .unwrap()
+            .eval(step),
+        "{step}"
+    );
+    // No reference at full length anywhere.
+    assert!(!predicate::str::is_match(r"[0-9a-f]{64}")
+        .unwrap()
+        .eval(&text));
+}
+
+#[test]
+fn a_failed_expectation_is_marked_and_the_run_exits_1() {
+    let file = scenario(
+        "# Title\n# bob builds one\nclients bob\nbob generate\n# wrong on purpose\nexpect bob key-packages 2\n",
+    );
+    let output = mls_lab()
+        .arg("run")
+        .arg(file.path())
+        .arg("--markdown")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let handout = parse(&String::from_utf8(output.stdout).expect("utf-8"));
+    assert_eq!(handout.step_headings.len(), 2);
+    assert_eq!(handout.failed_checks, 1);
+    assert!(
+        !handout.text.contains("\nTitle"),
+        "the title heads the page only"
+    );
+    assert!(
+        handout.text.contains("\nbob builds one\n"),
+        "{}",
+        handout.text
+    );
+    assert!(
+        handout
+            .text
+            .contains("`expect bob key-packages 2`: wrong on purpose **Failed:**"),
+        "{}",
+        handout.text
+    );
+    assert!(handout.text.contains("**Result:** 1 failure(s)"));
+    let stderr = String::from_utf8(output.stderr).expect("utf-8");
+    assert!(stderr.contains("1 failure(s)"), "{stderr}");
+}
+
+/// A caption cannot add a heading, open a fence or leak control characters.
+#[test]
+fn captions_stay_inside_their_step() {
+    let file = scenario("# ## not a heading\n# ```\n# bell \u{7} here\nclients bob\n");
+    let output = mls_lab()
+        .arg("run")
+        .arg(file.path())
+        .arg("--markdown")
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    let handout = parse(&text);
+    assert_eq!(handout.step_headings.len(), 1, "{text}");
+    assert!(!text.contains('\u{7}'), "{text}");
+    assert_eq!(handout.state_rows, ["bob"]);
+}
+
+#[test]
+fn markdown_refuses_stdin_json_and_bad_scripts() {
+    mls_lab()
+        .args(["run", "-", "--markdown"])
+        .write_stdin("clients bob\n")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("--markdown needs a file"));
+    mls_lab()
+        .args(["run", "onboarding", "--markdown", "--json"])
+        .assert()
+        .code(2)
+        .stdout("");
+    let file = scenario("clients bob\nbob frobnicate\n");
+    mls_lab()
+        .arg("run")
+        .arg(file.path())
+        .arg("--markdown")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("nothing was run"));
+}
+
+/// With `--seed`, the handout is the same on every run: the references on the
+/// page match the slides and the screen.
+#[test]
+fn the_same_seed_gives_the_same_handout() {
+    let handout = || {
+        let output = mls_lab()
+            .args(["run", "onboarding", "--markdown", "--seed", "7"])
+            .output()
+            .expect("run");
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).expect("utf-8")
+    };
+    let first = handout();
+    assert!(first.contains("kp_ref="), "{first}");
+    assert_eq!(first, handout());
+}
