@@ -1,5 +1,5 @@
-//! The lab clock: [`LabClock`] (system time plus an offset that only grows, moved
-//! by `clock +30d`), [`LabDuration`] (whole seconds written with a unit: `45s`,
+//! The lab clock: [`LabClock`] (system time, or in a seeded lab the start of the
+//! current UTC week, plus an offset that only grows, moved by `clock +30d`), [`LabDuration`] (whole seconds written with a unit: `45s`,
 //! `90m`, `12h`, `90d`, overflow refused) and the one formatter of times relative
 //! to the lab's now ([`relative`]).
 //!
@@ -7,9 +7,11 @@
 //! every added leaf's lifetime against the *system* clock, inside `add_members`
 //! and when members process the Commit (`validate_add_proposals` ->
 //! `validate_leaf_node`), and that cannot be turned off. So every key package the
-//! lab generates must contain the real present: not_before = min(system now, lab
-//! now) - 1h (OpenMLS's own skew margin), not_after = lab now + lifetime. All the
-//! lab's own lifetime checks (the DS, the claimer, the joiner) use the lab clock.
+//! lab generates must contain the real present: not_before = the earlier of the
+//! system's now and the clock's start (the system's now, or the seeded week's
+//! start) - 1h (OpenMLS's own skew margin), not_after = lab now + lifetime. All
+//! the lab's own lifetime checks (the DS, the claimer, the joiner) use the lab
+//! clock.
 
 use std::fmt;
 use std::str::FromStr;
