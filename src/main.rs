@@ -471,10 +471,6 @@ fn interactive(args: TuiArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        say("mls-lab: the interactive lab needs a terminal; `mls-lab run [FILE]` prints a transcript instead");
-        return ExitCode::from(2);
-    }
     let theme = ThemeName::choose(
         args.theme,
         args.no_color,
@@ -525,6 +521,12 @@ fn interactive(args: TuiArgs) -> ExitCode {
                 lines: lesson.steps.into_iter().map(|(_, line)| line).collect(),
             });
         }
+    }
+    // Bad options and scenarios are refused first, so they are reported even
+    // without a terminal.
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        say("mls-lab: the interactive lab needs a terminal; `mls-lab run [FILE]` prints a transcript instead");
+        return ExitCode::from(2);
     }
     let runtime = match runtime() {
         Ok(runtime) => runtime,

@@ -142,3 +142,25 @@ fn an_unknown_name_is_exit_2_with_the_closest_scenarios() {
         .stderr(predicate::str::contains("`mls-lab scenarios` lists them"));
     assert!(scenarios::find("zzzzzzzzzzzz").is_none());
 }
+
+/// `--scenario` takes a shipped name too, and a bad one is refused before the lab
+/// asks for a terminal.
+#[test]
+fn the_scenario_option_accepts_a_shipped_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    mls_lab()
+        .current_dir(dir.path())
+        .args(["--scenario", "orphan-welcom", "--step"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean orphan-welcome?"))
+        .stderr(predicate::str::contains("needs a terminal").not());
+    // Found and parsed; only then does the lab ask for a terminal (there is none here).
+    mls_lab()
+        .current_dir(dir.path())
+        .args(["--scenario", "orphan-welcome", "--step"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs a terminal"))
+        .stderr(predicate::str::contains("shipped scenario").not());
+}
