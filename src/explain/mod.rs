@@ -109,7 +109,12 @@ pub struct UnknownTopic {
 
 impl fmt::Display for UnknownTopic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "no topic '{}'", self.name)?;
+        // A topic is a word; anything longer is shown cut, not echoed whole.
+        const SHOWN: usize = 64;
+        match self.name.char_indices().nth(SHOWN) {
+            Some((cut, _)) => write!(f, "no topic '{}…'", &self.name[..cut])?,
+            None => write!(f, "no topic '{}'", self.name)?,
+        }
         match self.suggestions.as_slice() {
             [] => write!(
                 f,
@@ -203,6 +208,11 @@ mod tests {
         assert!(unknown.to_string().contains("did you mean 'group_joined'?"));
         let nothing = lookup("zzzzzzzzzzzzzzzzzz").unwrap_err();
         assert!(nothing.suggestions.is_empty());
+        let long = lookup(&"é".repeat(1000)).unwrap_err().to_string();
+        assert!(
+            long.starts_with(&format!("no topic '{}…'", "é".repeat(64))),
+            "{long}"
+        );
     }
 
     #[test]

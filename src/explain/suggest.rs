@@ -22,14 +22,21 @@ pub fn closest<'a>(name: &str, topics: impl Iterator<Item = &'a str>) -> Vec<&'a
         return Vec::new();
     }
     // A typo costs about one edit in four characters, at least two.
-    let allowed = (wanted.chars().count() / 4).max(2);
+    let wanted_chars = wanted.chars().count();
+    let allowed = (wanted_chars / 4).clamp(2, 8);
     let mut scored: Vec<(usize, &'a str)> = topics
         .filter_map(|topic| {
             let normal = normalize(topic);
-            let distance = edit_distance(&wanted, &normal);
+            // The distance is at least the difference in length: a long input is
+            // never compared edit by edit (it costs its length times the topic's).
+            let distance = if wanted_chars.abs_diff(normal.chars().count()) > allowed {
+                usize::MAX
+            } else {
+                edit_distance(&wanted, &normal)
+            };
             if distance <= allowed {
                 Some((distance, topic))
-            } else if wanted.chars().count() >= 3 && normal.contains(&wanted) {
+            } else if wanted_chars >= 3 && normal.contains(&wanted) {
                 Some((allowed + 1, topic))
             } else {
                 None
@@ -88,5 +95,8 @@ mod tests {
         );
         assert!(closest("", topics.into_iter()).is_empty());
         assert!(closest("zzzzzzzz", topics.into_iter()).is_empty());
+        // A huge input is refused by length, not compared edit by edit.
+        let huge = "welcome_sent".repeat(10_000);
+        assert!(closest(&huge, topics.into_iter()).is_empty());
     }
 }
