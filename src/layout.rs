@@ -59,12 +59,13 @@ pub const WIDE: u16 = 150;
 
 /// The regions for a terminal of `area`; `zoom` gives one panel the whole body.
 /// The clients panel is as tall as its `clients` need, up to two fifths of the body;
-/// the message line takes `message_lines` (1 to 3) so that nothing of it is cut.
+/// the message line takes `message_lines` (1 to 6: a lesson's caption pane takes
+/// up to six) so that nothing of it is cut.
 pub fn compute(area: Rect, zoom: Option<Panel>, clients: usize, message_lines: u16) -> Areas {
     let [header, body, message, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
-        Constraint::Length(message_lines.clamp(1, 3)),
+        Constraint::Length(message_lines.clamp(1, 6)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -138,4 +139,42 @@ pub fn scroll_offset(cursor: usize, len: usize, height: usize) -> usize {
         return 0;
     }
     cursor.saturating_sub(height - 1).min(len - height)
+}
+
+/// How text takes rows: `text` in lines of at most `width` columns (used to
+/// size the message line and caption pane as well as to draw them).
+/// Broken between words (a word longer than a line is broken inside). Never
+/// empty: "" gives one empty line.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        // A word wider than a line goes on lines of its own.
+        while word.len() > width {
+            if used > 0 {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            let rest = word.split_off(width);
+            lines.push(word.into_iter().collect());
+            word = rest;
+        }
+        if used > 0 && used + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        if used > 0 {
+            line.push(' ');
+            used += 1;
+        }
+        used += word.len();
+        line.extend(word);
+    }
+    if used > 0 || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }

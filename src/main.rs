@@ -509,7 +509,8 @@ fn interactive(args: TuiArgs) -> ExitCode {
         let own_clients = lesson
             .steps
             .iter()
-            .any(|(_, line)| matches!(line.command, mls_lab::command::Command::Clients(_)));
+            .flat_map(|step| &step.lines)
+            .any(|line| matches!(line.command, mls_lab::command::Command::Clients(_)));
         if args.clients.is_none() && own_clients {
             start.clients.clear();
         }
@@ -518,7 +519,11 @@ fn interactive(args: TuiArgs) -> ExitCode {
         } else {
             start.preload = Some(mls_lab::worker::Request::Run {
                 label: name,
-                lines: lesson.steps.into_iter().map(|(_, line)| line).collect(),
+                lines: lesson
+                    .steps
+                    .into_iter()
+                    .flat_map(|step| step.lines)
+                    .collect(),
             });
         }
     }

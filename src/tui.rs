@@ -122,8 +122,13 @@ fn init() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
 
 /// Runs the TUI until the user quits or a signal arrives; the terminal is restored
 /// on every way out.
-pub async fn run(settings: Settings, start: Start) -> io::Result<()> {
+pub async fn run(settings: Settings, mut start: Start) -> io::Result<()> {
     install_panic_hook();
+    // A lesson steps back by replaying into a fresh engine: seeded, so that the
+    // same references come back (a seed of this run's own unless --seed gave one).
+    if start.lesson.is_some() && start.randomness == Randomness::System {
+        start.randomness = Randomness::Seeded(run_seed());
+    }
     let mut worker = Worker::spawn_with(start.randomness)?;
     let mut signals = Signals::catch()?;
     let terminal = init();
@@ -145,6 +150,7 @@ async fn event_loop(
     start: Start,
 ) -> io::Result<()> {
     let mut app = App::new(settings, Instant::now());
+    app.set_randomness(start.randomness);
     let size = terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
     if let Some(lesson) = start.lesson {
@@ -161,7 +167,7 @@ async fn event_loop(
     if let Some(preload) = start.preload {
         effects.push(app.track(preload));
     }
-    apply(&mut app, worker, effects);
+    apply(&mut app, worker, effects)?;
     let mut events = EventStream::new().ready_chunks(INPUTS_PER_FRAME);
     loop {
         if app.is_dirty() {
@@ -212,7 +218,7 @@ async fn event_loop(
             }
             () = signals.any() => break,
         };
-        apply(&mut app, worker, effects);
+        apply(&mut app, worker, effects)?;
         if app.should_quit() {
             break;
         }
@@ -232,10 +238,25 @@ fn on_terminal(app: &mut App, event: TermEvent) -> Vec<Effect> {
     }
 }
 
+/// A seed that differs from run to run (a lesson's references are new each time,
+/// as without a seed, but the same within the run).
+fn run_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.finish()
+}
+
 /// Carries out what the app asked for.
-fn apply(app: &mut App, worker: &Worker, effects: Vec<Effect>) {
+fn apply(app: &mut App, worker: &mut Worker, effects: Vec<Effect>) -> io::Result<()> {
     for effect in effects {
         match effect {
+            // The old engine thread ends when its channel is dropped.
+            Effect::ResetLab { randomness } => *worker = Worker::spawn_with(randomness)?,
             Effect::Send(request) => {
                 worker.send(request);
             }
@@ -246,6 +267,7 @@ fn apply(app: &mut App, worker: &Worker, effects: Vec<Effect>) {
             }
         }
     }
+    Ok(())
 }
 
 /// Writes the session to a new file in the current directory, named after the time.

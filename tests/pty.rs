@@ -608,13 +608,13 @@ fn a_scenario_preloads_and_a_lesson_steps_with_space() {
         ],
     );
     lab.wait_for("the lesson hint", TIMEOUT, |screen| {
-        screen.contains("Press Space for the next step") && screen.contains("0 clients")
+        screen.contains("Space or → runs the next") && screen.contains("0 clients")
     });
     lab.press(b" ");
     lab.wait_for(
         "the first step: three clients and its caption",
         TIMEOUT,
-        |screen| screen.contains("3 clients") && screen.contains("[1/"),
+        |screen| screen.contains("3 clients") && screen.contains("step 1/"),
     );
     lab.quit_and_check_restored();
 }

@@ -18,6 +18,8 @@ pub enum Action {
     SelfUpdate,
     RotateLastResort,
     NextStep,
+    PrevStep,
+    RestartLesson,
     // Moving around.
     NextClient,
     PrevClient,
@@ -101,6 +103,7 @@ impl Binding {
             KeyCode::Home => "Home".into(),
             KeyCode::End => "End".into(),
             KeyCode::Esc => "Esc".into(),
+            KeyCode::Backspace => "Backspace".into(),
             KeyCode::Enter => "Enter".into(),
             other => format!("{other:?}"),
         };
@@ -123,6 +126,14 @@ impl Binding {
         }
     }
 }
+
+/// In a lesson these keys step through it instead of their usual action (h, l
+/// and the mouse still select clients; PgUp/PgDn still scroll).
+pub const LESSON_KEYS: [(Binding, Action); 3] = [
+    (named(KeyCode::Right), Action::NextStep),
+    (named(KeyCode::Left), Action::PrevStep),
+    (named(KeyCode::Home), Action::RestartLesson),
+];
 
 /// One declared action.
 #[derive(Debug, Clone, Copy)]
@@ -229,7 +240,23 @@ pub const ACTIONS: &[ActionSpec] = &[
         NextStep,
         [key(' ')],
         "next step",
-        "run the next step of the loaded lesson (--step)",
+        "run the next lesson step (--step) with its expect lines",
+        Lab,
+        false
+    ),
+    spec!(
+        PrevStep,
+        [named(KeyCode::Backspace)],
+        "step back",
+        "back one lesson step: the lab is rebuilt as it was before it",
+        Lab,
+        false
+    ),
+    spec!(
+        RestartLesson,
+        [key('0')],
+        "restart",
+        "go back to the start of the lesson (also Home in a lesson)",
         Lab,
         false
     ),
@@ -391,6 +418,16 @@ pub const PROMPT_KEYS: &[(&str, &str, &str)] = &[
 
 impl Action {
     /// The action bound to this key, if any.
+    /// The action of a key while a lesson is loaded: → ← and Home step through
+    /// it ([`LESSON_KEYS`]), the others do what they always do.
+    pub fn for_key_in_lesson(event: &KeyEvent) -> Option<Action> {
+        LESSON_KEYS
+            .iter()
+            .find(|(k, _)| k.matches(event))
+            .map(|(_, action)| *action)
+            .or_else(|| Self::for_key(event))
+    }
+
     pub fn for_key(event: &KeyEvent) -> Option<Action> {
         ACTIONS
             .iter()
@@ -429,6 +466,10 @@ pub fn key_map_markdown() -> String {
                 .join(" ");
             out.push_str(&format!("| {keys} | {} |\n", spec.help));
         }
+    }
+    for (key, action) in LESSON_KEYS {
+        let help = action.spec().map_or("", |s| s.help);
+        out.push_str(&format!("| `{}` | in a lesson: {help} |\n", key.label()));
     }
     for (key, _, help) in PROMPT_KEYS {
         out.push_str(&format!("| `{key}` | at the `:` prompt: {help} |\n"));

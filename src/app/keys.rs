@@ -55,6 +55,8 @@ impl App {
                     | Action::SelfUpdate
                     | Action::RotateLastResort
                     | Action::NextStep
+                    | Action::PrevStep
+                    | Action::RestartLesson
                     | Action::NextClient
                     | Action::PrevClient
                     | Action::FocusNext
@@ -73,7 +75,12 @@ impl App {
             }
             return Vec::new();
         }
-        match Action::for_key(&key) {
+        let action = if self.lesson.is_some() {
+            Action::for_key_in_lesson(&key)
+        } else {
+            Action::for_key(&key)
+        };
+        match action {
             Some(action) => self.perform(action),
             None => Vec::new(),
         }
@@ -93,6 +100,8 @@ impl App {
             | Action::RotateLastResort => self.client_action(action),
             Action::DeliverAndJoin => self.submit("deliver", action_label(action)),
             Action::NextStep => self.next_step(),
+            Action::PrevStep => self.previous_step(),
+            Action::RestartLesson => self.restart_lesson(),
             // ←/→ change the acting client whatever has focus; the inspector
             // follows the new client's package (see `update`).
             Action::NextClient => {
@@ -213,6 +222,8 @@ impl App {
             // Not client actions: `perform` never sends them here.
             Action::DeliverAndJoin
             | Action::NextStep
+            | Action::PrevStep
+            | Action::RestartLesson
             | Action::NextClient
             | Action::PrevClient
             | Action::FocusNext
@@ -264,32 +275,9 @@ impl App {
         }
     }
 
-    fn next_step(&mut self) -> Vec<Effect> {
-        let Some(lesson) = self.lesson.as_mut() else {
-            self.toast(
-                "No lesson is loaded: start with --scenario FILE --step".into(),
-                ToastKind::Error,
-            );
-            return Vec::new();
-        };
-        let Some((caption, line)) = lesson.advance() else {
-            let text = format!("{}: the lesson is over", lesson.name);
-            self.toast(text, ToastKind::Done);
-            return Vec::new();
-        };
-        self.caption = Some(caption);
-        self.hint = None;
-        let request = Request::Run {
-            label: line.text.clone(),
-            lines: vec![line],
-        };
-        self.select_actor_of(&request);
-        vec![self.track(request)]
-    }
-
     /// Shows the client a typed or stepped line acts as, so its key packages are on
     /// screen while it runs.
-    fn select_actor_of(&mut self, request: &Request) {
+    pub(super) fn select_actor_of(&mut self, request: &Request) {
         let Request::Run { lines, .. } = request else {
             return;
         };
@@ -358,6 +346,11 @@ impl App {
             Edited::Submit(text) if text == "help" || text.starts_with("help ") => {
                 self.help_at_prompt(&text)
             }
+            Edited::Submit(text) if step_number(&text).is_some() => {
+                self.history.push(text.clone());
+                self.prompt = None;
+                self.jump_to_step(step_number(&text).unwrap_or_default())
+            }
             Edited::Submit(text) => match Self::run_request(&text, &[&text]) {
                 Ok(request) => {
                     self.typed = Some(text.clone());
@@ -425,5 +418,13 @@ impl App {
         }
         self.dirty = true;
         Vec::new()
+    }
+}
+
+/// `step N` at the prompt: the lesson step to go to.
+fn step_number(line: &str) -> Option<usize> {
+    match line.split_whitespace().collect::<Vec<_>>().as_slice() {
+        ["step", n] => n.parse().ok(),
+        [..] => None,
     }
 }

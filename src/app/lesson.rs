@@ -1,30 +1,64 @@
 //! Lessons: a scenario stepped through with Space, each step shown with the
-//! comment above it as its caption.
+//! comment above it as its caption. A step is a command and the `expect` lines
+//! that check it; the lesson knows how many steps have run, so that stepping
+//! back can rebuild the lab from its start (see `stepping.rs`).
 
-use crate::command::{parse_script, ParsedLine};
+use crate::command::{parse_script, Command, ParsedLine};
 
-/// A scenario loaded for stepping: each step is a line with the comment above it.
+/// One step: a command with the comment above it, and the `expect` lines after
+/// it, which run together with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// The whole comment above the command (the previous one when it has none).
+    pub caption: String,
+    /// The command first, then its `expect` lines.
+    pub lines: Vec<ParsedLine>,
+}
+
+impl Step {
+    /// The line that acts (`expect` lines only check it).
+    pub fn command(&self) -> Option<&ParsedLine> {
+        self.lines.first()
+    }
+}
+
+/// A scenario loaded for stepping.
 #[derive(Debug, Clone, Default)]
 pub struct Lesson {
     pub name: String,
-    pub steps: Vec<(String, ParsedLine)>,
-    pub next: usize,
+    pub steps: Vec<Step>,
+    /// How many steps have run: 0 before the first, `steps.len()` after the last.
+    pub position: usize,
+    /// Lines run before the first step (the start's clients, lines typed
+    /// before it): stepping back replays them first.
+    pub(super) prelude: Vec<ParsedLine>,
+    /// The first step has run: later lines are not part of the prelude.
+    pub(super) started: bool,
+    /// Lines were run by hand since the last step.
+    pub(super) ad_libbed: bool,
+    /// Why the lesson and the lab disagree (an `expect` of the step failed).
+    pub(super) note: Option<String>,
 }
 
 impl Lesson {
-    /// The next step with its caption (`[2/9] caption · line`), advancing; `None`
-    /// when the lesson is over.
-    pub fn advance(&mut self) -> Option<(String, ParsedLine)> {
-        let (caption, line) = self.steps.get(self.next).cloned()?;
-        self.next += 1;
-        // The step number first: it must survive however the caption wraps.
-        let number = format!("[{}/{}]", self.next, self.steps.len());
-        let shown = if caption.is_empty() {
-            format!("{number} {}", line.text)
-        } else {
-            format!("{number} {caption} · {}", line.text)
-        };
-        Some((shown, line))
+    /// Every line of the first `position` steps, prelude first: the lab after them.
+    pub(super) fn lines_until(&self, position: usize) -> Vec<ParsedLine> {
+        let mut lines = self.prelude.clone();
+        for step in self.steps.iter().take(position) {
+            lines.extend(step.lines.iter().cloned());
+        }
+        lines
+    }
+
+    /// The step run last, with its number (1-based).
+    pub fn current(&self) -> Option<(usize, &Step)> {
+        let index = self.position.checked_sub(1)?;
+        self.steps.get(index).map(|step| (self.position, step))
+    }
+
+    /// Why the lesson and the lab disagree, if they do.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
     }
 }
 
@@ -44,7 +78,7 @@ pub(super) fn error_line(text: &str) -> String {
 pub fn lesson_from(name: &str, source: &str) -> Result<Lesson, Vec<String>> {
     let lines = parse_script(name, source)?;
     let texts: Vec<&str> = source.lines().collect();
-    let mut steps = Vec::with_capacity(lines.len());
+    let mut steps: Vec<Step> = Vec::with_capacity(lines.len());
     let mut last = String::new();
     let mut after = 0; // the line number of the previous command
     for line in lines {
@@ -58,12 +92,22 @@ pub fn lesson_from(name: &str, source: &str) -> Result<Lesson, Vec<String>> {
             last = caption.join(" ");
         }
         after = line.line_no;
-        steps.push((last.clone(), line));
+        // An `expect` line runs with the step it checks (one with a comment of
+        // its own is a step: the comment introduces it).
+        let checks = matches!(line.command, Command::Expect(_)) && caption.is_empty();
+        if let (true, Some(step)) = (checks, steps.last_mut()) {
+            step.lines.push(line);
+        } else {
+            steps.push(Step {
+                caption: last.clone(),
+                lines: vec![line],
+            });
+        }
     }
     Ok(Lesson {
         name: name.to_string(),
         steps,
-        next: 0,
+        ..Lesson::default()
     })
 }
 
@@ -95,9 +139,9 @@ mod tests {
         let source = script("bob sync");
         let runner = parse_script("s", &source).expect("parses");
         let lesson = lesson_from("s", &source).expect("parses");
-        let stepped: Vec<&ParsedLine> = lesson.steps.iter().map(|(_, line)| line).collect();
+        let stepped: Vec<&ParsedLine> = lesson.steps.iter().flat_map(|s| &s.lines).collect();
         assert_eq!(stepped, runner.iter().collect::<Vec<_>>());
-        let captions: Vec<&str> = lesson.steps.iter().map(|(c, _)| c.as_str()).collect();
+        let captions: Vec<&str> = lesson.steps.iter().map(|s| s.caption.as_str()).collect();
         assert_eq!(
             captions,
             [
@@ -118,6 +162,21 @@ mod tests {
             assert_eq!(at_prompt.len(), 1);
             assert_eq!(at_prompt[0].command, line.command, "{}", line.text);
         }
+    }
+
+    #[test]
+    fn expect_lines_run_with_the_step_they_check() {
+        let source = "# make\nbob generate\nexpect bob key-packages 1\nexpect ok\n\
+                      # send\nbob publish --all\n# check\nexpect ds bob available 1\n";
+        let lesson = lesson_from("s", source).expect("parses");
+        let shape: Vec<(&str, usize)> = lesson
+            .steps
+            .iter()
+            .map(|s| (s.caption.as_str(), s.lines.len()))
+            .collect();
+        // A commented `expect` is a step of its own: the comment introduces it.
+        assert_eq!(shape, [("make", 3), ("send", 1), ("check", 1)]);
+        assert_eq!(lesson.lines_until(2).len(), 4);
     }
 
     #[test]

@@ -2,13 +2,18 @@
 //! and how many lines (1 to 3) it needs so that nothing of it is cut.
 
 use super::motion::{Toast, ToastKind};
-use super::App;
+use super::{App, Caption};
+use crate::layout::wrap;
+
+/// Most lines the caption pane takes; a toast or hint takes up to three.
+pub const CAPTION_LINES: u16 = 6;
 
 /// What the message line shows.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Message<'a> {
     Toast(&'a Toast),
-    Caption(&'a str),
+    /// The lesson's caption pane.
+    Caption(Caption),
     Hint(&'a str),
 }
 
@@ -25,16 +30,24 @@ impl Message<'_> {
         }
     }
 
-    pub fn text(&self) -> &str {
+    pub fn text(&self) -> String {
         match self {
-            Message::Toast(t) => &t.text,
-            Message::Caption(text) | Message::Hint(text) => text,
+            Message::Toast(t) => t.text.clone(),
+            Message::Caption(caption) => caption.parts().join(" "),
+            Message::Hint(text) => text.to_string(),
         }
     }
 
-    /// Columns it takes on one line (wrapping may add a few).
-    fn text_width(&self) -> usize {
-        self.mark().chars().count() + self.text().chars().count() + 4
+    /// Lines it takes at `width` columns, before any limit.
+    fn lines(&self, width: usize) -> usize {
+        match self {
+            // Each part of a caption starts on a line of its own.
+            Message::Caption(caption) => caption.parts().iter().map(|p| wrap(p, width).len()).sum(),
+            Message::Toast(_) | Message::Hint(_) => {
+                let text = format!("{}{}", self.mark(), self.text());
+                wrap(&text, width).len()
+            }
+        }
     }
 }
 
@@ -45,14 +58,23 @@ impl App {
         if let Some(toast) = self.motion.toasts().last() {
             return Some(Message::Toast(toast));
         }
-        if let Some(caption) = self.caption.as_deref().filter(|c| !c.is_empty()) {
+        if let Some(caption) = self.caption() {
             return Some(Message::Caption(caption));
         }
         self.hint.as_deref().map(Message::Hint)
     }
 
-    /// Lines the message needs at `width` columns: it wraps onto up to three.
+    /// Lines the message needs at `width` columns: it wraps onto up to three,
+    /// a caption onto up to [`CAPTION_LINES`].
     pub fn message_lines(&self, width: u16) -> u16 {
+        if let (None, Some(message)) = (&self.prompt, self.message()) {
+            let limit = match message {
+                Message::Caption(_) => CAPTION_LINES,
+                Message::Toast(_) | Message::Hint(_) => 3,
+            };
+            let lines = message.lines(usize::from(width.max(1)));
+            return (lines.min(usize::from(limit)) as u16).max(1);
+        }
         let chars = match (&self.prompt, self.message()) {
             (Some(prompt), _) => {
                 // The line itself stays on one (it scrolls); its error or the
@@ -64,8 +86,7 @@ impl App {
                 };
                 usize::from(width) + extra
             }
-            (None, Some(message)) => message.text_width(),
-            (None, None) => 0,
+            (None, Some(_) | None) => 0,
         };
         let width = usize::from(width.max(1));
         chars.div_ceil(width).clamp(1, 3) as u16

@@ -20,6 +20,7 @@ pub mod prompt;
 mod reports;
 mod selection;
 pub mod session;
+mod stepping;
 
 use std::time::{Duration, Instant};
 
@@ -32,9 +33,10 @@ pub use message::Message;
 pub use motion::{FlashKey, Flight, Toast, ToastKind, FLASH, FRAME, TOAST};
 pub use prompt::Prompt;
 pub use session::{LineOutcome, SessionLine};
+pub use stepping::Caption;
 
 use crate::command::parse_lines;
-use crate::engine::{Event, LabView};
+use crate::engine::{Event, LabView, Randomness};
 use crate::layout::{self, Panel};
 use crate::theme::ThemeName;
 use crate::worker::{Inspection, Report, Request};
@@ -96,6 +98,11 @@ pub enum Effect {
     SaveSession {
         contents: String,
     },
+    /// Replace the engine with a fresh one started from `randomness` (a lesson
+    /// stepping back rebuilds the lab); the requests after it go to the new one.
+    ResetLab {
+        randomness: Randomness,
+    },
 }
 
 /// A batch running on the engine thread: `done` of `total` steps.
@@ -123,8 +130,10 @@ pub struct App {
     batches_in_flight: usize,
     hint: Option<String>,
     lesson: Option<Lesson>,
-    /// The caption of the lesson step last run.
-    caption: Option<String>,
+    /// The next request tracked is a lesson's own (not ad-libbing).
+    stepping: bool,
+    /// Where the lab's keys come from: a rebuilt lab starts from the same.
+    randomness: Randomness,
     session: Session,
     /// The line last typed at the prompt, until it finishes (for its feedback).
     typed: Option<String>,
@@ -154,7 +163,8 @@ impl App {
                     .into(),
             ),
             lesson: None,
-            caption: None,
+            stepping: false,
+            randomness: Randomness::System,
             session: Session::default(),
             typed: None,
             select_next: None,
@@ -183,6 +193,9 @@ impl App {
             self.batches_in_flight += 1;
             self.session.record(lines);
         }
+        if !std::mem::take(&mut self.stepping) {
+            self.note_lines_by_hand(&request);
+        }
         Effect::Send(request)
     }
 
@@ -194,7 +207,7 @@ impl App {
     /// Loads a lesson to step through with Space.
     pub fn load_lesson(&mut self, lesson: Lesson) {
         self.hint = Some(format!(
-            "Lesson {}: {} steps. Press Space for the next step, ? for help",
+            "Lesson {}: {} steps. Space or → runs the next, Backspace or ← goes back, ? for help",
             lesson.name,
             lesson.steps.len()
         ));
@@ -394,10 +407,6 @@ impl App {
 
     pub fn hint(&self) -> Option<&str> {
         self.hint.as_deref()
-    }
-
-    pub fn caption(&self) -> Option<&str> {
-        self.caption.as_deref()
     }
 
     pub fn lesson(&self) -> Option<&Lesson> {

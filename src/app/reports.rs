@@ -39,6 +39,7 @@ impl App {
                         self.toast(format!("{text}: {code}: {message}"), ToastKind::Expected);
                     }
                     Some((code, message)) => {
+                        self.note_failed_expectation(&text);
                         let message = clean_message(&code, &message);
                         self.toast(format!("{text}: {code}: {message}"), ToastKind::Error);
                     }

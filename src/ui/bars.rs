@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::app::action::PROMPT_KEYS;
-use crate::app::{Action, App, Message, ToastKind, ACTIONS};
+use crate::app::{Action, App, Caption, Message, ToastKind, ACTIONS};
 use crate::theme::Theme;
-use crate::ui::text::{count, short};
+use crate::ui::text::{count, short, wrap};
 
 pub(crate) fn header(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let available: usize = app.view().ds.clients.values().map(|d| d.normal.len()).sum();
@@ -111,13 +111,14 @@ pub(crate) fn message(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let Some(message) = app.message() else {
         return;
     };
-    let style = match message {
+    let style = match &message {
         Message::Toast(toast) => match toast.kind {
             ToastKind::Done => theme.ok,
             ToastKind::Error => theme.error,
             ToastKind::Expected => theme.muted,
         },
-        Message::Caption(_) | Message::Hint(_) => theme.caption,
+        Message::Caption(caption) => return caption_pane(caption, area, buf, theme),
+        Message::Hint(_) => theme.caption,
     };
     Paragraph::new(Line::styled(
         format!("{}{}", message.mark(), message.text()),
@@ -125,6 +126,42 @@ pub(crate) fn message(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     ))
     .wrap(Wrap { trim: false })
     .render(area, buf);
+}
+
+/// The lesson's caption: `step N/M · the line`, the whole comment, and why the
+/// lab and the lesson disagree, each part wrapped from a line of its own.
+fn caption_pane(caption: &Caption, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let width = usize::from(area.width);
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, text) in wrap(&format!("{} · {}", caption.step, caption.line), width)
+        .into_iter()
+        .enumerate()
+    {
+        // The step number stands out; the line run is drawn like a command.
+        match text.split_once(" · ").filter(|_| i == 0) {
+            Some((step, line)) => lines.push(Line::from(vec![
+                Span::styled(step.to_string(), theme.key),
+                Span::styled(" · ", theme.muted),
+                Span::styled(line.to_string(), theme.header),
+            ])),
+            None => lines.push(Line::styled(text, theme.header)),
+        }
+    }
+    if !caption.comment.is_empty() {
+        lines.extend(
+            wrap(&caption.comment, width)
+                .into_iter()
+                .map(|text| Line::styled(text, theme.caption)),
+        );
+    }
+    if let Some(note) = &caption.note {
+        lines.extend(
+            wrap(note, width)
+                .into_iter()
+                .map(|text| Line::styled(text, theme.error)),
+        );
+    }
+    Paragraph::new(lines).render(area, buf);
 }
 
 /// The acting client's name, then the keys: `? help`, `: command` and `q quit`

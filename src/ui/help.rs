@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 
-use crate::app::action::{Section, PROMPT_KEYS};
+use crate::app::action::{Section, LESSON_KEYS, PROMPT_KEYS};
 use crate::app::{App, ACTIONS};
 use crate::command::VerbKind;
 use crate::theme::Theme;
@@ -59,6 +59,18 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             lines.extend(entry(spec.keys_label(), 16, spec.help, inner, theme));
         }
     }
+    lines.push(Line::styled("In a lesson", theme.header));
+    for (key, action) in LESSON_KEYS {
+        let help = action.spec().map_or("", |s| s.help);
+        lines.extend(entry(key.label(), 16, help, inner, theme));
+    }
+    lines.extend(entry(
+        ":step N".to_string(),
+        16,
+        "go to step N of the lesson",
+        inner,
+        theme,
+    ));
     lines.push(Line::styled("At the : prompt", theme.header));
     for (key, _, help) in PROMPT_KEYS {
         lines.extend(entry(key.to_string(), 16, help, inner, theme));

@@ -47,41 +47,7 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-/// `text` in lines of at most `width` columns, broken between words (a word
-/// longer than a line is broken inside). Never empty: "" gives one empty line.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut used = 0;
-    for word in text.split_whitespace() {
-        let mut word: Vec<char> = word.chars().collect();
-        // A word wider than a line goes on lines of its own.
-        while word.len() > width {
-            if used > 0 {
-                lines.push(std::mem::take(&mut line));
-                used = 0;
-            }
-            let rest = word.split_off(width);
-            lines.push(word.into_iter().collect());
-            word = rest;
-        }
-        if used > 0 && used + 1 + word.len() > width {
-            lines.push(std::mem::take(&mut line));
-            used = 0;
-        }
-        if used > 0 {
-            line.push(' ');
-            used += 1;
-        }
-        used += word.len();
-        line.extend(word);
-    }
-    if used > 0 || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
+pub use crate::layout::wrap;
 
 /// A styled line in rows of at most `width` columns, broken between words and
 /// keeping each word's style; rows after the first start with `indent` spaces

@@ -19,6 +19,11 @@ pub fn settle(app: &mut App, worker: &mut Worker, effects: Vec<Effect>) {
                 }
                 Effect::Cancel => worker.cancel(),
                 Effect::SaveSession { .. } => {}
+                // A fresh engine: what the old one still had to say is dropped.
+                Effect::ResetLab { randomness } => {
+                    *worker = Worker::spawn_with(randomness).expect("engine thread");
+                    outstanding = 0;
+                }
             }
         }
         if outstanding == 0 {

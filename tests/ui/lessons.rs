@@ -1,6 +1,15 @@
 //! Lessons: one step per Space with its comment as the caption.
 
 use crate::harness::*;
+use mls_lab::engine::Randomness;
+
+/// The caption pane's text, its parts joined by spaces.
+fn caption(lab: &Lab) -> String {
+    lab.app
+        .caption()
+        .map(|c| c.parts().join(" "))
+        .unwrap_or_default()
+}
 
 #[test]
 fn a_lesson_runs_one_step_per_space_with_its_comment_as_caption() {
@@ -13,18 +22,12 @@ fn a_lesson_runs_one_step_per_space_with_its_comment_as_caption() {
     lab.app.load_lesson(lesson);
     assert!(lab.app.hint().unwrap().contains("2 steps"));
     lab.press(KeyCode::Char(' '));
-    assert_eq!(
-        lab.app.caption(),
-        Some("[1/2] bob makes a package · bob generate")
-    );
+    assert_eq!(caption(&lab), "step 1/2 · bob generate bob makes a package");
     assert_eq!(lab.client("bob").key_packages.len(), 1);
     assert_eq!(lab.client("bob").published, 0);
     assert_eq!(lab.app.actor(), Some("bob"), "the step's actor is shown");
     lab.press(KeyCode::Char(' '));
-    assert_eq!(
-        lab.app.caption(),
-        Some("[2/2] and uploads it · bob publish --all")
-    );
+    assert_eq!(caption(&lab), "step 2/2 · bob publish --all and uploads it");
     assert_eq!(lab.client("bob").published, 1);
     let screen = lab.screen(80, 24);
     assert!(screen.contains("and uploads it"), "{screen}");
@@ -36,7 +39,9 @@ fn a_lesson_runs_one_step_per_space_with_its_comment_as_caption() {
 fn the_default_scenario_loads_as_a_lesson() {
     let lesson = app::lesson_from("default", mls_lab::runner::DEFAULT_SCENARIO).expect("parses");
     assert!(lesson.steps.len() > 20);
-    assert!(lesson.steps.iter().all(|(caption, _)| !caption.is_empty()));
+    assert!(lesson.steps.iter().all(|step| !step.caption.is_empty()));
+    // `expect` lines run with the step they check.
+    assert!(lesson.steps.iter().any(|step| step.lines.len() > 1));
 }
 
 /// The default lesson stepped with Space until alice's first Welcome is sent.
@@ -70,7 +75,7 @@ fn default_lesson_after_first_welcome() -> Lab {
 #[test]
 fn nothing_important_is_cut_at_talk_sizes_after_the_first_welcome() {
     let mut lab = default_lesson_after_first_welcome();
-    let caption = lab.app.caption().expect("a caption").to_string();
+    let caption = caption(&lab);
     for (width, height) in [(80, 24), (100, 30)] {
         let screen = lab.screen(width, height);
         let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -94,5 +99,146 @@ fn nothing_important_is_cut_at_talk_sizes_after_the_first_welcome() {
             format!("default_lesson_first_welcome_{width}x{height}"),
             lab.masked(&screen)
         );
+    }
+}
+
+/// A lab started as the TUI starts a lesson: seeded, the lesson loaded, then
+/// the start's clients (none when the scenario has its own `clients` line).
+fn lesson_lab(source: &str, clients: Option<&str>) -> Lab {
+    let randomness = Randomness::Seeded(9420);
+    let mut worker = Worker::spawn_with(randomness).expect("engine thread");
+    let mut app = App::new(
+        Settings {
+            speed: Duration::ZERO,
+            ..Settings::default()
+        },
+        Instant::now(),
+    );
+    app.set_randomness(randomness);
+    app.update(Msg::Resize(100, 30));
+    app.load_lesson(app::lesson_from("lesson", source).expect("parses"));
+    let mut effects = Vec::new();
+    if let Some(clients) = clients {
+        let request = App::run_request("start", &[&format!("clients {clients}")]).unwrap();
+        effects.push(app.track(request));
+    }
+    settle(&mut app, &mut worker, effects);
+    Lab { app, worker }
+}
+
+/// Everything a step can change, without timings: the view and the event log.
+fn state(lab: &Lab) -> String {
+    let events: Vec<String> = lab
+        .app
+        .events()
+        .iter()
+        .map(|e| format!("{} {} {:?} {:?}", e.seq, e.actor, e.kind, e.outcome))
+        .collect();
+    format!("{:#?}\n{}", lab.app.view(), events.join("\n"))
+}
+
+fn steps(lab: &mut Lab, n: usize) {
+    for _ in 0..n {
+        lab.press(KeyCode::Char(' '));
+    }
+}
+
+#[test]
+fn back_then_forward_in_a_lesson_gives_the_state_of_the_straight_run() {
+    let source = mls_lab::runner::DEFAULT_SCENARIO;
+    let mut straight = lesson_lab(source, None);
+    steps(&mut straight, 10);
+    let after_ten = state(&straight);
+    steps(&mut straight, 1);
+    let after_eleven = state(&straight);
+    assert_ne!(after_ten, after_eleven);
+
+    let mut stepped = lesson_lab(source, None);
+    steps(&mut stepped, 11);
+    assert_eq!(state(&stepped), after_eleven, "the same seed, the same lab");
+    // Back: exactly the state before step 11, references and all.
+    stepped.press(KeyCode::Backspace);
+    assert_eq!(stepped.app.lesson().map(|l| l.position), Some(10));
+    assert_eq!(state(&stepped), after_ten);
+    assert!(
+        caption(&stepped).starts_with("step 10/"),
+        "{}",
+        caption(&stepped)
+    );
+    // ← is back too, → and Space forward.
+    stepped.press(KeyCode::Left);
+    stepped.press(KeyCode::Right);
+    stepped.press(KeyCode::Char(' '));
+    assert_eq!(state(&stepped), after_eleven);
+    // Home: the start of the lesson, an empty lab (this scenario makes its clients).
+    stepped.press(KeyCode::Home);
+    assert_eq!(stepped.app.lesson().map(|l| l.position), Some(0));
+    assert!(stepped.app.view().clients.is_empty());
+    assert!(stepped.app.events().is_empty());
+    assert_eq!(stepped.app.caption(), None);
+    // :step N jumps, forward and back.
+    for (n, expected) in [(11, &after_eleven), (10, &after_ten)] {
+        stepped.press(KeyCode::Char(':'));
+        stepped.type_text(&format!("step {n}"));
+        stepped.press(KeyCode::Enter);
+        assert_eq!(&state(&stepped), expected, ":step {n}");
+    }
+}
+
+#[test]
+fn stepping_back_keeps_the_start_clients_and_drops_lines_run_by_hand() {
+    let source = "# bob makes one\nbob generate\nexpect bob key-packages 1\n\
+                  # and publishes it\nbob publish --all\nexpect ds bob available 1\n";
+    let mut lab = lesson_lab(source, Some("alice bob"));
+    steps(&mut lab, 1);
+    let after_one = state(&lab);
+    // Ad-libbing: bob makes another; the next step's expectation still holds,
+    // the one after is checked by hand below.
+    lab.press(KeyCode::Char(':'));
+    lab.type_text("bob generate");
+    lab.press(KeyCode::Enter);
+    steps(&mut lab, 1);
+    assert_eq!(lab.app.view().ds.clients["bob"].normal.len(), 2);
+    let note = lab.app.caption().and_then(|c| c.note).expect("a note");
+    assert!(note.contains("expect ds bob available 1"), "{note}");
+    assert!(note.contains("Backspace"), "{note}");
+    // Once the failure's toast has gone, the caption pane says it.
+    let later = lab.app.now() + app::TOAST + Duration::from_secs(1);
+    lab.app.update(Msg::Tick(later));
+    let screen = lab.screen(80, 24);
+    assert!(screen.contains("Backspace goes back"), "{screen}");
+    // Back: the lab of step 1, without the line run by hand.
+    lab.press(KeyCode::Backspace);
+    assert_eq!(state(&lab), after_one);
+    assert_eq!(lab.app.view().clients.len(), 2, "the start's clients stay");
+    steps(&mut lab, 1);
+    assert_eq!(lab.app.caption().and_then(|c| c.note), None);
+    assert!(lab.app.toasts().iter().all(|t| !t.is_error()));
+}
+
+#[test]
+fn a_failure_a_lesson_step_expects_is_shown_as_expected() {
+    let source = "# nothing to claim\nalice claim bob\nexpect error NoKeyPackageAvailable\n";
+    let mut lab = lesson_lab(source, Some("alice bob"));
+    steps(&mut lab, 1);
+    let toast = lab.app.toasts().last().expect("a toast");
+    assert_eq!(toast.kind, app::ToastKind::Expected, "{toast:?}");
+    assert_eq!(lab.app.caption().and_then(|c| c.note), None);
+}
+
+#[test]
+fn the_caption_pane_shows_the_step_the_whole_comment_and_the_line() {
+    let mut lab = default_lesson_after_first_welcome();
+    let caption = lab.app.caption().expect("a caption");
+    assert!(caption.step.starts_with("step 8/"), "{caption:?}");
+    assert_eq!(caption.line, "alice add bob carol --to team");
+    for (width, height) in [(80, 24), (100, 30)] {
+        let screen = lab.screen(width, height);
+        let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            words(&screen).contains(&words(&caption.comment)),
+            "{screen}"
+        );
+        assert!(screen.contains(&format!("{} · {}", caption.step, caption.line)));
     }
 }
