@@ -24,13 +24,19 @@
 //! benchmark once, unoptimised); there the large state is scaled down to 64 × 2
 //! key packages so that the test run stays fast.
 //!
+//! `lesson/back_from_step_10`: the default lesson at step 10 in a seeded lab;
+//! Backspace rebuilds the lab (a fresh engine replays steps 1 to 9) and is timed
+//! until the engine has answered; Space then runs step 10 again, untimed.
+//!
 //! Run: `cargo bench --bench render`. Results: `docs/benchmarks.md`.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use mls_lab::app::{Action, App, Effect, Msg, Settings, FLASH, TOAST};
+use mls_lab::app::{lesson_from, Action, App, Effect, Msg, Settings, FLASH, TOAST};
+use mls_lab::engine::Randomness;
+use mls_lab::runner::DEFAULT_SCENARIO;
 use mls_lab::ui::layout::Panel;
 use mls_lab::worker::Worker;
 
@@ -200,9 +206,50 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
+/// The default lesson stepped to step 10 in a seeded lab, as the TUI runs it.
+fn lesson_at_step_10() -> (App, Worker) {
+    let randomness = Randomness::Seeded(9420);
+    let mut worker = Worker::spawn_with(randomness).expect("engine thread");
+    let mut app = App::new(
+        Settings {
+            speed: Duration::ZERO,
+            ..Settings::default()
+        },
+        Instant::now(),
+    );
+    app.set_randomness(randomness);
+    app.update(Msg::Resize(WIDTH, HEIGHT));
+    app.load_lesson(lesson_from("default", DEFAULT_SCENARIO).expect("the default lesson"));
+    for _ in 0..10 {
+        let effects = app.update(Msg::Action(Action::NextStep));
+        common::settle(&mut app, &mut worker, effects);
+    }
+    (app, worker)
+}
+
+fn lesson(c: &mut Criterion) {
+    let mut group = c.benchmark_group("lesson");
+    let (mut app, mut worker) = lesson_at_step_10();
+    group.bench_function("back_from_step_10", |b| {
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                let start = Instant::now();
+                let effects = app.update(Msg::Action(Action::PrevStep));
+                common::settle(&mut app, &mut worker, effects);
+                total += start.elapsed();
+                let effects = app.update(Msg::Action(Action::NextStep));
+                common::settle(&mut app, &mut worker, effects);
+            }
+            total
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = render;
     config = Criterion::default().warm_up_time(Duration::from_secs(2));
-    targets = benches
+    targets = benches, lesson
 }
 criterion_main!(render);
