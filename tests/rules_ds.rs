@@ -437,3 +437,23 @@ async fn an_expired_package_is_never_handed_out() {
     let error = fails(&mut engine, "alice claim bob").await;
     assert_eq!(error.code(), "NoKeyPackageAvailable", "{error}");
 }
+
+/// A seeded lab's clock starts at the beginning of the current UTC week, in the
+/// system's past. The DS must check lifetimes on that clock from its very first
+/// request, not only after the first `clock +…` (a mutant that started the DS on the
+/// system clock slipped past every test): a package that ends one second after the
+/// lab's start is valid at lab time and long expired at system time.
+#[tokio::test]
+async fn a_seeded_labs_ds_checks_lifetimes_on_the_lab_clock_from_its_first_request() {
+    use mls_lab::engine::Randomness;
+    let mut engine = Engine::with_randomness(Randomness::Seeded(7));
+    for line in ["clients alice bob", "bob generate --lifetime 1s"] {
+        run(&mut engine, line).await;
+    }
+    // Only in the first second of a week are lab and system time equal here.
+    let lab_now = engine.view().await.expect("view").now;
+    assert!(lab_now < mls_lab::engine::clock::LabClock::system_secs());
+    run(&mut engine, "bob publish @1").await;
+    run(&mut engine, "expect ds bob available 1").await;
+    run(&mut engine, "alice claim bob").await;
+}
