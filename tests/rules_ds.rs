@@ -457,3 +457,28 @@ async fn a_seeded_labs_ds_checks_lifetimes_on_the_lab_clock_from_its_first_reque
     run(&mut engine, "expect ds bob available 1").await;
     run(&mut engine, "alice claim bob").await;
 }
+
+/// The DS's maximum lifetime (13 weeks) is inclusive, and the refusal reports the
+/// lifetime left exactly. A seeded lab's clock stands still between lines, so the
+/// boundary is exact (the mutation audit found `>` → `>=` and `not_after - now`
+/// → `+`, `/` slipping past).
+#[tokio::test]
+async fn the_maximum_lifetime_is_inclusive_and_the_refusal_reports_the_exact_lifetime() {
+    use mls_lab::engine::Randomness;
+    let mut engine = Engine::with_randomness(Randomness::Seeded(11));
+    for line in [
+        "clients bob",
+        "bob generate --lifetime 91d",
+        "bob generate --lifetime 92d",
+    ] {
+        run(&mut engine, line).await;
+    }
+    run(&mut engine, "bob publish @1").await;
+    match fails(&mut engine, "bob publish @2").await {
+        EngineError::LifetimeTooLong { lifetime, max } => {
+            assert_eq!((lifetime, max), (92 * 86_400, 91 * 86_400));
+        }
+        other => panic!("expected LifetimeTooLong, got {other:?}"),
+    }
+    run(&mut engine, "expect ds bob available 1").await;
+}
