@@ -482,3 +482,49 @@ async fn the_maximum_lifetime_is_inclusive_and_the_refusal_reports_the_exact_lif
     }
     run(&mut engine, "expect ds bob available 1").await;
 }
+
+/// `DsHandle::ack` removes one delivery and says whether it was there: the first
+/// acknowledgement of a message is `true`, a second one or an unknown id is `false`
+/// and removes nothing else (the mutation audit found the answer never checked).
+#[tokio::test]
+async fn acknowledging_a_delivery_removes_it_once_and_says_so() {
+    let engine = lab(&[
+        "clients alice bob carol",
+        "bob generate",
+        "bob publish --all",
+        "carol generate",
+        "carol publish --all",
+        "alice create-group team",
+        "alice add bob --to team",
+        "alice add carol --to team",
+    ])
+    .await;
+    let ds = engine.ds();
+    let inbox = ds.peek("bob").await.expect("peek");
+    assert_eq!(
+        inbox.len(),
+        2,
+        "bob's Welcome and the Commit that adds carol"
+    );
+    let (first, second) = (inbox[0].id, inbox[1].id);
+    let unknown = first.max(second) + 1_000;
+    assert!(!ds.ack("bob", unknown).await.expect("ack"), "an unknown id");
+    assert!(ds.ack("bob", first).await.expect("ack"), "the first ack");
+    assert!(
+        !ds.ack("bob", first).await.expect("ack"),
+        "the same ack again"
+    );
+    let left: Vec<u64> = ds
+        .peek("bob")
+        .await
+        .expect("peek")
+        .iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(left, vec![second]);
+    assert!(
+        !ds.ack("dave", second).await.expect("ack"),
+        "a client the DS does not know"
+    );
+    assert_eq!(ds.peek("bob").await.expect("peek").len(), 1);
+}
