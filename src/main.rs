@@ -9,10 +9,9 @@ use mls_lab::app::{self, Settings};
 use mls_lab::command::steps::{steps, title};
 use mls_lab::command::{escape_controls, parse_script, validate_name, NameKind, ParsedLine};
 use mls_lab::engine::{Engine, Randomness};
-use mls_lab::explain;
-use mls_lab::inspect as inspector;
 use mls_lab::runner::input;
 use mls_lab::runner::output::{Output, Stopped};
+use mls_lab::runner::report::{self, print_lines, say, write_lines};
 use mls_lab::runner::scenarios::{self, Loaded};
 use mls_lab::runner::{self, Progress, Runner};
 use mls_lab::tui::{self, Start};
@@ -114,9 +113,11 @@ fn main() -> ExitCode {
             seed,
             markdown,
         }) => headless(file, json, markdown, randomness(seed)),
-        Some(Mode::Explain { topic }) => explain(topic.as_deref()),
-        Some(Mode::Scenarios) => print_lines(scenarios::listing().iter().map(String::as_str)),
-        Some(Mode::Inspect { input, json }) => inspect(&input, json),
+        Some(Mode::Explain { topic }) => ExitCode::from(report::explain(topic.as_deref())),
+        Some(Mode::Scenarios) => {
+            ExitCode::from(print_lines(scenarios::listing().iter().map(String::as_str)))
+        }
+        Some(Mode::Inspect { input, json }) => ExitCode::from(report::inspect(&input, json)),
         None => interactive(cli.tui),
     }
 }
@@ -142,90 +143,6 @@ fn refuse_arguments(error: &clap::Error) -> ExitCode {
 /// `--seed N`: the lab's randomness.
 fn randomness(seed: Option<u64>) -> Randomness {
     seed.map_or(Randomness::System, Randomness::Seeded)
-}
-
-/// One line on stderr, control characters escaped. A failing stderr is ignored:
-/// there is nowhere left to report it (and `eprintln!` would panic).
-fn say(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{}", escape_controls(line));
-}
-
-/// Lines on stdout through the run's [`Output`] (escaped; a closed reader ends
-/// them quietly, any other write error is exit 1).
-fn print_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> ExitCode {
-    match write_lines(lines) {
-        None | Some(Stopped::Closed) => ExitCode::SUCCESS,
-        Some(Stopped::Failed(error)) => {
-            say(&format!("mls-lab: cannot write the output: {error}"));
-            ExitCode::from(1)
-        }
-    }
-}
-
-/// Writes lines on stdout; why writing stopped, if it did.
-fn write_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Option<Stopped> {
-    let mut out = Output::new(std::io::stdout().lock());
-    for line in lines {
-        out.line(line);
-    }
-    out.finish()
-}
-
-/// `mls-lab inspect FILE|-`: the report on stdout; exit 0 when every check passes
-/// (a Welcome has none), 1 when one fails or output fails, 2 when the input cannot
-/// be read or is not a key package or a Welcome.
-fn inspect(path: &std::path::Path, json: bool) -> ExitCode {
-    let name = path.display().to_string();
-    let bytes = if path.as_os_str() == "-" {
-        inspector::encoding::read_limited(std::io::stdin().lock())
-    } else {
-        std::fs::File::open(path)
-            .map_err(|e| inspector::InspectError::Read(e.to_string()))
-            .and_then(inspector::encoding::read_limited)
-    };
-    let now = mls_lab::engine::clock::LabClock::system_secs();
-    let report = match bytes.and_then(|bytes| inspector::inspect(&bytes, now)) {
-        Ok(report) => report,
-        Err(error) => {
-            say(&format!("mls-lab: {name}: {error}"));
-            return ExitCode::from(2);
-        }
-    };
-    let mut out = Output::new(std::io::stdout().lock());
-    if json {
-        match serde_json::to_string(&report) {
-            Ok(text) => out.line(&text),
-            Err(error) => say(&format!("mls-lab: {name}: {error}")),
-        }
-    } else {
-        inspector::render::lines(&report)
-            .iter()
-            .for_each(|line| out.line(line));
-    }
-    match out.finish() {
-        None if report.passes() => ExitCode::SUCCESS,
-        None => ExitCode::from(1),
-        Some(Stopped::Closed) => ExitCode::SUCCESS,
-        Some(Stopped::Failed(error)) => {
-            say(&format!("mls-lab: cannot write the report: {error}"));
-            ExitCode::from(1)
-        }
-    }
-}
-
-/// `mls-lab explain [TOPIC]`: one topic's explanation, or the list of topics.
-/// An unknown topic is exit 2 with the closest topics.
-fn explain(topic: Option<&str>) -> ExitCode {
-    let Some(name) = topic else {
-        return print_lines(explain::listing().iter().map(String::as_str));
-    };
-    match explain::lookup(name) {
-        Ok(explanation) => print_lines(explanation.to_string().lines()),
-        Err(unknown) => {
-            say(&format!("mls-lab: explain: {unknown}"));
-            ExitCode::from(2)
-        }
-    }
 }
 
 /// Where a headless run reads its script.

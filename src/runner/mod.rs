@@ -11,6 +11,7 @@
 pub mod handout;
 pub mod input;
 pub mod output;
+pub mod report;
 pub mod scenarios;
 pub mod transcript;
 
