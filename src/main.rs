@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use mls_lab::app::{self, Settings};
 use mls_lab::command::steps::{steps, title};
-use mls_lab::command::{escape_controls, parse_script, validate_name, NameKind, ParsedLine};
+use mls_lab::command::{
+    escape_controls, parse_script, validate_name, Command, NameKind, ParsedLine,
+};
 use mls_lab::engine::{Engine, Randomness};
 use mls_lab::runner::input;
 use mls_lab::runner::output::{Output, Stopped};
@@ -322,6 +324,11 @@ impl<W: Write> Headless<W> {
     ) {
         let (out, json) = (&mut self.out, self.json);
         let mut progress = |progress: Progress<'_>| match progress {
+            // A caption is printed as the room reads it.
+            Progress::Line(ParsedLine {
+                command: Command::Say(text),
+                ..
+            }) if !json => out.line(&format!("» {text}")),
             Progress::Line(line) if !json => {
                 out.line(&format!("{name}:{}> {}", line.line_no, line.text))
             }
@@ -424,9 +431,7 @@ fn interactive(args: TuiArgs) -> ExitCode {
         };
         // A scenario that creates its own clients starts from an empty lab.
         let own_clients = lesson
-            .steps
-            .iter()
-            .flat_map(|step| &step.lines)
+            .lines()
             .any(|line| matches!(line.command, mls_lab::command::Command::Clients(_)));
         if args.clients.is_none() && own_clients {
             start.clients.clear();
@@ -436,11 +441,7 @@ fn interactive(args: TuiArgs) -> ExitCode {
         } else {
             start.preload = Some(mls_lab::worker::Request::Run {
                 label: name,
-                lines: lesson
-                    .steps
-                    .into_iter()
-                    .flat_map(|step| step.lines)
-                    .collect(),
+                lines: lesson.lines().cloned().collect(),
             });
         }
     }

@@ -258,3 +258,37 @@ fn the_same_seed_gives_the_same_handout() {
     assert!(first.contains("kp_ref="), "{first}");
     assert_eq!(first, handout());
 }
+
+/// `say` lines: the runner prints them, they do not stand between a failure and
+/// its `expect error`, and the handout has them as steps of their own.
+#[test]
+fn say_lines_are_printed_and_handed_out_as_captions() {
+    let file = scenario(
+        "# Says\nclients alice bob\nalice claim bob\nsay \"Nothing to claim: bob published nothing.\"\n\
+         expect error NoKeyPackageAvailable\n# then\nbob generate\n",
+    );
+    mls_lab()
+        .arg("run")
+        .arg(file.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "» Nothing to claim: bob published nothing.\n",
+        ))
+        .stdout(predicate::str::contains("all expectations held"));
+    let out = mls_lab()
+        .args(["run", "--markdown"])
+        .arg(file.path())
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{out:?}");
+    let markdown = String::from_utf8(out.stdout).expect("utf-8");
+    let handout = parse(&markdown);
+    assert_eq!(handout.step_headings.len(), 4, "{markdown}");
+    assert_eq!(handout.step_headings[2], "## Step 3/4");
+    assert!(
+        markdown.contains("## Step 3/4\n\n**Nothing to claim: bob published nothing.**\n"),
+        "{markdown}"
+    );
+    assert_eq!(handout.passed_checks, 1, "{markdown}");
+}

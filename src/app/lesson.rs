@@ -1,26 +1,12 @@
 //! Lessons: a scenario stepped through with Space, each step shown with the
-//! comment above it as its caption. A step is a command and the `expect` lines
-//! that check it; the lesson knows how many steps have run, so that stepping
-//! back can rebuild the lab from its start (see `stepping.rs`).
+//! comment above it as its caption. The steps are [`crate::command::steps`]'s,
+//! the grouping the handout uses: a command (or a `say` caption) with the comment
+//! above it and the `expect` lines that check it, which run together with it. The
+//! lesson knows how many steps have run, so that stepping back can rebuild the lab
+//! from its start (see `stepping.rs`).
 
-use crate::command::{parse_script, Command, ParsedLine};
-
-/// One step: a command with the comment above it, and the `expect` lines after
-/// it, which run together with it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Step {
-    /// The whole comment above the command (the previous one when it has none).
-    pub caption: String,
-    /// The command first, then its `expect` lines.
-    pub lines: Vec<ParsedLine>,
-}
-
-impl Step {
-    /// The line that acts (`expect` lines only check it).
-    pub fn command(&self) -> Option<&ParsedLine> {
-        self.lines.first()
-    }
-}
+use crate::command::steps::steps;
+use crate::command::{Command, ParsedLine, Step};
 
 /// A scenario loaded for stepping.
 #[derive(Debug, Clone, Default)]
@@ -45,7 +31,7 @@ impl Lesson {
     pub(super) fn lines_until(&self, position: usize) -> Vec<ParsedLine> {
         let mut lines = self.prelude.clone();
         for step in self.steps.iter().take(position) {
-            lines.extend(step.lines.iter().cloned());
+            lines.extend(step.lines().cloned());
         }
         lines
     }
@@ -56,9 +42,45 @@ impl Lesson {
         self.steps.get(index).map(|step| (self.position, step))
     }
 
+    /// Every line the lesson runs, in order.
+    pub fn lines(&self) -> impl Iterator<Item = &ParsedLine> {
+        self.steps.iter().flat_map(Step::lines)
+    }
+
+    /// The caption step `index` shows: its comment, or, for a step without one,
+    /// the comment of the nearest step before it that has one (a comment stands
+    /// over the commands that follow it); paragraphs joined by spaces.
+    pub fn caption_of(&self, index: usize) -> String {
+        self.steps
+            .iter()
+            .take(index.saturating_add(1))
+            .rev()
+            .map(|step| joined(&step.caption))
+            .find(|caption| !caption.is_empty())
+            .unwrap_or_default()
+    }
+
     /// Why the lesson and the lab disagree, if they do.
     pub fn note(&self) -> Option<&str> {
         self.note.as_deref()
+    }
+}
+
+/// Comment lines as one text: the paragraph breaks (empty lines) dropped.
+fn joined(lines: &[String]) -> String {
+    lines
+        .iter()
+        .filter(|line| !line.is_empty())
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What a step says on its own: the text of a `say` line, `None` for a command.
+pub fn said(step: &Step) -> Option<&str> {
+    match &step.line.command {
+        Command::Say(text) => Some(text),
+        _ => None,
     }
 }
 
@@ -72,41 +94,12 @@ pub(super) fn error_line(text: &str) -> String {
         .to_string()
 }
 
-/// Reads a scenario as a lesson: each command with the comment lines just above it
-/// (blank lines between them allowed); a command without comments above it keeps
-/// the caption before. Parsed by [`parse_script`], exactly as `mls-lab run` reads it.
+/// Reads a scenario as a lesson, grouped by [`steps`] exactly as a handout is,
+/// and parsed exactly as `mls-lab run` reads it.
 pub fn lesson_from(name: &str, source: &str) -> Result<Lesson, Vec<String>> {
-    let lines = parse_script(name, source)?;
-    let texts: Vec<&str> = source.lines().collect();
-    let mut steps: Vec<Step> = Vec::with_capacity(lines.len());
-    let mut last = String::new();
-    let mut after = 0; // the line number of the previous command
-    for line in lines {
-        let between = texts.get(after..line.line_no - 1).unwrap_or_default();
-        let caption: Vec<&str> = between
-            .iter()
-            .filter_map(|text| text.trim().strip_prefix('#'))
-            .map(str::trim)
-            .collect();
-        if !caption.is_empty() {
-            last = caption.join(" ");
-        }
-        after = line.line_no;
-        // An `expect` line runs with the step it checks (one with a comment of
-        // its own is a step: the comment introduces it).
-        let checks = matches!(line.command, Command::Expect(_)) && caption.is_empty();
-        if let (true, Some(step)) = (checks, steps.last_mut()) {
-            step.lines.push(line);
-        } else {
-            steps.push(Step {
-                caption: last.clone(),
-                lines: vec![line],
-            });
-        }
-    }
     Ok(Lesson {
         name: name.to_string(),
-        steps,
+        steps: steps(name, source)?,
         ..Lesson::default()
     })
 }
@@ -115,7 +108,7 @@ pub fn lesson_from(name: &str, source: &str) -> Result<Lesson, Vec<String>> {
 mod tests {
     use super::super::App;
     use super::*;
-    use crate::command::MAX_LINE_BYTES;
+    use crate::command::{parse_script, MAX_LINE_BYTES};
     use crate::worker::Request;
 
     /// A quoted `#` is a word, a comment starts at an unquoted one, trailing
@@ -139,9 +132,11 @@ mod tests {
         let source = script("bob sync");
         let runner = parse_script("s", &source).expect("parses");
         let lesson = lesson_from("s", &source).expect("parses");
-        let stepped: Vec<&ParsedLine> = lesson.steps.iter().flat_map(|s| &s.lines).collect();
+        let stepped: Vec<&ParsedLine> = lesson.lines().collect();
         assert_eq!(stepped, runner.iter().collect::<Vec<_>>());
-        let captions: Vec<&str> = lesson.steps.iter().map(|s| s.caption.as_str()).collect();
+        let captions: Vec<String> = (0..lesson.steps.len())
+            .map(|i| lesson.caption_of(i))
+            .collect();
         assert_eq!(
             captions,
             [
@@ -165,18 +160,31 @@ mod tests {
     }
 
     #[test]
-    fn expect_lines_run_with_the_step_they_check() {
+    fn a_lesson_steps_as_the_handout_groups() {
         let source = "# make\nbob generate\nexpect bob key-packages 1\nexpect ok\n\
-                      # send\nbob publish --all\n# check\nexpect ds bob available 1\n";
+                      # send\nbob publish --all\n# check\nexpect ds bob available 1\n\
+                      say \"The DS holds it now.\"\nbob generate\n";
         let lesson = lesson_from("s", source).expect("parses");
-        let shape: Vec<(&str, usize)> = lesson
-            .steps
-            .iter()
-            .map(|s| (s.caption.as_str(), s.lines.len()))
+        // The grouping is command::steps's, the one the handout uses.
+        assert_eq!(lesson.steps, steps("s", source).expect("parses"));
+        let shape: Vec<(String, usize, Option<&str>)> = (0..lesson.steps.len())
+            .map(|i| {
+                let step = &lesson.steps[i];
+                (lesson.caption_of(i), step.lines().count(), said(step))
+            })
             .collect();
-        // A commented `expect` is a step of its own: the comment introduces it.
-        assert_eq!(shape, [("make", 3), ("send", 1), ("check", 1)]);
-        assert_eq!(lesson.lines_until(2).len(), 4);
+        // A commented `expect` checks the step before it (its comment is its note);
+        // a `say` line is a step of its own; a step without a comment keeps the one before.
+        assert_eq!(
+            shape,
+            [
+                ("make".to_string(), 3, None),
+                ("send".to_string(), 2, None),
+                ("send".to_string(), 1, Some("The DS holds it now.")),
+                ("send".to_string(), 1, None),
+            ]
+        );
+        assert_eq!(lesson.lines_until(2).len(), 5);
     }
 
     #[test]

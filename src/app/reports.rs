@@ -38,8 +38,12 @@ impl App {
                         let message = clean_message(&code, &message);
                         self.toast(format!("{text}: {code}: {message}"), ToastKind::Expected);
                     }
+                    // The caption pane says it, with the way back: a toast
+                    // over it would hide exactly that.
+                    Some((code, message))
+                        if self.note_failed_expectation(&text, &clean_message(&code, &message)) => {
+                    }
                     Some((code, message)) => {
-                        self.note_failed_expectation(&text);
                         let message = clean_message(&code, &message);
                         self.toast(format!("{text}: {code}: {message}"), ToastKind::Error);
                     }

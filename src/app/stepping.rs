@@ -4,6 +4,7 @@
 //! seeded, so the same references, bundles, DS counts and memberships come back;
 //! docs/benchmarks.md has what it costs). Lines run by hand are not replayed.
 
+use super::lesson::said;
 use super::motion::{Motion, ToastKind};
 use super::session::Session;
 use super::{follow::Follow, App, Effect};
@@ -12,24 +13,36 @@ use crate::engine::{LabView, Randomness};
 use crate::worker::Request;
 
 /// What the caption pane shows: the step, the line it runs, the whole comment,
-/// and why the lab and the lesson disagree, if they do.
+/// what a `say` step says, and why the lab and the lesson disagree, if they do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caption {
     /// `step 11/46`
     pub step: String,
-    /// The step's command as written.
+    /// The step's command as written; empty for a `say` step.
     pub line: String,
     pub comment: String,
+    /// The words of a `say` step.
+    pub said: Option<String>,
     pub note: Option<String>,
 }
 
 impl Caption {
+    /// The first part: `step N/M · the line`, or `step N/M` for a `say` step.
+    pub fn heading(&self) -> String {
+        if self.line.is_empty() {
+            self.step.clone()
+        } else {
+            format!("{} · {}", self.step, self.line)
+        }
+    }
+
     /// The pieces in the order they are shown, each wrapped on its own.
     pub fn parts(&self) -> Vec<String> {
-        let mut parts = vec![format!("{} · {}", self.step, self.line)];
+        let mut parts = vec![self.heading()];
         if !self.comment.is_empty() {
             parts.push(self.comment.clone());
         }
+        parts.extend(self.said.clone());
         parts.extend(self.note.clone());
         parts
     }
@@ -45,10 +58,26 @@ impl App {
     pub fn caption(&self) -> Option<Caption> {
         let lesson = self.lesson.as_ref()?;
         let (number, step) = lesson.current()?;
+        let said = said(step).map(str::to_string);
+        // A `say` step shows its own comment only: it is a caption itself.
+        let comment = match said {
+            Some(_) => step
+                .caption
+                .iter()
+                .filter(|l| !l.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" "),
+            None => lesson.caption_of(number - 1),
+        };
         Some(Caption {
             step: format!("step {number}/{}", lesson.steps.len()),
-            line: step.command().map(|l| l.text.clone()).unwrap_or_default(),
-            comment: step.caption.clone(),
+            line: match said {
+                Some(_) => String::new(),
+                None => step.line.text.clone(),
+            },
+            comment,
+            said,
             note: lesson.note.clone(),
         })
     }
@@ -68,11 +97,10 @@ impl App {
         };
         lesson.position += 1;
         lesson.note = None;
-        let label = step.command().map(|l| l.text.clone()).unwrap_or_default();
         self.hint = None;
         let request = Request::Run {
-            label,
-            lines: step.lines,
+            label: step.line.text.clone(),
+            lines: step.lines().cloned().collect(),
         };
         self.select_actor_of(&request);
         self.track_lesson(request)
@@ -188,29 +216,31 @@ impl App {
     }
 
     /// A line failed: if it is an `expect` of the step just run, the caption
-    /// says that the lab and the lesson disagree, and how to get back.
-    pub(super) fn note_failed_expectation(&mut self, text: &str) {
+    /// says that the lab and the lesson disagree, and how to get back. Whether
+    /// it did.
+    pub(super) fn note_failed_expectation(&mut self, text: &str, why: &str) -> bool {
         let Some(lesson) = self.lesson.as_mut() else {
-            return;
+            return false;
         };
         let Some((_, step)) = lesson.current() else {
-            return;
+            return false;
         };
         let checked = step
-            .lines
-            .iter()
+            .lines()
             .any(|l| l.text == text && matches!(l.command, Command::Expect(_)));
         if !checked {
-            return;
+            return false;
         }
         lesson.note = Some(if lesson.ad_libbed {
             format!(
-                "✗ {text} did not hold: lines run by hand changed the lab. \
+                "✗ {text} did not hold ({why}): lines run by hand changed the lab. \
                  Backspace goes back one step, to the lesson's own state."
             )
         } else {
-            format!("✗ {text} did not hold. Backspace goes back one step.")
+            format!("✗ {text} did not hold ({why}). Backspace goes back one step.")
         });
+        self.dirty = true;
+        true
     }
 
     fn no_lesson(&mut self) -> Vec<Effect> {

@@ -66,6 +66,10 @@ pub enum Command {
     Clock(Option<LabDuration>),
     /// `expect ...`: an assertion; a failed one makes a scenario run fail.
     Expect(Expectation),
+    /// `say "..."`: a caption for the room, without a command: the runner prints
+    /// it, a handout shows it, a lesson shows it as a step of its own. Changes
+    /// nothing in the lab.
+    Say(String),
 }
 
 impl Command {
@@ -74,7 +78,9 @@ impl Command {
         match self {
             Self::Client { client, .. } => client,
             Self::Ds(_) => "ds",
-            Self::Clients(_) | Self::Deliver | Self::Clock(_) | Self::Expect(_) => "lab",
+            Self::Clients(_) | Self::Deliver | Self::Clock(_) | Self::Expect(_) | Self::Say(_) => {
+                "lab"
+            }
         }
     }
 
@@ -85,6 +91,7 @@ impl Command {
             Self::Deliver => "deliver",
             Self::Clock(_) => "clock",
             Self::Expect(_) => "expect",
+            Self::Say(_) => "say",
             Self::Ds(DsAction::ReplayWelcome) => "ds replay-welcome",
             Self::Ds(DsAction::ForwardWelcome { .. }) => "ds forward-welcome",
             Self::Client { action, .. } => match action {

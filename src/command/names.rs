@@ -12,6 +12,8 @@ pub const MAX_NAME_LEN: usize = 16;
 /// words of the syntax that would make a line ambiguous).
 pub const RESERVED: &[&str] = &[
     "clients", "ds", "deliver", "clock", "expect", "error", "ok", "in-sync", "help", "lab", "all",
+    // `say "..."` starts a caption line.
+    "say",
 ];
 
 /// What a name names.

@@ -101,6 +101,7 @@ pub fn parse_line(line: &str) -> Result<Option<Command>, ParseError> {
     let command = match first.as_str() {
         "clients" | "deliver" | "clock" | "ds" => parse_lab(&words)?,
         "expect" => Command::Expect(parse_expect(rest)?),
+        "say" => parse_say(rest)?,
         word if RESERVED.contains(&word) => {
             return Err(ParseError::new(Problem::CannotStartLine {
                 word: word.to_string(),
@@ -122,6 +123,29 @@ pub fn parse_line(line: &str) -> Result<Option<Command>, ParseError> {
         }
     };
     Ok(Some(command))
+}
+
+/// `say "TEXT"`: the words after `say`, joined by one space (quotes keep a
+/// caption's own spacing). Refused empty, or with control characters, which a
+/// terminal would obey instead of showing.
+fn parse_say(words: &[String]) -> Result<Command, ParseError> {
+    let usage = usage_line("say");
+    let text = words.join(" ");
+    if text.trim().is_empty() {
+        return Err(ParseError::new(Problem::Missing {
+            argument: "TEXT".into(),
+        })
+        .with_usage(usage));
+    }
+    if text.chars().any(super::is_control) {
+        return Err(ParseError::new(Problem::BadValue {
+            argument: "TEXT".into(),
+            value: text,
+            reason: "control characters cannot be shown".into(),
+        })
+        .with_usage(usage));
+    }
+    Ok(Command::Say(text))
 }
 
 /// What may follow a client's name (a test checks it lists every client verb).
@@ -226,6 +250,28 @@ mod tests {
 
     fn problem(line: &str) -> Problem {
         parse_line(line).unwrap_err().problem
+    }
+
+    #[test]
+    fn say_is_a_caption_line_with_its_text() {
+        let say = |line: &str| parse_line(line).unwrap();
+        assert_eq!(
+            say("say \"The DS hands out  one package.\" # note"),
+            Some(Command::Say("The DS hands out  one package.".into()))
+        );
+        assert_eq!(say("say two words"), Some(Command::Say("two words".into())));
+        assert_eq!(say("say -- --all"), Some(Command::Say("-- --all".into())));
+        assert!(matches!(problem("say"), Problem::Missing { .. }));
+        assert!(matches!(problem("say ''"), Problem::Missing { .. }));
+        assert!(matches!(
+            problem("say \"a\u{1b}[2Jb\""),
+            Problem::BadValue { .. }
+        ));
+        assert!(parse_line("say")
+            .unwrap_err()
+            .to_string()
+            .contains("usage: say"));
+        assert_eq!(Command::Say("x".into()).verb(), "say");
     }
 
     #[test]

@@ -56,6 +56,7 @@ const VOCABULARY: &[Verb] = &[
     verb(Client, "self-update", "NAME self-update [GROUP]", "update the own leaf in GROUP, or in every group joined through a last-resort package"),
     verb(Client, "rotate-last-resort", "NAME rotate-last-resort [--suite 1|2|3]", "publish a new last-resort package and self-update where the old one was used"),
     verb(Client, "delete-bundle", "NAME delete-bundle REF", "delete the private bundle of an own key package on purpose (a Welcome naming it then fails)"),
+    verb(Lab, "say", "say \"TEXT\"", "a caption without a command: run prints it, a handout shows it, a lesson steps to it"),
     verb(Expect, "expect ok", "expect ok", "the last command succeeded"),
     verb(Expect, "expect error", "expect error CODE", "the last command failed with CODE"),
     verb(Expect, "expect in-sync", "expect in-sync GROUP", "every member of GROUP has joined and sees the same epoch, members and authenticator"),
@@ -86,7 +87,7 @@ pub(super) fn usage_line(verb: &str) -> Option<&'static str> {
 }
 
 /// Words that start a line other than a client's name.
-pub const LAB_VERBS: &[&str] = &["clients", "deliver", "clock", "ds", "expect"];
+pub const LAB_VERBS: &[&str] = &["clients", "deliver", "clock", "ds", "expect", "say"];
 
 /// What a client can do (`generate`, `publish`, …), read from the parser's own
 /// definition so that completion offers exactly what parses.
@@ -198,6 +199,7 @@ mod tests {
             "bob self-update team",
             "bob rotate-last-resort",
             "bob delete-bundle @last",
+            "say \"a caption\"",
         ];
         for verb in VOCABULARY.iter().filter(|v| v.kind != Expect) {
             let line = examples

@@ -3,7 +3,7 @@
 //! with short references, and its checks; then a table of the final state, one
 //! row per client. Markdown is built as plain lines; the caller prints them.
 
-use crate::command::Step;
+use crate::command::{Command, Step};
 use crate::engine::client::short;
 use crate::engine::{Engine, Event, EventKind};
 
@@ -116,14 +116,29 @@ fn section(
     caption: &[String],
     runs: &[LineRun],
 ) {
-    out.push(format!(
-        "## Step {number}/{total}: {}",
-        code_span(&step.line.text)
-    ));
+    let said = match &step.line.command {
+        Command::Say(text) => Some(text),
+        _ => None,
+    };
+    match said {
+        // A caption without a command: no command to name, nothing ran.
+        Some(_) => out.push(format!("## Step {number}/{total}")),
+        None => out.push(format!(
+            "## Step {number}/{total}: {}",
+            code_span(&step.line.text)
+        )),
+    }
     let caption: Vec<String> = paragraphs(caption).iter().map(|p| block_safe(p)).collect();
     if !caption.is_empty() {
         out.push(String::new());
         out.extend(caption);
+    }
+    if let Some(text) = said {
+        out.push(String::new());
+        // Bold, so the room's words stand out; `*` inside cannot end it early.
+        out.push(format!("**{}**", text.trim().replace('*', "\\*")));
+        checks(out, step, runs);
+        return;
     }
     out.push(String::new());
     out.push("```text".to_string());
@@ -137,6 +152,11 @@ fn section(
     }
     out.extend(events.iter().map(Event::text));
     out.push("```".to_string());
+    checks(out, step, runs);
+}
+
+/// The step's `expect` lines, each with its note and whether it held.
+fn checks(out: &mut Vec<String>, step: &Step, runs: &[LineRun]) {
     if step.checks.is_empty() {
         return;
     }

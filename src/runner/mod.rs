@@ -77,6 +77,12 @@ impl Runner {
         progress: &mut impl FnMut(Progress<'_>),
     ) {
         progress(Progress::Line(line));
+        // A caption is not a command: a failure before it waits for the
+        // `expect error` after it.
+        if let Command::Say(_) = line.command {
+            self.report.lines_run += 1;
+            return;
+        }
         let seen = engine.events().len();
         let is_expect_error = matches!(line.command, Command::Expect(Expectation::Error(_)));
         if let Some((at, error)) = self.unexpected.take() {

@@ -39,9 +39,9 @@ fn a_lesson_runs_one_step_per_space_with_its_comment_as_caption() {
 fn the_default_scenario_loads_as_a_lesson() {
     let lesson = app::lesson_from("default", mls_lab::runner::DEFAULT_SCENARIO).expect("parses");
     assert!(lesson.steps.len() > 20);
-    assert!(lesson.steps.iter().all(|step| !step.caption.is_empty()));
+    assert!((0..lesson.steps.len()).all(|i| !lesson.caption_of(i).is_empty()));
     // `expect` lines run with the step they check.
-    assert!(lesson.steps.iter().any(|step| step.lines.len() > 1));
+    assert!(lesson.steps.iter().any(|step| !step.checks.is_empty()));
 }
 
 /// The default lesson stepped with Space until alice's first Welcome is sent.
@@ -240,5 +240,43 @@ fn the_caption_pane_shows_the_step_the_whole_comment_and_the_line() {
             "{screen}"
         );
         assert!(screen.contains(&format!("{} · {}", caption.step, caption.line)));
+    }
+}
+
+#[test]
+fn a_say_step_is_a_caption_without_a_command() {
+    let source =
+        "# bob makes one\nbob generate\nsay \"Its private bundle is in bob's storage now.\"\n\
+                  bob publish --all\n";
+    let mut lab = lesson_lab(source, Some("alice bob"));
+    steps(&mut lab, 2);
+    let caption = lab.app.caption().expect("a caption");
+    assert_eq!(caption.step, "step 2/3");
+    assert_eq!(caption.line, "", "no command");
+    assert_eq!(
+        caption.said.as_deref(),
+        Some("Its private bundle is in bob's storage now.")
+    );
+    assert_eq!(lab.client("bob").published, 0, "nothing ran");
+    let screen = lab.screen(80, 24);
+    assert!(screen.contains("step 2/3\n"), "{screen}");
+    assert!(
+        screen.contains("Its private bundle is in bob's storage now."),
+        "{screen}"
+    );
+    steps(&mut lab, 1);
+    assert_eq!(lab.client("bob").published, 1);
+}
+
+#[test]
+fn an_error_toast_does_not_hide_a_failed_expectation_note() {
+    let source = "# bob makes one\nbob generate\nexpect bob key-packages 2\n";
+    let mut lab = lesson_lab(source, Some("alice bob"));
+    steps(&mut lab, 1);
+    // At once, before any toast would have gone.
+    for (width, height) in [(80, 24), (100, 30)] {
+        let screen = lab.screen(width, height);
+        assert!(screen.contains("did not hold"), "{screen}");
+        assert!(screen.contains("Backspace goes back"), "{screen}");
     }
 }
