@@ -40,6 +40,8 @@ impl Panel {
 pub struct Areas {
     pub header: Rect,
     pub panels: Vec<(Panel, Rect)>,
+    /// The why pane (in the projector layout: the caption with the why pane).
+    pub why: Option<Rect>,
     /// Prompt, toast, caption or hint.
     pub message: Rect,
     pub status: Rect,
@@ -56,25 +58,59 @@ impl Areas {
 
 /// Wide terminals get three columns.
 pub const WIDE: u16 = 150;
+/// Narrower terminals show the why pane under the focused panel alone.
+pub const NARROW: u16 = 100;
 
-/// The regions for a terminal of `area`; `zoom` gives one panel the whole body.
+/// What the regions depend on besides the terminal's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Shape {
+    /// One panel takes the whole body.
+    pub zoom: Option<Panel>,
+    /// The focused panel: with the why pane shown, the right column shows it
+    /// (key packages, timeline or inspector) above the why pane.
+    pub focus: Option<Panel>,
+    pub clients: usize,
+    /// Rows the message line takes (1 to 6: a lesson's caption pane takes up to six).
+    pub message_lines: u16,
+    /// The why pane is shown.
+    pub why: bool,
+    /// `mls-lab present`: the projector layout.
+    pub projector: bool,
+}
+
+/// The regions for a terminal of `area`; `shape.zoom` gives one panel the whole body.
 /// The clients panel is as tall as its `clients` need, up to two fifths of the body;
-/// the message line takes `message_lines` (1 to 6: a lesson's caption pane takes
-/// up to six) so that nothing of it is cut.
-pub fn compute(area: Rect, zoom: Option<Panel>, clients: usize, message_lines: u16) -> Areas {
+/// the message line takes `message_lines` so that nothing of it is cut.
+pub fn compute(area: Rect, shape: Shape) -> Areas {
     let [header, body, message, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
-        Constraint::Length(message_lines.clamp(1, 6)),
+        Constraint::Length(shape.message_lines.clamp(1, 6)),
         Constraint::Length(1),
     ])
     .areas(area);
     // Rows, column names and borders, within limits.
-    let clients_height = (clients.min(usize::from(u16::MAX)) as u16)
+    let clients_height = (shape.clients.min(usize::from(u16::MAX)) as u16)
         .saturating_add(3)
         .clamp(5, (body.height * 2 / 5).max(5));
-    let panels = if let Some(panel) = zoom {
+    let mut why = None;
+    let panels = if let Some(panel) = shape.zoom {
         vec![(panel, body)]
+    } else if shape.projector {
+        // Fewer, larger panels: the clients with the DS, the timeline, and the
+        // caption with the why pane, which gets the most room.
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(38), Constraint::Min(0)]).areas(body);
+        let [clients, ds] =
+            Layout::vertical([Constraint::Length(clients_height), Constraint::Fill(1)]).areas(left);
+        let [timeline, pane] =
+            Layout::vertical([Constraint::Percentage(35), Constraint::Fill(1)]).areas(right);
+        why = Some(pane);
+        vec![
+            (Panel::Clients, clients),
+            (Panel::Ds, ds),
+            (Panel::Timeline, timeline),
+        ]
     } else if area.width >= WIDE {
         let [left, middle, right] = Layout::horizontal([
             Constraint::Percentage(20),
@@ -86,12 +122,33 @@ pub fn compute(area: Rect, zoom: Option<Panel>, clients: usize, message_lines: u
             Layout::vertical([Constraint::Length(clients_height), Constraint::Fill(1)]).areas(left);
         let [kps, ds] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
             .areas(middle);
-        let [timeline, inspector] =
-            Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
+        let (timeline, inspector) = if shape.why {
+            let [timeline, inspector, pane] = Layout::vertical([
+                Constraint::Percentage(35),
+                Constraint::Percentage(25),
+                Constraint::Fill(1),
+            ])
+            .areas(right);
+            why = Some(pane);
+            (timeline, inspector)
+        } else {
+            let [timeline, inspector] =
+                Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)])
+                    .areas(right);
+            (timeline, inspector)
+        };
         Panel::ALL
             .into_iter()
             .zip([clients, kps, ds, groups, timeline, inspector])
             .collect()
+    } else if shape.why && area.width < NARROW {
+        // A laptop's screen: the focused panel above the why pane, both the
+        // whole width, so the explanation is read without scrolling.
+        let shown = shape.focus.unwrap_or(Panel::Timeline);
+        let [top, pane] =
+            Layout::vertical([Constraint::Percentage(35), Constraint::Fill(1)]).areas(body);
+        why = Some(pane);
+        vec![(shown, top)]
     } else {
         let [left, right] =
             Layout::horizontal([Constraint::Length(29), Constraint::Min(0)]).areas(body);
@@ -101,20 +158,44 @@ pub fn compute(area: Rect, zoom: Option<Panel>, clients: usize, message_lines: u
             Constraint::Fill(1),
         ])
         .areas(left);
-        let [kps, timeline, inspector] = Layout::vertical([
-            Constraint::Percentage(36),
-            Constraint::Percentage(36),
-            Constraint::Percentage(28),
-        ])
-        .areas(right);
-        Panel::ALL
-            .into_iter()
-            .zip([clients, kps, ds, groups, timeline, inspector])
-            .collect()
+        let left_panels = [
+            (Panel::Clients, clients),
+            (Panel::Ds, ds),
+            (Panel::Groups, groups),
+        ];
+        if shape.why {
+            // The right column shows the focused one of its panels (the timeline
+            // unless another of them has the keys) above the why pane.
+            let top = match shape.focus {
+                Some(panel @ (Panel::KeyPackages | Panel::Inspector)) => panel,
+                Some(Panel::Clients | Panel::Ds | Panel::Groups | Panel::Timeline) | None => {
+                    Panel::Timeline
+                }
+            };
+            let [shown, pane] =
+                Layout::vertical([Constraint::Percentage(30), Constraint::Fill(1)]).areas(right);
+            why = Some(pane);
+            let mut panels = left_panels.to_vec();
+            panels.push((top, shown));
+            panels.sort_by_key(|(p, _)| Panel::ALL.iter().position(|q| q == p));
+            panels
+        } else {
+            let [kps, timeline, inspector] = Layout::vertical([
+                Constraint::Percentage(36),
+                Constraint::Percentage(36),
+                Constraint::Percentage(28),
+            ])
+            .areas(right);
+            Panel::ALL
+                .into_iter()
+                .zip([clients, kps, ds, groups, timeline, inspector])
+                .collect()
+        }
     };
     Areas {
         header,
         panels,
+        why,
         message,
         status,
     }

@@ -35,6 +35,7 @@ pub enum Action {
     Prompt,
     Help,
     Zoom,
+    Why,
     Save,
     Theme,
     Escape,
@@ -361,6 +362,14 @@ pub const ACTIONS: &[ActionSpec] = &[
         [key('z')],
         "zoom",
         "enlarge the focused panel to the whole screen",
+        Program,
+        false
+    ),
+    spec!(
+        Why,
+        [key('y')],
+        "why",
+        "why pane: what happened, OpenMLS call, RFC section, DS rule",
         Program,
         false
     ),

@@ -66,6 +66,7 @@ impl App {
                     | Action::Prompt
                     | Action::Help
                     | Action::Zoom
+                    | Action::Why
                     | Action::Save
                     | Action::Theme
                     | Action::Escape
@@ -114,13 +115,11 @@ impl App {
             }
             // Tab moves the keys to another panel and never changes the acting client.
             Action::FocusNext => {
-                self.selection.focus = self.selection.focus.next();
-                self.align_ds_cursor();
+                self.move_focus(Panel::next);
                 Vec::new()
             }
             Action::FocusPrev => {
-                self.selection.focus = self.selection.focus.prev();
-                self.align_ds_cursor();
+                self.move_focus(Panel::prev);
                 Vec::new()
             }
             Action::Up => self.move_cursor(-1),
@@ -144,6 +143,10 @@ impl App {
             }
             Action::Zoom => {
                 self.selection.zoomed = !self.selection.zoomed;
+                Vec::new()
+            }
+            Action::Why => {
+                self.selection.show_why = !self.selection.show_why;
                 Vec::new()
             }
             Action::Save => vec![Effect::SaveSession {
@@ -237,6 +240,7 @@ impl App {
             | Action::Prompt
             | Action::Help
             | Action::Zoom
+            | Action::Why
             | Action::Save
             | Action::Theme
             | Action::Escape

@@ -58,7 +58,8 @@ impl App {
         if let Some(toast) = self.motion.toasts().last() {
             return Some(Message::Toast(toast));
         }
-        if let Some(caption) = self.caption() {
+        // Presenting, the caption sits with the why pane instead.
+        if let Some(caption) = self.caption().filter(|_| !self.presenting) {
             return Some(Message::Caption(caption));
         }
         self.hint.as_deref().map(Message::Hint)

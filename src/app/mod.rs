@@ -21,6 +21,7 @@ mod reports;
 mod selection;
 pub mod session;
 mod stepping;
+pub mod why;
 
 use std::time::{Duration, Instant};
 
@@ -34,6 +35,7 @@ pub use motion::{FlashKey, Flight, Toast, ToastKind, FLASH, FRAME, TOAST};
 pub use prompt::Prompt;
 pub use session::{LineOutcome, SessionLine};
 pub use stepping::Caption;
+pub use why::Why;
 
 use crate::command::parse_lines;
 use crate::engine::{Event, LabView, Randomness};
@@ -140,6 +142,8 @@ pub struct App {
     /// A client to select once it exists (the actor of a line just sent).
     select_next: Option<String>,
     quit: bool,
+    /// `mls-lab present`: the projector layout, the caption in the why pane.
+    presenting: bool,
     /// Something visible changed since the last frame.
     dirty: bool,
 }
@@ -169,6 +173,7 @@ impl App {
             typed: None,
             select_next: None,
             quit: false,
+            presenting: false,
             dirty: true,
         }
     }
@@ -343,10 +348,29 @@ impl App {
     pub fn areas(&self, area: Rect) -> layout::Areas {
         layout::compute(
             area,
-            self.selection.zoomed.then_some(self.selection.focus),
-            self.view.clients.len(),
-            self.message_lines(area.width),
+            layout::Shape {
+                zoom: self.selection.zoomed.then_some(self.selection.focus),
+                focus: Some(self.selection.focus),
+                clients: self.view.clients.len(),
+                message_lines: self.message_lines(area.width),
+                why: self.selection.show_why,
+                projector: self.presenting,
+            },
         )
+    }
+
+    /// Switches to the projector layout of `mls-lab present`: fewer, larger
+    /// panels, the caption with the why pane, the timeline focused.
+    pub fn present(&mut self) {
+        self.presenting = true;
+        self.selection.show_why = true;
+        self.selection.focus = Panel::Timeline;
+        self.dirty = true;
+    }
+
+    /// Whether the projector layout is on.
+    pub fn presenting(&self) -> bool {
+        self.presenting
     }
 
     /// The reference highlighted everywhere (full hex).

@@ -22,6 +22,8 @@ pub(super) struct Selection {
     pub(super) inspector_scroll: usize,
     pub(super) zoomed: bool,
     pub(super) show_help: bool,
+    /// The why pane is shown (`y`).
+    pub(super) show_why: bool,
     /// First line of the help overlay shown (it scrolls on small screens).
     pub(super) help_scroll: usize,
     pub(super) size: Rect,
@@ -41,6 +43,7 @@ impl Selection {
             inspector_scroll: 0,
             zoomed: false,
             show_help: false,
+            show_why: false,
             help_scroll: 0,
             size,
             client_changed: false,
@@ -105,6 +108,21 @@ impl App {
             self.align_ds_cursor();
         }
         self.dirty = true;
+    }
+
+    /// Tab and Shift-Tab: the next panel in `step`'s direction that is on the
+    /// screen (the projector layout shows only some of them).
+    pub(super) fn move_focus(&mut self, step: fn(Panel) -> Panel) {
+        let start = self.selection.focus;
+        let mut panel = step(start);
+        for _ in 0..Panel::ALL.len() {
+            self.selection.focus = panel;
+            if self.areas(self.selection.size).get(panel).is_some() {
+                break;
+            }
+            panel = step(panel);
+        }
+        self.align_ds_cursor();
     }
 
     /// Puts the DS panel's cursor on the acting client's counters.

@@ -133,10 +133,7 @@ pub(crate) fn message(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
 fn caption_pane(caption: &Caption, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let width = usize::from(area.width);
     let mut lines: Vec<Line> = Vec::new();
-    for (i, text) in wrap(&format!("{} · {}", caption.step, caption.line), width)
-        .into_iter()
-        .enumerate()
-    {
+    for (i, text) in wrap(&caption.heading(), width).into_iter().enumerate() {
         // The step number stands out; the line run is drawn like a command.
         match text.split_once(" · ").filter(|_| i == 0) {
             Some((step, line)) => lines.push(Line::from(vec![
@@ -152,6 +149,13 @@ fn caption_pane(caption: &Caption, area: Rect, buf: &mut Buffer, theme: &Theme) 
             wrap(&caption.comment, width)
                 .into_iter()
                 .map(|text| Line::styled(text, theme.caption)),
+        );
+    }
+    if let Some(said) = &caption.said {
+        lines.extend(
+            wrap(said, width)
+                .into_iter()
+                .map(|text| Line::styled(text, theme.title)),
         );
     }
     if let Some(note) = &caption.note {

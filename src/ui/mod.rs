@@ -45,6 +45,9 @@ impl Widget for &App {
                 Panel::Inspector => panels::inspector::render(self, inner, buf, &theme),
             }
         }
+        if let Some(why) = areas.why {
+            panels::why::render(self, why, buf, &theme);
+        }
         bars::message(self, areas.message, buf, &theme);
         bars::status(self, areas.status, buf, &theme);
         if self.show_help() {

@@ -17,3 +17,4 @@ mod never_blocks;
 mod screens;
 mod session;
 mod timeline;
+mod why;

@@ -7,6 +7,7 @@ pub(crate) mod groups;
 pub(crate) mod inspector;
 pub(crate) mod key_packages;
 pub(crate) mod timeline;
+pub(crate) mod why;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

@@ -1,0 +1,137 @@
+//! The "why" pane's subject: what the selected timeline event (or, with the
+//! inspector focused, its top row) is, and the explanations `mls-lab explain`
+//! gives for it: the event kind's, and the error code's when it failed.
+
+use super::App;
+use crate::engine::{Event, EventKind};
+use crate::explain::{self, Explanation};
+use crate::layout::Panel;
+use crate::worker::Inspection;
+
+/// What the why pane shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Why {
+    /// What is explained: `#12 key_package_rejected`, `inspector: key package`.
+    pub subject: String,
+    /// The event kind's explanation first, then the error code's, if any.
+    pub explanations: Vec<&'static Explanation>,
+}
+
+/// The error code an event carries, if it is a failure with one.
+pub fn error_code(kind: &EventKind) -> Option<&str> {
+    match kind {
+        EventKind::KeyPackageRejected { error, .. }
+        | EventKind::ClaimFailed { error, .. }
+        | EventKind::JoinFailed { error, .. }
+        | EventKind::CommitFailed { error, .. }
+        | EventKind::CommandFailed { error, .. }
+        | EventKind::ExpectFailed { error, .. } => Some(error),
+        EventKind::ClientRegistered { .. }
+        | EventKind::KeyPackageGenerated { .. }
+        | EventKind::KeyPackagePublished { .. }
+        | EventKind::KeyPackageSkipped { .. }
+        | EventKind::KeyPackageExpired { .. }
+        | EventKind::Clock { .. }
+        | EventKind::KeyPackageClaimed { .. }
+        | EventKind::GroupCreated { .. }
+        | EventKind::CommitSent { .. }
+        | EventKind::WelcomeSent { .. }
+        | EventKind::WelcomeDelivered { .. }
+        | EventKind::GroupJoined { .. }
+        | EventKind::PrivateBundleDeleted { .. }
+        | EventKind::PrivateBundleRetained { .. }
+        | EventKind::PrivateBundleDiscarded { .. }
+        | EventKind::CommitProcessed { .. }
+        | EventKind::SelfUpdated { .. }
+        | EventKind::DsMisbehaved { .. }
+        | EventKind::ExpectPassed { .. } => None,
+    }
+}
+
+/// An event's explanations: its kind's, then its error code's when that is a topic.
+pub fn of_event(event: &Event) -> Why {
+    let mut explanations: Vec<&'static Explanation> =
+        explain::topic(event.kind.name()).into_iter().collect();
+    if let Some(code) = error_code(&event.kind) {
+        explanations.extend(explain::topic(code));
+    }
+    let subject = match error_code(&event.kind) {
+        Some(code) => format!("#{} {}: {code}", event.seq, event.kind.name()),
+        None => format!("#{} {}", event.seq, event.kind.name()),
+    };
+    Why {
+        subject,
+        explanations,
+    }
+}
+
+impl App {
+    /// Whether the why pane is shown (`y`).
+    pub fn shows_why(&self) -> bool {
+        self.selection.show_why
+    }
+
+    /// What the why pane explains: with the inspector focused, its top row (a
+    /// journey event, else what the inspector shows); otherwise the selected
+    /// timeline event (the newest while the timeline follows it).
+    pub fn why(&self) -> Option<Why> {
+        if self.selection.focus == Panel::Inspector {
+            if let Some(why) = self.why_of_inspector() {
+                return Some(why);
+            }
+        }
+        if self.visible_events() == 0 {
+            return None;
+        }
+        self.events.get(self.timeline_row()).map(of_event)
+    }
+
+    /// The inspector's top row: a journey line is its event, any other line is
+    /// the thing inspected (a key package is generated, a Welcome sent).
+    fn why_of_inspector(&self) -> Option<Why> {
+        let row = self.selection.inspector_scroll;
+        // Line 0 is the reference, line 1 the journey's heading, then its events.
+        if self.shows_journey() {
+            if let Some(event) = row
+                .checked_sub(2)
+                .and_then(|i| self.journey_events().nth(i))
+            {
+                return Some(of_event(event));
+            }
+        }
+        let (subject, topic) = match self.inspection()? {
+            Inspection::KeyPackage(_) => ("inspector: a key package", "key_package_generated"),
+            Inspection::Welcome(_) => ("inspector: a Welcome", "welcome_sent"),
+            Inspection::Unavailable(_) => return None,
+        };
+        Some(Why {
+            subject: subject.to_string(),
+            explanations: explain::topic(topic).into_iter().collect(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Outcome;
+
+    #[test]
+    fn a_failure_is_explained_by_its_kind_and_its_error_code() {
+        let event = Event {
+            seq: 7,
+            actor: "bob".into(),
+            kind: EventKind::ClaimFailed {
+                owner: "carol".into(),
+                error: "NoKeyPackageAvailable".into(),
+                message: "none left".into(),
+            },
+            duration_us: 0,
+            outcome: Outcome::Error,
+        };
+        let why = of_event(&event);
+        assert_eq!(why.subject, "#7 claim_failed: NoKeyPackageAvailable");
+        let topics: Vec<&str> = why.explanations.iter().map(|e| e.topic).collect();
+        assert_eq!(topics, ["claim_failed", "NoKeyPackageAvailable"]);
+    }
+}

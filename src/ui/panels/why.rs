@@ -1,0 +1,152 @@
+//! The why pane: for the selected timeline event (or inspector row) what
+//! happened, the OpenMLS call, the RFC section and the DS rule, from
+//! `mls-lab explain`'s data, wrapped. In the projector layout the lesson's
+//! caption comes first, so the room reads the step and its reason together.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Widget};
+
+use crate::app::{App, Caption};
+use crate::theme::Theme;
+use crate::ui::text::wrap_line;
+
+/// Where a wrapped field goes on.
+const INDENT: usize = 2;
+
+/// The pane's title.
+pub(crate) fn title(app: &App) -> String {
+    let why = app.why().map(|w| w.subject);
+    match (app.presenting(), app.caption(), why) {
+        (true, Some(caption), _) => caption.step,
+        (true, None, _) => "Lesson".into(),
+        (false, _, Some(subject)) => format!("Why: {subject}"),
+        (false, _, None) => "Why".into(),
+    }
+}
+
+/// Draws the pane with its border in `area`.
+pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border)
+        .title(Span::styled(format!(" {} ", title(app)), theme.title));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let width = usize::from(inner.width);
+    let mut rows: Vec<Line> = Vec::new();
+    if app.presenting() {
+        rows.extend(caption_lines(app, theme, width));
+    }
+    let topic = why_lines(app, theme, width, &mut rows);
+    let height = usize::from(inner.height);
+    if rows.len() > height && height > 0 {
+        // Cut, and say where the rest is: a line of the pane is never half drawn.
+        rows.truncate(height - 1);
+        let more = match topic {
+            Some(topic) => format!("… the rest: mls-lab explain {topic}"),
+            None => "…".to_string(),
+        };
+        rows.push(Line::styled(more, theme.muted));
+    }
+    for (row, line) in rows.into_iter().enumerate() {
+        line.render(
+            Rect::new(inner.x, inner.y + row as u16, inner.width, 1),
+            buf,
+        );
+    }
+}
+
+/// The lesson's caption (projector layout): the line run, the comment, what a
+/// `say` step says, and why the lab and the lesson disagree.
+fn caption_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
+    let Some(caption) = app.caption() else {
+        let hint = app
+            .hint()
+            .unwrap_or("Space runs the first step")
+            .to_string();
+        return wrap_line(Line::styled(hint, theme.caption), width, 0);
+    };
+    let Caption {
+        line,
+        comment,
+        said,
+        note,
+        ..
+    } = caption;
+    let mut rows = Vec::new();
+    if !line.is_empty() {
+        rows.extend(wrap_line(
+            Line::from(vec![
+                Span::styled("> ", theme.muted),
+                Span::styled(line, theme.header),
+            ]),
+            width,
+            INDENT,
+        ));
+    }
+    for (text, style) in [
+        (Some(comment), theme.caption),
+        (said, theme.title),
+        (note, theme.error),
+    ] {
+        if let Some(text) = text.filter(|t| !t.is_empty()) {
+            rows.extend(wrap_line(Line::styled(text, style), width, 0));
+        }
+    }
+    rows.push(Line::raw(""));
+    rows
+}
+
+/// The explanations of what is selected, appended to `rows`; returns the topic
+/// whose text `mls-lab explain` prints in full.
+fn why_lines<'a>(
+    app: &App,
+    theme: &Theme,
+    width: usize,
+    rows: &mut Vec<Line<'a>>,
+) -> Option<&'static str> {
+    let Some(why) = app.why() else {
+        rows.extend(wrap_line(
+            Line::styled(
+                "Nothing selected yet: run a step, or pick an event on the timeline with Tab and ↑↓.",
+                theme.muted,
+            ),
+            width,
+            0,
+        ));
+        return None;
+    };
+    if app.presenting() {
+        rows.extend(wrap_line(
+            Line::styled(format!("Why {}", why.subject), theme.title),
+            width,
+            INDENT,
+        ));
+    }
+    for (i, explanation) in why.explanations.iter().enumerate() {
+        if i > 0 {
+            rows.extend(wrap_line(
+                Line::styled(
+                    format!("{} ({})", explanation.topic, explanation.kind.label()),
+                    theme.title,
+                ),
+                width,
+                INDENT,
+            ));
+        }
+        for (label, text) in explanation.fields() {
+            rows.extend(wrap_line(
+                Line::from(vec![
+                    Span::styled(format!("{label}: "), theme.header),
+                    Span::styled(text, theme.base),
+                ]),
+                width,
+                INDENT,
+            ));
+        }
+    }
+    why.explanations.last().map(|e| e.topic)
+}
