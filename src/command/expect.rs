@@ -8,7 +8,8 @@ use clap::Parser as _;
 use super::error::{ParseError, Problem};
 use super::parse::{from_clap, ClientCheckLine, DsCheckLine};
 use super::vocabulary::usage_line;
-use super::{BundlePresence, ClientCheck, DsCheck, Expectation, Presence, RESERVED};
+use super::{BundlePresence, ClientCheck, DsCheck, Expectation, Presence, Switch, RESERVED};
+use crate::engine::ds::Fault;
 
 const EXPECT_USAGE: &str = "expect ok | error CODE | in-sync GROUP | ds OWNER CHECK | NAME CHECK";
 
@@ -45,6 +46,37 @@ pub(super) fn parse_expect(words: &[String]) -> Result<Expectation, ParseError> 
             [] => Err(missing("GROUP", "expect in-sync GROUP")),
             [_, extra, ..] => Err(unexpected(extra, "expect in-sync GROUP")),
         },
+        // `expect ds fault FAULT on|off`; a client named `fault` still has its
+        // checks, whose names are no fault's.
+        "ds" if rest.first().is_some_and(|w| w == "fault")
+            && rest.get(1).is_some_and(|w| w.parse::<Fault>().is_ok()) =>
+        {
+            let usage = "expect ds fault FAULT on|off";
+            match &rest[1..] {
+                [fault, switch] => {
+                    let fault = fault.parse::<Fault>().map_err(|e| {
+                        ParseError::new(Problem::BadValue {
+                            argument: "FAULT".into(),
+                            value: fault.clone(),
+                            reason: e.to_string(),
+                        })
+                    })?;
+                    let switch =
+                        <Switch as clap::ValueEnum>::from_str(switch, false).map_err(|_| {
+                            ParseError::new(Problem::BadValue {
+                                argument: "SWITCH".into(),
+                                value: switch.clone(),
+                                reason: "use on or off".into(),
+                            })
+                            .with_usage(Some(usage))
+                        })?;
+                    Ok(Expectation::DsFault { fault, switch })
+                }
+                [_] => Err(missing("SWITCH", usage)),
+                [_, _, extra, ..] => Err(unexpected(extra, usage)),
+                [] => Err(missing("FAULT", usage)),
+            }
+        }
         "ds" => {
             let Some((owner, rest)) = rest.split_first() else {
                 return Err(missing("OWNER", "expect ds OWNER CHECK"));
@@ -113,6 +145,7 @@ impl fmt::Display for Expectation {
             Self::Ok => write!(f, "ok"),
             Self::Error(code) => write!(f, "error {}", q(code)),
             Self::InSync(group) => write!(f, "in-sync {}", q(group)),
+            Self::DsFault { fault, switch } => write!(f, "ds fault {fault} {switch}"),
             Self::Ds { owner, check } => {
                 write!(f, "ds {} ", q(owner))?;
                 match check {
@@ -158,6 +191,9 @@ mod tests {
         "ds bob last-resort absent",
         "ds bob claims 3",
         "ds bob reuses 1",
+        "ds fault hold-welcome on",
+        "ds fault bare-framing off",
+        "ds fault claims 2",
         "bob member-of team",
         "bob not-member-of team",
         "bob key-packages 4",
@@ -194,6 +230,7 @@ mod tests {
             let covered = EVERY_FORM.iter().any(|text| {
                 let words: Vec<&str> = text.split(' ').collect();
                 match form.strip_prefix("ds ") {
+                    Some("fault") => text.starts_with("ds fault ") && words.len() == 4,
                     Some(check) => words.first() == Some(&"ds") && words.get(2) == Some(&check),
                     None if matches!(form, "ok" | "error" | "in-sync") => words[0] == form,
                     None => words.get(1) == Some(&form),

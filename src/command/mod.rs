@@ -28,6 +28,7 @@
 mod clap_error;
 pub mod error;
 pub mod expect;
+pub mod misbehave;
 pub mod names;
 pub mod parse;
 pub mod steps;
@@ -37,6 +38,8 @@ pub mod words;
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::engine::clock::LabDuration;
+use crate::engine::ds::Fault;
+pub use misbehave::{DsPolicy, Limit, Switch};
 
 pub use error::{ParseError, Problem};
 pub use names::{
@@ -94,6 +97,9 @@ impl Command {
             Self::Say(_) => "say",
             Self::Ds(DsAction::ReplayWelcome) => "ds replay-welcome",
             Self::Ds(DsAction::ForwardWelcome { .. }) => "ds forward-welcome",
+            Self::Ds(DsAction::Fault { .. }) => "ds fault",
+            Self::Ds(DsAction::Release) => "ds release",
+            Self::Ds(DsAction::Policy { .. }) => "ds policy",
             Self::Client { action, .. } => match action {
                 ClientAction::Generate(_) => "generate",
                 ClientAction::Publish(_) => "publish",
@@ -106,6 +112,7 @@ impl Command {
                 ClientAction::SelfUpdate { .. } => "self-update",
                 ClientAction::RotateLastResort { .. } => "rotate-last-resort",
                 ClientAction::DeleteBundle { .. } => "delete-bundle",
+                ClientAction::Pool { .. } => "pool",
             },
         }
     }
@@ -170,6 +177,17 @@ pub enum ClientAction {
         #[arg(value_name = "REF")]
         selector: String,
     },
+    /// Keep TARGET packages at the DS: whenever processing mail finds fewer than
+    /// MARK, generate and publish up to TARGET (Wire uses 100 and 50).
+    Pool {
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000), value_name = "N", required_unless_present = "off")]
+        target: Option<u32>,
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000), value_name = "M", required_unless_present = "off")]
+        refill_below: Option<u32>,
+        /// Stop keeping a pool.
+        #[arg(long, conflicts_with_all = ["target", "refill_below"])]
+        off: bool,
+    },
 }
 
 /// Options of `generate`.
@@ -231,6 +249,20 @@ pub enum DsAction {
         #[arg(value_name = "NAME")]
         to: String,
     },
+    /// Turn one of the DS's faults on or off.
+    Fault {
+        #[arg(value_name = "FAULT")]
+        fault: Fault,
+        #[arg(value_name = "SWITCH")]
+        switch: Switch,
+    },
+    /// Deliver what a fault (hold-welcome, reorder-commits) holds back.
+    Release,
+    /// Set or lift a policy of the DS.
+    Policy {
+        #[command(subcommand)]
+        policy: DsPolicy,
+    },
 }
 
 /// An assertion about the state or the last command.
@@ -242,6 +274,11 @@ pub enum Expectation {
     Ok,
     /// Every member of GROUP sees the same epoch, members and epoch authenticator.
     InSync(String),
+    /// `expect ds fault FAULT on|off`: whether the DS's fault is on.
+    DsFault {
+        fault: Fault,
+        switch: Switch,
+    },
     Ds {
         owner: String,
         check: DsCheck,

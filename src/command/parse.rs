@@ -150,9 +150,10 @@ fn parse_say(words: &[String]) -> Result<Command, ParseError> {
 
 /// What may follow a client's name (a test checks it lists every client verb).
 pub(super) const CLIENT_USAGE: &str =
-    "NAME generate|publish|claim|create-group|add|peek|join|sync|self-update|rotate-last-resort|delete-bundle ...";
+    "NAME generate|publish|claim|create-group|add|peek|join|sync|self-update|rotate-last-resort|delete-bundle|pool ...";
 
-const DS_USAGE: &str = "ds replay-welcome | ds forward-welcome NAME";
+const DS_USAGE: &str =
+    "ds replay-welcome | ds forward-welcome NAME | ds fault FAULT on|off | ds release | ds policy claim-limit N --per DURATION";
 
 fn parse_lab(words: &[String]) -> Result<Command, ParseError> {
     let key = match words {
@@ -370,7 +371,13 @@ mod tests {
                 "ds",
                 "ds replay-welcome",
                 "ds forward-welcome",
+                "ds fault",
+                "ds fault drop-welcome",
+                "ds release",
+                "ds policy",
+                "ds policy claim-limit",
                 "expect",
+                "expect ds fault",
                 "expect ds bob",
                 "expect bob",
                 "expect bob epoch",

@@ -45,6 +45,9 @@ const VOCABULARY: &[Verb] = &[
     verb(Lab, "clock", "clock [+DURATION]", "print the lab's time, or move it forward: +45s, +90m, +12h, +30d"),
     verb(Lab, "ds replay-welcome", "ds replay-welcome", "a misbehaving DS delivers the last Welcome again to its recipients"),
     verb(Lab, "ds forward-welcome", "ds forward-welcome NAME", "a misbehaving DS delivers the last Welcome to a client it was not for"),
+    verb(Lab, "ds fault", "ds fault FAULT on|off", "make the DS misbehave on purpose: double-handout, tamper-handout, serve-expired, drop-welcome, duplicate-welcome, hold-welcome, reorder-commits, bare-framing, forget-last-resort"),
+    verb(Lab, "ds release", "ds release", "the DS delivers what hold-welcome or reorder-commits held back"),
+    verb(Lab, "ds policy", "ds policy claim-limit N --per DURATION | ds policy claim-limit off", "at most N claims of one owner's packages by one claimer per window of lab time (RFC 9750 §5.1)"),
     verb(Client, "generate", "NAME generate [COUNT] [--last-resort [--no-last-resort-capability]] [--suite 1|2|3] [--lifetime DURATION | --expired | --not-yet-valid]", "build COUNT (1 to 10000) key packages; their private bundles go into storage"),
     verb(Client, "publish", "NAME publish REF... | --all | --raw HEX | --stolen-from NAME [--mls-message] [--tamper]", "upload key packages (hex prefix, @N or @last) to the DS, which validates them"),
     verb(Client, "claim", "NAME claim OWNER [--suite 1|2|3]", "take one of OWNER's key packages from the DS (a normal one, else the last-resort one)"),
@@ -57,6 +60,7 @@ const VOCABULARY: &[Verb] = &[
     verb(Client, "rotate-last-resort", "NAME rotate-last-resort [--suite 1|2|3]", "publish a new last-resort package and self-update where the old one was used"),
     verb(Client, "delete-bundle", "NAME delete-bundle REF", "delete the private bundle of an own key package on purpose (a Welcome naming it then fails)"),
     verb(Lab, "say", "say \"TEXT\"", "a caption without a command: run prints it, a handout shows it, a lesson steps to it"),
+    verb(Client, "pool", "NAME pool --target N --refill-below M | NAME pool --off", "keep N packages at the DS: processing mail with fewer than M left publishes new ones"),
     verb(Expect, "expect ok", "expect ok", "the last command succeeded"),
     verb(Expect, "expect error", "expect error CODE", "the last command failed with CODE"),
     verb(Expect, "expect in-sync", "expect in-sync GROUP", "every member of GROUP has joined and sees the same epoch, members and authenticator"),
@@ -64,6 +68,7 @@ const VOCABULARY: &[Verb] = &[
     verb(Expect, "expect ds last-resort", "expect ds OWNER last-resort present|absent", "whether OWNER has a last-resort package at the DS"),
     verb(Expect, "expect ds claims", "expect ds OWNER claims N", "the DS handed out N of OWNER's key packages"),
     verb(Expect, "expect ds reuses", "expect ds OWNER reuses N", "hand-outs of OWNER's last-resort package beyond its first"),
+    verb(Expect, "expect ds fault", "expect ds fault FAULT on|off", "whether the DS's fault FAULT is on"),
     verb(Expect, "expect member-of", "expect NAME member-of GROUP", "NAME is a member of GROUP"),
     verb(Expect, "expect not-member-of", "expect NAME not-member-of GROUP", "NAME is not a member of GROUP"),
     verb(Expect, "expect key-packages", "expect NAME key-packages N", "N private bundles in NAME's storage"),
@@ -200,6 +205,10 @@ mod tests {
             "bob rotate-last-resort",
             "bob delete-bundle @last",
             "say \"a caption\"",
+            "ds fault double-handout on",
+            "ds release",
+            "ds policy claim-limit 3 --per 1h",
+            "bob pool --target 5 --refill-below 2",
         ];
         for verb in VOCABULARY.iter().filter(|v| v.kind != Expect) {
             let line = examples

@@ -40,9 +40,11 @@ impl Engine {
                 return Err(EngineError::ClaimOwnKeyPackage(name.to_string()));
             }
         }
-        let claimed = self.ds.claim_all(owners, suite).await;
-        // The DS purged what had expired before it handed anything out.
+        let claimed = self.ds.claim_all_by(name, owners, suite).await;
+        // The DS purged what had expired before it handed anything out; a fault
+        // may have changed what it handed out.
         self.report_expired().await?;
+        self.report_faults().await?;
         let claimed = match claimed {
             Ok(claimed) => claimed,
             Err(error) => {
@@ -102,13 +104,28 @@ impl Engine {
         self.ok(name, kind, started);
         let now = self.clock.now();
         let client = self.client_mut(name)?;
-        // The claimer validates at the lab's time too (RFC 9420 §10.1).
-        let (key_package, kp_ref) = wire::accept_key_package_at(
+        // The claimer validates at the lab's time too (RFC 9420 §10.1): where a
+        // misbehaving DS is caught.
+        let accepted = wire::accept_key_package_at(
             client.provider().crypto(),
             &claimed.entry.bytes,
             KeyPackageFormat::KeyPackage,
             now,
-        )?;
+        );
+        let (key_package, kp_ref) = match accepted {
+            Ok(accepted) => accepted,
+            Err(error) => {
+                let kind = EventKind::KeyPackageRefused {
+                    kp_ref: ref_hex(&kp_ref),
+                    owner: owner.to_string(),
+                    error: error.code(),
+                    message: error.to_string(),
+                };
+                self.failed(name, kind, started);
+                return Err(error);
+            }
+        };
+        let client = self.client_mut(name)?;
         client.wallet_push(ClaimedKeyPackage {
             owner: owner.to_string(),
             kp_ref: kp_ref.clone(),

@@ -127,6 +127,22 @@ pub enum EngineError {
     DsUnavailable,
     #[error("expectation failed: {0}")]
     ExpectationFailed(String),
+    // Faults and policies of the DS (`ds fault`, `ds release`, `ds policy`, `pool`).
+    #[error("the fault {fault} is {} already", if *on { "on" } else { "off" })]
+    FaultUnchanged { fault: String, on: bool },
+    #[error("the Delivery Service holds nothing to release")]
+    NothingHeld,
+    /// RFC 9750 §5.1: the DS limits how fast one claimer takes one owner's packages.
+    #[error("{claimer} claimed {owner}'s key packages {limit} times within {window}: the DS refuses more for {retry_in}")]
+    ClaimRateLimited {
+        claimer: String,
+        owner: String,
+        limit: u32,
+        window: String,
+        retry_in: String,
+    },
+    #[error("{0}")]
+    InvalidPolicy(String),
 }
 
 impl EngineError {
@@ -169,6 +185,10 @@ impl EngineError {
             Self::NoWelcomeToResend(_) => "NoWelcomeToResend",
             Self::DsUnavailable => "DsUnavailable",
             Self::ExpectationFailed(_) => "ExpectationFailed",
+            Self::FaultUnchanged { .. } => "FaultUnchanged",
+            Self::NothingHeld => "NothingHeld",
+            Self::ClaimRateLimited { .. } => "ClaimRateLimited",
+            Self::InvalidPolicy(_) => "InvalidPolicy",
             Self::Join { code, .. } | Self::Mls { code, .. } => return code.clone(),
         };
         fixed.to_string()
@@ -214,6 +234,10 @@ impl EngineError {
         "NoWelcomeToResend",
         "DsUnavailable",
         "ExpectationFailed",
+        "FaultUnchanged",
+        "NothingHeld",
+        "ClaimRateLimited",
+        "InvalidPolicy",
     ];
 
     /// Wraps any other OpenMLS error, keeping its variant name as the code.
@@ -313,161 +337,6 @@ mod plain_text_tests {
     }
 }
 
+/// Every variant against `CODES` (its own file: one sample of each variant).
 #[cfg(test)]
-mod codes_tests {
-    use super::EngineError;
-    use crate::command::{NameError, NameKind, NameRule, ParseError, Problem};
-
-    /// One value of every variant. The match below has no `_`, so a new variant
-    /// does not compile until it is added there, here and to `CODES`.
-    fn samples() -> Vec<EngineError> {
-        let s = || String::from("x");
-        vec![
-            EngineError::Parse(ParseError::new(Problem::NotUtf8)),
-            EngineError::Usage(s()),
-            EngineError::UnknownClient(s()),
-            EngineError::ClientExists(s()),
-            EngineError::InvalidName(NameError {
-                kind: NameKind::Client,
-                name: s(),
-                rule: NameRule::Empty,
-            }),
-            EngineError::UnknownGroup {
-                client: s(),
-                group: s(),
-            },
-            EngineError::GroupAlreadyExists {
-                client: s(),
-                group: s(),
-            },
-            EngineError::GroupNameTaken {
-                group: s(),
-                owner: s(),
-            },
-            EngineError::UnknownGroupId(s()),
-            EngineError::AlreadyMember {
-                client: s(),
-                group: s(),
-                bundle: s(),
-            },
-            EngineError::AlreadyInGroup {
-                member: s(),
-                group: s(),
-            },
-            EngineError::CannotAddSelf(s()),
-            EngineError::MemberNamedTwice(s()),
-            EngineError::ClaimOwnKeyPackage(s()),
-            EngineError::NoBundle {
-                client: s(),
-                kp_ref: s(),
-            },
-            EngineError::UnknownWelcome(1),
-            EngineError::UnknownKeyPackage {
-                client: s(),
-                selector: s(),
-            },
-            EngineError::AmbiguousKeyPackage {
-                client: s(),
-                selector: s(),
-            },
-            EngineError::UnsupportedCiphersuite { suite: 9 },
-            EngineError::Malformed {
-                what: s(),
-                detail: s(),
-            },
-            EngineError::BadSignature(s()),
-            EngineError::UnsupportedExtension,
-            EngineError::Expired {
-                not_after: 1,
-                now: 2,
-            },
-            EngineError::NotYetValid {
-                not_before: 2,
-                now: 1,
-            },
-            EngineError::LifetimeTooLong {
-                lifetime: 2,
-                max: 1,
-            },
-            EngineError::ClockOverflow(s()),
-            EngineError::InvalidKeyPackage(s()),
-            EngineError::WrongOwner {
-                publisher: s(),
-                credential: s(),
-            },
-            EngineError::Duplicate { kp_ref: s() },
-            EngineError::NotRegistered(s()),
-            EngineError::NoKeyPackageAvailable {
-                owner: s(),
-                suite: 1,
-            },
-            EngineError::CiphersuiteMismatch { detail: s() },
-            EngineError::NoMatchingKeyPackage { reason: s() },
-            EngineError::NoPendingWelcome(s()),
-            EngineError::NoWelcomeToResend(s()),
-            EngineError::DsUnavailable,
-            EngineError::ExpectationFailed(s()),
-        ]
-    }
-
-    /// Whether a variant's code is fixed (listed in `CODES`) or OpenMLS's own.
-    fn has_fixed_code(error: &EngineError) -> bool {
-        match error {
-            EngineError::Join { .. } | EngineError::Mls { .. } => false,
-            EngineError::Parse(_)
-            | EngineError::Usage(_)
-            | EngineError::UnknownClient(_)
-            | EngineError::ClientExists(_)
-            | EngineError::InvalidName(_)
-            | EngineError::UnknownGroup { .. }
-            | EngineError::GroupAlreadyExists { .. }
-            | EngineError::GroupNameTaken { .. }
-            | EngineError::UnknownGroupId(_)
-            | EngineError::AlreadyMember { .. }
-            | EngineError::AlreadyInGroup { .. }
-            | EngineError::CannotAddSelf(_)
-            | EngineError::MemberNamedTwice(_)
-            | EngineError::ClaimOwnKeyPackage(_)
-            | EngineError::NoBundle { .. }
-            | EngineError::UnknownWelcome(_)
-            | EngineError::UnknownKeyPackage { .. }
-            | EngineError::AmbiguousKeyPackage { .. }
-            | EngineError::UnsupportedCiphersuite { .. }
-            | EngineError::Malformed { .. }
-            | EngineError::BadSignature(_)
-            | EngineError::UnsupportedExtension
-            | EngineError::Expired { .. }
-            | EngineError::NotYetValid { .. }
-            | EngineError::LifetimeTooLong { .. }
-            | EngineError::ClockOverflow(_)
-            | EngineError::InvalidKeyPackage(_)
-            | EngineError::WrongOwner { .. }
-            | EngineError::Duplicate { .. }
-            | EngineError::NotRegistered(_)
-            | EngineError::NoKeyPackageAvailable { .. }
-            | EngineError::CiphersuiteMismatch { .. }
-            | EngineError::NoMatchingKeyPackage { .. }
-            | EngineError::NoPendingWelcome(_)
-            | EngineError::NoWelcomeToResend(_)
-            | EngineError::DsUnavailable
-            | EngineError::ExpectationFailed(_) => true,
-        }
-    }
-
-    #[test]
-    fn codes_lists_every_fixed_code_once() {
-        let mut from_samples: Vec<String> = samples()
-            .iter()
-            .filter(|e| has_fixed_code(e))
-            .map(EngineError::code)
-            .collect();
-        from_samples.sort();
-        from_samples.dedup();
-        let mut listed: Vec<String> = EngineError::CODES.iter().map(|c| c.to_string()).collect();
-        listed.sort();
-        let before = listed.len();
-        listed.dedup();
-        assert_eq!(before, listed.len(), "a code is listed twice");
-        assert_eq!(from_samples, listed);
-    }
-}
+mod codes_tests;

@@ -45,6 +45,17 @@ impl Engine {
                 )),
                 None => fail("no command has run yet".into()),
             },
+            Expectation::DsFault { fault, switch } => {
+                let on = self.ds.snapshot().await?.faults.contains(fault);
+                if on == switch.is_on() {
+                    Ok(())
+                } else {
+                    fail(format!(
+                        "the fault {fault} is {}",
+                        if on { "on" } else { "off" }
+                    ))
+                }
+            }
             Expectation::InSync(group) => {
                 let views: Vec<(String, GroupView)> = self
                     .clients

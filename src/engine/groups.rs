@@ -184,7 +184,7 @@ impl Engine {
         };
         self.ok(name, kind, started);
         self.welcomes.insert(self.events.len() as u64, kept);
-        Ok(())
+        self.report_faults().await
     }
 
     pub(super) async fn self_update(
@@ -228,6 +228,6 @@ impl Engine {
             bytes: size,
         };
         self.ok(name, kind, started);
-        Ok(())
+        self.report_faults().await
     }
 }

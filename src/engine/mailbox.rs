@@ -53,6 +53,17 @@ impl Engine {
         name: &str,
         only: Option<DeliveryKind>,
     ) -> Result<(), EngineError> {
+        let processed = self.process_inbox(name, only).await;
+        // Having read its mail, a client with a pool tops it up (`NAME pool`).
+        let topped_up = self.top_up(name).await;
+        processed.and(topped_up)
+    }
+
+    async fn process_inbox(
+        &mut self,
+        name: &str,
+        only: Option<DeliveryKind>,
+    ) -> Result<(), EngineError> {
         let deliveries = self.peek_mailbox(name).await?;
         let wanted: Vec<Delivery> = deliveries
             .into_iter()

@@ -9,9 +9,11 @@ pub mod error;
 pub mod event;
 mod expect;
 mod expiry;
+mod faults;
 mod generate;
 mod groups;
 mod mailbox;
+pub mod pool;
 pub mod provider;
 mod publish;
 pub mod refs;
@@ -55,6 +57,8 @@ pub struct Engine {
     clock: LabClock,
     /// The result of the last non-`expect` command, for `expect ok|error`.
     last_result: Option<Result<(), EngineError>>,
+    /// Clients that keep a pool of key packages at the DS (`NAME pool`).
+    pools: BTreeMap<String, pool::PoolPolicy>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -101,6 +105,7 @@ impl Engine {
             clock,
             announced: HashSet::new(),
             last_result: None,
+            pools: BTreeMap::new(),
         }
     }
 
@@ -207,6 +212,11 @@ impl Engine {
                 self.failed(command.actor(), kind, started);
             }
         }
+        // Whatever a fault made the DS do and no step reported yet.
+        let result = match self.report_faults().await {
+            Ok(()) => result,
+            Err(error) => result.and(Err(error)),
+        };
         self.last_result = Some(result.clone());
         result
     }
@@ -263,6 +273,11 @@ impl Engine {
             ClientAction::DeleteBundle { selector } => self.delete_bundle(name, selector),
             ClientAction::SelfUpdate { group } => self.self_update(name, group.as_deref()).await,
             ClientAction::RotateLastResort { suite } => self.rotate_last_resort(name, *suite).await,
+            ClientAction::Pool {
+                target,
+                refill_below,
+                off,
+            } => self.pool_command(name, *target, *refill_below, *off).await,
         }
     }
 
@@ -274,6 +289,11 @@ impl Engine {
                 self.client(to)?;
                 ("forward-welcome", self.ds.forward_welcome(to).await?)
             }
+            DsAction::Fault { fault, switch } => {
+                return self.ds_fault(*fault, switch.is_on()).await
+            }
+            DsAction::Release => return self.ds_release().await,
+            DsAction::Policy { policy } => return self.ds_policy(policy).await,
         };
         let kind = EventKind::DsMisbehaved {
             action: label.to_string(),

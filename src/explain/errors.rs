@@ -276,4 +276,33 @@ pub const ERRORS: &[Explanation] = &[
         None,
         None,
     ),
+    // The DS's faults and policies (`ds fault`, `ds release`, `ds policy`, `pool`).
+    error(
+        "FaultUnchanged",
+        "`ds fault NAME on` for a fault that is on already, or `off` for one that is off: nothing changed.",
+        None,
+        None,
+        None,
+    ),
+    error(
+        "NothingHeld",
+        "`ds release` found nothing held back: no fault (`hold-welcome`, `reorder-commits`) is holding a Welcome or a Commit.",
+        None,
+        None,
+        None,
+    ),
+    error(
+        "ClaimRateLimited",
+        "The claimer has taken the owner's key packages as often as the DS's claim limit allows within its window of lab time; the DS hands out nothing until the oldest claim leaves the window.",
+        None,
+        Some("RFC 9750 §5.1 (a DS limits key package claims so that one party cannot exhaust a client's packages)"),
+        Some("`ds policy claim-limit N --per WINDOW`: at most N claims of one owner's packages by one claimer per window"),
+    ),
+    error(
+        "InvalidPolicy",
+        "A policy with numbers that do not fit: a pool's refill mark above its target, a limit of zero, or a window of no time.",
+        None,
+        None,
+        None,
+    ),
 ];

@@ -55,6 +55,17 @@ pub const SCENARIOS: &[Scenario] = shipped![
     "failures",
     "group-names",
     "mailbox-keeps-order",
+    // A Delivery Service that misbehaves on purpose, and its policies.
+    "fault-double-handout",
+    "fault-tamper-handout",
+    "fault-serve-expired",
+    "fault-drop-welcome",
+    "fault-duplicate-welcome",
+    "fault-hold-welcome",
+    "fault-reorder-commits",
+    "fault-bare-framing",
+    "fault-forget-last-resort",
+    "exhaustion",
 ];
 
 /// The shipped scenario called `name` (`.mls` optional).

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use openmls::prelude::{KeyPackage, KeyPackageRef};
 
+use super::fault::Fault;
 use super::*;
 use crate::engine::error::EngineError;
 use crate::engine::wire::{self, KeyPackageFormat};
@@ -131,6 +132,7 @@ impl DsState {
     /// handed out).
     pub(super) fn claim_all(
         &mut self,
+        claimer: Option<&str>,
         owners: &[String],
         suite: u16,
     ) -> Result<Vec<Claimed>, EngineError> {
@@ -158,28 +160,54 @@ impl DsState {
                 });
             }
         }
-        owners
-            .iter()
-            .map(|owner| self.claim(owner, suite))
-            .collect()
+        // RFC 9750 §5.1: the claim limit, checked for every owner first.
+        let now = self.clock.now_secs();
+        if let Some(claimer) = claimer {
+            for (owner, count) in &wanted {
+                let earlier_in_request = count.saturating_sub(1);
+                self.claim_log
+                    .check(claimer, owner, earlier_in_request, now)?;
+            }
+        }
+        let mut handed_out = Vec::new();
+        for owner in owners {
+            if let Some(claimer) = claimer {
+                self.claim_log.record(claimer, owner, now);
+            }
+            let mut claimed = self.claim(owner, suite)?;
+            self.misdeliver(owner, &mut claimed);
+            handed_out.push(claimed);
+        }
+        Ok(handed_out)
     }
 
     fn claim(&mut self, owner: &str, suite: u16) -> Result<Claimed, EngineError> {
+        let double_handout = self.faults.is_on(Fault::DoubleHandout);
+        let forget_last_resort = self.faults.is_on(Fault::ForgetLastResort);
         let account = self
             .accounts
             .get_mut(owner)
             .ok_or_else(|| EngineError::UnknownClient(owner.to_string()))?;
-        // RFC 9420 §16.8: a normal key package is handed out once and deleted.
-        if let Some(mut entry) = account.normal.take_first_of_suite(suite) {
-            entry.handouts = 1;
+        // RFC 9420 §16.8: a normal key package is handed out once and deleted
+        // (the `double-handout` fault keeps it listed).
+        let normal = if double_handout {
+            account.normal.hand_out_and_keep(suite)
+        } else {
+            account.normal.take_first_of_suite(suite).map(|mut entry| {
+                entry.handouts = 1;
+                entry
+            })
+        };
+        if let Some(entry) = normal {
             account.claims += 1;
             return Ok(Claimed {
                 entry,
                 last_resort_reuse: false,
+                faults: Vec::new(),
             });
         }
         // Only when no fresh one is left: the last-resort package of this suite,
-        // kept and counted.
+        // kept and counted (the `forget-last-resort` fault deletes it).
         match account.last_resort.get_mut(&suite) {
             Some(entry) => {
                 entry.handouts += 1;
@@ -188,9 +216,14 @@ impl DsState {
                 if reuse {
                     account.last_resort_reuses += 1;
                 }
+                let entry = entry.clone();
+                if forget_last_resort {
+                    account.last_resort.remove(&suite);
+                }
                 Ok(Claimed {
-                    entry: entry.clone(),
+                    entry,
                     last_resort_reuse: reuse,
+                    faults: Vec::new(),
                 })
             }
             None => Err(EngineError::NoKeyPackageAvailable {
@@ -204,6 +237,10 @@ impl DsState {
     /// the lab's now (RFC 9420 §10.1); each is queued for a `key_package_expired`
     /// event.
     pub(super) fn purge_expired(&mut self) {
+        // The `serve-expired` fault keeps them.
+        if self.faults.is_on(Fault::ServeExpired) {
+            return;
+        }
         let now = self.clock.now_secs();
         for (owner, account) in &mut self.accounts {
             let expired = |e: &DirectoryEntry| now >= e.not_after;

@@ -7,8 +7,15 @@
 //! §16.8, RFC 9750 §5.1), and routing a Welcome to every `new_member` (§12.4.3.1).
 
 mod directory;
+pub mod fault;
+mod faulty;
+pub mod policy;
 mod queue;
 mod state;
+
+pub use fault::{Fault, FaultSet, UnknownFault};
+pub use faulty::{FaultAct, FaultChange, KEY_PACKAGE_MESSAGE_HEADER};
+pub use policy::ClaimLimit;
 
 use queue::NormalQueue;
 use state::DsState;
@@ -96,6 +103,8 @@ pub struct Claimed {
     pub entry: DirectoryEntry,
     /// A last-resort package that had been handed out before.
     pub last_resort_reuse: bool,
+    /// The faults that acted on this hand-out (`ds fault`), in the order they did.
+    pub faults: Vec<Fault>,
 }
 
 /// Where a Welcome went.
@@ -148,6 +157,14 @@ pub struct DsSnapshot {
     /// The DS's view of each group's members, by the label its creator gave it
     /// (display only: the DS routes by `GroupId`).
     pub groups: BTreeMap<String, BTreeSet<String>>,
+    /// The faults that are on (`ds fault NAME on`), in [`Fault::ALL`] order.
+    pub faults: Vec<Fault>,
+    /// How often each fault has acted.
+    pub fault_hits: BTreeMap<Fault, u64>,
+    /// Deliveries a fault holds back (`hold-welcome`, `reorder-commits`).
+    pub held: usize,
+    /// `ds policy claim-limit`, if set.
+    pub claim_limit: Option<ClaimLimit>,
 }
 
 impl ClientDirectory {
@@ -170,6 +187,8 @@ enum Request {
         reply: oneshot::Sender<Result<Published, EngineError>>,
     },
     Claim {
+        /// Who claims, for the claim limit; `None` for a claim from outside the lab.
+        claimer: Option<String>,
         owners: Vec<String>,
         suite: u16,
         reply: oneshot::Sender<Result<Vec<Claimed>, EngineError>>,
@@ -228,6 +247,10 @@ enum Request {
     TakeExpired {
         reply: oneshot::Sender<Vec<ExpiredEntry>>,
     },
+    /// `ds fault`, `ds release` and the faults' reports ([`faulty`]).
+    Fault(faulty::FaultRequest),
+    /// `ds policy` ([`policy`]).
+    Policy(policy::PolicyRequest),
 }
 
 /// A cheap, cloneable handle to the DS task. Every call is one request and one reply.
@@ -330,6 +353,24 @@ impl DsHandle {
     ) -> Result<Vec<Claimed>, EngineError> {
         let owners = owners.to_vec();
         self.call(|reply| Request::Claim {
+            claimer: None,
+            owners,
+            suite,
+            reply,
+        })
+        .await?
+    }
+
+    /// [`Self::claim_all`] by a named claimer, whom the claim limit counts.
+    pub async fn claim_all_by(
+        &self,
+        claimer: &str,
+        owners: &[String],
+        suite: u16,
+    ) -> Result<Vec<Claimed>, EngineError> {
+        let (claimer, owners) = (Some(claimer.to_string()), owners.to_vec());
+        self.call(|reply| Request::Claim {
+            claimer,
             owners,
             suite,
             reply,

@@ -31,6 +31,27 @@ impl NormalQueue {
         Some(entry)
     }
 
+    /// The oldest package of `suite`, handed out once more and kept listed (the
+    /// `double-handout` fault).
+    pub(super) fn hand_out_and_keep(&mut self, suite: u16) -> Option<DirectoryEntry> {
+        let entry = self.entries.iter_mut().find(|e| e.ciphersuite == suite)?;
+        entry.handouts += 1;
+        Some(entry.clone())
+    }
+
+    /// Removes every package handed out already (kept by `double-handout`);
+    /// returns how many.
+    pub(super) fn remove_handed_out(&mut self) -> usize {
+        let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.entries)
+            .into_iter()
+            .partition(|e| e.handouts > 0);
+        self.entries = kept.into();
+        for entry in &gone {
+            self.forget_end(entry.not_after);
+        }
+        gone.len()
+    }
+
     /// Removes and returns every package that has ended at `now`, oldest first.
     pub(super) fn take_expired(&mut self, now: u64) -> Vec<DirectoryEntry> {
         if self.ends.range(..=now).next().is_none() {

@@ -44,6 +44,10 @@ pub(super) struct DsState {
     /// The id of the next delivery.
     pub(super) next_delivery: u64,
     pub(super) last_welcome: Option<(Delivery, Vec<String>)>,
+    /// Misbehaviour on purpose (`ds fault NAME on`).
+    pub(super) faults: super::faulty::FaultState,
+    /// `ds policy claim-limit` and the claims it counts.
+    pub(super) claim_log: super::policy::ClaimLog,
 }
 
 impl DsState {
@@ -70,11 +74,12 @@ impl DsState {
                 let _ = reply.send(self.publish(&publisher, &bytes, format));
             }
             Request::Claim {
+                claimer,
                 owners,
                 suite,
                 reply,
             } => {
-                let _ = reply.send(self.claim_all(&owners, suite));
+                let _ = reply.send(self.claim_all(claimer.as_deref(), &owners, suite));
             }
             Request::CreateGroup {
                 group_id,
@@ -128,7 +133,7 @@ impl DsState {
                         bytes,
                         misbehaving: false,
                     };
-                    self.deliver(&routing.recipients, &delivery);
+                    self.deliver_welcome(&routing.recipients, &delivery);
                     self.last_welcome = Some((delivery, routing.recipients.clone()));
                 });
                 let _ = reply.send(result);
@@ -190,6 +195,8 @@ impl DsState {
             Request::Snapshot { reply } => {
                 let _ = reply.send(self.snapshot());
             }
+            Request::Fault(request) => self.handle_fault(request),
+            Request::Policy(request) => self.handle_policy(request),
         }
     }
 }
@@ -228,7 +235,7 @@ impl DsState {
             bytes: commit,
             misbehaving: false,
         };
-        self.deliver(&commit_recipients, &delivery);
+        self.deliver_commit(&commit_recipients, &delivery);
         if let (Some(routing), Some(bytes)) = (&routing, welcome) {
             let delivery = Delivery {
                 id: 0,
@@ -238,7 +245,7 @@ impl DsState {
                 bytes,
                 misbehaving: false,
             };
-            self.deliver(&routing.recipients, &delivery);
+            self.deliver_welcome(&routing.recipients, &delivery);
             // Added members are members from this epoch on: later Commits reach them.
             if let Some(roster) = self.groups.get_mut(&group_id) {
                 roster.members.extend(routing.recipients.iter().cloned());
@@ -318,6 +325,10 @@ impl DsState {
                 .values()
                 .map(|r| (r.label.clone(), r.members.clone()))
                 .collect(),
+            faults: self.faults.active(),
+            fault_hits: self.faults.hits(),
+            held: self.faults.held(),
+            claim_limit: self.claim_log.limit(),
         }
     }
 }

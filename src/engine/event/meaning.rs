@@ -31,7 +31,8 @@ impl Event {
             | EventKind::GroupJoined { kp_ref, .. }
             | EventKind::PrivateBundleDeleted { kp_ref }
             | EventKind::PrivateBundleRetained { kp_ref }
-            | EventKind::PrivateBundleDiscarded { kp_ref } => Some(kp_ref),
+            | EventKind::PrivateBundleDiscarded { kp_ref }
+            | EventKind::KeyPackageRefused { kp_ref, .. } => Some(kp_ref),
             EventKind::KeyPackageRejected { kp_ref, .. }
             | EventKind::WelcomeDelivered { kp_ref, .. }
             | EventKind::JoinFailed { kp_ref, .. } => kp_ref.as_deref(),
@@ -47,7 +48,13 @@ impl Event {
             | EventKind::DsMisbehaved { .. }
             | EventKind::CommandFailed { .. }
             | EventKind::ExpectPassed { .. }
-            | EventKind::ExpectFailed { .. } => None,
+            | EventKind::ExpectFailed { .. }
+            | EventKind::DsFaultSet { .. }
+            | EventKind::DsFaultActed { .. }
+            | EventKind::DsReleased { .. }
+            | EventKind::DsPolicySet { .. }
+            | EventKind::PoolSet { .. }
+            | EventKind::PoolRefilled { .. } => None,
         }
     }
 
@@ -87,6 +94,13 @@ impl Event {
             | EventKind::ClaimFailed { .. }
             | EventKind::WelcomeDelivered { .. }
             | EventKind::CommitProcessed { .. } => (Endpoint::Ds, Some(actor)),
+            EventKind::DsReleased { recipients } => (
+                Endpoint::Ds,
+                recipients.first().map(|r| Endpoint::Client(r)),
+            ),
+            EventKind::DsFaultActed { clients, .. } => {
+                (Endpoint::Ds, clients.first().map(|r| Endpoint::Client(r)))
+            }
             EventKind::DsMisbehaved { recipients, .. } => (
                 Endpoint::Ds,
                 recipients.first().map(|r| Endpoint::Client(r)),
@@ -104,7 +118,12 @@ impl Event {
             | EventKind::CommitFailed { .. }
             | EventKind::CommandFailed { .. }
             | EventKind::ExpectPassed { .. }
-            | EventKind::ExpectFailed { .. } => (actor, None),
+            | EventKind::ExpectFailed { .. }
+            | EventKind::DsFaultSet { .. }
+            | EventKind::KeyPackageRefused { .. }
+            | EventKind::DsPolicySet { .. }
+            | EventKind::PoolSet { .. }
+            | EventKind::PoolRefilled { .. } => (actor, None),
         };
         Route { from, to }
     }
@@ -113,7 +132,10 @@ impl Event {
     /// arrow): a successful exchange, or an upload the DS refused.
     pub fn travels(&self) -> bool {
         let exchanged = self.route().to.is_some()
-            && !matches!(self.kind, EventKind::DsMisbehaved { .. })
+            && !matches!(
+                self.kind,
+                EventKind::DsMisbehaved { .. } | EventKind::DsFaultActed { .. }
+            )
             && self.outcome == Outcome::Ok;
         exchanged || matches!(self.kind, EventKind::KeyPackageRejected { .. })
     }

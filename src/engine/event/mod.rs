@@ -206,6 +206,70 @@ pub enum EventKind {
         error: String,
         message: String,
     },
+    /// `ds fault NAME on|off`: the DS now misbehaves on purpose (or stopped).
+    DsFaultSet {
+        fault: String,
+        on: bool,
+        /// What the fault makes the DS do.
+        does: String,
+        /// Every fault on afterwards.
+        active: Vec<String>,
+        /// Turned off: clients that got what the fault had held.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        released: Vec<String>,
+        /// Turned off, `double-handout` withdrew this many packages it had kept
+        /// listed after handing them out.
+        #[serde(skip_serializing_if = "is_zero")]
+        withdrawn: usize,
+    },
+    /// A fault made the DS do something wrong; `caught_by` says which check at
+    /// the clients catches it, or that none does.
+    DsFaultActed {
+        fault: String,
+        did: String,
+        caught_by: String,
+        clients: Vec<String>,
+    },
+    /// `ds release`: the DS delivered what a fault held back.
+    DsReleased {
+        recipients: Vec<String>,
+    },
+    /// The claimer's own validation (RFC 9420 §10.1) refused what the DS handed out.
+    KeyPackageRefused {
+        kp_ref: String,
+        owner: String,
+        error: String,
+        message: String,
+    },
+    /// `ds policy claim-limit`: the DS's rate limit on claims (RFC 9750 §5.1).
+    DsPolicySet {
+        policy: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        limit: Option<u32>,
+        /// The window, e.g. `1h`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        per: Option<String>,
+    },
+    /// `NAME pool --target N --refill-below M` (or `--off`): the client keeps
+    /// `target` packages at the DS.
+    PoolSet {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        target: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        refill_below: Option<u32>,
+    },
+    /// Processing mail, the client found fewer than `refill_below` packages at
+    /// the DS and published `generated` new ones.
+    PoolRefilled {
+        available: u64,
+        refill_below: u32,
+        target: u32,
+        generated: u32,
+    },
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl EventKind {
@@ -237,6 +301,13 @@ impl EventKind {
             Self::CommandFailed { .. } => "command_failed",
             Self::ExpectPassed { .. } => "expect_passed",
             Self::ExpectFailed { .. } => "expect_failed",
+            Self::DsFaultSet { .. } => "ds_fault_set",
+            Self::DsFaultActed { .. } => "ds_fault_acted",
+            Self::DsReleased { .. } => "ds_released",
+            Self::KeyPackageRefused { .. } => "key_package_refused",
+            Self::DsPolicySet { .. } => "ds_policy_set",
+            Self::PoolSet { .. } => "pool_set",
+            Self::PoolRefilled { .. } => "pool_refilled",
         }
     }
 
@@ -267,5 +338,12 @@ impl EventKind {
         "command_failed",
         "expect_passed",
         "expect_failed",
+        "ds_fault_set",
+        "ds_fault_acted",
+        "ds_released",
+        "key_package_refused",
+        "ds_policy_set",
+        "pool_set",
+        "pool_refilled",
     ];
 }

@@ -198,6 +198,34 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
         EventKind::ExpectFailed { expectation, .. } => {
             vec![Span::styled(format!("✗ expect {expectation}"), theme.error)]
         }
+        // The DS's faults and policies.
+        EventKind::DsFaultSet { fault, on, .. } => {
+            let switch = if *on { "on" } else { "off" };
+            vec![Span::styled(format!("fault {fault} {switch}"), theme.warn)]
+        }
+        EventKind::DsFaultActed { fault, .. } => {
+            vec![Span::styled(format!("⚠ {fault}"), theme.warn)]
+        }
+        EventKind::DsReleased { .. } => vec![Span::styled("release".to_string(), theme.warn)],
+        EventKind::KeyPackageRefused {
+            kp_ref,
+            owner,
+            error,
+            ..
+        } => vec![
+            t(format!("✗ {owner}'s ")),
+            r(kp_ref),
+            Span::styled(format!(" {error}"), theme.error),
+        ],
+        EventKind::DsPolicySet { policy, limit, per } => match (limit, per) {
+            (Some(limit), Some(per)) => vec![t(format!("{policy} {limit}/{per}"))],
+            _ => vec![t(format!("{policy} off"))],
+        },
+        EventKind::PoolSet { target, .. } => match target {
+            Some(target) => vec![t(format!("pool {target}"))],
+            None => vec![t("pool off".into())],
+        },
+        EventKind::PoolRefilled { generated, .. } => vec![t(format!("pool +{generated}"))],
     }
 }
 

@@ -1,0 +1,89 @@
+//! The words of a misbehaving or policed DS: `ds fault NAME on|off`, `ds policy
+//! claim-limit N --per DURATION | off`, and the client's `pool` options.
+
+use std::fmt;
+use std::str::FromStr;
+
+use clap::{Subcommand, ValueEnum};
+
+use crate::engine::clock::LabDuration;
+
+/// `on` or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+impl Switch {
+    pub fn is_on(self) -> bool {
+        self == Switch::On
+    }
+}
+
+impl fmt::Display for Switch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.is_on() { "on" } else { "off" })
+    }
+}
+
+/// The most claims a limit may allow per window: more is no limit at all.
+pub const MAX_CLAIM_LIMIT: u32 = 100_000;
+
+/// A policy of the DS.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum DsPolicy {
+    /// At most N claims of one owner's packages by one claimer per window (RFC 9750 §5.1).
+    ClaimLimit {
+        #[arg(value_name = "N|off")]
+        limit: Limit,
+        /// The window of lab time, with a unit: 1h, 30m, 1d.
+        #[arg(long, value_name = "DURATION")]
+        per: Option<LabDuration>,
+    },
+}
+
+/// `off`, or a number of claims from 1 to [`MAX_CLAIM_LIMIT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    Off,
+    At(u32),
+}
+
+impl FromStr for Limit {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if text == "off" {
+            return Ok(Limit::Off);
+        }
+        match text.parse::<u32>() {
+            Ok(n) if (1..=MAX_CLAIM_LIMIT).contains(&n) => Ok(Limit::At(n)),
+            _ => Err(format!("write off or a number from 1 to {MAX_CLAIM_LIMIT}")),
+        }
+    }
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Limit::Off => f.write_str("off"),
+            Limit::At(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_off_or_a_bounded_count() {
+        assert_eq!("off".parse(), Ok(Limit::Off));
+        assert_eq!("3".parse(), Ok(Limit::At(3)));
+        for bad in ["0", "-1", "100001", "99999999999", "Off", "", "3h"] {
+            assert!(bad.parse::<Limit>().is_err(), "{bad}");
+        }
+        assert_eq!(Limit::At(7).to_string(), "7");
+    }
+}

@@ -1,0 +1,84 @@
+//! `ds fault NAME on|off`, `ds release` and `ds policy` as the engine runs them,
+//! and the `ds_fault_acted` events: what each fault made the DS do, with the
+//! check at the clients that catches it (or that none does).
+
+use std::time::Instant;
+
+use super::ds::{ClaimLimit, Fault};
+use super::{Engine, EngineError, EventKind};
+use crate::command::{DsPolicy, Limit};
+
+impl Engine {
+    /// `ds fault NAME on|off`.
+    pub(super) async fn ds_fault(&mut self, fault: Fault, on: bool) -> Result<(), EngineError> {
+        let started = Instant::now();
+        let change = self.ds.set_fault(fault, on).await?;
+        let kind = EventKind::DsFaultSet {
+            fault: fault.to_string(),
+            on,
+            does: fault.description().to_string(),
+            active: change.active.iter().map(Fault::to_string).collect(),
+            released: change.released,
+            withdrawn: change.withdrawn,
+        };
+        self.ok("ds", kind, started);
+        // Off, `serve-expired` lets the DS purge what it kept.
+        self.report_expired().await
+    }
+
+    /// `ds release`: what the faults held back goes out now.
+    pub(super) async fn ds_release(&mut self) -> Result<(), EngineError> {
+        let started = Instant::now();
+        let recipients = self.ds.release().await?;
+        self.ok("ds", EventKind::DsReleased { recipients }, started);
+        Ok(())
+    }
+
+    /// One `ds_fault_acted` event (actor `ds`) for each thing a fault made the DS
+    /// do since the last report.
+    pub(super) async fn report_faults(&mut self) -> Result<(), EngineError> {
+        for act in self.ds.take_fault_acts().await? {
+            let kind = EventKind::DsFaultActed {
+                fault: act.fault.to_string(),
+                did: act.did,
+                caught_by: act.fault.caught_by().to_string(),
+                clients: act.clients,
+            };
+            self.ok("ds", kind, Instant::now());
+        }
+        Ok(())
+    }
+
+    /// The faults of the DS that are on.
+    pub async fn active_faults(&self) -> Result<Vec<Fault>, EngineError> {
+        Ok(self.ds.snapshot().await?.faults)
+    }
+
+    /// `ds policy claim-limit N --per DURATION` or `ds policy claim-limit off`.
+    pub(super) async fn ds_policy(&mut self, policy: &DsPolicy) -> Result<(), EngineError> {
+        let started = Instant::now();
+        let DsPolicy::ClaimLimit { limit, per } = policy;
+        let limit = match (limit, per) {
+            (Limit::Off, None) => None,
+            (Limit::Off, Some(_)) => {
+                return Err(EngineError::InvalidPolicy(
+                    "`ds policy claim-limit off` takes no --per".into(),
+                ))
+            }
+            (Limit::At(_), None) => {
+                return Err(EngineError::InvalidPolicy(
+                    "a claim limit needs its window: --per DURATION (e.g. --per 1h)".into(),
+                ))
+            }
+            (Limit::At(n), Some(per)) => Some(ClaimLimit::new(*n, *per)?),
+        };
+        self.ds.set_claim_limit(limit).await?;
+        let kind = EventKind::DsPolicySet {
+            policy: "claim-limit".into(),
+            limit: limit.map(|l| l.limit()),
+            per: limit.map(|l| l.per().to_string()),
+        };
+        self.ok("ds", kind, started);
+        Ok(())
+    }
+}
