@@ -200,7 +200,7 @@ pub const EVENTS: &[Explanation] = &[
     // The DS's faults and policies (`ds fault`, `ds release`, `ds policy`, `pool`).
     event(
         "ds_fault_set",
-        "A fault of the DS was turned on or off (`ds fault NAME on|off`); `does` says what it makes the DS do and `active` lists every fault on. Turned off, what it held is delivered and the normal rules apply again.",
+        "A fault of the DS was turned on or off (`ds fault NAME on|off`): `does` says what it makes the DS do, `active` lists every fault on, and turned off it delivers what it held and the normal rules apply again.",
         None,
         None,
         Some("with a fault on, the DS breaks one of its own rules on purpose, as real servers have"),
