@@ -25,7 +25,8 @@ pub fn error_code(kind: &EventKind) -> Option<&str> {
         | EventKind::JoinFailed { error, .. }
         | EventKind::CommitFailed { error, .. }
         | EventKind::CommandFailed { error, .. }
-        | EventKind::ExpectFailed { error, .. } => Some(error),
+        | EventKind::ExpectFailed { error, .. }
+        | EventKind::KeyPackageRefused { error, .. } => Some(error),
         EventKind::ClientRegistered { .. }
         | EventKind::KeyPackageGenerated { .. }
         | EventKind::KeyPackagePublished { .. }
@@ -44,7 +45,13 @@ pub fn error_code(kind: &EventKind) -> Option<&str> {
         | EventKind::CommitProcessed { .. }
         | EventKind::SelfUpdated { .. }
         | EventKind::DsMisbehaved { .. }
-        | EventKind::ExpectPassed { .. } => None,
+        | EventKind::ExpectPassed { .. }
+        | EventKind::DsFaultSet { .. }
+        | EventKind::DsFaultActed { .. }
+        | EventKind::DsReleased { .. }
+        | EventKind::DsPolicySet { .. }
+        | EventKind::PoolSet { .. }
+        | EventKind::PoolRefilled { .. } => None,
     }
 }
 
