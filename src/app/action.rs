@@ -17,6 +17,8 @@ pub enum Action {
     DeliverAndJoin,
     SelfUpdate,
     RotateLastResort,
+    /// The DS panel's key: `ds fault NAME on|off` at the prompt.
+    ToggleFault,
     NextStep,
     PrevStep,
     RestartLesson,
@@ -234,6 +236,14 @@ pub const ACTIONS: &[ActionSpec] = &[
         [key('r')],
         "rotate LR",
         "rotate the last-resort package (RFC 9750 §5.1)",
+        Lab,
+        false
+    ),
+    spec!(
+        ToggleFault,
+        [key('f')],
+        "DS fault",
+        "make the DS misbehave: ds fault NAME on|off at the prompt (Tab lists the faults)",
         Lab,
         false
     ),

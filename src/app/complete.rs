@@ -27,7 +27,14 @@ const CLIENT_CHECKS: &[&str] = &[
     "bundle",
     "epoch",
 ];
-const DS_VERBS: &[&str] = &["replay-welcome", "forward-welcome"];
+const DS_VERBS: &[&str] = &[
+    "replay-welcome",
+    "forward-welcome",
+    "fault",
+    "release",
+    "policy",
+];
+const SWITCHES: &[&str] = &["on", "off"];
 const PRESENCE: &[&str] = &["present", "deleted"];
 const SUITES: &[&str] = &["1", "2", "3"];
 
@@ -108,6 +115,12 @@ pub fn candidates(words: &Words, before_cursor: &str) -> Vec<String> {
         ["help", ..] | ["clients", ..] | ["deliver", ..] => Vec::new(),
         ["ds"] => list(DS_VERBS),
         ["ds", "forward-welcome"] => words.clients.clone(),
+        ["ds", "fault"] => crate::engine::ds::Fault::ALL
+            .iter()
+            .map(|f| f.name().to_string())
+            .collect(),
+        ["ds", "fault", _] => list(SWITCHES),
+        ["ds", "policy"] => list(&["claim-limit"]),
         ["ds", ..] => Vec::new(),
         ["expect"] => {
             let mut forms = list(EXPECT_FORMS);

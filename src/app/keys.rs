@@ -54,6 +54,7 @@ impl App {
                     | Action::DeliverAndJoin
                     | Action::SelfUpdate
                     | Action::RotateLastResort
+                    | Action::ToggleFault
                     | Action::NextStep
                     | Action::PrevStep
                     | Action::RestartLesson
@@ -100,6 +101,10 @@ impl App {
             | Action::SelfUpdate
             | Action::RotateLastResort => self.client_action(action),
             Action::DeliverAndJoin => self.submit("deliver", action_label(action)),
+            Action::ToggleFault => {
+                self.open_prompt("ds fault ", None);
+                Vec::new()
+            }
             Action::NextStep => self.next_step(),
             Action::PrevStep => self.previous_step(),
             Action::RestartLesson => self.restart_lesson(),
@@ -224,6 +229,7 @@ impl App {
             },
             // Not client actions: `perform` never sends them here.
             Action::DeliverAndJoin
+            | Action::ToggleFault
             | Action::NextStep
             | Action::PrevStep
             | Action::RestartLesson

@@ -17,8 +17,10 @@ pub(crate) fn header(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let reuses = app.reuses();
     let clients = count(app.view().clients.len(), "client");
     // Narrow screens drop the title first, then the client count: the DS counts,
-    // the reuse counter and the followed reference always show.
-    let full = area.width >= 100 || app.followed().is_none();
+    // the reuse counter, the followed reference and the DS's faults always show.
+    let faults = &app.view().ds.faults;
+    // Active faults take the title's place: a misbehaving DS must never go unseen.
+    let full = faults.is_empty() && (area.width >= 100 || app.followed().is_none());
     let mut spans = Vec::new();
     if full {
         spans.push(Span::styled(" MLS Onboarding Lab ", theme.title));
@@ -35,6 +37,28 @@ pub(crate) fn header(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if let Some(followed) = app.followed() {
         spans.push(Span::styled(" │ following ", theme.border));
         spans.push(Span::styled(short(followed), theme.follow));
+    }
+    // The DS's faults that are on: every name if they fit, else the first and a
+    // count, else the count.
+    if let Some(first) = faults.first() {
+        let used = Line::from(spans.clone()).width();
+        let names: Vec<&str> = faults.iter().map(|f| f.name()).collect();
+        let count = faults.len();
+        let candidates = [
+            format!(
+                " │ ⚠ DS fault{}: {}",
+                if count == 1 { "" } else { "s" },
+                names.join(", ")
+            ),
+            format!(" │ ⚠ DS faults: {first} +{}", count - 1),
+            format!(" │ ⚠ {count} DS fault{}", if count == 1 { "" } else { "s" }),
+        ];
+        let fits = |text: &String| used + text.chars().count() <= usize::from(area.width);
+        let text = candidates
+            .iter()
+            .find(|text| fits(text))
+            .unwrap_or(&candidates[2]);
+        spans.push(Span::styled(text.clone(), theme.warn));
     }
     let line = Line::from(spans);
     let used = line.width() as u16;

@@ -9,6 +9,7 @@ mod common;
 mod harness;
 
 mod declarations;
+mod faults;
 mod follow;
 mod keys;
 mod lessons;
