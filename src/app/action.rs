@@ -243,7 +243,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         ToggleFault,
         [key('f')],
         "DS fault",
-        "make the DS misbehave: ds fault NAME on|off at the prompt (Tab lists the faults)",
+        "make the DS misbehave: ds fault NAME on or off (Tab lists them)",
         Lab,
         false
     ),
