@@ -130,7 +130,16 @@ pub fn candidates(words: &Words, before_cursor: &str) -> Vec<String> {
         ["expect", "in-sync"] | ["expect", _, "member-of" | "not-member-of" | "epoch"] => {
             words.groups.clone()
         }
-        ["expect", "ds"] => words.clients.clone(),
+        ["expect", "ds"] => {
+            let mut owners = words.clients.clone();
+            owners.push("fault".into());
+            owners
+        }
+        ["expect", "ds", "fault"] => crate::engine::ds::Fault::ALL
+            .iter()
+            .map(|f| f.name().to_string())
+            .collect(),
+        ["expect", "ds", "fault", _] => list(SWITCHES),
         ["expect", "ds", _] => list(DS_CHECKS),
         ["expect", "ds", _, "last-resort"] => list(PRESENCE),
         ["expect", "ok" | "error" | "ds", ..] => Vec::new(),

@@ -78,7 +78,11 @@ fn panel_title(app: &App, panel: Panel) -> String {
             Some(name) => format!("Key packages of {name} (storage)"),
             None => "Key packages".into(),
         },
-        Panel::Ds => "Delivery Service".into(),
+        // What a fault holds back is in no mailbox: the title counts it.
+        Panel::Ds => match app.view().ds.held {
+            0 => "Delivery Service".into(),
+            held => format!("Delivery Service · {held} held"),
+        },
         Panel::Groups => format!("Groups ({})", app.view().groups.len()),
         Panel::Timeline => format!("Timeline ({})", text::count(app.events().len(), "event")),
         Panel::Inspector => match app.inspection() {

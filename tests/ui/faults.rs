@@ -61,3 +61,25 @@ fn f_asks_for_a_fault_at_the_prompt_and_runs_it() {
     assert_eq!(lab.app.view().ds.faults.len(), 1);
     assert!(header(&mut lab, 80, 24).contains("bare-framing"));
 }
+
+#[test]
+fn the_ds_panel_counts_what_a_fault_holds_and_tab_completes_fault_expectations() {
+    let mut lab = lab();
+    lab.run(&[
+        "bob generate",
+        "bob publish --all",
+        "alice create-group team",
+        "ds fault hold-welcome on",
+        "alice add bob --to team",
+    ]);
+    assert!(lab.screen(80, 24).contains("Delivery Service · 1 held"));
+    lab.run(&["ds release"]);
+    assert!(!lab.screen(80, 24).contains("held"));
+    lab.press(KeyCode::Char(':'));
+    lab.type_text("expect ds fault ho");
+    lab.press(KeyCode::Tab);
+    assert_eq!(
+        lab.app.prompt().map(|p| p.input().to_string()),
+        Some("expect ds fault hold-welcome ".into())
+    );
+}
