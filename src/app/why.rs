@@ -51,7 +51,11 @@ pub fn error_code(kind: &EventKind) -> Option<&str> {
         | EventKind::DsReleased { .. }
         | EventKind::DsPolicySet { .. }
         | EventKind::PoolSet { .. }
-        | EventKind::PoolRefilled { .. } => None,
+        | EventKind::PoolRefilled { .. }
+        | EventKind::KeyPackageExported { .. }
+        | EventKind::WelcomeExported { .. }
+        | EventKind::KeyPackageImported { .. }
+        | EventKind::WelcomeImported { .. } => None,
     }
 }
 

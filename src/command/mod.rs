@@ -73,6 +73,11 @@ pub enum Command {
     /// it, a handout shows it, a lesson shows it as a step of its own. Changes
     /// nothing in the lab.
     Say(String),
+    /// `export-welcome GROUP --to FILE`: the last Welcome sent for GROUP, to a file.
+    ExportWelcome { group: String, output: ExportArgs },
+    /// `import-key-package FILE --as NAME`: an external client whose key package
+    /// comes from FILE (made by another MLS stack).
+    ImportKeyPackage { file: String, name: String },
 }
 
 impl Command {
@@ -84,6 +89,7 @@ impl Command {
             Self::Clients(_) | Self::Deliver | Self::Clock(_) | Self::Expect(_) | Self::Say(_) => {
                 "lab"
             }
+            Self::ExportWelcome { .. } | Self::ImportKeyPackage { .. } => "lab",
         }
     }
 
@@ -95,25 +101,14 @@ impl Command {
             Self::Clock(_) => "clock",
             Self::Expect(_) => "expect",
             Self::Say(_) => "say",
+            Self::ExportWelcome { .. } => "export-welcome",
+            Self::ImportKeyPackage { .. } => "import-key-package",
             Self::Ds(DsAction::ReplayWelcome) => "ds replay-welcome",
             Self::Ds(DsAction::ForwardWelcome { .. }) => "ds forward-welcome",
             Self::Ds(DsAction::Fault { .. }) => "ds fault",
             Self::Ds(DsAction::Release) => "ds release",
             Self::Ds(DsAction::Policy { .. }) => "ds policy",
-            Self::Client { action, .. } => match action {
-                ClientAction::Generate(_) => "generate",
-                ClientAction::Publish(_) => "publish",
-                ClientAction::Claim { .. } => "claim",
-                ClientAction::CreateGroup { .. } => "create-group",
-                ClientAction::Add { .. } => "add",
-                ClientAction::Peek => "peek",
-                ClientAction::Join => "join",
-                ClientAction::Sync => "sync",
-                ClientAction::SelfUpdate { .. } => "self-update",
-                ClientAction::RotateLastResort { .. } => "rotate-last-resort",
-                ClientAction::DeleteBundle { .. } => "delete-bundle",
-                ClientAction::Pool { .. } => "pool",
-            },
+            Self::Client { action, .. } => action.verb(),
         }
     }
 }
@@ -155,8 +150,13 @@ pub enum ClientAction {
     },
     /// Fetch the mailbox and show pending Welcomes without consuming anything.
     Peek,
-    /// Fetch the mailbox and join through every pending Welcome (StagedWelcome).
-    Join,
+    /// Fetch the mailbox and join through every pending Welcome (StagedWelcome);
+    /// with `--welcome FILE`, join through a Welcome made elsewhere.
+    Join {
+        /// A Welcome from a file (raw, hex or base64; MLSMessage or bare).
+        #[arg(long, value_name = "FILE")]
+        welcome: Option<String>,
+    },
     /// Fetch the mailbox and process pending Commits.
     Sync,
     /// Commit an update of the own leaf in GROUP, or in every group joined through a last-resort package.
@@ -188,6 +188,53 @@ pub enum ClientAction {
         #[arg(long, conflicts_with_all = ["target", "refill_below"])]
         off: bool,
     },
+    /// Write one of the own key packages to a file, for another MLS stack.
+    ExportKeyPackage {
+        /// Hex prefix, @N or @last.
+        #[arg(value_name = "REF")]
+        selector: String,
+        #[command(flatten)]
+        output: ExportArgs,
+    },
+}
+
+/// Where and how `export-key-package` and `export-welcome` write: an
+/// `MLSMessage` (RFC 9420 §6) in raw bytes unless told otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct ExportArgs {
+    /// The file to write (replaced if it exists; never a directory).
+    #[arg(long, value_name = "FILE")]
+    pub to: String,
+    /// The bare structure, without the MLSMessage header.
+    #[arg(long)]
+    pub bare: bool,
+    /// Lowercase hex text, one line.
+    #[arg(long, conflicts_with = "base64")]
+    pub hex: bool,
+    /// Base64 text (standard alphabet, padded), one line.
+    #[arg(long)]
+    pub base64: bool,
+}
+
+impl ClientAction {
+    /// The verb, as written.
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Self::Generate(_) => "generate",
+            Self::Publish(_) => "publish",
+            Self::Claim { .. } => "claim",
+            Self::CreateGroup { .. } => "create-group",
+            Self::Add { .. } => "add",
+            Self::Peek => "peek",
+            Self::Join { .. } => "join",
+            Self::Sync => "sync",
+            Self::SelfUpdate { .. } => "self-update",
+            Self::RotateLastResort { .. } => "rotate-last-resort",
+            Self::DeleteBundle { .. } => "delete-bundle",
+            Self::Pool { .. } => "pool",
+            Self::ExportKeyPackage { .. } => "export-key-package",
+        }
+    }
 }
 
 /// Options of `generate`.

@@ -11,9 +11,21 @@ pub const MAX_NAME_LEN: usize = 16;
 /// Words that cannot be client names because they start other lines (or are
 /// words of the syntax that would make a line ambiguous).
 pub const RESERVED: &[&str] = &[
-    "clients", "ds", "deliver", "clock", "expect", "error", "ok", "in-sync", "help", "lab", "all",
+    "clients",
+    "ds",
+    "deliver",
+    "clock",
+    "expect",
+    "error",
+    "ok",
+    "in-sync",
+    "help",
+    "lab",
+    "all",
     // `say "..."` starts a caption line.
     "say",
+    // `import-key-package` starts a line too, but is longer than any name may be.
+    "export-welcome",
 ];
 
 /// What a name names.

@@ -10,7 +10,7 @@ use super::error::{ParseError, Problem};
 use super::expect::parse_expect;
 use super::vocabulary::usage_line;
 use super::words::split_words;
-use super::{ClientAction, ClientCheck, Command, DsAction, DsCheck, RESERVED};
+use super::{ClientAction, ClientCheck, Command, DsAction, DsCheck, ExportArgs, RESERVED};
 use crate::engine::clock::LabDuration;
 
 /// The longest line the runner reads, in bytes. Longer lines are refused, so a
@@ -100,6 +100,7 @@ pub fn parse_line(line: &str) -> Result<Option<Command>, ParseError> {
     };
     let command = match first.as_str() {
         "clients" | "deliver" | "clock" | "ds" => parse_lab(&words)?,
+        "export-welcome" | "import-key-package" => parse_lab(&words)?,
         "expect" => Command::Expect(parse_expect(rest)?),
         "say" => parse_say(rest)?,
         word if RESERVED.contains(&word) => {
@@ -150,7 +151,7 @@ fn parse_say(words: &[String]) -> Result<Command, ParseError> {
 
 /// What may follow a client's name (a test checks it lists every client verb).
 pub(super) const CLIENT_USAGE: &str =
-    "NAME generate|publish|claim|create-group|add|peek|join|sync|self-update|rotate-last-resort|delete-bundle|pool ...";
+    "NAME generate|publish|claim|create-group|add|peek|join|sync|self-update|rotate-last-resort|delete-bundle|pool|export-key-package ...";
 
 const DS_USAGE: &str =
     "ds replay-welcome | ds forward-welcome NAME | ds fault FAULT on|off | ds release | ds policy claim-limit N --per DURATION";
@@ -172,6 +173,8 @@ fn parse_lab(words: &[String]) -> Result<Command, ParseError> {
         Global::Ds { action } => Command::Ds(action),
         Global::Deliver => Command::Deliver,
         Global::Clock { by } => Command::Clock(by),
+        Global::ExportWelcome { group, output } => Command::ExportWelcome { group, output },
+        Global::ImportKeyPackage { file, name } => Command::ImportKeyPackage { file, name },
     })
 }
 
@@ -204,6 +207,21 @@ enum Global {
     Clock {
         #[arg(value_name = "+DURATION", value_parser = forward)]
         by: Option<LabDuration>,
+    },
+    /// Write the last Welcome sent for GROUP to a file.
+    ExportWelcome {
+        #[arg(value_name = "GROUP")]
+        group: String,
+        #[command(flatten)]
+        output: ExportArgs,
+    },
+    /// Create an external client from a key package made elsewhere.
+    ImportKeyPackage {
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// The lab's name for the external client.
+        #[arg(long = "as", value_name = "NAME")]
+        name: String,
     },
 }
 

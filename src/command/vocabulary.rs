@@ -48,19 +48,22 @@ const VOCABULARY: &[Verb] = &[
     verb(Lab, "ds fault", "ds fault FAULT on|off", "make the DS misbehave on purpose: double-handout, tamper-handout, serve-expired, drop-welcome, duplicate-welcome, hold-welcome, reorder-commits, bare-framing, forget-last-resort"),
     verb(Lab, "ds release", "ds release", "the DS delivers what hold-welcome or reorder-commits held back"),
     verb(Lab, "ds policy", "ds policy claim-limit N --per DURATION | ds policy claim-limit off", "at most N claims of one owner's packages by one claimer per window of lab time (RFC 9750 §5.1)"),
+    verb(Lab, "export-welcome", "export-welcome GROUP --to FILE [--bare] [--hex|--base64]", "write the last Welcome sent for GROUP to FILE, as an MLSMessage unless --bare"),
+    verb(Lab, "import-key-package", "import-key-package FILE --as NAME", "create the external client NAME from a key package made elsewhere; the DS validates and publishes it"),
     verb(Client, "generate", "NAME generate [COUNT] [--last-resort [--no-last-resort-capability]] [--suite 1|2|3] [--lifetime DURATION | --expired | --not-yet-valid]", "build COUNT (1 to 10000) key packages; their private bundles go into storage"),
     verb(Client, "publish", "NAME publish REF... | --all | --raw HEX | --stolen-from NAME [--mls-message] [--tamper]", "upload key packages (hex prefix, @N or @last) to the DS, which validates them"),
     verb(Client, "claim", "NAME claim OWNER [--suite 1|2|3]", "take one of OWNER's key packages from the DS (a normal one, else the last-resort one)"),
     verb(Client, "create-group", "NAME create-group GROUP [--suite 1|2|3]", "create a group with this client as its only member"),
     verb(Client, "add", "NAME add MEMBER... --to GROUP", "add members with claimed key packages: one Commit, one Welcome"),
     verb(Client, "peek", "NAME peek", "fetch the mailbox and show pending Welcomes, consuming nothing"),
-    verb(Client, "join", "NAME join", "fetch the mailbox and join through every pending Welcome"),
+    verb(Client, "join", "NAME join [--welcome FILE]", "fetch the mailbox and join through every pending Welcome, or through a Welcome from FILE"),
     verb(Client, "sync", "NAME sync", "fetch the mailbox and process pending Commits"),
     verb(Client, "self-update", "NAME self-update [GROUP]", "update the own leaf in GROUP, or in every group joined through a last-resort package"),
     verb(Client, "rotate-last-resort", "NAME rotate-last-resort [--suite 1|2|3]", "publish a new last-resort package and self-update where the old one was used"),
     verb(Client, "delete-bundle", "NAME delete-bundle REF", "delete the private bundle of an own key package on purpose (a Welcome naming it then fails)"),
     verb(Lab, "say", "say \"TEXT\"", "a caption without a command: run prints it, a handout shows it, a lesson steps to it"),
     verb(Client, "pool", "NAME pool --target N --refill-below M | NAME pool --off", "keep N packages at the DS: processing mail with fewer than M left publishes new ones"),
+    verb(Client, "export-key-package", "NAME export-key-package REF --to FILE [--bare] [--hex|--base64]", "write an own key package (hex prefix, @N or @last) to FILE, as an MLSMessage unless --bare"),
     verb(Expect, "expect ok", "expect ok", "the last command succeeded"),
     verb(Expect, "expect error", "expect error CODE", "the last command failed with CODE"),
     verb(Expect, "expect in-sync", "expect in-sync GROUP", "every member of GROUP has joined and sees the same epoch, members and authenticator"),
@@ -92,7 +95,16 @@ pub(super) fn usage_line(verb: &str) -> Option<&'static str> {
 }
 
 /// Words that start a line other than a client's name.
-pub const LAB_VERBS: &[&str] = &["clients", "deliver", "clock", "ds", "expect", "say"];
+pub const LAB_VERBS: &[&str] = &[
+    "clients",
+    "deliver",
+    "clock",
+    "ds",
+    "expect",
+    "say",
+    "export-welcome",
+    "import-key-package",
+];
 
 /// What a client can do (`generate`, `publish`, …), read from the parser's own
 /// definition so that completion offers exactly what parses.
@@ -209,6 +221,9 @@ mod tests {
             "ds release",
             "ds policy claim-limit 3 --per 1h",
             "bob pool --target 5 --refill-below 2",
+            "export-welcome team --to w.mls --hex",
+            "import-key-package kp.mls --as carol",
+            "bob export-key-package @1 --to kp.mls --bare --base64",
         ];
         for verb in VOCABULARY.iter().filter(|v| v.kind != Expect) {
             let line = examples

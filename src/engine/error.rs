@@ -143,6 +143,27 @@ pub enum EngineError {
     },
     #[error("{0}")]
     InvalidPolicy(String),
+    // Export and import: bytes that leave or enter the lab through files.
+    /// A file that cannot be read: missing, a directory, too large, unreadable.
+    /// The path is shown with its control characters escaped.
+    #[error("cannot read '{path}': {reason}")]
+    CannotRead { path: String, reason: String },
+    /// A file that cannot be written; nothing was written to it.
+    #[error("cannot write '{path}': {reason}")]
+    CannotWrite { path: String, reason: String },
+    /// A file holds another MLS message than the command reads.
+    #[error("'{path}' holds {found}, not {expected}")]
+    WrongMessage {
+        path: String,
+        expected: String,
+        found: String,
+    },
+    /// `export-welcome` for a group no Welcome was sent for.
+    #[error("no Welcome was sent for a group named '{0}'")]
+    NoWelcomeSent(String),
+    /// An external client's private keys live in another MLS stack.
+    #[error("{client} is an external client: its private keys are in another MLS stack, so it cannot {action} here (write its Welcome out with export-welcome)")]
+    ExternalClient { client: String, action: String },
 }
 
 impl EngineError {
@@ -189,6 +210,11 @@ impl EngineError {
             Self::NothingHeld => "NothingHeld",
             Self::ClaimRateLimited { .. } => "ClaimRateLimited",
             Self::InvalidPolicy(_) => "InvalidPolicy",
+            Self::CannotRead { .. } => "CannotRead",
+            Self::CannotWrite { .. } => "CannotWrite",
+            Self::WrongMessage { .. } => "WrongMessage",
+            Self::NoWelcomeSent(_) => "NoWelcomeSent",
+            Self::ExternalClient { .. } => "ExternalClient",
             Self::Join { code, .. } | Self::Mls { code, .. } => return code.clone(),
         };
         fixed.to_string()
@@ -238,6 +264,11 @@ impl EngineError {
         "NothingHeld",
         "ClaimRateLimited",
         "InvalidPolicy",
+        "CannotRead",
+        "CannotWrite",
+        "WrongMessage",
+        "NoWelcomeSent",
+        "ExternalClient",
     ];
 
     /// Wraps any other OpenMLS error, keeping its variant name as the code.

@@ -200,7 +200,13 @@ impl Engine {
     }
 
     pub(super) async fn deliver_all(&mut self) -> Result<(), EngineError> {
-        let names: Vec<String> = self.clients.keys().cloned().collect();
+        // An external client's Welcome waits in its mailbox for export-welcome.
+        let names: Vec<String> = self
+            .clients
+            .iter()
+            .filter(|(_, c)| !c.is_external())
+            .map(|(n, _)| n.clone())
+            .collect();
         let mut first_error = None;
         for name in names {
             if let Err(error) = self.process_mailbox(&name, None).await {

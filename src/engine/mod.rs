@@ -7,6 +7,7 @@ pub mod clock;
 pub mod ds;
 pub mod error;
 pub mod event;
+pub mod exchange;
 mod expect;
 mod expiry;
 mod faults;
@@ -198,6 +199,8 @@ impl Engine {
             Command::Deliver => self.deliver_all().await,
             Command::Clock(by) => self.clock_command(*by).await,
             Command::Expect(_) | Command::Say(_) => Ok(()),
+            Command::ExportWelcome { group, output } => self.export_welcome(group, output),
+            Command::ImportKeyPackage { file, name } => self.import_key_package(file, name).await,
         };
         if let Err(error) = &result {
             let reported = self.events[before..]
@@ -253,7 +256,19 @@ impl Engine {
         name: &str,
         action: &ClientAction,
     ) -> Result<(), EngineError> {
-        self.client(name)?;
+        let client = self.client(name)?;
+        // An external client's keys are in another MLS stack: it only shows what it has.
+        if client.is_external() {
+            match action {
+                ClientAction::Peek | ClientAction::ExportKeyPackage { .. } => {}
+                other => {
+                    return Err(EngineError::ExternalClient {
+                        client: name.to_string(),
+                        action: other.verb().to_string(),
+                    })
+                }
+            }
+        }
         match action {
             ClientAction::Generate(args) => self.generate_args(name, args).await,
             ClientAction::Publish(args) => self.publish(name, args).await,
@@ -265,9 +280,15 @@ impl Engine {
             }
             ClientAction::Add { members, to } => self.add(name, members, to).await,
             ClientAction::Peek => self.peek_mailbox(name).await.map(|_| ()),
-            ClientAction::Join => {
+            ClientAction::Join { welcome: None } => {
                 self.process_mailbox(name, Some(DeliveryKind::Welcome))
                     .await
+            }
+            ClientAction::Join {
+                welcome: Some(file),
+            } => self.join_welcome_file(name, file),
+            ClientAction::ExportKeyPackage { selector, output } => {
+                self.export_key_package(name, selector, output)
             }
             ClientAction::Sync => self.process_mailbox(name, Some(DeliveryKind::Commit)).await,
             ClientAction::DeleteBundle { selector } => self.delete_bundle(name, selector),

@@ -40,6 +40,9 @@ pub struct ClientView {
     pub claimed: Vec<(String, String)>,
     /// Fetched messages not processed yet.
     pub pending: usize,
+    /// For an external client (`import-key-package`): the identity in its
+    /// credential, which may differ from its name in the lab.
+    pub external: Option<String>,
 }
 
 /// One key package in its owner's inventory.
@@ -193,6 +196,7 @@ impl Engine {
                         .map(|c| (c.owner.clone(), ref_hex(&c.kp_ref)))
                         .collect(),
                     pending: ds.clients.get(client.name()).map_or(0, |d| d.inbox),
+                    external: client.external_info().map(|e| e.identity.clone()),
                 }
             })
             .collect();
@@ -231,11 +235,15 @@ impl Engine {
     ) -> Result<KeyPackageDetails, EngineError> {
         let client = self.client(owner)?;
         let entry = client.resolve(kp_ref)?;
-        Ok(details_of(
-            owner,
-            &ref_hex(&entry.kp_ref),
-            &entry.key_package,
-        ))
+        let mut details = details_of(owner, &ref_hex(&entry.kp_ref), &entry.key_package);
+        // An external client's name is the lab's label; its credential says who it is.
+        if client.is_external() {
+            details.credential = format!(
+                "{} (external client {owner}: private keys in another MLS stack)",
+                details.credential
+            );
+        }
+        Ok(details)
     }
 
     /// The Welcome behind event `seq`: a `welcome_sent` event, or a later event of

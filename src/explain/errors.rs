@@ -305,4 +305,40 @@ pub const ERRORS: &[Explanation] = &[
         None,
         None,
     ),
+    // Export and import.
+    error(
+        "CannotRead",
+        "A file named in an import or a `join --welcome` cannot be read: it is missing, a directory or not a regular file, unreadable, or larger than the inspector's 16 MiB limit.",
+        None,
+        None,
+        None,
+    ),
+    error(
+        "CannotWrite",
+        "An export cannot write its file (a directory, a missing folder, no permission), and no file was created or changed.",
+        None,
+        None,
+        None,
+    ),
+    error(
+        "WrongMessage",
+        "The file decodes, but as another MLS message than the command reads: a Welcome given to import-key-package, or a key package given to `join --welcome`.",
+        Some("MlsMessageIn::tls_deserialize_exact(..).extract() tells MlsMessageBodyIn::KeyPackage from MlsMessageBodyIn::Welcome"),
+        Some("RFC 9420 §6 (the wire_format of an MLSMessage)"),
+        None,
+    ),
+    error(
+        "NoWelcomeSent",
+        "`export-welcome` names a group for which no Welcome was sent, because no member was added yet or no group has that name.",
+        None,
+        None,
+        None,
+    ),
+    error(
+        "ExternalClient",
+        "An external client (made by import-key-package) was asked to act, but its private keys live in the MLS stack that made its key package, so its Welcome is exported instead of joined.",
+        None,
+        Some("RFC 9420 §12.4.3.1 (only the holder of the init private key can use a Welcome)"),
+        None,
+    ),
 ];

@@ -247,4 +247,33 @@ pub const EVENTS: &[Explanation] = &[
         Some("RFC 9750 §5.1 (clients keep enough key packages published)"),
         None,
     ),
+    // Export and import.
+    event(
+        "key_package_exported",
+        "The owner wrote one of its key packages to a file for another MLS stack, as an MLSMessage unless --bare, in raw bytes, hex or base64; its private bundle stays in the owner's storage.",
+        Some("MlsMessageOut::from(key_package).to_bytes(), or key_package.tls_serialize_detached() for --bare"),
+        Some("RFC 9420 §6 (MLSMessage with wire_format mls_key_package), §10 (KeyPackage)"),
+        None,
+    ),
+    event(
+        "welcome_exported",
+        "The last Welcome sent for the group was written to a file, so that a joiner whose keys live in another MLS stack (an external client) can join with it; it carries the ratchet tree, so nothing else is needed.",
+        Some("the Welcome from MlsGroup::add_members, as MlsMessageOut bytes or the bare Welcome; groups use use_ratchet_tree_extension(true)"),
+        Some("RFC 9420 §12.4.3 (Welcome), §12.4.3.3 (the ratchet_tree extension)"),
+        None,
+    ),
+    event(
+        "key_package_imported",
+        "A key package made elsewhere was read from a file and became an external client's, whose credential may carry another identity than the lab's name; the DS then validated and published it, registering its signature key for that name on first use.",
+        Some("MlsMessageIn / KeyPackageIn::tls_deserialize_exact, then KeyPackageIn::validate(crypto, ProtocolVersion::Mls10) at the DS"),
+        Some("RFC 9420 §10.1 (validation), RFC 9750 §5.1 (the DS stores key packages for asynchronous adds)"),
+        Some("an external name is bound to the signature key and identity of its first package (trust on first use); later uploads must match both"),
+    ),
+    event(
+        "welcome_imported",
+        "A client read a Welcome made elsewhere from a file and peeked at its new_member references, consuming nothing until it joins.",
+        Some("MlsMessageIn::tls_deserialize_exact(..).extract() (a bare Welcome is framed first), Welcome::secrets()[i].new_member()"),
+        Some("RFC 9420 §12.4.3.1 (find the entry whose new_member is one of the client's key packages)"),
+        None,
+    ),
 ];

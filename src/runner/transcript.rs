@@ -50,6 +50,13 @@ pub async fn state_text(engine: &Engine) -> String {
     let lab_now = engine.now();
     let mut out = String::new();
     for (name, client) in engine.clients() {
+        if let Some(external) = client.external_info() {
+            let _ = writeln!(
+                out,
+                "{name}: external (credential identity '{}'): its private keys are in another MLS stack",
+                external.identity
+            );
+        }
         let _ = writeln!(
             out,
             "{name}: {} key package(s), {} private bundle(s) in storage, {} claimed package(s) held",
@@ -58,7 +65,9 @@ pub async fn state_text(engine: &Engine) -> String {
             client.wallet().len()
         );
         for (i, entry) in client.inventory().iter().enumerate() {
-            let bundle = if client.has_private_bundle(&entry.kp_ref) {
+            let bundle = if client.is_external() {
+                "bundle elsewhere"
+            } else if client.has_private_bundle(&entry.kp_ref) {
                 "bundle present"
             } else {
                 "bundle deleted"

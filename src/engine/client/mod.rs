@@ -3,11 +3,13 @@
 //! others, and its groups. Everything here is real OpenMLS; the Delivery Service is
 //! reached only by the [`super::Engine`].
 
+mod external;
 mod groups;
 mod inventory;
 mod join;
 mod storage;
 
+pub use external::External;
 use groups::view_of;
 pub use groups::{GroupRecord, GroupView};
 pub use inventory::{
@@ -42,6 +44,8 @@ pub struct Client {
     index: BTreeMap<KeyPackageRef, usize>,
     wallet: Vec<ClaimedKeyPackage>,
     groups: BTreeMap<String, GroupRecord>,
+    /// Set for a client made from a foreign key package (`import-key-package`).
+    external: Option<External>,
 }
 
 impl std::fmt::Debug for Client {
@@ -71,6 +75,7 @@ impl Client {
             index: BTreeMap::new(),
             wallet: Vec::new(),
             groups: BTreeMap::new(),
+            external: None,
         };
         client.ensure_signer(SignatureScheme::ED25519)?;
         Ok(client)

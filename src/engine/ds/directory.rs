@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use openmls::prelude::{KeyPackage, KeyPackageRef};
 
 use super::fault::Fault;
+use super::state::Account;
 use super::*;
 use crate::engine::error::EngineError;
 use crate::engine::wire::{self, KeyPackageFormat};
@@ -50,6 +51,56 @@ impl DsState {
         self.admit(publisher, bytes, format, validated)
     }
 
+    /// The first upload of an external client: the account is made from the
+    /// package itself (its signature key and identity: trust on first use), and
+    /// removed again if the package is refused, so a refusal changes nothing.
+    pub(super) fn import_external(
+        &mut self,
+        client: &str,
+        bytes: &[u8],
+        format: KeyPackageFormat,
+    ) -> Result<Published, EngineError> {
+        if self.accounts.contains_key(client) {
+            return Err(EngineError::ClientExists(client.to_string()));
+        }
+        let validated = wire::accept_key_package_at(&self.crypto, bytes, format, self.clock.now());
+        let leaf = match &validated {
+            // The same package again, under any name, is a duplicate first.
+            Ok((_, kp_ref)) if self.owners.contains_key(kp_ref) => {
+                return Err(EngineError::Duplicate {
+                    kp_ref: wire::ref_hex(kp_ref),
+                })
+            }
+            Ok((key_package, _)) => key_package.leaf_node(),
+            Err(error) => return Err(error.clone()),
+        };
+        let signature_key = leaf.signature_key().as_slice().to_vec();
+        let identity = wire::credential_identity(leaf.credential()).unwrap_or_default();
+        // A signature key registered to another account is that owner's (RFC 9750
+        // §5.1): an import cannot take over a client's packages under a new name.
+        if self
+            .accounts
+            .values()
+            .any(|a| a.signature_keys.contains(&signature_key))
+        {
+            return Err(EngineError::WrongOwner {
+                publisher: client.to_string(),
+                credential: identity,
+            });
+        }
+        let account = Account {
+            signature_keys: vec![signature_key],
+            identity: Some(identity),
+            ..Account::default()
+        };
+        self.accounts.insert(client.to_string(), account);
+        let published = self.admit(client, bytes, format, validated);
+        if published.is_err() {
+            self.accounts.remove(client);
+        }
+        published
+    }
+
     /// The checks after RFC 9420 §10.1 validation: the DS's maximum lifetime,
     /// the owner, duplicates; then the package joins the directory.
     fn admit(
@@ -82,7 +133,9 @@ impl DsState {
             .signature_keys
             .iter()
             .any(|k| k.as_slice() == leaf.signature_key().as_slice());
-        if identity != publisher || !key_registered {
+        // An external client's identity is the one bound on its first use.
+        let owner_identity = account.identity.as_deref().unwrap_or(publisher);
+        if identity != owner_identity || !key_registered {
             return Err(EngineError::WrongOwner {
                 publisher: publisher.to_string(),
                 credential: identity,

@@ -186,6 +186,12 @@ enum Request {
         format: KeyPackageFormat,
         reply: oneshot::Sender<Result<Published, EngineError>>,
     },
+    ImportExternal {
+        client: String,
+        bytes: Vec<u8>,
+        format: KeyPackageFormat,
+        reply: oneshot::Sender<Result<Published, EngineError>>,
+    },
     Claim {
         /// Who claims, for the claim limit; `None` for a claim from outside the lab.
         claimer: Option<String>,
@@ -336,6 +342,25 @@ impl DsHandle {
             reply,
         })
         .await
+    }
+
+    /// A key package made elsewhere, for the external client `client`: validated
+    /// like any upload; the DS registers its signature key and identity for
+    /// `client` on first use, or, if it refuses the package, nothing at all.
+    pub async fn import_external(
+        &self,
+        client: &str,
+        bytes: Vec<u8>,
+        format: KeyPackageFormat,
+    ) -> Result<Published, EngineError> {
+        let client = client.to_string();
+        self.call(|reply| Request::ImportExternal {
+            client,
+            bytes,
+            format,
+            reply,
+        })
+        .await?
     }
 
     /// Asks for one of `owner`'s key packages in ciphersuite `suite`.

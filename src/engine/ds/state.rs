@@ -18,6 +18,9 @@ pub(super) struct Account {
     pub(super) claims: u64,
     pub(super) last_resort_reuses: u64,
     pub(super) inbox: VecDeque<Delivery>,
+    /// An external client's identity, bound on first use (`import-key-package`);
+    /// a lab client's credential carries its own name instead.
+    pub(super) identity: Option<String>,
 }
 
 /// Who is in one group, as far as the DS knows.
@@ -72,6 +75,14 @@ impl DsState {
                 reply,
             } => {
                 let _ = reply.send(self.publish(&publisher, &bytes, format));
+            }
+            Request::ImportExternal {
+                client,
+                bytes,
+                format,
+                reply,
+            } => {
+                let _ = reply.send(self.import_external(&client, &bytes, format));
             }
             Request::Claim {
                 claimer,

@@ -105,6 +105,24 @@ fn samples() -> Vec<EngineError> {
             retry_in: s(),
         },
         EngineError::InvalidPolicy(s()),
+        EngineError::CannotRead {
+            path: s(),
+            reason: s(),
+        },
+        EngineError::CannotWrite {
+            path: s(),
+            reason: s(),
+        },
+        EngineError::WrongMessage {
+            path: s(),
+            expected: s(),
+            found: s(),
+        },
+        EngineError::NoWelcomeSent(s()),
+        EngineError::ExternalClient {
+            client: s(),
+            action: s(),
+        },
     ]
 }
 
@@ -152,7 +170,12 @@ fn has_fixed_code(error: &EngineError) -> bool {
         | EngineError::FaultUnchanged { .. }
         | EngineError::NothingHeld
         | EngineError::ClaimRateLimited { .. }
-        | EngineError::InvalidPolicy(_) => true,
+        | EngineError::InvalidPolicy(_)
+        | EngineError::CannotRead { .. }
+        | EngineError::CannotWrite { .. }
+        | EngineError::WrongMessage { .. }
+        | EngineError::NoWelcomeSent(_)
+        | EngineError::ExternalClient { .. } => true,
     }
 }
 

@@ -32,9 +32,12 @@ impl Event {
             | EventKind::PrivateBundleDeleted { kp_ref }
             | EventKind::PrivateBundleRetained { kp_ref }
             | EventKind::PrivateBundleDiscarded { kp_ref }
-            | EventKind::KeyPackageRefused { kp_ref, .. } => Some(kp_ref),
+            | EventKind::KeyPackageRefused { kp_ref, .. }
+            | EventKind::KeyPackageExported { kp_ref, .. }
+            | EventKind::KeyPackageImported { kp_ref, .. } => Some(kp_ref),
             EventKind::KeyPackageRejected { kp_ref, .. }
             | EventKind::WelcomeDelivered { kp_ref, .. }
+            | EventKind::WelcomeImported { kp_ref, .. }
             | EventKind::JoinFailed { kp_ref, .. } => kp_ref.as_deref(),
             EventKind::ClientRegistered { .. }
             | EventKind::Clock { .. }
@@ -54,7 +57,8 @@ impl Event {
             | EventKind::DsReleased { .. }
             | EventKind::DsPolicySet { .. }
             | EventKind::PoolSet { .. }
-            | EventKind::PoolRefilled { .. } => None,
+            | EventKind::PoolRefilled { .. }
+            | EventKind::WelcomeExported { .. } => None,
         }
     }
 
@@ -66,6 +70,12 @@ impl Event {
                 new_member_refs, ..
             }
             | EventKind::WelcomeDelivered {
+                new_member_refs, ..
+            }
+            | EventKind::WelcomeExported {
+                new_member_refs, ..
+            }
+            | EventKind::WelcomeImported {
                 new_member_refs, ..
             } if new_member_refs.iter().any(|r| r == kp_ref) => true,
             EventKind::KeyPackagePublished {
@@ -123,7 +133,11 @@ impl Event {
             | EventKind::KeyPackageRefused { .. }
             | EventKind::DsPolicySet { .. }
             | EventKind::PoolSet { .. }
-            | EventKind::PoolRefilled { .. } => (actor, None),
+            | EventKind::PoolRefilled { .. }
+            | EventKind::KeyPackageExported { .. }
+            | EventKind::WelcomeExported { .. }
+            | EventKind::KeyPackageImported { .. }
+            | EventKind::WelcomeImported { .. } => (actor, None),
         };
         Route { from, to }
     }

@@ -266,6 +266,51 @@ pub enum EventKind {
         target: u32,
         generated: u32,
     },
+    // Export and import: bytes that leave or enter the lab through files.
+    /// The owner wrote one of its key packages to a file (`export-key-package`).
+    KeyPackageExported {
+        kp_ref: String,
+        path: String,
+        framing: crate::inspect::Framing,
+        encoding: crate::inspect::encoding::Encoding,
+        /// Bytes written to the file.
+        bytes: usize,
+    },
+    /// The last Welcome sent for a group was written to a file (`export-welcome`).
+    WelcomeExported {
+        group: String,
+        path: String,
+        framing: crate::inspect::Framing,
+        encoding: crate::inspect::encoding::Encoding,
+        new_member_refs: Vec<String>,
+        bytes: usize,
+    },
+    /// An external client was made from a key package read from a file
+    /// (`import-key-package`); the DS registered its signature key on first use.
+    KeyPackageImported {
+        kp_ref: String,
+        /// The identity in the package's credential (may differ from the lab's name).
+        identity: String,
+        signature_key: String,
+        ciphersuite: u16,
+        path: String,
+        framing: crate::inspect::Framing,
+        encoding: crate::inspect::encoding::Encoding,
+        /// Bytes of the key package, decoded.
+        bytes: usize,
+    },
+    /// A client read a Welcome made elsewhere from a file (`join --welcome FILE`)
+    /// and peeked at it, consuming nothing yet.
+    WelcomeImported {
+        path: String,
+        framing: crate::inspect::Framing,
+        encoding: crate::inspect::encoding::Encoding,
+        new_member_refs: Vec<String>,
+        /// The reference of the client's own, if any of them is.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kp_ref: Option<String>,
+        bytes: usize,
+    },
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -308,6 +353,10 @@ impl EventKind {
             Self::DsPolicySet { .. } => "ds_policy_set",
             Self::PoolSet { .. } => "pool_set",
             Self::PoolRefilled { .. } => "pool_refilled",
+            Self::KeyPackageExported { .. } => "key_package_exported",
+            Self::WelcomeExported { .. } => "welcome_exported",
+            Self::KeyPackageImported { .. } => "key_package_imported",
+            Self::WelcomeImported { .. } => "welcome_imported",
         }
     }
 
@@ -345,5 +394,9 @@ impl EventKind {
         "ds_policy_set",
         "pool_set",
         "pool_refilled",
+        "key_package_exported",
+        "welcome_exported",
+        "key_package_imported",
+        "welcome_imported",
     ];
 }

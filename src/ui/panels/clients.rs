@@ -48,11 +48,21 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 theme.base
             };
             let mail = app.mail_for(&client.name);
+            let mut name_cell = vec![
+                Span::styled(if selected { "▶" } else { " " }, theme.border_focus),
+                Span::styled(truncate(&client.name, 16), name_style),
+            ];
+            // An external client: marked, with its credential's identity if it differs.
+            if let Some(identity) = &client.external {
+                let mark = if *identity == client.name {
+                    " ext".to_string()
+                } else {
+                    format!(" ext={}", truncate(identity, 12))
+                };
+                name_cell.push(Span::styled(mark, theme.muted));
+            }
             let cells = vec![
-                vec![
-                    Span::styled(if selected { "▶" } else { " " }, theme.border_focus),
-                    Span::styled(truncate(&client.name, 16), name_style),
-                ],
+                name_cell,
                 vec![Span::raw(client.key_packages.len().to_string())],
                 vec![Span::raw(client.published.to_string())],
                 vec![Span::raw(client.bundles.to_string())],

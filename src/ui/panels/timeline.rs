@@ -226,6 +226,26 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
             None => vec![t("pool off".into())],
         },
         EventKind::PoolRefilled { generated, .. } => vec![t(format!("pool +{generated}"))],
+        EventKind::KeyPackageExported { kp_ref, .. } => {
+            vec![t("export ".into()), r(kp_ref)]
+        }
+        EventKind::WelcomeExported { group, .. } => vec![t(format!("export Welcome {group}"))],
+        EventKind::KeyPackageImported {
+            kp_ref, identity, ..
+        } => {
+            vec![t("import ".into()), r(kp_ref), t(format!(" as {identity}"))]
+        }
+        EventKind::WelcomeImported {
+            kp_ref,
+            new_member_refs,
+            ..
+        } => {
+            let mut spans = vec![t("Welcome from file ".into())];
+            if let Some(kp_ref) = kp_ref.as_ref().or(new_member_refs.first()) {
+                spans.push(r(kp_ref));
+            }
+            spans
+        }
     }
 }
 
