@@ -278,7 +278,7 @@ fn stderr_of(output: &std::process::Output) -> String {
 #[test]
 fn parse_errors_name_the_argument_and_show_the_usage_line() {
     let cases = [
-        ("alice claim", "missing OWNER; usage: NAME claim OWNER [--suite 1|2|3]"),
+        ("alice claim", "missing OWNER; usage: NAME claim OWNER [--suite 1|2|3] [--mls-message]"),
         ("alice add bob", "missing --to GROUP; usage: NAME add MEMBER... --to GROUP"),
         ("alice claim bob --suite 9", "bad --suite SUITE '9': 9 is not in 1..=3; usage: NAME claim"),
         ("alice generate 0", "bad COUNT '0': 0 is not in 1..=10000; usage: NAME generate [COUNT]"),

@@ -318,6 +318,20 @@ async fn bare_framing_is_caught_by_the_claimers_decoder() {
     assert_eq!(bytes, Some(stored + 4), "the 4-byte MLSMessage header");
     run(&mut engine, "ds fault bare-framing off").await;
     run(&mut engine, "alice claim bob").await;
+    // The reverse: asked for an MLSMessage, the DS hands out the bare encoding.
+    run(&mut engine, "bob generate 2").await;
+    run(&mut engine, "bob publish --all").await;
+    run(&mut engine, "alice claim bob --mls-message").await;
+    run(&mut engine, "ds fault bare-framing on").await;
+    let before = engine.events().len();
+    let error = fails(&mut engine, "alice claim bob --mls-message").await;
+    assert_eq!(error.code(), "Malformed");
+    assert_eq!(refused(&engine, before), ["Malformed"]);
+    let said = acts(&engine, Fault::BareFraming, before);
+    assert!(
+        said[0].0.contains("bare, without the MLSMessage header"),
+        "{said:?}"
+    );
 }
 
 #[tokio::test]

@@ -131,6 +131,9 @@ pub enum ClientAction {
         /// Ciphersuite to ask for (1, 2 or 3).
         #[arg(long, default_value_t = 1, value_parser = suite_arg(), value_name = "SUITE")]
         suite: u16,
+        /// Ask for the key package framed as an MLSMessage instead of the bare encoding.
+        #[arg(long)]
+        mls_message: bool,
     },
     /// Create a group with this client as its only member.
     CreateGroup {

@@ -52,7 +52,7 @@ const VOCABULARY: &[Verb] = &[
     verb(Lab, "import-key-package", "import-key-package FILE --as NAME", "create the external client NAME from a key package made elsewhere; the DS validates and publishes it"),
     verb(Client, "generate", "NAME generate [COUNT] [--last-resort [--no-last-resort-capability]] [--suite 1|2|3] [--lifetime DURATION | --expired | --not-yet-valid]", "build COUNT (1 to 10000) key packages; their private bundles go into storage"),
     verb(Client, "publish", "NAME publish REF... | --all | --raw HEX | --stolen-from NAME [--mls-message] [--tamper]", "upload key packages (hex prefix, @N or @last) to the DS, which validates them"),
-    verb(Client, "claim", "NAME claim OWNER [--suite 1|2|3]", "take one of OWNER's key packages from the DS (a normal one, else the last-resort one)"),
+    verb(Client, "claim", "NAME claim OWNER [--suite 1|2|3] [--mls-message]", "take one of OWNER's key packages from the DS (a normal one, else the last-resort one), bare or framed as an MLSMessage"),
     verb(Client, "create-group", "NAME create-group GROUP [--suite 1|2|3]", "create a group with this client as its only member"),
     verb(Client, "add", "NAME add MEMBER... --to GROUP", "add members with claimed key packages: one Commit, one Welcome"),
     verb(Client, "peek", "NAME peek", "fetch the mailbox and show pending Welcomes, consuming nothing"),
@@ -189,7 +189,7 @@ mod tests {
         }
         assert_eq!(
             usage("claim").as_deref(),
-            Some("NAME claim OWNER [--suite 1|2|3]")
+            Some("NAME claim OWNER [--suite 1|2|3] [--mls-message]")
         );
         assert_eq!(usage("fly"), None);
     }

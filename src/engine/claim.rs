@@ -18,7 +18,21 @@ impl Engine {
         owner: &str,
         suite: u16,
     ) -> Result<KeyPackageRef, EngineError> {
-        let mut refs = self.claim_all(name, &[owner.to_string()], suite).await?;
+        self.claim_framed(name, owner, suite, KeyPackageFormat::KeyPackage)
+            .await
+    }
+
+    /// [`Self::claim`], asking the DS for the package in this framing (the bare
+    /// `KeyPackage` or an `MLSMessage`); the claimer decodes it as it asked.
+    pub async fn claim_framed(
+        &mut self,
+        name: &str,
+        owner: &str,
+        suite: u16,
+        format: KeyPackageFormat,
+    ) -> Result<KeyPackageRef, EngineError> {
+        let owners = [owner.to_string()];
+        let mut refs = self.claim_all(name, &owners, suite, format).await?;
         refs.pop().ok_or(EngineError::DsUnavailable)
     }
 
@@ -31,6 +45,7 @@ impl Engine {
         name: &str,
         owners: &[String],
         suite: u16,
+        format: KeyPackageFormat,
     ) -> Result<Vec<KeyPackageRef>, EngineError> {
         let started = Instant::now();
         self.client(name)?;
@@ -40,7 +55,7 @@ impl Engine {
                 return Err(EngineError::ClaimOwnKeyPackage(name.to_string()));
             }
         }
-        let claimed = self.ds.claim_all_by(name, owners, suite).await;
+        let claimed = self.ds.claim_all_by(name, owners, suite, format).await;
         // The DS purged what had expired before it handed anything out; a fault
         // may have changed what it handed out.
         self.report_expired().await?;
@@ -64,7 +79,7 @@ impl Engine {
         let mut refs = Vec::new();
         let mut first_error = None;
         for (owner, claimed) in owners.iter().zip(claimed) {
-            match self.take_claimed(name, owner, claimed, started) {
+            match self.take_claimed(name, owner, claimed, format, started) {
                 Ok(kp_ref) => refs.push(kp_ref),
                 Err(error) => {
                     first_error.get_or_insert(error);
@@ -80,6 +95,7 @@ impl Engine {
         name: &str,
         owner: &str,
         claimed: Claimed,
+        format: KeyPackageFormat,
         started: Instant,
     ) -> Result<KeyPackageRef, EngineError> {
         let kp_ref = claimed.entry.kp_ref.clone();
@@ -109,7 +125,7 @@ impl Engine {
         let accepted = wire::accept_key_package_at(
             client.provider().crypto(),
             &claimed.entry.bytes,
-            KeyPackageFormat::KeyPackage,
+            format,
             now,
         );
         let (key_package, kp_ref) = match accepted {

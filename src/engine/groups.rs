@@ -7,7 +7,7 @@ use std::time::Instant;
 use openmls::prelude::KeyPackage;
 
 use super::client::ClaimedKeyPackage;
-use super::wire::ref_hex;
+use super::wire::{ref_hex, KeyPackageFormat};
 use super::{Engine, EngineError, EventKind};
 use crate::command::{validate_name, NameKind};
 
@@ -120,7 +120,8 @@ impl Engine {
             .cloned()
             .collect();
         if !to_claim.is_empty() {
-            self.claim_all(name, &to_claim, suite).await?;
+            self.claim_all(name, &to_claim, suite, KeyPackageFormat::KeyPackage)
+                .await?;
         }
         let mut packages: Vec<ClaimedKeyPackage> = Vec::new();
         for member in members {

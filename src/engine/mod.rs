@@ -272,8 +272,19 @@ impl Engine {
         match action {
             ClientAction::Generate(args) => self.generate_args(name, args).await,
             ClientAction::Publish(args) => self.publish(name, args).await,
-            ClientAction::Claim { owner, suite } => {
-                self.claim(name, owner, *suite).await.map(|_| ())
+            ClientAction::Claim {
+                owner,
+                suite,
+                mls_message,
+            } => {
+                let format = if *mls_message {
+                    KeyPackageFormat::MlsMessage
+                } else {
+                    KeyPackageFormat::KeyPackage
+                };
+                self.claim_framed(name, owner, *suite, format)
+                    .await
+                    .map(|_| ())
             }
             ClientAction::CreateGroup { group, suite } => {
                 self.create_group(name, group, *suite).await

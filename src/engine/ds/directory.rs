@@ -188,6 +188,7 @@ impl DsState {
         claimer: Option<&str>,
         owners: &[String],
         suite: u16,
+        format: KeyPackageFormat,
     ) -> Result<Vec<Claimed>, EngineError> {
         // Never hand out an expired package: purge first.
         self.purge_expired();
@@ -228,7 +229,13 @@ impl DsState {
                 self.claim_log.record(claimer, owner, now);
             }
             let mut claimed = self.claim(owner, suite)?;
-            self.misdeliver(owner, &mut claimed);
+            // Handed out in the framing the claimer asked for (RFC 9420 §6).
+            if format == KeyPackageFormat::MlsMessage {
+                let mut framed = super::KEY_PACKAGE_MESSAGE_HEADER.to_vec();
+                framed.extend_from_slice(&claimed.entry.bytes);
+                claimed.entry.bytes = framed;
+            }
+            self.misdeliver(owner, format, &mut claimed);
             handed_out.push(claimed);
         }
         Ok(handed_out)

@@ -23,8 +23,8 @@ pub enum Fault {
     HoldWelcome,
     /// Holds a group's Commit until the next one and delivers that one first.
     ReorderCommits,
-    /// Hands a key package out framed as an `MLSMessage` where the claimer expects
-    /// the bare `KeyPackage` encoding.
+    /// Hands a key package out in the other framing than the claimer asked for:
+    /// an `MLSMessage` where it expects the bare `KeyPackage`, or the reverse.
     BareFraming,
     /// Hands the last-resort package out once and deletes it like a normal one.
     ForgetLastResort,
@@ -72,7 +72,7 @@ impl Fault {
                 "holds a group's Commit and delivers the next epoch's Commit before it"
             }
             Fault::BareFraming => {
-                "hands key packages out framed as MLSMessage where a bare KeyPackage is expected"
+                "hands key packages out in the other framing: MLSMessage where bare is asked for, or bare where MLSMessage is"
             }
             Fault::ForgetLastResort => {
                 "hands the last-resort package out once and deletes it like a normal one"
@@ -90,7 +90,7 @@ impl Fault {
             Fault::DuplicateWelcome => "the joiner's second join: the bundle is gone or the group exists (NoMatchingKeyPackage or AlreadyMember)",
             Fault::HoldWelcome => "nothing until `ds release`: the joiner finds no Welcome (NoPendingWelcome)",
             Fault::ReorderCommits => "the member's epoch check refuses the later Commit (ValidationError; RFC 9420 §14, Commits in order) and it falls behind the group",
-            Fault::BareFraming => "the claimer's decoder: Malformed (RFC 9420 §6, the MLSMessage framing)",
+            Fault::BareFraming => "the claimer's decoder: Malformed (RFC 9420 §6, the MLSMessage framing), in either direction",
             Fault::ForgetLastResort => "nothing at the owner: the next claim fails with NoKeyPackageAvailable (RFC 9750 §5.1)",
         }
     }

@@ -12,7 +12,7 @@ use super::{Claimed, Delivery, DsHandle, Request};
 use crate::engine::clock::relative;
 use crate::engine::error::EngineError;
 use crate::engine::refs::short_hex;
-use crate::engine::wire::ref_hex;
+use crate::engine::wire::{ref_hex, KeyPackageFormat};
 
 /// The `MLSMessage` header of a key package: version mls10, wire format
 /// mls_key_package (RFC 9420 §6).
@@ -283,7 +283,12 @@ impl DsState {
 
     /// Applies the hand-out faults to one claimed package (the directory has
     /// already chosen it, kept or deleted it as the faults say).
-    pub(super) fn misdeliver(&mut self, owner: &str, claimed: &mut Claimed) {
+    pub(super) fn misdeliver(
+        &mut self,
+        owner: &str,
+        asked: KeyPackageFormat,
+        claimed: &mut Claimed,
+    ) {
         let short = short_hex(&ref_hex(&claimed.entry.kp_ref)).to_string();
         let owners = vec![owner.to_string()];
         let entry = &mut claimed.entry;
@@ -314,7 +319,7 @@ impl DsState {
             claimed.faults.push(Fault::ServeExpired);
         }
         let entry = &mut claimed.entry;
-        if self.faults.is_on(Fault::TamperHandout) {
+        if self.faults.is_on(Fault::TamperHandout) && !entry.bytes.is_empty() {
             // The last byte lies in the signature (RFC 9420 §10: it ends the structure).
             if let Some(last) = entry.bytes.last_mut() {
                 *last ^= 0x01;
@@ -328,12 +333,21 @@ impl DsState {
         }
         let entry = &mut claimed.entry;
         if self.faults.is_on(Fault::BareFraming) {
-            let mut framed = KEY_PACKAGE_MESSAGE_HEADER.to_vec();
-            framed.extend_from_slice(&entry.bytes);
-            entry.bytes = framed;
-            let did = format!(
-                "handed out {owner}'s key package {short} framed as an MLSMessage (header 00 01 00 05) where a bare KeyPackage is expected"
-            );
+            // The other framing than the one asked for.
+            let did = match asked {
+                KeyPackageFormat::KeyPackage => {
+                    let mut framed = KEY_PACKAGE_MESSAGE_HEADER.to_vec();
+                    framed.extend_from_slice(&entry.bytes);
+                    entry.bytes = framed;
+                    format!("handed out {owner}'s key package {short} framed as an MLSMessage (header 00 01 00 05) where a bare KeyPackage was asked for")
+                }
+                KeyPackageFormat::MlsMessage => {
+                    entry
+                        .bytes
+                        .drain(..KEY_PACKAGE_MESSAGE_HEADER.len().min(entry.bytes.len()));
+                    format!("handed out {owner}'s key package {short} bare, without the MLSMessage header (00 01 00 05) that was asked for")
+                }
+            };
             self.act(Fault::BareFraming, did, owners);
             claimed.faults.push(Fault::BareFraming);
         }

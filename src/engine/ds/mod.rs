@@ -197,6 +197,8 @@ enum Request {
         claimer: Option<String>,
         owners: Vec<String>,
         suite: u16,
+        /// The framing the claimer asks for.
+        format: KeyPackageFormat,
         reply: oneshot::Sender<Result<Vec<Claimed>, EngineError>>,
     },
     CreateGroup {
@@ -381,23 +383,27 @@ impl DsHandle {
             claimer: None,
             owners,
             suite,
+            format: KeyPackageFormat::KeyPackage,
             reply,
         })
         .await?
     }
 
-    /// [`Self::claim_all`] by a named claimer, whom the claim limit counts.
+    /// [`Self::claim_all`] by a named claimer, whom the claim limit counts, in
+    /// the framing it asks for.
     pub async fn claim_all_by(
         &self,
         claimer: &str,
         owners: &[String],
         suite: u16,
+        format: KeyPackageFormat,
     ) -> Result<Vec<Claimed>, EngineError> {
         let (claimer, owners) = (Some(claimer.to_string()), owners.to_vec());
         self.call(|reply| Request::Claim {
             claimer,
             owners,
             suite,
+            format,
             reply,
         })
         .await?

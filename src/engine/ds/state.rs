@@ -88,9 +88,11 @@ impl DsState {
                 claimer,
                 owners,
                 suite,
+                format,
                 reply,
             } => {
-                let _ = reply.send(self.claim_all(claimer.as_deref(), &owners, suite));
+                let claimed = self.claim_all(claimer.as_deref(), &owners, suite, format);
+                let _ = reply.send(claimed);
             }
             Request::CreateGroup {
                 group_id,
