@@ -5,24 +5,25 @@
 //! §10.1), uploads only by the owner (RFC 9750 §5.1), one-time hand-out of normal key
 //! packages and reuse of the last-resort one only when nothing else is left (RFC 9420
 //! §16.8, RFC 9750 §5.1), and routing a Welcome to every `new_member` (§12.4.3.1).
+//! On purpose it can break these rules ([`fault`], acted out in `faulty`), and it
+//! can limit claims ([`policy`]). What it answers is in `records`.
 
 mod directory;
 pub mod fault;
 mod faulty;
 pub mod policy;
 mod queue;
+mod records;
 mod state;
 
 pub use fault::{Fault, FaultSet, UnknownFault};
 pub use faulty::{FaultAct, FaultChange, KEY_PACKAGE_MESSAGE_HEADER};
 pub use policy::ClaimLimit;
+pub use records::*;
 
 use queue::NormalQueue;
 use state::DsState;
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use openmls::prelude::*;
 use tokio::sync::{mpsc, oneshot};
 
 use super::clock::{LabClock, LabDuration};
@@ -33,146 +34,6 @@ use super::error::EngineError;
 /// (openmls issue 1379).
 pub const DEFAULT_MAX_LIFETIME: LabDuration = LabDuration::from_secs(13 * 7 * 86_400);
 use super::wire::KeyPackageFormat;
-
-/// A message waiting in a client's DS mailbox. It stays there until the client
-/// has processed it ([`DsHandle::ack`]); reading the mailbox removes nothing.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Delivery {
-    /// Unique across the DS: each copy of a message has its own.
-    pub id: u64,
-    pub from: String,
-    /// The MLS `GroupId` (RFC 9420 §8.1): read from the Commit itself; for a
-    /// Welcome, from the Commit it travelled with.
-    pub group_id: Vec<u8>,
-    pub kind: DeliveryKind,
-    /// The encoded `MLSMessage`.
-    pub bytes: Vec<u8>,
-    /// Delivered by a misbehaving DS (replayed or misrouted).
-    pub misbehaving: bool,
-}
-
-/// What a [`Delivery`] carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeliveryKind {
-    Welcome,
-    Commit,
-}
-
-/// One key package in a client's directory at the DS.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DirectoryEntry {
-    pub kp_ref: KeyPackageRef,
-    /// The canonical `KeyPackage` encoding, as handed out on a claim.
-    pub bytes: Vec<u8>,
-    pub ciphersuite: u16,
-    pub last_resort: bool,
-    /// How often this package has been handed out (only a last-resort one goes above 1).
-    pub handouts: u64,
-    /// Its lifetime (RFC 9420 §7.2), Unix seconds.
-    pub not_before: u64,
-    pub not_after: u64,
-}
-
-impl DirectoryEntry {
-    /// Valid at `now` (Unix seconds), as `Lifetime::validate_with_time` decides.
-    pub fn valid_at(&self, now: u64) -> bool {
-        self.not_before <= now && now < self.not_after
-    }
-}
-
-/// A package the DS removed because it expired (normal or last-resort).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExpiredEntry {
-    pub owner: String,
-    pub kp_ref: KeyPackageRef,
-    pub last_resort: bool,
-}
-
-/// A successful upload.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Published {
-    pub kp_ref: KeyPackageRef,
-    pub last_resort: bool,
-    /// The last-resort package this upload replaced.
-    pub replaced: Option<KeyPackageRef>,
-}
-
-/// A successful claim.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Claimed {
-    pub entry: DirectoryEntry,
-    /// A last-resort package that had been handed out before.
-    pub last_resort_reuse: bool,
-    /// The faults that acted on this hand-out (`ds fault`), in the order they did.
-    pub faults: Vec<Fault>,
-}
-
-/// Where a Welcome went.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WelcomeRouting {
-    pub new_members: Vec<KeyPackageRef>,
-    pub recipients: Vec<String>,
-    pub unroutable: Vec<KeyPackageRef>,
-}
-
-/// Where a Commit (and the Welcome that travelled with it) went.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Routed {
-    /// The other members of the group the Commit names.
-    pub commit_recipients: Vec<String>,
-    pub welcome: Option<WelcomeRouting>,
-}
-
-/// Per-client counters and directory, as the DS sees them.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ClientDirectory {
-    /// Normal packages still available, oldest first.
-    pub normal: Vec<DirectoryEntry>,
-    /// At most one last-resort package per ciphersuite, by suite.
-    pub last_resort: Vec<DirectoryEntry>,
-    /// Key packages of this client handed out.
-    pub claims: u64,
-    /// Hand-outs of a last-resort package beyond its first.
-    pub last_resort_reuses: u64,
-    /// Messages waiting for this client.
-    pub inbox: usize,
-}
-
-/// One owner's counters at the DS, for `expect ds OWNER ...`: read in place,
-/// without copying the directory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct DirectoryCounts {
-    /// Normal packages valid at the lab's now.
-    pub available: u64,
-    pub claims: u64,
-    pub last_resort_reuses: u64,
-    /// Whether any last-resort package is listed.
-    pub last_resort: bool,
-}
-
-/// The whole DS state, for display.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DsSnapshot {
-    pub clients: BTreeMap<String, ClientDirectory>,
-    /// The DS's view of each group's members, by the label its creator gave it
-    /// (display only: the DS routes by `GroupId`).
-    pub groups: BTreeMap<String, BTreeSet<String>>,
-    /// The faults that are on (`ds fault NAME on`), in [`Fault::ALL`] order.
-    pub faults: Vec<Fault>,
-    /// How often each fault has acted.
-    pub fault_hits: BTreeMap<Fault, u64>,
-    /// Deliveries a fault holds back (`hold-welcome`, `reorder-commits`).
-    pub held: usize,
-    /// `ds policy claim-limit`, if set.
-    pub claim_limit: Option<ClaimLimit>,
-}
-
-impl ClientDirectory {
-    /// The last-resort package of this suite, if one is listed.
-    pub fn last_resort_for(&self, suite: u16) -> Option<&DirectoryEntry> {
-        self.last_resort.iter().find(|e| e.ciphersuite == suite)
-    }
-}
 
 enum Request {
     Register {
