@@ -221,6 +221,13 @@ async fn duplicate_welcome_fails_at_the_second_copy() {
     run(&mut engine, "expect bob member-of team").await;
     run(&mut engine, "ds fault duplicate-welcome off").await;
     run(&mut engine, "expect ds fault duplicate-welcome off").await;
+    // Off: the next Welcome arrives once and joins cleanly.
+    run(&mut engine, "clients carol").await;
+    run(&mut engine, "carol generate").await;
+    run(&mut engine, "carol publish --all").await;
+    run(&mut engine, "alice add carol --to team").await;
+    assert_eq!(engine.ds().peek("carol").await.unwrap().len(), 1);
+    run(&mut engine, "carol join").await;
 }
 
 #[tokio::test]
@@ -279,6 +286,19 @@ async fn reorder_commits_makes_a_member_refuse_the_later_epoch_and_fall_behind()
     run(&mut engine, "expect bob epoch team 2").await;
     run(&mut engine, "expect alice epoch team 3").await;
     assert_eq!(acts(&engine, Fault::ReorderCommits, 0).len(), 2);
+    // Off with a Commit held: it goes out at once, and later Commits keep order.
+    run(&mut engine, "carol join").await;
+    run(&mut engine, "carol sync").await;
+    run(&mut engine, "expect carol epoch team 3").await;
+    run(&mut engine, "alice self-update team").await;
+    assert_eq!(engine.ds_snapshot().await.unwrap().held, 1);
+    run(&mut engine, "ds fault reorder-commits off").await;
+    assert_eq!(engine.ds_snapshot().await.unwrap().held, 0);
+    run(&mut engine, "alice self-update team").await;
+    let inbox = engine.ds().peek("carol").await.unwrap();
+    assert_eq!(inbox.len(), 2, "the held Commit, then the next");
+    run(&mut engine, "carol sync").await;
+    run(&mut engine, "expect carol epoch team 5").await;
     // Without the fault the same steps keep everyone in sync.
     let mut honest = lab(&[
         "clients alice bob carol",
@@ -353,6 +373,11 @@ async fn forget_last_resort_makes_the_owner_unreachable() {
     assert!(acts(&engine, Fault::ForgetLastResort, 0)[0]
         .1
         .contains("NoKeyPackageAvailable"));
+    // Off: a new last-resort package is kept after its hand-out again.
+    run(&mut engine, "ds fault forget-last-resort off").await;
+    run(&mut engine, "bob rotate-last-resort").await;
+    run(&mut engine, "carol add bob --to club").await;
+    run(&mut engine, "expect ds bob last-resort present").await;
     // Without the fault the last-resort package is handed out again.
     let mut honest = lab(&lines).await;
     run(&mut honest, "alice add bob --to team").await;
