@@ -186,3 +186,25 @@ async fn bad_numbers_are_typed_errors_and_change_nothing() {
     assert!(engine.pool("bob").is_none());
     assert!(engine.client("bob").unwrap().inventory().is_empty());
 }
+
+/// The policy Wire uses: 100 at the DS, topped up below 50.
+#[tokio::test]
+async fn wires_policy_keeps_at_least_fifty_and_tops_up_to_a_hundred() {
+    let mut engine = lab(&[
+        "clients mallory bob",
+        "bob pool --target 100 --refill-below 50",
+    ])
+    .await;
+    assert_eq!(available(&engine, "bob").await, 100);
+    for _ in 0..50 {
+        run(&mut engine, "mallory claim bob").await;
+    }
+    run(&mut engine, "bob sync").await;
+    assert_eq!(available(&engine, "bob").await, 50, "50 is not below 50");
+    run(&mut engine, "mallory claim bob").await;
+    // A join that finds no Welcome still read the mail: bob tops up.
+    let error = engine.execute_line("bob join").await.unwrap_err();
+    assert_eq!(error.code(), "NoPendingWelcome");
+    assert_eq!(available(&engine, "bob").await, 100);
+    assert_eq!(engine.client("bob").unwrap().inventory().len(), 151);
+}
