@@ -74,23 +74,33 @@ async fn without_a_limit_one_claimer_drains_everything_with_one_it_stops() {
 #[tokio::test]
 async fn an_add_of_several_counts_each_and_is_all_or_none() {
     let mut engine = lab(&[
-        "clients mallory bob",
+        "clients mallory bob carol",
         "bob generate 3",
         "bob publish --all",
+        "carol generate 3",
+        "carol publish --all",
+        "mallory create-group team",
+        "mallory create-group club",
         "ds policy claim-limit 1 --per 1d",
-        "mallory claim bob",
+        "mallory add bob --to team",
     ])
     .await;
-    let before = engine.ds().counts("bob").await.unwrap();
-    assert_eq!(
-        fails(&mut engine, "mallory claim bob").await.code(),
-        "ClaimRateLimited"
-    );
-    assert_eq!(
+    let (bob, carol) = (
         engine.ds().counts("bob").await.unwrap(),
-        before,
+        engine.ds().counts("carol").await.unwrap(),
+    );
+    // carol's package would be mallory's first claim of hers, bob's his second:
+    // the add is refused before anything is handed out.
+    let error = fails(&mut engine, "mallory add carol bob --to club").await;
+    assert_eq!(error.code(), "ClaimRateLimited");
+    assert!(error.to_string().contains("bob"), "{error}");
+    assert_eq!(engine.ds().counts("bob").await.unwrap(), bob);
+    assert_eq!(
+        engine.ds().counts("carol").await.unwrap(),
+        carol,
         "nothing handed out"
     );
+    run(&mut engine, "mallory add carol --to club").await;
 }
 
 #[tokio::test]
