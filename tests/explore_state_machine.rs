@@ -1,0 +1,495 @@
+//! A state machine over random command sequences (issue "exploratory testing", §5):
+//! three real OpenMLS clients and the real DS take random lines of the command
+//! vocabulary (generate, publish, claim, create-group, add, join, sync, deliver,
+//! rotate, delete-bundle, self-update, clock, the DS's replay and forward, DS
+//! faults on and off), and after every line these hold:
+//!
+//! 1. no normal key package reference is used to join twice (RFC 9420 §16.8),
+//!    whatever the DS does;
+//! 2. a private bundle is in storage exactly when its package is unused, a
+//!    last-resort one, or rotated out, and was not deleted on purpose;
+//! 3. the DS's directory agrees with the owners' views: the normal packages it
+//!    offers are exactly the owner's published, unclaimed, valid ones, it lists no
+//!    rotated-out last-resort package, and its hand-out counter equals the claims
+//!    in the log;
+//! 4. every failure is a typed error with a known code, and the DS task is alive.
+//!
+//! Shrinking is `proptest-state-machine`'s: a failure comes back as the shortest
+//! sequence of lines that still breaks a rule.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use mls_lab::engine::{Engine, EngineError, EventKind, Lifecycle};
+use proptest::prelude::*;
+use proptest_state_machine::{ReferenceStateMachine, StateMachineTest};
+
+const CLIENTS: [&str; 3] = ["alice", "bob", "carol"];
+const GROUPS: [&str; 2] = ["g0", "g1"];
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime")
+    })
+}
+
+/// One random line, as the user would type it.
+#[derive(Debug, Clone)]
+struct Line(String);
+
+/// The reference side steers the lines towards joins (uniform lines almost never
+/// generate, publish, create, add and join in that order); the rules themselves
+/// are checked against the engine's own views, since a model of every rule would
+/// repeat the engine.
+struct Lines;
+
+/// What the generator believes, roughly: it only guides which lines are likely.
+#[derive(Debug, Clone, Default)]
+struct Guess {
+    /// A start: per client, normal packages published first, and a last-resort one.
+    start: [(u32, bool); 3],
+    /// Group index to its members (creator first).
+    groups: BTreeMap<usize, Vec<usize>>,
+    /// Clients that may have a Welcome waiting.
+    invited: BTreeSet<usize>,
+    /// Clients a Welcome was ever sent to (a replay goes to them again).
+    ever_invited: BTreeSet<usize>,
+}
+
+fn client() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(&CLIENTS[..])
+}
+
+fn group() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(&GROUPS[..])
+}
+
+fn any_line() -> BoxedStrategy<String> {
+    prop_oneof![
+        3 => (client(), 1u32..=3).prop_map(|(c, n)| format!("{c} generate {n}")),
+        2 => client().prop_map(|c| format!("{c} generate --last-resort")),
+        1 => client().prop_map(|c| format!("{c} generate --lifetime 2h")),
+        3 => client().prop_map(|c| format!("{c} publish --all")),
+        2 => (client(), client()).prop_map(|(c, o)| format!("{c} claim {o}")),
+        2 => (client(), group()).prop_map(|(c, g)| format!("{c} create-group {g}")),
+        2 => (client(), client(), group()).prop_map(|(c, m, g)| format!("{c} add {m} --to {g}")),
+        1 => client().prop_map(|c| format!("{c} join")),
+        1 => client().prop_map(|c| format!("{c} sync")),
+        2 => Just("deliver".to_string()),
+        1 => client().prop_map(|c| format!("{c} rotate-last-resort")),
+        1 => (client(), prop::sample::select(&["@last", "@1"][..]))
+            .prop_map(|(c, s)| format!("{c} delete-bundle {s}")),
+        1 => client().prop_map(|c| format!("{c} self-update")),
+        1 => prop::sample::select(&["+1h", "+1d", "+14d"][..]).prop_map(|d| format!("clock {d}")),
+        1 => Just("ds replay-welcome".to_string()),
+        1 => client().prop_map(|c| format!("ds forward-welcome {c}")),
+    ]
+    .boxed()
+}
+
+impl ReferenceStateMachine for Lines {
+    type State = Guess;
+    type Transition = Line;
+
+    fn init_state() -> BoxedStrategy<Self::State> {
+        [
+            (0u32..=2, any::<bool>()),
+            (0u32..=2, any::<bool>()),
+            (0u32..=2, any::<bool>()),
+        ]
+        .prop_map(|start| Guess {
+            start,
+            // The start ends with `alice create-group g0`.
+            groups: BTreeMap::from([(0, vec![0])]),
+            ..Guess::default()
+        })
+        .boxed()
+    }
+
+    fn transitions(guess: &Self::State) -> BoxedStrategy<Self::Transition> {
+        let groups: Vec<(usize, Vec<usize>)> =
+            guess.groups.iter().map(|(g, m)| (*g, m.clone())).collect();
+        let invited: Vec<usize> = guess.invited.iter().copied().collect();
+        let add = if groups.is_empty() {
+            (client(), group())
+                .prop_map(|(c, g)| format!("{c} create-group {g}"))
+                .boxed()
+        } else {
+            (prop::sample::select(groups), 0usize..3)
+                .prop_map(|((g, members), m)| {
+                    // Mostly someone not yet in the group.
+                    let outsider = (0..3).find(|c| !members.contains(c)).unwrap_or(m);
+                    let member = if m == 0 { m } else { outsider };
+                    format!(
+                        "{} add {} --to {}",
+                        CLIENTS[members[0]], CLIENTS[member], GROUPS[g]
+                    )
+                })
+                .boxed()
+        };
+        let join = if invited.is_empty() {
+            prop_oneof![
+                Just("ds replay-welcome".to_string()),
+                client().prop_map(|c| format!("ds forward-welcome {c}")),
+            ]
+            .boxed()
+        } else {
+            prop::sample::select(invited)
+                .prop_map(|c| format!("{} join", CLIENTS[c]))
+                .boxed()
+        };
+        let join_weight = if guess.invited.is_empty() { 1 } else { 4 };
+        prop_oneof![4 => any_line(), 3 => add, join_weight => join]
+            .prop_map(Line)
+            .boxed()
+    }
+
+    fn apply(mut guess: Self::State, Line(line): &Self::Transition) -> Self::State {
+        let words: Vec<&str> = line.split(' ').collect();
+        let index = |name: &str| CLIENTS.iter().position(|c| *c == name);
+        let group_index = |name: &str| GROUPS.iter().position(|g| *g == name);
+        match words.as_slice() {
+            [who, "create-group", g] => {
+                if let (Some(c), Some(g)) = (index(who), group_index(g)) {
+                    guess.groups.entry(g).or_insert_with(|| vec![c]);
+                }
+            }
+            [_, "add", member, "--to", g] => {
+                if let (Some(m), Some(g)) = (index(member), group_index(g)) {
+                    guess.invited.insert(m);
+                    guess.ever_invited.insert(m);
+                    if let Some(members) = guess.groups.get_mut(&g) {
+                        if !members.contains(&m) {
+                            members.push(m);
+                        }
+                    }
+                }
+            }
+            ["ds", "replay-welcome"] => guess.invited.extend(guess.ever_invited.iter().copied()),
+            ["ds", "forward-welcome", to] => guess.invited.extend(index(to)),
+            [who, "join"] => {
+                if let Some(c) = index(who) {
+                    guess.invited.remove(&c);
+                }
+            }
+            _ => {}
+        }
+        guess
+    }
+}
+
+struct Lab {
+    engine: Engine,
+}
+
+impl StateMachineTest for Lab {
+    type SystemUnderTest = Lab;
+    type Reference = Lines;
+
+    fn init_test(guess: &Guess) -> Lab {
+        runtime().block_on(async {
+            let mut engine = Engine::new();
+            let mut start = vec!["clients alice bob carol".to_string()];
+            for (name, (normal, last_resort)) in CLIENTS.iter().zip(guess.start) {
+                if normal > 0 {
+                    start.push(format!("{name} generate {normal}"));
+                }
+                if last_resort {
+                    start.push(format!("{name} generate --last-resort"));
+                }
+                start.push(format!("{name} publish --all"));
+            }
+            start.push("alice create-group g0".to_string());
+            for line in start {
+                if let Err(error) = engine.execute_line(&line).await {
+                    typed(&line, &error);
+                }
+            }
+            Lab { engine }
+        })
+    }
+
+    fn apply(mut lab: Lab, _: &Guess, Line(line): Line) -> Lab {
+        let result = runtime().block_on(lab.engine.execute_line(&line));
+        if let Err(error) = result {
+            typed(&line, &error);
+        }
+        lab
+    }
+
+    fn check_invariants(lab: &Lab, _: &Guess) {
+        runtime().block_on(check(&lab.engine));
+    }
+
+    fn teardown(lab: Lab, _: Guess) {
+        record_reach(&lab.engine);
+    }
+}
+
+/// Rule 4: a failure names a code the lab documents (or an OpenMLS error passed
+/// through by name), with a message, and never means the DS task died.
+fn typed(line: &str, error: &EngineError) {
+    let code = error.code();
+    assert_ne!(code, "DsUnavailable", "'{line}' lost the DS: {error}");
+    assert!(
+        !code.is_empty() && !error.to_string().is_empty(),
+        "'{line}'"
+    );
+    assert!(
+        EngineError::CODES.contains(&code.as_str()) || matches!(error, EngineError::Mls { .. }),
+        "'{line}' failed with an undocumented code {code}: {error}"
+    );
+}
+
+/// References used by a Welcome at their owner: joined through, or named by a
+/// Welcome the owner processed (OpenMLS deletes a normal bundle then even if the
+/// join fails).
+fn used_references(engine: &Engine) -> BTreeMap<String, BTreeSet<String>> {
+    let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for event in engine.events() {
+        let kp_ref = match &event.kind {
+            EventKind::GroupJoined { kp_ref, .. } => Some(kp_ref),
+            EventKind::JoinFailed { kp_ref, .. } => kp_ref.as_ref(),
+            _ => None,
+        };
+        if let Some(kp_ref) = kp_ref {
+            used.entry(event.actor.clone())
+                .or_default()
+                .insert(kp_ref.clone());
+        }
+    }
+    used
+}
+
+/// What the event log says about each reference: its lifetime, whether it was
+/// published and claimed; and each owner's hand-outs.
+#[derive(Default)]
+struct Log {
+    lifetimes: BTreeMap<String, (u64, u64)>,
+    published: BTreeSet<String>,
+    claimed: BTreeSet<String>,
+    claims: BTreeMap<String, u64>,
+}
+
+impl Log {
+    fn read(engine: &Engine) -> Self {
+        let mut log = Log::default();
+        for event in engine.events() {
+            match &event.kind {
+                EventKind::KeyPackageGenerated {
+                    kp_ref,
+                    not_before,
+                    not_after,
+                    ..
+                } => {
+                    log.lifetimes
+                        .insert(kp_ref.clone(), (*not_before, *not_after));
+                }
+                EventKind::KeyPackagePublished { kp_ref, .. } => {
+                    log.published.insert(kp_ref.clone());
+                }
+                EventKind::KeyPackageClaimed { kp_ref, owner, .. } => {
+                    log.claimed.insert(kp_ref.clone());
+                    *log.claims.entry(owner.clone()).or_default() += 1;
+                }
+                _ => {}
+            }
+        }
+        log
+    }
+
+    /// Whether the DS should still offer this normal package at `now`.
+    fn offered(&self, kp_ref: &str, now: u64) -> bool {
+        let valid = self
+            .lifetimes
+            .get(kp_ref)
+            .is_some_and(|(not_before, not_after)| *not_before <= now && now < *not_after);
+        valid && self.published.contains(kp_ref) && !self.claimed.contains(kp_ref)
+    }
+}
+
+async fn check(engine: &Engine) {
+    // Rule 1.
+    let mut joined_normal = BTreeSet::new();
+    for event in engine.events() {
+        if let EventKind::GroupJoined {
+            kp_ref,
+            last_resort: false,
+            group,
+            ..
+        } = &event.kind
+        {
+            assert!(
+                joined_normal.insert(kp_ref.clone()),
+                "{} joined {group} through normal package {kp_ref} a second time",
+                event.actor
+            );
+        }
+    }
+
+    let view = engine.view().await.expect("the DS answers");
+    let used = used_references(engine);
+    let log = Log::read(engine);
+    let no_refs = BTreeSet::new();
+    for client in &view.clients {
+        let used_here = used.get(&client.name).unwrap_or(&no_refs);
+        // Rule 2.
+        for row in &client.key_packages {
+            let expected = match &row.state {
+                Lifecycle::BundleDeleted => false,
+                Lifecycle::Generated
+                | Lifecycle::Published
+                | Lifecycle::Claimed { .. }
+                | Lifecycle::UsedToJoin { .. }
+                | Lifecycle::RetainedLastResort { .. }
+                | Lifecycle::Expired
+                | Lifecycle::NotYetValid
+                | Lifecycle::Rejected { .. }
+                | Lifecycle::RotatedOut => row.last_resort || !used_here.contains(&row.kp_ref),
+            };
+            assert_eq!(
+                row.bundle_present, expected,
+                "{}'s package {} ({}, last resort: {}): bundle present {}",
+                client.name, row.kp_ref, row.state, row.last_resort, row.bundle_present
+            );
+        }
+        // Rule 3.
+        let directory = view.ds.clients.get(&client.name);
+        let offered: BTreeSet<String> = directory
+            .map(|d| {
+                d.normal
+                    .iter()
+                    .filter(|e| e.valid_at(view.now))
+                    .map(|e| mls_lab::engine::wire::ref_hex(&e.kp_ref))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // A bundle deleted on purpose hides the package's DS state from its owner
+        // (the lab does not tell the DS): the log says whether it is still offered.
+        let published: BTreeSet<String> = client
+            .key_packages
+            .iter()
+            .filter(|r| {
+                !r.last_resort
+                    && match &r.state {
+                        Lifecycle::Published => true,
+                        Lifecycle::BundleDeleted => log.offered(&r.kp_ref, view.now),
+                        _ => false,
+                    }
+            })
+            .map(|r| r.kp_ref.clone())
+            .collect();
+        assert_eq!(
+            offered, published,
+            "{}'s normal packages at the DS",
+            client.name
+        );
+        for entry in directory.map(|d| d.last_resort.as_slice()).unwrap_or(&[]) {
+            let listed = mls_lab::engine::wire::ref_hex(&entry.kp_ref);
+            let row = client.key_packages.iter().find(|r| r.kp_ref == listed);
+            assert!(
+                row.is_some_and(|r| r.last_resort && r.state != Lifecycle::RotatedOut),
+                "the DS lists {listed} as {}'s last-resort package",
+                client.name
+            );
+        }
+        let claimed_in_log = log.claims.get(&client.name).copied().unwrap_or(0);
+        assert_eq!(
+            directory.map_or(0, |d| d.claims),
+            claimed_in_log,
+            "{}'s hand-outs at the DS against the log",
+            client.name
+        );
+    }
+}
+
+/// How many sessions reached each interesting point; recorded at each session's
+/// end, so a generator that stopped reaching joins would fail the test.
+static REACHED: [std::sync::atomic::AtomicUsize; 5] =
+    [const { std::sync::atomic::AtomicUsize::new(0) }; 5];
+const REACH_NAMES: [&str; 5] = [
+    "sessions",
+    "a join",
+    "a failed join",
+    "a last-resort join",
+    "a claim that failed",
+];
+
+/// The share of sessions (percent) each point must reach: about half of what a
+/// run of 256 cases reaches, so that only a generator that stopped reaching it
+/// fails, not an unlucky seed.
+const REACH_PERCENT: [usize; 5] = [100, 20, 4, 6, 10];
+
+fn record_reach(engine: &Engine) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let events = engine.events();
+    let reached = [
+        true,
+        events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::GroupJoined { .. })),
+        events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::JoinFailed { .. })),
+        events.iter().any(|e| {
+            matches!(
+                e.kind,
+                EventKind::GroupJoined {
+                    last_resort: true,
+                    ..
+                }
+            )
+        }),
+        events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::ClaimFailed { .. })),
+    ];
+    for (counter, hit) in REACHED.iter().zip(reached) {
+        counter.fetch_add(usize::from(hit), Relaxed);
+    }
+}
+
+/// 256 random sessions of 1 to 12 lines each; then each interesting point must
+/// have been reached by its share of them (`REACH_PERCENT`).
+#[test]
+fn random_command_sequences_keep_the_rules() {
+    // At least 256; `PROPTEST_CASES` asks for a longer run.
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .map_or(256, |n: u32| n.max(256));
+    let config = ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    let mut runner = proptest::test_runner::TestRunner::new(config.clone());
+    runner
+        .run(
+            &Lines::sequential_strategy(1..12),
+            |(state, lines, seen)| {
+                Lab::test_sequential(config.clone(), state, lines, seen);
+                Ok(())
+            },
+        )
+        .unwrap_or_else(|failure| panic!("{failure}"));
+    let counts = REACHED
+        .each_ref()
+        .map(|c| c.load(std::sync::atomic::Ordering::Relaxed));
+    let summary: Vec<String> = REACH_NAMES
+        .iter()
+        .zip(counts)
+        .map(|(name, n)| format!("{name} {n}"))
+        .collect();
+    eprintln!("reached: {}", summary.join(", "));
+    for ((name, n), percent) in REACH_NAMES.iter().zip(counts).zip(REACH_PERCENT).skip(1) {
+        assert!(
+            n * 100 >= counts[0] * percent,
+            "only {n} of {} sessions reached {name} (at least {percent} % must)",
+            counts[0]
+        );
+    }
+}
