@@ -1,8 +1,8 @@
 //! A state machine over random command sequences (issue "exploratory testing", §5):
 //! three real OpenMLS clients and the real DS take random lines of the command
 //! vocabulary (generate, publish, claim, create-group, add, join, sync, deliver,
-//! rotate, delete-bundle, self-update, clock, the DS's replay and forward, DS
-//! faults on and off), and after every line these hold:
+//! rotate, delete-bundle, self-update, clock, the DS's replay and forward), and
+//! after every line these hold:
 //!
 //! 1. no normal key package reference is used to join twice (RFC 9420 §16.8),
 //!    whatever the DS does;
