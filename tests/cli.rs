@@ -1,23 +1,12 @@
 //! `mls-lab run` end to end: the real binary, real OpenMLS.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use std::io::{BufRead, Write};
 use std::process::Stdio;
 use std::time::Duration;
 
-fn mls_lab() -> Command {
-    Command::cargo_bin("mls-lab").expect("binary built")
-}
-
-fn scenario(text: &str) -> tempfile::NamedTempFile {
-    let mut file = tempfile::Builder::new()
-        .suffix(".mls")
-        .tempfile()
-        .expect("temp file");
-    file.write_all(text.as_bytes()).expect("write");
-    file
-}
+mod binary;
+use binary::{mls_lab, scenario};
 
 #[test]
 fn default_scenario_runs_and_holds() {

@@ -1,13 +1,11 @@
 //! `mls-lab explain` end to end: the real binary lists and explains every event
 //! kind and error code the engine has.
 
-use assert_cmd::Command;
 use mls_lab::engine::{EngineError, EventKind};
 use predicates::prelude::*;
 
-fn mls_lab() -> Command {
-    Command::cargo_bin("mls-lab").expect("binary built")
-}
+mod binary;
+use binary::mls_lab;
 
 #[test]
 fn without_a_topic_it_lists_every_event_kind_and_error_code_one_line_each() {

@@ -2,25 +2,13 @@
 //! per step, the events of each step with short references, and a final state
 //! table with a row per client.
 
-use assert_cmd::Command;
 use mls_lab::command::steps::steps;
 use mls_lab::command::{parse_script, Command as LabCommand};
 use mls_lab::runner::scenarios::SCENARIOS;
 use predicates::prelude::*;
-use std::io::Write;
 
-fn mls_lab() -> Command {
-    Command::cargo_bin("mls-lab").expect("binary built")
-}
-
-fn scenario(text: &str) -> tempfile::NamedTempFile {
-    let mut file = tempfile::Builder::new()
-        .suffix(".mls")
-        .tempfile()
-        .expect("temp file");
-    file.write_all(text.as_bytes()).expect("write");
-    file
-}
+mod binary;
+use binary::{mls_lab, scenario};
 
 /// What a handout says, read back from its Markdown.
 struct Handout {

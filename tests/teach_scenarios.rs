@@ -1,14 +1,12 @@
 //! The shipped scenarios: compiled into the binary, listed by `mls-lab scenarios`,
 //! run by name from any directory, every expectation holding.
 
-use assert_cmd::Command;
 use mls_lab::command::{parse_script, Command as LabCommand};
 use mls_lab::runner::scenarios::{self, SCENARIOS};
 use predicates::prelude::*;
 
-fn mls_lab() -> Command {
-    Command::cargo_bin("mls-lab").expect("binary built")
-}
+mod binary;
+use binary::mls_lab;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/scenarios");
 
