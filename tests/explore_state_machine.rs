@@ -1,15 +1,17 @@
 //! A state machine over random command sequences (issue "exploratory testing", §5):
 //! three real OpenMLS clients and the real DS take random lines of the command
 //! vocabulary (generate, publish, claim, create-group, add, join, sync, deliver,
-//! rotate, delete-bundle, self-update, clock, the DS's replay and forward), and
-//! after every line these hold:
+//! rotate, delete-bundle, self-update, clock, the DS's replay and forward, every
+//! DS fault on and off, `ds release`, the claim limit and pools), and after every
+//! line these hold:
 //!
 //! 1. no normal key package reference is used to join twice (RFC 9420 §16.8),
-//!    whatever the DS does;
+//!    whatever the DS does, faults included;
 //! 2. a private bundle is in storage exactly when its package is unused, a
 //!    last-resort one, or rotated out, and was not deleted on purpose;
 //! 3. the DS's directory agrees with the owners' views: the normal packages it
-//!    offers are exactly the owner's published, unclaimed, valid ones, it lists no
+//!    offers are exactly the owner's published, unclaimed, valid ones (unless a
+//!    fault that changes the directory is on), it lists no
 //!    rotated-out last-resort package, and its hand-out counter equals the claims
 //!    in the log;
 //! 4. every failure is a typed error with a known code, and the DS task is alive.
@@ -25,6 +27,20 @@ use proptest_state_machine::{ReferenceStateMachine, StateMachineTest};
 
 const CLIENTS: [&str; 3] = ["alice", "bob", "carol"];
 const GROUPS: [&str; 2] = ["g0", "g1"];
+const FAULTS: [&str; 9] = [
+    "double-handout",
+    "tamper-handout",
+    "serve-expired",
+    "drop-welcome",
+    "duplicate-welcome",
+    "hold-welcome",
+    "reorder-commits",
+    "bare-framing",
+    "forget-last-resort",
+];
+/// Faults that change what the DS's directory offers while they are on: then
+/// the offered packages may differ from the owners' views, by design.
+const DIRECTORY_FAULTS: [&str; 3] = ["double-handout", "serve-expired", "forget-last-resort"];
 
 fn runtime() -> &'static tokio::runtime::Runtime {
     static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
@@ -51,6 +67,9 @@ struct Lines;
 struct Guess {
     /// A start: per client, normal packages published first, and a last-resort one.
     start: [(u32, bool); 3],
+    /// A fault the start switches on (half the sessions), so that faults meet
+    /// the claims and Welcomes they act on.
+    start_fault: Option<&'static str>,
     /// Group index to its members (creator first).
     groups: BTreeMap<usize, Vec<usize>>,
     /// Clients that may have a Welcome waiting.
@@ -86,6 +105,12 @@ fn any_line() -> BoxedStrategy<String> {
         1 => prop::sample::select(&["+1h", "+1d", "+14d"][..]).prop_map(|d| format!("clock {d}")),
         1 => Just("ds replay-welcome".to_string()),
         1 => client().prop_map(|c| format!("ds forward-welcome {c}")),
+        2 => (prop::sample::select(&FAULTS[..]), any::<bool>())
+            .prop_map(|(f, on)| format!("ds fault {f} {}", if on { "on" } else { "off" })),
+        1 => Just("ds release".to_string()),
+        1 => prop::sample::select(&["ds policy claim-limit 2 --per 1h", "ds policy claim-limit off"][..])
+            .prop_map(str::to_string),
+        1 => (client(), 1u32..=3).prop_map(|(c, target)| format!("{c} pool --target {target} --refill-below {target}")),
     ]
     .boxed()
 }
@@ -95,18 +120,20 @@ impl ReferenceStateMachine for Lines {
     type Transition = Line;
 
     fn init_state() -> BoxedStrategy<Self::State> {
-        [
+        let start = [
             (0u32..=2, any::<bool>()),
             (0u32..=2, any::<bool>()),
             (0u32..=2, any::<bool>()),
-        ]
-        .prop_map(|start| Guess {
-            start,
-            // The start ends with `alice create-group g0`.
-            groups: BTreeMap::from([(0, vec![0])]),
-            ..Guess::default()
-        })
-        .boxed()
+        ];
+        (start, prop::option::of(prop::sample::select(&FAULTS[..])))
+            .prop_map(|(start, start_fault)| Guess {
+                start,
+                start_fault,
+                // The start ends with `alice create-group g0`.
+                groups: BTreeMap::from([(0, vec![0])]),
+                ..Guess::default()
+            })
+            .boxed()
     }
 
     fn transitions(guess: &Self::State) -> BoxedStrategy<Self::Transition> {
@@ -141,7 +168,12 @@ impl ReferenceStateMachine for Lines {
                 .prop_map(|c| format!("{} join", CLIENTS[c]))
                 .boxed()
         };
-        let join_weight = if guess.invited.is_empty() { 1 } else { 4 };
+        // A replay or a forward after a join is what makes joins fail.
+        let join_weight = match (guess.invited.is_empty(), guess.ever_invited.is_empty()) {
+            (false, _) => 4,
+            (true, false) => 2,
+            (true, true) => 1,
+        };
         prop_oneof![4 => any_line(), 3 => add, join_weight => join]
             .prop_map(Line)
             .boxed()
@@ -183,6 +215,8 @@ impl ReferenceStateMachine for Lines {
 
 struct Lab {
     engine: Engine,
+    /// Faults switched on by a line that succeeded, and not off since.
+    faults_on: BTreeSet<String>,
 }
 
 impl StateMachineTest for Lab {
@@ -203,25 +237,40 @@ impl StateMachineTest for Lab {
                 start.push(format!("{name} publish --all"));
             }
             start.push("alice create-group g0".to_string());
+            let mut faults_on = BTreeSet::new();
+            if let Some(fault) = guess.start_fault {
+                start.push(format!("ds fault {fault} on"));
+                faults_on.insert(fault.to_string());
+            }
             for line in start {
                 if let Err(error) = engine.execute_line(&line).await {
                     typed(&line, &error);
                 }
             }
-            Lab { engine }
+            Lab { engine, faults_on }
         })
     }
 
     fn apply(mut lab: Lab, _: &Guess, Line(line): Line) -> Lab {
         let result = runtime().block_on(lab.engine.execute_line(&line));
-        if let Err(error) = result {
-            typed(&line, &error);
+        match result {
+            Ok(()) => {
+                if let ["ds", "fault", fault, on] = line.split(' ').collect::<Vec<_>>()[..] {
+                    if on == "on" {
+                        lab.faults_on.insert(fault.to_string());
+                    } else {
+                        lab.faults_on.remove(fault);
+                    }
+                }
+            }
+            Err(error) => typed(&line, &error),
         }
         lab
     }
 
     fn check_invariants(lab: &Lab, _: &Guess) {
-        runtime().block_on(check(&lab.engine));
+        let directory_faulty = DIRECTORY_FAULTS.iter().any(|f| lab.faults_on.contains(*f));
+        runtime().block_on(check(&lab.engine, directory_faulty));
     }
 
     fn teardown(lab: Lab, _: Guess) {
@@ -311,7 +360,9 @@ impl Log {
     }
 }
 
-async fn check(engine: &Engine) {
+/// `directory_faulty`: a fault that changes what the DS offers is on, so the
+/// offered packages are not compared with the owners' views (everything else is).
+async fn check(engine: &Engine, directory_faulty: bool) {
     // Rule 1.
     let mut joined_normal = BTreeSet::new();
     for event in engine.events() {
@@ -382,11 +433,13 @@ async fn check(engine: &Engine) {
             })
             .map(|r| r.kp_ref.clone())
             .collect();
-        assert_eq!(
-            offered, published,
-            "{}'s normal packages at the DS",
-            client.name
-        );
+        if !directory_faulty {
+            assert_eq!(
+                offered, published,
+                "{}'s normal packages at the DS",
+                client.name
+            );
+        }
         for entry in directory.map(|d| d.last_resort.as_slice()).unwrap_or(&[]) {
             let listed = mls_lab::engine::wire::ref_hex(&entry.kp_ref);
             let row = client.key_packages.iter().find(|r| r.kp_ref == listed);
@@ -406,54 +459,74 @@ async fn check(engine: &Engine) {
     }
 }
 
-/// How many sessions reached each interesting point; recorded at each session's
-/// end, so a generator that stopped reaching joins would fail the test.
-static REACHED: [std::sync::atomic::AtomicUsize; 5] =
-    [const { std::sync::atomic::AtomicUsize::new(0) }; 5];
-const REACH_NAMES: [&str; 5] = [
-    "sessions",
-    "a join",
-    "a failed join",
-    "a last-resort join",
-    "a claim that failed",
-];
+/// A point a session can reach, the share of sessions (percent) that must reach
+/// it, and how to tell from the event log. The shares are about half of what a
+/// run of 256 cases reaches (or less for the rare ones), so that only a
+/// generator that stopped reaching a point fails, not an unlucky seed.
+struct Reach {
+    name: &'static str,
+    percent: usize,
+    reached: fn(&EventKind) -> bool,
+}
 
-/// The share of sessions (percent) each point must reach: about half of what a
-/// run of 256 cases reaches, so that only a generator that stopped reaching it
-/// fails, not an unlucky seed.
-const REACH_PERCENT: [usize; 5] = [100, 20, 4, 6, 10];
-
-fn record_reach(engine: &Engine) {
-    use std::sync::atomic::Ordering::Relaxed;
-    let events = engine.events();
-    let reached = [
-        true,
-        events
-            .iter()
-            .any(|e| matches!(e.kind, EventKind::GroupJoined { .. })),
-        events
-            .iter()
-            .any(|e| matches!(e.kind, EventKind::JoinFailed { .. })),
-        events.iter().any(|e| {
+const REACHES: [Reach; 6] = [
+    Reach {
+        name: "a join",
+        percent: 20,
+        reached: |k| matches!(k, EventKind::GroupJoined { .. }),
+    },
+    Reach {
+        name: "a failed join",
+        percent: 4,
+        reached: |k| matches!(k, EventKind::JoinFailed { .. }),
+    },
+    Reach {
+        name: "a last-resort join",
+        percent: 5,
+        reached: |k| {
             matches!(
-                e.kind,
+                k,
                 EventKind::GroupJoined {
                     last_resort: true,
                     ..
                 }
             )
-        }),
-        events
-            .iter()
-            .any(|e| matches!(e.kind, EventKind::ClaimFailed { .. })),
-    ];
-    for (counter, hit) in REACHED.iter().zip(reached) {
+        },
+    },
+    Reach {
+        name: "a claim that failed",
+        percent: 10,
+        reached: |k| matches!(k, EventKind::ClaimFailed { .. }),
+    },
+    Reach {
+        name: "a fault that acted",
+        percent: 8,
+        reached: |k| matches!(k, EventKind::DsFaultActed { .. }),
+    },
+    Reach {
+        name: "a pool refill",
+        percent: 3,
+        reached: |k| matches!(k, EventKind::PoolRefilled { .. }),
+    },
+];
+
+/// Sessions run, then sessions that reached each of [`REACHES`]; recorded at each
+/// session's end.
+static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static REACHED: [std::sync::atomic::AtomicUsize; REACHES.len()] =
+    [const { std::sync::atomic::AtomicUsize::new(0) }; REACHES.len()];
+
+fn record_reach(engine: &Engine) {
+    use std::sync::atomic::Ordering::Relaxed;
+    SESSIONS.fetch_add(1, Relaxed);
+    for (reach, counter) in REACHES.iter().zip(&REACHED) {
+        let hit = engine.events().iter().any(|e| (reach.reached)(&e.kind));
         counter.fetch_add(usize::from(hit), Relaxed);
     }
 }
 
 /// 256 random sessions of 1 to 12 lines each; then each interesting point must
-/// have been reached by its share of them (`REACH_PERCENT`).
+/// have been reached by its share of them ([`REACHES`]).
 #[test]
 fn random_command_sequences_keep_the_rules() {
     // At least 256; `PROPTEST_CASES` asks for a longer run.
@@ -476,20 +549,21 @@ fn random_command_sequences_keep_the_rules() {
             },
         )
         .unwrap_or_else(|failure| panic!("{failure}"));
-    let counts = REACHED
-        .each_ref()
-        .map(|c| c.load(std::sync::atomic::Ordering::Relaxed));
-    let summary: Vec<String> = REACH_NAMES
+    use std::sync::atomic::Ordering::Relaxed;
+    let sessions = SESSIONS.load(Relaxed);
+    let counts: Vec<usize> = REACHED.iter().map(|c| c.load(Relaxed)).collect();
+    let summary: Vec<String> = REACHES
         .iter()
-        .zip(counts)
-        .map(|(name, n)| format!("{name} {n}"))
+        .zip(&counts)
+        .map(|(reach, n)| format!("{} {n}", reach.name))
         .collect();
-    eprintln!("reached: {}", summary.join(", "));
-    for ((name, n), percent) in REACH_NAMES.iter().zip(counts).zip(REACH_PERCENT).skip(1) {
+    eprintln!("of {sessions} sessions: {}", summary.join(", "));
+    for (reach, n) in REACHES.iter().zip(counts) {
         assert!(
-            n * 100 >= counts[0] * percent,
-            "only {n} of {} sessions reached {name} (at least {percent} % must)",
-            counts[0]
+            n * 100 >= sessions * reach.percent,
+            "only {n} of {sessions} sessions reached {} (at least {} % must)",
+            reach.name,
+            reach.percent
         );
     }
 }
