@@ -25,6 +25,7 @@ use std::collections::BTreeSet;
 
 use explore::lines::{Guess, Line, Lines, CLIENTS, DIRECTORY_FAULTS};
 use explore::rules::{check, typed};
+use mls_lab::engine::ds::Fault;
 use mls_lab::engine::{Engine, EventKind};
 use proptest::prelude::*;
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest};
@@ -42,7 +43,7 @@ fn runtime() -> &'static tokio::runtime::Runtime {
 struct Lab {
     engine: Engine,
     /// Faults switched on by a line that succeeded, and not off since.
-    faults_on: BTreeSet<String>,
+    faults_on: BTreeSet<Fault>,
 }
 
 impl StateMachineTest for Lab {
@@ -66,7 +67,7 @@ impl StateMachineTest for Lab {
             let mut faults_on = BTreeSet::new();
             if let Some(fault) = guess.start_fault {
                 start.push(format!("ds fault {fault} on"));
-                faults_on.insert(fault.to_string());
+                faults_on.extend(fault.parse::<Fault>());
             }
             for line in start {
                 if let Err(error) = engine.execute_line(&line).await {
@@ -82,10 +83,12 @@ impl StateMachineTest for Lab {
         match result {
             Ok(()) => {
                 if let ["ds", "fault", fault, on] = line.split(' ').collect::<Vec<_>>()[..] {
-                    if on == "on" {
-                        lab.faults_on.insert(fault.to_string());
-                    } else {
-                        lab.faults_on.remove(fault);
+                    if let Ok(fault) = fault.parse::<Fault>() {
+                        if on == "on" {
+                            lab.faults_on.insert(fault);
+                        } else {
+                            lab.faults_on.remove(&fault);
+                        }
                     }
                 }
             }
@@ -95,7 +98,7 @@ impl StateMachineTest for Lab {
     }
 
     fn check_invariants(lab: &Lab, _: &Guess) {
-        let directory_faulty = DIRECTORY_FAULTS.iter().any(|f| lab.faults_on.contains(*f));
+        let directory_faulty = DIRECTORY_FAULTS.iter().any(|f| lab.faults_on.contains(f));
         runtime().block_on(check(&lab.engine, directory_faulty));
     }
 

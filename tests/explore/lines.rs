@@ -4,25 +4,24 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use mls_lab::engine::ds::Fault;
 use proptest::prelude::*;
 use proptest_state_machine::ReferenceStateMachine;
 
 pub const CLIENTS: [&str; 3] = ["alice", "bob", "carol"];
 pub const GROUPS: [&str; 2] = ["g0", "g1"];
-pub const FAULTS: [&str; 9] = [
-    "double-handout",
-    "tamper-handout",
-    "serve-expired",
-    "drop-welcome",
-    "duplicate-welcome",
-    "hold-welcome",
-    "reorder-commits",
-    "bare-framing",
-    "forget-last-resort",
-];
 /// Faults that change what the DS's directory offers while they are on: then
 /// the offered packages may differ from the owners' views, by design.
-pub const DIRECTORY_FAULTS: [&str; 3] = ["double-handout", "serve-expired", "forget-last-resort"];
+pub const DIRECTORY_FAULTS: [Fault; 3] = [
+    Fault::DoubleHandout,
+    Fault::ServeExpired,
+    Fault::ForgetLastResort,
+];
+
+/// Any of the lab's faults, by the name `ds fault` takes.
+fn fault() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(Fault::ALL.map(Fault::name).to_vec())
+}
 
 /// One random line, as the user would type it.
 #[derive(Debug, Clone)]
@@ -77,7 +76,7 @@ fn any_line() -> BoxedStrategy<String> {
         1 => prop::sample::select(&["+1h", "+1d", "+14d"][..]).prop_map(|d| format!("clock {d}")),
         1 => Just("ds replay-welcome".to_string()),
         1 => client().prop_map(|c| format!("ds forward-welcome {c}")),
-        2 => (prop::sample::select(&FAULTS[..]), any::<bool>())
+        2 => (fault(), any::<bool>())
             .prop_map(|(f, on)| format!("ds fault {f} {}", if on { "on" } else { "off" })),
         1 => Just("ds release".to_string()),
         1 => prop::sample::select(&["ds policy claim-limit 2 --per 1h", "ds policy claim-limit off"][..])
@@ -97,7 +96,7 @@ impl ReferenceStateMachine for Lines {
             (0u32..=2, any::<bool>()),
             (0u32..=2, any::<bool>()),
         ];
-        (start, prop::option::of(prop::sample::select(&FAULTS[..])))
+        (start, prop::option::of(fault()))
             .prop_map(|(start, start_fault)| Guess {
                 start,
                 start_fault,
