@@ -300,10 +300,11 @@ async fn the_claim_used_for_an_add_is_the_one_marked_with_the_group() {
 }
 
 /// A Welcome from outside the lab whose `GroupId` reads like one of the joiner's own
-/// groups gets that group's label (a printable GroupId is its own label). It must
-/// never replace the group the joiner already has under that label: bob stays in
-/// alice's `team`, in sync (the mutation audit found `||` → `&&` in `Client::stage`,
-/// which let zed's group overwrite it, slipping past).
+/// groups (a printable GroupId is its own label) must never replace the group the
+/// joiner already has under that label (the mutation audit found `||` → `&&` in
+/// `Client::stage`, which let zed's group overwrite it, slipping past), and is not
+/// refused as `AlreadyMember` either: it is another group, so it joins under a
+/// label of its own, `team~2`.
 #[tokio::test]
 async fn a_foreign_group_named_like_a_joined_one_never_replaces_it() {
     let mut engine = lab(&[
@@ -317,8 +318,8 @@ async fn a_foreign_group_named_like_a_joined_one_never_replaces_it() {
     ])
     .await;
     welcome_from_zed(&engine, &Identity::new("zed"), "team", false).await;
-    // Whatever bob's join says, his `team` is still alice's.
-    let _ = engine.execute_line("bob join").await;
+    run(&mut engine, "bob join").await;
+    run(&mut engine, "expect bob member-of team~2").await;
     run(&mut engine, "expect in-sync team").await;
     run(&mut engine, "alice self-update team").await;
     run(&mut engine, "deliver").await;

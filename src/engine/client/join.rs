@@ -147,6 +147,12 @@ impl Client {
             .get(&group_id)
             .cloned()
             .unwrap_or_else(|| foreign_group_label(&group_id));
+        // A different group under a label this client already uses (a foreign
+        // GroupId that reads like it) gets a label of its own, never the other's.
+        let name = match self.group_label(&group_id) {
+            Some(_) => name,
+            None => free_label(name, |label| self.groups.contains_key(label)),
+        };
         if self.group_label(&group_id).is_some() || self.groups.contains_key(&name) {
             return Err(EngineError::AlreadyMember {
                 client: self.name.clone(),
@@ -223,9 +229,27 @@ pub fn foreign_group_label(group_id: &[u8]) -> String {
     }
 }
 
+/// `label`, or the first of `label~2`, `label~3`, ... that is not `taken`.
+pub fn free_label(label: String, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(&label) {
+        return label;
+    }
+    (2u64..)
+        .map(|n| format!("{label}~{n}"))
+        .find(|candidate| !taken(candidate))
+        .unwrap_or(label)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::foreign_group_label;
+    use super::{foreign_group_label, free_label};
+
+    #[test]
+    fn a_taken_label_gets_the_first_free_suffix() {
+        let taken = ["team", "team~2"];
+        assert_eq!(free_label("solo".into(), |l| taken.contains(&l)), "solo");
+        assert_eq!(free_label("team".into(), |l| taken.contains(&l)), "team~3");
+    }
 
     #[test]
     fn foreign_labels_are_printable_text_or_hex() {
