@@ -59,6 +59,8 @@ fn group() -> impl Strategy<Value = &'static str> {
 
 fn any_line() -> BoxedStrategy<String> {
     prop_oneof![
+        // A newcomer (once: the second time is `ClientExists`), or one that exists.
+        1 => prop::sample::select(&["dave", "alice"][..]).prop_map(|n| format!("clients {n}")),
         3 => (client(), 1u32..=3).prop_map(|(c, n)| format!("{c} generate {n}")),
         2 => client().prop_map(|c| format!("{c} generate --last-resort")),
         1 => client().prop_map(|c| format!("{c} generate --lifetime 2h")),
