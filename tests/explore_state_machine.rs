@@ -108,8 +108,8 @@ impl StateMachineTest for Lab {
 }
 
 /// A point a session can reach, the share of sessions (percent) that must reach
-/// it, and how to tell from the event log. The shares are a quarter to a half of
-/// what runs of 256 cases reach (each more than four standard deviations below),
+/// it, and how to tell from the event log. The shares are an eighth to a quarter
+/// of what runs of 256 cases reach (each more than four standard deviations below),
 /// so that a generator that stopped reaching a point fails, and an unlucky
 /// seed does not.
 struct Reach {
@@ -126,12 +126,12 @@ const REACHES: [Reach; 6] = [
     },
     Reach {
         name: "a failed join",
-        percent: 2,
+        percent: 1,
         reached: |k| matches!(k, EventKind::JoinFailed { .. }),
     },
     Reach {
         name: "a last-resort join",
-        percent: 2,
+        percent: 1,
         reached: |k| {
             matches!(
                 k,
@@ -154,7 +154,7 @@ const REACHES: [Reach; 6] = [
     },
     Reach {
         name: "a pool refill",
-        percent: 2,
+        percent: 1,
         reached: |k| matches!(k, EventKind::PoolRefilled { .. }),
     },
 ];
