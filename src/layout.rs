@@ -97,14 +97,14 @@ pub fn compute(area: Rect, shape: Shape) -> Areas {
     let panels = if let Some(panel) = shape.zoom {
         vec![(panel, body)]
     } else if shape.projector {
-        // Fewer, larger panels: the clients with the DS, the timeline, and the
-        // caption with the why pane, which gets the most room.
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(38), Constraint::Min(0)]).areas(body);
+        // Fewer, larger panels: the clients beside the DS, the timeline, and
+        // the caption with the why pane, which gets the most room.
+        let [top, rest] =
+            Layout::vertical([Constraint::Length(clients_height), Constraint::Fill(1)]).areas(body);
         let [clients, ds] =
-            Layout::vertical([Constraint::Length(clients_height), Constraint::Fill(1)]).areas(left);
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Fill(1)]).areas(top);
         let [timeline, pane] =
-            Layout::vertical([Constraint::Percentage(35), Constraint::Fill(1)]).areas(right);
+            Layout::vertical([Constraint::Percentage(30), Constraint::Fill(1)]).areas(rest);
         why = Some(pane);
         vec![
             (Panel::Clients, clients),

@@ -12,6 +12,8 @@
 //! - [`layout`], [`theme`]: where panels go and how they look; shared by `app` and `ui`.
 //! - [`ui`]: drawing from the state (`impl Widget for &App`).
 //! - [`tui`]: the terminal: setup, restore, the event loop.
+//! - [`record`]: `--record FILE.cast`, the session as an asciicast v2 recording.
+//! - [`start`]: the interactive lab's options, checked before the terminal is touched.
 
 pub mod app;
 pub mod command;
@@ -19,7 +21,9 @@ pub mod engine;
 pub mod explain;
 pub mod inspect;
 pub mod layout;
+pub mod record;
 pub mod runner;
+pub mod start;
 pub mod theme;
 pub mod tui;
 pub mod ui;

@@ -5,18 +5,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use mls_lab::app::{self, Settings};
+use mls_lab::app;
 use mls_lab::command::steps::{steps, title};
-use mls_lab::command::{
-    escape_controls, parse_script, validate_name, Command, NameKind, ParsedLine,
-};
+use mls_lab::command::{escape_controls, parse_script, Command, ParsedLine};
 use mls_lab::engine::{Engine, Randomness};
 use mls_lab::runner::input;
 use mls_lab::runner::output::{Output, Stopped};
 use mls_lab::runner::report::{self, print_lines, say, write_lines};
 use mls_lab::runner::scenarios::{self, Loaded};
 use mls_lab::runner::{self, Progress, Runner};
-use mls_lab::tui::{self, Start};
+use mls_lab::start;
 use mls_lab::ui::theme::ThemeName;
 
 #[derive(Parser)]
@@ -61,6 +59,33 @@ struct TuiArgs {
     /// Same seed, same keys, references and group ids (demonstrations only; README).
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
+    /// Record the session as an asciicast v2 file (a new file; asciinema plays it).
+    #[arg(long, value_name = "FILE.cast")]
+    record: Option<PathBuf>,
+}
+
+/// Options of `mls-lab present`.
+#[derive(clap::Args)]
+struct PresentArgs {
+    /// The lesson: a scenario file or the name of a shipped scenario.
+    #[arg(value_name = "FILE|NAME")]
+    scenario: PathBuf,
+    /// Milliseconds a message takes to travel along the timeline; 0 draws it at once.
+    #[arg(long, value_name = "MS", default_value_t = app::DEFAULT_SPEED_MS)]
+    speed: u64,
+    /// Colour theme (high contrast reads best on a projector).
+    #[arg(long, value_enum, default_value_t = ThemeName::HighContrast)]
+    theme: ThemeName,
+    /// No colour: highlights use reversed, bold and underline (also when NO_COLOR is set).
+    #[arg(long)]
+    no_color: bool,
+    /// Same seed, same references as the slides and the handout (a lesson is
+    /// always seeded; without N, with a seed of this run's own).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Record the talk as an asciicast v2 file (a new file; asciinema plays it).
+    #[arg(long, value_name = "FILE.cast")]
+    record: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -83,6 +108,9 @@ enum Mode {
         #[arg(long, conflicts_with = "json")]
         markdown: bool,
     },
+    /// Open a lesson in the projector layout: the clients with the DS, the
+    /// timeline, and the caption with the why pane, in high contrast.
+    Present(PresentArgs),
     /// List the shipped scenarios, one line each: name and what it shows.
     Scenarios,
     /// Why an event or error happens: what, the OpenMLS call, the RFC section, the DS
@@ -120,7 +148,33 @@ fn main() -> ExitCode {
             ExitCode::from(print_lines(scenarios::listing().iter().map(String::as_str)))
         }
         Some(Mode::Inspect { input, json }) => ExitCode::from(report::inspect(&input, json)),
-        None => interactive(cli.tui),
+        Some(Mode::Present(args)) => start::interactive(start::Options {
+            scenario: Some(args.scenario),
+            step: true,
+            present: true,
+            speed_ms: args.speed,
+            theme: args.theme,
+            no_color: args.no_color,
+            seed: args.seed,
+            record: args.record,
+            suite: 1,
+            clients: None,
+        }),
+        None => {
+            let args = cli.tui;
+            start::interactive(start::Options {
+                clients: args.clients,
+                suite: args.suite,
+                scenario: args.scenario,
+                step: args.step,
+                speed_ms: args.speed,
+                theme: args.theme,
+                no_color: args.no_color,
+                seed: args.seed,
+                record: args.record,
+                present: false,
+            })
+        }
     }
 }
 
@@ -377,90 +431,6 @@ impl<W: Write> Headless<W> {
             report.failures.len()
         ));
         ExitCode::from(1)
-    }
-}
-
-/// `mls-lab` without a subcommand: the interactive lab.
-fn interactive(args: TuiArgs) -> ExitCode {
-    use std::io::IsTerminal as _;
-    // Refused before the terminal is touched, with the engine's own rule.
-    let names = args.clients.as_deref().unwrap_or_default();
-    for (i, name) in names.iter().enumerate() {
-        if let Err(error) = validate_name(NameKind::Client, name) {
-            say(&format!("mls-lab: --clients: {error}"));
-            return ExitCode::from(2);
-        }
-        if names[..i].contains(name) {
-            say(&format!("mls-lab: --clients: '{name}' is named twice"));
-            return ExitCode::from(2);
-        }
-    }
-    let theme = ThemeName::choose(
-        args.theme,
-        args.no_color,
-        std::env::var_os("NO_COLOR").as_deref(),
-    );
-    let settings = Settings {
-        speed: std::time::Duration::from_millis(args.speed),
-        theme,
-        suite: args.suite,
-    };
-    let default_clients = || ["alice", "bob", "carol", "dave"].map(String::from).to_vec();
-    let mut start = Start {
-        clients: args.clients.clone().unwrap_or_else(default_clients),
-        randomness: randomness(args.seed),
-        ..Start::default()
-    };
-    if let Some(path) = &args.scenario {
-        let (name, source) = match scenarios::load(path) {
-            Ok(Loaded { name, source }) => (name, source),
-            Err(error) => {
-                say(&error.message());
-                return ExitCode::from(2);
-            }
-        };
-        let lesson = match app::lesson_from(&name, &source) {
-            Ok(lesson) => lesson,
-            Err(errors) => {
-                for error in errors {
-                    say(&error);
-                }
-                say(&format!("mls-lab: {name} has syntax errors"));
-                return ExitCode::from(2);
-            }
-        };
-        // A scenario that creates its own clients starts from an empty lab.
-        let own_clients = lesson
-            .lines()
-            .any(|line| matches!(line.command, mls_lab::command::Command::Clients(_)));
-        if args.clients.is_none() && own_clients {
-            start.clients.clear();
-        }
-        if args.step {
-            start.lesson = Some(lesson);
-        } else {
-            start.preload = Some(mls_lab::worker::Request::Run {
-                label: name,
-                lines: lesson.lines().cloned().collect(),
-            });
-        }
-    }
-    // Bad options and scenarios are refused first, so they are reported even
-    // without a terminal.
-    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        say("mls-lab: the interactive lab needs a terminal; `mls-lab run [FILE]` prints a transcript instead");
-        return ExitCode::from(2);
-    }
-    let runtime = match runtime() {
-        Ok(runtime) => runtime,
-        Err(code) => return code,
-    };
-    match runtime.block_on(tui::run(settings, start)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            say(&format!("mls-lab: {error}"));
-            ExitCode::from(1)
-        }
     }
 }
 

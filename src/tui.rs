@@ -2,7 +2,8 @@
 //! Keys, mouse, resizes, engine reports and the clock become [`Msg`]s for
 //! [`App::update`]; a frame is drawn only when something changed.
 
-use std::io::{self, Stdout, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, Stdout, Write};
 use std::time::Instant;
 
 use crossterm::event::{
@@ -20,6 +21,7 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use crate::app::{App, Effect, Lesson, Msg, Settings};
 use crate::engine::Randomness;
+use crate::record::{Cast, RecordError, RecordHandle, Tee};
 use crate::worker::{Request, Worker};
 
 /// At most this many engine reports are handled between two looks at the keyboard.
@@ -29,7 +31,7 @@ const REPORTS_PER_FRAME: usize = 64;
 const INPUTS_PER_FRAME: usize = 4096;
 
 /// What to load before the user takes over.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Start {
     pub clients: Vec<String>,
     /// Lines run at start (a `--scenario` preload).
@@ -38,7 +40,40 @@ pub struct Start {
     pub lesson: Option<Lesson>,
     /// Where the lab's keys come from (`--seed N`).
     pub randomness: Randomness,
+    /// `mls-lab present`: the projector layout.
+    pub presenting: bool,
+    /// `--record FILE.cast`: the file, created before the terminal is touched.
+    pub recording: Option<Recording>,
 }
+
+/// The recording's file, created but not started: its header needs the
+/// terminal's size.
+#[derive(Debug)]
+pub struct Recording {
+    path: std::path::PathBuf,
+    file: File,
+}
+
+impl Recording {
+    /// Creates `path`; an existing file (or a directory) is never overwritten.
+    pub fn create(path: &std::path::Path) -> Result<Self, RecordError> {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map(|file| Self {
+                path: path.to_path_buf(),
+                file,
+            })
+            .map_err(|source| RecordError::Create {
+                path: path.to_path_buf(),
+                source,
+            })
+    }
+}
+
+/// What the terminal backend writes to: the terminal, and the recording beside it.
+type Output = Tee<Stdout, BufWriter<File>>;
 
 /// Puts the terminal back: cooked mode, main screen, no mouse capture, cursor shown.
 /// Safe to call more than once.
@@ -108,7 +143,7 @@ impl Signals {
     }
 }
 
-fn init() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
+fn init(tee: Output) -> io::Result<Terminal<CrosstermBackend<Output>>> {
     enable_raw_mode()?;
     execute!(
         io::stdout(),
@@ -117,12 +152,28 @@ fn init() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
         EnableBracketedPaste,
         cursor::Hide
     )?;
-    Terminal::new(CrosstermBackend::new(io::stdout()))
+    Terminal::new(CrosstermBackend::new(tee))
+}
+
+/// Starts the recording at the terminal's size; a header that cannot be
+/// written is an error the lab reports, not a reason to stop.
+fn start_recording(
+    recording: Option<Recording>,
+) -> (Option<Cast<BufWriter<File>>>, Option<RecordError>) {
+    let Some(Recording { path, file }) = recording else {
+        return (None, None);
+    };
+    let (width, height) = crossterm::terminal::size().unwrap_or((0, 0));
+    match Cast::start(BufWriter::new(file), &path, width, height) {
+        Ok(cast) => (Some(cast), None),
+        Err(error) => (None, Some(error)),
+    }
 }
 
 /// Runs the TUI until the user quits or a signal arrives; the terminal is restored
-/// on every way out.
-pub async fn run(settings: Settings, mut start: Start) -> io::Result<()> {
+/// on every way out. `Ok(Some(..))`: the session ended well but its recording
+/// stopped early, for this reason.
+pub async fn run(settings: Settings, mut start: Start) -> io::Result<Option<RecordError>> {
     install_panic_hook();
     // A lesson steps back by replaying into a fresh engine: seeded, so that the
     // same references come back (a seed of this run's own unless --seed gave one).
@@ -131,10 +182,23 @@ pub async fn run(settings: Settings, mut start: Start) -> io::Result<()> {
     }
     let mut worker = Worker::spawn_with(start.randomness)?;
     let mut signals = Signals::catch()?;
-    let terminal = init();
+    let (cast, mut stopped) = start_recording(start.recording.take());
+    let (tee, recorder) = Tee::new(io::stdout(), cast);
+    let terminal = init(tee);
     let result = match terminal {
         Ok(mut terminal) => {
-            event_loop(&mut terminal, &mut worker, &mut signals, settings, start).await
+            let result = event_loop(
+                &mut terminal,
+                &recorder,
+                &mut worker,
+                &mut signals,
+                settings,
+                start,
+            )
+            .await;
+            // The last frame goes into the recording; a failure there is reported.
+            let finished = recorder.finish();
+            result.map(|in_loop| stopped.take().or(in_loop).or(finished))
         }
         Err(error) => Err(error),
     };
@@ -143,18 +207,22 @@ pub async fn run(settings: Settings, mut start: Start) -> io::Result<()> {
 }
 
 async fn event_loop(
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    terminal: &mut Terminal<CrosstermBackend<Output>>,
+    recorder: &RecordHandle<BufWriter<File>>,
     worker: &mut Worker,
     signals: &mut Signals,
     settings: Settings,
     start: Start,
-) -> io::Result<()> {
+) -> io::Result<Option<RecordError>> {
     let mut app = App::new(settings, Instant::now());
     app.set_randomness(start.randomness);
     let size = terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
     if let Some(lesson) = start.lesson {
         app.load_lesson(lesson);
+    }
+    if start.presenting {
+        app.present();
     }
     let mut effects = Vec::new();
     if !start.clients.is_empty() {
@@ -169,10 +237,16 @@ async fn event_loop(
     }
     apply(&mut app, worker, effects)?;
     let mut events = EventStream::new().ready_chunks(INPUTS_PER_FRAME);
+    let mut stopped_recording: Option<RecordError> = None;
     loop {
         if app.is_dirty() {
             terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
             app.mark_drawn();
+            // A recording that stopped is said at once, and the session goes on.
+            if let Some(error) = recorder.take_error() {
+                app.update(Msg::RecordingStopped(error.to_string()));
+                stopped_recording = Some(error);
+            }
         }
         let deadline = app.next_deadline();
         let sleep = async {
@@ -189,6 +263,9 @@ async fn event_loop(
                 let mut effects = Vec::new();
                 let mut gone = chunk.is_none();
                 for event in chunk.unwrap_or_default() {
+                    if let Ok(TermEvent::Resize(width, height)) = &event {
+                        recorder.resize(*width, *height);
+                    }
                     match event {
                         Ok(event) => effects.extend(on_terminal(&mut app, event)),
                         // The terminal is gone: nothing more can be read or drawn.
@@ -223,7 +300,7 @@ async fn event_loop(
             break;
         }
     }
-    Ok(())
+    Ok(stopped_recording)
 }
 
 /// One terminal event as a message.

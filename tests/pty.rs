@@ -70,6 +70,13 @@ fn spawn_with(cols: u16, rows: u16, args: &[&str]) -> Lab {
 
 /// Starts `mls-lab --speed 0 ARGS...` in the directory `cwd`.
 fn spawn_in(cols: u16, rows: u16, args: &[&str], cwd: &std::path::Path) -> Lab {
+    let mut all = vec!["--speed", "0"];
+    all.extend(args);
+    spawn_exact(cols, rows, &all, cwd)
+}
+
+/// Starts `mls-lab ARGS...` (nothing added) in the directory `cwd`.
+fn spawn_exact(cols: u16, rows: u16, args: &[&str], cwd: &std::path::Path) -> Lab {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows,
@@ -83,7 +90,6 @@ fn spawn_in(cols: u16, rows: u16, args: &[&str], cwd: &std::path::Path) -> Lab {
     assert_cooked(&*master, "a fresh pseudo-terminal");
 
     let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_mls-lab"));
-    command.args(["--speed", "0"]);
     command.args(args);
     command.env("TERM", "xterm-256color");
     // The size must come from the pty alone.
@@ -741,4 +747,152 @@ fn a_long_batch_shows_progress_and_keys_still_work() {
         screen.contains("Stopped") && !screen.contains("/10000")
     });
     lab.quit_and_check_restored();
+}
+
+/// A recording read back: the header, then every event's time, code and data.
+struct Recording {
+    header: serde_json::Value,
+    events: Vec<(f64, String, String)>,
+}
+
+fn read_recording(path: &std::path::Path) -> Recording {
+    let text = std::fs::read_to_string(path).expect("the recording is UTF-8 text");
+    let mut lines = text.lines();
+    let header = serde_json::from_str(lines.next().expect("a header line")).expect("header JSON");
+    let events = lines
+        .map(|line| {
+            let event: serde_json::Value = serde_json::from_str(line).expect("event JSON");
+            let time = event[0].as_f64().expect("a time");
+            let code = event[1].as_str().expect("a code").to_string();
+            let data = event[2].as_str().expect("data").to_string();
+            assert_eq!(event.as_array().map(Vec::len), Some(3), "{line}");
+            (time, code, data)
+        })
+        .collect();
+    Recording { header, events }
+}
+
+#[test]
+fn present_opens_a_lesson_in_the_projector_layout_and_records_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (cols, rows) = (100, 30);
+    let mut lab = spawn_exact(
+        cols,
+        rows,
+        &[
+            "present",
+            "default",
+            "--speed",
+            "0",
+            "--seed",
+            "9420",
+            "--record",
+            "talk.cast",
+        ],
+        dir.path(),
+    );
+    lab.wait_for("the lesson to load", TIMEOUT, |screen| {
+        screen.contains("27 steps") && screen.contains("Timeline")
+    });
+    for step in 1..=3 {
+        lab.press(b" ");
+        // The step has run once the why pane explains one of its events.
+        let wanted = format!("step {step}/27 · why: #");
+        lab.wait_for(&wanted, TIMEOUT, |screen| {
+            screen.contains(&wanted) && !screen.contains("working…")
+        });
+    }
+    // Fewer, larger panels: the clients with the DS, the timeline, the caption
+    // with the why pane; no key package table, no inspector.
+    let shown = [
+        "Clients",
+        "Delivery Service",
+        "Timeline",
+        "· why: #",
+        "what: ",
+    ];
+    let hidden = ["Key packages of", "Inspector", "Groups ("];
+    lab.wait_for("the projector layout", TIMEOUT, |screen| {
+        shown.iter().all(|s| screen.contains(s)) && !hidden.iter().any(|h| screen.contains(h))
+    });
+    let screen = lab.screen();
+    // High contrast: yellow titles (255, 255, 0) on black.
+    assert!(lab.raw().contains("38;2;255;255;0;48;2;0;0;0m"), "{screen}");
+    lab.quit_and_check_restored();
+
+    let recording = read_recording(&dir.path().join("talk.cast"));
+    assert_eq!(recording.header["version"], 2);
+    assert_eq!(recording.header["width"], cols);
+    assert_eq!(recording.header["height"], rows);
+    assert!(recording.header["timestamp"]
+        .as_u64()
+        .is_some_and(|t| t > 1_600_000_000));
+    assert!(recording.events.len() > 3, "one event per frame");
+    let times: Vec<f64> = recording.events.iter().map(|e| e.0).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    assert!(
+        recording.events.iter().all(|e| e.1 == "o"),
+        "no resize happened"
+    );
+    // Played back, the recording shows the screen the room saw.
+    let mut player = vt100::Parser::new(
+        NonZeroU16::new(rows).expect("rows"),
+        NonZeroU16::new(cols).expect("cols"),
+        0,
+    );
+    for (_, _, data) in &recording.events {
+        player.process(data.as_bytes());
+    }
+    let played = player.screen().contents();
+    assert!(played.contains("step 3/"), "{played}");
+    assert!(played.contains("Delivery Service"), "{played}");
+}
+
+#[test]
+fn present_is_readable_at_80x24() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut lab = spawn_exact(80, 24, &["present", "default", "--speed", "0"], dir.path());
+    lab.wait_for("the lesson to load", TIMEOUT, |s| s.contains("27 steps"));
+    lab.press(b" ");
+    // The screen's words, borders left out: a wrapped caption reads whole.
+    let words = |s: &str| {
+        s.split(|c: char| c.is_whitespace() || c == '│')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let caption = "Three clients, each with its own storage and signature key, register at the DS.";
+    // Waiting for the whole frame: the caption, the why pane and the keys.
+    lab.wait_for("step 1 with its caption and why", TIMEOUT, |s| {
+        s.contains("step 1/27 · why: #")
+            && words(s).contains(caption)
+            && s.contains("what: ")
+            && s.contains("q  quit")
+    });
+    lab.quit_and_check_restored();
+}
+
+#[test]
+fn a_recording_never_overwrites_a_file_or_a_directory() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("old.cast"), "keep").expect("write");
+    std::fs::create_dir(dir.path().join("folder")).expect("mkdir");
+    for target in ["old.cast", "folder", "missing/x.cast"] {
+        let mut lab = spawn_in(80, 24, &["--record", target], dir.path());
+        let status = lab.wait_exit(TIMEOUT);
+        assert_eq!(status.exit_code(), 2, "{target}\n{}", lab.describe());
+        let raw = lab.raw();
+        assert!(
+            raw.contains("cannot create the recording"),
+            "{target}: {raw}"
+        );
+        assert!(
+            !raw.contains(ENTER_ALT),
+            "{target}: the terminal was touched"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("old.cast")).expect("read"),
+        "keep"
+    );
 }

@@ -62,6 +62,10 @@ impl App {
         if let Some(caption) = self.caption().filter(|_| !self.presenting) {
             return Some(Message::Caption(caption));
         }
+        // Presenting a lesson, its hint is in the caption pane already.
+        if self.presenting && self.lesson.is_some() {
+            return None;
+        }
         self.hint.as_deref().map(Message::Hint)
     }
 

@@ -88,6 +88,8 @@ pub enum Msg {
     Action(Action),
     /// Where the session was saved, or why it could not be.
     Saved(Result<String, String>),
+    /// The recording (`--record`) stopped, for this reason; the session goes on.
+    RecordingStopped(String),
 }
 
 /// What `update` asks the outside world to do.
@@ -250,6 +252,10 @@ impl App {
                     format!("Session saved to {path}: replay it with mls-lab run {path}"),
                     ToastKind::Done,
                 );
+                Vec::new()
+            }
+            Msg::RecordingStopped(why) => {
+                self.toast(format!("Recording: {why}"), ToastKind::Error);
                 Vec::new()
             }
             Msg::Saved(Err(why)) => {

@@ -15,6 +15,7 @@ mod keys;
 mod lessons;
 mod mouse;
 mod never_blocks;
+mod present;
 mod screens;
 mod session;
 mod timeline;

@@ -19,7 +19,8 @@ const INDENT: usize = 2;
 pub(crate) fn title(app: &App) -> String {
     let why = app.why().map(|w| w.subject);
     match (app.presenting(), app.caption(), why) {
-        (true, Some(caption), _) => caption.step,
+        (true, Some(caption), Some(subject)) => format!("{} · why: {subject}", caption.step),
+        (true, Some(caption), None) => caption.step,
         (true, None, _) => "Lesson".into(),
         (false, _, Some(subject)) => format!("Why: {subject}"),
         (false, _, None) => "Why".into(),
@@ -119,13 +120,6 @@ fn why_lines<'a>(
         ));
         return None;
     };
-    if app.presenting() {
-        rows.extend(wrap_line(
-            Line::styled(format!("Why {}", why.subject), theme.title),
-            width,
-            INDENT,
-        ));
-    }
     for (i, explanation) in why.explanations.iter().enumerate() {
         if i > 0 {
             rows.extend(wrap_line(

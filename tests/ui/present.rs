@@ -1,0 +1,99 @@
+//! `mls-lab present`: the projector layout, the caption with the why pane.
+
+use crate::harness::*;
+use mls_lab::engine::Randomness;
+
+fn words(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c == '│')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The default lesson presented, after `steps` steps.
+fn presented(steps: usize) -> Lab {
+    let randomness = Randomness::Seeded(7);
+    let mut worker = Worker::spawn_with(randomness).expect("engine thread");
+    let mut app = App::new(
+        Settings {
+            speed: Duration::ZERO,
+            theme: ThemeName::HighContrast,
+            ..Settings::default()
+        },
+        Instant::now(),
+    );
+    app.set_randomness(randomness);
+    let lesson = app::lesson_from("default", mls_lab::runner::DEFAULT_SCENARIO).expect("parses");
+    app.load_lesson(lesson);
+    app.present();
+    settle(&mut app, &mut worker, Vec::new());
+    let mut lab = Lab { app, worker };
+    for _ in 0..steps {
+        lab.press(KeyCode::Char(' '));
+    }
+    lab
+}
+
+#[test]
+fn the_projector_layout_has_fewer_larger_panels_and_the_caption_with_why() {
+    let mut lab = presented(8);
+    let caption = lab.app.caption().expect("a caption");
+    for (width, height) in [(100, 30), (80, 24)] {
+        let areas = lab.app.areas(Rect::new(0, 0, width, height));
+        let panels: Vec<Panel> = areas.panels.iter().map(|(p, _)| *p).collect();
+        assert_eq!(panels, [Panel::Clients, Panel::Ds, Panel::Timeline]);
+        let pane = areas.why.expect("the caption with the why pane");
+        // The pane has the most room of all.
+        assert!(areas.panels.iter().all(|(_, r)| r.area() < pane.area()));
+        for theme in [
+            ThemeName::HighContrast,
+            ThemeName::Mono,
+            ThemeName::Dark,
+            ThemeName::Light,
+        ] {
+            while lab.app.theme() != theme {
+                lab.press(KeyCode::Char('t'));
+            }
+            let screen = lab.screen(width, height);
+            assert!(
+                screen.contains(&format!("{} · why: #", caption.step)),
+                "{screen}"
+            );
+            assert!(
+                words(&screen).contains(&words(&caption.comment)),
+                "{screen}"
+            );
+            assert!(screen.contains(&format!("> {}", caption.line)), "{screen}");
+            assert!(screen.contains("what: "), "{screen}");
+            // The caption is not repeated on the message line.
+            assert_eq!(screen.matches(&caption.line).count(), 1, "{screen}");
+            let status = screen.lines().last().unwrap_or_default();
+            for key in ["?  help", ":  command", "q  quit"] {
+                assert!(status.contains(key), "{key} in {status}");
+            }
+        }
+    }
+    // Tab reaches only the panels on the screen.
+    let mut focused = Vec::new();
+    for _ in 0..4 {
+        lab.press(KeyCode::Tab);
+        focused.push(lab.app.focus());
+    }
+    assert_eq!(
+        focused,
+        [Panel::Clients, Panel::Ds, Panel::Timeline, Panel::Clients]
+    );
+}
+
+#[test]
+fn a_failed_expectation_shows_in_the_presented_caption() {
+    // Step 3 makes bob's third package and expects three; one more by hand.
+    let mut lab = presented(2);
+    lab.press(KeyCode::Char(':'));
+    lab.type_text("bob generate");
+    lab.press(KeyCode::Enter);
+    lab.press(KeyCode::Char(' '));
+    let note = lab.app.caption().and_then(|c| c.note).expect("a note");
+    let screen = lab.screen(80, 24);
+    assert!(words(&screen).contains(&words(&note)), "{screen}");
+}
