@@ -76,6 +76,8 @@ pub struct Shape {
     pub why: bool,
     /// `mls-lab present`: the projector layout.
     pub projector: bool,
+    /// The inspector shows the hex view: it gets more of its column.
+    pub hex: bool,
 }
 
 /// The regions for a terminal of `area`; `shape.zoom` gives one panel the whole body.
@@ -132,9 +134,12 @@ pub fn compute(area: Rect, shape: Shape) -> Areas {
             why = Some(pane);
             (timeline, inspector)
         } else {
-            let [timeline, inspector] =
-                Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)])
-                    .areas(right);
+            let share = if shape.hex { 40 } else { 60 };
+            let [timeline, inspector] = Layout::vertical([
+                Constraint::Percentage(share),
+                Constraint::Percentage(100 - share),
+            ])
+            .areas(right);
             (timeline, inspector)
         };
         Panel::ALL
@@ -180,10 +185,12 @@ pub fn compute(area: Rect, shape: Shape) -> Areas {
             panels.sort_by_key(|(p, _)| Panel::ALL.iter().position(|q| q == p));
             panels
         } else {
+            // The hex view needs rows: the inspector takes half the column.
+            let (upper, inspector_share) = if shape.hex { (25, 50) } else { (36, 28) };
             let [kps, timeline, inspector] = Layout::vertical([
-                Constraint::Percentage(36),
-                Constraint::Percentage(36),
-                Constraint::Percentage(28),
+                Constraint::Percentage(upper),
+                Constraint::Percentage(upper),
+                Constraint::Percentage(inspector_share),
             ])
             .areas(right);
             Panel::ALL

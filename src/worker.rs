@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use crate::command::{ClientAction, Command, GenerateArgs, ParsedLine};
+use crate::engine::bundle::BundleDetails;
 use crate::engine::{Engine, Event, KeyPackageDetails, LabView, Randomness, WelcomeDetails};
 
 /// What the UI asks of the engine.
@@ -60,6 +61,9 @@ pub enum Report {
         cancelled: bool,
     },
     Inspected(Inspection),
+    /// The inspected key package's private bundle as the storage holds it
+    /// (redacted), its reference recomputed, and its bytes.
+    Bundle(Box<BundleDetails>),
 }
 
 /// An inspector's content.
@@ -170,6 +174,13 @@ impl State {
         match request {
             Request::Run { label, lines } => self.run(label, lines).await,
             Request::InspectKeyPackage { owner, kp_ref } => {
+                // The bundle first: the inspection answers the request. Without
+                // a bundle view the inspector shows the fields alone.
+                if let Ok(bundle) = self.engine.bundle_details(&owner, &kp_ref) {
+                    if self.reports.send(Report::Bundle(Box::new(bundle))).is_err() {
+                        return false;
+                    }
+                }
                 let inspection = match self.engine.key_package_details(&owner, &kp_ref) {
                     Ok(details) => Inspection::KeyPackage(Box::new(details)),
                     Err(error) => Inspection::Unavailable(error.to_string()),

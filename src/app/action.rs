@@ -38,6 +38,7 @@ pub enum Action {
     Help,
     Zoom,
     Why,
+    Hex,
     Save,
     Theme,
     Escape,
@@ -380,6 +381,14 @@ pub const ACTIONS: &[ActionSpec] = &[
         [key('y')],
         "why",
         "why pane: what happened, OpenMLS call, RFC section, DS rule",
+        Program,
+        false
+    ),
+    spec!(
+        Hex,
+        [key('x')],
+        "hex",
+        "hex view of the key package: ↑↓ picks a field, its bytes lit",
         Program,
         false
     ),

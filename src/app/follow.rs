@@ -1,7 +1,9 @@
 //! Following a reference: the one highlighted everywhere, its journey through
 //! the event log, and what the inspector shows (asked of the engine).
 
+use super::hex::HexView;
 use super::{App, Effect};
+use crate::engine::bundle::BundleDetails;
 use crate::engine::EventKind;
 use crate::layout::Panel;
 use crate::worker::{Inspection, Request};
@@ -15,6 +17,10 @@ pub(super) struct Follow {
     /// from storage to the DS, into a Welcome and back to its owner's storage.
     pub(super) journey: Vec<u64>,
     pub(super) inspection: Option<Inspection>,
+    /// The followed key package's bundle and reference (teaching §4).
+    pub(super) bundle: Option<BundleDetails>,
+    /// Its bytes and fields, for the hex view.
+    pub(super) hex: Option<HexView>,
 }
 
 impl App {
@@ -119,7 +125,10 @@ impl App {
             .map(|e| e.seq)
             .collect();
         self.follow.followed = Some(kp_ref.clone());
+        self.follow.bundle = None;
+        self.follow.hex = None;
         self.selection.inspector_scroll = 0;
+        self.selection.hex_field = 0;
         vec![Effect::Send(Request::InspectKeyPackage { owner, kp_ref })]
     }
 
@@ -184,8 +193,29 @@ impl App {
                 }
                 Vec::new()
             }
-            Some(Inspection::KeyPackage(_) | Inspection::Unavailable(_)) | None => Vec::new(),
+            // The bundle may have been consumed or deleted since: read it again.
+            Some(Inspection::KeyPackage(details)) => {
+                vec![Effect::Send(Request::InspectKeyPackage {
+                    owner: details.owner.clone(),
+                    kp_ref: details.kp_ref.clone(),
+                })]
+            }
+            Some(Inspection::Unavailable(_)) | None => Vec::new(),
         }
+    }
+
+    /// The engine's answer about the followed key package's bundle.
+    pub(super) fn on_bundle(&mut self, bundle: BundleDetails) {
+        if self.follow.followed.as_deref() != Some(bundle.kp_ref.as_str()) {
+            return;
+        }
+        self.follow.hex = HexView::of_key_package(&bundle.encoded);
+        self.follow.bundle = Some(bundle);
+    }
+
+    /// The followed key package's bundle and reference, once the engine sent them.
+    pub fn bundle(&self) -> Option<&BundleDetails> {
+        self.follow.bundle.as_ref()
     }
 
     /// Whether the inspector shows the journey of the followed reference.
@@ -211,8 +241,9 @@ impl App {
                 } else {
                     0
                 };
-                // reference; 8 fields; capabilities; lifetime, extensions, leaf ext., sizes.
-                1 + journey + 8 + d.capabilities.len() + 4
+                // reference; 8 fields; capabilities; lifetime, extensions, leaf ext., sizes;
+                // the bundle and the reference.
+                1 + journey + 8 + d.capabilities.len() + 4 + self.bundle().map_or(0, bundle_rows)
             }
             Some(Inspection::Welcome(d)) => 5 + d.secrets.len(),
         }
@@ -225,4 +256,15 @@ impl App {
             .iter()
             .filter_map(|seq| self.events.get((*seq as usize).saturating_sub(1)))
     }
+}
+
+/// Lines the inspector's bundle section takes: its heading, the storage key,
+/// whether it is the reference, the value and each private key (or one line
+/// saying the bundle is gone); then the reference's heading and three lines.
+pub fn bundle_rows(bundle: &BundleDetails) -> usize {
+    let stored = bundle
+        .bundle
+        .as_ref()
+        .map_or(1, |b| 3 + b.private_keys.len());
+    1 + stored + 1 + 3
 }

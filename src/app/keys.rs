@@ -68,6 +68,7 @@ impl App {
                     | Action::Help
                     | Action::Zoom
                     | Action::Why
+                    | Action::Hex
                     | Action::Save
                     | Action::Theme
                     | Action::Escape
@@ -152,6 +153,10 @@ impl App {
             }
             Action::Why => {
                 self.selection.show_why = !self.selection.show_why;
+                Vec::new()
+            }
+            Action::Hex => {
+                self.toggle_hex();
                 Vec::new()
             }
             Action::Save => vec![Effect::SaveSession {
@@ -247,6 +252,7 @@ impl App {
             | Action::Help
             | Action::Zoom
             | Action::Why
+            | Action::Hex
             | Action::Save
             | Action::Theme
             | Action::Escape

@@ -12,6 +12,7 @@
 pub mod action;
 pub mod complete;
 mod follow;
+pub mod hex;
 mod keys;
 pub mod lesson;
 mod message;
@@ -361,6 +362,7 @@ impl App {
                 message_lines: self.message_lines(area.width),
                 why: self.selection.show_why,
                 projector: self.presenting,
+                hex: self.selection.hex,
             },
         )
     }

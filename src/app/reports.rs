@@ -74,6 +74,7 @@ impl App {
             Report::Inspected(inspection) => {
                 self.follow.inspection = Some(inspection);
             }
+            Report::Bundle(bundle) => self.on_bundle(*bundle),
         }
         Vec::new()
     }

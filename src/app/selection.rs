@@ -24,6 +24,9 @@ pub(super) struct Selection {
     pub(super) show_help: bool,
     /// The why pane is shown (`y`).
     pub(super) show_why: bool,
+    /// The inspector shows the hex view (`x`), this field selected.
+    pub(super) hex: bool,
+    pub(super) hex_field: usize,
     /// First line of the help overlay shown (it scrolls on small screens).
     pub(super) help_scroll: usize,
     pub(super) size: Rect,
@@ -44,6 +47,8 @@ impl Selection {
             zoomed: false,
             show_help: false,
             show_why: false,
+            hex: false,
+            hex_field: 0,
             help_scroll: 0,
             size,
             client_changed: false,
@@ -65,6 +70,7 @@ impl App {
             Panel::Ds => self.ds_rows().len(),
             Panel::Groups => self.group_rows().len(),
             Panel::Timeline => self.visible_events(),
+            Panel::Inspector if self.selection.hex => self.hex_view().map_or(0, |h| h.fields.len()),
             Panel::Inspector => self.inspector_len(),
         }
     }
@@ -78,6 +84,7 @@ impl App {
             Panel::Ds => s.ds_cursor,
             Panel::Groups => s.group_cursor,
             Panel::Timeline => self.timeline_row(),
+            Panel::Inspector if s.hex => self.hex_field(),
             Panel::Inspector => s.inspector_scroll,
         }
     }
@@ -94,6 +101,7 @@ impl App {
             Panel::Timeline => {
                 s.timeline_cursor = if row + 1 >= len { None } else { Some(row) };
             }
+            Panel::Inspector if s.hex => s.hex_field = row,
             Panel::Inspector => s.inspector_scroll = row,
         }
     }

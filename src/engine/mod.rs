@@ -1,6 +1,7 @@
 //! The engine: simulated clients, the Delivery Service task and the event log.
 //! No terminal code lives here; everything is driven by [`crate::command::Command`].
 
+pub mod bundle;
 mod claim;
 pub mod client;
 pub mod clock;

@@ -42,6 +42,9 @@ impl Widget for &App {
                 Panel::Ds => panels::ds::render(self, inner, buf, &theme),
                 Panel::Groups => panels::groups::render(self, inner, buf, &theme),
                 Panel::Timeline => panels::timeline::render(self, inner, buf, &theme),
+                Panel::Inspector if self.shows_hex() => {
+                    panels::hex::render(self, inner, buf, &theme)
+                }
                 Panel::Inspector => panels::inspector::render(self, inner, buf, &theme),
             }
         }
@@ -86,6 +89,9 @@ fn panel_title(app: &App, panel: Panel) -> String {
         Panel::Groups => format!("Groups ({})", app.view().groups.len()),
         Panel::Timeline => format!("Timeline ({})", text::count(app.events().len(), "event")),
         Panel::Inspector => match app.inspection() {
+            Some(Inspection::KeyPackage(d)) if app.shows_hex() => {
+                format!("Inspector: key package {} (hex)", short(&d.kp_ref))
+            }
             Some(Inspection::KeyPackage(d)) => {
                 format!("Inspector: key package {}", short(&d.kp_ref))
             }

@@ -8,6 +8,7 @@
 mod common;
 mod harness;
 
+mod bundle;
 mod declarations;
 mod faults;
 mod follow;

@@ -31,7 +31,11 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     }
 }
 
-fn field<'a>(name: &str, value: impl Into<Span<'a>>, theme: &Theme) -> (Line<'a>, usize) {
+pub(super) fn field<'a>(
+    name: &str,
+    value: impl Into<Span<'a>>,
+    theme: &Theme,
+) -> (Line<'a>, usize) {
     let line = Line::from(vec![
         Span::styled(format!("{name:<w$}", w = NAME_WIDTH), theme.header),
         value.into(),
@@ -40,7 +44,7 @@ fn field<'a>(name: &str, value: impl Into<Span<'a>>, theme: &Theme) -> (Line<'a>
 }
 
 /// A line that is not a field: continued at the item indent.
-fn item(line: Line<'_>) -> (Line<'_>, usize) {
+pub(super) fn item(line: Line<'_>) -> (Line<'_>, usize) {
     (line, ITEM_INDENT)
 }
 
@@ -138,6 +142,9 @@ fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<(Line<'a>, usize)> {
                 .collect::<Vec<_>>()
                 .join(", ");
             lines.push(field("sizes", sizes, theme));
+            if let Some(bundle) = app.bundle() {
+                lines.extend(super::bundle::lines(bundle, theme));
+            }
             lines
         }
         Some(Inspection::Welcome(d)) => {

@@ -1,9 +1,11 @@
 //! One file per panel; each draws inside the border `ui` gives it and only the
 //! rows on screen.
 
+pub(crate) mod bundle;
 pub(crate) mod clients;
 pub(crate) mod ds;
 pub(crate) mod groups;
+pub(crate) mod hex;
 pub(crate) mod inspector;
 pub(crate) mod key_packages;
 pub(crate) mod timeline;

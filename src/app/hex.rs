@@ -1,0 +1,122 @@
+//! The hex view's state: the inspected key package's bytes and its fields,
+//! read by `inspect`'s TLS walker (the tree `mls-lab inspect` prints), and which
+//! field is selected.
+
+use super::App;
+use crate::inspect::reader::{Field, Reader};
+use crate::inspect::structure::key_package;
+
+/// One field of the tree, flattened: its path, where its bytes are, its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HexField {
+    /// `leaf_node.capabilities.versions`.
+    pub path: String,
+    pub offset: usize,
+    pub len: usize,
+    pub value: Option<String>,
+}
+
+/// A key package's bytes and fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HexView {
+    pub bytes: Vec<u8>,
+    /// Depth first, the whole package first.
+    pub fields: Vec<HexField>,
+}
+
+impl HexView {
+    /// The fields of a TLS-encoded `KeyPackage`; `None` if it does not read.
+    pub fn of_key_package(bytes: &[u8]) -> Option<Self> {
+        let (_, tree) = key_package(&mut Reader::new(bytes)).ok()?;
+        let mut fields = Vec::new();
+        flatten(&tree, tree.name.clone(), true, &mut fields);
+        Some(Self {
+            bytes: bytes.to_vec(),
+            fields,
+        })
+    }
+}
+
+/// `field` and everything under it, depth first; `path` is the field's own. The
+/// root's name (`KeyPackage`) does not prefix its fields.
+fn flatten(field: &Field, path: String, root: bool, out: &mut Vec<HexField>) {
+    out.push(HexField {
+        path: path.clone(),
+        offset: field.offset,
+        len: field.len,
+        value: field.value.clone(),
+    });
+    for child in &field.children {
+        let child_path = if root {
+            child.name.clone()
+        } else {
+            format!("{path}.{}", child.name)
+        };
+        flatten(child, child_path, false, out);
+    }
+}
+
+impl App {
+    /// Whether the inspector shows the hex view (`x`).
+    pub fn shows_hex(&self) -> bool {
+        self.selection.hex
+    }
+
+    /// The inspected key package's bytes and fields, once the engine sent them.
+    pub fn hex_view(&self) -> Option<&HexView> {
+        self.follow.hex.as_ref()
+    }
+
+    /// `x`: the hex view on or off. It shows the inspected key package's bytes,
+    /// so the inspector takes the keys (↑↓ then pick a field).
+    pub(super) fn toggle_hex(&mut self) {
+        if self.selection.hex {
+            self.selection.hex = false;
+            return;
+        }
+        if self.hex_view().is_none() {
+            self.toast(
+                "The hex view shows a key package: select one in the key packages or DS panel first"
+                    .into(),
+                super::ToastKind::Error,
+            );
+            return;
+        }
+        self.selection.hex = true;
+        self.selection.focus = crate::layout::Panel::Inspector;
+    }
+
+    /// The selected field (an index into [`HexView::fields`]).
+    pub fn hex_field(&self) -> usize {
+        self.selection.hex_field.min(
+            self.hex_view()
+                .map_or(0, |h| h.fields.len().saturating_sub(1)),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_flattened_with_their_paths() {
+        let tree = Field::group(
+            "KeyPackage",
+            0,
+            4,
+            vec![Field::group(
+                "leaf_node",
+                0,
+                4,
+                vec![Field::group("capabilities", 1, 3, Vec::new())],
+            )],
+        );
+        let mut fields = Vec::new();
+        flatten(&tree, tree.name.clone(), true, &mut fields);
+        let paths: Vec<&str> = fields.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["KeyPackage", "leaf_node", "leaf_node.capabilities"]);
+        assert_eq!((fields[2].offset, fields[2].len), (1, 2));
+        assert_eq!(HexView::of_key_package(&[0, 1]), None);
+    }
+}

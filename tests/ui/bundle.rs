@@ -1,0 +1,183 @@
+//! The inspector's bundle and reference sections (teaching §4) and its hex
+//! view (`x`, exploratory testing §1), against the real engine.
+
+use crate::harness::*;
+
+/// The inspector's text, its lines joined (a wrapped line reads whole).
+fn inspector(lab: &mut Lab, width: u16, height: u16) -> String {
+    lab.app.update(Msg::Resize(width, height));
+    let area = lab
+        .app
+        .areas(Rect::new(0, 0, width, height))
+        .get(Panel::Inspector)
+        .expect("the inspector is shown");
+    let buffer = lab.buffer(width, height);
+    let mut out = String::new();
+    for y in area.top() + 1..area.bottom() - 1 {
+        for x in area.left() + 1..area.right() - 1 {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// bob's first key package followed, the inspector zoomed and scrolled to its end.
+fn bob_inspected(lines: &[&str]) -> Lab {
+    let mut lab = lab();
+    lab.run(lines);
+    lab.select_client("bob");
+    while lab.app.focus() != Panel::KeyPackages {
+        lab.press(KeyCode::Tab);
+    }
+    lab.press(KeyCode::Home);
+    lab
+}
+
+#[test]
+fn the_inspector_shows_the_bundle_redacted_and_the_reference_recomputed() {
+    let mut lab = bob_inspected(&["bob generate"]);
+    let bundle = lab
+        .app
+        .bundle()
+        .expect("the engine sent the bundle")
+        .clone();
+    let stored = bundle.bundle.clone().expect("in storage");
+    while lab.app.focus() != Panel::Inspector {
+        lab.press(KeyCode::Tab);
+    }
+    lab.press(KeyCode::Char('z'));
+    // The section's first line at the top: ten lines from the end.
+    lab.press(KeyCode::End);
+    for _ in 0..9 {
+        lab.press(KeyCode::Up);
+    }
+    let text = inspector(&mut lab, 100, 30);
+    for shown in [
+        "private bundle, as the storage holds it",
+        "✓ the storage key is the reference's bytes",
+        "init_private_key",
+        "(redacted)",
+        "reference, RFC 9420 §5.2",
+        "SHA-256(\"MLS 1.0 KeyPackage Reference\", KeyPackage)",
+        "= the stored reference ✓",
+    ] {
+        assert!(text.contains(shown), "{shown} in {text}");
+    }
+    let init = &stored.private_keys[0];
+    assert!(
+        text.contains(&format!(
+            "{} bytes, SHA-256 {}…",
+            init.len, init.fingerprint
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{} bytes: RefHashInput",
+            bundle.reference.input_len
+        )),
+        "{text}"
+    );
+    // Scrolling counts exactly the lines drawn, the new ones included.
+    let last = lab.app.rows(Panel::Inspector) - 1;
+    assert_eq!(lab.app.cursor(Panel::Inspector), last - 9);
+}
+
+#[test]
+fn a_consumed_bundle_is_shown_gone() {
+    let mut lab = bob_inspected(&[
+        "bob generate",
+        "bob publish --all",
+        "alice create-group team",
+        "alice add bob --to team",
+        "bob join",
+    ]);
+    let bundle = lab.app.bundle().expect("the bundle view").clone();
+    assert_eq!(bundle.bundle, None, "the join consumed it");
+    assert!(bundle.reference.matches());
+    while lab.app.focus() != Panel::Inspector {
+        lab.press(KeyCode::Tab);
+    }
+    lab.press(KeyCode::Char('z'));
+    lab.press(KeyCode::End);
+    for _ in 0..5 {
+        lab.press(KeyCode::Up);
+    }
+    let text = inspector(&mut lab, 100, 30);
+    assert!(
+        text.contains("private bundle, as the storage holds it"),
+        "{text}"
+    );
+    assert!(
+        text.contains("no: consumed by a join, or deleted"),
+        "{text}"
+    );
+}
+
+#[test]
+fn x_shows_the_bytes_of_the_selected_field_highlighted() {
+    let mut lab = bob_inspected(&["bob generate"]);
+    lab.press(KeyCode::Char('x'));
+    assert!(lab.app.shows_hex());
+    assert_eq!(
+        lab.app.focus(),
+        Panel::Inspector,
+        "the inspector takes the keys"
+    );
+    let hex = lab.app.hex_view().expect("the key package's bytes").clone();
+    let encoded = lab.app.bundle().expect("bundle").encoded.clone();
+    assert_eq!(hex.bytes, encoded);
+    assert_eq!(lab.app.rows(Panel::Inspector), hex.fields.len());
+    // Walk to the init key: 2 bytes version, 2 suite, then init_key<V>.
+    let target = hex
+        .fields
+        .iter()
+        .position(|f| f.path == "init_key")
+        .expect("an init_key field");
+    for _ in 0..target {
+        lab.press(KeyCode::Down);
+    }
+    let field = hex.fields[target].clone();
+    assert_eq!(field.offset, 4);
+    for (width, height) in [(80, 24), (100, 30)] {
+        let screen = lab.screen(width, height);
+        assert!(
+            screen.contains(&format!(
+                "init_key @4 +{} of {}",
+                field.len,
+                hex.bytes.len()
+            )),
+            "{screen}"
+        );
+        let buffer = lab.buffer(width, height);
+        let theme = lab.app.theme().theme();
+        let area = lab
+            .app
+            .areas(Rect::new(0, 0, width, height))
+            .get(Panel::Inspector)
+            .expect("the inspector");
+        // Every byte of the field is drawn in the highlight, and no other byte.
+        let lit: usize = (area.top()..area.bottom())
+            .flat_map(|y| (area.left()..area.right()).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                let cell = &buffer[(x, y)];
+                cell.bg == theme.follow.bg.unwrap_or(Color::Reset)
+                    && cell.symbol().chars().all(|c| c.is_ascii_hexdigit())
+                    && cell.symbol() != " "
+            })
+            .count();
+        assert_eq!(lit, field.len * 2, "{width}x{height}\n{screen}");
+    }
+    lab.press(KeyCode::Char('x'));
+    assert!(!lab.app.shows_hex());
+}
+
+#[test]
+fn x_without_a_key_package_says_what_to_do() {
+    let mut lab = lab();
+    lab.press(KeyCode::Char('x'));
+    assert!(!lab.app.shows_hex());
+    let toast = lab.app.toasts().last().expect("a toast");
+    assert!(toast.text.contains("select one"), "{}", toast.text);
+}
