@@ -21,7 +21,10 @@ use mls_lab::ui::theme::ThemeName;
 #[command(
     name = "mls-lab",
     version,
-    about = "MLS Onboarding Lab: key packages, references, last-resort reuse and Welcome joins with real OpenMLS"
+    about = "MLS Onboarding Lab: key packages, references, last-resort reuse and Welcome joins with real OpenMLS",
+    // The lab's options before a subcommand would be ignored (`mls-lab --seed 3
+    // run`, `--record x.cast present NAME`): refused instead, naming both.
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     #[command(subcommand)]

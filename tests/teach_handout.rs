@@ -280,3 +280,24 @@ fn say_lines_are_printed_and_handed_out_as_captions() {
     );
     assert_eq!(handout.passed_checks, 1, "{markdown}");
 }
+
+/// The interactive lab's options before a subcommand would be ignored there:
+/// they are refused, and nothing is run or recorded.
+#[test]
+fn options_before_a_subcommand_are_refused_not_ignored() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for args in [
+        vec!["--seed", "3", "run", "default"],
+        vec!["--record", "x.cast", "present", "default"],
+        vec!["--speed", "0", "present", "default"],
+    ] {
+        mls_lab()
+            .current_dir(dir.path())
+            .args(&args)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains("cannot be used with"));
+    }
+    assert!(!dir.path().join("x.cast").exists());
+}
