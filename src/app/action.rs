@@ -38,6 +38,7 @@ pub enum Action {
     Help,
     Zoom,
     Why,
+    WhyMore,
     Hex,
     Save,
     Theme,
@@ -381,6 +382,14 @@ pub const ACTIONS: &[ActionSpec] = &[
         [key('y')],
         "why",
         "why pane: what happened, OpenMLS call, RFC section, DS rule",
+        Program,
+        false
+    ),
+    spec!(
+        WhyMore,
+        [key('.')],
+        "more why",
+        "why pane: its next lines, when it does not fit",
         Program,
         false
     ),

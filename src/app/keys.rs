@@ -68,6 +68,7 @@ impl App {
                     | Action::Help
                     | Action::Zoom
                     | Action::Why
+                    | Action::WhyMore
                     | Action::Hex
                     | Action::Save
                     | Action::Theme
@@ -153,6 +154,10 @@ impl App {
             }
             Action::Why => {
                 self.selection.show_why = !self.selection.show_why;
+                Vec::new()
+            }
+            Action::WhyMore => {
+                self.next_why_page();
                 Vec::new()
             }
             Action::Hex => {
@@ -252,6 +257,7 @@ impl App {
             | Action::Help
             | Action::Zoom
             | Action::Why
+            | Action::WhyMore
             | Action::Hex
             | Action::Save
             | Action::Theme

@@ -24,6 +24,8 @@ pub(super) struct Selection {
     pub(super) show_help: bool,
     /// The why pane is shown (`y`).
     pub(super) show_why: bool,
+    /// The page of the why pane shown (`.`), for the subject it was asked on.
+    pub(super) why_page: (String, usize),
     /// The inspector shows the hex view (`x`), this field selected.
     pub(super) hex: bool,
     pub(super) hex_field: usize,
@@ -47,6 +49,7 @@ impl Selection {
             zoomed: false,
             show_help: false,
             show_why: false,
+            why_page: (String::new(), 0),
             hex: false,
             hex_field: 0,
             help_scroll: 0,

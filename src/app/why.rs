@@ -82,6 +82,32 @@ impl App {
         self.selection.show_why
     }
 
+    /// What the pane shows a page of: the step (presenting) and the subject.
+    fn why_key(&self) -> String {
+        let step = self.caption().map(|c| c.step).unwrap_or_default();
+        let subject = self.why().map(|w| w.subject).unwrap_or_default();
+        format!("{step} {subject}")
+    }
+
+    /// `.`: the why pane's next page (the pane goes back to the first after its
+    /// last when it draws); a new subject starts on the first page.
+    pub(super) fn next_why_page(&mut self) {
+        let key = self.why_key();
+        let page = match &self.selection.why_page {
+            (asked, page) if *asked == key => page.saturating_add(1),
+            _ => 1,
+        };
+        self.selection.why_page = (key, page);
+    }
+
+    /// The page of the why pane asked for, 0 when the subject changed since.
+    pub fn why_page(&self) -> usize {
+        match &self.selection.why_page {
+            (asked, page) if *asked == self.why_key() => *page,
+            _ => 0,
+        }
+    }
+
     /// What the why pane explains: with the inspector focused, its top row (a
     /// journey event, else what the inspector shows); otherwise the selected
     /// timeline event (the newest while the timeline follows it).

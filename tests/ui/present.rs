@@ -97,3 +97,33 @@ fn a_failed_expectation_shows_in_the_presented_caption() {
     let screen = lab.screen(80, 24);
     assert!(words(&screen).contains(&words(&note)), "{screen}");
 }
+
+#[test]
+fn at_80x24_the_why_pane_turns_its_pages_with_a_dot() {
+    let mut lab = presented(8);
+    let why = lab.app.why().expect("an event");
+    let mut seen = String::new();
+    let mut first = String::new();
+    for page in 0..4 {
+        let screen = lab.screen(80, 24);
+        if page == 0 {
+            assert!(screen.contains("… 1/"), "{screen}");
+            first = screen.clone();
+        }
+        seen.push_str(&words(&screen));
+        seen.push(' ');
+        lab.press(KeyCode::Char('.'));
+    }
+    // Every field of the explanation was on one of the pages.
+    for explanation in &why.explanations {
+        for (label, text) in explanation.fields() {
+            let field = words(&format!("{label}: {text}"));
+            let head: String = field.chars().take(40).collect();
+            assert!(seen.contains(&head), "{head} in {seen}");
+        }
+    }
+    // A new step starts on the first page again.
+    lab.press(KeyCode::Char(' '));
+    assert_eq!(lab.app.why_page(), 0);
+    assert_ne!(lab.screen(80, 24), first);
+}

@@ -43,12 +43,23 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     }
     let topic = why_lines(app, theme, width, &mut rows);
     let height = usize::from(inner.height);
-    if rows.len() > height && height > 0 {
-        // Cut, and say where the rest is: a line of the pane is never half drawn.
-        rows.truncate(height - 1);
-        let more = match topic {
-            Some(topic) => format!("… the rest: mls-lab explain {topic}"),
-            None => "…".to_string(),
+    if rows.len() > height && height > 1 {
+        // Pages of whole lines, the last row saying where the rest is.
+        let (page, pages, shown) = page_of(rows.len(), height - 1, app.why_page());
+        rows = rows
+            .into_iter()
+            .skip(shown.start)
+            .take(shown.len())
+            .collect();
+        let more = match (page + 1 < pages, topic) {
+            (true, Some(topic)) => {
+                format!(
+                    "… {}/{pages}: . shows more (all: mls-lab explain {topic})",
+                    page + 1
+                )
+            }
+            (true, None) => format!("… {}/{pages}: . shows more", page + 1),
+            (false, _) => format!("{pages}/{pages}: . goes back to the top"),
         };
         rows.push(Line::styled(more, theme.muted));
     }
@@ -143,4 +154,31 @@ fn why_lines<'a>(
         }
     }
     why.explanations.last().map(|e| e.topic)
+}
+
+/// The page shown of `len` lines in pages of `per_page`, page `asked` counted
+/// round: (page, pages, the lines it shows).
+pub fn page_of(
+    len: usize,
+    per_page: usize,
+    asked: usize,
+) -> (usize, usize, std::ops::Range<usize>) {
+    let per_page = per_page.max(1);
+    let pages = len.div_ceil(per_page).max(1);
+    let page = asked % pages;
+    let start = page * per_page;
+    (page, pages, start..(start + per_page).min(len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_of;
+
+    #[test]
+    fn pages_are_whole_and_go_round() {
+        assert_eq!(page_of(10, 4, 0), (0, 3, 0..4));
+        assert_eq!(page_of(10, 4, 2), (2, 3, 8..10));
+        assert_eq!(page_of(10, 4, 3), (0, 3, 0..4));
+        assert_eq!(page_of(3, 0, 5), (2, 3, 2..3));
+    }
 }
