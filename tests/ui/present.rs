@@ -127,3 +127,19 @@ fn at_80x24_the_why_pane_turns_its_pages_with_a_dot() {
     assert_eq!(lab.app.why_page(), 0);
     assert_ne!(lab.screen(80, 24), first);
 }
+
+#[test]
+fn y_leaves_the_caption_alone_in_the_presented_pane() {
+    let mut lab = presented(3);
+    let caption = lab.app.caption().expect("a caption");
+    lab.press(KeyCode::Char('y'));
+    let screen = lab.screen(80, 24);
+    assert!(!screen.contains("what: "), "{screen}");
+    assert!(!screen.contains("· why:"), "{screen}");
+    assert!(
+        words(&screen).contains(&words(&caption.comment)),
+        "{screen}"
+    );
+    lab.press(KeyCode::Char('y'));
+    assert!(lab.screen(80, 24).contains("what: "));
+}

@@ -17,7 +17,7 @@ const INDENT: usize = 2;
 
 /// The pane's title.
 pub(crate) fn title(app: &App) -> String {
-    let why = app.why().map(|w| w.subject);
+    let why = app.why().map(|w| w.subject).filter(|_| app.shows_why());
     match (app.presenting(), app.caption(), why) {
         (true, Some(caption), Some(subject)) => format!("{} · why: {subject}", caption.step),
         (true, Some(caption), None) => caption.step,
@@ -41,7 +41,12 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if app.presenting() {
         rows.extend(caption_lines(app, theme, width));
     }
-    let topic = why_lines(app, theme, width, &mut rows);
+    // Presenting, `y` leaves the caption alone in the pane.
+    let topic = if app.shows_why() {
+        why_lines(app, theme, width, &mut rows)
+    } else {
+        None
+    };
     let height = usize::from(inner.height);
     if rows.len() > height && height > 1 {
         // Pages of whole lines, the last row saying where the rest is.
