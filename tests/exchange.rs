@@ -177,6 +177,51 @@ async fn two_labs_join_through_exported_files() {
     assert_eq!(home.client("bob").unwrap().private_bundles(), 0);
 }
 
+/// A group with a member the lab cannot see (an external client here; a foreign
+/// stack's own member in the joiner's lab) is in sync once every simulated member
+/// agrees: that member is "outside", not waited for as "invited" for good.
+#[tokio::test(flavor = "current_thread")]
+async fn members_outside_the_lab_are_not_waited_for() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let kp = path(dir.path(), "bob.kp");
+    let welcome = path(dir.path(), "team.welcome");
+    let mut home = lab(&[
+        "clients bob",
+        "bob generate 1",
+        &format!("bob export-key-package @1 --to {kp}"),
+    ])
+    .await;
+    let mut away = lab(&[
+        "clients alice carol",
+        "carol generate 1",
+        "carol publish --all",
+        "alice create-group team",
+        &format!("import-key-package {kp} --as remote"),
+        "alice add remote carol --to team",
+    ])
+    .await;
+    // carol's Welcome waits: she is invited, and the group is not in sync yet.
+    let view = away.view().await.unwrap();
+    assert_eq!(view.groups[0].invited, ["carol"]);
+    assert_eq!(view.groups[0].outside, ["bob"]);
+    assert!(!view.groups[0].in_sync());
+    refused(&mut away, "expect in-sync team", "ExpectationFailed").await;
+    run(&mut away, "carol join").await;
+    run(&mut away, "expect in-sync team").await;
+    let view = away.view().await.unwrap();
+    assert!(view.groups[0].invited.is_empty());
+    assert!(view.groups[0].in_sync());
+
+    run(&mut away, &format!("export-welcome team --to {welcome}")).await;
+    run(&mut home, &format!("bob join --welcome {welcome}")).await;
+    // In bob's lab the group goes by a label made from its GroupId.
+    let view = home.view().await.unwrap();
+    assert_eq!(view.groups[0].outside, ["alice", "carol"]);
+    assert!(view.groups[0].in_sync());
+    let label = view.groups[0].name.clone();
+    run(&mut home, &format!("expect in-sync {label}")).await;
+}
+
 /// The lab's view marks an external client and carries its credential's
 /// identity; the inspector's details say so beside the name.
 #[tokio::test(flavor = "current_thread")]

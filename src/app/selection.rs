@@ -209,12 +209,12 @@ impl App {
     }
 
     /// Groups panel rows: (group index, member index or `None` for the group line);
-    /// invited members come after the joined ones.
+    /// invited members come after the joined ones, then those outside the lab.
     pub fn group_rows(&self) -> Vec<(usize, Option<usize>)> {
         let mut rows = Vec::new();
         for (g, group) in self.view.groups.iter().enumerate() {
             rows.push((g, None));
-            let people = group.members.len() + group.invited.len();
+            let people = group.members.len() + group.invited.len() + group.outside.len();
             rows.extend((0..people).map(|m| (g, Some(m))));
         }
         rows

@@ -79,7 +79,7 @@ impl Engine {
                 let missing: Vec<&String> = first
                     .members
                     .iter()
-                    .filter(|m| !views.iter().any(|(n, _)| n == *m))
+                    .filter(|m| self.simulates(m) && !views.iter().any(|(n, _)| n == *m))
                     .collect();
                 if !missing.is_empty() {
                     return fail(format!(

@@ -126,6 +126,13 @@ impl Engine {
             .ok_or_else(|| EngineError::UnknownClient(name.to_string()))
     }
 
+    /// Whether the lab holds `name`'s state: a simulated client, not an external
+    /// one or a member of a foreign group the lab never saw. Only those can be
+    /// waited for in a group (`expect in-sync`, the groups panel's "invited").
+    pub fn simulates(&self, name: &str) -> bool {
+        self.clients.get(name).is_some_and(|c| !c.is_external())
+    }
+
     fn client_mut(&mut self, name: &str) -> Result<&mut Client, EngineError> {
         self.clients
             .get_mut(name)

@@ -70,6 +70,9 @@ pub struct GroupOverview {
     pub members: Vec<MemberView>,
     /// In the members' ratchet tree but not joined yet: their Welcome waits.
     pub invited: Vec<String>,
+    /// In the tree, but the lab cannot see their state: external clients and
+    /// members of a group made by another MLS stack.
+    pub outside: Vec<String>,
 }
 
 impl GroupOverview {
@@ -207,20 +210,20 @@ impl Engine {
             groups: groups
                 .into_iter()
                 .map(|(name, members)| {
-                    let invited = members
-                        .first()
-                        .map(|m| {
-                            m.tree
-                                .iter()
-                                .filter(|t| !members.iter().any(|j| &j.client == *t))
-                                .cloned()
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let not_joined = members.first().map_or_else(Vec::new, |m| {
+                        m.tree
+                            .iter()
+                            .filter(|t| !members.iter().any(|j| &j.client == *t))
+                            .cloned()
+                            .collect()
+                    });
+                    let (invited, outside) =
+                        not_joined.into_iter().partition(|t| self.simulates(t));
                     GroupOverview {
                         name,
                         members,
                         invited,
+                        outside,
                     }
                 })
                 .collect(),

@@ -113,17 +113,26 @@ fn group_line<'a>(app: &App, group: &GroupOverview, width: u16, theme: &Theme) -
     ])
 }
 
-/// A member row (joined: its epoch and authenticator) or an invited one.
+/// A member row (joined: its epoch and authenticator), an invited one, or one
+/// outside the lab (an external client or a foreign stack's member, whose state
+/// the lab cannot see).
 fn member_cells<'a>(group: &GroupOverview, m: usize, theme: &Theme) -> Vec<Cell<'a>> {
     let Some(member) = group.members.get(m) else {
-        let name = group
-            .invited
-            .get(m - group.members.len())
-            .cloned()
-            .unwrap_or_default();
+        let waiting = m - group.members.len();
+        let (name, label) = match group.invited.get(waiting) {
+            Some(name) => (name.clone(), Span::styled("invited", theme.warn)),
+            None => (
+                group
+                    .outside
+                    .get(waiting - group.invited.len())
+                    .cloned()
+                    .unwrap_or_default(),
+                Span::styled("outside", theme.muted),
+            ),
+        };
         return vec![
             vec![Span::raw(format!(" {}", truncate(&name, 12)))],
-            vec![Span::styled("invited", theme.warn)],
+            vec![label],
             vec![],
             vec![],
             vec![],
