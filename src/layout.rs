@@ -105,8 +105,13 @@ pub fn compute(area: Rect, shape: Shape) -> Areas {
             Layout::vertical([Constraint::Length(clients_height), Constraint::Fill(1)]).areas(body);
         let [clients, ds] =
             Layout::horizontal([Constraint::Percentage(45), Constraint::Fill(1)]).areas(top);
+        // On a projector (30 rows or more) the timeline's arrows get room for
+        // a whole step; on a laptop the caption and the first of the why stay
+        // on one page.
+        let timeline_share = if area.height >= 30 { 40 } else { 30 };
         let [timeline, pane] =
-            Layout::vertical([Constraint::Percentage(30), Constraint::Fill(1)]).areas(rest);
+            Layout::vertical([Constraint::Percentage(timeline_share), Constraint::Fill(1)])
+                .areas(rest);
         why = Some(pane);
         vec![
             (Panel::Clients, clients),

@@ -45,6 +45,12 @@ fn the_projector_layout_has_fewer_larger_panels_and_the_caption_with_why() {
         let pane = areas.why.expect("the caption with the why pane");
         // The pane has the most room of all.
         assert!(areas.panels.iter().all(|(_, r)| r.area() < pane.area()));
+        // On a projector the timeline shows a whole step's arrows (an add is
+        // four: claim, hand-out, Commit, Welcome) besides its header.
+        if height >= 30 {
+            let (_, timeline) = areas.panels[2];
+            assert!(timeline.height >= 8, "timeline {timeline:?}");
+        }
         for theme in [
             ThemeName::HighContrast,
             ThemeName::Mono,
