@@ -397,7 +397,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         Hex,
         [key('x')],
         "hex",
-        "hex view of the key package: ↑↓ picks a field, its bytes lit",
+        "hex of the key package or Welcome: ↑↓ field, its bytes lit",
         Program,
         false
     ),

@@ -1,10 +1,10 @@
-//! The hex view's state: the inspected key package's bytes and its fields,
-//! read by `inspect`'s TLS walker (the tree `mls-lab inspect` prints), and which
-//! field is selected.
+//! The hex view's state: the inspected key package's or Welcome's bytes and
+//! their fields, read by `inspect`'s TLS walker (the tree `mls-lab inspect`
+//! prints), and which field is selected.
 
 use super::App;
 use crate::inspect::reader::{Field, Reader};
-use crate::inspect::structure::key_package;
+use crate::inspect::structure::{key_package, message_header, welcome};
 
 /// One field of the tree, flattened: its path, where its bytes are, its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +16,7 @@ pub struct HexField {
     pub value: Option<String>,
 }
 
-/// A key package's bytes and fields.
+/// A key package's or a Welcome's bytes and fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HexView {
     pub bytes: Vec<u8>,
@@ -30,6 +30,24 @@ impl HexView {
         let (_, tree) = key_package(&mut Reader::new(bytes)).ok()?;
         let mut fields = Vec::new();
         flatten(&tree, tree.name.clone(), true, &mut fields);
+        Some(Self {
+            bytes: bytes.to_vec(),
+            fields,
+        })
+    }
+
+    /// The fields of a Welcome in an `MLSMessage` (RFC 9420 §6), as the DS
+    /// carries it: the header, then the Welcome's own fields at their offsets in
+    /// the whole message; `None` if it does not read.
+    pub fn of_welcome_message(bytes: &[u8]) -> Option<Self> {
+        let mut reader = Reader::new(bytes);
+        let (_, header) = message_header(&mut reader).ok()?;
+        let (_, tree) = welcome(&mut reader).ok()?;
+        let mut fields = Vec::new();
+        for field in &header {
+            flatten(field, field.name.clone(), false, &mut fields);
+        }
+        flatten(&tree, tree.name.clone(), false, &mut fields);
         Some(Self {
             bytes: bytes.to_vec(),
             fields,
@@ -76,7 +94,7 @@ impl App {
         }
         if self.hex_view().is_none() {
             self.toast(
-                "The hex view shows a key package: select one in the key packages or DS panel first"
+                "The hex view shows a key package or a Welcome: select one (key packages, DS or timeline panel) first"
                     .into(),
                 super::ToastKind::Error,
             );

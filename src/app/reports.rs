@@ -1,11 +1,12 @@
 //! Engine reports: new events and a fresh view, lines finished, batches ended,
 //! inspections answered.
 
+use super::hex::HexView;
 use super::motion::{FlashKey, ToastKind};
 use super::session::LineOutcome;
 use super::{App, Effect, Progress};
 use crate::engine::{Event, LabView};
-use crate::worker::Report;
+use crate::worker::{Inspection, Report};
 
 /// An engine error's message as shown after its code: without the code again
 /// and without rustdoc markup (``[`GroupId`]`` reads `GroupId`).
@@ -72,6 +73,10 @@ impl App {
                 return self.refresh_inspection();
             }
             Report::Inspected(inspection) => {
+                if let Inspection::Welcome(details) = &inspection {
+                    self.follow.hex = HexView::of_welcome_message(&details.encoded);
+                    self.selection.hex_field = 0;
+                }
                 self.follow.inspection = Some(inspection);
             }
             Report::Bundle(bundle) => self.on_bundle(*bundle),

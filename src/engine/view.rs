@@ -131,6 +131,8 @@ pub struct WelcomeDetails {
     pub suite: u16,
     pub bytes: usize,
     pub secrets: Vec<WelcomeSecret>,
+    /// The Welcome as the DS carried it (an `MLSMessage`), for the hex view.
+    pub encoded: Vec<u8>,
 }
 
 /// One `secrets[]` entry of a Welcome.
@@ -305,6 +307,7 @@ impl Engine {
             suite: wire::suite_number(welcome.ciphersuite()),
             bytes: bytes.len(),
             secrets,
+            encoded: bytes.clone(),
         })
     }
 }

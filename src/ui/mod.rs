@@ -95,6 +95,9 @@ fn panel_title(app: &App, panel: Panel) -> String {
             Some(Inspection::KeyPackage(d)) => {
                 format!("Inspector: key package {}", short(&d.kp_ref))
             }
+            Some(Inspection::Welcome(d)) if app.shows_hex() => {
+                format!("Inspector: Welcome to {} (hex)", d.group)
+            }
             Some(Inspection::Welcome(d)) => format!("Inspector: Welcome to {}", d.group),
             Some(Inspection::Unavailable(_)) | None => "Inspector".into(),
         },

@@ -181,3 +181,55 @@ fn x_without_a_key_package_says_what_to_do() {
     let toast = lab.app.toasts().last().expect("a toast");
     assert!(toast.text.contains("select one"), "{}", toast.text);
 }
+
+/// `x` on a Welcome picked in the timeline: the `MLSMessage` the DS carried, its
+/// header first, and a `new_member` reference's bytes highlighted where they sit.
+#[test]
+fn x_on_a_welcome_shows_its_bytes_and_the_new_member_highlighted() {
+    let mut lab = lab();
+    lab.run(&[
+        "bob generate",
+        "bob publish --all",
+        "alice create-group team",
+        "alice add bob --to team",
+    ]);
+    let welcome = lab
+        .app
+        .events()
+        .iter()
+        .position(|e| e.kind.name() == "welcome_sent")
+        .expect("a welcome_sent event");
+    lab.app.set_focus(Panel::Timeline);
+    lab.press(KeyCode::Home);
+    for _ in 0..welcome {
+        lab.press(KeyCode::Down);
+    }
+    let Some(Inspection::Welcome(details)) = lab.app.inspection().cloned() else {
+        panic!("inspector shows {:?}", lab.app.inspection());
+    };
+    lab.press(KeyCode::Char('x'));
+    assert!(lab.app.shows_hex(), "x on a Welcome shows its bytes");
+    let hex = lab.app.hex_view().expect("the Welcome's bytes").clone();
+    assert_eq!(hex.bytes, details.encoded);
+    assert_eq!(hex.fields[0].path, "version");
+    let target = hex
+        .fields
+        .iter()
+        .position(|f| f.path.ends_with("new_member"))
+        .expect("a new_member field");
+    let field = hex.fields[target].clone();
+    // The reference's bytes, after their one-byte length prefix.
+    let at = field.offset + 1;
+    assert_eq!(
+        hex::encode(&hex.bytes[at..field.offset + field.len]),
+        details.secrets[0].new_member
+    );
+    for _ in 0..target {
+        lab.press(KeyCode::Down);
+    }
+    for (width, height) in [(80, 24), (100, 30)] {
+        let screen = lab.screen(width, height);
+        assert!(screen.contains("Welcome to team (hex)"), "{screen}");
+        assert!(screen.contains("new_member @"), "{screen}");
+    }
+}

@@ -34,11 +34,22 @@ pub fn first_row(offset: usize, len: usize, per_row: usize, rows: usize, total: 
     field_row.saturating_sub(context).min(last_start)
 }
 
+/// `path`, or its end after `…` when it is longer than `room` characters, so
+/// the field's own name and its position always show.
+fn path_within(path: &str, room: usize) -> String {
+    let length = path.chars().count();
+    if length <= room {
+        return path.to_string();
+    }
+    let tail: String = path.chars().skip(length + 1 - room.max(1)).collect();
+    format!("…{tail}")
+}
+
 /// Draws the view inside the inspector's border.
 pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let Some(hex) = app.hex_view() else {
         Line::styled(
-            "The hex view shows a key package: pick one in the key packages or DS panel.",
+            "The hex view shows a key package or a Welcome: pick one in the key packages, DS or timeline panel.",
             theme.muted,
         )
         .render(area, buf);
@@ -47,12 +58,11 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let Some(field) = hex.fields.get(app.hex_field()) else {
         return;
     };
+    let position = format!("@{} +{} of {}", field.offset, field.len, hex.bytes.len());
+    let room = usize::from(area.width).saturating_sub(position.chars().count() + 1);
     let heading = Line::from(vec![
-        Span::styled(format!("{} ", field.path), theme.header),
-        Span::styled(
-            format!("@{} +{} of {}", field.offset, field.len, hex.bytes.len()),
-            theme.muted,
-        ),
+        Span::styled(format!("{} ", path_within(&field.path, room)), theme.header),
+        Span::styled(position, theme.muted),
         Span::raw(
             field
                 .value
@@ -93,6 +103,21 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_path_keeps_its_end() {
+        assert_eq!(path_within("a.b.new_member", 20), "a.b.new_member");
+        assert_eq!(
+            path_within("Welcome.secrets.new_member", 12),
+            "….new_member"
+        );
+        assert_eq!(
+            path_within("Welcome.secrets.new_member", 12)
+                .chars()
+                .count(),
+            12
+        );
+    }
 
     #[test]
     fn rows_fit_the_width_in_fours() {
