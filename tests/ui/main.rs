@@ -10,6 +10,7 @@ mod harness;
 
 mod bundle;
 mod declarations;
+mod external;
 mod faults;
 mod follow;
 mod keys;
