@@ -3,7 +3,7 @@
 //! gives for it: the event kind's, and the error code's when it failed.
 
 use super::App;
-use crate::engine::{Event, EventKind};
+use crate::engine::Event;
 use crate::explain::{self, Explanation};
 use crate::layout::Panel;
 use crate::worker::Inspection;
@@ -17,56 +17,14 @@ pub struct Why {
     pub explanations: Vec<&'static Explanation>,
 }
 
-/// The error code an event carries, if it is a failure with one.
-pub fn error_code(kind: &EventKind) -> Option<&str> {
-    match kind {
-        EventKind::KeyPackageRejected { error, .. }
-        | EventKind::ClaimFailed { error, .. }
-        | EventKind::JoinFailed { error, .. }
-        | EventKind::CommitFailed { error, .. }
-        | EventKind::CommandFailed { error, .. }
-        | EventKind::ExpectFailed { error, .. }
-        | EventKind::KeyPackageRefused { error, .. } => Some(error),
-        EventKind::ClientRegistered { .. }
-        | EventKind::KeyPackageGenerated { .. }
-        | EventKind::KeyPackagePublished { .. }
-        | EventKind::KeyPackageSkipped { .. }
-        | EventKind::KeyPackageExpired { .. }
-        | EventKind::Clock { .. }
-        | EventKind::KeyPackageClaimed { .. }
-        | EventKind::GroupCreated { .. }
-        | EventKind::CommitSent { .. }
-        | EventKind::WelcomeSent { .. }
-        | EventKind::WelcomeDelivered { .. }
-        | EventKind::GroupJoined { .. }
-        | EventKind::PrivateBundleDeleted { .. }
-        | EventKind::PrivateBundleRetained { .. }
-        | EventKind::PrivateBundleDiscarded { .. }
-        | EventKind::CommitProcessed { .. }
-        | EventKind::SelfUpdated { .. }
-        | EventKind::DsMisbehaved { .. }
-        | EventKind::ExpectPassed { .. }
-        | EventKind::DsFaultSet { .. }
-        | EventKind::DsFaultActed { .. }
-        | EventKind::DsReleased { .. }
-        | EventKind::DsPolicySet { .. }
-        | EventKind::PoolSet { .. }
-        | EventKind::PoolRefilled { .. }
-        | EventKind::KeyPackageExported { .. }
-        | EventKind::WelcomeExported { .. }
-        | EventKind::KeyPackageImported { .. }
-        | EventKind::WelcomeImported { .. } => None,
-    }
-}
-
 /// An event's explanations: its kind's, then its error code's when that is a topic.
 pub fn of_event(event: &Event) -> Why {
     let mut explanations: Vec<&'static Explanation> =
         explain::topic(event.kind.name()).into_iter().collect();
-    if let Some(code) = error_code(&event.kind) {
+    if let Some(code) = event.error_code() {
         explanations.extend(explain::topic(code));
     }
-    let subject = match error_code(&event.kind) {
+    let subject = match event.error_code() {
         Some(code) => format!("#{} {}: {code}", event.seq, event.kind.name()),
         None => format!("#{} {}", event.seq, event.kind.name()),
     };
@@ -151,7 +109,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Outcome;
+    use crate::engine::{EventKind, Outcome};
 
     #[test]
     fn a_failure_is_explained_by_its_kind_and_its_error_code() {

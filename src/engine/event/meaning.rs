@@ -20,6 +20,48 @@ pub struct Route<'a> {
 }
 
 impl Event {
+    /// The error code an event carries, if it is a failure with one.
+    pub fn error_code(&self) -> Option<&str> {
+        match &self.kind {
+            EventKind::KeyPackageRejected { error, .. }
+            | EventKind::ClaimFailed { error, .. }
+            | EventKind::JoinFailed { error, .. }
+            | EventKind::CommitFailed { error, .. }
+            | EventKind::CommandFailed { error, .. }
+            | EventKind::ExpectFailed { error, .. }
+            | EventKind::KeyPackageRefused { error, .. } => Some(error),
+            EventKind::ClientRegistered { .. }
+            | EventKind::KeyPackageGenerated { .. }
+            | EventKind::KeyPackagePublished { .. }
+            | EventKind::KeyPackageSkipped { .. }
+            | EventKind::KeyPackageExpired { .. }
+            | EventKind::Clock { .. }
+            | EventKind::KeyPackageClaimed { .. }
+            | EventKind::GroupCreated { .. }
+            | EventKind::CommitSent { .. }
+            | EventKind::WelcomeSent { .. }
+            | EventKind::WelcomeDelivered { .. }
+            | EventKind::GroupJoined { .. }
+            | EventKind::PrivateBundleDeleted { .. }
+            | EventKind::PrivateBundleRetained { .. }
+            | EventKind::PrivateBundleDiscarded { .. }
+            | EventKind::CommitProcessed { .. }
+            | EventKind::SelfUpdated { .. }
+            | EventKind::DsMisbehaved { .. }
+            | EventKind::ExpectPassed { .. }
+            | EventKind::DsFaultSet { .. }
+            | EventKind::DsFaultActed { .. }
+            | EventKind::DsReleased { .. }
+            | EventKind::DsPolicySet { .. }
+            | EventKind::PoolSet { .. }
+            | EventKind::PoolRefilled { .. }
+            | EventKind::KeyPackageExported { .. }
+            | EventKind::WelcomeExported { .. }
+            | EventKind::KeyPackageImported { .. }
+            | EventKind::WelcomeImported { .. } => None,
+        }
+    }
+
     /// The key package reference this event is about, if any (full hex).
     pub fn kp_ref(&self) -> Option<&str> {
         match &self.kind {
