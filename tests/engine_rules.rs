@@ -562,8 +562,8 @@ async fn event_log_is_sequenced_and_typed() {
     assert_eq!(joined["kp_ref"], generated["kp_ref"]);
     for name in mls_lab::engine::EventKind::ALL {
         assert!(
-            include_str!("../README.md").contains(&format!("`{name}`")),
-            "README documents {name}"
+            include_str!("../docs/scenarios.md").contains(&format!("`{name}`")),
+            "docs/scenarios.md documents {name}"
         );
     }
 }

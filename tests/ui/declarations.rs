@@ -1,4 +1,4 @@
-//! Every action declared once; the README key map, requests, quitting, flashes, zoom, completion and more.
+//! Every action declared once; the key map of docs/tui.md, requests, quitting, flashes, zoom, completion and more.
 
 use crate::harness::*;
 
@@ -45,13 +45,13 @@ fn every_action_is_declared_once_and_no_key_is_bound_twice() {
 }
 
 #[test]
-fn the_readme_key_map_is_the_declared_one() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+fn the_documented_key_map_is_the_declared_one() {
+    let page =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/tui.md")).unwrap();
     let map = app::action::key_map_markdown();
     assert!(
-        readme.contains(&map),
-        "README.md's key map is out of date; it should read:\n{map}"
+        page.contains(&map),
+        "docs/tui.md's key map is out of date; it should read:\n{map}"
     );
 }
 
