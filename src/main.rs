@@ -6,14 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use mls_lab::app;
-use mls_lab::command::steps::{steps, title};
-use mls_lab::command::{escape_controls, parse_script, Command, ParsedLine};
+use mls_lab::command::escape_controls;
 use mls_lab::engine::{Engine, Randomness};
-use mls_lab::runner::input;
-use mls_lab::runner::output::{Output, Stopped};
-use mls_lab::runner::report::{self, print_lines, say, write_lines};
+use mls_lab::runner::report::{self, print_lines, say};
 use mls_lab::runner::scenarios::{self, Loaded};
-use mls_lab::runner::{self, Progress, Runner};
+use mls_lab::runner::{self, Format, Outcome, Script};
 use mls_lab::start;
 use mls_lab::ui::theme::ThemeName;
 
@@ -204,247 +201,54 @@ fn randomness(seed: Option<u64>) -> Randomness {
     seed.map_or(Randomness::System, Randomness::Seeded)
 }
 
-/// Where a headless run reads its script.
-enum Script {
-    /// A file (or the built-in default), read and checked whole first.
-    Whole { name: String, source: String },
-    /// Standard input, run line by line as it arrives.
-    Stream,
+/// `mls-lab run [FILE | -]`: the headless run ([`runner::run`]); its messages on
+/// stderr and its exit code: 0 all held (or the reader of stdout went away), 1 a
+/// failure or an output error, 2 bad input.
+fn headless(file: Option<PathBuf>, json: bool, markdown: bool, randomness: Randomness) -> ExitCode {
+    let outcome = run_outcome(file, format(json, markdown), randomness);
+    for message in outcome.messages() {
+        say(&message);
+    }
+    ExitCode::from(outcome.exit_code())
 }
 
-/// `mls-lab run [FILE | -]`: the headless runner. Exit codes: 0 all held (or the
-/// reader of stdout went away), 1 a failure or an output error, 2 bad input.
-fn headless(file: Option<PathBuf>, json: bool, markdown: bool, randomness: Randomness) -> ExitCode {
-    let script = match &file {
-        Some(path) if path.as_os_str() == "-" => Script::Stream,
-        Some(path) => match scenarios::load(path) {
-            Ok(Loaded { name, source }) => Script::Whole { name, source },
-            Err(error) => {
-                say(&error.message());
-                say(&format!("mls-lab: {} was not run", error.name));
-                return ExitCode::from(2);
-            }
-        },
-        None => Script::Whole {
-            name: runner::DEFAULT_SCENARIO_NAME.to_string(),
-            source: runner::DEFAULT_SCENARIO.to_string(),
-        },
-    };
-    if markdown {
-        return match script {
-            Script::Whole { name, source } => handout(&name, &source, randomness),
-            Script::Stream => {
-                say("mls-lab: --markdown needs a file or a scenario name, not standard input");
-                ExitCode::from(2)
-            }
-        };
+fn format(json: bool, markdown: bool) -> Format {
+    match (json, markdown) {
+        (_, true) => Format::Handout,
+        (true, false) => Format::Json,
+        (false, false) => Format::Transcript,
     }
+}
+
+fn run_outcome(file: Option<PathBuf>, format: Format, randomness: Randomness) -> Outcome {
+    let script = match &file {
+        Some(path) if path.as_os_str() == "-" => Script::Stream(Box::new(std::io::stdin().lock())),
+        Some(path) => match scenarios::load(path) {
+            Ok(Loaded { name, source }) => Script::whole(name, source),
+            Err(error) => {
+                return Outcome::Refused(vec![
+                    error.message(),
+                    format!("mls-lab: {} was not run", error.name),
+                ])
+            }
+        },
+        None => Script::whole(runner::DEFAULT_SCENARIO_NAME, runner::DEFAULT_SCENARIO),
+    };
     let runtime = match runtime() {
         Ok(runtime) => runtime,
-        Err(code) => return code,
+        Err(message) => return Outcome::Refused(vec![message]),
     };
     runtime.block_on(async move {
         let mut engine = Engine::with_randomness(randomness);
-        let mut run = Headless {
-            out: Output::new(std::io::stdout().lock()),
-            json,
-        };
-        let (name, runner) = match script {
-            Script::Whole { name, source } => match run.whole(&mut engine, &name, &source).await {
-                Ok(runner) => (name, runner),
-                Err(code) => return code,
-            },
-            Script::Stream => match run.stream(&mut engine).await {
-                Ok(runner) => ("<stdin>".to_string(), runner),
-                Err(code) => return code,
-            },
-        };
-        run.finish(&engine, &name, runner).await
+        runner::run(&mut engine, script, format, std::io::stdout().lock()).await
     })
-}
-
-/// `mls-lab run FILE --markdown`: the run as a Markdown handout on stdout. Exit
-/// codes as for `run`: failures are listed in the handout and on stderr.
-fn handout(name: &str, source: &str, randomness: Randomness) -> ExitCode {
-    let steps = match steps(name, source) {
-        Ok(steps) => steps,
-        Err(errors) => {
-            for error in errors {
-                say(&error);
-            }
-            say(&format!(
-                "mls-lab: {name} has syntax errors; nothing was run"
-            ));
-            return ExitCode::from(2);
-        }
-    };
-    let runtime = match runtime() {
-        Ok(runtime) => runtime,
-        Err(code) => return code,
-    };
-    let (lines, report) = runtime.block_on(async {
-        let mut engine = Engine::with_randomness(randomness);
-        runner::handout::handout(&mut engine, name, title(source), &steps).await
-    });
-    match write_lines(lines.iter().map(String::as_str)) {
-        // The reader went away (`| head`): end quietly, as `run` does.
-        Some(Stopped::Closed) => return ExitCode::SUCCESS,
-        Some(Stopped::Failed(error)) => {
-            say(&format!("mls-lab: cannot write the output: {error}"));
-            return ExitCode::from(1);
-        }
-        None if report.passed() => return ExitCode::SUCCESS,
-        None => {}
-    }
-    for failure in &report.failures {
-        say(failure);
-    }
-    say(&format!(
-        "mls-lab: {name}: {} failure(s)",
-        report.failures.len()
-    ));
-    ExitCode::from(1)
-}
-
-/// A headless run's output.
-struct Headless<W: Write> {
-    out: Output<W>,
-    json: bool,
-}
-
-impl<W: Write> Headless<W> {
-    /// Parses all of `source`, then runs it; a syntax error anywhere runs nothing.
-    async fn whole(
-        &mut self,
-        engine: &mut Engine,
-        name: &str,
-        source: &str,
-    ) -> Result<Runner, ExitCode> {
-        let lines = match parse_script(name, source) {
-            Ok(lines) => lines,
-            Err(errors) => {
-                for error in errors {
-                    say(&error);
-                }
-                say(&format!(
-                    "mls-lab: {name} has syntax errors; nothing was run"
-                ));
-                return Err(ExitCode::from(2));
-            }
-        };
-        let mut runner = Runner::new(name);
-        for line in &lines {
-            if self.out.stopped().is_some() {
-                break;
-            }
-            self.step(engine, &mut runner, name, line).await;
-        }
-        Ok(runner)
-    }
-
-    /// Runs standard input line by line as it arrives, the events of each line
-    /// flushed before the next is read. A bad line stops the run there.
-    async fn stream(&mut self, engine: &mut Engine) -> Result<Runner, ExitCode> {
-        let name = "<stdin>";
-        let stdin = std::io::stdin();
-        let mut lines = input::Lines::new(stdin.lock());
-        let mut runner = Runner::new(name);
-        // Output that stopped ends the run before another line is waited for.
-        while self.out.stopped().is_none() {
-            let Some(next) = lines.next_line() else {
-                break;
-            };
-            let stop = |message: String| {
-                say(&message);
-                say(&format!("mls-lab: {name}: stopped at this line"));
-                Err(ExitCode::from(2))
-            };
-            let (line_no, text) = match next {
-                Ok(line) => line,
-                Err(error) => return stop(error.message(name)),
-            };
-            match ParsedLine::parse(line_no, &text) {
-                Ok(Some(line)) => self.step(engine, &mut runner, name, &line).await,
-                Ok(None) => {}
-                Err(error) => return stop(format!("{name}:{line_no}: {error}")),
-            }
-        }
-        Ok(runner)
-    }
-
-    async fn step(
-        &mut self,
-        engine: &mut Engine,
-        script: &mut Runner,
-        name: &str,
-        line: &ParsedLine,
-    ) {
-        let (out, json) = (&mut self.out, self.json);
-        let mut progress = |progress: Progress<'_>| match progress {
-            // A caption is printed as the room reads it.
-            Progress::Line(ParsedLine {
-                command: Command::Say(text),
-                ..
-            }) if !json => out.line(&format!("» {text}")),
-            Progress::Line(line) if !json => {
-                out.line(&format!("{name}:{}> {}", line.line_no, line.text))
-            }
-            Progress::Line(_) => {}
-            Progress::Event(event) if json => out.line(&runner::event_json(event)),
-            Progress::Event(event) => out.line(&runner::event_text(event)),
-        };
-        script.step(engine, line, &mut progress).await;
-        self.out.flush();
-    }
-
-    /// The state section, the summary, failures and the exit code.
-    async fn finish(mut self, engine: &Engine, name: &str, runner: Runner) -> ExitCode {
-        let report = runner.finish();
-        if self.out.stopped().is_none() && !self.json {
-            self.out.line("");
-            self.out.line("== state ==");
-            for line in runner::state_text(engine).await.lines() {
-                self.out.line(line);
-            }
-            self.out.line("");
-            if report.passed() {
-                self.out.line(&format!(
-                    "{name}: {} lines run, all expectations held",
-                    report.lines_run
-                ));
-            }
-        }
-        match self.out.finish() {
-            // The reader went away (`| head`): end quietly.
-            Some(Stopped::Closed) => return ExitCode::SUCCESS,
-            Some(Stopped::Failed(error)) => {
-                say(&format!("mls-lab: cannot write the output: {error}"));
-                return ExitCode::from(1);
-            }
-            None => {}
-        }
-        if report.passed() {
-            return ExitCode::SUCCESS;
-        }
-        for failure in &report.failures {
-            say(failure);
-        }
-        say(&format!(
-            "mls-lab: {name}: {} failure(s)",
-            report.failures.len()
-        ));
-        ExitCode::from(1)
-    }
 }
 
 /// One thread: the engine waits for every DS reply, so more threads add only
 /// cross-thread wake-ups to each request (see docs/benchmarks.md).
-fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|error| {
-            say(&format!("mls-lab: cannot start the async runtime: {error}"));
-            ExitCode::from(2)
-        })
+        .map_err(|error| format!("mls-lab: cannot start the async runtime: {error}"))
 }
