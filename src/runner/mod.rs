@@ -14,7 +14,6 @@ pub mod handout;
 pub mod headless;
 pub mod input;
 pub mod output;
-pub mod report;
 pub mod scenarios;
 pub mod transcript;
 
