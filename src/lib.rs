@@ -5,7 +5,7 @@
 //! - [`inspect`]: key packages and Welcomes from anywhere, field by field, with the
 //!   receiver's checks. No terminal code.
 //! - [`command`]: the one command vocabulary and its parser.
-//! - [`runner`]: the headless scenario runner behind `mls-lab run`.
+//! - [`runner`]: the headless scenario runner behind `mls-lab run` and the replay tests.
 //! - [`explain`]: why each event and error happens (`mls-lab explain`, the why pane).
 //! - [`worker`]: the engine on its own thread, reached by requests and reports.
 //! - [`app`]: UI state and `update`, pure and testable without a terminal.

@@ -12,7 +12,7 @@ use super::stdio::say;
 use crate::app::{self, Settings};
 use crate::command::{validate_name, Command, NameKind};
 use crate::engine::Randomness;
-// The scenario catalogue; it belongs below the UI, beside the command vocabulary.
+// The scenario catalogue, until it moves down beside the command vocabulary.
 use crate::runner::scenarios::{self, Loaded};
 use crate::theme::ThemeName;
 use crate::tui::{self, Recording, Start};

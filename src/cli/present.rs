@@ -51,6 +51,7 @@ fn lesson_seed(seed: Arg) -> Arg {
     seed.help("Same seed, same references as the slides and the handout (a lesson is always seeded; without N, with a seed of this run's own)")
 }
 
+/// What `--record` keeps in front of a room is the talk.
 fn talk_recording(record: Arg) -> Arg {
     record.help("Record the talk as an asciicast v2 file (a new file; asciinema plays it)")
 }

@@ -1,6 +1,7 @@
-//! The headless runner behind `mls-lab run`: a file is parsed whole first (so a
-//! typo changes nothing), a stream line by line as it arrives; each line runs on
-//! the engine and its events are rendered as a text transcript or as JSON Lines.
+//! The headless runner behind `mls-lab run` and the tests that replay scripts: a
+//! file is parsed whole first (so a typo changes nothing), a stream line by line
+//! as it arrives; each line runs on the engine ([`Runner`], here, which keeps the
+//! [`RunReport`]) and its events are rendered as a text transcript or as JSON Lines.
 //!
 //! - [`headless`]: the one run, from a file or a stream to a transcript, JSON
 //!   Lines or a handout, ending in an [`Outcome`] (messages and exit code).
