@@ -5,7 +5,7 @@
 //! - [`inspect`]: key packages and Welcomes from anywhere, field by field, with the
 //!   receiver's checks. No terminal code.
 //! - [`command`]: the one command vocabulary and its parser.
-//! - [`runner`]: the headless scenario runner behind `mls-lab run`.
+//! - [`runner`]: the headless scenario runner behind `mls-lab run` and the replay tests.
 //! - [`explain`]: why each event and error happens (`mls-lab explain`, the why pane).
 //! - [`worker`]: the engine on its own thread, reached by requests and reports.
 //! - [`app`]: UI state and `update`, pure and testable without a terminal.
@@ -13,9 +13,10 @@
 //! - [`ui`]: drawing from the state (`impl Widget for &App`).
 //! - [`tui`]: the terminal: setup, restore, the event loop.
 //! - [`record`]: `--record FILE.cast`, the session as an asciicast v2 recording.
-//! - [`start`]: the interactive lab's options, checked before the terminal is touched.
+//! - [`cli`]: the command line: the parser and one file per subcommand.
 
 pub mod app;
+pub mod cli;
 pub mod command;
 pub mod engine;
 pub mod explain;
@@ -23,7 +24,6 @@ pub mod inspect;
 pub mod layout;
 pub mod record;
 pub mod runner;
-pub mod start;
 pub mod theme;
 pub mod tui;
 pub mod ui;

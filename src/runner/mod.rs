@@ -1,7 +1,10 @@
-//! The headless runner behind `mls-lab run`: a file is parsed whole first (so a
-//! typo changes nothing), a stream line by line as it arrives; each line runs on
-//! the engine and its events are rendered as a text transcript or as JSON Lines.
+//! The headless runner behind `mls-lab run` and the tests that replay scripts: a
+//! file is parsed whole first (so a typo changes nothing), a stream line by line
+//! as it arrives; each line runs on the engine ([`Runner`], here, which keeps the
+//! [`RunReport`]) and its events are rendered as a text transcript or as JSON Lines.
 //!
+//! - [`headless`]: the one run, from a file or a stream to a transcript, JSON
+//!   Lines or a handout, ending in an [`Outcome`] (messages and exit code).
 //! - [`input`]: reading scripts with bounded lines, refusing what is not text.
 //! - [`output`]: writing the transcript; a closed reader ends the run quietly.
 //! - [`transcript`]: events and the lab's state as text.
@@ -9,15 +12,16 @@
 //! - [`handout`]: `run --markdown`, the run as a Markdown handout.
 
 pub mod handout;
+pub mod headless;
 pub mod input;
 pub mod output;
-pub mod report;
 pub mod scenarios;
 pub mod transcript;
 
+pub use headless::{run, Format, Outcome, Ran, Script};
 pub use transcript::{event_json, event_text, state_text};
 
-use crate::command::{parse_script, Command, Expectation, ParsedLine};
+use crate::command::{Command, Expectation, ParsedLine};
 use crate::engine::{Engine, EngineError, Event};
 
 /// The built-in default scenario, run by `mls-lab run` without a file.
@@ -120,29 +124,4 @@ impl Runner {
         }
         self.report
     }
-}
-
-/// Runs parsed lines, every one of them.
-pub async fn run_lines(
-    engine: &mut Engine,
-    name: &str,
-    lines: &[ParsedLine],
-    mut progress: impl FnMut(Progress<'_>),
-) -> RunReport {
-    let mut runner = Runner::new(name);
-    for line in lines {
-        runner.step(engine, line, &mut progress).await;
-    }
-    runner.finish()
-}
-
-/// Parses and runs a scenario source; a parse failure runs nothing.
-pub async fn run_source(
-    engine: &mut Engine,
-    name: &str,
-    source: &str,
-    progress: impl FnMut(Progress<'_>),
-) -> Result<RunReport, Vec<String>> {
-    let lines = parse_script(name, source)?;
-    Ok(run_lines(engine, name, &lines, progress).await)
 }

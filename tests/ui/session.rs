@@ -1,5 +1,9 @@
 //! Saving a session: it replays headless to the same state.
 
+use std::io::sink;
+
+use mls_lab::runner::{run, Format::Transcript, Script};
+
 use crate::harness::*;
 
 #[test]
@@ -69,9 +73,14 @@ fn a_saved_session_replays_headless_to_the_same_state() {
         .unwrap();
     runtime.block_on(async {
         let mut engine = mls_lab::engine::Engine::new();
-        let report = mls_lab::runner::run_source(&mut engine, "session", contents, |_| {})
-            .await
-            .expect("the saved session parses");
+        let outcome = run(
+            &mut engine,
+            Script::whole("session", contents),
+            Transcript,
+            sink(),
+        )
+        .await;
+        let report = outcome.report().expect("the saved session parses");
         assert!(report.passed(), "{:?}", report.failures);
         let bob = engine.client("bob").unwrap();
         assert_eq!(bob.inventory().len(), 2);
@@ -81,9 +90,14 @@ fn a_saved_session_replays_headless_to_the_same_state() {
         // package fewer.
         let changed = contents.replacen("bob generate\n", "", 1);
         let mut engine = mls_lab::engine::Engine::new();
-        let report = mls_lab::runner::run_source(&mut engine, "session", &changed, |_| {})
-            .await
-            .expect("parses");
+        let outcome = run(
+            &mut engine,
+            Script::whole("session", changed),
+            Transcript,
+            sink(),
+        )
+        .await;
+        let report = outcome.report().expect("parses");
         assert!(!report.passed(), "a different state must not pass");
     });
 }
