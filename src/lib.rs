@@ -23,6 +23,7 @@ pub mod inspect;
 pub mod layout;
 pub mod record;
 pub mod runner;
+pub mod serve;
 pub mod start;
 pub mod theme;
 pub mod tui;
