@@ -12,4 +12,7 @@
 //! - [`store`]: durable state in SQLite (WAL) behind a storage trait, with group
 //!   commit: a request is acknowledged only once its change is on disk.
 
+pub mod listen;
+pub mod routes;
+pub mod service;
 pub mod wire;

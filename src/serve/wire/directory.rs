@@ -78,7 +78,7 @@ mod tests {
 
     #[test]
     fn client_key_packages_are_a_u32_byte_length_then_u8_hash_and_key_package() {
-        let alice = Member::new("alice");
+        let alice = TestClient::new("alice");
         let (hash, key_package) = alice.key_package();
         let (hash2, key_package2) = alice.key_package();
         let value = ClientKeyPackages::new(vec![
@@ -116,7 +116,7 @@ mod tests {
 
     #[test]
     fn a_consumed_key_package_is_the_bare_key_package() {
-        let (_, key_package) = Member::new("bob").key_package();
+        let (_, key_package) = TestClient::new("bob").key_package();
         let value = ConsumedKeyPackage {
             key_package: key_package_in(&key_package),
         };

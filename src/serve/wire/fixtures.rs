@@ -9,13 +9,13 @@ use tls_codec::Serialize;
 pub const SUITE: Ciphersuite = Ciphersuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
 
 /// One client with its provider and signing key.
-pub struct Member {
+pub struct TestClient {
     pub provider: OpenMlsRustCrypto,
     pub signer: SignatureKeyPair,
     pub credential: CredentialWithKey,
 }
 
-impl Member {
+impl TestClient {
     pub fn new(identity: &str) -> Self {
         let provider = OpenMlsRustCrypto::default();
         let signer = SignatureKeyPair::new(SUITE.signature_algorithm()).expect("a key pair");
@@ -46,6 +46,14 @@ impl Member {
     }
 }
 
+/// The configuration both sides use: the ratchet tree travels in the Welcome,
+/// as the cli does it.
+pub fn create_config() -> MlsGroupCreateConfig {
+    MlsGroupCreateConfig::builder()
+        .use_ratchet_tree_extension(true)
+        .build()
+}
+
 /// The bare `KeyPackage` as it travels (and as `KeyPackageIn` reads it).
 pub fn key_package_in(key_package: &KeyPackage) -> KeyPackageIn {
     KeyPackageIn::from(key_package.clone())
@@ -59,15 +67,12 @@ pub struct GroupTraffic {
 }
 
 pub fn group_traffic() -> GroupTraffic {
-    let (alice, bob) = (Member::new("alice"), Member::new("bob"));
+    let (alice, bob) = (TestClient::new("alice"), TestClient::new("bob"));
     let (_, bob_package) = bob.key_package();
-    let config = MlsGroupCreateConfig::builder()
-        .use_ratchet_tree_extension(true)
-        .build();
     let mut group = MlsGroup::new(
         &alice.provider,
         &alice.signer,
-        &config,
+        &create_config(),
         alice.credential.clone(),
     )
     .expect("a group");

@@ -58,7 +58,7 @@ mod requests;
 mod token;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 
 #[cfg(test)]
 use codec::checks;

@@ -60,7 +60,7 @@ mod tests {
 
     #[test]
     fn a_registration_is_the_client_key_packages_alone() {
-        let (hash, key_package) = Member::new("alice").key_package();
+        let (hash, key_package) = TestClient::new("alice").key_package();
         let value = RegisterClientRequest {
             key_packages: ClientKeyPackages::new(vec![KeyPackageEntry::new(
                 hash.clone(),
@@ -92,7 +92,7 @@ mod tests {
 
     #[test]
     fn a_publish_is_the_key_packages_then_the_token() {
-        let (hash, key_package) = Member::new("alice").key_package();
+        let (hash, key_package) = TestClient::new("alice").key_package();
         let value = PublishKeyPackagesRequest {
             key_packages: ClientKeyPackages::new(vec![KeyPackageEntry::new(
                 hash.clone(),
