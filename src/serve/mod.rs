@@ -15,4 +15,5 @@
 pub mod listen;
 pub mod routes;
 pub mod service;
+pub mod store;
 pub mod wire;
