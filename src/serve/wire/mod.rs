@@ -59,6 +59,8 @@ mod token;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+#[cfg(test)]
+mod robustness;
 
 #[cfg(test)]
 use codec::checks;
