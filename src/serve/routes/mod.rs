@@ -6,6 +6,19 @@
 //! (body included) that takes longer than the timeout gets 408; the room token
 //! is checked before any body is read. Bodies over the limit get 413; unknown
 //! routes 404 and wrong methods 405, typed too.
+//!
+//! Where this DS answers differently from the sample (the cli treats every
+//! status but 200 alike, so none of this changes what it does):
+//! - every refusal has a typed JSON body, so none is a bodiless 204: an unknown
+//!   client or an empty directory is 404, a Welcome for no known joiner 404;
+//! - an undecodable body is 400 (the sample answers 500), a body that is not a
+//!   Welcome 400 (the sample panics);
+//! - a Welcome goes to every joiner it names (RFC 9420 §12.4.3.1), not the first;
+//! - a group message with an unknown recipient reaches no one (the sample
+//!   delivers to the recipients before it);
+//! - one mail answer carries at most 65,535 bytes (its 16-bit length); the rest
+//!   waits for the next `recv`, where the sample fails with 500;
+//! - `/reset` needs the key the server was started with.
 
 mod admin;
 mod body;

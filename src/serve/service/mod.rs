@@ -76,7 +76,9 @@ pub trait DeliveryService: Send + Sync + 'static {
         welcome: WelcomeMessage,
     ) -> impl Future<Output = Result<Vec<ClientId>, DsError>> + Send;
 
-    /// Puts a group message in each recipient's mailbox.
+    /// Puts a group message in each recipient's mailbox: in all of them, or in
+    /// none if one is unknown (`UnknownRecipient`); a handshake message older
+    /// than the group's newest epoch is `StaleEpoch`, as in the sample.
     fn send_group_message(
         &self,
         message: AddressedMessage,
