@@ -24,6 +24,7 @@ pub mod inspect;
 pub mod layout;
 pub mod record;
 pub mod runner;
+pub mod serve;
 pub mod theme;
 pub mod tui;
 pub mod ui;
