@@ -1,6 +1,7 @@
 //! MLS Onboarding Lab: the onboarding half of MLS (RFC 9420) made visible with real
 //! OpenMLS clients and an in-process Delivery Service.
 //!
+//! - [`domain`]: leaf values every layer stands on: names, lab time, faults.
 //! - [`engine`]: clients, the DS task, groups, the event log. No terminal code.
 //! - [`inspect`]: key packages and Welcomes from anywhere, field by field, with the
 //!   receiver's checks. No terminal code.
@@ -17,6 +18,7 @@
 
 pub mod app;
 pub mod command;
+pub mod domain;
 pub mod engine;
 pub mod explain;
 pub mod inspect;

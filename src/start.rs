@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::app::{self, Settings};
-use crate::command::{validate_name, Command, NameKind};
+use crate::command::Command;
+use crate::domain::{validate_name, NameKind};
 use crate::engine::Randomness;
 use crate::runner::report::say;
 use crate::runner::scenarios::{self, Loaded};

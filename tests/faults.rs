@@ -6,7 +6,7 @@
 mod rules_common;
 
 use mls_lab::command::{parse_line, Command, DsAction, Switch};
-use mls_lab::engine::ds::Fault;
+use mls_lab::domain::Fault;
 use mls_lab::engine::{Engine, EngineError, EventKind, Outcome};
 use rules_common::{lab, run};
 

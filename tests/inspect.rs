@@ -16,7 +16,7 @@ use mls_lab::inspect::{inspect, Findings, Framing, InspectError, Report};
 const SUITE: Ciphersuite = Ciphersuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
 
 fn now() -> u64 {
-    mls_lab::engine::clock::LabClock::system_secs()
+    mls_lab::domain::LabClock::system_secs()
 }
 
 struct Made {

@@ -452,7 +452,7 @@ async fn a_seeded_labs_ds_checks_lifetimes_on_the_lab_clock_from_its_first_reque
     }
     // Only in the first second of a week are lab and system time equal here.
     let lab_now = engine.view().await.expect("view").now;
-    assert!(lab_now < mls_lab::engine::clock::LabClock::system_secs());
+    assert!(lab_now < mls_lab::domain::LabClock::system_secs());
     run(&mut engine, "bob publish @1").await;
     run(&mut engine, "expect ds bob available 1").await;
     run(&mut engine, "alice claim bob").await;

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::names::escape_controls;
+use crate::domain::escape_controls;
 
 /// What is wrong with a line.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,8 +8,8 @@ use clap::Parser as _;
 use super::error::{ParseError, Problem};
 use super::parse::{from_clap, ClientCheckLine, DsCheckLine};
 use super::vocabulary::usage_line;
-use super::{BundlePresence, ClientCheck, DsCheck, Expectation, Presence, Switch, RESERVED};
-use crate::engine::ds::Fault;
+use super::{BundlePresence, ClientCheck, DsCheck, Expectation, Presence, Switch};
+use crate::domain::{Fault, RESERVED};
 
 const EXPECT_USAGE: &str = "expect ok | error CODE | in-sync GROUP | ds OWNER CHECK | NAME CHECK";
 

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use clap::{Subcommand, ValueEnum};
 
-use crate::engine::clock::LabDuration;
+use crate::domain::LabDuration;
 
 /// `on` or `off`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

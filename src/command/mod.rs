@@ -20,7 +20,6 @@
 //!   errors into ours.
 //! - [`expect`]: `expect ...` lines and their canonical text (`Display`).
 //! - [`error`]: the parse error type, [`ParseError`].
-//! - [`names`]: the one rule for names and the escaping of input text.
 //! - [`mod@vocabulary`]: every verb's usage line and help.
 //! - [`steps`]: a script as steps (a command, its caption, its checks) for lessons
 //!   and handouts.
@@ -29,7 +28,6 @@ mod clap_error;
 pub mod error;
 pub mod expect;
 pub mod misbehave;
-pub mod names;
 pub mod parse;
 pub mod steps;
 pub mod vocabulary;
@@ -37,14 +35,10 @@ pub mod words;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::engine::clock::LabDuration;
-use crate::engine::ds::Fault;
+use crate::domain::{Fault, LabDuration};
 pub use misbehave::{DsPolicy, Limit, Switch};
 
 pub use error::{ParseError, Problem};
-pub use names::{
-    escape_controls, is_control, validate_name, NameError, NameKind, NameRule, RESERVED,
-};
 pub use parse::{parse_line, parse_lines, parse_script, BadLine, ParsedLine, MAX_LINE_BYTES};
 pub use steps::{Check, Step};
 pub use vocabulary::{

@@ -10,8 +10,8 @@ use super::error::{ParseError, Problem};
 use super::expect::parse_expect;
 use super::vocabulary::usage_line;
 use super::words::split_words;
-use super::{ClientAction, ClientCheck, Command, DsAction, DsCheck, ExportArgs, RESERVED};
-use crate::engine::clock::LabDuration;
+use super::{ClientAction, ClientCheck, Command, DsAction, DsCheck, ExportArgs};
+use crate::domain::{is_control, LabDuration, RESERVED};
 
 /// The longest line the runner reads, in bytes. Longer lines are refused, so a
 /// stream without newlines cannot make the lab buffer without bound.
@@ -138,7 +138,7 @@ fn parse_say(words: &[String]) -> Result<Command, ParseError> {
         })
         .with_usage(usage));
     }
-    if text.chars().any(super::is_control) {
+    if text.chars().any(is_control) {
         return Err(ParseError::new(Problem::BadValue {
             argument: "TEXT".into(),
             value: text,

@@ -4,7 +4,8 @@
 use openmls::prelude::KeyPackageVerifyError;
 use openmls::treesync::errors::LifetimeError;
 
-use crate::command::{NameError, ParseError};
+use crate::command::ParseError;
+use crate::domain::{ClockOverflow, NameError};
 
 /// Everything that can go wrong in the lab. A failed operation changes no state
 /// beyond what the protocol itself defines (OpenMLS deletes a normal private bundle
@@ -21,7 +22,7 @@ pub enum EngineError {
     UnknownClient(String),
     #[error("a client named '{0}' exists already")]
     ClientExists(String),
-    /// A client or group name that breaks the one rule for names (command::names).
+    /// A client or group name that breaks the one rule for names (domain::name).
     #[error(transparent)]
     InvalidName(#[from] NameError),
     #[error("{client} is not a member of a group named '{group}'")]
@@ -74,17 +75,17 @@ pub enum EngineError {
     #[error("unsupported extension: an extension of the key package is not listed in the leaf node's capabilities (a last-resort package must list LastResort, 0x000a)")]
     UnsupportedExtension,
     /// RFC 9420 §10.1: lifetime.not_after is in the past.
-    #[error("expired key package: {}", super::clock::relative(*now, *not_after))]
+    #[error("expired key package: {}", crate::domain::relative(*now, *not_after))]
     Expired { not_after: u64, now: u64 },
     /// RFC 9420 §10.1: lifetime.not_before is in the future.
-    #[error("key package not yet valid: valid in {}", super::clock::approximate(not_before.saturating_sub(*now)))]
+    #[error("key package not yet valid: valid in {}", crate::domain::approximate(not_before.saturating_sub(*now)))]
     NotYetValid { not_before: u64, now: u64 },
     /// The DS's own rule: a lifetime longer than its maximum (openmls issue 1379).
     #[error("lifetime too long: the key package is valid for {lifetime}s from now, the DS accepts at most {max}s")]
     LifetimeTooLong { lifetime: u64, max: u64 },
-    /// The lab clock cannot move that far.
-    #[error("{0}")]
-    ClockOverflow(String),
+    /// The lab clock cannot move that far, or a lifetime cannot end that late.
+    #[error(transparent)]
+    ClockOverflow(#[from] ClockOverflow),
     /// RFC 9420 §10.1 (other checks: version, init key = encryption key, lifetime missing).
     #[error("invalid key package: {0}")]
     InvalidKeyPackage(String),

@@ -3,9 +3,9 @@
 
 use std::time::Instant;
 
-use super::clock::{LabClock, LabDuration};
 use super::wire::ref_hex;
 use super::{Engine, EngineError, EventKind};
+use crate::domain::{LabClock, LabDuration};
 
 impl Engine {
     /// The lab's clock.
@@ -26,7 +26,7 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let started = Instant::now();
         if let Some(by) = by {
-            self.clock.advance(by).map_err(EngineError::ClockOverflow)?;
+            self.clock.advance(by)?;
             self.ds.set_clock(self.clock).await?;
         }
         let kind = EventKind::Clock {

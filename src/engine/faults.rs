@@ -4,9 +4,10 @@
 
 use std::time::Instant;
 
-use super::ds::{ClaimLimit, Fault};
+use super::ds::ClaimLimit;
 use super::{Engine, EngineError, EventKind};
 use crate::command::{DsPolicy, Limit};
+use crate::domain::Fault;
 
 impl Engine {
     /// `ds fault NAME on|off`.

@@ -4,12 +4,12 @@ use std::time::Instant;
 
 use openmls::prelude::KeyPackageRef;
 
-use super::clock::LabClock;
 use super::wire::{self, ref_hex};
 use super::{
     Engine, EngineError, EventKind, GenerateOptions, KeyPackageEntry, LifetimeChoice, Outcome,
 };
 use crate::command::{GenerateArgs, PublishArgs};
+use crate::domain::LabClock;
 
 impl Engine {
     /// Generates `count` key packages; returns their references, in order.

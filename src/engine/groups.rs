@@ -9,7 +9,7 @@ use openmls::prelude::KeyPackage;
 use super::client::ClaimedKeyPackage;
 use super::wire::{ref_hex, KeyPackageFormat};
 use super::{Engine, EngineError, EventKind};
-use crate::command::{validate_name, NameKind};
+use crate::domain::{validate_name, NameKind};
 
 impl Engine {
     pub(super) async fn create_group(

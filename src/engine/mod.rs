@@ -4,7 +4,6 @@
 pub mod bundle;
 mod claim;
 pub mod client;
-pub mod clock;
 pub mod ds;
 pub mod error;
 pub mod event;
@@ -25,7 +24,7 @@ pub mod wire;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
-use clock::LabClock;
+use crate::domain::LabClock;
 pub use provider::Randomness;
 
 pub use client::{Client, GenerateOptions, GroupView, KeyPackageEntry, Lifecycle, LifetimeChoice};
@@ -39,7 +38,8 @@ pub use view::{
 };
 pub use wire::KeyPackageFormat;
 
-use crate::command::{validate_name, ClientAction, Command, DsAction, NameKind};
+use crate::command::{ClientAction, Command, DsAction};
+use crate::domain::{validate_name, NameKind};
 use ds::DeliveryKind;
 
 /// The lab: clients, a handle to the DS task, and the event log.

@@ -18,7 +18,7 @@ use super::{Engine, EngineError};
 #[derive(Debug, Clone, Default)]
 pub struct LabView {
     /// The lab's time (Unix seconds): panels show times relative to it with
-    /// [`super::clock::relative`], never raw.
+    /// [`crate::domain::relative`], never raw.
     pub now: u64,
     /// Sorted by name.
     pub clients: Vec<ClientView>,

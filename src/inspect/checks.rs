@@ -14,7 +14,7 @@ use tls_codec::{Serialize as _, VLBytes};
 
 use super::names;
 use super::structure::KeyPackageParts;
-use crate::engine::clock::approximate;
+use crate::domain::approximate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -2,7 +2,7 @@
 //! registries), so a field reads `2 (MLS_128_DHKEMP256_AES128GCM_SHA256_P256)`
 //! rather than a bare number.
 
-use crate::engine::clock;
+use crate::domain;
 
 pub const MLS10: u16 = 1;
 pub const CREDENTIAL_BASIC: u16 = 1;
@@ -91,7 +91,7 @@ pub fn leaf_source(v: u8) -> String {
 
 /// A Unix time with its UTC date (how far it is from now is the lifetime check's job).
 pub fn time(secs: u64) -> String {
-    format!("{secs} = {}", clock::utc(secs))
+    format!("{secs} = {}", domain::utc(secs))
 }
 
 /// A basic credential's identity: its text when it is UTF-8 (control characters

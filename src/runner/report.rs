@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::output::{Output, Stopped};
-use crate::command::escape_controls;
+use crate::domain::escape_controls;
 use crate::explain;
 use crate::inspect as inspector;
 
@@ -49,7 +49,7 @@ pub fn inspect(path: &Path, json: bool) -> u8 {
             .map_err(|e| inspector::InspectError::Read(e.to_string()))
             .and_then(inspector::encoding::read_limited)
     };
-    let now = crate::engine::clock::LabClock::system_secs();
+    let now = crate::domain::LabClock::system_secs();
     let report = match bytes.and_then(|bytes| inspector::inspect(&bytes, now)) {
         Ok(report) => report,
         Err(error) => {

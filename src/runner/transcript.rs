@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::command::is_control;
+use crate::domain::is_control;
 use crate::engine::client::short;
 use crate::engine::{Engine, Event};
 
@@ -72,7 +72,7 @@ pub async fn state_text(engine: &Engine) -> String {
             } else {
                 "bundle deleted"
             };
-            let expiry = crate::engine::clock::relative(lab_now, entry.lifetime().1);
+            let expiry = crate::domain::relative(lab_now, entry.lifetime().1);
             let _ = writeln!(
                 out,
                 "  @{:<3} {}… suite {} {:<2} {:<40} {bundle:<14} {:>4} B {expiry}",

@@ -7,7 +7,7 @@ use openmls_basic_credential::SignatureKeyPair;
 use tls_codec::Deserialize as _;
 
 use super::*;
-use crate::engine::clock::LabClock;
+use crate::domain::LabClock;
 use crate::engine::error::EngineError;
 use crate::engine::wire;
 

@@ -11,7 +11,7 @@ use openmls_traits::OpenMlsProvider;
 
 use super::storage::{stored_key_packages, StoredBundle};
 use super::*;
-use crate::engine::clock::LabClock;
+use crate::domain::{ClockOverflow, LabClock};
 use crate::engine::error::EngineError;
 use crate::engine::wire;
 
@@ -83,19 +83,16 @@ impl LifetimeChoice {
     pub fn range(self, clock: &LabClock) -> Result<(u64, u64), EngineError> {
         let now = clock.now_secs();
         let day = 86_400;
-        let overflow =
-            || EngineError::ClockOverflow("that lifetime ends after the year 292 billion".into());
-        match self {
-            Self::Default => clock
-                .lifetime_from_now(DEFAULT_LIFETIME_SECS)
-                .ok_or_else(overflow),
-            Self::Seconds(secs) => clock.lifetime_from_now(secs).ok_or_else(overflow),
-            Self::Expired => Ok((now.saturating_sub(2 * day), now.saturating_sub(day))),
+        let overflow = ClockOverflow::Lifetime;
+        Ok(match self {
+            Self::Default => clock.lifetime_from_now(DEFAULT_LIFETIME_SECS)?,
+            Self::Seconds(secs) => clock.lifetime_from_now(secs)?,
+            Self::Expired => (now.saturating_sub(2 * day), now.saturating_sub(day)),
             Self::NotYetValid => {
-                let start = now.checked_add(day).ok_or_else(overflow)?;
-                Ok((start, start.checked_add(day).ok_or_else(overflow)?))
+                let start = now.checked_add(day).ok_or(overflow)?;
+                (start, start.checked_add(day).ok_or(overflow)?)
             }
-        }
+        })
     }
 }
 
@@ -271,7 +268,7 @@ impl KeyPackageEntry {
 impl Client {
     /// Builds one key package; `KeyPackage::builder().build()` writes the bundle
     /// into this client's storage under its reference.
-    /// Lifetimes are set from the lab clock (see `engine::clock` for why they
+    /// Lifetimes are set from the lab clock (see `domain::clock` for why they
     /// always contain the system's present).
     pub fn generate(
         &mut self,

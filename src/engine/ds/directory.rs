@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use openmls::prelude::{KeyPackage, KeyPackageRef};
 
-use super::fault::Fault;
 use super::state::Account;
 use super::*;
+use crate::domain::Fault;
 use crate::engine::error::EngineError;
 use crate::engine::wire::{self, KeyPackageFormat};
 

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use tokio::sync::oneshot;
 
-use super::fault::{Fault, FaultSet};
 use super::state::DsState;
 use super::{Claimed, Delivery, DsHandle, Request};
-use crate::engine::clock::relative;
+use crate::domain::relative;
+use crate::domain::{Fault, FaultSet};
 use crate::engine::error::EngineError;
 use crate::engine::refs::short_hex;
 use crate::engine::wire::{ref_hex, KeyPackageFormat};

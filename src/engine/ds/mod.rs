@@ -5,18 +5,16 @@
 //! §10.1), uploads only by the owner (RFC 9750 §5.1), one-time hand-out of normal key
 //! packages and reuse of the last-resort one only when nothing else is left (RFC 9420
 //! §16.8, RFC 9750 §5.1), and routing a Welcome to every `new_member` (§12.4.3.1).
-//! On purpose it can break these rules ([`fault`], acted out in `faulty`), and it
+//! On purpose it can break these rules ([`crate::domain::Fault`], acted out in `faulty`), and it
 //! can limit claims ([`policy`]). What it answers is in `records`.
 
 mod directory;
-pub mod fault;
 mod faulty;
 pub mod policy;
 mod queue;
 mod records;
 mod state;
 
-pub use fault::{Fault, FaultSet, UnknownFault};
 pub use faulty::{FaultAct, FaultChange, KEY_PACKAGE_MESSAGE_HEADER};
 pub use policy::ClaimLimit;
 pub use records::*;
@@ -26,8 +24,8 @@ use state::DsState;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::clock::{LabClock, LabDuration};
 use super::error::EngineError;
+use crate::domain::{LabClock, LabDuration};
 
 /// The longest key package lifetime the DS accepts, counted from the lab's now:
 /// 13 weeks. RFC 9420 leaves the maximum to the application, as OpenMLS does

@@ -8,7 +8,7 @@ use tokio::sync::oneshot;
 
 use super::state::DsState;
 use super::{DsHandle, Request};
-use crate::engine::clock::{approximate, LabDuration};
+use crate::domain::{approximate, LabDuration};
 use crate::engine::error::EngineError;
 
 /// The longest window a claim limit may have.

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openmls::prelude::KeyPackageRef;
 
-use super::{ClaimLimit, Fault};
+use super::ClaimLimit;
+use crate::domain::Fault;
 
 /// A message waiting in a client's DS mailbox. It stays there until the client
 /// has processed it ([`DsHandle::ack`]); reading the mailbox removes nothing.

@@ -1,7 +1,8 @@
 //! Every error variant has one fixed code, listed once in `EngineError::CODES`.
 
 use super::EngineError;
-use crate::command::{NameError, NameKind, NameRule, ParseError, Problem};
+use crate::command::{ParseError, Problem};
+use crate::domain::{ClockOverflow, NameError, NameKind, NameRule};
 
 /// One value of every variant. The match below has no `_`, so a new variant
 /// does not compile until it is added there, here and to `CODES`.
@@ -74,7 +75,7 @@ fn samples() -> Vec<EngineError> {
             lifetime: 2,
             max: 1,
         },
-        EngineError::ClockOverflow(s()),
+        EngineError::ClockOverflow(ClockOverflow::Lifetime),
         EngineError::InvalidKeyPackage(s()),
         EngineError::WrongOwner {
             publisher: s(),

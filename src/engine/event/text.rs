@@ -3,9 +3,9 @@
 //! lab's clock rather than Unix seconds. Control characters are left to the
 //! printer, which escapes them.
 
-use super::super::clock::{approximate, relative, utc};
 use super::super::refs::short_hex;
 use super::{Event, EventKind, Outcome};
+use crate::domain::{approximate, relative, utc};
 
 impl Event {
     /// The transcript line of this event.

@@ -7,7 +7,7 @@ use std::fs;
 use std::io::{ErrorKind, Write as _};
 use std::path::{Path, PathBuf};
 
-use crate::command::escape_controls;
+use crate::domain::escape_controls;
 use crate::engine::EngineError;
 use crate::inspect::encoding::{read_limited, MAX_INPUT};
 use crate::inspect::InspectError;

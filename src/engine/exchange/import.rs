@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use super::file;
 use super::frame_welcome;
-use crate::command::{validate_name, NameKind};
+use crate::domain::{validate_name, NameKind};
 use crate::engine::client::Client;
 use crate::engine::wire::{self, ref_hex, KeyPackageFormat};
 use crate::engine::{Engine, EngineError, EventKind};

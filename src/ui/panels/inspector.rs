@@ -182,11 +182,11 @@ fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<(Line<'a>, usize)> {
 /// A key package's lifetime relative to the lab's clock, never raw Unix seconds:
 /// "valid in 1d, expires in 90d", "expires in 84d", "expired 2h ago".
 fn lifetime(now: u64, not_before: u64, not_after: u64) -> String {
-    let end = crate::engine::clock::relative(now, not_after);
+    let end = crate::domain::relative(now, not_after);
     if not_before > now {
         format!(
             "valid in {}, {end}",
-            crate::engine::clock::approximate(not_before - now)
+            crate::domain::approximate(not_before - now)
         )
     } else {
         end

@@ -153,10 +153,7 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
             vec![t(format!("{owner}'s ")), r(kp_ref), t(" expired".into())]
         }
         EventKind::Clock { offset, .. } => {
-            vec![t(format!(
-                "clock +{}",
-                crate::engine::clock::approximate(*offset)
-            ))]
+            vec![t(format!("clock +{}", crate::domain::approximate(*offset)))]
         }
         EventKind::KeyPackageSkipped { kp_ref, .. } => {
             vec![t("skip ".into()), r(kp_ref)]

@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
+use super::text::escape_controls;
+
 /// One deliberate misbehaviour of the DS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Fault {
@@ -127,7 +129,7 @@ impl FromStr for Fault {
         Fault::ALL
             .into_iter()
             .find(|fault| fault.name() == text)
-            .ok_or_else(|| UnknownFault(crate::command::escape_controls(text).into_owned()))
+            .ok_or_else(|| UnknownFault(escape_controls(text).into_owned()))
     }
 }
 

@@ -1,0 +1,21 @@
+//! Domain values: the leaf every other module stands on. Nothing here imports
+//! another module of the crate; the values are plain data with their rules as
+//! methods, usable by the parser, the engine, the inspector and the UI alike.
+//!
+//! - [`text`]: input text made safe to print ([`escape_controls`]).
+//! - [`name`]: the one rule for client and group names ([`validate_name`]).
+//! - [`time`]: spans of lab time ([`LabDuration`]) and how times are said.
+//! - [`clock`]: the lab's clock ([`LabClock`]) and its overflow ([`ClockOverflow`]).
+//! - [`fault`]: the ways the DS can be told to misbehave ([`Fault`], [`FaultSet`]).
+
+pub mod clock;
+pub mod fault;
+pub mod name;
+pub mod text;
+pub mod time;
+
+pub use clock::{ClockOverflow, LabClock, SKEW_MARGIN_SECS};
+pub use fault::{Fault, FaultSet, UnknownFault};
+pub use name::{validate_name, NameError, NameKind, NameRule, MAX_NAME_LEN, RESERVED};
+pub use text::{escape_controls, is_control};
+pub use time::{approximate, relative, utc, LabDuration};
