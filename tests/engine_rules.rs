@@ -1,5 +1,6 @@
 //! One test per rule of the engine, through the public API and real OpenMLS.
 
+use mls_lab::domain::Suite;
 use mls_lab::engine::{Engine, EngineError, Event, EventKind, Lifecycle, Outcome};
 use openmls::prelude::{KeyPackageBundle, KeyPackageRef};
 use openmls_traits::storage::StorageProvider as _;
@@ -176,8 +177,11 @@ async fn ds_publish_validates_and_rejects_with_reasons() {
     );
     // Both framings are handed out as the bare KeyPackage, which alice validates.
     let second = nth_ref(&engine, "bob", 1);
-    engine.claim("alice", "bob", 1).await.unwrap();
-    assert_eq!(engine.claim("alice", "bob", 1).await.unwrap(), second);
+    engine.claim("alice", "bob", Suite::new(1)).await.unwrap();
+    assert_eq!(
+        engine.claim("alice", "bob", Suite::new(1)).await.unwrap(),
+        second
+    );
     assert_eq!(engine.client("alice").unwrap().wallet().len(), 2);
 }
 
@@ -211,13 +215,19 @@ async fn ds_claim_oldest_first_then_last_resort_counted_then_error() {
         "bob publish --all",
     ])
     .await;
-    let first = engine.claim("alice", "bob", 1).await.unwrap();
+    let first = engine.claim("alice", "bob", Suite::new(1)).await.unwrap();
     assert_eq!(first, nth_ref(&engine, "bob", 0), "oldest first");
-    let second = engine.claim("alice", "bob", 1).await.unwrap();
+    let second = engine.claim("alice", "bob", Suite::new(1)).await.unwrap();
     assert_eq!(second, nth_ref(&engine, "bob", 1));
     let lr = nth_ref(&engine, "bob", 2);
-    assert_eq!(engine.claim("alice", "bob", 1).await.unwrap(), lr);
-    assert_eq!(engine.claim("alice", "bob", 1).await.unwrap(), lr);
+    assert_eq!(
+        engine.claim("alice", "bob", Suite::new(1)).await.unwrap(),
+        lr
+    );
+    assert_eq!(
+        engine.claim("alice", "bob", Suite::new(1)).await.unwrap(),
+        lr
+    );
     assert!(matches!(
         &last_of(&engine, "key_package_claimed").kind,
         EventKind::KeyPackageClaimed {
@@ -487,7 +497,10 @@ async fn rotate_last_resort_replaces_and_self_updates() {
     let new = nth_ref(&engine, "bob", 1);
     let snapshot = engine.ds_snapshot().await.unwrap();
     assert_eq!(
-        snapshot.clients["bob"].last_resort_for(1).unwrap().kp_ref,
+        snapshot.clients["bob"]
+            .last_resort_for(Suite::new(1))
+            .unwrap()
+            .kp_ref,
         new
     );
     let EventKind::KeyPackagePublished { replaced, .. } =

@@ -19,6 +19,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use mls_lab::domain::Suite;
 use mls_lab::engine::ds::Claimed;
 use mls_lab::engine::wire::ref_hex;
 use mls_lab::engine::{Engine, EngineError, EventKind, Outcome};
@@ -111,7 +112,7 @@ fn classify(result: Result<Claimed, EngineError>, lr_ref: Option<&str>) -> Got {
             }
         }
         Err(EngineError::NoKeyPackageAvailable { owner, suite }) => {
-            assert_eq!((owner.as_str(), suite), ("bob", 1));
+            assert_eq!((owner.as_str(), suite), ("bob", Suite::new(1)));
             Got::Nothing
         }
         Err(other) => panic!("unexpected claim error {} ({other})", other.code()),
@@ -135,7 +136,7 @@ fn concurrent_claims(n: usize, last_resort: bool, claimers: usize, rounds: usize
             tasks.push(tokio::spawn(async move {
                 let mut got = Vec::new();
                 for _ in 0..rounds {
-                    let result = ds.claim("bob", 1).await;
+                    let result = ds.claim("bob", Suite::new(1)).await;
                     got.push(classify(result, lr_ref.as_deref()));
                     tokio::task::yield_now().await;
                 }
@@ -242,7 +243,7 @@ fn concurrent_claims(n: usize, last_resort: bool, claimers: usize, rounds: usize
         );
         let left: Vec<String> = dir.normal.iter().map(|e| ref_hex(&e.kp_ref)).collect();
         assert_eq!(left, normal[expected_normal..].to_vec());
-        match (dir.last_resort_for(1), &lr_ref) {
+        match (dir.last_resort_for(Suite::new(1)), &lr_ref) {
             (Some(entry), Some(r)) => {
                 assert_eq!(&ref_hex(&entry.kp_ref), r);
                 assert_eq!(entry.handouts, lr_out.len() as u64);

@@ -5,6 +5,7 @@ mod rules_common;
 
 use std::time::{Duration, SystemTime};
 
+use mls_lab::domain::Suite;
 use mls_lab::engine::{Engine, EngineError, Event, EventKind, Lifecycle};
 use openmls::prelude::{KeyPackageIn, ProtocolVersion};
 use openmls_rust_crypto::OpenMlsRustCrypto;
@@ -19,7 +20,7 @@ use tls_codec::Deserialize as _;
 async fn welcome_from_zed(engine: &Engine, zed: &Identity, group: &str, tamper: bool) {
     let claimed = engine
         .ds()
-        .claim("bob", 1)
+        .claim("bob", Suite::new(1))
         .await
         .expect("zed claims bob's package");
     let crypto = OpenMlsRustCrypto::default();

@@ -35,7 +35,7 @@ pub mod words;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::domain::{Fault, LabDuration};
+use crate::domain::{Fault, LabDuration, Suite};
 pub use misbehave::{DsPolicy, Limit, Switch};
 
 pub use error::{ParseError, Problem};
@@ -107,8 +107,10 @@ impl Command {
     }
 }
 
-fn suite_arg() -> clap::builder::RangedI64ValueParser<u16> {
-    clap::value_parser!(u16).range(1..=3)
+/// `--suite N`: one of the suites the lab's clients can use.
+fn suite_arg() -> impl clap::builder::TypedValueParser<Value = Suite> {
+    use clap::builder::TypedValueParser as _;
+    clap::value_parser!(u16).range(1..=3).map(Suite::new)
 }
 
 /// What a client can do.
@@ -123,8 +125,8 @@ pub enum ClientAction {
         #[arg(value_name = "OWNER")]
         owner: String,
         /// Ciphersuite to ask for (1, 2 or 3).
-        #[arg(long, default_value_t = 1, value_parser = suite_arg(), value_name = "SUITE")]
-        suite: u16,
+        #[arg(long, default_value_t = Suite::DEFAULT, value_parser = suite_arg(), value_name = "SUITE")]
+        suite: Suite,
         /// Ask for the key package framed as an MLSMessage instead of the bare encoding.
         #[arg(long)]
         mls_message: bool,
@@ -134,8 +136,8 @@ pub enum ClientAction {
         #[arg(value_name = "GROUP")]
         group: String,
         /// Ciphersuite of the group (1, 2 or 3).
-        #[arg(long, default_value_t = 1, value_parser = suite_arg(), value_name = "SUITE")]
-        suite: u16,
+        #[arg(long, default_value_t = Suite::DEFAULT, value_parser = suite_arg(), value_name = "SUITE")]
+        suite: Suite,
     },
     /// Add members with claimed key packages (claims one if none is held): Commit + Welcome.
     Add {
@@ -164,8 +166,8 @@ pub enum ClientAction {
     /// Publish a new last-resort package (the DS replaces the old one) and self-update
     /// where the old one was used (RFC 9750 §5.1).
     RotateLastResort {
-        #[arg(long, default_value_t = 1, value_parser = suite_arg(), value_name = "SUITE")]
-        suite: u16,
+        #[arg(long, default_value_t = Suite::DEFAULT, value_parser = suite_arg(), value_name = "SUITE")]
+        suite: Suite,
     },
     /// Delete the private bundle of one of the own key packages on purpose; a
     /// Welcome naming it afterwards fails with NoMatchingKeyPackage.
@@ -247,8 +249,8 @@ pub struct GenerateArgs {
     #[arg(long, requires = "last_resort")]
     pub no_last_resort_capability: bool,
     /// Ciphersuite (1, 2 or 3).
-    #[arg(long, default_value_t = 1, value_parser = suite_arg(), value_name = "SUITE")]
-    pub suite: u16,
+    #[arg(long, default_value_t = Suite::DEFAULT, value_parser = suite_arg(), value_name = "SUITE")]
+    pub suite: Suite,
     /// Lifetime with a unit (`90d`, `12h`, `3600s`), starting an hour ago.
     #[arg(long, conflicts_with_all = ["expired", "not_yet_valid"], value_name = "DURATION")]
     pub lifetime: Option<LabDuration>,

@@ -9,6 +9,7 @@ use super::client::{Claim, ClaimedKeyPackage};
 use super::ds::Claimed;
 use super::wire::{self, ref_hex, KeyPackageFormat};
 use super::{Engine, EngineError, EventKind};
+use crate::domain::Suite;
 
 impl Engine {
     /// Claims one of `owner`'s key packages in ciphersuite `suite`.
@@ -16,7 +17,7 @@ impl Engine {
         &mut self,
         name: &str,
         owner: &str,
-        suite: u16,
+        suite: Suite,
     ) -> Result<KeyPackageRef, EngineError> {
         self.claim_framed(name, owner, suite, KeyPackageFormat::KeyPackage)
             .await
@@ -28,7 +29,7 @@ impl Engine {
         &mut self,
         name: &str,
         owner: &str,
-        suite: u16,
+        suite: Suite,
         format: KeyPackageFormat,
     ) -> Result<KeyPackageRef, EngineError> {
         let owners = [owner.to_string()];
@@ -44,7 +45,7 @@ impl Engine {
         &mut self,
         name: &str,
         owners: &[String],
-        suite: u16,
+        suite: Suite,
         format: KeyPackageFormat,
     ) -> Result<Vec<KeyPackageRef>, EngineError> {
         let started = Instant::now();

@@ -5,7 +5,7 @@ use openmls::prelude::KeyPackageVerifyError;
 use openmls::treesync::errors::LifetimeError;
 
 use crate::command::ParseError;
-use crate::domain::{ClockOverflow, NameError};
+use crate::domain::{ClockOverflow, NameError, Suite};
 
 /// Everything that can go wrong in the lab. A failed operation changes no state
 /// beyond what the protocol itself defines (OpenMLS deletes a normal private bundle
@@ -62,7 +62,7 @@ pub enum EngineError {
     #[error(
         "ciphersuite {suite} is not supported by this crypto provider (clients here use 1, 2 or 3)"
     )]
-    UnsupportedCiphersuite { suite: u16 },
+    UnsupportedCiphersuite { suite: Suite },
     /// Bytes that do not decode (RFC 9420 §6: exactly one encoded structure).
     #[error("malformed {what}: {detail}")]
     Malformed { what: String, detail: String },
@@ -103,7 +103,7 @@ pub enum EngineError {
     NotRegistered(String),
     /// RFC 9420 §16.8: no fresh key package and no last-resort package for this suite.
     #[error("no key package available for {owner} in ciphersuite {suite}")]
-    NoKeyPackageAvailable { owner: String, suite: u16 },
+    NoKeyPackageAvailable { owner: String, suite: Suite },
     /// RFC 9420 §12.1.1: the key package's suite differs from the group's.
     #[error("ciphersuite mismatch: {detail}")]
     CiphersuiteMismatch { detail: String },

@@ -9,7 +9,7 @@ use super::{
     Engine, EngineError, EventKind, GenerateOptions, KeyPackageEntry, LifetimeChoice, Outcome,
 };
 use crate::command::{GenerateArgs, PublishArgs};
-use crate::domain::LabClock;
+use crate::domain::{LabClock, Suite};
 
 impl Engine {
     /// Generates `count` key packages; returns their references, in order.
@@ -71,9 +71,9 @@ impl Engine {
     pub(super) async fn ensure_signer(
         &mut self,
         name: &str,
-        suite: u16,
+        suite: Suite,
     ) -> Result<(), EngineError> {
-        let scheme = wire::suite_from_number(suite)?.signature_algorithm();
+        let scheme = wire::ciphersuite(suite)?.signature_algorithm();
         if let Some(key) = self.client_mut(name)?.ensure_signer(scheme)? {
             self.ds.register(name, key).await?;
         }
@@ -83,7 +83,7 @@ impl Engine {
     pub(super) async fn rotate_last_resort(
         &mut self,
         name: &str,
-        suite: u16,
+        suite: Suite,
     ) -> Result<(), EngineError> {
         let options = GenerateOptions {
             suite,

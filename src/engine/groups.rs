@@ -9,14 +9,14 @@ use openmls::prelude::KeyPackage;
 use super::client::ClaimedKeyPackage;
 use super::wire::{ref_hex, KeyPackageFormat};
 use super::{Engine, EngineError, EventKind};
-use crate::domain::{validate_name, NameKind};
+use crate::domain::{validate_name, NameKind, Suite};
 
 impl Engine {
     pub(super) async fn create_group(
         &mut self,
         name: &str,
         group: &str,
-        suite: u16,
+        suite: Suite,
     ) -> Result<(), EngineError> {
         let started = Instant::now();
         validate_name(NameKind::Group, group)?;
@@ -62,7 +62,7 @@ impl Engine {
     /// Everything an `add` needs is checked here, before any key package is
     /// claimed: the group, each member (known, not the adder, named once, not in
     /// the group yet) and the suite of any package the adder already holds.
-    fn check_add(&self, name: &str, members: &[String], group: &str) -> Result<u16, EngineError> {
+    fn check_add(&self, name: &str, members: &[String], group: &str) -> Result<Suite, EngineError> {
         let view =
             self.client(name)?
                 .group_view(group)
@@ -85,7 +85,7 @@ impl Engine {
                 });
             }
             if let Some(held) = self.client(name)?.wallet_holds(member) {
-                let held_suite = super::wire::suite_number(held.key_package.ciphersuite());
+                let held_suite = Suite::from(held.key_package.ciphersuite());
                 if held_suite != view.ciphersuite {
                     return Err(EngineError::CiphersuiteMismatch {
                         detail: format!(

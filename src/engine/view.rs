@@ -13,6 +13,7 @@ use super::ds::DsSnapshot;
 use super::event::EventKind;
 use super::wire::{self, ref_hex};
 use super::{Engine, EngineError};
+use crate::domain::Suite;
 
 /// Everything the lab shows, as plain data.
 #[derive(Debug, Clone, Default)]
@@ -50,7 +51,7 @@ pub struct ClientView {
 pub struct KeyPackageRow {
     /// Full lowercase hex of the `KeyPackageRef` (RFC 9420 §5.2).
     pub kp_ref: String,
-    pub suite: u16,
+    pub suite: Suite,
     pub state: Lifecycle,
     /// Carries the LastResort extension (RFC 9420 §17.3, OpenMLS `mark_as_last_resort`).
     pub last_resort: bool,
@@ -107,7 +108,7 @@ pub struct KeyPackageDetails {
     pub owner: String,
     pub kp_ref: String,
     pub version: String,
-    pub suite: u16,
+    pub suite: Suite,
     pub suite_name: String,
     pub init_key: String,
     pub encryption_key: String,
@@ -128,7 +129,7 @@ pub struct WelcomeDetails {
     pub seq: u64,
     pub sender: String,
     pub group: String,
-    pub suite: u16,
+    pub suite: Suite,
     pub bytes: usize,
     pub secrets: Vec<WelcomeSecret>,
     /// The Welcome as the DS carried it (an `MLSMessage`), for the hex view.
@@ -304,7 +305,7 @@ impl Engine {
             seq: sent.seq,
             sender: sent.actor.clone(),
             group,
-            suite: wire::suite_number(welcome.ciphersuite()),
+            suite: Suite::from(welcome.ciphersuite()),
             bytes: bytes.len(),
             secrets,
             encoded: bytes.clone(),
@@ -357,7 +358,7 @@ pub fn details_of(owner: &str, kp_ref: &str, key_package: &KeyPackage) -> KeyPac
     let credential = leaf.credential();
     let capabilities = leaf.capabilities();
     let lifetime = key_package.life_time();
-    let suite = wire::suite_number(key_package.ciphersuite());
+    let suite = Suite::from(key_package.ciphersuite());
     KeyPackageDetails {
         owner: owner.to_string(),
         kp_ref: kp_ref.to_string(),

@@ -11,7 +11,7 @@ use openmls_traits::OpenMlsProvider;
 
 use super::storage::{stored_key_packages, StoredBundle};
 use super::*;
-use crate::domain::{ClockOverflow, LabClock};
+use crate::domain::{ClockOverflow, LabClock, Suite};
 use crate::engine::error::EngineError;
 use crate::engine::wire;
 
@@ -99,7 +99,7 @@ impl LifetimeChoice {
 /// How to build key packages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GenerateOptions {
-    pub suite: u16,
+    pub suite: Suite,
     pub last_resort: bool,
     /// List LastResort (0x000a) in the leaf capabilities. Turning this off with
     /// `last_resort` on reproduces the seed page's code, which receivers reject.
@@ -110,7 +110,7 @@ pub struct GenerateOptions {
 impl Default for GenerateOptions {
     fn default() -> Self {
         Self {
-            suite: 1,
+            suite: Suite::DEFAULT,
             last_resort: false,
             last_resort_capability: true,
             lifetime: LifetimeChoice::Default,
@@ -199,8 +199,8 @@ impl KeyPackageEntry {
         self.key_package.last_resort()
     }
 
-    pub fn ciphersuite(&self) -> u16 {
-        wire::suite_number(self.key_package.ciphersuite())
+    pub fn ciphersuite(&self) -> Suite {
+        Suite::from(self.key_package.ciphersuite())
     }
 
     pub fn lifetime(&self) -> (u64, u64) {
@@ -293,7 +293,7 @@ impl Client {
         count: u32,
     ) -> Result<usize, EngineError> {
         use rayon::prelude::*;
-        let ciphersuite = wire::suite_from_number(options.suite)?;
+        let ciphersuite = wire::ciphersuite(options.suite)?;
         let (not_before, not_after) = options.lifetime.range(clock)?;
         let credential = self.credential_with_key(ciphersuite)?;
         let signer = self.signer(ciphersuite)?;

@@ -7,7 +7,7 @@ use openmls::prelude::{KeyPackage, KeyPackageRef};
 
 use super::state::Account;
 use super::*;
-use crate::domain::Fault;
+use crate::domain::{Fault, Suite};
 use crate::engine::error::EngineError;
 use crate::engine::wire::{self, KeyPackageFormat};
 
@@ -156,7 +156,7 @@ impl DsState {
         let entry = DirectoryEntry {
             kp_ref: kp_ref.clone(),
             bytes: canonical.to_vec(),
-            ciphersuite: wire::suite_number(key_package.ciphersuite()),
+            ciphersuite: Suite::from(key_package.ciphersuite()),
             last_resort: key_package.last_resort(),
             handouts: 0,
             not_before,
@@ -187,7 +187,7 @@ impl DsState {
         &mut self,
         claimer: Option<&str>,
         owners: &[String],
-        suite: u16,
+        suite: Suite,
         format: KeyPackageFormat,
     ) -> Result<Vec<Claimed>, EngineError> {
         // Never hand out an expired package: purge first.
@@ -241,7 +241,7 @@ impl DsState {
         Ok(handed_out)
     }
 
-    fn claim(&mut self, owner: &str, suite: u16) -> Result<Claimed, EngineError> {
+    fn claim(&mut self, owner: &str, suite: Suite) -> Result<Claimed, EngineError> {
         let double_handout = self.faults.is_on(Fault::DoubleHandout);
         let forget_last_resort = self.faults.is_on(Fault::ForgetLastResort);
         let account = self

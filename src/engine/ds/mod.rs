@@ -25,7 +25,7 @@ use state::DsState;
 use tokio::sync::{mpsc, oneshot};
 
 use super::error::EngineError;
-use crate::domain::{LabClock, LabDuration};
+use crate::domain::{LabClock, LabDuration, Suite};
 
 /// The longest key package lifetime the DS accepts, counted from the lab's now:
 /// 13 weeks. RFC 9420 leaves the maximum to the application, as OpenMLS does
@@ -55,7 +55,7 @@ enum Request {
         /// Who claims, for the claim limit; `None` for a claim from outside the lab.
         claimer: Option<String>,
         owners: Vec<String>,
-        suite: u16,
+        suite: Suite,
         /// The framing the claimer asks for.
         format: KeyPackageFormat,
         reply: oneshot::Sender<Result<Vec<Claimed>, EngineError>>,
@@ -225,7 +225,7 @@ impl DsHandle {
     }
 
     /// Asks for one of `owner`'s key packages in ciphersuite `suite`.
-    pub async fn claim(&self, owner: &str, suite: u16) -> Result<Claimed, EngineError> {
+    pub async fn claim(&self, owner: &str, suite: Suite) -> Result<Claimed, EngineError> {
         let mut claimed = self.claim_all(&[owner.to_string()], suite).await?;
         claimed.pop().ok_or(EngineError::DsUnavailable)
     }
@@ -235,7 +235,7 @@ impl DsHandle {
     pub async fn claim_all(
         &self,
         owners: &[String],
-        suite: u16,
+        suite: Suite,
     ) -> Result<Vec<Claimed>, EngineError> {
         let owners = owners.to_vec();
         self.call(|reply| Request::Claim {
@@ -254,7 +254,7 @@ impl DsHandle {
         &self,
         claimer: &str,
         owners: &[String],
-        suite: u16,
+        suite: Suite,
         format: KeyPackageFormat,
     ) -> Result<Vec<Claimed>, EngineError> {
         let (claimer, owners) = (Some(claimer.to_string()), owners.to_vec());

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openmls::prelude::KeyPackageRef;
 
 use super::ClaimLimit;
-use crate::domain::Fault;
+use crate::domain::{Fault, Suite};
 
 /// A message waiting in a client's DS mailbox. It stays there until the client
 /// has processed it ([`DsHandle::ack`]); reading the mailbox removes nothing.
@@ -38,7 +38,7 @@ pub struct DirectoryEntry {
     pub kp_ref: KeyPackageRef,
     /// The canonical `KeyPackage` encoding, as handed out on a claim.
     pub bytes: Vec<u8>,
-    pub ciphersuite: u16,
+    pub ciphersuite: Suite,
     pub last_resort: bool,
     /// How often this package has been handed out (only a last-resort one goes above 1).
     pub handouts: u64,
@@ -143,7 +143,7 @@ pub struct DsSnapshot {
 
 impl ClientDirectory {
     /// The last-resort package of this suite, if one is listed.
-    pub fn last_resort_for(&self, suite: u16) -> Option<&DirectoryEntry> {
+    pub fn last_resort_for(&self, suite: Suite) -> Option<&DirectoryEntry> {
         self.last_resort.iter().find(|e| e.ciphersuite == suite)
     }
 }

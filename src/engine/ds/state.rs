@@ -6,6 +6,7 @@ use openmls::prelude::*;
 use openmls_rust_crypto::RustCrypto;
 
 use super::*;
+use crate::domain::Suite;
 use crate::engine::error::EngineError;
 use crate::engine::wire::{self};
 
@@ -14,7 +15,7 @@ pub(super) struct Account {
     pub(super) signature_keys: Vec<Vec<u8>>,
     pub(super) normal: NormalQueue,
     /// One last-resort package per ciphersuite.
-    pub(super) last_resort: BTreeMap<u16, DirectoryEntry>,
+    pub(super) last_resort: BTreeMap<Suite, DirectoryEntry>,
     pub(super) claims: u64,
     pub(super) last_resort_reuses: u64,
     pub(super) inbox: VecDeque<Delivery>,

@@ -2,7 +2,7 @@
 
 use super::EngineError;
 use crate::command::{ParseError, Problem};
-use crate::domain::{ClockOverflow, NameError, NameKind, NameRule};
+use crate::domain::{ClockOverflow, NameError, NameKind, NameRule, Suite};
 
 /// One value of every variant. The match below has no `_`, so a new variant
 /// does not compile until it is added there, here and to `CODES`.
@@ -56,7 +56,9 @@ fn samples() -> Vec<EngineError> {
             client: s(),
             selector: s(),
         },
-        EngineError::UnsupportedCiphersuite { suite: 9 },
+        EngineError::UnsupportedCiphersuite {
+            suite: Suite::new(9),
+        },
         EngineError::Malformed {
             what: s(),
             detail: s(),
@@ -85,7 +87,7 @@ fn samples() -> Vec<EngineError> {
         EngineError::NotRegistered(s()),
         EngineError::NoKeyPackageAvailable {
             owner: s(),
-            suite: 1,
+            suite: Suite::DEFAULT,
         },
         EngineError::CiphersuiteMismatch { detail: s() },
         EngineError::NoMatchingKeyPackage { reason: s() },

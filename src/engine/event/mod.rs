@@ -6,6 +6,7 @@ mod text;
 
 pub use meaning::{Endpoint, Route};
 
+use crate::domain::Suite;
 use serde::Serialize;
 
 /// One entry of the log.
@@ -45,7 +46,7 @@ pub enum EventKind {
         last_resort: bool,
         /// Whether the leaf capabilities list the LastResort extension.
         last_resort_capability: bool,
-        ciphersuite: u16,
+        ciphersuite: Suite,
         not_before: u64,
         not_after: u64,
         /// Seconds from the lab's now to not_after (negative: already expired).
@@ -111,7 +112,7 @@ pub enum EventKind {
     GroupCreated {
         group: String,
         epoch: u64,
-        ciphersuite: u16,
+        ciphersuite: Suite,
     },
     /// A Commit left the actor for the DS, which fans it out to `recipients`.
     CommitSent {
@@ -292,7 +293,7 @@ pub enum EventKind {
         /// The identity in the package's credential (may differ from the lab's name).
         identity: String,
         signature_key: String,
-        ciphersuite: u16,
+        ciphersuite: Suite,
         path: String,
         framing: crate::inspect::Framing,
         encoding: crate::inspect::encoding::Encoding,

@@ -89,7 +89,7 @@ mod tests {
                 kp_ref: "ab".repeat(32),
                 last_resort: false,
                 last_resort_capability: true,
-                ciphersuite: 1,
+                ciphersuite: crate::domain::Suite::DEFAULT,
                 not_before: 1_700_000_000,
                 not_after: 1_800_000_000,
                 expires_in: 3 * 86_400 + 10,

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use super::file;
 use super::frame_welcome;
-use crate::domain::{validate_name, NameKind};
+use crate::domain::{validate_name, NameKind, Suite};
 use crate::engine::client::Client;
 use crate::engine::wire::{self, ref_hex, KeyPackageFormat};
 use crate::engine::{Engine, EngineError, EventKind};
@@ -94,7 +94,7 @@ impl Engine {
             kp_ref: ref_hex(&kp_ref),
             identity: wire::credential_identity(leaf.credential()).unwrap_or_else(|| "?".into()),
             signature_key: hex::encode(leaf.signature_key().as_slice()),
-            ciphersuite: wire::suite_number(key_package.ciphersuite()),
+            ciphersuite: Suite::from(key_package.ciphersuite()),
             path: path.to_string(),
             framing: incoming.framing,
             encoding: incoming.encoding,
