@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use crate::command::{ClientAction, Command, GenerateArgs, ParsedLine};
+use crate::domain::KeyPackageRef;
 use crate::engine::bundle::BundleDetails;
 use crate::engine::{Engine, Event, KeyPackageDetails, LabView, Randomness, WelcomeDetails};
 
@@ -23,12 +24,10 @@ pub enum Request {
     },
     InspectKeyPackage {
         owner: String,
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
     },
     /// The Welcome behind this event.
-    InspectWelcome {
-        seq: u64,
-    },
+    InspectWelcome { seq: u64 },
 }
 
 /// What the engine tells the UI.

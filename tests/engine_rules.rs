@@ -293,8 +293,8 @@ async fn welcome_reaches_every_new_member_and_all_agree() {
         unreachable!()
     };
     assert_eq!(
-        kp_ref.as_deref(),
-        Some(hex::encode(bob_ref.as_slice()).as_str())
+        kp_ref.as_ref(),
+        Some(&mls_lab::domain::KeyPackageRef::from(&bob_ref))
     );
     engine.execute_line("bob join").await.unwrap();
     engine.execute_line("carol join").await.unwrap();
@@ -509,8 +509,8 @@ async fn rotate_last_resort_replaces_and_self_updates() {
         unreachable!()
     };
     assert_eq!(
-        replaced.as_deref(),
-        Some(hex::encode(old.as_slice()).as_str())
+        replaced.as_ref(),
+        Some(&mls_lab::domain::KeyPackageRef::from(&old))
     );
     let bob = engine.client("bob").unwrap();
     assert_eq!(bob.group_view("team").unwrap().epoch, leaf_before.epoch + 1);

@@ -34,7 +34,7 @@ fn acts(engine: &Engine, fault: Fault, from: usize) -> Vec<(String, String)> {
 }
 
 /// The references `claimer` was handed, in order.
-fn claimed_by(engine: &Engine, claimer: &str) -> Vec<String> {
+fn claimed_by(engine: &Engine, claimer: &str) -> Vec<mls_lab::domain::KeyPackageRef> {
     engine
         .events()
         .iter()

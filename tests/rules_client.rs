@@ -75,7 +75,7 @@ async fn the_normal_bundle_is_deleted_even_when_the_join_fails() {
     );
     match &events[1].kind {
         EventKind::JoinFailed { kp_ref, error, .. } => {
-            assert_eq!(kp_ref.as_deref(), Some(bob_ref.as_str()));
+            assert_eq!(kp_ref.as_ref(), Some(&bob_ref));
             assert_eq!(*error, returned);
         }
         other => panic!("{other:?}"),
@@ -219,6 +219,7 @@ async fn a_replayed_welcome_names_the_used_package() {
     let error = engine.execute_line("bob join").await.unwrap_err();
     assert_eq!(error.code(), "NoMatchingKeyPackage");
     let message = error.to_string();
+    let bob_ref = bob_ref.to_string();
     assert!(message.contains(&bob_ref[..8]), "{message}");
     assert!(!message.contains(&bob_ref[..9]), "only 8 digits: {message}");
 }
@@ -255,7 +256,7 @@ async fn selectors_refuse_empty_and_ambiguous_prefixes() {
     let mut first_digits: Vec<String> = bob
         .inventory()
         .iter()
-        .map(|e| ref_of(&e.key_package)[..1].to_string())
+        .map(|e| ref_of(&e.key_package).to_string()[..1].to_string())
         .collect();
     first_digits.sort();
     let shared = first_digits
@@ -268,7 +269,10 @@ async fn selectors_refuse_empty_and_ambiguous_prefixes() {
         "AmbiguousKeyPackage"
     );
     let one = ref_of(&bob.inventory()[3].key_package);
-    assert_eq!(ref_of(&bob.resolve(&one).unwrap().key_package), one);
+    assert_eq!(
+        ref_of(&bob.resolve(&one.to_string()).unwrap().key_package),
+        one
+    );
 }
 
 // The claim a package was added with is the one marked with the group: "claimed by

@@ -331,11 +331,7 @@ impl App {
                         .map(|n| format!("@{n}"))
                         .collect();
                     s.push("@last".into());
-                    s.extend(
-                        c.key_packages
-                            .iter()
-                            .map(|k| k.kp_ref.chars().take(8).collect()),
-                    );
+                    s.extend(c.key_packages.iter().map(|k| k.kp_ref.short()));
                     (c.name.clone(), s)
                 })
                 .collect(),

@@ -39,6 +39,7 @@ pub use stepping::Caption;
 pub use why::Why;
 
 use crate::command::parse_lines;
+use crate::domain::KeyPackageRef;
 use crate::engine::{Event, LabView, Randomness};
 use crate::layout::{self, Panel};
 use crate::theme::ThemeName;
@@ -382,8 +383,8 @@ impl App {
     }
 
     /// The reference highlighted everywhere (full hex).
-    pub fn followed(&self) -> Option<&str> {
-        self.follow.followed.as_deref()
+    pub fn followed(&self) -> Option<&KeyPackageRef> {
+        self.follow.followed.as_ref()
     }
 
     pub fn journey(&self) -> &[u64] {

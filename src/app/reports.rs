@@ -101,7 +101,7 @@ impl App {
         }
         for event in &events {
             self.motion.flash(FlashKey::Event(event.seq), until);
-            if let Some(r) = event.kp_ref().map(str::to_string) {
+            if let Some(r) = event.kp_ref().cloned() {
                 self.motion.flash(FlashKey::Ref(r), until);
             }
             if event.travels() {

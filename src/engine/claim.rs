@@ -7,7 +7,7 @@ use openmls::prelude::{KeyPackageRef, OpenMlsProvider as _};
 
 use super::client::{Claim, ClaimedKeyPackage};
 use super::ds::Claimed;
-use super::wire::{self, ref_hex, KeyPackageFormat};
+use super::wire::{self, KeyPackageFormat};
 use super::{Engine, EngineError, EventKind};
 use crate::domain::Suite;
 
@@ -111,7 +111,7 @@ impl Engine {
             });
         }
         let kind = EventKind::KeyPackageClaimed {
-            kp_ref: ref_hex(&kp_ref),
+            kp_ref: kp_ref.clone(),
             owner: owner.to_string(),
             last_resort: claimed.entry.last_resort,
             last_resort_reuse: claimed.last_resort_reuse,
@@ -133,7 +133,7 @@ impl Engine {
             Ok(accepted) => accepted,
             Err(error) => {
                 let kind = EventKind::KeyPackageRefused {
-                    kp_ref: ref_hex(&kp_ref),
+                    kp_ref: kp_ref.clone(),
                     owner: owner.to_string(),
                     error: error.code(),
                     message: error.to_string(),

@@ -5,7 +5,7 @@ use openmls::prelude::KeyPackageVerifyError;
 use openmls::treesync::errors::LifetimeError;
 
 use crate::command::ParseError;
-use crate::domain::{ClockOverflow, NameError, Suite};
+use crate::domain::{ClockOverflow, KeyPackageRef, NameError, Suite};
 
 /// Everything that can go wrong in the lab. A failed operation changes no state
 /// beyond what the protocol itself defines (OpenMLS deletes a normal private bundle
@@ -51,8 +51,11 @@ pub enum EngineError {
     /// A client never claims its own key package: it would join its own group.
     #[error("{0} cannot claim its own key package")]
     ClaimOwnKeyPackage(String),
-    #[error("{client}'s private bundle for {kp_ref} is not in storage")]
-    NoBundle { client: String, kp_ref: String },
+    #[error("{client}'s private bundle for {} is not in storage", kp_ref.short())]
+    NoBundle {
+        client: String,
+        kp_ref: KeyPackageRef,
+    },
     #[error("no Welcome behind event #{0}")]
     UnknownWelcome(u64),
     #[error("{client} has no key package matching '{selector}'")]
@@ -98,7 +101,7 @@ pub enum EngineError {
         credential: String,
     },
     #[error("duplicate: key package {kp_ref} was published already")]
-    Duplicate { kp_ref: String },
+    Duplicate { kp_ref: KeyPackageRef },
     #[error("{0} is not registered at the Delivery Service")]
     NotRegistered(String),
     /// RFC 9420 §16.8: no fresh key package and no last-resort package for this suite.

@@ -2,9 +2,9 @@
 
 use std::time::Instant;
 
-use super::client::short;
 use super::{Engine, EngineError, EventKind, GroupView};
 use crate::command::{BundlePresence, ClientCheck, DsCheck, Expectation, Presence};
+use crate::domain::KeyPackageRef;
 
 impl Engine {
     pub(super) async fn expect(&mut self, expectation: &Expectation) -> Result<(), EngineError> {
@@ -157,7 +157,7 @@ impl Engine {
                         } else {
                             fail(format!(
                                 "{client}'s private bundle for {} is {}",
-                                short(&entry.kp_ref),
+                                KeyPackageRef::from(&entry.kp_ref).short(),
                                 if present { "present" } else { "deleted" }
                             ))
                         }

@@ -3,7 +3,6 @@
 
 use std::time::Instant;
 
-use super::wire::ref_hex;
 use super::{Engine, EngineError, EventKind};
 use crate::domain::{LabClock, LabDuration};
 
@@ -42,7 +41,7 @@ impl Engine {
     pub(super) async fn report_expired(&mut self) -> Result<(), EngineError> {
         for expired in self.ds.take_expired().await? {
             let kind = EventKind::KeyPackageExpired {
-                kp_ref: ref_hex(&expired.kp_ref),
+                kp_ref: expired.kp_ref,
                 owner: expired.owner,
                 last_resort: expired.last_resort,
             };

@@ -4,12 +4,12 @@ use std::time::Instant;
 
 use openmls::prelude::KeyPackageRef;
 
-use super::wire::{self, ref_hex};
+use super::wire;
 use super::{
     Engine, EngineError, EventKind, GenerateOptions, KeyPackageEntry, LifetimeChoice, Outcome,
 };
 use crate::command::{GenerateArgs, PublishArgs};
-use crate::domain::{LabClock, Suite};
+use crate::domain::{self, LabClock, Suite};
 
 impl Engine {
     /// Generates `count` key packages; returns their references, in order.
@@ -92,7 +92,10 @@ impl Engine {
         };
         let refs = self.generate(name, 1, options).await?;
         let publish = PublishArgs {
-            refs: refs.iter().map(ref_hex).collect(),
+            refs: refs
+                .iter()
+                .map(|r| domain::KeyPackageRef::from(r).to_string())
+                .collect(),
             all: false,
             mls_message: false,
             tamper: false,
@@ -121,7 +124,7 @@ impl Engine {
         let kp_ref = client.resolve(selector)?.kp_ref.clone();
         client.delete_bundle(&kp_ref)?;
         let kind = EventKind::PrivateBundleDiscarded {
-            kp_ref: ref_hex(&kp_ref),
+            kp_ref: kp_ref.into(),
         };
         self.ok(name, kind, started);
         Ok(())
@@ -132,7 +135,7 @@ impl Engine {
 fn generated_event(entry: &KeyPackageEntry, clock: &LabClock) -> EventKind {
     let (not_before, not_after) = entry.lifetime();
     EventKind::KeyPackageGenerated {
-        kp_ref: ref_hex(&entry.kp_ref),
+        kp_ref: (&entry.kp_ref).into(),
         last_resort: entry.last_resort(),
         last_resort_capability: entry.last_resort_capability,
         ciphersuite: entry.ciphersuite(),

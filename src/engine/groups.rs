@@ -7,9 +7,9 @@ use std::time::Instant;
 use openmls::prelude::KeyPackage;
 
 use super::client::ClaimedKeyPackage;
-use super::wire::{ref_hex, KeyPackageFormat};
+use super::wire::KeyPackageFormat;
 use super::{Engine, EngineError, EventKind};
-use crate::domain::{validate_name, NameKind, Suite};
+use crate::domain::{validate_name, KeyPackageRef, NameKind, Suite};
 
 impl Engine {
     pub(super) async fn create_group(
@@ -90,7 +90,7 @@ impl Engine {
                     return Err(EngineError::CiphersuiteMismatch {
                         detail: format!(
                             "{name} holds {member}'s key package {} in suite {held_suite}; {group} uses suite {}",
-                            super::client::short(&held.kp_ref),
+                            KeyPackageRef::from(&held.kp_ref).short(),
                             view.ciphersuite
                         ),
                     });
@@ -149,7 +149,7 @@ impl Engine {
             if let Some(entry) = self
                 .clients
                 .get_mut(&p.owner)
-                .and_then(|c| c.entry_mut(&p.kp_ref))
+                .and_then(|c| c.entry_mut(&(&p.kp_ref).into()))
             {
                 if let Some(claim) = entry
                     .claims
@@ -178,9 +178,9 @@ impl Engine {
         let kind = EventKind::WelcomeSent {
             group: group.to_string(),
             epoch: view.epoch,
-            new_member_refs: routing.new_members.iter().map(ref_hex).collect(),
+            new_member_refs: routing.new_members.clone(),
             recipients: routing.recipients,
-            unroutable: routing.unroutable.iter().map(ref_hex).collect(),
+            unroutable: routing.unroutable.clone(),
             bytes: welcome_size,
         };
         self.ok(name, kind, started);

@@ -6,8 +6,9 @@
 use std::time::Instant;
 
 use super::ds::{Delivery, DeliveryKind};
-use super::wire::{self, ref_hex};
+use super::wire;
 use super::{Engine, EngineError, EventKind};
+use crate::domain::KeyPackageRef;
 
 impl Engine {
     /// Reads the client's mailbox without removing anything; reports each Welcome
@@ -26,8 +27,8 @@ impl Engine {
                 Ok(welcome) => {
                     let peek = client.peek_welcome(&welcome);
                     (
-                        peek.new_members.iter().map(ref_hex).collect(),
-                        peek.own.as_ref().map(ref_hex),
+                        peek.new_members.iter().map(KeyPackageRef::from).collect(),
+                        peek.own.as_ref().map(KeyPackageRef::from),
                     )
                 }
                 Err(_) => (Vec::new(), None),
@@ -134,7 +135,7 @@ impl Engine {
                 return Err(error);
             }
         };
-        let own = report.peek.own.as_ref().map(ref_hex);
+        let own = report.peek.own.as_ref().map(KeyPackageRef::from);
         let outcome = match report.result {
             Ok(view) => {
                 let kind = EventKind::GroupJoined {

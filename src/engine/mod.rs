@@ -17,7 +17,6 @@ mod mailbox;
 pub mod pool;
 pub mod provider;
 mod publish;
-pub mod refs;
 pub mod view;
 pub mod wire;
 
@@ -31,7 +30,6 @@ pub use client::{Client, GenerateOptions, GroupView, KeyPackageEntry, Lifecycle,
 pub use ds::{DsHandle, DsSnapshot};
 pub use error::EngineError;
 pub use event::{Endpoint, Event, EventKind, Outcome, Route};
-pub use refs::KeyPackageRefHex;
 pub use view::{
     ClientView, GroupOverview, KeyPackageDetails, KeyPackageRow, LabView, MemberView,
     WelcomeDetails, WelcomeSecret,

@@ -8,7 +8,6 @@ use std::time::Instant;
 
 use openmls::prelude::KeyPackageRef;
 
-use super::wire::ref_hex;
 use super::{Engine, EngineError, EventKind, GenerateOptions};
 use crate::command::PublishArgs;
 
@@ -129,7 +128,10 @@ impl Engine {
             .generate(name, missing, GenerateOptions::default())
             .await?;
         let publish = PublishArgs {
-            refs: refs.iter().map(ref_hex).collect(),
+            refs: refs
+                .iter()
+                .map(|r| crate::domain::KeyPackageRef::from(r).to_string())
+                .collect(),
             all: false,
             mls_message: false,
             tamper: false,

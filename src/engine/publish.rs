@@ -6,9 +6,10 @@ use super::Outcome;
 
 use openmls::prelude::KeyPackageRef;
 
-use super::wire::{self, ref_hex, KeyPackageFormat};
+use super::wire::{self, KeyPackageFormat};
 use super::{Engine, EngineError, EventKind, KeyPackageEntry};
 use crate::command::PublishArgs;
+use crate::domain;
 
 impl Engine {
     pub(super) async fn publish(
@@ -23,7 +24,7 @@ impl Engine {
         };
         // Collect the uploads first: (reference in own inventory, bytes).
         let client = self.client(name)?;
-        let mut skipped: Vec<(String, String)> = Vec::new();
+        let mut skipped: Vec<(domain::KeyPackageRef, String)> = Vec::new();
         let mut uploads: Vec<(Option<KeyPackageRef>, Vec<u8>)> = Vec::new();
         if let Some(raw) = &args.raw {
             let bytes = hex::decode(raw.trim()).map_err(|e| EngineError::Malformed {
@@ -48,7 +49,7 @@ impl Engine {
                 let mut chosen = Vec::new();
                 for entry in client.inventory().iter().filter(|e| !e.published) {
                     match entry.skip_reason() {
-                        Some(reason) => skipped.push((ref_hex(&entry.kp_ref), reason)),
+                        Some(reason) => skipped.push(((&entry.kp_ref).into(), reason)),
                         None => chosen.push(entry),
                     }
                 }
@@ -103,28 +104,31 @@ impl Engine {
                         }
                     }
                     let kind = EventKind::KeyPackagePublished {
-                        kp_ref: ref_hex(&published.kp_ref),
+                        kp_ref: published.kp_ref,
                         last_resort: published.last_resort,
                         format,
                         bytes: size,
-                        replaced: published.replaced.as_ref().map(ref_hex),
+                        replaced: published.replaced,
                     };
                     self.emit_timed(name, kind, each_us, Outcome::Ok);
                 }
                 Err(error) => {
-                    let last_resort = own_ref
-                        .as_ref()
-                        .and_then(|r| self.client(name).ok()?.entry(r).map(|e| e.last_resort()));
+                    let last_resort = own_ref.as_ref().and_then(|r| {
+                        self.client(name)
+                            .ok()?
+                            .entry(&r.into())
+                            .map(|e| e.last_resort())
+                    });
                     if let Some(r) = &own_ref {
                         // A duplicate was accepted before: its state stays as it was.
                         if !matches!(error, EngineError::Duplicate { .. }) {
-                            if let Some(entry) = self.client_mut(name)?.entry_mut(r) {
+                            if let Some(entry) = self.client_mut(name)?.entry_mut(&r.into()) {
                                 entry.rejected = Some(error.code());
                             }
                         }
                     }
                     let kind = EventKind::KeyPackageRejected {
-                        kp_ref: own_ref.as_ref().map(ref_hex),
+                        kp_ref: own_ref.as_ref().map(domain::KeyPackageRef::from),
                         last_resort,
                         bytes: size,
                         error: error.code(),

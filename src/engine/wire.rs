@@ -193,20 +193,6 @@ pub fn credential_identity(credential: &Credential) -> Option<String> {
         .map(|c| String::from_utf8_lossy(c.identity()).into_owned())
 }
 
-/// Lowercase hex of a reference, full length.
-pub fn ref_hex(kp_ref: &KeyPackageRef) -> String {
-    hex::encode(kp_ref.as_slice())
-}
-
-/// The reference with these bytes (OpenMLS builds references only by hashing,
-/// so this goes through its encoding, a TLS `opaque<V>`).
-pub fn ref_from_bytes(bytes: &[u8]) -> Option<KeyPackageRef> {
-    let encoded = tls_codec::VLBytes::new(bytes.to_vec())
-        .tls_serialize_detached()
-        .ok()?;
-    KeyPackageRef::tls_deserialize_exact(encoded.as_slice()).ok()
-}
-
 /// The OpenMLS ciphersuite of a suite the lab's clients can use; any other is
 /// refused as unsupported.
 pub fn ciphersuite(suite: Suite) -> Result<Ciphersuite, EngineError> {

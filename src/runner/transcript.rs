@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::domain::is_control;
-use crate::engine::client::short;
+use crate::domain::KeyPackageRef;
 use crate::engine::{Engine, Event};
 
 /// One event as a JSON object on one line (JSON Lines). serde_json escapes the C0
@@ -77,7 +77,7 @@ pub async fn state_text(engine: &Engine) -> String {
                 out,
                 "  @{:<3} {}… suite {} {:<2} {:<40} {bundle:<14} {:>4} B {expiry}",
                 i + 1,
-                short(&entry.kp_ref),
+                KeyPackageRef::from(&entry.kp_ref).short(),
                 entry.ciphersuite(),
                 if entry.last_resort() { "LR" } else { "" },
                 entry.state(now).to_string(),
@@ -106,7 +106,7 @@ pub async fn state_text(engine: &Engine) -> String {
                 let listed: Vec<String> = dir
                     .last_resort
                     .iter()
-                    .map(|e| format!("{}… (handed out {}×)", short(&e.kp_ref), e.handouts))
+                    .map(|e| format!("{}… (handed out {}×)", e.kp_ref.short(), e.handouts))
                     .collect();
                 let last_resort = if listed.is_empty() {
                     "none".to_string()

@@ -18,7 +18,6 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget, Wrap};
 use crate::app::{App, MIN_HEIGHT, MIN_WIDTH};
 use crate::worker::Inspection;
 use layout::Panel;
-use text::short;
 use theme::Theme;
 
 /// Draws the whole screen.
@@ -90,10 +89,10 @@ fn panel_title(app: &App, panel: Panel) -> String {
         Panel::Timeline => format!("Timeline ({})", text::count(app.events().len(), "event")),
         Panel::Inspector => match app.inspection() {
             Some(Inspection::KeyPackage(d)) if app.shows_hex() => {
-                format!("Inspector: key package {} (hex)", short(&d.kp_ref))
+                format!("Inspector: key package {} (hex)", d.kp_ref.short())
             }
             Some(Inspection::KeyPackage(d)) => {
-                format!("Inspector: key package {}", short(&d.kp_ref))
+                format!("Inspector: key package {}", d.kp_ref.short())
             }
             Some(Inspection::Welcome(d)) if app.shows_hex() => {
                 format!("Inspector: Welcome to {} (hex)", d.group)

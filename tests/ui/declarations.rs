@@ -99,7 +99,7 @@ fn new_items_flash_until_the_flash_is_over() {
     let mut lab = lab();
     lab.run(&["bob generate"]);
     let fresh = lab.client("bob").key_packages[0].kp_ref.clone();
-    assert_ne!(lab.app.followed(), Some(fresh.as_str()));
+    assert_ne!(lab.app.followed(), Some(&fresh));
     let flash_bg = ThemeName::Dark.theme().flash.bg;
     lab.select_client("bob");
     lab.press(KeyCode::Esc);

@@ -15,7 +15,7 @@ fn a_followed_reference_is_highlighted_in_every_panel_it_appears_in() {
     lab.app.set_focus(Panel::KeyPackages);
     lab.press(KeyCode::Home);
     let bob_ref = lab.client("bob").key_packages[0].kp_ref.clone();
-    assert_eq!(lab.app.followed(), Some(bob_ref.as_str()));
+    assert_eq!(lab.app.followed(), Some(&bob_ref));
     match &lab.app.inspection() {
         Some(Inspection::KeyPackage(d)) => {
             assert_eq!(d.kp_ref, bob_ref);

@@ -225,6 +225,6 @@ pub fn cells_with(
     count
 }
 
-pub fn short(full: &str) -> String {
-    full.chars().take(8).collect()
+pub fn short(full: impl std::fmt::Display) -> String {
+    full.to_string().chars().take(8).collect()
 }

@@ -317,8 +317,10 @@ impl Client {
         for result in built {
             match result {
                 Ok(entry) => {
-                    self.index
-                        .insert(entry.kp_ref.clone(), self.inventory.len());
+                    self.index.insert(
+                        domain::KeyPackageRef::from(&entry.kp_ref),
+                        self.inventory.len(),
+                    );
                     self.inventory.push(entry);
                     added += 1;
                 }
@@ -335,14 +337,29 @@ impl Client {
         &self.inventory
     }
 
-    pub(crate) fn entry_mut(&mut self, kp_ref: &KeyPackageRef) -> Option<&mut KeyPackageEntry> {
+    pub(crate) fn entry_mut(
+        &mut self,
+        kp_ref: &domain::KeyPackageRef,
+    ) -> Option<&mut KeyPackageEntry> {
         let position = *self.index.get(kp_ref)?;
         self.inventory.get_mut(position)
     }
 
     /// The key package with this reference, if this client generated it.
-    pub fn entry(&self, kp_ref: &KeyPackageRef) -> Option<&KeyPackageEntry> {
+    pub fn entry(&self, kp_ref: &domain::KeyPackageRef) -> Option<&KeyPackageEntry> {
         self.inventory.get(*self.index.get(kp_ref)?)
+    }
+
+    /// The key package with this reference, or the error that names it.
+    pub fn key_package(
+        &self,
+        kp_ref: &domain::KeyPackageRef,
+    ) -> Result<&KeyPackageEntry, EngineError> {
+        self.entry(kp_ref)
+            .ok_or_else(|| EngineError::UnknownKeyPackage {
+                client: self.name.clone(),
+                selector: kp_ref.to_string(),
+            })
     }
 
     /// Resolves `@N` (1-based generation order), `@last`, or a hex prefix.
@@ -374,7 +391,7 @@ impl Client {
             .index
             .range(lowest..)
             .take(2)
-            .filter(|(kp_ref, _)| wire::ref_hex(kp_ref).starts_with(&wanted))
+            .filter(|(kp_ref, _)| kp_ref.starts_with_hex(&wanted))
             .filter_map(|(_, &position)| self.inventory.get(position));
         match (matches.next(), matches.next()) {
             (Some(entry), None) => Ok(entry),
@@ -403,14 +420,14 @@ impl Client {
         if !self.has_private_bundle(kp_ref) {
             return Err(EngineError::NoBundle {
                 client: self.name.clone(),
-                kp_ref: short(kp_ref),
+                kp_ref: kp_ref.into(),
             });
         }
         self.provider
             .storage()
             .delete_key_package(kp_ref)
             .map_err(|e| EngineError::mls("delete_key_package", e))?;
-        if let Some(entry) = self.entry_mut(kp_ref) {
+        if let Some(entry) = self.entry_mut(&kp_ref.into()) {
             entry.discarded = true;
         }
         Ok(())
@@ -425,12 +442,12 @@ impl Client {
 
 /// The smallest reference whose hex starts with `hex` (lowercase hex digits): the
 /// prefix with an odd digit filled with 0 (references compare by their bytes).
-fn lowest_with_prefix(hex: &str) -> Option<KeyPackageRef> {
+fn lowest_with_prefix(hex: &str) -> Option<domain::KeyPackageRef> {
     let mut digits = hex.to_string();
     if digits.len() % 2 == 1 {
         digits.push('0');
     }
-    wire::ref_from_bytes(&hex::decode(digits).ok()?)
+    domain::KeyPackageRef::from_hex(&digits).ok()
 }
 
 /// Seconds of lifetime left at `now` (0 when expired).

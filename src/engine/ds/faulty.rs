@@ -8,11 +8,9 @@ use tokio::sync::oneshot;
 
 use super::state::DsState;
 use super::{Claimed, Delivery, DsHandle, Request};
-use crate::domain::relative;
-use crate::domain::{Fault, FaultSet};
+use crate::domain::{relative, Fault, FaultSet};
 use crate::engine::error::EngineError;
-use crate::engine::refs::short_hex;
-use crate::engine::wire::{ref_hex, KeyPackageFormat};
+use crate::engine::wire::KeyPackageFormat;
 
 /// The `MLSMessage` header of a key package: version mls10, wire format
 /// mls_key_package (RFC 9420 §6).
@@ -289,7 +287,7 @@ impl DsState {
         asked: KeyPackageFormat,
         claimed: &mut Claimed,
     ) {
-        let short = short_hex(&ref_hex(&claimed.entry.kp_ref)).to_string();
+        let short = claimed.entry.kp_ref.short();
         let owners = vec![owner.to_string()];
         let entry = &mut claimed.entry;
         if self.faults.is_on(Fault::DoubleHandout) && !entry.last_resort && entry.handouts > 1 {

@@ -87,11 +87,11 @@ impl NormalQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::wire::ref_from_bytes;
+    use crate::domain::KeyPackageRef;
 
     fn entry(n: u8, suite: Suite, not_after: u64) -> DirectoryEntry {
         DirectoryEntry {
-            kp_ref: ref_from_bytes(&[n; 32]).expect("a reference"),
+            kp_ref: KeyPackageRef::from_bytes([n; 32]),
             bytes: Vec::new(),
             ciphersuite: suite,
             last_resort: false,
@@ -120,7 +120,7 @@ mod tests {
         let taken = queue
             .take_first_of_suite(Suite::new(2))
             .expect("one of suite 2");
-        assert_eq!(taken.kp_ref, ref_from_bytes(&[2; 32]).expect("a reference"));
+        assert_eq!(taken.kp_ref, KeyPackageRef::from_bytes([2; 32]));
         assert_eq!(queue.take_first_of_suite(Suite::new(3)), None);
         for now in [0, 100, 200, 300] {
             assert_eq!(queue.available_at(now), scanned(&queue, now), "at {now}");

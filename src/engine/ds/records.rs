@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openmls::prelude::KeyPackageRef;
+use crate::domain::KeyPackageRef;
 
 use super::ClaimLimit;
 use crate::domain::{Fault, Suite};

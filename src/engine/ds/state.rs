@@ -2,13 +2,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
-use openmls::prelude::*;
 use openmls_rust_crypto::RustCrypto;
 
 use super::*;
-use crate::domain::Suite;
+use crate::domain::{KeyPackageRef, Suite};
 use crate::engine::error::EngineError;
-use crate::engine::wire::{self};
+use crate::engine::wire;
 
 #[derive(Default)]
 pub(super) struct Account {
@@ -274,7 +273,10 @@ impl DsState {
 
     fn welcome_routing(&self, bytes: &[u8]) -> Result<WelcomeRouting, EngineError> {
         let welcome = wire::decode_welcome(bytes)?;
-        let new_members = wire::welcome_new_members(&welcome);
+        let new_members: Vec<KeyPackageRef> = wire::welcome_new_members(&welcome)
+            .iter()
+            .map(KeyPackageRef::from)
+            .collect();
         let mut routing = WelcomeRouting {
             new_members: new_members.clone(),
             ..Default::default()

@@ -2,7 +2,7 @@
 
 use super::EngineError;
 use crate::command::{ParseError, Problem};
-use crate::domain::{ClockOverflow, NameError, NameKind, NameRule, Suite};
+use crate::domain::{ClockOverflow, KeyPackageRef, NameError, NameKind, NameRule, Suite};
 
 /// One value of every variant. The match below has no `_`, so a new variant
 /// does not compile until it is added there, here and to `CODES`.
@@ -45,7 +45,7 @@ fn samples() -> Vec<EngineError> {
         EngineError::ClaimOwnKeyPackage(s()),
         EngineError::NoBundle {
             client: s(),
-            kp_ref: s(),
+            kp_ref: KeyPackageRef::default(),
         },
         EngineError::UnknownWelcome(1),
         EngineError::UnknownKeyPackage {
@@ -83,7 +83,9 @@ fn samples() -> Vec<EngineError> {
             publisher: s(),
             credential: s(),
         },
-        EngineError::Duplicate { kp_ref: s() },
+        EngineError::Duplicate {
+            kp_ref: KeyPackageRef::default(),
+        },
         EngineError::NotRegistered(s()),
         EngineError::NoKeyPackageAvailable {
             owner: s(),

@@ -6,7 +6,7 @@ mod text;
 
 pub use meaning::{Endpoint, Route};
 
-use crate::domain::Suite;
+use crate::domain::{KeyPackageRef, Suite};
 use serde::Serialize;
 
 /// One entry of the log.
@@ -31,7 +31,7 @@ pub enum Outcome {
     Error,
 }
 
-/// What happened. References are lowercase hex, full length.
+/// What happened. References serialize as lowercase hex, full length.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
@@ -42,7 +42,7 @@ pub enum EventKind {
     },
     /// `KeyPackage::builder().build(..)` wrote a bundle into the client's storage.
     KeyPackageGenerated {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         last_resort: bool,
         /// Whether the leaf capabilities list the LastResort extension.
         last_resort_capability: bool,
@@ -55,22 +55,22 @@ pub enum EventKind {
     },
     /// The DS validated and stored a key package (RFC 9420 §10.1, RFC 9750 §5.1).
     KeyPackagePublished {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         last_resort: bool,
         format: super::wire::KeyPackageFormat,
         bytes: usize,
         /// The last-resort package this one replaced in the directory.
         #[serde(skip_serializing_if = "Option::is_none")]
-        replaced: Option<String>,
+        replaced: Option<KeyPackageRef>,
     },
     /// `publish --all` left one of the client's unpublished packages out.
     KeyPackageSkipped {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         reason: String,
     },
     /// The DS removed an expired package (normal or last-resort) from its directory.
     KeyPackageExpired {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         owner: String,
         last_resort: bool,
     },
@@ -85,7 +85,7 @@ pub enum EventKind {
     /// The DS refused an upload.
     KeyPackageRejected {
         #[serde(skip_serializing_if = "Option::is_none")]
-        kp_ref: Option<String>,
+        kp_ref: Option<KeyPackageRef>,
         #[serde(skip_serializing_if = "Option::is_none")]
         last_resort: Option<bool>,
         bytes: usize,
@@ -94,7 +94,7 @@ pub enum EventKind {
     },
     /// The DS handed out one of `owner`'s key packages to the actor (RFC 9420 §16.8).
     KeyPackageClaimed {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         owner: String,
         last_resort: bool,
         /// This last-resort package had been handed out before.
@@ -127,20 +127,20 @@ pub enum EventKind {
     WelcomeSent {
         group: String,
         epoch: u64,
-        new_member_refs: Vec<String>,
+        new_member_refs: Vec<KeyPackageRef>,
         recipients: Vec<String>,
         /// References the DS could not map to any client.
-        unroutable: Vec<String>,
+        unroutable: Vec<KeyPackageRef>,
         bytes: usize,
     },
     /// The DS handed a Welcome to the actor, who peeked at it without consuming anything.
     WelcomeDelivered {
         /// The group the sender named when it handed the Welcome to the DS.
         group: String,
-        new_member_refs: Vec<String>,
+        new_member_refs: Vec<KeyPackageRef>,
         /// The reference of the actor's own, if any of them is.
         #[serde(skip_serializing_if = "Option::is_none")]
-        kp_ref: Option<String>,
+        kp_ref: Option<KeyPackageRef>,
         bytes: usize,
         /// A misbehaving DS delivered it (replay or misroute).
         misbehaving_ds: bool,
@@ -148,7 +148,7 @@ pub enum EventKind {
     GroupJoined {
         group: String,
         epoch: u64,
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         last_resort: bool,
         members: Vec<String>,
     },
@@ -156,21 +156,21 @@ pub enum EventKind {
         /// The group the sender named when it handed the Welcome to the DS.
         group: String,
         #[serde(skip_serializing_if = "Option::is_none")]
-        kp_ref: Option<String>,
+        kp_ref: Option<KeyPackageRef>,
         error: String,
         message: String,
     },
     /// After a join, the normal package's private bundle is gone from storage.
     PrivateBundleDeleted {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
     },
     /// After a join through a last-resort package, its bundle is still in storage.
     PrivateBundleRetained {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
     },
     /// The owner deleted a private bundle on purpose (`delete-bundle`).
     PrivateBundleDiscarded {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
     },
     /// An existing member processed and merged a Commit.
     CommitProcessed {
@@ -237,7 +237,7 @@ pub enum EventKind {
     },
     /// The claimer's own validation (RFC 9420 §10.1) refused what the DS handed out.
     KeyPackageRefused {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         owner: String,
         error: String,
         message: String,
@@ -270,7 +270,7 @@ pub enum EventKind {
     // Export and import: bytes that leave or enter the lab through files.
     /// The owner wrote one of its key packages to a file (`export-key-package`).
     KeyPackageExported {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         path: String,
         framing: crate::inspect::Framing,
         encoding: crate::inspect::encoding::Encoding,
@@ -283,13 +283,13 @@ pub enum EventKind {
         path: String,
         framing: crate::inspect::Framing,
         encoding: crate::inspect::encoding::Encoding,
-        new_member_refs: Vec<String>,
+        new_member_refs: Vec<KeyPackageRef>,
         bytes: usize,
     },
     /// An external client was made from a key package read from a file
     /// (`import-key-package`); the DS registered its signature key on first use.
     KeyPackageImported {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         /// The identity in the package's credential (may differ from the lab's name).
         identity: String,
         signature_key: String,
@@ -306,10 +306,10 @@ pub enum EventKind {
         path: String,
         framing: crate::inspect::Framing,
         encoding: crate::inspect::encoding::Encoding,
-        new_member_refs: Vec<String>,
+        new_member_refs: Vec<KeyPackageRef>,
         /// The reference of the client's own, if any of them is.
         #[serde(skip_serializing_if = "Option::is_none")]
-        kp_ref: Option<String>,
+        kp_ref: Option<KeyPackageRef>,
         bytes: usize,
     },
 }

@@ -8,9 +8,10 @@ use std::time::Instant;
 
 use super::file;
 use super::frame_welcome;
+use crate::domain::KeyPackageRef;
 use crate::domain::{validate_name, NameKind, Suite};
 use crate::engine::client::Client;
-use crate::engine::wire::{self, ref_hex, KeyPackageFormat};
+use crate::engine::wire::{self, KeyPackageFormat};
 use crate::engine::{Engine, EngineError, EventKind};
 use crate::inspect::encoding::Encoding;
 use crate::inspect::{self, Findings, Framing};
@@ -91,7 +92,7 @@ impl Engine {
             .await?;
         let leaf = key_package.leaf_node();
         let kind = EventKind::KeyPackageImported {
-            kp_ref: ref_hex(&kp_ref),
+            kp_ref: KeyPackageRef::from(&kp_ref),
             identity: wire::credential_identity(leaf.credential()).unwrap_or_else(|| "?".into()),
             signature_key: hex::encode(leaf.signature_key().as_slice()),
             ciphersuite: Suite::from(key_package.ciphersuite()),
@@ -104,11 +105,11 @@ impl Engine {
         self.clients.insert(name.to_string(), client);
         self.ok(name, kind, started);
         let kind = EventKind::KeyPackagePublished {
-            kp_ref: ref_hex(&published.kp_ref),
+            kp_ref: published.kp_ref,
             last_resort: published.last_resort,
             format,
             bytes: size,
-            replaced: published.replaced.as_ref().map(ref_hex),
+            replaced: published.replaced,
         };
         self.ok(name, kind, Instant::now());
         Ok(())
@@ -138,8 +139,8 @@ impl Engine {
             path: path.to_string(),
             framing: incoming.framing,
             encoding: incoming.encoding,
-            new_member_refs: peek.new_members.iter().map(ref_hex).collect(),
-            kp_ref: peek.own.as_ref().map(ref_hex),
+            new_member_refs: peek.new_members.iter().map(KeyPackageRef::from).collect(),
+            kp_ref: peek.own.as_ref().map(KeyPackageRef::from),
             bytes: incoming.bytes.len(),
         };
         self.ok(name, kind, started);

@@ -14,7 +14,7 @@ use std::time::Instant;
 use base64::Engine as _;
 use tls_codec::Serialize as _;
 
-use super::wire::{self, ref_hex, KeyPackageFormat};
+use super::wire::{self, KeyPackageFormat};
 use super::{Engine, EngineError, EventKind};
 use crate::command::ExportArgs;
 use crate::inspect::encoding::Encoding;
@@ -84,7 +84,7 @@ impl Engine {
             Framing::Bare => KeyPackageFormat::KeyPackage,
         };
         let bytes = wire::encode_key_package(&entry.key_package, framing)?;
-        let kp_ref = ref_hex(&entry.kp_ref);
+        let kp_ref = (&entry.kp_ref).into();
         let contents = format.encode(&bytes);
         file::write(&args.to, &contents)?;
         let kind = EventKind::KeyPackageExported {

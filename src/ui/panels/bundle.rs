@@ -8,7 +8,6 @@ use ratatui::text::{Line, Span};
 use super::inspector::{field, item};
 use crate::engine::bundle::BundleDetails;
 use crate::theme::Theme;
-use crate::ui::text::short;
 
 /// The sections' lines, each with the indent its continuation takes.
 pub(crate) fn lines<'a>(details: &'a BundleDetails, theme: &Theme) -> Vec<(Line<'a>, usize)> {
@@ -84,15 +83,15 @@ pub(crate) fn lines<'a>(details: &'a BundleDetails, theme: &Theme) -> Vec<(Line<
         "recomputed",
         if reference.matches() {
             Span::styled(
-                format!("{} = the stored reference ✓", short(&reference.recomputed)),
+                format!("{} = the stored reference ✓", reference.recomputed.short()),
                 theme.ok,
             )
         } else {
             Span::styled(
                 format!(
                     "{} ≠ the stored {} ✗",
-                    short(&reference.recomputed),
-                    short(&reference.stored)
+                    reference.recomputed.short(),
+                    reference.stored.short()
                 ),
                 theme.error,
             )

@@ -94,7 +94,7 @@ fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<(Line<'a>, usize)> {
             lines.extend([
                 field(
                     "hash_ref",
-                    Span::styled(d.kp_ref.clone(), theme.muted),
+                    Span::styled(d.kp_ref.to_string(), theme.muted),
                     theme,
                 ),
                 field("owner", d.owner.clone(), theme),

@@ -59,7 +59,7 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         .map(|d| {
             d.last_resort
                 .iter()
-                .map(|e| (crate::engine::wire::ref_hex(&e.kp_ref), e.handouts))
+                .map(|e| (e.kp_ref.clone(), e.handouts))
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
