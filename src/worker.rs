@@ -244,7 +244,7 @@ impl State {
                     return false;
                 }
             }
-            if let Err(error) = self.engine.execute(command).await {
+            if let Err(error) = crate::command::execute(&mut self.engine, command).await {
                 first_error[*line].get_or_insert((error.code().to_string(), error.to_string()));
             }
             done += weight;

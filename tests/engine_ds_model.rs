@@ -3,8 +3,9 @@
 //! anything is consumed, state from the latest fact, rotation and deliberate
 //! bundle deletion. Real OpenMLS throughout.
 
+use mls_lab::command::{CommandError, Execute as _};
 use mls_lab::domain::Suite;
-use mls_lab::engine::{Engine, EngineError, EventKind, Lifecycle};
+use mls_lab::engine::{Engine, EventKind, Lifecycle};
 
 async fn lab(lines: &[&str]) -> Engine {
     let mut engine = Engine::new();
@@ -24,7 +25,7 @@ async fn run(engine: &mut Engine, lines: &[&str]) {
     }
 }
 
-async fn fails(engine: &mut Engine, line: &str) -> EngineError {
+async fn fails(engine: &mut Engine, line: &str) -> CommandError {
     match engine.execute_line(line).await {
         Err(e) => e,
         Ok(()) => panic!("{line:?} should have failed"),

@@ -1,7 +1,8 @@
 //! One test per rule of the engine, through the public API and real OpenMLS.
 
+use mls_lab::command::{CommandError, Execute as _};
 use mls_lab::domain::Suite;
-use mls_lab::engine::{Engine, EngineError, Event, EventKind, Lifecycle, Outcome};
+use mls_lab::engine::{Engine, Event, EventKind, Lifecycle, Outcome};
 use openmls::prelude::{KeyPackageBundle, KeyPackageRef};
 use openmls_traits::storage::StorageProvider as _;
 use openmls_traits::OpenMlsProvider as _;
@@ -16,7 +17,7 @@ async fn lab(lines: &[&str]) -> Engine {
     engine
 }
 
-async fn fails(engine: &mut Engine, line: &str) -> EngineError {
+async fn fails(engine: &mut Engine, line: &str) -> CommandError {
     match engine.execute_line(line).await {
         Err(e) => e,
         Ok(()) => panic!("{line:?} should have failed"),

@@ -3,6 +3,7 @@
 //! and epoch authenticators (also after a Commit whose update path is
 //! HPKE-encrypted to another member); another seed gives another log.
 
+use mls_lab::command::Execute as _;
 use mls_lab::domain::LabClock;
 use mls_lab::engine::{Client, Engine, GenerateOptions, Randomness};
 

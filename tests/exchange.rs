@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use mls_lab::command::Execute as _;
 use mls_lab::domain::KeyPackageRef;
 use mls_lab::engine::{Engine, EventKind, Outcome, Randomness};
 use mls_lab::runner::state_text;

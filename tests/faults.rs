@@ -6,11 +6,12 @@
 mod rules_common;
 
 use mls_lab::command::{parse_line, Command, DsAction, Switch};
+use mls_lab::command::{CommandError, Execute as _};
 use mls_lab::domain::Fault;
-use mls_lab::engine::{Engine, EngineError, EventKind, Outcome};
+use mls_lab::engine::{Engine, EventKind, Outcome};
 use rules_common::{lab, run};
 
-async fn fails(engine: &mut Engine, line: &str) -> EngineError {
+async fn fails(engine: &mut Engine, line: &str) -> CommandError {
     match engine.execute_line(line).await {
         Err(e) => e,
         Ok(()) => panic!("{line:?} should have failed"),

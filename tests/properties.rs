@@ -19,6 +19,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use mls_lab::command::{CommandError, Execute as _};
 use mls_lab::domain::KeyPackageRef;
 use mls_lab::domain::Suite;
 use mls_lab::engine::ds::Claimed;
@@ -292,7 +293,7 @@ fn joins_never_reuse_a_normal_package(n: usize, last_resort: bool, steps: Vec<St
                 added += 1;
             } else {
                 match result {
-                    Err(EngineError::NoKeyPackageAvailable { .. }) => {}
+                    Err(CommandError::Engine(EngineError::NoKeyPackageAvailable { .. })) => {}
                     other => panic!("add beyond {n} packages without last resort: {other:?}"),
                 }
             }
@@ -406,10 +407,10 @@ async fn join(engine: &mut Engine) {
     match engine.execute_line("bob join").await {
         Ok(()) => {}
         Err(
-            EngineError::NoPendingWelcome(_)
-            | EngineError::NoMatchingKeyPackage { .. }
-            | EngineError::AlreadyMember { .. }
-            | EngineError::Join { .. },
+            CommandError::Engine(EngineError::NoPendingWelcome(_))
+            | CommandError::Engine(EngineError::NoMatchingKeyPackage { .. })
+            | CommandError::Engine(EngineError::AlreadyMember { .. })
+            | CommandError::Engine(EngineError::Join { .. }),
         ) => {}
         Err(other) => panic!("bob join: {} ({other})", other.code()),
     }
@@ -683,7 +684,9 @@ async fn session(start: (usize, bool), ops: Vec<Op>) -> Reached {
                     }
                     None => {
                         match result {
-                            Err(EngineError::NoKeyPackageAvailable { .. }) => {}
+                            Err(CommandError::Engine(EngineError::NoKeyPackageAvailable {
+                                ..
+                            })) => {}
                             other => panic!("add with nothing at the DS: {other:?}"),
                         }
                         assert!(claimed.is_empty());
@@ -694,7 +697,7 @@ async fn session(start: (usize, bool), ops: Vec<Op>) -> Reached {
                 let result = engine.execute_line("ds replay-welcome").await;
                 match (&model.last_welcome, result) {
                     (Some(welcome), Ok(())) => model.mailbox.push(welcome.clone()),
-                    (None, Err(EngineError::NoWelcomeToResend(_))) => {}
+                    (None, Err(CommandError::Engine(EngineError::NoWelcomeToResend(_)))) => {}
                     (welcome, result) => panic!("replay with {welcome:?}: {result:?}"),
                 }
             }
@@ -789,7 +792,7 @@ async fn join_in_model(engine: &mut Engine, model: &mut Model, reached: &mut Rea
     let welcomes = std::mem::take(&mut model.mailbox);
     if welcomes.is_empty() {
         match result {
-            Err(EngineError::NoPendingWelcome(_)) => return,
+            Err(CommandError::Engine(EngineError::NoPendingWelcome(_))) => return,
             other => panic!("join with nothing pending: {other:?}"),
         }
     }

@@ -5,6 +5,7 @@ mod rules_common;
 
 use std::time::{Duration, SystemTime};
 
+use mls_lab::command::{CommandError, Execute as _};
 use mls_lab::domain::Suite;
 use mls_lab::engine::{Engine, EngineError, Event, EventKind, Lifecycle};
 use openmls::prelude::{KeyPackageIn, ProtocolVersion};
@@ -62,7 +63,7 @@ async fn the_normal_bundle_is_deleted_even_when_the_join_fails() {
     let from = engine.events().len();
     let error = engine.execute_line("bob join").await.unwrap_err();
     assert!(
-        matches!(error, EngineError::Join { .. }),
+        matches!(error, CommandError::Engine(EngineError::Join { .. })),
         "a failure after the bundle was found, got {} ({error})",
         error.code()
     );
@@ -107,7 +108,10 @@ async fn the_last_resort_bundle_is_kept_when_the_join_fails() {
     welcome_from_zed(&engine, &zed, "broken", true).await;
     let from = engine.events().len();
     let error = engine.execute_line("bob join").await.unwrap_err();
-    assert!(matches!(error, EngineError::Join { .. }), "{error}");
+    assert!(
+        matches!(error, CommandError::Engine(EngineError::Join { .. })),
+        "{error}"
+    );
     let names: Vec<&str> = bob_events(&engine, from)
         .iter()
         .map(|e| e.kind.name())

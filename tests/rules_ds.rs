@@ -7,11 +7,12 @@
 
 mod rules_common;
 
+use mls_lab::command::{CommandError, Execute as _};
 use mls_lab::domain::KeyPackageRef;
 use mls_lab::engine::{Engine, EngineError, EventKind, KeyPackageFormat};
 use rules_common::{encode, lab, ref_of, run, Identity, KeyPackageFields, SUITE_1, SUITE_2};
 
-async fn fails(engine: &mut Engine, line: &str) -> EngineError {
+async fn fails(engine: &mut Engine, line: &str) -> CommandError {
     match engine.execute_line(line).await {
         Err(e) => e,
         Ok(()) => panic!("{line:?} should have failed"),
@@ -474,7 +475,7 @@ async fn the_maximum_lifetime_is_inclusive_and_the_refusal_reports_the_exact_lif
     }
     run(&mut engine, "bob publish @1").await;
     match fails(&mut engine, "bob publish @2").await {
-        EngineError::LifetimeTooLong { lifetime, max } => {
+        CommandError::Engine(EngineError::LifetimeTooLong { lifetime, max }) => {
             assert_eq!((lifetime, max), (92 * 86_400, 91 * 86_400));
         }
         other => panic!("expected LifetimeTooLong, got {other:?}"),

@@ -2,6 +2,7 @@
 //! private bundle as the storage holds it, redacted, and its reference recomputed
 //! with the provider's crypto (RFC 9420 §5.2), through the engine's API.
 
+use mls_lab::command::Execute as _;
 use mls_lab::engine::bundle::KEY_PACKAGE_REF_LABEL;
 use mls_lab::engine::Engine;
 use openmls::prelude::{KeyPackageBundle, KeyPackageRef, OpenMlsProvider as _};

@@ -19,13 +19,15 @@
 //! - [`parse`]: clap, [`parse_line`], [`parse_script`]; `clap_error` turns clap's
 //!   errors into ours.
 //! - [`expect`]: `expect ...` lines and their canonical text (`Display`).
-//! - [`error`]: the parse error type, [`ParseError`].
+//! - [`error`]: the parse error type, [`ParseError`], and [`CommandError`].
+//! - [`mod@execute`]: a command run on the engine ([`execute()`], [`Execute`]).
 //! - [`mod@vocabulary`]: every verb's usage line and help.
 //! - [`steps`]: a script as steps (a command, its caption, its checks) for lessons
 //!   and handouts.
 
 mod clap_error;
 pub mod error;
+pub mod execute;
 pub mod expect;
 pub mod misbehave;
 pub mod parse;
@@ -38,7 +40,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use crate::domain::{Fault, LabDuration, Suite};
 pub use misbehave::{DsPolicy, Limit, Switch};
 
-pub use error::{ParseError, Problem};
+pub use error::{CommandError, ParseError, Problem};
+pub use execute::{execute, execute_line, Execute};
 pub use parse::{parse_line, parse_lines, parse_script, BadLine, ParsedLine, MAX_LINE_BYTES};
 pub use steps::{Check, Step};
 pub use vocabulary::{

@@ -4,7 +4,6 @@
 use openmls::prelude::KeyPackageVerifyError;
 use openmls::treesync::errors::LifetimeError;
 
-use crate::command::ParseError;
 use crate::domain::{ClockOverflow, KeyPackageRef, NameError, Suite};
 
 /// Everything that can go wrong in the lab. A failed operation changes no state
@@ -12,9 +11,6 @@ use crate::domain::{ClockOverflow, KeyPackageRef, NameError, Suite};
 /// as soon as a Welcome names it, even if the join then fails: RFC 9420 §12.4.3.1).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EngineError {
-    /// A command line that does not parse (code `Usage`).
-    #[error(transparent)]
-    Parse(#[from] ParseError),
     /// A command that parses but is used wrongly.
     #[error("{0}")]
     Usage(String),
@@ -174,7 +170,7 @@ impl EngineError {
     /// The stable code of this error, e.g. `NoMatchingKeyPackage`.
     pub fn code(&self) -> String {
         let fixed = match self {
-            Self::Parse(_) | Self::Usage(_) => "Usage",
+            Self::Usage(_) => "Usage",
             Self::UnknownClient(_) => "UnknownClient",
             Self::ClientExists(_) => "ClientExists",
             Self::InvalidName(_) => "InvalidName",

@@ -19,10 +19,7 @@ impl Engine {
 
     /// `clock` shows the lab's time; `clock +30d` moves it forward, and the DS
     /// purges what expired.
-    pub(super) async fn clock_command(
-        &mut self,
-        by: Option<LabDuration>,
-    ) -> Result<(), EngineError> {
+    pub async fn clock_command(&mut self, by: Option<LabDuration>) -> Result<(), EngineError> {
         let started = Instant::now();
         if let Some(by) = by {
             self.clock.advance(by)?;

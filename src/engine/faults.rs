@@ -6,12 +6,12 @@ use std::time::Instant;
 
 use super::ds::ClaimLimit;
 use super::{Engine, EngineError, EventKind};
-use crate::command::{DsPolicy, Limit};
 use crate::domain::Fault;
+use crate::domain::LabDuration;
 
 impl Engine {
     /// `ds fault NAME on|off`.
-    pub(super) async fn ds_fault(&mut self, fault: Fault, on: bool) -> Result<(), EngineError> {
+    pub async fn ds_fault(&mut self, fault: Fault, on: bool) -> Result<(), EngineError> {
         let started = Instant::now();
         let change = self.ds.set_fault(fault, on).await?;
         let kind = EventKind::DsFaultSet {
@@ -28,7 +28,7 @@ impl Engine {
     }
 
     /// `ds release`: what the faults held back goes out now.
-    pub(super) async fn ds_release(&mut self) -> Result<(), EngineError> {
+    pub async fn ds_release(&mut self) -> Result<(), EngineError> {
         let started = Instant::now();
         let recipients = self.ds.release().await?;
         self.ok("ds", EventKind::DsReleased { recipients }, started);
@@ -55,23 +55,27 @@ impl Engine {
         Ok(self.ds.snapshot().await?.faults)
     }
 
-    /// `ds policy claim-limit N --per DURATION` or `ds policy claim-limit off`.
-    pub(super) async fn ds_policy(&mut self, policy: &DsPolicy) -> Result<(), EngineError> {
+    /// `ds policy claim-limit N --per DURATION` (`limit` is `Some(N)`) or `ds
+    /// policy claim-limit off` (`None`, without a window).
+    pub async fn ds_claim_limit(
+        &mut self,
+        limit: Option<u32>,
+        per: Option<LabDuration>,
+    ) -> Result<(), EngineError> {
         let started = Instant::now();
-        let DsPolicy::ClaimLimit { limit, per } = policy;
         let limit = match (limit, per) {
-            (Limit::Off, None) => None,
-            (Limit::Off, Some(_)) => {
+            (None, None) => None,
+            (None, Some(_)) => {
                 return Err(EngineError::InvalidPolicy(
                     "`ds policy claim-limit off` takes no --per".into(),
                 ))
             }
-            (Limit::At(_), None) => {
+            (Some(_), None) => {
                 return Err(EngineError::InvalidPolicy(
                     "a claim limit needs its window: --per DURATION (e.g. --per 1h)".into(),
                 ))
             }
-            (Limit::At(n), Some(per)) => Some(ClaimLimit::new(*n, *per)?),
+            (Some(n), Some(per)) => Some(ClaimLimit::new(n, per)?),
         };
         self.ds.set_claim_limit(limit).await?;
         let kind = EventKind::DsPolicySet {

@@ -4,11 +4,9 @@ use std::time::Instant;
 
 use openmls::prelude::KeyPackageRef;
 
+use super::publish::Publish;
 use super::wire;
-use super::{
-    Engine, EngineError, EventKind, GenerateOptions, KeyPackageEntry, LifetimeChoice, Outcome,
-};
-use crate::command::{GenerateArgs, PublishArgs};
+use super::{Engine, EngineError, EventKind, GenerateOptions, KeyPackageEntry, Outcome};
 use crate::domain::{self, LabClock, Suite};
 
 impl Engine {
@@ -47,27 +45,6 @@ impl Engine {
         Ok(refs)
     }
 
-    /// `generate` as the parser gives it.
-    pub(super) async fn generate_args(
-        &mut self,
-        name: &str,
-        args: &GenerateArgs,
-    ) -> Result<(), EngineError> {
-        let lifetime = match (args.lifetime, args.expired, args.not_yet_valid) {
-            (Some(lifetime), _, _) => LifetimeChoice::Seconds(lifetime.as_secs()),
-            (_, true, _) => LifetimeChoice::Expired,
-            (_, _, true) => LifetimeChoice::NotYetValid,
-            _ => LifetimeChoice::Default,
-        };
-        let options = GenerateOptions {
-            suite: args.suite,
-            last_resort: args.last_resort,
-            last_resort_capability: !args.no_last_resort_capability,
-            lifetime,
-        };
-        self.generate(name, args.count, options).await.map(|_| ())
-    }
-
     pub(super) async fn ensure_signer(
         &mut self,
         name: &str,
@@ -80,7 +57,10 @@ impl Engine {
         Ok(())
     }
 
-    pub(super) async fn rotate_last_resort(
+    /// `rotate-last-resort`: a new last-resort package, published (the DS
+    /// replaces the old one of its suite), and a self-update wherever the old one
+    /// was used (RFC 9750 §5.1).
+    pub async fn rotate_last_resort(
         &mut self,
         name: &str,
         suite: Suite,
@@ -91,17 +71,7 @@ impl Engine {
             ..GenerateOptions::default()
         };
         let refs = self.generate(name, 1, options).await?;
-        let publish = PublishArgs {
-            refs: refs
-                .iter()
-                .map(|r| domain::KeyPackageRef::from(r).to_string())
-                .collect(),
-            all: false,
-            mls_message: false,
-            tamper: false,
-            raw: None,
-            stolen_from: None,
-        };
+        let publish = Publish::own(refs.iter().map(domain::KeyPackageRef::from).collect());
         self.publish(name, &publish).await?;
         let stale: Vec<String> = self
             .client(name)?
@@ -118,7 +88,7 @@ impl Engine {
 
     /// `delete-bundle`: deletes the private bundle of one of the client's own key
     /// packages on purpose; a Welcome naming it later is an orphan.
-    pub(super) fn delete_bundle(&mut self, name: &str, selector: &str) -> Result<(), EngineError> {
+    pub fn delete_bundle(&mut self, name: &str, selector: &str) -> Result<(), EngineError> {
         let started = Instant::now();
         let client = self.client_mut(name)?;
         let kp_ref = client.resolve(selector)?.kp_ref.clone();

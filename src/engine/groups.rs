@@ -12,7 +12,7 @@ use super::{Engine, EngineError, EventKind};
 use crate::domain::{validate_name, KeyPackageRef, NameKind, Suite};
 
 impl Engine {
-    pub(super) async fn create_group(
+    pub async fn create_group(
         &mut self,
         name: &str,
         group: &str,
@@ -100,7 +100,7 @@ impl Engine {
         Ok(view.ciphersuite)
     }
 
-    pub(super) async fn add(
+    pub async fn add(
         &mut self,
         name: &str,
         members: &[String],
@@ -188,7 +188,7 @@ impl Engine {
         self.report_faults().await
     }
 
-    pub(super) async fn self_update(
+    pub async fn self_update(
         &mut self,
         name: &str,
         group: Option<&str>,

@@ -13,7 +13,7 @@ use crate::domain::KeyPackageRef;
 impl Engine {
     /// Reads the client's mailbox without removing anything; reports each Welcome
     /// not reported before with a non-destructive peek.
-    pub(super) async fn peek_mailbox(&mut self, name: &str) -> Result<Vec<Delivery>, EngineError> {
+    pub async fn peek_mailbox(&mut self, name: &str) -> Result<Vec<Delivery>, EngineError> {
         let started = Instant::now();
         self.client(name)?;
         let deliveries = self.ds.peek(name).await?;
@@ -49,7 +49,7 @@ impl Engine {
     /// is processed (joined or failed) and leaves the mailbox; a Commit leaves it
     /// once processed, and stays while the client is not in its group. Every one
     /// is attempted; the first error is returned.
-    pub(super) async fn process_mailbox(
+    pub async fn process_mailbox(
         &mut self,
         name: &str,
         only: Option<DeliveryKind>,
@@ -200,7 +200,7 @@ impl Engine {
         }
     }
 
-    pub(super) async fn deliver_all(&mut self) -> Result<(), EngineError> {
+    pub async fn deliver_all(&mut self) -> Result<(), EngineError> {
         // An external client's Welcome waits in its mailbox for export-welcome.
         let names: Vec<String> = self
             .clients

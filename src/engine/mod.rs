@@ -1,5 +1,8 @@
 //! The engine: simulated clients, the Delivery Service task and the event log.
-//! No terminal code lives here; everything is driven by [`crate::command::Command`].
+//! No terminal code and no parser live here: each verb of the vocabulary is a
+//! method taking engine and domain values, which the command layer calls, one
+//! command at a time between [`Engine::start_command`] and
+//! [`Engine::finish_command`].
 
 pub mod bundle;
 mod claim;
@@ -8,7 +11,6 @@ pub mod ds;
 pub mod error;
 pub mod event;
 pub mod exchange;
-mod expect;
 mod expiry;
 mod faults;
 mod generate;
@@ -30,15 +32,16 @@ pub use client::{Client, GenerateOptions, GroupView, KeyPackageEntry, Lifecycle,
 pub use ds::{DsHandle, DsSnapshot};
 pub use error::EngineError;
 pub use event::{Endpoint, Event, EventKind, Outcome, Route};
+pub use exchange::{Export, ExportFormat};
+pub use pool::PoolPolicy;
+pub use publish::{Publish, Uploads};
 pub use view::{
     ClientView, GroupOverview, KeyPackageDetails, KeyPackageRow, LabView, MemberView,
     WelcomeDetails, WelcomeSecret,
 };
 pub use wire::KeyPackageFormat;
 
-use crate::command::{ClientAction, Command, DsAction};
 use crate::domain::{validate_name, NameKind};
-use ds::DeliveryKind;
 
 /// The lab: clients, a handle to the DS task, and the event log.
 pub struct Engine {
@@ -178,47 +181,38 @@ impl Engine {
         self.emit(actor, kind, started, Outcome::Error);
     }
 
-    /// Parses and executes one line of the command vocabulary.
-    pub async fn execute_line(&mut self, line: &str) -> Result<(), EngineError> {
-        match crate::command::parse_line(line)? {
-            Some(command) => self.execute(&command).await,
-            None => Ok(()),
+    /// Marks the start of one command of the vocabulary, for
+    /// [`Self::finish_command`].
+    pub fn start_command(&self) -> CommandStart {
+        CommandStart {
+            events: self.events.len(),
+            started: Instant::now(),
         }
     }
 
-    /// Executes one command. A failure leaves a failure event in the log and
-    /// changes no other state than the protocol itself defines.
-    pub async fn execute(&mut self, command: &Command) -> Result<(), EngineError> {
-        if let Command::Expect(expectation) = command {
-            return self.expect(expectation).await;
-        }
-        // A caption changes nothing, not even the result `expect error` checks.
-        if let Command::Say(_) = command {
-            return Ok(());
-        }
-        let before = self.events.len();
-        let started = Instant::now();
-        let result = match command {
-            Command::Clients(names) => self.add_clients(names).await,
-            Command::Client { client, action } => self.client_action(client, action).await,
-            Command::Ds(action) => self.ds_action(action).await,
-            Command::Deliver => self.deliver_all().await,
-            Command::Clock(by) => self.clock_command(*by).await,
-            Command::Expect(_) | Command::Say(_) => Ok(()),
-            Command::ExportWelcome { group, output } => self.export_welcome(group, output),
-            Command::ImportKeyPackage { file, name } => self.import_key_package(file, name).await,
-        };
+    /// Ends one command: a failure no step reported yet gets its
+    /// `command_failed` event (`actor` and `verb` as the line names them),
+    /// whatever a fault made the DS do is reported, and the result is kept for
+    /// `expect ok|error`. A failure changes no other state than the protocol
+    /// itself defines.
+    pub async fn finish_command(
+        &mut self,
+        start: CommandStart,
+        actor: &str,
+        verb: &str,
+        result: Result<(), EngineError>,
+    ) -> Result<(), EngineError> {
         if let Err(error) = &result {
-            let reported = self.events[before..]
+            let reported = self.events[start.events.min(self.events.len())..]
                 .iter()
                 .any(|e| e.outcome == Outcome::Error);
             if !reported {
                 let kind = EventKind::CommandFailed {
-                    command: command.verb().to_string(),
+                    command: verb.to_string(),
                     error: error.code(),
                     message: error.to_string(),
                 };
-                self.failed(command.actor(), kind, started);
+                self.failed(actor, kind, start.started);
             }
         }
         // Whatever a fault made the DS do and no step reported yet.
@@ -230,7 +224,36 @@ impl Engine {
         result
     }
 
-    async fn add_clients(&mut self, names: &[String]) -> Result<(), EngineError> {
+    /// The result of the last command (not counting `expect` lines), for
+    /// `expect ok|error`; `None` before the first.
+    pub fn last_result(&self) -> Option<&Result<(), EngineError>> {
+        self.last_result.as_ref()
+    }
+
+    /// Logs the outcome of an `expect` line (`expectation` in its canonical
+    /// text): `expect_passed`, or `expect_failed` with the error.
+    pub fn record_expectation(
+        &mut self,
+        expectation: String,
+        started: Instant,
+        result: &Result<(), EngineError>,
+    ) {
+        match result {
+            Ok(()) => self.ok("lab", EventKind::ExpectPassed { expectation }, started),
+            Err(error) => {
+                let kind = EventKind::ExpectFailed {
+                    expectation,
+                    error: error.code(),
+                    message: error.to_string(),
+                };
+                self.failed("lab", kind, started);
+            }
+        }
+    }
+
+    /// `clients NAME...`: creates clients and registers each at the DS; a bad
+    /// or taken name refuses the whole list.
+    pub async fn add_clients(&mut self, names: &[String]) -> Result<(), EngineError> {
         // Check every name first, so a bad list changes nothing.
         for (i, name) in names.iter().enumerate() {
             validate_name(NameKind::Client, name)?;
@@ -257,89 +280,39 @@ impl Engine {
         Ok(())
     }
 
-    async fn client_action(
-        &mut self,
-        name: &str,
-        action: &ClientAction,
-    ) -> Result<(), EngineError> {
-        let client = self.client(name)?;
-        // An external client's keys are in another MLS stack: it only shows what it has.
-        if client.is_external() {
-            match action {
-                ClientAction::Peek | ClientAction::ExportKeyPackage { .. } => {}
-                other => {
-                    return Err(EngineError::ExternalClient {
-                        client: name.to_string(),
-                        action: other.verb().to_string(),
-                    })
-                }
-            }
-        }
-        match action {
-            ClientAction::Generate(args) => self.generate_args(name, args).await,
-            ClientAction::Publish(args) => self.publish(name, args).await,
-            ClientAction::Claim {
-                owner,
-                suite,
-                mls_message,
-            } => {
-                let format = if *mls_message {
-                    KeyPackageFormat::MlsMessage
-                } else {
-                    KeyPackageFormat::KeyPackage
-                };
-                self.claim_framed(name, owner, *suite, format)
-                    .await
-                    .map(|_| ())
-            }
-            ClientAction::CreateGroup { group, suite } => {
-                self.create_group(name, group, *suite).await
-            }
-            ClientAction::Add { members, to } => self.add(name, members, to).await,
-            ClientAction::Peek => self.peek_mailbox(name).await.map(|_| ()),
-            ClientAction::Join { welcome: None } => {
-                self.process_mailbox(name, Some(DeliveryKind::Welcome))
-                    .await
-            }
-            ClientAction::Join {
-                welcome: Some(file),
-            } => self.join_welcome_file(name, file),
-            ClientAction::ExportKeyPackage { selector, output } => {
-                self.export_key_package(name, selector, output)
-            }
-            ClientAction::Sync => self.process_mailbox(name, Some(DeliveryKind::Commit)).await,
-            ClientAction::DeleteBundle { selector } => self.delete_bundle(name, selector),
-            ClientAction::SelfUpdate { group } => self.self_update(name, group.as_deref()).await,
-            ClientAction::RotateLastResort { suite } => self.rotate_last_resort(name, *suite).await,
-            ClientAction::Pool {
-                target,
-                refill_below,
-                off,
-            } => self.pool_command(name, *target, *refill_below, *off).await,
-        }
+    /// `ds replay-welcome`: the DS delivers the last Welcome again to its recipients.
+    pub async fn replay_welcome(&mut self) -> Result<(), EngineError> {
+        let started = Instant::now();
+        let recipients = self.ds.replay_welcome().await?;
+        self.ds_misbehaved("replay-welcome", recipients, started);
+        Ok(())
     }
 
-    async fn ds_action(&mut self, action: &DsAction) -> Result<(), EngineError> {
+    /// `ds forward-welcome NAME`: the DS delivers the last Welcome to `to`, which it
+    /// was not for.
+    pub async fn forward_welcome(&mut self, to: &str) -> Result<(), EngineError> {
         let started = Instant::now();
-        let (label, recipients) = match action {
-            DsAction::ReplayWelcome => ("replay-welcome", self.ds.replay_welcome().await?),
-            DsAction::ForwardWelcome { to } => {
-                self.client(to)?;
-                ("forward-welcome", self.ds.forward_welcome(to).await?)
-            }
-            DsAction::Fault { fault, switch } => {
-                return self.ds_fault(*fault, switch.is_on()).await
-            }
-            DsAction::Release => return self.ds_release().await,
-            DsAction::Policy { policy } => return self.ds_policy(policy).await,
-        };
+        self.client(to)?;
+        let recipients = self.ds.forward_welcome(to).await?;
+        self.ds_misbehaved("forward-welcome", recipients, started);
+        Ok(())
+    }
+
+    fn ds_misbehaved(&mut self, action: &str, recipients: Vec<String>, started: Instant) {
         let kind = EventKind::DsMisbehaved {
-            action: label.to_string(),
+            action: action.to_string(),
             recipients,
         };
         self.ok("ds", kind, started);
-        Ok(())
     }
+}
+
+/// Where a command started: the log's length and the time, for
+/// [`Engine::finish_command`].
+#[derive(Debug, Clone, Copy)]
+pub struct CommandStart {
+    events: usize,
+    started: Instant,
 }
 
 impl Default for Engine {

@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use openmls::prelude::KeyPackageRef;
 
+use super::publish::Publish;
 use super::{Engine, EngineError, EventKind, GenerateOptions};
-use crate::command::PublishArgs;
 
 /// The most packages a pool may keep (as many as one `generate` makes).
 pub const MAX_POOL: u32 = 10_000;
@@ -60,28 +60,15 @@ impl PoolPolicy {
 }
 
 impl Engine {
-    /// `NAME pool --target N --refill-below M` (fills up to N at once) or
-    /// `NAME pool --off`.
-    pub(super) async fn pool_command(
+    /// `NAME pool --target N --refill-below M` (`Some`, fills up to N at once)
+    /// or `NAME pool --off` (`None`).
+    pub async fn set_pool(
         &mut self,
         name: &str,
-        target: Option<u32>,
-        refill_below: Option<u32>,
-        off: bool,
+        policy: Option<PoolPolicy>,
     ) -> Result<(), EngineError> {
         let started = Instant::now();
         self.client(name)?;
-        let policy = match (off, target, refill_below) {
-            (true, None, None) => None,
-            (false, Some(target), Some(refill_below)) => {
-                Some(PoolPolicy::new(target, refill_below)?)
-            }
-            _ => {
-                return Err(EngineError::InvalidPolicy(
-                    "write `pool --target N --refill-below M` or `pool --off`".into(),
-                ))
-            }
-        };
         match policy {
             Some(policy) => self.pools.insert(name.to_string(), policy),
             None => self.pools.remove(name),
@@ -127,17 +114,11 @@ impl Engine {
         let refs: Vec<KeyPackageRef> = self
             .generate(name, missing, GenerateOptions::default())
             .await?;
-        let publish = PublishArgs {
-            refs: refs
-                .iter()
-                .map(|r| crate::domain::KeyPackageRef::from(r).to_string())
+        let publish = Publish::own(
+            refs.iter()
+                .map(crate::domain::KeyPackageRef::from)
                 .collect(),
-            all: false,
-            mls_message: false,
-            tamper: false,
-            raw: None,
-            stolen_from: None,
-        };
+        );
         self.publish(name, &publish).await?;
         let kind = EventKind::PoolRefilled {
             available,

@@ -2,49 +2,76 @@
 
 use std::time::Instant;
 
-use super::Outcome;
-
 use openmls::prelude::KeyPackageRef;
 
 use super::wire::{self, KeyPackageFormat};
-use super::{Engine, EngineError, EventKind, KeyPackageEntry};
-use crate::command::PublishArgs;
+use super::{Engine, EngineError, EventKind, KeyPackageEntry, Outcome};
 use crate::domain;
 
+/// What `publish` uploads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Uploads {
+    /// Own key packages, as a user names them: hex prefix, `@N` or `@last`.
+    Selected(Vec<String>),
+    /// Own key packages by their references (the lab's own publishing).
+    Own(Vec<domain::KeyPackageRef>),
+    /// Every generated key package not yet published, less those that cannot
+    /// succeed (`publish --all`).
+    All,
+    /// These bytes, as they are (`publish --raw HEX`).
+    Raw(Vec<u8>),
+    /// Another client's newest key package as if it were one's own.
+    StolenFrom(String),
+}
+
+/// An upload to the DS: what, in which framing, and whether to break its
+/// signature on the way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publish {
+    pub uploads: Uploads,
+    pub format: KeyPackageFormat,
+    /// Flip one bit of the signature before uploading.
+    pub tamper: bool,
+}
+
+impl Publish {
+    /// Own key packages, bare and intact: how the lab publishes what it generated.
+    pub fn own(refs: Vec<domain::KeyPackageRef>) -> Self {
+        Self {
+            uploads: Uploads::Own(refs),
+            format: KeyPackageFormat::KeyPackage,
+            tamper: false,
+        }
+    }
+}
+
 impl Engine {
-    pub(super) async fn publish(
-        &mut self,
-        name: &str,
-        args: &PublishArgs,
-    ) -> Result<(), EngineError> {
-        let format = if args.mls_message {
-            KeyPackageFormat::MlsMessage
-        } else {
-            KeyPackageFormat::KeyPackage
-        };
+    /// Uploads key packages; the DS validates each one and answers each.
+    pub async fn publish(&mut self, name: &str, publish: &Publish) -> Result<(), EngineError> {
+        let format = publish.format;
         // Collect the uploads first: (reference in own inventory, bytes).
         let client = self.client(name)?;
         let mut skipped: Vec<(domain::KeyPackageRef, String)> = Vec::new();
         let mut uploads: Vec<(Option<KeyPackageRef>, Vec<u8>)> = Vec::new();
-        if let Some(raw) = &args.raw {
-            let bytes = hex::decode(raw.trim()).map_err(|e| EngineError::Malformed {
-                what: "hex".into(),
-                detail: e.to_string(),
-            })?;
-            uploads.push((None, bytes));
-        } else if let Some(victim) = &args.stolen_from {
-            let victim = self.client(victim)?;
-            let entry =
-                victim
-                    .inventory()
-                    .last()
-                    .ok_or_else(|| EngineError::UnknownKeyPackage {
-                        client: victim.name().to_string(),
-                        selector: "@last".into(),
-                    })?;
-            uploads.push((None, wire::encode_key_package(&entry.key_package, format)?));
-        } else {
-            let entries: Vec<&KeyPackageEntry> = if args.all {
+        let entries: Vec<&KeyPackageEntry> = match &publish.uploads {
+            Uploads::Raw(bytes) => {
+                uploads.push((None, bytes.clone()));
+                Vec::new()
+            }
+            Uploads::StolenFrom(victim) => {
+                let victim = self.client(victim)?;
+                let entry =
+                    victim
+                        .inventory()
+                        .last()
+                        .ok_or_else(|| EngineError::UnknownKeyPackage {
+                            client: victim.name().to_string(),
+                            selector: "@last".into(),
+                        })?;
+                uploads.push((None, wire::encode_key_package(&entry.key_package, format)?));
+                Vec::new()
+            }
+            Uploads::All => {
                 // Everything the DS has not accepted yet, less what cannot succeed.
                 let mut chosen = Vec::new();
                 for entry in client.inventory().iter().filter(|e| !e.published) {
@@ -54,26 +81,30 @@ impl Engine {
                     }
                 }
                 chosen
-            } else if args.refs.is_empty() {
+            }
+            Uploads::Selected(selectors) if selectors.is_empty() => {
                 return Err(EngineError::Usage(
                     "publish what? name key packages (hex prefix, @N, @last) or use --all".into(),
                 ));
-            } else {
-                args.refs
-                    .iter()
-                    .map(|s| client.resolve(s))
-                    .collect::<Result<_, _>>()?
-            };
-            for entry in entries {
-                let mut bytes = wire::encode_key_package(&entry.key_package, format)?;
-                if args.tamper {
-                    // The signature is the last field: flip a bit of its last byte.
-                    if let Some(last) = bytes.last_mut() {
-                        *last ^= 0x01;
-                    }
-                }
-                uploads.push((Some(entry.kp_ref.clone()), bytes));
             }
+            Uploads::Selected(selectors) => selectors
+                .iter()
+                .map(|s| client.resolve(s))
+                .collect::<Result<_, _>>()?,
+            Uploads::Own(refs) => refs
+                .iter()
+                .map(|r| client.key_package(r))
+                .collect::<Result<_, _>>()?,
+        };
+        for entry in entries {
+            let mut bytes = wire::encode_key_package(&entry.key_package, format)?;
+            if publish.tamper {
+                // The signature is the last field: flip a bit of its last byte.
+                if let Some(last) = bytes.last_mut() {
+                    *last ^= 0x01;
+                }
+            }
+            uploads.push((Some(entry.kp_ref.clone()), bytes));
         }
         for (kp_ref, reason) in skipped {
             self.ok(

@@ -90,7 +90,7 @@ impl Runner {
                 self.unexpected_failure(at, &error);
             }
         }
-        let result = engine.execute(&line.command).await;
+        let result = crate::command::execute(engine, &line.command).await;
         self.report.lines_run += 1;
         for event in &engine.events()[seen..] {
             progress(Progress::Event(event));

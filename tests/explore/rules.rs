@@ -1,6 +1,7 @@
 //! The rules the state machine test checks after every line, against the
 //! engine's own views and its event log.
 
+use mls_lab::command::CommandError;
 use mls_lab::domain::KeyPackageRef;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,7 +9,7 @@ use mls_lab::engine::{Engine, EngineError, EventKind, Lifecycle};
 
 /// Rule 4: a failure names a code the lab documents (or an OpenMLS error passed
 /// through by name), with a message, and never means the DS task died.
-pub fn typed(line: &str, error: &EngineError) {
+pub fn typed(line: &str, error: &CommandError) {
     let code = error.code();
     assert_ne!(code, "DsUnavailable", "'{line}' lost the DS: {error}");
     assert!(
@@ -16,7 +17,8 @@ pub fn typed(line: &str, error: &EngineError) {
         "'{line}'"
     );
     assert!(
-        EngineError::CODES.contains(&code.as_str()) || matches!(error, EngineError::Mls { .. }),
+        EngineError::CODES.contains(&code.as_str())
+            || matches!(error, CommandError::Engine(EngineError::Mls { .. })),
         "'{line}' failed with an undocumented code {code}: {error}"
     );
 }

@@ -11,6 +11,7 @@
 // Each test file uses a part of this module.
 #![allow(dead_code)]
 
+use mls_lab::command::Execute as _;
 use openmls::prelude::*;
 use openmls_basic_credential::SignatureKeyPair;
 use openmls_rust_crypto::OpenMlsRustCrypto;

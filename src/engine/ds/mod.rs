@@ -16,7 +16,7 @@ mod records;
 mod state;
 
 pub use faulty::{FaultAct, FaultChange, KEY_PACKAGE_MESSAGE_HEADER};
-pub use policy::ClaimLimit;
+pub use policy::{ClaimLimit, MAX_CLAIM_LIMIT};
 pub use records::*;
 
 use queue::NormalQueue;

@@ -1,7 +1,6 @@
 //! Every error variant has one fixed code, listed once in `EngineError::CODES`.
 
 use super::EngineError;
-use crate::command::{ParseError, Problem};
 use crate::domain::{ClockOverflow, KeyPackageRef, NameError, NameKind, NameRule, Suite};
 
 /// One value of every variant. The match below has no `_`, so a new variant
@@ -9,7 +8,6 @@ use crate::domain::{ClockOverflow, KeyPackageRef, NameError, NameKind, NameRule,
 fn samples() -> Vec<EngineError> {
     let s = || String::from("x");
     vec![
-        EngineError::Parse(ParseError::new(Problem::NotUtf8)),
         EngineError::Usage(s()),
         EngineError::UnknownClient(s()),
         EngineError::ClientExists(s()),
@@ -135,8 +133,7 @@ fn samples() -> Vec<EngineError> {
 fn has_fixed_code(error: &EngineError) -> bool {
     match error {
         EngineError::Join { .. } | EngineError::Mls { .. } => false,
-        EngineError::Parse(_)
-        | EngineError::Usage(_)
+        EngineError::Usage(_)
         | EngineError::UnknownClient(_)
         | EngineError::ClientExists(_)
         | EngineError::InvalidName(_)

@@ -64,11 +64,7 @@ impl Engine {
     /// `import-key-package FILE --as NAME`. The name is checked, the file read and
     /// the package validated here and at the DS (which binds NAME to its
     /// signature key and identity) before the external client exists.
-    pub(in crate::engine) async fn import_key_package(
-        &mut self,
-        path: &str,
-        name: &str,
-    ) -> Result<(), EngineError> {
+    pub async fn import_key_package(&mut self, path: &str, name: &str) -> Result<(), EngineError> {
         let started = Instant::now();
         validate_name(NameKind::Client, name)?;
         if self.clients.contains_key(name) {
@@ -118,11 +114,7 @@ impl Engine {
     /// `NAME join --welcome FILE`: the Welcome is framed as an `MLSMessage` if it
     /// came bare, peeked at, and joined as one from the DS would be: OpenMLS finds
     /// the private bundle through the `new_member` reference.
-    pub(in crate::engine) fn join_welcome_file(
-        &mut self,
-        name: &str,
-        path: &str,
-    ) -> Result<(), EngineError> {
+    pub fn join_welcome_file(&mut self, name: &str, path: &str) -> Result<(), EngineError> {
         let started = Instant::now();
         let incoming = Incoming::read(path, self.now())?;
         if !incoming.is_welcome {

@@ -16,7 +16,6 @@ use tls_codec::Serialize as _;
 
 use super::wire::{self, KeyPackageFormat};
 use super::{Engine, EngineError, EventKind};
-use crate::command::ExportArgs;
 use crate::inspect::encoding::Encoding;
 use crate::inspect::Framing;
 
@@ -28,21 +27,6 @@ pub struct ExportFormat {
 }
 
 impl ExportFormat {
-    /// The format the options of an export line ask for.
-    pub fn of(args: &ExportArgs) -> Self {
-        let framing = if args.bare {
-            Framing::Bare
-        } else {
-            Framing::MlsMessage
-        };
-        let encoding = match (args.hex, args.base64) {
-            (true, _) => Encoding::Hex,
-            (false, true) => Encoding::Base64,
-            (false, false) => Encoding::Raw,
-        };
-        Self { framing, encoding }
-    }
-
     /// The file's contents for these decoded bytes: raw as they are, text as one
     /// line ending in a newline.
     pub fn encode(self, bytes: &[u8]) -> Vec<u8> {
@@ -58,6 +42,14 @@ impl ExportFormat {
     }
 }
 
+/// An export: the file to write (replaced if it exists; never a directory) and
+/// how to write it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    pub path: String,
+    pub format: ExportFormat,
+}
+
 /// The `MLSMessage` header of a Welcome: version mls10 (1), wire format
 /// mls_welcome (3) (RFC 9420 §6).
 const WELCOME_HEADER: [u8; 4] = [0x00, 0x01, 0x00, 0x03];
@@ -70,14 +62,14 @@ pub fn frame_welcome(bare: &[u8]) -> Vec<u8> {
 impl Engine {
     /// `NAME export-key-package REF --to FILE`: one of the client's own key
     /// packages, written as asked; nothing in the lab changes.
-    pub(super) fn export_key_package(
+    pub fn export_key_package(
         &mut self,
         name: &str,
         selector: &str,
-        args: &ExportArgs,
+        export: &Export,
     ) -> Result<(), EngineError> {
         let started = Instant::now();
-        let format = ExportFormat::of(args);
+        let format = export.format;
         let entry = self.client(name)?.resolve(selector)?;
         let framing = match format.framing {
             Framing::MlsMessage => KeyPackageFormat::MlsMessage,
@@ -86,10 +78,10 @@ impl Engine {
         let bytes = wire::encode_key_package(&entry.key_package, framing)?;
         let kp_ref = (&entry.kp_ref).into();
         let contents = format.encode(&bytes);
-        file::write(&args.to, &contents)?;
+        file::write(&export.path, &contents)?;
         let kind = EventKind::KeyPackageExported {
             kp_ref,
-            path: args.to.clone(),
+            path: export.path.clone(),
             framing: format.framing,
             encoding: format.encoding,
             bytes: contents.len(),
@@ -100,13 +92,9 @@ impl Engine {
 
     /// `export-welcome GROUP --to FILE`: the last Welcome sent for GROUP, as the
     /// DS routed it (with the ratchet tree: groups are built with it).
-    pub(super) fn export_welcome(
-        &mut self,
-        group: &str,
-        args: &ExportArgs,
-    ) -> Result<(), EngineError> {
+    pub fn export_welcome(&mut self, group: &str, export: &Export) -> Result<(), EngineError> {
         let started = Instant::now();
-        let format = ExportFormat::of(args);
+        let format = export.format;
         let (refs, message) = self
             .events
             .iter()
@@ -127,10 +115,10 @@ impl Engine {
                 .map_err(|e| EngineError::mls("encode Welcome", e))?,
         };
         let contents = format.encode(&bytes);
-        file::write(&args.to, &contents)?;
+        file::write(&export.path, &contents)?;
         let kind = EventKind::WelcomeExported {
             group: group.to_string(),
-            path: args.to.clone(),
+            path: export.path.clone(),
             framing: format.framing,
             encoding: format.encoding,
             new_member_refs: refs,
@@ -162,26 +150,7 @@ mod tests {
     }
 
     #[test]
-    fn options_pick_framing_and_encoding() {
-        let args = |bare, hex, base64| ExportArgs {
-            to: "f".into(),
-            bare,
-            hex,
-            base64,
-        };
-        let of = |a| {
-            let f = ExportFormat::of(&a);
-            (f.framing, f.encoding)
-        };
-        assert_eq!(
-            of(args(false, false, false)),
-            (Framing::MlsMessage, Encoding::Raw)
-        );
-        assert_eq!(of(args(true, true, false)), (Framing::Bare, Encoding::Hex));
-        assert_eq!(
-            of(args(false, false, true)),
-            (Framing::MlsMessage, Encoding::Base64)
-        );
+    fn a_bare_welcome_is_framed_with_its_header() {
         assert_eq!(frame_welcome(&[9]), [0, 1, 0, 3, 9]);
     }
 }
