@@ -6,14 +6,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use mls_lab::app;
+use mls_lab::command::scenario::{self as scenarios, input, Loaded};
 use mls_lab::command::steps::{steps, title};
 use mls_lab::command::{parse_script, Command, ParsedLine};
 use mls_lab::domain::escape_controls;
 use mls_lab::engine::{Engine, Randomness};
-use mls_lab::runner::input;
 use mls_lab::runner::output::{Output, Stopped};
 use mls_lab::runner::report::{self, print_lines, say, write_lines};
-use mls_lab::runner::scenarios::{self, Loaded};
 use mls_lab::runner::{self, Progress, Runner};
 use mls_lab::start;
 use mls_lab::ui::theme::ThemeName;

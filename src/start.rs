@@ -8,11 +8,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::app::{self, Settings};
+use crate::command::scenario::{self as scenarios, Loaded};
 use crate::command::Command;
 use crate::domain::{validate_name, NameKind};
 use crate::engine::Randomness;
 use crate::runner::report::say;
-use crate::runner::scenarios::{self, Loaded};
 use crate::theme::ThemeName;
 use crate::tui::{self, Recording, Start};
 use crate::worker::Request;

@@ -103,7 +103,7 @@ impl Session {
         }
         out.push_str("\n# Transcript\n");
         for event in events {
-            out.push_str(&format!("# {}\n", crate::runner::event_text(event)));
+            out.push_str(&format!("# {}\n", event.text()));
         }
         out
     }

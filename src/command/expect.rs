@@ -5,8 +5,9 @@ use std::fmt;
 
 use clap::Parser as _;
 
+use super::clap_error::from_clap;
 use super::error::{ParseError, Problem};
-use super::parse::{from_clap, ClientCheckLine, DsCheckLine};
+use super::grammar::{ClientCheckLine, DsCheckLine};
 use super::vocabulary::usage_line;
 use super::{BundlePresence, ClientCheck, DsCheck, Expectation, Presence, Switch};
 use crate::domain::{Fault, RESERVED};

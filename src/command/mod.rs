@@ -17,11 +17,14 @@
 //!
 //! - [`words`]: a line into words; where its comment starts.
 //! - [`parse`]: clap, [`parse_line`], [`parse_script`]; `clap_error` turns clap's
-//!   errors into ours.
+//!   errors into ours; `grammar` holds the clap lines the parser and the
+//!   vocabulary share.
 //! - [`expect`]: `expect ...` lines and their canonical text (`Display`).
 //! - [`error`]: the parse error type, [`ParseError`], and [`CommandError`].
 //! - [`mod@execute`]: a command run on the engine ([`execute()`], [`Execute`]).
 //! - [`mod@vocabulary`]: every verb's usage line and help.
+//! - [`scenario`]: the shipped scenarios, loading one by path or name, and
+//!   reading scripts with bounded lines.
 //! - [`steps`]: a script as steps (a command, its caption, its checks) for lessons
 //!   and handouts.
 
@@ -29,8 +32,10 @@ mod clap_error;
 pub mod error;
 pub mod execute;
 pub mod expect;
+mod grammar;
 pub mod misbehave;
 pub mod parse;
+pub mod scenario;
 pub mod steps;
 pub mod vocabulary;
 pub mod words;

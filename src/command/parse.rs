@@ -5,12 +5,13 @@
 
 use clap::{Parser, Subcommand};
 
-pub(super) use super::clap_error::from_clap;
+use super::clap_error::from_clap;
 use super::error::{ParseError, Problem};
 use super::expect::parse_expect;
+use super::grammar::ClientLine;
 use super::vocabulary::usage_line;
 use super::words::split_words;
-use super::{ClientAction, ClientCheck, Command, DsAction, DsCheck, ExportArgs};
+use super::{Command, DsAction, ExportArgs};
 use crate::domain::{is_control, LabDuration, RESERVED};
 
 /// The longest line the runner reads, in bytes. Longer lines are refused, so a
@@ -233,38 +234,9 @@ fn forward(text: &str) -> Result<LabDuration, String> {
     }
 }
 
-#[derive(Parser)]
-#[command(no_binary_name = true, disable_help_subcommand = true, name = "NAME")]
-pub(super) struct ClientLine {
-    #[command(subcommand)]
-    pub(super) action: ClientAction,
-}
-
-#[derive(Parser)]
-#[command(
-    no_binary_name = true,
-    disable_help_subcommand = true,
-    name = "expect ds OWNER"
-)]
-pub(super) struct DsCheckLine {
-    #[command(subcommand)]
-    pub(super) check: DsCheck,
-}
-
-#[derive(Parser)]
-#[command(
-    no_binary_name = true,
-    disable_help_subcommand = true,
-    name = "expect NAME"
-)]
-pub(super) struct ClientCheckLine {
-    #[command(subcommand)]
-    pub(super) check: ClientCheck,
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::{GenerateArgs, Problem};
+    use super::super::{ClientAction, GenerateArgs, Problem};
     use super::*;
 
     fn problem(line: &str) -> Problem {

@@ -7,6 +7,7 @@
 //! - [`time`]: spans of lab time ([`LabDuration`]) and how times are said.
 //! - [`clock`]: the lab's clock ([`LabClock`]) and its overflow ([`ClockOverflow`]).
 //! - [`key_package_ref`]: the key package reference ([`KeyPackageRef`]), hex and short.
+//! - [`suggest`]: "did you mean": the known names closest to a typed one.
 //! - [`suite`]: the ciphersuite as a value ([`Suite`]), supported or foreign.
 //! - [`fault`]: the ways the DS can be told to misbehave ([`Fault`], [`FaultSet`]).
 
@@ -14,6 +15,7 @@ pub mod clock;
 pub mod fault;
 pub mod key_package_ref;
 pub mod name;
+pub mod suggest;
 pub mod suite;
 pub mod text;
 pub mod time;

@@ -6,13 +6,14 @@
 //!
 //! - [`events`]: one explanation per event kind ([`crate::engine::EventKind::ALL`]).
 //! - [`errors`]: one explanation per error code ([`crate::engine::EngineError::CODES`]).
-//! - [`suggest`]: "did you mean" for a topic that does not exist.
+//! - "did you mean" for a topic that does not exist: [`crate::domain::suggest`].
 
 pub mod errors;
 pub mod events;
-pub mod suggest;
 
 use std::fmt;
+
+use crate::domain::suggest;
 
 /// Whether a topic is an event kind or an error code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,17 +2,13 @@
 //! typo changes nothing), a stream line by line as it arrives; each line runs on
 //! the engine and its events are rendered as a text transcript or as JSON Lines.
 //!
-//! - [`input`]: reading scripts with bounded lines, refusing what is not text.
 //! - [`output`]: writing the transcript; a closed reader ends the run quietly.
 //! - [`transcript`]: events and the lab's state as text.
-//! - [`scenarios`]: the shipped scenarios, compiled in, found by name.
 //! - [`handout`]: `run --markdown`, the run as a Markdown handout.
 
 pub mod handout;
-pub mod input;
 pub mod output;
 pub mod report;
-pub mod scenarios;
 pub mod transcript;
 
 pub use transcript::{event_json, event_text, state_text};
@@ -21,7 +17,7 @@ use crate::command::{parse_script, Command, Expectation, ParsedLine};
 use crate::engine::{Engine, EngineError, Event};
 
 /// The built-in default scenario, run by `mls-lab run` without a file.
-pub const DEFAULT_SCENARIO: &str = scenarios::SCENARIOS[0].source;
+pub const DEFAULT_SCENARIO: &str = crate::command::scenario::SCENARIOS[0].source;
 /// Its name in messages.
 pub const DEFAULT_SCENARIO_NAME: &str = "assets/scenarios/default.mls";
 

@@ -5,17 +5,17 @@
 //! §10.1), uploads only by the owner (RFC 9750 §5.1), one-time hand-out of normal key
 //! packages and reuse of the last-resort one only when nothing else is left (RFC 9420
 //! §16.8, RFC 9750 §5.1), and routing a Welcome to every `new_member` (§12.4.3.1).
-//! On purpose it can break these rules ([`crate::domain::Fault`], acted out in `faulty`), and it
+//! On purpose it can break these rules ([`crate::domain::Fault`], acted out in `faults`), and it
 //! can limit claims ([`policy`]). What it answers is in `records`.
 
 mod directory;
-mod faulty;
+mod faults;
 pub mod policy;
 mod queue;
 mod records;
 mod state;
 
-pub use faulty::{FaultAct, FaultChange, KEY_PACKAGE_MESSAGE_HEADER};
+pub use faults::KEY_PACKAGE_MESSAGE_HEADER;
 pub use policy::{ClaimLimit, MAX_CLAIM_LIMIT};
 pub use records::*;
 
@@ -114,8 +114,8 @@ enum Request {
     TakeExpired {
         reply: oneshot::Sender<Vec<ExpiredEntry>>,
     },
-    /// `ds fault`, `ds release` and the faults' reports ([`faulty`]).
-    Fault(faulty::FaultRequest),
+    /// `ds fault`, `ds release` and the faults' reports (`faults`).
+    Fault(faults::FaultRequest),
     /// `ds policy` ([`policy`]).
     Policy(policy::PolicyRequest),
 }

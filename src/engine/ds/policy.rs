@@ -6,7 +6,6 @@ use std::collections::{HashMap, VecDeque};
 
 use tokio::sync::oneshot;
 
-use super::state::DsState;
 use super::{DsHandle, Request};
 use crate::domain::{approximate, LabDuration};
 use crate::engine::error::EngineError;
@@ -135,17 +134,6 @@ impl DsHandle {
     pub async fn set_claim_limit(&self, limit: Option<ClaimLimit>) -> Result<(), EngineError> {
         self.call(|reply| Request::Policy(PolicyRequest::SetClaimLimit { limit, reply }))
             .await
-    }
-}
-
-impl DsState {
-    pub(super) fn handle_policy(&mut self, request: PolicyRequest) {
-        match request {
-            PolicyRequest::SetClaimLimit { limit, reply } => {
-                self.claim_log.set(limit);
-                let _ = reply.send(());
-            }
-        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! What the DS hands back: mailbox deliveries, directory entries, the answers to
-//! uploads, claims and routing, and the snapshot and counters a display reads.
+//! uploads, claims, routing and faults, and the snapshot and counters a display
+//! reads.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -146,4 +147,25 @@ impl ClientDirectory {
     pub fn last_resort_for(&self, suite: Suite) -> Option<&DirectoryEntry> {
         self.last_resort.iter().find(|e| e.ciphersuite == suite)
     }
+}
+
+/// What a fault made the DS do, once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaultAct {
+    pub fault: Fault,
+    /// What the DS did wrong, in one line.
+    pub did: String,
+    /// The clients it concerns.
+    pub clients: Vec<String>,
+}
+
+/// The result of `ds fault NAME on|off`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FaultChange {
+    /// The faults on afterwards.
+    pub active: Vec<Fault>,
+    /// Turned off, the fault's held deliveries went out: to these clients.
+    pub released: Vec<String>,
+    /// Turned off, `double-handout` withdrew the packages it had kept listed.
+    pub withdrawn: usize,
 }

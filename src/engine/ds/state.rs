@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use openmls_rust_crypto::RustCrypto;
 
+use super::policy::PolicyRequest;
 use super::*;
 use crate::domain::{KeyPackageRef, Suite};
 use crate::engine::error::EngineError;
@@ -48,7 +49,7 @@ pub(super) struct DsState {
     pub(super) next_delivery: u64,
     pub(super) last_welcome: Option<(Delivery, Vec<String>)>,
     /// Misbehaviour on purpose (`ds fault NAME on`).
-    pub(super) faults: super::faulty::FaultState,
+    pub(super) faults: super::faults::state::FaultState,
     /// `ds policy claim-limit` and the claims it counts.
     pub(super) claim_log: super::policy::ClaimLog,
 }
@@ -209,7 +210,10 @@ impl DsState {
                 let _ = reply.send(self.snapshot());
             }
             Request::Fault(request) => self.handle_fault(request),
-            Request::Policy(request) => self.handle_policy(request),
+            Request::Policy(PolicyRequest::SetClaimLimit { limit, reply }) => {
+                self.claim_log.set(limit);
+                let _ = reply.send(());
+            }
         }
     }
 }

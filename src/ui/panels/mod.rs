@@ -1,7 +1,6 @@
 //! One file per panel; each draws inside the border `ui` gives it and only the
 //! rows on screen.
 
-pub(crate) mod bundle;
 pub(crate) mod clients;
 pub(crate) mod ds;
 pub(crate) mod groups;

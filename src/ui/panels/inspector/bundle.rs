@@ -5,7 +5,7 @@
 
 use ratatui::text::{Line, Span};
 
-use super::inspector::{field, item};
+use super::fields::{field, item};
 use crate::engine::bundle::BundleDetails;
 use crate::theme::Theme;
 

@@ -1,78 +1,23 @@
-//! The DS acting out its faults ([`super::fault`]): which are on, what each one
-//! made the DS do (queued as [`FaultAct`]s for the engine's `ds_fault_acted`
-//! events), and the deliveries `hold-welcome` and `reorder-commits` hold back.
+//! The DS acting out its faults ([`crate::domain::Fault`]): turning them on and
+//! off, what each one makes the DS do wrong (queued as [`FaultAct`]s for the
+//! engine's `ds_fault_acted` events), and releasing the deliveries
+//! `hold-welcome` and `reorder-commits` hold back. What is on, what acted and
+//! what is held is `state`.
 
-use std::collections::BTreeMap;
+pub(super) mod state;
 
 use tokio::sync::oneshot;
 
 use super::state::DsState;
-use super::{Claimed, Delivery, DsHandle, Request};
-use crate::domain::{relative, Fault, FaultSet};
+use super::{Claimed, Delivery, DsHandle, FaultAct, FaultChange, Request};
+use crate::domain::{relative, Fault};
 use crate::engine::error::EngineError;
 use crate::engine::wire::KeyPackageFormat;
+use state::Held;
 
 /// The `MLSMessage` header of a key package: version mls10, wire format
 /// mls_key_package (RFC 9420 §6).
 pub const KEY_PACKAGE_MESSAGE_HEADER: [u8; 4] = [0x00, 0x01, 0x00, 0x05];
-
-/// What a fault made the DS do, once.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FaultAct {
-    pub fault: Fault,
-    /// What the DS did wrong, in one line.
-    pub did: String,
-    /// The clients it concerns.
-    pub clients: Vec<String>,
-}
-
-/// The result of `ds fault NAME on|off`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FaultChange {
-    /// The faults on afterwards.
-    pub active: Vec<Fault>,
-    /// Turned off, the fault's held deliveries went out: to these clients.
-    pub released: Vec<String>,
-    /// Turned off, `double-handout` withdrew the packages it had kept listed.
-    pub withdrawn: usize,
-}
-
-/// A delivery held back by a fault.
-#[derive(Debug, Clone)]
-struct Held {
-    recipients: Vec<String>,
-    delivery: Delivery,
-    fault: Fault,
-}
-
-/// The DS's faults: which are on, what they did, what they hold.
-#[derive(Debug, Default)]
-pub(super) struct FaultState {
-    set: FaultSet,
-    acts: Vec<FaultAct>,
-    /// In arrival order.
-    held: Vec<Held>,
-    /// How often each fault acted.
-    hits: BTreeMap<Fault, u64>,
-}
-
-impl FaultState {
-    pub(super) fn is_on(&self, fault: Fault) -> bool {
-        self.set.is_on(fault)
-    }
-
-    pub(super) fn active(&self) -> Vec<Fault> {
-        self.set.active()
-    }
-
-    pub(super) fn hits(&self) -> BTreeMap<Fault, u64> {
-        self.hits.clone()
-    }
-
-    pub(super) fn held(&self) -> usize {
-        self.held.len()
-    }
-}
 
 pub(super) enum FaultRequest {
     Set {

@@ -1,5 +1,10 @@
-//! The inspector: the fields of one key package (with its journey) or one
-//! Welcome (with its `secrets[]` and who matched them).
+//! The inspector: the fields of one key package (with its journey and, in
+//! `bundle`, its private bundle and reference) or one Welcome (with its
+//! `secrets[]` and who matched them); `fields` lays out a field's line.
+
+mod bundle;
+mod fields;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -10,11 +15,7 @@ use crate::app::App;
 use crate::theme::Theme;
 use crate::ui::text::{count, outcome_style, ref_span, wrap_line};
 use crate::worker::Inspection;
-
-/// Columns a field's name takes; its value wraps under itself.
-const NAME_WIDTH: usize = 17;
-/// Where a continued journey step or secret goes on.
-const ITEM_INDENT: usize = 8;
+use fields::{field, item};
 
 /// Draws the lines from the scrolled-to one; a line wider than the panel wraps
 /// under itself (scrolling counts lines, not rows: see `App::inspector_len`).
@@ -29,23 +30,6 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     for (row, line) in rows.enumerate() {
         line.render(Rect::new(area.x, area.y + row as u16, area.width, 1), buf);
     }
-}
-
-pub(super) fn field<'a>(
-    name: &str,
-    value: impl Into<Span<'a>>,
-    theme: &Theme,
-) -> (Line<'a>, usize) {
-    let line = Line::from(vec![
-        Span::styled(format!("{name:<w$}", w = NAME_WIDTH), theme.header),
-        value.into(),
-    ]);
-    (line, NAME_WIDTH)
-}
-
-/// A line that is not a field: continued at the item indent.
-pub(super) fn item(line: Line<'_>) -> (Line<'_>, usize) {
-    (line, ITEM_INDENT)
 }
 
 /// The inspector's lines, each with the indent its continuation takes.
@@ -143,7 +127,7 @@ fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<(Line<'a>, usize)> {
                 .join(", ");
             lines.push(field("sizes", sizes, theme));
             if let Some(bundle) = app.bundle() {
-                lines.extend(super::bundle::lines(bundle, theme));
+                lines.extend(bundle::lines(bundle, theme));
             }
             lines
         }

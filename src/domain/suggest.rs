@@ -1,6 +1,6 @@
-//! "Did you mean": the topics closest to a name that is not one, by edit distance
-//! on names with case, `-` and `_` ignored, and by containment (`welcome` finds
-//! every Welcome event).
+//! "Did you mean": the known names closest to a typed one (explain topics,
+//! shipped scenarios), by edit distance on names with case, `-` and `_` ignored,
+//! and by containment (`welcome` finds every Welcome event).
 
 /// Lowercase with `-` and `_` dropped: `NoMatchingKeyPackage`,
 /// `no-matching-key-package` and `no_matching_key_package` are one name.
