@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use mls_lab::app;
+use mls_lab::app::ThemeName;
 use mls_lab::command::scenario::{self as scenarios, input, Loaded};
 use mls_lab::command::steps::{steps, title};
 use mls_lab::command::{parse_script, Command, ParsedLine};
@@ -15,7 +16,6 @@ use mls_lab::runner::output::{Output, Stopped};
 use mls_lab::runner::report::{self, print_lines, say, write_lines};
 use mls_lab::runner::{self, Progress, Runner};
 use mls_lab::start;
-use mls_lab::ui::theme::ThemeName;
 
 #[derive(Parser)]
 #[command(

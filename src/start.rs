@@ -7,14 +7,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use crate::app::ThemeName;
 use crate::app::{self, Settings};
 use crate::command::scenario::{self as scenarios, Loaded};
 use crate::command::Command;
 use crate::domain::{validate_name, NameKind};
 use crate::engine::Randomness;
 use crate::runner::report::say;
-use crate::theme::ThemeName;
-use crate::tui::{self, Recording, Start};
+use crate::terminal::tui::{self, Recording, Start};
 use crate::worker::Request;
 
 /// What the interactive lab was asked for on the command line.

@@ -3,10 +3,10 @@
 
 use super::hex::HexView;
 use super::{App, Effect};
+use crate::app::layout::Panel;
 use crate::domain::KeyPackageRef;
 use crate::engine::bundle::BundleDetails;
 use crate::engine::EventKind;
-use crate::layout::Panel;
 use crate::worker::{Inspection, Request};
 
 /// The followed reference and the inspector's content.

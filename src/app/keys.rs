@@ -9,9 +9,9 @@ use super::lesson::error_line;
 use super::motion::ToastKind;
 use super::prompt::{Edited, Prompt};
 use super::{App, Effect};
+use crate::app::layout::Panel;
 use crate::command::Command;
 use crate::engine::GroupOverview;
-use crate::layout::Panel;
 use crate::worker::Request;
 
 /// What a client action does: run a line, or start one at the prompt.

@@ -3,9 +3,9 @@
 //! gives for it: the event kind's, and the error code's when it failed.
 
 use super::App;
+use crate::app::layout::Panel;
 use crate::engine::Event;
 use crate::explain::{self, Explanation};
-use crate::layout::Panel;
 use crate::worker::Inspection;
 
 /// What the why pane shows.

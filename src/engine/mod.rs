@@ -5,20 +5,13 @@
 //! [`Engine::finish_command`].
 
 pub mod bundle;
-mod claim;
 pub mod client;
 pub mod ds;
 pub mod error;
 pub mod event;
-pub mod exchange;
-mod expiry;
-mod faults;
-mod generate;
-mod groups;
-mod mailbox;
-pub mod pool;
+pub mod file;
 pub mod provider;
-mod publish;
+mod verbs;
 pub mod view;
 pub mod wire;
 
@@ -32,16 +25,12 @@ pub use client::{Client, GenerateOptions, GroupView, KeyPackageEntry, Lifecycle,
 pub use ds::{DsHandle, DsSnapshot};
 pub use error::EngineError;
 pub use event::{Endpoint, Event, EventKind, Outcome, Route};
-pub use exchange::{Export, ExportFormat};
-pub use pool::PoolPolicy;
-pub use publish::{Publish, Uploads};
+pub use verbs::{Export, ExportFormat, PoolPolicy, Publish, Uploads};
 pub use view::{
     ClientView, GroupOverview, KeyPackageDetails, KeyPackageRow, LabView, MemberView,
     WelcomeDetails, WelcomeSecret,
 };
 pub use wire::KeyPackageFormat;
-
-use crate::domain::{validate_name, NameKind};
 
 /// The lab: clients, a handle to the DS task, and the event log.
 pub struct Engine {
@@ -61,7 +50,7 @@ pub struct Engine {
     /// The result of the last non-`expect` command, for `expect ok|error`.
     last_result: Option<Result<(), EngineError>>,
     /// Clients that keep a pool of key packages at the DS (`NAME pool`).
-    pools: BTreeMap<String, pool::PoolPolicy>,
+    pools: BTreeMap<String, PoolPolicy>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -143,6 +132,16 @@ impl Engine {
     /// A handle to the DS, for concurrent use (it is a message channel).
     pub fn ds(&self) -> &DsHandle {
         &self.ds
+    }
+
+    /// The lab's clock.
+    pub fn clock(&self) -> LabClock {
+        self.clock
+    }
+
+    /// The lab's now, in Unix seconds.
+    pub fn now(&self) -> u64 {
+        self.clock.now_secs()
     }
 
     /// A copy of the DS state.
@@ -249,61 +248,6 @@ impl Engine {
                 self.failed("lab", kind, started);
             }
         }
-    }
-
-    /// `clients NAME...`: creates clients and registers each at the DS; a bad
-    /// or taken name refuses the whole list.
-    pub async fn add_clients(&mut self, names: &[String]) -> Result<(), EngineError> {
-        // Check every name first, so a bad list changes nothing.
-        for (i, name) in names.iter().enumerate() {
-            validate_name(NameKind::Client, name)?;
-            if self.clients.contains_key(name) || names[..i].contains(name) {
-                return Err(EngineError::ClientExists(name.clone()));
-            }
-        }
-        for name in names {
-            let started = Instant::now();
-            let client = Client::with_randomness(name, self.randomness)?;
-            let keys = client.signature_keys();
-            for (_, key) in &keys {
-                self.ds.register(name, key.clone()).await?;
-            }
-            self.clients.insert(name.clone(), client);
-            if let Some((scheme, key)) = keys.into_iter().next() {
-                let kind = EventKind::ClientRegistered {
-                    signature_key: hex::encode(key),
-                    signature_scheme: format!("{scheme:?}"),
-                };
-                self.ok(name, kind, started);
-            }
-        }
-        Ok(())
-    }
-
-    /// `ds replay-welcome`: the DS delivers the last Welcome again to its recipients.
-    pub async fn replay_welcome(&mut self) -> Result<(), EngineError> {
-        let started = Instant::now();
-        let recipients = self.ds.replay_welcome().await?;
-        self.ds_misbehaved("replay-welcome", recipients, started);
-        Ok(())
-    }
-
-    /// `ds forward-welcome NAME`: the DS delivers the last Welcome to `to`, which it
-    /// was not for.
-    pub async fn forward_welcome(&mut self, to: &str) -> Result<(), EngineError> {
-        let started = Instant::now();
-        self.client(to)?;
-        let recipients = self.ds.forward_welcome(to).await?;
-        self.ds_misbehaved("forward-welcome", recipients, started);
-        Ok(())
-    }
-
-    fn ds_misbehaved(&mut self, action: &str, recipients: Vec<String>, started: Instant) {
-        let kind = EventKind::DsMisbehaved {
-            action: action.to_string(),
-            recipients,
-        };
-        self.ok("ds", kind, started);
     }
 }
 

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use crate::app::{App, FlashKey};
 use crate::domain::KeyPackageRef;
 use crate::engine::{Lifecycle, Outcome};
-use crate::theme::Theme;
+use crate::ui::theme::Theme;
 
 /// The first 8 characters of a hex value that is not a reference (an epoch
 /// authenticator), as long as a short reference.
@@ -49,7 +49,7 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-pub use crate::layout::wrap;
+pub use crate::app::layout::wrap;
 
 /// A styled line in rows of at most `width` columns, broken between words and
 /// keeping each word's style; rows after the first start with `indent` spaces

@@ -151,7 +151,7 @@ fn x_shows_the_bytes_of_the_selected_field_highlighted() {
             "{screen}"
         );
         let buffer = lab.buffer(width, height);
-        let theme = lab.app.theme().theme();
+        let theme = Theme::of(lab.app.theme());
         let area = lab
             .app
             .areas(Rect::new(0, 0, width, height))

@@ -100,7 +100,7 @@ fn new_items_flash_until_the_flash_is_over() {
     lab.run(&["bob generate"]);
     let fresh = lab.client("bob").key_packages[0].kp_ref.clone();
     assert_ne!(lab.app.followed(), Some(&fresh));
-    let flash_bg = ThemeName::Dark.theme().flash.bg;
+    let flash_bg = Theme::of(ThemeName::Dark).flash.bg;
     lab.select_client("bob");
     lab.press(KeyCode::Esc);
     let buffer = lab.buffer(100, 30);

@@ -26,7 +26,7 @@ fn a_followed_reference_is_highlighted_in_every_panel_it_appears_in() {
         }
         other => panic!("inspector shows {other:?}"),
     }
-    let theme = ThemeName::Dark.theme();
+    let theme = Theme::of(ThemeName::Dark);
     let follow_bg = theme.follow.bg;
     lab.app.update(Msg::Resize(160, 48));
     let buffer = lab.buffer(160, 48);

@@ -194,7 +194,7 @@ fn the_followed_reference_stays_readable_on_a_selected_row() {
         lab.press(KeyCode::Home);
         let full = lab.client("alice").key_packages[0].kp_ref.clone();
         assert_eq!(lab.app.followed(), Some(&full));
-        let theme = name.theme();
+        let theme = Theme::of(name);
         let buffer = lab.buffer(100, 30);
         let readable = cells_with(&buffer, &short(&full), |c| {
             Some(c.bg) == theme.follow.bg && Some(c.fg) == theme.follow.fg
@@ -204,7 +204,7 @@ fn the_followed_reference_stays_readable_on_a_selected_row() {
             "{name:?}: {readable} places\n{}",
             text(&buffer)
         );
-        let ratio = mls_lab::theme::contrast(
+        let ratio = mls_lab::ui::theme::contrast(
             theme.follow.fg.unwrap_or(Color::Reset),
             theme.follow.bg.unwrap_or(Color::Reset),
         );

@@ -172,7 +172,7 @@ fn following_from_the_timeline_shows_the_owners_storage() {
     assert_eq!(lab.app.cursor(Panel::KeyPackages), 2);
     // Highlighted in carol's inventory and her DS directory, as well as the timeline.
     let buffer = lab.buffer(160, 48);
-    let follow_bg = ThemeName::Dark.theme().follow.bg;
+    let follow_bg = Theme::of(ThemeName::Dark).follow.bg;
     let places = cells_with(&buffer, &short(&third), |c| Some(c.bg) == follow_bg);
     assert!(places >= 4, "{places}\n{}", text(&buffer));
 }

@@ -11,11 +11,11 @@ use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
 use super::{highlight_row, visible};
+use crate::app::layout::Panel;
 use crate::app::App;
-use crate::layout::Panel;
-use crate::theme::Theme;
 use crate::ui::table::{self, Cell, Column};
 use crate::ui::text::{lr_badge, ref_span, truncate};
+use crate::ui::theme::Theme;
 
 const COUNTERS: [Column; 5] = [
     Column::left("client", 0),

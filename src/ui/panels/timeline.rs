@@ -7,12 +7,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use crate::app::layout;
 use crate::app::{App, FlashKey};
 use crate::domain::KeyPackageRef;
 use crate::engine::{Endpoint, Event, EventKind, Outcome};
-use crate::layout;
-use crate::theme::Theme;
 use crate::ui::text::{outcome_style, ref_span};
+use crate::ui::theme::Theme;
 
 const DS: &str = "DS";
 /// Fewest columns between two lanes.

@@ -3,7 +3,7 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::theme::Theme;
+use crate::ui::theme::Theme;
 
 /// Columns a field's name takes; its value wraps under itself.
 const NAME_WIDTH: usize = 17;

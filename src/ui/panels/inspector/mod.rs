@@ -12,8 +12,8 @@ use ratatui::widgets::Widget;
 
 use super::timeline;
 use crate::app::App;
-use crate::theme::Theme;
 use crate::ui::text::{count, outcome_style, ref_span, wrap_line};
+use crate::ui::theme::Theme;
 use crate::worker::Inspection;
 use fields::{field, item};
 

@@ -2,17 +2,27 @@
 //! `#` that begins a word), then a [`Command`] through clap's derive definitions.
 //! clap's errors are turned into [`ParseError`]s naming the argument at fault,
 //! with the verb's usage line from the vocabulary; clap's help text never shows.
+//!
+//! - [`words`]: a line into words; where its comment starts.
+//! - `grammar`: the clap lines the parser and the vocabulary share.
+//! - `expect`: the words after `expect`.
+//! - `clap_error`: clap's errors as [`ParseError`]s.
+
+mod clap_error;
+mod expect;
+pub(super) mod grammar;
+pub mod words;
 
 use clap::{Parser, Subcommand};
 
-use super::clap_error::from_clap;
 use super::error::{ParseError, Problem};
-use super::expect::parse_expect;
-use super::grammar::ClientLine;
 use super::vocabulary::usage_line;
-use super::words::split_words;
 use super::{Command, DsAction, ExportArgs};
 use crate::domain::{is_control, LabDuration, RESERVED};
+use clap_error::from_clap;
+use expect::parse_expect;
+use grammar::ClientLine;
+use words::split_words;
 
 /// The longest line the runner reads, in bytes. Longer lines are refused, so a
 /// stream without newlines cannot make the lab buffer without bound.

@@ -5,10 +5,10 @@
 
 use std::time::Instant;
 
-use super::ds::{Delivery, DeliveryKind};
-use super::wire;
-use super::{Engine, EngineError, EventKind};
 use crate::domain::KeyPackageRef;
+use crate::engine::ds::{Delivery, DeliveryKind};
+use crate::engine::wire;
+use crate::engine::{Engine, EngineError, EventKind};
 
 impl Engine {
     /// Reads the client's mailbox without removing anything; reports each Welcome
@@ -102,14 +102,14 @@ impl Engine {
 
     /// The lab's name of the group with this `GroupId`; for a group from outside
     /// the lab, its `GroupId` as text if it is printable, else hex.
-    pub(super) fn group_label(&self, group_id: &[u8]) -> String {
+    pub(in crate::engine) fn group_label(&self, group_id: &[u8]) -> String {
         self.group_labels
             .get(group_id)
             .cloned()
-            .unwrap_or_else(|| super::client::foreign_group_label(group_id))
+            .unwrap_or_else(|| crate::engine::client::foreign_group_label(group_id))
     }
 
-    pub(super) fn join_one(
+    pub(in crate::engine) fn join_one(
         &mut self,
         name: &str,
         group: &str,
@@ -172,7 +172,7 @@ impl Engine {
         outcome
     }
 
-    pub(super) fn commit_one(
+    pub(in crate::engine) fn commit_one(
         &mut self,
         name: &str,
         group: &str,

@@ -5,9 +5,9 @@ use std::time::Instant;
 use openmls::prelude::KeyPackageRef;
 
 use super::publish::Publish;
-use super::wire;
-use super::{Engine, EngineError, EventKind, GenerateOptions, KeyPackageEntry, Outcome};
 use crate::domain::{self, LabClock, Suite};
+use crate::engine::wire;
+use crate::engine::{Engine, EngineError, EventKind, GenerateOptions, KeyPackageEntry, Outcome};
 
 impl Engine {
     /// Generates `count` key packages; returns their references, in order.
@@ -45,7 +45,7 @@ impl Engine {
         Ok(refs)
     }
 
-    pub(super) async fn ensure_signer(
+    pub(in crate::engine) async fn ensure_signer(
         &mut self,
         name: &str,
         suite: Suite,

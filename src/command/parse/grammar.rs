@@ -5,13 +5,13 @@
 
 use clap::Parser;
 
-use super::{ClientAction, ClientCheck, DsCheck};
+use super::super::{ClientAction, ClientCheck, DsCheck};
 
 #[derive(Parser)]
 #[command(no_binary_name = true, disable_help_subcommand = true, name = "NAME")]
-pub(super) struct ClientLine {
+pub(in crate::command) struct ClientLine {
     #[command(subcommand)]
-    pub(super) action: ClientAction,
+    pub(in crate::command) action: ClientAction,
 }
 
 #[derive(Parser)]
@@ -20,9 +20,9 @@ pub(super) struct ClientLine {
     disable_help_subcommand = true,
     name = "expect ds OWNER"
 )]
-pub(super) struct DsCheckLine {
+pub(in crate::command) struct DsCheckLine {
     #[command(subcommand)]
-    pub(super) check: DsCheck,
+    pub(in crate::command) check: DsCheck,
 }
 
 #[derive(Parser)]
@@ -31,7 +31,7 @@ pub(super) struct DsCheckLine {
     disable_help_subcommand = true,
     name = "expect NAME"
 )]
-pub(super) struct ClientCheckLine {
+pub(in crate::command) struct ClientCheckLine {
     #[command(subcommand)]
-    pub(super) check: ClientCheck,
+    pub(in crate::command) check: ClientCheck,
 }

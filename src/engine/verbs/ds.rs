@@ -1,13 +1,14 @@
-//! `ds fault NAME on|off`, `ds release` and `ds policy` as the engine runs them,
+//! The DS misbehaving or policed on purpose: `ds replay-welcome`, `ds
+//! forward-welcome`, `ds fault NAME on|off`, `ds release` and `ds policy` as the
+//! engine runs them,
 //! and the `ds_fault_acted` events: what each fault made the DS do, with the
 //! check at the clients that catches it (or that none does).
 
 use std::time::Instant;
 
-use super::ds::ClaimLimit;
-use super::{Engine, EngineError, EventKind};
-use crate::domain::Fault;
-use crate::domain::LabDuration;
+use crate::domain::{Fault, LabDuration};
+use crate::engine::ds::ClaimLimit;
+use crate::engine::{Engine, EngineError, EventKind};
 
 impl Engine {
     /// `ds fault NAME on|off`.
@@ -37,7 +38,7 @@ impl Engine {
 
     /// One `ds_fault_acted` event (actor `ds`) for each thing a fault made the DS
     /// do since the last report.
-    pub(super) async fn report_faults(&mut self) -> Result<(), EngineError> {
+    pub(in crate::engine) async fn report_faults(&mut self) -> Result<(), EngineError> {
         for act in self.ds.take_fault_acts().await? {
             let kind = EventKind::DsFaultActed {
                 fault: act.fault.to_string(),
@@ -85,5 +86,31 @@ impl Engine {
         };
         self.ok("ds", kind, started);
         Ok(())
+    }
+
+    /// `ds replay-welcome`: the DS delivers the last Welcome again to its recipients.
+    pub async fn replay_welcome(&mut self) -> Result<(), EngineError> {
+        let started = Instant::now();
+        let recipients = self.ds.replay_welcome().await?;
+        self.ds_misbehaved("replay-welcome", recipients, started);
+        Ok(())
+    }
+
+    /// `ds forward-welcome NAME`: the DS delivers the last Welcome to `to`, which it
+    /// was not for.
+    pub async fn forward_welcome(&mut self, to: &str) -> Result<(), EngineError> {
+        let started = Instant::now();
+        self.client(to)?;
+        let recipients = self.ds.forward_welcome(to).await?;
+        self.ds_misbehaved("forward-welcome", recipients, started);
+        Ok(())
+    }
+
+    fn ds_misbehaved(&mut self, action: &str, recipients: Vec<String>, started: Instant) {
+        let kind = EventKind::DsMisbehaved {
+            action: action.to_string(),
+            recipients,
+        };
+        self.ok("ds", kind, started);
     }
 }

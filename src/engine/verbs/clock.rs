@@ -3,20 +3,10 @@
 
 use std::time::Instant;
 
-use super::{Engine, EngineError, EventKind};
-use crate::domain::{LabClock, LabDuration};
+use crate::domain::LabDuration;
+use crate::engine::{Engine, EngineError, EventKind};
 
 impl Engine {
-    /// The lab's clock.
-    pub fn clock(&self) -> LabClock {
-        self.clock
-    }
-
-    /// The lab's now, in Unix seconds.
-    pub fn now(&self) -> u64 {
-        self.clock.now_secs()
-    }
-
     /// `clock` shows the lab's time; `clock +30d` moves it forward, and the DS
     /// purges what expired.
     pub async fn clock_command(&mut self, by: Option<LabDuration>) -> Result<(), EngineError> {
@@ -35,7 +25,7 @@ impl Engine {
     }
 
     /// One `key_package_expired` event (actor `ds`) for each package the DS purged.
-    pub(super) async fn report_expired(&mut self) -> Result<(), EngineError> {
+    pub(in crate::engine) async fn report_expired(&mut self) -> Result<(), EngineError> {
         for expired in self.ds.take_expired().await? {
             let kind = EventKind::KeyPackageExpired {
                 kp_ref: expired.kp_ref,

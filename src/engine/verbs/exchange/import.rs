@@ -1,16 +1,16 @@
 //! Bytes from another MLS stack: `import-key-package FILE --as NAME` makes an
 //! external client, and `NAME join --welcome FILE` joins through a Welcome made
-//! elsewhere. Files are read with [`super::file::read`] and told apart by the
+//! elsewhere. Files are read with [`crate::engine::file::read`] and told apart by the
 //! inspector's decoder (raw, hex or base64; `MLSMessage` or bare); everything is
 //! checked before anything changes.
 
 use std::time::Instant;
 
-use super::file;
 use super::frame_welcome;
 use crate::domain::KeyPackageRef;
 use crate::domain::{validate_name, NameKind, Suite};
 use crate::engine::client::Client;
+use crate::engine::file;
 use crate::engine::wire::{self, KeyPackageFormat};
 use crate::engine::{Engine, EngineError, EventKind};
 use crate::inspect::encoding::Encoding;

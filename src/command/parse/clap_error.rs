@@ -4,7 +4,7 @@
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
-use super::error::{ParseError, Problem};
+use super::super::error::{ParseError, Problem};
 
 /// clap's error as a [`ParseError`], from its structured context only.
 pub(super) fn from_clap(error: &clap::Error) -> ParseError {

@@ -2,7 +2,7 @@
 //! them, and a comment from an unquoted `#` that begins a word (so a quoted
 //! `'#team'` is a word, and `team#1` is one word).
 
-use super::error::{ParseError, Problem};
+use super::super::error::{ParseError, Problem};
 
 /// Splits a line into words like a shell. A comment starts at an unquoted `#`
 /// that begins a word; a quoted `'#team'` is a word.

@@ -1,61 +1,10 @@
-//! One theme struct, four palettes. The monochrome one marks everything with
-//! modifiers (reversed, bold, underlined) and no colour, for `NO_COLOR`.
+//! One theme struct, four palettes, one for each of the app's
+//! [`ThemeName`]s. The monochrome one marks everything with modifiers
+//! (reversed, bold, underlined) and no colour, for `NO_COLOR`.
 
 use ratatui::style::{Color, Modifier, Style};
 
-/// The themes, in the order `t` cycles through them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ThemeName {
-    Dark,
-    Light,
-    /// Large contrast for projectors.
-    HighContrast,
-    /// No colour at all (`NO_COLOR`, `--no-color`).
-    Mono,
-}
-
-impl ThemeName {
-    pub fn next(self) -> Self {
-        match self {
-            Self::Dark => Self::Light,
-            Self::Light => Self::HighContrast,
-            Self::HighContrast => Self::Mono,
-            Self::Mono => Self::Dark,
-        }
-    }
-
-    /// The theme to start with: monochrome under `--no-color` or a non-empty
-    /// `NO_COLOR` (<https://no-color.org>), else the one asked for.
-    pub fn choose(
-        requested: Self,
-        no_color_flag: bool,
-        no_color_env: Option<&std::ffi::OsStr>,
-    ) -> Self {
-        if no_color_flag || no_color_env.is_some_and(|v| !v.is_empty()) {
-            Self::Mono
-        } else {
-            requested
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Dark => "dark",
-            Self::Light => "light",
-            Self::HighContrast => "high contrast",
-            Self::Mono => "monochrome",
-        }
-    }
-
-    pub fn theme(self) -> Theme {
-        match self {
-            Self::Dark => Theme::dark(),
-            Self::Light => Theme::light(),
-            Self::HighContrast => Theme::high_contrast(),
-            Self::Mono => Theme::mono(),
-        }
-    }
-}
+use crate::app::ThemeName;
 
 /// Every style the UI uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +39,16 @@ const fn rgb(r: u8, g: u8, b: u8) -> Color {
 }
 
 impl Theme {
+    /// The palette of a theme the app names.
+    pub fn of(name: ThemeName) -> Self {
+        match name {
+            ThemeName::Dark => Theme::dark(),
+            ThemeName::Light => Theme::light(),
+            ThemeName::HighContrast => Theme::high_contrast(),
+            ThemeName::Mono => Theme::mono(),
+        }
+    }
+
     pub fn dark() -> Self {
         let bg = rgb(16, 18, 24);
         let bold = Modifier::BOLD;
@@ -286,8 +245,7 @@ impl Theme {
 
 #[cfg(test)]
 mod tests {
-    use super::ThemeName;
-    use std::ffi::OsStr;
+    use super::{Theme, ThemeName};
 
     #[test]
     fn every_text_colour_reaches_wcag_contrast() {
@@ -296,7 +254,7 @@ mod tests {
             (ThemeName::Light, 4.5),
             (ThemeName::HighContrast, 7.0),
         ] {
-            let pairs = theme.theme().contrasts();
+            let pairs = Theme::of(theme).contrasts();
             assert!(pairs.len() >= 25, "{theme:?}: {}", pairs.len());
             for (what, ratio) in pairs {
                 let ratio = ratio.unwrap_or(0.0);
@@ -316,21 +274,5 @@ mod tests {
         // #777777 on white is the classic 4.48:1 just below AA.
         let grey = super::contrast(Color::Rgb(0x77, 0x77, 0x77), Color::Rgb(255, 255, 255));
         assert!(grey.is_some_and(|r| (r - 4.48).abs() < 0.01));
-    }
-
-    #[test]
-    fn no_color_wins_over_the_requested_theme() {
-        let dark = ThemeName::Dark;
-        assert_eq!(ThemeName::choose(dark, false, None), ThemeName::Dark);
-        assert_eq!(ThemeName::choose(dark, true, None), ThemeName::Mono);
-        assert_eq!(
-            ThemeName::choose(ThemeName::HighContrast, false, Some(OsStr::new("1"))),
-            ThemeName::Mono
-        );
-        // An empty NO_COLOR does not count (no-color.org).
-        assert_eq!(
-            ThemeName::choose(dark, false, Some(OsStr::new(""))),
-            ThemeName::Dark
-        );
     }
 }

@@ -4,9 +4,9 @@ use std::time::Instant;
 
 use openmls::prelude::KeyPackageRef;
 
-use super::wire::{self, KeyPackageFormat};
-use super::{Engine, EngineError, EventKind, KeyPackageEntry, Outcome};
 use crate::domain;
+use crate::engine::wire::{self, KeyPackageFormat};
+use crate::engine::{Engine, EngineError, EventKind, KeyPackageEntry, Outcome};
 
 /// What `publish` uploads.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,11 +5,11 @@ use std::time::Instant;
 
 use openmls::prelude::{KeyPackageRef, OpenMlsProvider as _};
 
-use super::client::{Claim, ClaimedKeyPackage};
-use super::ds::Claimed;
-use super::wire::{self, KeyPackageFormat};
-use super::{Engine, EngineError, EventKind};
 use crate::domain::Suite;
+use crate::engine::client::{Claim, ClaimedKeyPackage};
+use crate::engine::ds::Claimed;
+use crate::engine::wire::{self, KeyPackageFormat};
+use crate::engine::{Engine, EngineError, EventKind};
 
 impl Engine {
     /// Claims one of `owner`'s key packages in ciphersuite `suite`.
@@ -41,7 +41,7 @@ impl Engine {
     /// before handing anything out). Each one the DS handed out is recorded on its
     /// owner's entry even if the claimer then finds it invalid: it is gone from
     /// the DS either way.
-    pub(super) async fn claim_all(
+    pub(in crate::engine) async fn claim_all(
         &mut self,
         name: &str,
         owners: &[String],

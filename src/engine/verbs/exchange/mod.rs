@@ -3,10 +3,9 @@
 //! structure, as raw bytes, hex or base64; imports read any of these, told apart
 //! by the inspector's own decoder ([`crate::inspect`]), never a second one.
 //!
-//! - [`file`]: reading and writing files, with typed errors.
+//! - Files are read and written by [`crate::engine::file`], with typed errors.
 //! - `import`: `import-key-package` (external clients) and `join --welcome FILE`.
 
-pub mod file;
 mod import;
 
 use std::time::Instant;
@@ -14,8 +13,9 @@ use std::time::Instant;
 use base64::Engine as _;
 use tls_codec::Serialize as _;
 
-use super::wire::{self, KeyPackageFormat};
-use super::{Engine, EngineError, EventKind};
+use crate::engine::file;
+use crate::engine::wire::{self, KeyPackageFormat};
+use crate::engine::{Engine, EngineError, EventKind};
 use crate::inspect::encoding::Encoding;
 use crate::inspect::Framing;
 

@@ -9,7 +9,7 @@ use std::time::Instant;
 use openmls::prelude::KeyPackageRef;
 
 use super::publish::Publish;
-use super::{Engine, EngineError, EventKind, GenerateOptions};
+use crate::engine::{Engine, EngineError, EventKind, GenerateOptions};
 
 /// The most packages a pool may keep (as many as one `generate` makes).
 pub const MAX_POOL: u32 = 10_000;
@@ -91,7 +91,7 @@ impl Engine {
     }
 
     /// After processing mail: tops the pool up if it is below its refill mark.
-    pub(super) async fn top_up(&mut self, name: &str) -> Result<(), EngineError> {
+    pub(in crate::engine) async fn top_up(&mut self, name: &str) -> Result<(), EngineError> {
         let Some(policy) = self.pools.get(name).copied() else {
             return Ok(());
         };

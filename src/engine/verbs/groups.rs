@@ -6,10 +6,10 @@ use std::time::Instant;
 
 use openmls::prelude::KeyPackage;
 
-use super::client::ClaimedKeyPackage;
-use super::wire::KeyPackageFormat;
-use super::{Engine, EngineError, EventKind};
 use crate::domain::{validate_name, KeyPackageRef, NameKind, Suite};
+use crate::engine::client::ClaimedKeyPackage;
+use crate::engine::wire::KeyPackageFormat;
+use crate::engine::{Engine, EngineError, EventKind};
 
 impl Engine {
     pub async fn create_group(
@@ -214,7 +214,7 @@ impl Engine {
         Ok(())
     }
 
-    pub(super) async fn self_update_one(
+    pub(in crate::engine) async fn self_update_one(
         &mut self,
         name: &str,
         group: &str,

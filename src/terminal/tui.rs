@@ -19,9 +19,9 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 
+use super::record::{Cast, RecordError, RecordHandle, Tee};
 use crate::app::{App, Effect, Lesson, Msg, Settings};
 use crate::engine::Randomness;
-use crate::record::{Cast, RecordError, RecordHandle, Tee};
 use crate::worker::{Request, Worker};
 
 /// At most this many engine reports are handled between two looks at the keyboard.
