@@ -631,8 +631,14 @@ fn the_checks_find_what_they_look_for() {
     let files = [
         ("lib.rs", "pub mod domain; pub mod engine;"),
         // A folder's mod.rs building on its child, which uses it back: no cycle.
-        ("domain/mod.rs", "mod a; mod b; pub use a::Thing; pub struct Shared;"),
-        ("domain/a.rs", "use super::b::other; use super::Shared; pub struct Thing;"),
+        (
+            "domain/mod.rs",
+            "mod a; mod b; pub use a::Thing; pub struct Shared;",
+        ),
+        (
+            "domain/a.rs",
+            "use super::b::other; use super::Shared; pub struct Thing;",
+        ),
         (
             "domain/b.rs",
             "pub fn other() { let _ = crate::engine::Z; }",

@@ -54,7 +54,7 @@ fn refused(engine: &Engine, from: usize) -> Vec<String> {
         .filter_map(|e| match &e.kind {
             EventKind::KeyPackageRefused { error, .. } => {
                 assert_eq!(e.outcome, Outcome::Error);
-                Some(error.clone())
+                Some(error.to_string())
             }
             _ => None,
         })

@@ -27,7 +27,7 @@ async fn drain(engine: &mut Engine, claimer: &str, owner: &str, most: usize) -> 
             .execute_line(&format!("{claimer} claim {owner}"))
             .await
         {
-            return (n, e.code());
+            return (n, e.code().to_string());
         }
     }
     (most, String::new())

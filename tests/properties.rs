@@ -345,7 +345,7 @@ fn joins_never_reuse_a_normal_package(n: usize, last_resort: bool, steps: Vec<St
                     }
                 }
                 EventKind::JoinFailed { error, .. } => {
-                    *failures.entry(error.clone()).or_default() += 1;
+                    *failures.entry(error.to_string()).or_default() += 1;
                 }
                 _ => {}
             }
@@ -823,7 +823,7 @@ async fn join_in_model(engine: &mut Engine, model: &mut Model, reached: &mut Rea
             EventKind::GroupJoined { group, kp_ref, .. } => {
                 Some(Ok((group.clone(), kp_ref.clone())))
             }
-            EventKind::JoinFailed { error, .. } => Some(Err(error.clone())),
+            EventKind::JoinFailed { error, .. } => Some(Err(error.to_string())),
             _ => None,
         })
         .collect();

@@ -560,7 +560,7 @@ async fn refuse(engine: &mut Engine, mutation: &Mutation, mls_message: bool) -> 
                 .await
                 .unwrap_or_else(|e| panic!("the valid package after {mutation:?}: {e}"));
         }
-        code
+        code.to_string()
     }
 }
 

@@ -290,8 +290,8 @@ impl App {
                 self.hint = None;
                 vec![self.track(request)]
             }
-            Err(error) => {
-                self.toast(error, ToastKind::Error);
+            Err(bad) => {
+                self.toast(bad.to_string(), ToastKind::Error);
                 Vec::new()
             }
         }
@@ -378,12 +378,9 @@ impl App {
                     self.select_actor_of(&request);
                     vec![self.track(request)]
                 }
-                Err(error) => {
+                Err(bad) => {
                     // The line stays for fixing; nothing ran.
-                    let message = error
-                        .split_once(": ")
-                        .map_or(error.clone(), |(_, m)| m.to_string());
-                    prompt.set_error(error_line(&message));
+                    prompt.set_error(error_line(&bad.error.to_string()));
                     Vec::new()
                 }
             },

@@ -43,7 +43,7 @@ pub use settings::{Settings, ThemeName, DEFAULT_SPEED_MS};
 pub use stepping::Caption;
 pub use why::Why;
 
-use crate::command::parse_lines;
+use crate::command::{parse_lines, BadLine};
 use crate::domain::KeyPackageRef;
 use crate::engine::{Event, LabView, Randomness};
 use crate::worker::{Inspection, Report, Request};
@@ -165,12 +165,16 @@ impl App {
     }
 
     /// The request that runs `lines`, parsed as the lines of a scenario file
-    /// ([`parse_lines`], the runner's parser); `Err` names the first bad line.
-    pub fn run_request(label: &str, lines: &[&str]) -> Result<Request, String> {
-        let lines = parse_lines(&lines.join("\n")).map_err(|bad| {
-            bad.first()
-                .map_or_else(String::new, |bad| format!("{}: {}", bad.text, bad.error))
-        })?;
+    /// ([`parse_lines`], the runner's parser); `Err` is the first bad line.
+    pub fn run_request(label: &str, lines: &[&str]) -> Result<Request, BadLine> {
+        let lines = match parse_lines(&lines.join("\n")) {
+            Ok(lines) => lines,
+            // parse_lines fails only with at least one bad line.
+            Err(bad) => match bad.into_iter().next() {
+                Some(first) => return Err(first),
+                None => Vec::new(),
+            },
+        };
         Ok(Request::Run {
             label: label.to_string(),
             lines,

@@ -22,7 +22,7 @@ pub fn of_event(event: &Event) -> Why {
     let mut explanations: Vec<&'static Explanation> =
         explain::topic(event.kind.name()).into_iter().collect();
     if let Some(code) = event.error_code() {
-        explanations.extend(explain::topic(code));
+        explanations.extend(explain::error(code));
     }
     let subject = match event.error_code() {
         Some(code) => format!("#{} {}: {code}", event.seq, event.kind.name()),

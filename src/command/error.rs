@@ -5,7 +5,7 @@
 use std::fmt;
 
 use crate::domain::escape_controls;
-use crate::engine::EngineError;
+use crate::engine::{EngineError, ErrorCode};
 
 /// What is wrong with a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,8 +106,8 @@ impl ParseError {
     }
 
     /// The stable code of every parse error, as `expect error Usage` matches it.
-    pub fn code(&self) -> &'static str {
-        "Usage"
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::Usage
     }
 }
 
@@ -137,9 +137,9 @@ pub enum CommandError {
 
 impl CommandError {
     /// The stable code: `Usage` for a line that does not parse, else the engine's.
-    pub fn code(&self) -> String {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Parse(error) => error.code().to_string(),
+            Self::Parse(error) => error.code(),
             Self::Engine(error) => error.code(),
         }
     }

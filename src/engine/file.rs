@@ -119,7 +119,7 @@ mod tests {
     }
 
     fn code(result: Result<impl std::fmt::Debug, EngineError>) -> String {
-        result.unwrap_err().code()
+        result.unwrap_err().code().to_string()
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub use provider::Randomness;
 
 pub use client::{Client, GenerateOptions, GroupView, KeyPackageEntry, Lifecycle, LifetimeChoice};
 pub use ds::{DsHandle, DsSnapshot};
-pub use error::EngineError;
+pub use error::{EngineError, ErrorCode};
 pub use event::{Endpoint, Event, EventKind, Outcome, Route};
 pub use verbs::{Export, ExportFormat, PoolPolicy, Publish, Uploads};
 pub use view::{

@@ -229,7 +229,7 @@ async fn event_loop(
         let names = start.clients.join(" ");
         match App::run_request("start", &[&format!("clients {names}")]) {
             Ok(request) => effects.push(app.track(request)),
-            Err(error) => return Err(io::Error::new(io::ErrorKind::InvalidInput, error)),
+            Err(bad) => return Err(io::Error::new(io::ErrorKind::InvalidInput, bad.to_string())),
         }
     }
     if let Some(preload) = start.preload {

@@ -13,7 +13,7 @@ pub fn typed(line: &str, error: &CommandError) {
     let code = error.code();
     assert_ne!(code, "DsUnavailable", "'{line}' lost the DS: {error}");
     assert!(
-        !code.is_empty() && !error.to_string().is_empty(),
+        !code.as_str().is_empty() && !error.to_string().is_empty(),
         "'{line}'"
     );
     assert!(

@@ -57,7 +57,9 @@ fn the_readme_key_map_is_the_declared_one() {
 
 #[test]
 fn requests_are_built_by_the_one_parser() {
-    let error = App::run_request("x", &["bob generate", "bob frobnicate"]).unwrap_err();
+    let error = App::run_request("x", &["bob generate", "bob frobnicate"])
+        .unwrap_err()
+        .to_string();
     let parser = mls_lab::command::parse_line("bob frobnicate")
         .unwrap_err()
         .to_string();

@@ -29,7 +29,7 @@ async fn check(engine: &Engine, expectation: &Expectation) -> Result<(), EngineE
             None => fail("no command has run yet".into()),
         },
         Expectation::Error(code) => match engine.last_result() {
-            Some(Err(e)) if e.code().eq_ignore_ascii_case(code) => Ok(()),
+            Some(Err(e)) if e.code().as_str().eq_ignore_ascii_case(code) => Ok(()),
             Some(Err(e)) => fail(format!("expected error {code}, got {} ({e})", e.code())),
             Some(Ok(())) => fail(format!(
                 "expected error {code}, but the last command succeeded"

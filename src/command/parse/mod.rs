@@ -66,6 +66,15 @@ pub struct BadLine {
     pub error: ParseError,
 }
 
+/// `text: message`, the form the prompt and the TUI's messages show.
+impl std::fmt::Display for BadLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.text, self.error)
+    }
+}
+
+impl std::error::Error for BadLine {}
+
 impl BadLine {
     /// `name:line: message`, the form every reader of a file shows.
     pub fn located(&self, name: &str) -> String {

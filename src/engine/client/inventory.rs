@@ -12,7 +12,7 @@ use openmls_traits::OpenMlsProvider;
 use super::storage::{stored_key_packages, StoredBundle};
 use super::*;
 use crate::domain::{ClockOverflow, LabClock, Suite};
-use crate::engine::error::EngineError;
+use crate::engine::error::{EngineError, ErrorCode};
 use crate::engine::wire;
 
 /// The lifetime a new key package gets (RFC 9420 §7.2 `Lifetime` in the leaf node).
@@ -136,7 +136,7 @@ pub struct KeyPackageEntry {
     pub bytes: usize,
     pub published: bool,
     /// The DS's rejection code, if it refused the upload.
-    pub rejected: Option<String>,
+    pub rejected: Option<ErrorCode>,
     pub claims: Vec<Claim>,
     /// Groups joined through this package.
     pub joined: Vec<String>,
@@ -165,7 +165,7 @@ pub enum Lifecycle {
     Expired,
     NotYetValid,
     Rejected {
-        error: String,
+        error: ErrorCode,
     },
     /// A newer last-resort package replaced it at the DS; its private bundle
     /// stays, since a Welcome naming it may still be in flight.
@@ -215,11 +215,17 @@ impl KeyPackageEntry {
         if self.discarded {
             return Some("its private bundle was deleted (delete-bundle)".into());
         }
-        match self.rejected.as_deref() {
-            Some(code @ ("UnsupportedExtension" | "InvalidKeyPackage" | "Expired")) => Some(
-                format!("the DS refused this package before ({code}) and would again"),
-            ),
-            _ => None,
+        match &self.rejected {
+            Some(
+                code @ (ErrorCode::UnsupportedExtension
+                | ErrorCode::InvalidKeyPackage
+                | ErrorCode::Expired),
+            ) => Some(format!(
+                "the DS refused this package before ({code}) and would again"
+            )),
+            // A tampered copy, a duplicate, an owner or lifetime rule of the DS:
+            // the package itself may still be accepted.
+            Some(_) | None => None,
         }
     }
 

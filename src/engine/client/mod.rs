@@ -172,7 +172,7 @@ pub(super) fn signer_for<'a>(
         .get(&(scheme as u16))
         .ok_or_else(|| EngineError::Mls {
             op: "sign".into(),
-            code: "MissingSigner".into(),
+            code: super::error::ErrorCode::named("MissingSigner"),
             detail: format!("{name} has no {scheme:?} key"),
         })
 }

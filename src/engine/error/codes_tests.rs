@@ -186,7 +186,7 @@ fn codes_lists_every_fixed_code_once() {
     let mut from_samples: Vec<String> = samples()
         .iter()
         .filter(|e| has_fixed_code(e))
-        .map(EngineError::code)
+        .map(|e| e.code().to_string())
         .collect();
     from_samples.sort();
     from_samples.dedup();

@@ -4,6 +4,7 @@
 
 use super::{Event, EventKind, Outcome};
 use crate::domain::KeyPackageRef;
+use crate::engine::error::ErrorCode;
 
 /// One end of a message: the Delivery Service or a client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +23,7 @@ pub struct Route<'a> {
 
 impl Event {
     /// The error code an event carries, if it is a failure with one.
-    pub fn error_code(&self) -> Option<&str> {
+    pub fn error_code(&self) -> Option<&ErrorCode> {
         match &self.kind {
             EventKind::KeyPackageRejected { error, .. }
             | EventKind::ClaimFailed { error, .. }
@@ -263,7 +264,7 @@ mod tests {
                 kp_ref: None,
                 last_resort: None,
                 bytes: 1,
-                error: "Malformed".into(),
+                error: ErrorCode::Malformed,
                 message: String::new(),
             },
             Outcome::Error,
@@ -273,7 +274,7 @@ mod tests {
             "alice",
             EventKind::ClaimFailed {
                 owner: "bob".into(),
-                error: "NoKeyPackageAvailable".into(),
+                error: ErrorCode::NoKeyPackageAvailable,
                 message: String::new(),
             },
             Outcome::Error,

@@ -6,8 +6,10 @@ mod text;
 
 pub use meaning::{Endpoint, Route};
 
-use crate::domain::{KeyPackageRef, Suite};
 use serde::Serialize;
+
+use super::error::ErrorCode;
+use crate::domain::{KeyPackageRef, Suite};
 
 /// One entry of the log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -89,7 +91,7 @@ pub enum EventKind {
         #[serde(skip_serializing_if = "Option::is_none")]
         last_resort: Option<bool>,
         bytes: usize,
-        error: String,
+        error: ErrorCode,
         message: String,
     },
     /// The DS handed out one of `owner`'s key packages to the actor (RFC 9420 §16.8).
@@ -106,7 +108,7 @@ pub enum EventKind {
     /// A claim found nothing to hand out.
     ClaimFailed {
         owner: String,
-        error: String,
+        error: ErrorCode,
         message: String,
     },
     GroupCreated {
@@ -157,7 +159,7 @@ pub enum EventKind {
         group: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         kp_ref: Option<KeyPackageRef>,
-        error: String,
+        error: ErrorCode,
         message: String,
     },
     /// After a join, the normal package's private bundle is gone from storage.
@@ -179,7 +181,7 @@ pub enum EventKind {
     },
     CommitFailed {
         group: String,
-        error: String,
+        error: ErrorCode,
         message: String,
     },
     /// A self-update Commit (RFC 9420 §12.4, RFC 9750 §5.1 after a last-resort join).
@@ -196,7 +198,7 @@ pub enum EventKind {
     /// A command failed before or outside the protocol steps above.
     CommandFailed {
         command: String,
-        error: String,
+        error: ErrorCode,
         message: String,
     },
     ExpectPassed {
@@ -204,7 +206,7 @@ pub enum EventKind {
     },
     ExpectFailed {
         expectation: String,
-        error: String,
+        error: ErrorCode,
         message: String,
     },
     /// `ds fault NAME on|off`: the DS now misbehaves on purpose (or stopped).
@@ -239,7 +241,7 @@ pub enum EventKind {
     KeyPackageRefused {
         kp_ref: KeyPackageRef,
         owner: String,
-        error: String,
+        error: ErrorCode,
         message: String,
     },
     /// `ds policy claim-limit`: the DS's rate limit on claims (RFC 9750 §5.1).
