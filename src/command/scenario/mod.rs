@@ -1,5 +1,5 @@
 //! Scenarios: scripts of the vocabulary as they come in. The shipped ones are
-//! compiled in ([`catalogue`]); a user names one by path or by name ([`load`]);
+//! compiled in ([`catalogue`]); a user names one by path or by name ([`mod@load`]);
 //! files and streams are read with bounded lines ([`input`]).
 
 pub mod catalogue;
