@@ -38,6 +38,7 @@ use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
+use mls_lab::command::Execute as _;
 use mls_lab::command::{parse_line, Command};
 use mls_lab::engine::Engine;
 use openmls::prelude::*;

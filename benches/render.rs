@@ -34,10 +34,10 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use mls_lab::app::layout::Panel;
 use mls_lab::app::{lesson_from, Action, App, Effect, Msg, Settings, FLASH, TOAST};
 use mls_lab::engine::Randomness;
 use mls_lab::runner::DEFAULT_SCENARIO;
-use mls_lab::ui::layout::Panel;
 use mls_lab::worker::Worker;
 
 #[path = "../tests/common/mod.rs"]

@@ -9,8 +9,11 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use crate::command::{ClientAction, Command, GenerateArgs, ParsedLine};
+use crate::domain::KeyPackageRef;
 use crate::engine::bundle::BundleDetails;
-use crate::engine::{Engine, Event, KeyPackageDetails, LabView, Randomness, WelcomeDetails};
+use crate::engine::{
+    Engine, EngineError, Event, KeyPackageDetails, LabView, Randomness, WelcomeDetails,
+};
 
 /// What the UI asks of the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,12 +26,10 @@ pub enum Request {
     },
     InspectKeyPackage {
         owner: String,
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
     },
     /// The Welcome behind this event.
-    InspectWelcome {
-        seq: u64,
-    },
+    InspectWelcome { seq: u64 },
 }
 
 /// What the engine tells the UI.
@@ -45,10 +46,10 @@ pub enum Report {
         events: Vec<Event>,
         view: Box<LabView>,
     },
-    /// One line finished; `error` is `Some((code, message))` when it failed.
+    /// One line finished; `error` is the first error of its steps when it failed.
     LineDone {
         text: String,
-        error: Option<(String, String)>,
+        error: Option<EngineError>,
     },
     /// The batch was stopped during this line: `done_as` is what it actually did,
     /// as a line (`carol generate 4918`), or `None` when nothing of it ran.
@@ -213,7 +214,7 @@ impl State {
         let mut done = 0usize;
         let mut views = ViewPacing::new();
         let mut last_progress: Option<Instant> = None;
-        let mut first_error: Vec<Option<(String, String)>> = vec![None; lines.len()];
+        let mut first_error: Vec<Option<EngineError>> = vec![None; lines.len()];
         let mut cancelled = false;
         for (index, (line, command, weight)) in steps.iter().enumerate() {
             if self.cancel.swap(false, Ordering::SeqCst) {
@@ -245,8 +246,8 @@ impl State {
                     return false;
                 }
             }
-            if let Err(error) = self.engine.execute(command).await {
-                first_error[*line].get_or_insert((error.code().to_string(), error.to_string()));
+            if let Err(error) = crate::command::execute(&mut self.engine, command).await {
+                first_error[*line].get_or_insert(error);
             }
             done += weight;
             let last = index + 1 == steps.len();

@@ -9,10 +9,11 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use mls_lab::app::action::key_map_markdown;
+use mls_lab::command::scenario as scenarios;
 use mls_lab::command::{vocabulary, VerbKind};
-use mls_lab::engine::{ds::Fault, EventKind};
+use mls_lab::domain::Fault;
+use mls_lab::engine::EventKind;
 use mls_lab::explain::{errors::ERRORS, events::EVENTS, Explanation};
-use mls_lab::runner::scenarios;
 
 const TUI: &str = "docs/tui.md";
 const SCENARIOS: &str = "docs/scenarios.md";

@@ -2,7 +2,8 @@
 //! joiner check lifetimes against it; the DS purges expired packages with an
 //! event each and never hands one out. Real OpenMLS throughout.
 
-use mls_lab::engine::{Engine, EngineError, Event, EventKind, Lifecycle};
+use mls_lab::command::{CommandError, Execute as _};
+use mls_lab::engine::{Engine, Event, EventKind, Lifecycle};
 
 async fn lab(lines: &[&str]) -> Engine {
     let mut engine = Engine::new();
@@ -18,7 +19,7 @@ async fn run(engine: &mut Engine, lines: &[&str]) {
     }
 }
 
-async fn fails(engine: &mut Engine, line: &str) -> EngineError {
+async fn fails(engine: &mut Engine, line: &str) -> CommandError {
     match engine.execute_line(line).await {
         Err(e) => e,
         Ok(()) => panic!("{line:?} should have failed"),

@@ -3,7 +3,9 @@
 //! anything is consumed, state from the latest fact, rotation and deliberate
 //! bundle deletion. Real OpenMLS throughout.
 
-use mls_lab::engine::{Engine, EngineError, EventKind, Lifecycle};
+use mls_lab::command::{CommandError, Execute as _};
+use mls_lab::domain::Suite;
+use mls_lab::engine::{Engine, EventKind, Lifecycle};
 
 async fn lab(lines: &[&str]) -> Engine {
     let mut engine = Engine::new();
@@ -23,7 +25,7 @@ async fn run(engine: &mut Engine, lines: &[&str]) {
     }
 }
 
-async fn fails(engine: &mut Engine, line: &str) -> EngineError {
+async fn fails(engine: &mut Engine, line: &str) -> CommandError {
     match engine.execute_line(line).await {
         Err(e) => e,
         Ok(()) => panic!("{line:?} should have failed"),
@@ -175,14 +177,23 @@ async fn one_last_resort_slot_per_client_and_ciphersuite() {
     let snapshot = engine.ds_snapshot().await.unwrap();
     let bob = &snapshot.clients["bob"];
     assert_eq!(bob.last_resort.len(), 2);
-    assert!(bob.last_resort_for(1).is_some() && bob.last_resort_for(2).is_some());
+    assert!(
+        bob.last_resort_for(Suite::new(1)).is_some()
+            && bob.last_resort_for(Suite::new(2)).is_some()
+    );
     let suite2 = engine.client("bob").unwrap().inventory()[0].kp_ref.clone();
-    assert_eq!(engine.claim("alice", "bob", 2).await.unwrap(), suite2);
+    assert_eq!(
+        engine.claim("alice", "bob", Suite::new(2)).await.unwrap(),
+        suite2
+    );
     // A new suite-1 one replaces only the suite-1 one.
     run(&mut engine, &["bob rotate-last-resort"]).await;
     let snapshot = engine.ds_snapshot().await.unwrap();
     assert_eq!(
-        snapshot.clients["bob"].last_resort_for(2).unwrap().kp_ref,
+        snapshot.clients["bob"]
+            .last_resort_for(Suite::new(2))
+            .unwrap()
+            .kp_ref,
         suite2
     );
 }

@@ -5,6 +5,7 @@
 //! - a reference selector (a hex prefix) is found in the ordered index;
 //! - `expect ds OWNER available N` is answered by the DS without copying its directory.
 
+use mls_lab::command::Execute as _;
 use mls_lab::engine::{Engine, EngineError};
 
 async fn lab(lines: &[&str]) -> Engine {

@@ -1,6 +1,8 @@
 //! One test per rule of the engine, through the public API and real OpenMLS.
 
-use mls_lab::engine::{Engine, EngineError, Event, EventKind, Lifecycle, Outcome};
+use mls_lab::command::{CommandError, Execute as _};
+use mls_lab::domain::Suite;
+use mls_lab::engine::{Engine, Event, EventKind, Lifecycle, Outcome};
 use openmls::prelude::{KeyPackageBundle, KeyPackageRef};
 use openmls_traits::storage::StorageProvider as _;
 use openmls_traits::OpenMlsProvider as _;
@@ -15,7 +17,7 @@ async fn lab(lines: &[&str]) -> Engine {
     engine
 }
 
-async fn fails(engine: &mut Engine, line: &str) -> EngineError {
+async fn fails(engine: &mut Engine, line: &str) -> CommandError {
     match engine.execute_line(line).await {
         Err(e) => e,
         Ok(()) => panic!("{line:?} should have failed"),
@@ -176,8 +178,11 @@ async fn ds_publish_validates_and_rejects_with_reasons() {
     );
     // Both framings are handed out as the bare KeyPackage, which alice validates.
     let second = nth_ref(&engine, "bob", 1);
-    engine.claim("alice", "bob", 1).await.unwrap();
-    assert_eq!(engine.claim("alice", "bob", 1).await.unwrap(), second);
+    engine.claim("alice", "bob", Suite::new(1)).await.unwrap();
+    assert_eq!(
+        engine.claim("alice", "bob", Suite::new(1)).await.unwrap(),
+        second
+    );
     assert_eq!(engine.client("alice").unwrap().wallet().len(), 2);
 }
 
@@ -211,13 +216,19 @@ async fn ds_claim_oldest_first_then_last_resort_counted_then_error() {
         "bob publish --all",
     ])
     .await;
-    let first = engine.claim("alice", "bob", 1).await.unwrap();
+    let first = engine.claim("alice", "bob", Suite::new(1)).await.unwrap();
     assert_eq!(first, nth_ref(&engine, "bob", 0), "oldest first");
-    let second = engine.claim("alice", "bob", 1).await.unwrap();
+    let second = engine.claim("alice", "bob", Suite::new(1)).await.unwrap();
     assert_eq!(second, nth_ref(&engine, "bob", 1));
     let lr = nth_ref(&engine, "bob", 2);
-    assert_eq!(engine.claim("alice", "bob", 1).await.unwrap(), lr);
-    assert_eq!(engine.claim("alice", "bob", 1).await.unwrap(), lr);
+    assert_eq!(
+        engine.claim("alice", "bob", Suite::new(1)).await.unwrap(),
+        lr
+    );
+    assert_eq!(
+        engine.claim("alice", "bob", Suite::new(1)).await.unwrap(),
+        lr
+    );
     assert!(matches!(
         &last_of(&engine, "key_package_claimed").kind,
         EventKind::KeyPackageClaimed {
@@ -283,8 +294,8 @@ async fn welcome_reaches_every_new_member_and_all_agree() {
         unreachable!()
     };
     assert_eq!(
-        kp_ref.as_deref(),
-        Some(hex::encode(bob_ref.as_slice()).as_str())
+        kp_ref.as_ref(),
+        Some(&mls_lab::domain::KeyPackageRef::from(&bob_ref))
     );
     engine.execute_line("bob join").await.unwrap();
     engine.execute_line("carol join").await.unwrap();
@@ -487,7 +498,10 @@ async fn rotate_last_resort_replaces_and_self_updates() {
     let new = nth_ref(&engine, "bob", 1);
     let snapshot = engine.ds_snapshot().await.unwrap();
     assert_eq!(
-        snapshot.clients["bob"].last_resort_for(1).unwrap().kp_ref,
+        snapshot.clients["bob"]
+            .last_resort_for(Suite::new(1))
+            .unwrap()
+            .kp_ref,
         new
     );
     let EventKind::KeyPackagePublished { replaced, .. } =
@@ -496,8 +510,8 @@ async fn rotate_last_resort_replaces_and_self_updates() {
         unreachable!()
     };
     assert_eq!(
-        replaced.as_deref(),
-        Some(hex::encode(old.as_slice()).as_str())
+        replaced.as_ref(),
+        Some(&mls_lab::domain::KeyPackageRef::from(&old))
     );
     let bob = engine.client("bob").unwrap();
     assert_eq!(bob.group_view("team").unwrap().epoch, leaf_before.epoch + 1);

@@ -3,7 +3,8 @@
 //! and epoch authenticators (also after a Commit whose update path is
 //! HPKE-encrypted to another member); another seed gives another log.
 
-use mls_lab::engine::clock::LabClock;
+use mls_lab::command::Execute as _;
+use mls_lab::domain::LabClock;
 use mls_lab::engine::{Client, Engine, GenerateOptions, Randomness};
 
 /// Key packages in parallel batches, both signature schemes, a last-resort

@@ -7,6 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use mls_lab::command::Execute as _;
+use mls_lab::domain::KeyPackageRef;
 use mls_lab::engine::{Engine, EventKind, Outcome, Randomness};
 use mls_lab::runner::state_text;
 
@@ -72,7 +74,7 @@ async fn an_export_inspects_clean_and_imports_with_the_same_reference() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut home = lab(&["clients bob", "bob generate 1"]).await;
     let reference =
-        mls_lab::engine::wire::ref_hex(&home.client("bob").unwrap().inventory()[0].kp_ref);
+        KeyPackageRef::from(&home.client("bob").unwrap().inventory()[0].kp_ref).to_string();
     for (i, flags) in [
         "",
         "--bare",
@@ -107,7 +109,7 @@ async fn an_export_inspects_clean_and_imports_with_the_same_reference() {
         assert!(remote.is_external());
         assert_eq!(remote.external_info().unwrap().identity, "bob");
         assert_eq!(
-            mls_lab::engine::wire::ref_hex(&remote.inventory()[0].kp_ref),
+            KeyPackageRef::from(&remote.inventory()[0].kp_ref).to_string(),
             reference
         );
         let ds = away.ds_snapshot().await.unwrap();
@@ -245,7 +247,10 @@ async fn an_external_client_is_marked_with_its_identity() {
     assert_eq!(remote.bundles, 0);
     let alice = view.clients.iter().find(|c| c.name == "alice").unwrap();
     assert_eq!(alice.external, None);
-    let details = away.key_package_details("remote", "@1").unwrap();
+    let remote_ref = away.client("remote").unwrap().inventory()[0].kp_ref.clone();
+    let details = away
+        .key_package_details("remote", &remote_ref.into())
+        .unwrap();
     assert_eq!(details.owner, "remote");
     assert!(
         details.credential.contains("\"zoe\""),

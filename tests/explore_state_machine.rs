@@ -25,7 +25,8 @@ use std::collections::BTreeSet;
 
 use explore::lines::{Guess, Line, Lines, CLIENTS, DIRECTORY_FAULTS};
 use explore::rules::{check, typed};
-use mls_lab::engine::ds::Fault;
+use mls_lab::command::Execute as _;
+use mls_lab::domain::Fault;
 use mls_lab::engine::{Engine, EventKind};
 use proptest::prelude::*;
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest};

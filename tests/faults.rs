@@ -6,11 +6,12 @@
 mod rules_common;
 
 use mls_lab::command::{parse_line, Command, DsAction, Switch};
-use mls_lab::engine::ds::Fault;
-use mls_lab::engine::{Engine, EngineError, EventKind, Outcome};
+use mls_lab::command::{CommandError, Execute as _};
+use mls_lab::domain::Fault;
+use mls_lab::engine::{Engine, EventKind, Outcome};
 use rules_common::{lab, run};
 
-async fn fails(engine: &mut Engine, line: &str) -> EngineError {
+async fn fails(engine: &mut Engine, line: &str) -> CommandError {
     match engine.execute_line(line).await {
         Err(e) => e,
         Ok(()) => panic!("{line:?} should have failed"),
@@ -34,7 +35,7 @@ fn acts(engine: &Engine, fault: Fault, from: usize) -> Vec<(String, String)> {
 }
 
 /// The references `claimer` was handed, in order.
-fn claimed_by(engine: &Engine, claimer: &str) -> Vec<String> {
+fn claimed_by(engine: &Engine, claimer: &str) -> Vec<mls_lab::domain::KeyPackageRef> {
     engine
         .events()
         .iter()
@@ -53,7 +54,7 @@ fn refused(engine: &Engine, from: usize) -> Vec<String> {
         .filter_map(|e| match &e.kind {
             EventKind::KeyPackageRefused { error, .. } => {
                 assert_eq!(e.outcome, Outcome::Error);
-                Some(error.clone())
+                Some(error.to_string())
             }
             _ => None,
         })

@@ -13,6 +13,7 @@
 
 use std::time::Duration;
 
+use mls_lab::command::Execute as _;
 use mls_lab::engine::{Engine, GroupView};
 use mls_rs::client_builder::MlsConfig;
 use mls_rs::identity::basic::{BasicCredential, BasicIdentityProvider};

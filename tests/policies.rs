@@ -4,11 +4,12 @@
 
 mod rules_common;
 
+use mls_lab::command::{CommandError, Execute as _};
 use mls_lab::engine::ds::ClaimLimit;
-use mls_lab::engine::{Engine, EngineError, EventKind};
+use mls_lab::engine::{Engine, EventKind};
 use rules_common::{lab, run};
 
-async fn fails(engine: &mut Engine, line: &str) -> EngineError {
+async fn fails(engine: &mut Engine, line: &str) -> CommandError {
     match engine.execute_line(line).await {
         Err(e) => e,
         Ok(()) => panic!("{line:?} should have failed"),
@@ -26,7 +27,7 @@ async fn drain(engine: &mut Engine, claimer: &str, owner: &str, most: usize) -> 
             .execute_line(&format!("{claimer} claim {owner}"))
             .await
         {
-            return (n, e.code());
+            return (n, e.code().to_string());
         }
     }
     (most, String::new())

@@ -19,8 +19,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use mls_lab::command::{CommandError, Execute as _};
+use mls_lab::domain::KeyPackageRef;
+use mls_lab::domain::Suite;
 use mls_lab::engine::ds::Claimed;
-use mls_lab::engine::wire::ref_hex;
 use mls_lab::engine::{Engine, EngineError, EventKind, Outcome};
 use proptest::prelude::*;
 
@@ -44,7 +46,7 @@ async fn run(engine: &mut Engine, line: &str) {
 }
 
 /// References of `owner`'s published key packages, in publish order: (normal, last resort).
-fn published(engine: &Engine, owner: &str) -> (Vec<String>, Option<String>) {
+fn published(engine: &Engine, owner: &str) -> (Vec<KeyPackageRef>, Option<KeyPackageRef>) {
     let mut normal = Vec::new();
     let mut last_resort = None;
     for event in engine.events() {
@@ -79,18 +81,18 @@ async fn bob_publishes(engine: &mut Engine, n: usize, last_resort: bool) {
 /// What one claim gave, as the test classifies it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Got {
-    Normal(String),
+    Normal(KeyPackageRef),
     LastResort { reuse: bool, handouts: u64 },
     Nothing,
 }
 
-fn classify(result: Result<Claimed, EngineError>, lr_ref: Option<&str>) -> Got {
+fn classify(result: Result<Claimed, EngineError>, lr_ref: Option<&KeyPackageRef>) -> Got {
     match result {
         Ok(claimed) => {
-            let kp_ref = ref_hex(&claimed.entry.kp_ref);
+            let kp_ref = claimed.entry.kp_ref.clone();
             if claimed.entry.last_resort {
                 assert_eq!(
-                    Some(kp_ref.as_str()),
+                    Some(&kp_ref),
                     lr_ref,
                     "a last-resort hand-out that is not the published one"
                 );
@@ -111,7 +113,7 @@ fn classify(result: Result<Claimed, EngineError>, lr_ref: Option<&str>) -> Got {
             }
         }
         Err(EngineError::NoKeyPackageAvailable { owner, suite }) => {
-            assert_eq!((owner.as_str(), suite), ("bob", 1));
+            assert_eq!((owner.as_str(), suite), ("bob", Suite::new(1)));
             Got::Nothing
         }
         Err(other) => panic!("unexpected claim error {} ({other})", other.code()),
@@ -135,8 +137,8 @@ fn concurrent_claims(n: usize, last_resort: bool, claimers: usize, rounds: usize
             tasks.push(tokio::spawn(async move {
                 let mut got = Vec::new();
                 for _ in 0..rounds {
-                    let result = ds.claim("bob", 1).await;
-                    got.push(classify(result, lr_ref.as_deref()));
+                    let result = ds.claim("bob", Suite::new(1)).await;
+                    got.push(classify(result, lr_ref.as_ref()));
                     tokio::task::yield_now().await;
                 }
                 got
@@ -152,14 +154,14 @@ fn concurrent_claims(n: usize, last_resort: bool, claimers: usize, rounds: usize
         assert_eq!(all.len(), total);
 
         // No normal reference twice, and only published ones.
-        let normal_out: Vec<&String> = all
+        let normal_out: Vec<&KeyPackageRef> = all
             .iter()
             .filter_map(|g| match g {
                 Got::Normal(r) => Some(r),
                 _ => None,
             })
             .collect();
-        let unique: HashSet<&String> = normal_out.iter().copied().collect();
+        let unique: HashSet<&KeyPackageRef> = normal_out.iter().copied().collect();
         assert_eq!(
             unique.len(),
             normal_out.len(),
@@ -168,7 +170,7 @@ fn concurrent_claims(n: usize, last_resort: bool, claimers: usize, rounds: usize
         let expected_normal = n.min(total);
         assert_eq!(normal_out.len(), expected_normal);
         // Oldest first: what went out is exactly the first ones published.
-        let oldest: HashSet<&String> = normal[..expected_normal].iter().collect();
+        let oldest: HashSet<&KeyPackageRef> = normal[..expected_normal].iter().collect();
         assert_eq!(
             unique, oldest,
             "the DS did not hand out the oldest packages first"
@@ -200,7 +202,7 @@ fn concurrent_claims(n: usize, last_resort: bool, claimers: usize, rounds: usize
 
         // The DS hands out oldest first and each claimer asks one claim at a time, so
         // the normal packages one claimer got are in publication order.
-        let position: BTreeMap<&String, usize> =
+        let position: BTreeMap<&KeyPackageRef, usize> =
             normal.iter().enumerate().map(|(i, r)| (r, i)).collect();
         for got in &per_task {
             let order: Vec<usize> = got
@@ -240,11 +242,11 @@ fn concurrent_claims(n: usize, last_resort: bool, claimers: usize, rounds: usize
             n - expected_normal,
             "normal packages left"
         );
-        let left: Vec<String> = dir.normal.iter().map(|e| ref_hex(&e.kp_ref)).collect();
+        let left: Vec<KeyPackageRef> = dir.normal.iter().map(|e| e.kp_ref.clone()).collect();
         assert_eq!(left, normal[expected_normal..].to_vec());
-        match (dir.last_resort_for(1), &lr_ref) {
+        match (dir.last_resort_for(Suite::new(1)), &lr_ref) {
             (Some(entry), Some(r)) => {
-                assert_eq!(&ref_hex(&entry.kp_ref), r);
+                assert_eq!(&entry.kp_ref, r);
                 assert_eq!(entry.handouts, lr_out.len() as u64);
             }
             (None, None) => {}
@@ -270,7 +272,7 @@ fn joins_never_reuse_a_normal_package(n: usize, last_resort: bool, steps: Vec<St
         run(&mut engine, "clients alice bob").await;
         bob_publishes(&mut engine, n, last_resort).await;
         let (normal, lr_ref) = published(&engine, "bob");
-        let normal_set: BTreeSet<&String> = normal.iter().collect();
+        let normal_set: BTreeSet<&KeyPackageRef> = normal.iter().collect();
 
         // The model: which Welcome the DS would replay, and what the replays should do.
         let mut last_welcome_normal: Option<bool> = None;
@@ -291,7 +293,7 @@ fn joins_never_reuse_a_normal_package(n: usize, last_resort: bool, steps: Vec<St
                 added += 1;
             } else {
                 match result {
-                    Err(EngineError::NoKeyPackageAvailable { .. }) => {}
+                    Err(CommandError::Engine(EngineError::NoKeyPackageAvailable { .. })) => {}
                     other => panic!("add beyond {n} packages without last resort: {other:?}"),
                 }
             }
@@ -317,7 +319,7 @@ fn joins_never_reuse_a_normal_package(n: usize, last_resort: bool, steps: Vec<St
 
         // Read what happened to bob from the event log.
         let mut joined_groups = BTreeSet::new();
-        let mut normal_joins: BTreeMap<String, usize> = BTreeMap::new();
+        let mut normal_joins: BTreeMap<KeyPackageRef, usize> = BTreeMap::new();
         let mut lr_joins = 0usize;
         let mut failures: BTreeMap<String, usize> = BTreeMap::new();
         for event in engine.events().iter().filter(|e| e.actor == "bob") {
@@ -343,7 +345,7 @@ fn joins_never_reuse_a_normal_package(n: usize, last_resort: bool, steps: Vec<St
                     }
                 }
                 EventKind::JoinFailed { error, .. } => {
-                    *failures.entry(error.clone()).or_default() += 1;
+                    *failures.entry(error.to_string()).or_default() += 1;
                 }
                 _ => {}
             }
@@ -405,10 +407,10 @@ async fn join(engine: &mut Engine) {
     match engine.execute_line("bob join").await {
         Ok(()) => {}
         Err(
-            EngineError::NoPendingWelcome(_)
-            | EngineError::NoMatchingKeyPackage { .. }
-            | EngineError::AlreadyMember { .. }
-            | EngineError::Join { .. },
+            CommandError::Engine(EngineError::NoPendingWelcome(_))
+            | CommandError::Engine(EngineError::NoMatchingKeyPackage { .. })
+            | CommandError::Engine(EngineError::AlreadyMember { .. })
+            | CommandError::Engine(EngineError::Join { .. }),
         ) => {}
         Err(other) => panic!("bob join: {} ({other})", other.code()),
     }
@@ -505,7 +507,7 @@ fn op() -> impl Strategy<Value = Op> {
 /// One of bob's key packages, as the model tracks it.
 #[derive(Debug, Clone)]
 struct Package {
-    kp_ref: String,
+    kp_ref: KeyPackageRef,
     last_resort: bool,
     published: bool,
     bundle: bool,
@@ -540,13 +542,13 @@ struct Reached {
 }
 
 /// bob's refs in inventory order, read from the engine after a generate.
-fn bob_refs(engine: &Engine) -> Vec<String> {
+fn bob_refs(engine: &Engine) -> Vec<KeyPackageRef> {
     engine
         .client("bob")
         .expect("bob")
         .inventory()
         .iter()
-        .map(|e| ref_hex(&e.kp_ref))
+        .map(|e| KeyPackageRef::from(&e.kp_ref))
         .collect()
 }
 
@@ -650,7 +652,7 @@ async fn session(start: (usize, bool), ops: Vec<Op>) -> Reached {
                 } else {
                     None
                 };
-                let claimed: Vec<(String, bool)> = since(&engine, from)
+                let claimed: Vec<(KeyPackageRef, bool)> = since(&engine, from)
                     .iter()
                     .filter_map(|e| match &e.kind {
                         EventKind::KeyPackageClaimed {
@@ -682,7 +684,9 @@ async fn session(start: (usize, bool), ops: Vec<Op>) -> Reached {
                     }
                     None => {
                         match result {
-                            Err(EngineError::NoKeyPackageAvailable { .. }) => {}
+                            Err(CommandError::Engine(EngineError::NoKeyPackageAvailable {
+                                ..
+                            })) => {}
                             other => panic!("add with nothing at the DS: {other:?}"),
                         }
                         assert!(claimed.is_empty());
@@ -693,7 +697,7 @@ async fn session(start: (usize, bool), ops: Vec<Op>) -> Reached {
                 let result = engine.execute_line("ds replay-welcome").await;
                 match (&model.last_welcome, result) {
                     (Some(welcome), Ok(())) => model.mailbox.push(welcome.clone()),
-                    (None, Err(EngineError::NoWelcomeToResend(_))) => {}
+                    (None, Err(CommandError::Engine(EngineError::NoWelcomeToResend(_)))) => {}
                     (welcome, result) => panic!("replay with {welcome:?}: {result:?}"),
                 }
             }
@@ -703,8 +707,8 @@ async fn session(start: (usize, bool), ops: Vec<Op>) -> Reached {
         // did not ask for (checked per step above), and the DS's counters agree.
         let snapshot = engine.ds_snapshot().await.expect("a DS snapshot");
         let dir = &snapshot.clients["bob"];
-        let listed: Vec<String> = dir.normal.iter().map(|e| ref_hex(&e.kp_ref)).collect();
-        let modelled: Vec<String> = model
+        let listed: Vec<KeyPackageRef> = dir.normal.iter().map(|e| e.kp_ref.clone()).collect();
+        let modelled: Vec<KeyPackageRef> = model
             .ds_normal
             .iter()
             .map(|i| model.packages[*i].kp_ref.clone())
@@ -763,7 +767,7 @@ async fn session(start: (usize, bool), ops: Vec<Op>) -> Reached {
         }
     }
     // No normal package was used to join twice.
-    let mut normal_joins: BTreeMap<String, usize> = BTreeMap::new();
+    let mut normal_joins: BTreeMap<KeyPackageRef, usize> = BTreeMap::new();
     for event in engine.events().iter().filter(|e| e.actor == "bob") {
         if let EventKind::GroupJoined {
             kp_ref,
@@ -788,12 +792,12 @@ async fn join_in_model(engine: &mut Engine, model: &mut Model, reached: &mut Rea
     let welcomes = std::mem::take(&mut model.mailbox);
     if welcomes.is_empty() {
         match result {
-            Err(EngineError::NoPendingWelcome(_)) => return,
+            Err(CommandError::Engine(EngineError::NoPendingWelcome(_))) => return,
             other => panic!("join with nothing pending: {other:?}"),
         }
     }
     // What each Welcome must do, in order.
-    let mut expected: Vec<Result<(String, String), &str>> = Vec::new();
+    let mut expected: Vec<Result<(String, KeyPackageRef), &str>> = Vec::new();
     for (group, index) in &welcomes {
         let package = &mut model.packages[*index];
         if !package.bundle {
@@ -812,18 +816,18 @@ async fn join_in_model(engine: &mut Engine, model: &mut Model, reached: &mut Rea
             expected.push(Ok((group.clone(), package.kp_ref.clone())));
         }
     }
-    let outcomes: Vec<Result<(String, String), String>> = since(engine, from)
+    let outcomes: Vec<Result<(String, KeyPackageRef), String>> = since(engine, from)
         .iter()
         .filter(|e| e.actor == "bob")
         .filter_map(|e| match &e.kind {
             EventKind::GroupJoined { group, kp_ref, .. } => {
                 Some(Ok((group.clone(), kp_ref.clone())))
             }
-            EventKind::JoinFailed { error, .. } => Some(Err(error.clone())),
+            EventKind::JoinFailed { error, .. } => Some(Err(error.to_string())),
             _ => None,
         })
         .collect();
-    let expected: Vec<Result<(String, String), String>> = expected
+    let expected: Vec<Result<(String, KeyPackageRef), String>> = expected
         .into_iter()
         .map(|e| e.map_err(str::to_string))
         .collect();

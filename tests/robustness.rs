@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use mls_lab::command::parse_line;
-use mls_lab::engine::{Engine, EngineError, EventKind, KeyPackageFormat};
+use mls_lab::command::{CommandError, Execute as _};
+use mls_lab::engine::{Engine, EventKind, KeyPackageFormat};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use rules_common::{encode, Identity, KeyPackageFields, SUITE_1};
@@ -133,7 +134,7 @@ async fn upload_as_bob(
     engine: &mut Engine,
     bytes: &[u8],
     mls_message: bool,
-) -> Result<(), EngineError> {
+) -> Result<(), CommandError> {
     let flag = if mls_message { " --mls-message" } else { "" };
     // Quoted, so that zero bytes are an empty value, not a missing one.
     let line = format!("bob publish --raw '{}'{flag}", hex::encode(bytes));
@@ -158,7 +159,7 @@ async fn refused_twice_changing_nothing(
     engine: &mut Engine,
     bytes: &[u8],
     mls_message: bool,
-) -> EngineError {
+) -> CommandError {
     let before = observable(engine).await;
     let error = match upload_as_bob(engine, bytes, mls_message).await {
         Err(error) => error,
@@ -533,7 +534,7 @@ async fn refuse(engine: &mut Engine, mutation: &Mutation, mls_message: bool) -> 
                     .await
                     .expect_err("an unregistered uploader was accepted");
                 assert_eq!(observable(engine).await, before);
-                error
+                CommandError::from(error)
             }
             Mutation::Again => {
                 upload_as_bob(engine, &framed(original.clone()), mls_message)
@@ -559,7 +560,7 @@ async fn refuse(engine: &mut Engine, mutation: &Mutation, mls_message: bool) -> 
                 .await
                 .unwrap_or_else(|e| panic!("the valid package after {mutation:?}: {e}"));
         }
-        code
+        code.to_string()
     }
 }
 

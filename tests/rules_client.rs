@@ -5,6 +5,8 @@ mod rules_common;
 
 use std::time::{Duration, SystemTime};
 
+use mls_lab::command::{CommandError, Execute as _};
+use mls_lab::domain::Suite;
 use mls_lab::engine::{Engine, EngineError, Event, EventKind, Lifecycle};
 use openmls::prelude::{KeyPackageIn, ProtocolVersion};
 use openmls_rust_crypto::OpenMlsRustCrypto;
@@ -19,7 +21,7 @@ use tls_codec::Deserialize as _;
 async fn welcome_from_zed(engine: &Engine, zed: &Identity, group: &str, tamper: bool) {
     let claimed = engine
         .ds()
-        .claim("bob", 1)
+        .claim("bob", Suite::new(1))
         .await
         .expect("zed claims bob's package");
     let crypto = OpenMlsRustCrypto::default();
@@ -61,7 +63,7 @@ async fn the_normal_bundle_is_deleted_even_when_the_join_fails() {
     let from = engine.events().len();
     let error = engine.execute_line("bob join").await.unwrap_err();
     assert!(
-        matches!(error, EngineError::Join { .. }),
+        matches!(error, CommandError::Engine(EngineError::Join { .. })),
         "a failure after the bundle was found, got {} ({error})",
         error.code()
     );
@@ -74,7 +76,7 @@ async fn the_normal_bundle_is_deleted_even_when_the_join_fails() {
     );
     match &events[1].kind {
         EventKind::JoinFailed { kp_ref, error, .. } => {
-            assert_eq!(kp_ref.as_deref(), Some(bob_ref.as_str()));
+            assert_eq!(kp_ref.as_ref(), Some(&bob_ref));
             assert_eq!(*error, returned);
         }
         other => panic!("{other:?}"),
@@ -106,7 +108,10 @@ async fn the_last_resort_bundle_is_kept_when_the_join_fails() {
     welcome_from_zed(&engine, &zed, "broken", true).await;
     let from = engine.events().len();
     let error = engine.execute_line("bob join").await.unwrap_err();
-    assert!(matches!(error, EngineError::Join { .. }), "{error}");
+    assert!(
+        matches!(error, CommandError::Engine(EngineError::Join { .. })),
+        "{error}"
+    );
     let names: Vec<&str> = bob_events(&engine, from)
         .iter()
         .map(|e| e.kind.name())
@@ -218,6 +223,7 @@ async fn a_replayed_welcome_names_the_used_package() {
     let error = engine.execute_line("bob join").await.unwrap_err();
     assert_eq!(error.code(), "NoMatchingKeyPackage");
     let message = error.to_string();
+    let bob_ref = bob_ref.to_string();
     assert!(message.contains(&bob_ref[..8]), "{message}");
     assert!(!message.contains(&bob_ref[..9]), "only 8 digits: {message}");
 }
@@ -254,7 +260,7 @@ async fn selectors_refuse_empty_and_ambiguous_prefixes() {
     let mut first_digits: Vec<String> = bob
         .inventory()
         .iter()
-        .map(|e| ref_of(&e.key_package)[..1].to_string())
+        .map(|e| ref_of(&e.key_package).to_string()[..1].to_string())
         .collect();
     first_digits.sort();
     let shared = first_digits
@@ -267,7 +273,10 @@ async fn selectors_refuse_empty_and_ambiguous_prefixes() {
         "AmbiguousKeyPackage"
     );
     let one = ref_of(&bob.inventory()[3].key_package);
-    assert_eq!(ref_of(&bob.resolve(&one).unwrap().key_package), one);
+    assert_eq!(
+        ref_of(&bob.resolve(&one.to_string()).unwrap().key_package),
+        one
+    );
 }
 
 // The claim a package was added with is the one marked with the group: "claimed by

@@ -7,23 +7,25 @@
 
 mod rules_common;
 
+use mls_lab::command::{CommandError, Execute as _};
+use mls_lab::domain::KeyPackageRef;
 use mls_lab::engine::{Engine, EngineError, EventKind, KeyPackageFormat};
 use rules_common::{encode, lab, ref_of, run, Identity, KeyPackageFields, SUITE_1, SUITE_2};
 
-async fn fails(engine: &mut Engine, line: &str) -> EngineError {
+async fn fails(engine: &mut Engine, line: &str) -> CommandError {
     match engine.execute_line(line).await {
         Err(e) => e,
         Ok(()) => panic!("{line:?} should have failed"),
     }
 }
 
-/// The reference of `client`'s `n`-th generated key package (0-based), full hex.
-fn nth_ref(engine: &Engine, client: &str, n: usize) -> String {
+/// The reference of `client`'s `n`-th generated key package (0-based).
+fn nth_ref(engine: &Engine, client: &str, n: usize) -> KeyPackageRef {
     ref_of(&engine.client(client).unwrap().inventory()[n].key_package)
 }
 
 /// The reference of the last key package `claimer` claimed.
-fn last_claimed(engine: &Engine, claimer: &str) -> String {
+fn last_claimed(engine: &Engine, claimer: &str) -> KeyPackageRef {
     engine
         .events()
         .iter()
@@ -73,10 +75,10 @@ async fn a_normal_hand_out_respects_the_requested_suite() {
     assert_eq!(error.code(), "NoKeyPackageAvailable", "{error}");
     let error = fails(&mut engine, "alice claim bob --suite 3").await;
     assert_eq!(error.code(), "NoKeyPackageAvailable", "{error}");
-    let left: Vec<String> = engine.ds_snapshot().await.unwrap().clients["bob"]
+    let left: Vec<KeyPackageRef> = engine.ds_snapshot().await.unwrap().clients["bob"]
         .normal
         .iter()
-        .map(|e| hex::encode(e.kp_ref.as_slice()))
+        .map(|e| e.kp_ref.clone())
         .collect();
     assert_eq!(left, [suite1_old.clone(), suite1_new.clone()]);
     // Suite 1 claims get them oldest first.
@@ -142,7 +144,7 @@ async fn a_package_signed_with_a_key_not_registered_to_the_uploader_is_refused()
     run(&mut engine, &line).await;
     let normal = &engine.ds_snapshot().await.unwrap().clients["bob"].normal;
     assert_eq!(normal.len(), 1);
-    assert_eq!(hex::encode(normal[0].kp_ref.as_slice()), ref_of(&package));
+    assert_eq!(normal[0].kp_ref, ref_of(&package));
 }
 
 // RFC 9420 §16.8: a normal package is handed out once. A package that was claimed
@@ -319,9 +321,7 @@ async fn a_welcome_naming_an_unknown_reference_reports_it_unroutable() {
         .send_welcome("side", "zed", welcome)
         .await
         .unwrap();
-    let hexes = |refs: &[openmls::prelude::KeyPackageRef]| -> Vec<String> {
-        refs.iter().map(|r| hex::encode(r.as_slice())).collect()
-    };
+    let hexes = |refs: &[KeyPackageRef]| -> Vec<KeyPackageRef> { refs.to_vec() };
     assert_eq!(
         hexes(&routing.new_members),
         [ref_of(&bob_package), ref_of(&stranger)]
@@ -452,7 +452,7 @@ async fn a_seeded_labs_ds_checks_lifetimes_on_the_lab_clock_from_its_first_reque
     }
     // Only in the first second of a week are lab and system time equal here.
     let lab_now = engine.view().await.expect("view").now;
-    assert!(lab_now < mls_lab::engine::clock::LabClock::system_secs());
+    assert!(lab_now < mls_lab::domain::LabClock::system_secs());
     run(&mut engine, "bob publish @1").await;
     run(&mut engine, "expect ds bob available 1").await;
     run(&mut engine, "alice claim bob").await;
@@ -475,7 +475,7 @@ async fn the_maximum_lifetime_is_inclusive_and_the_refusal_reports_the_exact_lif
     }
     run(&mut engine, "bob publish @1").await;
     match fails(&mut engine, "bob publish @2").await {
-        EngineError::LifetimeTooLong { lifetime, max } => {
+        CommandError::Engine(EngineError::LifetimeTooLong { lifetime, max }) => {
             assert_eq!((lifetime, max), (92 * 86_400, 91 * 86_400));
         }
         other => panic!("expected LifetimeTooLong, got {other:?}"),

@@ -2,6 +2,7 @@
 //! private bundle as the storage holds it, redacted, and its reference recomputed
 //! with the provider's crypto (RFC 9420 §5.2), through the engine's API.
 
+use mls_lab::command::Execute as _;
 use mls_lab::engine::bundle::KEY_PACKAGE_REF_LABEL;
 use mls_lab::engine::Engine;
 use openmls::prelude::{KeyPackageBundle, KeyPackageRef, OpenMlsProvider as _};
@@ -24,7 +25,7 @@ async fn the_bundle_is_shown_redacted_under_its_reference() {
     let engine = lab(&["clients bob", "bob generate"]).await;
     let client = engine.client("bob").expect("bob");
     let entry = &client.inventory()[0];
-    let kp_ref = hex::encode(entry.kp_ref.as_slice());
+    let kp_ref = mls_lab::domain::KeyPackageRef::from(&entry.kp_ref);
     let details = engine.bundle_details("bob", &kp_ref).expect("details");
     assert_eq!(details.kp_ref, kp_ref);
 
@@ -77,10 +78,11 @@ async fn the_bundle_is_shown_redacted_under_its_reference() {
 async fn a_deleted_bundle_is_gone_from_storage_and_the_reference_still_recomputes() {
     let engine = lab(&["clients bob", "bob generate", "bob delete-bundle @1"]).await;
     let client = engine.client("bob").expect("bob");
-    let kp_ref = hex::encode(client.inventory()[0].kp_ref.as_slice());
+    let kp_ref = mls_lab::domain::KeyPackageRef::from(&client.inventory()[0].kp_ref);
     let details = engine.bundle_details("bob", &kp_ref).expect("details");
     assert_eq!(details.bundle, None);
     assert!(details.reference.matches());
     assert!(engine.bundle_details("carol", &kp_ref).is_err());
-    assert!(engine.bundle_details("bob", "ffff").is_err());
+    let unknown = mls_lab::domain::KeyPackageRef::from_bytes([0xff, 0xff]);
+    assert!(engine.bundle_details("bob", &unknown).is_err());
 }

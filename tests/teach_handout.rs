@@ -2,9 +2,9 @@
 //! per step, the events of each step with short references, and a final state
 //! table with a row per client.
 
+use mls_lab::command::scenario::SCENARIOS;
 use mls_lab::command::steps::steps;
 use mls_lab::command::{parse_script, Command as LabCommand};
-use mls_lab::runner::scenarios::SCENARIOS;
 use predicates::prelude::*;
 
 mod binary;

@@ -1,8 +1,8 @@
 //! The shipped scenarios: compiled into the binary, listed by `mls-lab scenarios`,
 //! run by name from any directory, every expectation holding.
 
+use mls_lab::command::scenario::{self as scenarios, SCENARIOS};
 use mls_lab::command::{parse_script, Command as LabCommand};
-use mls_lab::runner::scenarios::{self, SCENARIOS};
 use predicates::prelude::*;
 
 mod binary;

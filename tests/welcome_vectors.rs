@@ -16,6 +16,7 @@
 use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use mls_lab::domain::Suite;
 use mls_lab::engine::wire::{
     accept_key_package, decode_key_package, decode_welcome, validate_key_package,
     welcome_new_members, KeyPackageFormat,
@@ -216,7 +217,9 @@ fn unsupported_suites_give_a_clean_error_not_a_panic() {
         // as such, not as a bad signature.
         assert_eq!(
             error,
-            EngineError::UnsupportedCiphersuite { suite },
+            EngineError::UnsupportedCiphersuite {
+                suite: Suite::new(suite)
+            },
             "suite {suite}: reported as unsupported"
         );
         assert!(

@@ -115,7 +115,7 @@ pub fn candidates(words: &Words, before_cursor: &str) -> Vec<String> {
         ["help", ..] | ["clients", ..] | ["deliver", ..] => Vec::new(),
         ["ds"] => list(DS_VERBS),
         ["ds", "forward-welcome"] => words.clients.clone(),
-        ["ds", "fault"] => crate::engine::ds::Fault::ALL
+        ["ds", "fault"] => crate::domain::Fault::ALL
             .iter()
             .map(|f| f.name().to_string())
             .collect(),
@@ -135,7 +135,7 @@ pub fn candidates(words: &Words, before_cursor: &str) -> Vec<String> {
             owners.push("fault".into());
             owners
         }
-        ["expect", "ds", "fault"] => crate::engine::ds::Fault::ALL
+        ["expect", "ds", "fault"] => crate::domain::Fault::ALL
             .iter()
             .map(|f| f.name().to_string())
             .collect(),

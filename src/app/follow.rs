@@ -3,16 +3,17 @@
 
 use super::hex::HexView;
 use super::{App, Effect};
+use crate::app::layout::Panel;
+use crate::domain::KeyPackageRef;
 use crate::engine::bundle::BundleDetails;
 use crate::engine::EventKind;
-use crate::layout::Panel;
 use crate::worker::{Inspection, Request};
 
 /// The followed reference and the inspector's content.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Follow {
-    /// The reference highlighted everywhere (full hex).
-    pub(super) followed: Option<String>,
+    /// The reference highlighted everywhere.
+    pub(super) followed: Option<KeyPackageRef>,
     /// Every event that mentions the followed reference, oldest first: its journey
     /// from storage to the DS, into a Welcome and back to its owner's storage.
     pub(super) journey: Vec<u64>,
@@ -49,9 +50,7 @@ impl App {
                     Some((_, Some(entry))) => {
                         // An entry of the acting client's directory: it owns the package.
                         let owner = self.actor().map(str::to_string);
-                        let kp_ref = self
-                            .ds_entry(*entry)
-                            .map(|e| crate::engine::wire::ref_hex(&e.kp_ref));
+                        let kp_ref = self.ds_entry(*entry).map(|e| e.kp_ref.clone());
                         let (Some(owner), Some(kp_ref)) = (owner, kp_ref) else {
                             return Vec::new();
                         };
@@ -86,7 +85,7 @@ impl App {
         );
         let found = event
             .kp_ref()
-            .map(str::to_string)
+            .cloned()
             .and_then(|r| self.owner_of(&r).map(|owner| (owner, r)));
         let mut effects = Vec::new();
         if let Some((owner, kp_ref)) = found {
@@ -112,8 +111,8 @@ impl App {
         effects
     }
 
-    pub(super) fn follow(&mut self, owner: String, kp_ref: String) -> Vec<Effect> {
-        if self.follow.followed.as_deref() == Some(kp_ref.as_str())
+    pub(super) fn follow(&mut self, owner: String, kp_ref: KeyPackageRef) -> Vec<Effect> {
+        if self.follow.followed.as_ref() == Some(&kp_ref)
             && matches!(&self.follow.inspection, Some(Inspection::KeyPackage(d)) if d.kp_ref == kp_ref)
         {
             return Vec::new();
@@ -170,11 +169,11 @@ impl App {
     }
 
     /// The client that generated this key package.
-    pub fn owner_of(&self, kp_ref: &str) -> Option<String> {
+    pub fn owner_of(&self, kp_ref: &KeyPackageRef) -> Option<String> {
         self.view
             .clients
             .iter()
-            .find(|c| c.key_packages.iter().any(|k| k.kp_ref == kp_ref))
+            .find(|c| c.key_packages.iter().any(|k| k.kp_ref == *kp_ref))
             .map(|c| c.name.clone())
     }
 
@@ -206,7 +205,7 @@ impl App {
 
     /// The engine's answer about the followed key package's bundle.
     pub(super) fn on_bundle(&mut self, bundle: BundleDetails) {
-        if self.follow.followed.as_deref() != Some(bundle.kp_ref.as_str()) {
+        if self.follow.followed.as_ref() != Some(&bundle.kp_ref) {
             return;
         }
         self.follow.hex = HexView::of_key_package(&bundle.encoded);
@@ -222,8 +221,7 @@ impl App {
     pub fn shows_journey(&self) -> bool {
         match &self.follow.inspection {
             Some(Inspection::KeyPackage(d)) => {
-                self.follow.followed.as_deref() == Some(d.kp_ref.as_str())
-                    && !self.follow.journey.is_empty()
+                self.follow.followed.as_ref() == Some(&d.kp_ref) && !self.follow.journey.is_empty()
             }
             Some(Inspection::Welcome(_) | Inspection::Unavailable(_)) | None => false,
         }

@@ -101,7 +101,7 @@ impl App {
             return;
         }
         self.selection.hex = true;
-        self.selection.focus = crate::layout::Panel::Inspector;
+        self.selection.focus = crate::app::layout::Panel::Inspector;
     }
 
     /// The selected field (an index into [`HexView::fields`]).

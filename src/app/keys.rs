@@ -9,9 +9,9 @@ use super::lesson::error_line;
 use super::motion::ToastKind;
 use super::prompt::{Edited, Prompt};
 use super::{App, Effect};
+use crate::app::layout::Panel;
 use crate::command::Command;
 use crate::engine::GroupOverview;
-use crate::layout::Panel;
 use crate::worker::Request;
 
 /// What a client action does: run a line, or start one at the prompt.
@@ -290,8 +290,8 @@ impl App {
                 self.hint = None;
                 vec![self.track(request)]
             }
-            Err(error) => {
-                self.toast(error, ToastKind::Error);
+            Err(bad) => {
+                self.toast(bad.to_string(), ToastKind::Error);
                 Vec::new()
             }
         }
@@ -331,11 +331,7 @@ impl App {
                         .map(|n| format!("@{n}"))
                         .collect();
                     s.push("@last".into());
-                    s.extend(
-                        c.key_packages
-                            .iter()
-                            .map(|k| k.kp_ref.chars().take(8).collect()),
-                    );
+                    s.extend(c.key_packages.iter().map(|k| k.kp_ref.short()));
                     (c.name.clone(), s)
                 })
                 .collect(),
@@ -382,12 +378,9 @@ impl App {
                     self.select_actor_of(&request);
                     vec![self.track(request)]
                 }
-                Err(error) => {
+                Err(bad) => {
                     // The line stays for fixing; nothing ran.
-                    let message = error
-                        .split_once(": ")
-                        .map_or(error.clone(), |(_, m)| m.to_string());
-                    prompt.set_error(error_line(&message));
+                    prompt.set_error(error_line(&bad.error.to_string()));
                     Vec::new()
                 }
             },

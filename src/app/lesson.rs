@@ -197,9 +197,13 @@ mod tests {
         assert!(runner[1].starts_with("s:9: missing OWNER"), "{runner:?}");
         assert_eq!(lesson_from("s", &source).expect_err("refused"), runner);
         let texts: Vec<&str> = source.lines().collect();
-        let error = App::run_request("x", &texts).expect_err("refused");
+        let error = App::run_request("x", &texts)
+            .expect_err("refused")
+            .to_string();
         assert!(error.ends_with("line longer than 4096 bytes"), "{error}");
-        let error = App::run_request("x", &["alice claim"]).expect_err("refused");
+        let error = App::run_request("x", &["alice claim"])
+            .expect_err("refused")
+            .to_string();
         let message = runner[1].trim_start_matches("s:9: ");
         assert_eq!(error, format!("alice claim: {message}"));
     }

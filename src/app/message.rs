@@ -3,7 +3,7 @@
 
 use super::motion::{Toast, ToastKind};
 use super::{App, Caption};
-use crate::layout::wrap;
+use crate::app::layout::wrap;
 
 /// Most lines the caption pane takes; a toast or hint takes up to three.
 pub const CAPTION_LINES: u16 = 6;

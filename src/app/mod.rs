@@ -7,13 +7,16 @@
 //! `prompt` (editing, history, completion), `lesson` and `session` (stepping and
 //! recording), `motion` (flashes, flights, toasts, deadlines), `selection` (focus,
 //! cursors, mouse) and `follow` (the followed reference and the inspector).
-//! `ui` reads everything through the accessors below.
+//! `ui` reads everything through the accessors below. [`layout`] says where each
+//! panel goes (the renderer and the mouse's hit-testing share it) and `settings`
+//! holds the start-up settings, the theme among them.
 
 pub mod action;
 pub mod complete;
 mod follow;
 pub mod hex;
 mod keys;
+pub mod layout;
 pub mod lesson;
 mod message;
 pub mod motion;
@@ -21,10 +24,11 @@ pub mod prompt;
 mod reports;
 mod selection;
 pub mod session;
+mod settings;
 mod stepping;
 pub mod why;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
@@ -35,45 +39,24 @@ pub use message::Message;
 pub use motion::{FlashKey, Flight, Toast, ToastKind, FLASH, FRAME, TOAST};
 pub use prompt::Prompt;
 pub use session::{LineOutcome, SessionLine};
+pub use settings::{Settings, ThemeName, DEFAULT_SPEED_MS};
 pub use stepping::Caption;
 pub use why::Why;
 
-use crate::command::parse_lines;
+use crate::command::{parse_lines, BadLine};
+use crate::domain::KeyPackageRef;
 use crate::engine::{Event, LabView, Randomness};
-use crate::layout::{self, Panel};
-use crate::theme::ThemeName;
 use crate::worker::{Inspection, Report, Request};
 use follow::Follow;
+use layout::Panel;
 use motion::Motion;
 use prompt::History;
 use selection::Selection;
 use session::Session;
 
-/// Default travel time of a message along the timeline (`--speed`).
-pub const DEFAULT_SPEED_MS: u64 = 400;
 /// Smallest usable terminal.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
-
-/// Start-up settings.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// Travel time of one message along the timeline; zero draws it at once.
-    pub speed: Duration,
-    pub theme: ThemeName,
-    /// Ciphersuite the keys use (`--suite`).
-    pub suite: u16,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            speed: Duration::from_millis(DEFAULT_SPEED_MS),
-            theme: ThemeName::Dark,
-            suite: 1,
-        }
-    }
-}
 
 /// One input to [`App::update`].
 #[derive(Debug, Clone)]
@@ -182,12 +165,16 @@ impl App {
     }
 
     /// The request that runs `lines`, parsed as the lines of a scenario file
-    /// ([`parse_lines`], the runner's parser); `Err` names the first bad line.
-    pub fn run_request(label: &str, lines: &[&str]) -> Result<Request, String> {
-        let lines = parse_lines(&lines.join("\n")).map_err(|bad| {
-            bad.first()
-                .map_or_else(String::new, |bad| format!("{}: {}", bad.text, bad.error))
-        })?;
+    /// ([`parse_lines`], the runner's parser); `Err` is the first bad line.
+    pub fn run_request(label: &str, lines: &[&str]) -> Result<Request, BadLine> {
+        let lines = match parse_lines(&lines.join("\n")) {
+            Ok(lines) => lines,
+            // parse_lines fails only with at least one bad line.
+            Err(bad) => match bad.into_iter().next() {
+                Some(first) => return Err(first),
+                None => Vec::new(),
+            },
+        };
         Ok(Request::Run {
             label: label.to_string(),
             lines,
@@ -382,8 +369,8 @@ impl App {
     }
 
     /// The reference highlighted everywhere (full hex).
-    pub fn followed(&self) -> Option<&str> {
-        self.follow.followed.as_deref()
+    pub fn followed(&self) -> Option<&KeyPackageRef> {
+        self.follow.followed.as_ref()
     }
 
     pub fn journey(&self) -> &[u64] {

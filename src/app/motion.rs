@@ -5,6 +5,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
+use crate::domain::KeyPackageRef;
+
 /// How long a new item stays highlighted.
 pub const FLASH: Duration = Duration::from_millis(1500);
 /// How long a toast stays.
@@ -18,10 +20,10 @@ const MAX_FLIGHTS: usize = 6;
 /// At most this many toasts are kept; the newest is shown.
 const MAX_TOASTS: usize = 3;
 
-/// What flashes: a reference (hex), a group, a client or an event.
+/// What flashes: a reference, a group, a client or an event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FlashKey {
-    Ref(String),
+    Ref(KeyPackageRef),
     Group(String),
     Client(String),
     Event(u64),

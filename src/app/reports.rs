@@ -8,16 +8,6 @@ use super::{App, Effect, Progress};
 use crate::engine::{Event, LabView};
 use crate::worker::{Inspection, Report};
 
-/// An engine error's message as shown after its code: without the code again
-/// and without rustdoc markup (``[`GroupId`]`` reads `GroupId`).
-fn clean_message(code: &str, message: &str) -> String {
-    let mut text = message;
-    while let Some(rest) = text.strip_prefix(code).and_then(|r| r.strip_prefix(": ")) {
-        text = rest;
-    }
-    text.replace("[`", "`").replace("`]", "`").replace('`', "")
-}
-
 impl App {
     pub(super) fn on_report(&mut self, report: Report) -> Vec<Effect> {
         self.dirty = true;
@@ -29,24 +19,22 @@ impl App {
             Report::LineDone { text, error } => {
                 self.select_next = None;
                 let outcome = match &error {
-                    Some((code, _)) => LineOutcome::Failed(code.clone()),
+                    Some(error) => LineOutcome::Failed(error.code()),
                     None => LineOutcome::Ok,
                 };
                 let index = self.session.finish(&text, outcome);
                 match error {
                     // A scenario said this would fail: it is shown as expected.
-                    Some((code, message)) if self.session.expects_error_after(index, &code) => {
-                        let message = clean_message(&code, &message);
-                        self.toast(format!("{text}: {code}: {message}"), ToastKind::Expected);
+                    Some(error) if self.session.expects_error_after(index, &error.code()) => {
+                        let code = error.code();
+                        self.toast(format!("{text}: {code}: {error}"), ToastKind::Expected);
                     }
                     // The caption pane says it, with the way back: a toast
                     // over it would hide exactly that.
-                    Some((code, message))
-                        if self.note_failed_expectation(&text, &clean_message(&code, &message)) => {
-                    }
-                    Some((code, message)) => {
-                        let message = clean_message(&code, &message);
-                        self.toast(format!("{text}: {code}: {message}"), ToastKind::Error);
+                    Some(error) if self.note_failed_expectation(&text, &error.to_string()) => {}
+                    Some(error) => {
+                        let code = error.code();
+                        self.toast(format!("{text}: {code}: {error}"), ToastKind::Error);
                     }
                     None => {
                         // Success replaces an error still on screen; a typed line
@@ -101,7 +89,7 @@ impl App {
         }
         for event in &events {
             self.motion.flash(FlashKey::Event(event.seq), until);
-            if let Some(r) = event.kp_ref().map(str::to_string) {
+            if let Some(r) = event.kp_ref().cloned() {
                 self.motion.flash(FlashKey::Ref(r), until);
             }
             if event.travels() {
@@ -126,25 +114,5 @@ impl App {
             }
         }
         self.clamp_cursors();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::clean_message;
-
-    #[test]
-    fn messages_say_the_code_once_and_drop_rustdoc_markup() {
-        assert_eq!(
-            clean_message(
-                "NoMatchingKeyPackage",
-                "NoMatchingKeyPackage: NoMatchingKeyPackage: no [`GroupId`] here"
-            ),
-            "no GroupId here"
-        );
-        assert_eq!(
-            clean_message("Expired", "the package expired"),
-            "the package expired"
-        );
     }
 }

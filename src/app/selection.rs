@@ -5,8 +5,8 @@ use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use super::{App, Effect};
+use crate::app::layout::{self, Panel};
 use crate::engine::ds::DirectoryEntry;
-use crate::layout::{self, Panel};
 
 /// Cursors and focus.
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 //! counters): a replay either reproduces that state or fails.
 
 use crate::command::{Command, ParsedLine};
-use crate::engine::{Event, LabView};
+use crate::engine::{ErrorCode, Event, LabView};
 
 /// One line sent to the engine in this session, and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub enum LineOutcome {
     Pending,
     Ok,
     /// Failed with this error code.
-    Failed(String),
+    Failed(ErrorCode),
     /// Stopped part way: what was actually done, as a line (`carol generate 4918`).
     Stopped(Option<String>),
 }
@@ -62,12 +62,12 @@ impl Session {
 
     /// Whether the line after `index` is `expect error CODE` for this code: the
     /// failure was the point.
-    pub fn expects_error_after(&self, index: Option<usize>, code: &str) -> bool {
+    pub fn expects_error_after(&self, index: Option<usize>, code: &ErrorCode) -> bool {
         let Some(next) = index.and_then(|i| self.lines.get(i + 1)) else {
             return false;
         };
         let words: Vec<&str> = next.text.split_whitespace().collect();
-        matches!(words.as_slice(), ["expect", "error", c] if c.eq_ignore_ascii_case(code))
+        matches!(words.as_slice(), ["expect", "error", c] if c.eq_ignore_ascii_case(code.as_str()))
     }
 
     /// The session as a scenario file: every line as it happened (`expect error
@@ -103,7 +103,7 @@ impl Session {
         }
         out.push_str("\n# Transcript\n");
         for event in events {
-            out.push_str(&format!("# {}\n", crate::runner::event_text(event)));
+            out.push_str(&format!("# {}\n", event.text()));
         }
         out
     }

@@ -3,9 +3,9 @@
 //! gives for it: the event kind's, and the error code's when it failed.
 
 use super::App;
+use crate::app::layout::Panel;
 use crate::engine::Event;
 use crate::explain::{self, Explanation};
-use crate::layout::Panel;
 use crate::worker::Inspection;
 
 /// What the why pane shows.
@@ -22,7 +22,7 @@ pub fn of_event(event: &Event) -> Why {
     let mut explanations: Vec<&'static Explanation> =
         explain::topic(event.kind.name()).into_iter().collect();
     if let Some(code) = event.error_code() {
-        explanations.extend(explain::topic(code));
+        explanations.extend(explain::error(code));
     }
     let subject = match event.error_code() {
         Some(code) => format!("#{} {}: {code}", event.seq, event.kind.name()),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::stdio::say;
-use crate::engine::clock::LabClock;
+use crate::domain::LabClock;
 use crate::inspect::{self as inspector, InspectError};
 use crate::runner::output::{Output, Stopped};
 

@@ -10,12 +10,13 @@ use std::time::Duration;
 
 use super::stdio::say;
 use crate::app::{self, Settings};
-use crate::command::{validate_name, Command, NameKind};
+use crate::command::Command;
+use crate::domain::{validate_name, NameKind};
 use crate::engine::Randomness;
 // The scenario catalogue, until it moves down beside the command vocabulary.
-use crate::runner::scenarios::{self, Loaded};
-use crate::theme::ThemeName;
-use crate::tui::{self, Recording, Start};
+use crate::app::ThemeName;
+use crate::command::scenario::{self as scenarios, Loaded};
+use crate::terminal::tui::{self, Recording, Start};
 use crate::worker::Request;
 
 /// The ciphersuite the keys use unless `--suite` says otherwise.

@@ -97,7 +97,7 @@ mod tests {
     use clap::CommandFactory;
 
     use super::*;
-    use crate::theme::ThemeName;
+    use crate::app::ThemeName;
 
     #[test]
     fn the_command_line_is_consistent() {

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::stdio::say;
+use crate::command::scenario::{self as scenarios, Loaded};
 use crate::engine::{Engine, Randomness};
-use crate::runner::scenarios::{self, Loaded};
 use crate::runner::{self, Format, Outcome, Script};
 
 /// The arguments of `mls-lab run`.

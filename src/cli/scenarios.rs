@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use super::stdio::print_lines;
-use crate::runner::scenarios::listing;
+use crate::command::scenario::listing;
 
 /// Prints the listing; exit 0, or 1 when stdout fails.
 pub fn run() -> ExitCode {

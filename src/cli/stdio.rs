@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::command::escape_controls;
+use crate::domain::escape_controls;
 use crate::runner::output::{Output, Stopped};
 
 /// One line on stderr, control characters escaped. A failing stderr is ignored:

@@ -4,7 +4,8 @@
 
 use std::fmt;
 
-use super::names::escape_controls;
+use crate::domain::escape_controls;
+use crate::engine::{EngineError, ErrorCode};
 
 /// What is wrong with a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,8 +106,8 @@ impl ParseError {
     }
 
     /// The stable code of every parse error, as `expect error Usage` matches it.
-    pub fn code(&self) -> &'static str {
-        "Usage"
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::Usage
     }
 }
 
@@ -122,6 +123,34 @@ impl fmt::Display for ParseError {
 }
 
 impl std::error::Error for ParseError {}
+
+/// Why a line of the vocabulary did not run through: it does not parse, or the
+/// engine refused it. One [`code`](Self::code) either way, as `expect error`
+/// and the transcript name it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+impl CommandError {
+    /// The stable code: `Usage` for a line that does not parse, else the engine's.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Parse(error) => error.code(),
+            Self::Engine(error) => error.code(),
+        }
+    }
+}
+
+/// A command error is the engine's error when the engine refused the line.
+impl PartialEq<EngineError> for CommandError {
+    fn eq(&self, other: &EngineError) -> bool {
+        matches!(self, Self::Engine(error) if error == other)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,8 @@ use std::str::FromStr;
 
 use clap::{Subcommand, ValueEnum};
 
-use crate::engine::clock::LabDuration;
+use crate::domain::LabDuration;
+use crate::engine::ds::MAX_CLAIM_LIMIT;
 
 /// `on` or `off`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -27,9 +28,6 @@ impl fmt::Display for Switch {
     }
 }
 
-/// The most claims a limit may allow per window: more is no limit at all.
-pub const MAX_CLAIM_LIMIT: u32 = 100_000;
-
 /// A policy of the DS.
 #[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum DsPolicy {
@@ -48,6 +46,16 @@ pub enum DsPolicy {
 pub enum Limit {
     Off,
     At(u32),
+}
+
+impl Limit {
+    /// The number of claims, `None` for `off`.
+    pub fn count(self) -> Option<u32> {
+        match self {
+            Limit::Off => None,
+            Limit::At(n) => Some(n),
+        }
+    }
 }
 
 impl FromStr for Limit {

@@ -4,7 +4,7 @@
 
 use clap::CommandFactory as _;
 
-use super::parse::ClientLine;
+use super::parse::grammar::ClientLine;
 
 /// Where a verb sits in a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,7 +129,7 @@ pub fn client_verb_options(verb: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::parse::{ClientCheckLine, DsCheckLine};
+    use super::super::parse::grammar::{ClientCheckLine, DsCheckLine};
     use super::*;
 
     fn words_of(command: &clap::Command) -> Vec<(String, Vec<String>)> {

@@ -9,14 +9,14 @@
 //! Reference", KeyPackage)` (RFC 9420 §5.2): the suite's hash of the TLS-encoded
 //! `RefHashInput { opaque label<V>; opaque value<V>; }`.
 
-use openmls::prelude::{KeyPackage, KeyPackageRef, OpenMlsProvider as _};
+use openmls::prelude::{KeyPackage, OpenMlsProvider as _};
 use openmls_traits::crypto::OpenMlsCrypto as _;
 use openmls_traits::storage::CURRENT_VERSION;
 use openmls_traits::types::HashType;
 use tls_codec::{Serialize as _, VLBytes};
 
-use super::wire::ref_hex;
 use super::{Engine, EngineError};
+use crate::domain::KeyPackageRef;
 
 /// RFC 9420 §5.2: the label of a key package's reference.
 pub const KEY_PACKAGE_REF_LABEL: &str = "MLS 1.0 KeyPackage Reference";
@@ -61,10 +61,10 @@ pub struct RefComputation {
     pub key_package_len: usize,
     /// Bytes of the whole `RefHashInput` hashed (label and value with their lengths).
     pub input_len: usize,
-    /// Full hex of the recomputed reference.
-    pub recomputed: String,
-    /// Full hex of the reference the lab holds (the storage key's).
-    pub stored: String,
+    /// The recomputed reference.
+    pub recomputed: KeyPackageRef,
+    /// The reference the lab holds (the storage key's).
+    pub stored: KeyPackageRef,
 }
 
 impl RefComputation {
@@ -77,7 +77,7 @@ impl RefComputation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleDetails {
     pub owner: String,
-    pub kp_ref: String,
+    pub kp_ref: KeyPackageRef,
     /// `None` when the storage no longer holds the bundle (consumed or deleted).
     pub bundle: Option<StoredBundleView>,
     pub reference: RefComputation,
@@ -88,15 +88,19 @@ pub struct BundleDetails {
 impl Engine {
     /// The private bundle of `owner`'s key package `kp_ref` as the storage holds
     /// it (redacted), and its reference recomputed with the owner's crypto.
-    pub fn bundle_details(&self, owner: &str, kp_ref: &str) -> Result<BundleDetails, EngineError> {
+    pub fn bundle_details(
+        &self,
+        owner: &str,
+        kp_ref: &KeyPackageRef,
+    ) -> Result<BundleDetails, EngineError> {
         let client = self.client(owner)?;
-        let entry = client.resolve(kp_ref)?;
+        let entry = client.key_package(kp_ref)?;
         let provider = client.provider();
         let reference = recompute(provider.crypto(), &entry.key_package, &entry.kp_ref)?;
         let bundle = stored_bundle(provider, &entry.kp_ref, &entry.key_package)?;
         Ok(BundleDetails {
             owner: owner.to_string(),
-            kp_ref: ref_hex(&entry.kp_ref),
+            kp_ref: kp_ref.clone(),
             bundle,
             reference,
             encoded: entry
@@ -123,7 +127,7 @@ pub fn ref_hash_input(label: &str, value: &[u8]) -> Result<Vec<u8>, EngineError>
 fn recompute(
     crypto: &impl openmls_traits::crypto::OpenMlsCrypto,
     key_package: &KeyPackage,
-    stored: &KeyPackageRef,
+    stored: &openmls::prelude::KeyPackageRef,
 ) -> Result<RefComputation, EngineError> {
     let encoded = key_package
         .tls_serialize_detached()
@@ -138,8 +142,8 @@ fn recompute(
         hash: hash_name(hash).to_string(),
         key_package_len: encoded.len(),
         input_len: input.len(),
-        recomputed: hex::encode(digest),
-        stored: ref_hex(stored),
+        recomputed: KeyPackageRef::from_bytes(digest),
+        stored: stored.into(),
     })
 }
 
@@ -154,7 +158,7 @@ fn hash_name(hash: HashType) -> &'static str {
 /// The bundle's entry in the storage, read from the storage's own map.
 fn stored_bundle(
     provider: &super::provider::LabProvider,
-    kp_ref: &KeyPackageRef,
+    kp_ref: &openmls::prelude::KeyPackageRef,
     key_package: &KeyPackage,
 ) -> Result<Option<StoredBundleView>, EngineError> {
     let reference_json =

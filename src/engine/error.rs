@@ -1,19 +1,21 @@
-//! Typed errors. Each has a stable [`EngineError::code`] that scenario files match
-//! with `expect error CODE` and that the JSON transcript carries as `error`.
+//! Typed errors. Each has a stable [`EngineError::code`] ([`ErrorCode`], in
+//! `code`) that scenario files match with `expect error CODE` and that the JSON
+//! transcript carries as `error`.
+
+mod code;
+
+pub use code::ErrorCode;
 
 use openmls::prelude::KeyPackageVerifyError;
 use openmls::treesync::errors::LifetimeError;
 
-use crate::command::{NameError, ParseError};
+use crate::domain::{ClockOverflow, KeyPackageRef, NameError, Suite};
 
 /// Everything that can go wrong in the lab. A failed operation changes no state
 /// beyond what the protocol itself defines (OpenMLS deletes a normal private bundle
 /// as soon as a Welcome names it, even if the join then fails: RFC 9420 §12.4.3.1).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EngineError {
-    /// A command line that does not parse (code `Usage`).
-    #[error(transparent)]
-    Parse(#[from] ParseError),
     /// A command that parses but is used wrongly.
     #[error("{0}")]
     Usage(String),
@@ -21,7 +23,7 @@ pub enum EngineError {
     UnknownClient(String),
     #[error("a client named '{0}' exists already")]
     ClientExists(String),
-    /// A client or group name that breaks the one rule for names (command::names).
+    /// A client or group name that breaks the one rule for names (domain::name).
     #[error(transparent)]
     InvalidName(#[from] NameError),
     #[error("{client} is not a member of a group named '{group}'")]
@@ -50,8 +52,11 @@ pub enum EngineError {
     /// A client never claims its own key package: it would join its own group.
     #[error("{0} cannot claim its own key package")]
     ClaimOwnKeyPackage(String),
-    #[error("{client}'s private bundle for {kp_ref} is not in storage")]
-    NoBundle { client: String, kp_ref: String },
+    #[error("{client}'s private bundle for {} is not in storage", kp_ref.short())]
+    NoBundle {
+        client: String,
+        kp_ref: KeyPackageRef,
+    },
     #[error("no Welcome behind event #{0}")]
     UnknownWelcome(u64),
     #[error("{client} has no key package matching '{selector}'")]
@@ -61,7 +66,7 @@ pub enum EngineError {
     #[error(
         "ciphersuite {suite} is not supported by this crypto provider (clients here use 1, 2 or 3)"
     )]
-    UnsupportedCiphersuite { suite: u16 },
+    UnsupportedCiphersuite { suite: Suite },
     /// Bytes that do not decode (RFC 9420 §6: exactly one encoded structure).
     #[error("malformed {what}: {detail}")]
     Malformed { what: String, detail: String },
@@ -74,17 +79,17 @@ pub enum EngineError {
     #[error("unsupported extension: an extension of the key package is not listed in the leaf node's capabilities (a last-resort package must list LastResort, 0x000a)")]
     UnsupportedExtension,
     /// RFC 9420 §10.1: lifetime.not_after is in the past.
-    #[error("expired key package: {}", super::clock::relative(*now, *not_after))]
+    #[error("expired key package: {}", crate::domain::relative(*now, *not_after))]
     Expired { not_after: u64, now: u64 },
     /// RFC 9420 §10.1: lifetime.not_before is in the future.
-    #[error("key package not yet valid: valid in {}", super::clock::approximate(not_before.saturating_sub(*now)))]
+    #[error("key package not yet valid: valid in {}", crate::domain::approximate(not_before.saturating_sub(*now)))]
     NotYetValid { not_before: u64, now: u64 },
     /// The DS's own rule: a lifetime longer than its maximum (openmls issue 1379).
     #[error("lifetime too long: the key package is valid for {lifetime}s from now, the DS accepts at most {max}s")]
     LifetimeTooLong { lifetime: u64, max: u64 },
-    /// The lab clock cannot move that far.
-    #[error("{0}")]
-    ClockOverflow(String),
+    /// The lab clock cannot move that far, or a lifetime cannot end that late.
+    #[error(transparent)]
+    ClockOverflow(#[from] ClockOverflow),
     /// RFC 9420 §10.1 (other checks: version, init key = encryption key, lifetime missing).
     #[error("invalid key package: {0}")]
     InvalidKeyPackage(String),
@@ -97,12 +102,12 @@ pub enum EngineError {
         credential: String,
     },
     #[error("duplicate: key package {kp_ref} was published already")]
-    Duplicate { kp_ref: String },
+    Duplicate { kp_ref: KeyPackageRef },
     #[error("{0} is not registered at the Delivery Service")]
     NotRegistered(String),
     /// RFC 9420 §16.8: no fresh key package and no last-resort package for this suite.
     #[error("no key package available for {owner} in ciphersuite {suite}")]
-    NoKeyPackageAvailable { owner: String, suite: u16 },
+    NoKeyPackageAvailable { owner: String, suite: Suite },
     /// RFC 9420 §12.1.1: the key package's suite differs from the group's.
     #[error("ciphersuite mismatch: {detail}")]
     CiphersuiteMismatch { detail: String },
@@ -115,12 +120,12 @@ pub enum EngineError {
     NoWelcomeToResend(String),
     /// Another error that OpenMLS reported while joining; `code` is its variant name.
     #[error("join failed: {detail}")]
-    Join { code: String, detail: String },
+    Join { code: ErrorCode, detail: String },
     /// Another OpenMLS failure; `code` is its variant name.
     #[error("{op} failed: {detail}")]
     Mls {
         op: String,
-        code: String,
+        code: ErrorCode,
         detail: String,
     },
     #[error("the Delivery Service is not running")]
@@ -168,114 +173,67 @@ pub enum EngineError {
 
 impl EngineError {
     /// The stable code of this error, e.g. `NoMatchingKeyPackage`.
-    pub fn code(&self) -> String {
-        let fixed = match self {
-            Self::Parse(_) | Self::Usage(_) => "Usage",
-            Self::UnknownClient(_) => "UnknownClient",
-            Self::ClientExists(_) => "ClientExists",
-            Self::InvalidName(_) => "InvalidName",
-            Self::UnknownGroup { .. } => "UnknownGroup",
-            Self::GroupAlreadyExists { .. } => "GroupAlreadyExists",
-            Self::UnknownKeyPackage { .. } => "UnknownKeyPackage",
-            Self::UnknownWelcome(_) => "UnknownWelcome",
-            Self::GroupNameTaken { .. } => "GroupNameTaken",
-            Self::UnknownGroupId(_) => "UnknownGroupId",
-            Self::AlreadyMember { .. } => "AlreadyMember",
-            Self::AlreadyInGroup { .. } => "AlreadyInGroup",
-            Self::CannotAddSelf(_) => "CannotAddSelf",
-            Self::MemberNamedTwice(_) => "MemberNamedTwice",
-            Self::ClaimOwnKeyPackage(_) => "ClaimOwnKeyPackage",
-            Self::NoBundle { .. } => "NoBundle",
-            Self::AmbiguousKeyPackage { .. } => "AmbiguousKeyPackage",
-            Self::UnsupportedCiphersuite { .. } => "UnsupportedCiphersuite",
-            Self::Malformed { .. } => "Malformed",
-            Self::BadSignature(_) => "BadSignature",
-            Self::UnsupportedExtension => "UnsupportedExtension",
-            Self::Expired { .. } => "Expired",
-            Self::NotYetValid { .. } => "NotYetValid",
-            Self::InvalidKeyPackage(_) => "InvalidKeyPackage",
-            Self::LifetimeTooLong { .. } => "LifetimeTooLong",
-            Self::ClockOverflow(_) => "ClockOverflow",
-            Self::WrongOwner { .. } => "WrongOwner",
-            Self::Duplicate { .. } => "Duplicate",
-            Self::NotRegistered(_) => "NotRegistered",
-            Self::NoKeyPackageAvailable { .. } => "NoKeyPackageAvailable",
-            Self::CiphersuiteMismatch { .. } => "CiphersuiteMismatch",
-            Self::NoMatchingKeyPackage { .. } => "NoMatchingKeyPackage",
-            Self::NoPendingWelcome(_) => "NoPendingWelcome",
-            Self::NoWelcomeToResend(_) => "NoWelcomeToResend",
-            Self::DsUnavailable => "DsUnavailable",
-            Self::ExpectationFailed(_) => "ExpectationFailed",
-            Self::FaultUnchanged { .. } => "FaultUnchanged",
-            Self::NothingHeld => "NothingHeld",
-            Self::ClaimRateLimited { .. } => "ClaimRateLimited",
-            Self::InvalidPolicy(_) => "InvalidPolicy",
-            Self::CannotRead { .. } => "CannotRead",
-            Self::CannotWrite { .. } => "CannotWrite",
-            Self::WrongMessage { .. } => "WrongMessage",
-            Self::NoWelcomeSent(_) => "NoWelcomeSent",
-            Self::ExternalClient { .. } => "ExternalClient",
-            Self::Join { code, .. } | Self::Mls { code, .. } => return code.clone(),
-        };
-        fixed.to_string()
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Usage(_) => ErrorCode::Usage,
+            Self::UnknownClient(_) => ErrorCode::UnknownClient,
+            Self::ClientExists(_) => ErrorCode::ClientExists,
+            Self::InvalidName(_) => ErrorCode::InvalidName,
+            Self::UnknownGroup { .. } => ErrorCode::UnknownGroup,
+            Self::GroupAlreadyExists { .. } => ErrorCode::GroupAlreadyExists,
+            Self::UnknownKeyPackage { .. } => ErrorCode::UnknownKeyPackage,
+            Self::UnknownWelcome(_) => ErrorCode::UnknownWelcome,
+            Self::GroupNameTaken { .. } => ErrorCode::GroupNameTaken,
+            Self::UnknownGroupId(_) => ErrorCode::UnknownGroupId,
+            Self::AlreadyMember { .. } => ErrorCode::AlreadyMember,
+            Self::AlreadyInGroup { .. } => ErrorCode::AlreadyInGroup,
+            Self::CannotAddSelf(_) => ErrorCode::CannotAddSelf,
+            Self::MemberNamedTwice(_) => ErrorCode::MemberNamedTwice,
+            Self::ClaimOwnKeyPackage(_) => ErrorCode::ClaimOwnKeyPackage,
+            Self::NoBundle { .. } => ErrorCode::NoBundle,
+            Self::AmbiguousKeyPackage { .. } => ErrorCode::AmbiguousKeyPackage,
+            Self::UnsupportedCiphersuite { .. } => ErrorCode::UnsupportedCiphersuite,
+            Self::Malformed { .. } => ErrorCode::Malformed,
+            Self::BadSignature(_) => ErrorCode::BadSignature,
+            Self::UnsupportedExtension => ErrorCode::UnsupportedExtension,
+            Self::Expired { .. } => ErrorCode::Expired,
+            Self::NotYetValid { .. } => ErrorCode::NotYetValid,
+            Self::InvalidKeyPackage(_) => ErrorCode::InvalidKeyPackage,
+            Self::LifetimeTooLong { .. } => ErrorCode::LifetimeTooLong,
+            Self::ClockOverflow(_) => ErrorCode::ClockOverflow,
+            Self::WrongOwner { .. } => ErrorCode::WrongOwner,
+            Self::Duplicate { .. } => ErrorCode::Duplicate,
+            Self::NotRegistered(_) => ErrorCode::NotRegistered,
+            Self::NoKeyPackageAvailable { .. } => ErrorCode::NoKeyPackageAvailable,
+            Self::CiphersuiteMismatch { .. } => ErrorCode::CiphersuiteMismatch,
+            Self::NoMatchingKeyPackage { .. } => ErrorCode::NoMatchingKeyPackage,
+            Self::NoPendingWelcome(_) => ErrorCode::NoPendingWelcome,
+            Self::NoWelcomeToResend(_) => ErrorCode::NoWelcomeToResend,
+            Self::DsUnavailable => ErrorCode::DsUnavailable,
+            Self::ExpectationFailed(_) => ErrorCode::ExpectationFailed,
+            Self::FaultUnchanged { .. } => ErrorCode::FaultUnchanged,
+            Self::NothingHeld => ErrorCode::NothingHeld,
+            Self::ClaimRateLimited { .. } => ErrorCode::ClaimRateLimited,
+            Self::InvalidPolicy(_) => ErrorCode::InvalidPolicy,
+            Self::CannotRead { .. } => ErrorCode::CannotRead,
+            Self::CannotWrite { .. } => ErrorCode::CannotWrite,
+            Self::WrongMessage { .. } => ErrorCode::WrongMessage,
+            Self::NoWelcomeSent(_) => ErrorCode::NoWelcomeSent,
+            Self::ExternalClient { .. } => ErrorCode::ExternalClient,
+            Self::Join { code, .. } | Self::Mls { code, .. } => code.clone(),
+        }
     }
 
-    /// Every fixed code [`EngineError::code`] gives, for `mls-lab explain` and the
-    /// docs. `Join` and `Mls` carry OpenMLS's own variant names instead; a test
-    /// keeps this list equal to the variants.
-    pub const CODES: &'static [&'static str] = &[
-        "Usage",
-        "UnknownClient",
-        "ClientExists",
-        "InvalidName",
-        "UnknownGroup",
-        "GroupAlreadyExists",
-        "GroupNameTaken",
-        "UnknownGroupId",
-        "AlreadyMember",
-        "AlreadyInGroup",
-        "CannotAddSelf",
-        "MemberNamedTwice",
-        "ClaimOwnKeyPackage",
-        "NoBundle",
-        "UnknownWelcome",
-        "UnknownKeyPackage",
-        "AmbiguousKeyPackage",
-        "UnsupportedCiphersuite",
-        "Malformed",
-        "BadSignature",
-        "UnsupportedExtension",
-        "Expired",
-        "NotYetValid",
-        "LifetimeTooLong",
-        "ClockOverflow",
-        "InvalidKeyPackage",
-        "WrongOwner",
-        "Duplicate",
-        "NotRegistered",
-        "NoKeyPackageAvailable",
-        "CiphersuiteMismatch",
-        "NoMatchingKeyPackage",
-        "NoPendingWelcome",
-        "NoWelcomeToResend",
-        "DsUnavailable",
-        "ExpectationFailed",
-        "FaultUnchanged",
-        "NothingHeld",
-        "ClaimRateLimited",
-        "InvalidPolicy",
-        "CannotRead",
-        "CannotWrite",
-        "WrongMessage",
-        "NoWelcomeSent",
-        "ExternalClient",
-    ];
+    /// Every code the lab lists ([`ErrorCode::LISTED`]), for `mls-lab explain`
+    /// and the docs. `Join` and `Mls` carry OpenMLS's own variant names instead;
+    /// a test keeps this list equal to the variants.
+    pub const CODES: &'static [&'static str] = ErrorCode::LISTED;
 
     /// Wraps any other OpenMLS error, keeping its variant name as the code.
     pub fn mls(op: &str, error: impl std::fmt::Debug + std::fmt::Display) -> Self {
         Self::Mls {
             op: op.to_string(),
-            code: variant_name(&error),
+            code: ErrorCode::named(&variant_name(&error)),
             detail: plain_text(&error.to_string()),
         }
     }
@@ -283,7 +241,7 @@ impl EngineError {
     /// Wraps another OpenMLS error of a Welcome join, keeping its variant name as the code.
     pub fn join(error: impl std::fmt::Debug + std::fmt::Display) -> Self {
         Self::Join {
-            code: variant_name(&error),
+            code: ErrorCode::named(&variant_name(&error)),
             detail: plain_text(&error.to_string()),
         }
     }
@@ -293,7 +251,7 @@ impl EngineError {
         match error {
             KeyPackageVerifyError::InvalidSignature
             | KeyPackageVerifyError::InvalidLeafNodeSignature => {
-                Self::BadSignature(error.to_string())
+                Self::BadSignature(plain_text(&error.to_string()))
             }
             KeyPackageVerifyError::UnsupportedExtension => Self::UnsupportedExtension,
             KeyPackageVerifyError::LifetimeError(LifetimeError::Expired { not_after, now }) => {
@@ -303,7 +261,7 @@ impl EngineError {
                 not_before,
                 now,
             }) => Self::NotYetValid { not_before, now },
-            other => Self::InvalidKeyPackage(other.to_string()),
+            other => Self::InvalidKeyPackage(plain_text(&other.to_string())),
         }
     }
 }
@@ -322,6 +280,8 @@ pub(crate) fn variant_name(error: &impl std::fmt::Debug) -> String {
 
 /// OpenMLS's error texts are its rustdoc: ``[`GroupId`]`` and `` `x` `` read as
 /// `GroupId` and `x` in a message meant for people (the code is said separately).
+/// Every message taken from OpenMLS (or the TLS codec) goes through this where
+/// its error is built, so nothing downstream cleans messages again.
 pub(crate) fn plain_text(text: &str) -> String {
     text.replace("[`", "").replace("`]", "").replace('`', "")
 }
@@ -352,6 +312,16 @@ mod plain_text_tests {
     }
 
     #[test]
+    fn openmls_texts_are_plain_where_the_error_is_built() {
+        let error = EngineError::join(Broken::MissingRatchetTree);
+        assert_eq!(
+            error.to_string(),
+            "join failed: no ratchet tree in the Welcome"
+        );
+        assert_eq!(error.code(), "MissingRatchetTree");
+    }
+
+    #[test]
     fn messages_do_not_repeat_their_code() {
         let errors = [
             EngineError::NoMatchingKeyPackage {
@@ -362,7 +332,7 @@ mod plain_text_tests {
         ];
         for error in errors {
             let (code, text) = (error.code(), error.to_string());
-            assert!(!text.contains(&code), "{text:?} repeats {code}");
+            assert!(!text.contains(code.as_str()), "{text:?} repeats {code}");
             assert!(!text.contains('`'), "{text:?} keeps rustdoc markup");
         }
     }

@@ -1,46 +1,36 @@
 //! The engine: simulated clients, the Delivery Service task and the event log.
-//! No terminal code lives here; everything is driven by [`crate::command::Command`].
+//! No terminal code and no parser live here: each verb of the vocabulary is a
+//! method taking engine and domain values, which the command layer calls, one
+//! command at a time between [`Engine::start_command`] and
+//! [`Engine::finish_command`].
 
 pub mod bundle;
-mod claim;
 pub mod client;
-pub mod clock;
 pub mod ds;
 pub mod error;
 pub mod event;
-pub mod exchange;
-mod expect;
-mod expiry;
-mod faults;
-mod generate;
-mod groups;
-mod mailbox;
-pub mod pool;
+pub mod file;
 pub mod provider;
-mod publish;
-pub mod refs;
+mod verbs;
 pub mod view;
 pub mod wire;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
-use clock::LabClock;
+use crate::domain::LabClock;
 pub use provider::Randomness;
 
 pub use client::{Client, GenerateOptions, GroupView, KeyPackageEntry, Lifecycle, LifetimeChoice};
 pub use ds::{DsHandle, DsSnapshot};
-pub use error::EngineError;
+pub use error::{EngineError, ErrorCode};
 pub use event::{Endpoint, Event, EventKind, Outcome, Route};
-pub use refs::KeyPackageRefHex;
+pub use verbs::{Export, ExportFormat, PoolPolicy, Publish, Uploads};
 pub use view::{
     ClientView, GroupOverview, KeyPackageDetails, KeyPackageRow, LabView, MemberView,
     WelcomeDetails, WelcomeSecret,
 };
 pub use wire::KeyPackageFormat;
-
-use crate::command::{validate_name, ClientAction, Command, DsAction, NameKind};
-use ds::DeliveryKind;
 
 /// The lab: clients, a handle to the DS task, and the event log.
 pub struct Engine {
@@ -60,7 +50,7 @@ pub struct Engine {
     /// The result of the last non-`expect` command, for `expect ok|error`.
     last_result: Option<Result<(), EngineError>>,
     /// Clients that keep a pool of key packages at the DS (`NAME pool`).
-    pools: BTreeMap<String, pool::PoolPolicy>,
+    pools: BTreeMap<String, PoolPolicy>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -144,6 +134,16 @@ impl Engine {
         &self.ds
     }
 
+    /// The lab's clock.
+    pub fn clock(&self) -> LabClock {
+        self.clock
+    }
+
+    /// The lab's now, in Unix seconds.
+    pub fn now(&self) -> u64 {
+        self.clock.now_secs()
+    }
+
     /// A copy of the DS state.
     pub async fn ds_snapshot(&self) -> Result<DsSnapshot, EngineError> {
         self.ds.snapshot().await
@@ -180,47 +180,38 @@ impl Engine {
         self.emit(actor, kind, started, Outcome::Error);
     }
 
-    /// Parses and executes one line of the command vocabulary.
-    pub async fn execute_line(&mut self, line: &str) -> Result<(), EngineError> {
-        match crate::command::parse_line(line)? {
-            Some(command) => self.execute(&command).await,
-            None => Ok(()),
+    /// Marks the start of one command of the vocabulary, for
+    /// [`Self::finish_command`].
+    pub fn start_command(&self) -> CommandStart {
+        CommandStart {
+            events: self.events.len(),
+            started: Instant::now(),
         }
     }
 
-    /// Executes one command. A failure leaves a failure event in the log and
-    /// changes no other state than the protocol itself defines.
-    pub async fn execute(&mut self, command: &Command) -> Result<(), EngineError> {
-        if let Command::Expect(expectation) = command {
-            return self.expect(expectation).await;
-        }
-        // A caption changes nothing, not even the result `expect error` checks.
-        if let Command::Say(_) = command {
-            return Ok(());
-        }
-        let before = self.events.len();
-        let started = Instant::now();
-        let result = match command {
-            Command::Clients(names) => self.add_clients(names).await,
-            Command::Client { client, action } => self.client_action(client, action).await,
-            Command::Ds(action) => self.ds_action(action).await,
-            Command::Deliver => self.deliver_all().await,
-            Command::Clock(by) => self.clock_command(*by).await,
-            Command::Expect(_) | Command::Say(_) => Ok(()),
-            Command::ExportWelcome { group, output } => self.export_welcome(group, output),
-            Command::ImportKeyPackage { file, name } => self.import_key_package(file, name).await,
-        };
+    /// Ends one command: a failure no step reported yet gets its
+    /// `command_failed` event (`actor` and `verb` as the line names them),
+    /// whatever a fault made the DS do is reported, and the result is kept for
+    /// `expect ok|error`. A failure changes no other state than the protocol
+    /// itself defines.
+    pub async fn finish_command(
+        &mut self,
+        start: CommandStart,
+        actor: &str,
+        verb: &str,
+        result: Result<(), EngineError>,
+    ) -> Result<(), EngineError> {
         if let Err(error) = &result {
-            let reported = self.events[before..]
+            let reported = self.events[start.events.min(self.events.len())..]
                 .iter()
                 .any(|e| e.outcome == Outcome::Error);
             if !reported {
                 let kind = EventKind::CommandFailed {
-                    command: command.verb().to_string(),
+                    command: verb.to_string(),
                     error: error.code(),
                     message: error.to_string(),
                 };
-                self.failed(command.actor(), kind, started);
+                self.failed(actor, kind, start.started);
             }
         }
         // Whatever a fault made the DS do and no step reported yet.
@@ -232,116 +223,40 @@ impl Engine {
         result
     }
 
-    async fn add_clients(&mut self, names: &[String]) -> Result<(), EngineError> {
-        // Check every name first, so a bad list changes nothing.
-        for (i, name) in names.iter().enumerate() {
-            validate_name(NameKind::Client, name)?;
-            if self.clients.contains_key(name) || names[..i].contains(name) {
-                return Err(EngineError::ClientExists(name.clone()));
-            }
-        }
-        for name in names {
-            let started = Instant::now();
-            let client = Client::with_randomness(name, self.randomness)?;
-            let keys = client.signature_keys();
-            for (_, key) in &keys {
-                self.ds.register(name, key.clone()).await?;
-            }
-            self.clients.insert(name.clone(), client);
-            if let Some((scheme, key)) = keys.into_iter().next() {
-                let kind = EventKind::ClientRegistered {
-                    signature_key: hex::encode(key),
-                    signature_scheme: format!("{scheme:?}"),
-                };
-                self.ok(name, kind, started);
-            }
-        }
-        Ok(())
+    /// The result of the last command (not counting `expect` lines), for
+    /// `expect ok|error`; `None` before the first.
+    pub fn last_result(&self) -> Option<&Result<(), EngineError>> {
+        self.last_result.as_ref()
     }
 
-    async fn client_action(
+    /// Logs the outcome of an `expect` line (`expectation` in its canonical
+    /// text): `expect_passed`, or `expect_failed` with the error.
+    pub fn record_expectation(
         &mut self,
-        name: &str,
-        action: &ClientAction,
-    ) -> Result<(), EngineError> {
-        let client = self.client(name)?;
-        // An external client's keys are in another MLS stack: it only shows what it has.
-        if client.is_external() {
-            match action {
-                ClientAction::Peek | ClientAction::ExportKeyPackage { .. } => {}
-                other => {
-                    return Err(EngineError::ExternalClient {
-                        client: name.to_string(),
-                        action: other.verb().to_string(),
-                    })
-                }
-            }
-        }
-        match action {
-            ClientAction::Generate(args) => self.generate_args(name, args).await,
-            ClientAction::Publish(args) => self.publish(name, args).await,
-            ClientAction::Claim {
-                owner,
-                suite,
-                mls_message,
-            } => {
-                let format = if *mls_message {
-                    KeyPackageFormat::MlsMessage
-                } else {
-                    KeyPackageFormat::KeyPackage
+        expectation: String,
+        started: Instant,
+        result: &Result<(), EngineError>,
+    ) {
+        match result {
+            Ok(()) => self.ok("lab", EventKind::ExpectPassed { expectation }, started),
+            Err(error) => {
+                let kind = EventKind::ExpectFailed {
+                    expectation,
+                    error: error.code(),
+                    message: error.to_string(),
                 };
-                self.claim_framed(name, owner, *suite, format)
-                    .await
-                    .map(|_| ())
+                self.failed("lab", kind, started);
             }
-            ClientAction::CreateGroup { group, suite } => {
-                self.create_group(name, group, *suite).await
-            }
-            ClientAction::Add { members, to } => self.add(name, members, to).await,
-            ClientAction::Peek => self.peek_mailbox(name).await.map(|_| ()),
-            ClientAction::Join { welcome: None } => {
-                self.process_mailbox(name, Some(DeliveryKind::Welcome))
-                    .await
-            }
-            ClientAction::Join {
-                welcome: Some(file),
-            } => self.join_welcome_file(name, file),
-            ClientAction::ExportKeyPackage { selector, output } => {
-                self.export_key_package(name, selector, output)
-            }
-            ClientAction::Sync => self.process_mailbox(name, Some(DeliveryKind::Commit)).await,
-            ClientAction::DeleteBundle { selector } => self.delete_bundle(name, selector),
-            ClientAction::SelfUpdate { group } => self.self_update(name, group.as_deref()).await,
-            ClientAction::RotateLastResort { suite } => self.rotate_last_resort(name, *suite).await,
-            ClientAction::Pool {
-                target,
-                refill_below,
-                off,
-            } => self.pool_command(name, *target, *refill_below, *off).await,
         }
     }
+}
 
-    async fn ds_action(&mut self, action: &DsAction) -> Result<(), EngineError> {
-        let started = Instant::now();
-        let (label, recipients) = match action {
-            DsAction::ReplayWelcome => ("replay-welcome", self.ds.replay_welcome().await?),
-            DsAction::ForwardWelcome { to } => {
-                self.client(to)?;
-                ("forward-welcome", self.ds.forward_welcome(to).await?)
-            }
-            DsAction::Fault { fault, switch } => {
-                return self.ds_fault(*fault, switch.is_on()).await
-            }
-            DsAction::Release => return self.ds_release().await,
-            DsAction::Policy { policy } => return self.ds_policy(policy).await,
-        };
-        let kind = EventKind::DsMisbehaved {
-            action: label.to_string(),
-            recipients,
-        };
-        self.ok("ds", kind, started);
-        Ok(())
-    }
+/// Where a command started: the log's length and the time, for
+/// [`Engine::finish_command`].
+#[derive(Debug, Clone, Copy)]
+pub struct CommandStart {
+    events: usize,
+    started: Instant,
 }
 
 impl Default for Engine {

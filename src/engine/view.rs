@@ -11,14 +11,16 @@ use tls_codec::{Serialize as _, Size as _};
 use super::client::{lifetime_left, Lifecycle};
 use super::ds::DsSnapshot;
 use super::event::EventKind;
-use super::wire::{self, ref_hex};
+use super::wire;
 use super::{Engine, EngineError};
+use crate::domain::KeyPackageRef;
+use crate::domain::Suite;
 
 /// Everything the lab shows, as plain data.
 #[derive(Debug, Clone, Default)]
 pub struct LabView {
     /// The lab's time (Unix seconds): panels show times relative to it with
-    /// [`super::clock::relative`], never raw.
+    /// [`crate::domain::relative`], never raw.
     pub now: u64,
     /// Sorted by name.
     pub clients: Vec<ClientView>,
@@ -37,7 +39,7 @@ pub struct ClientView {
     /// Private bundles (`KeyPackageBundle`s) present in storage.
     pub bundles: usize,
     /// Key packages of others claimed at the DS and not used yet: (owner, ref).
-    pub claimed: Vec<(String, String)>,
+    pub claimed: Vec<(String, KeyPackageRef)>,
     /// Fetched messages not processed yet.
     pub pending: usize,
     /// For an external client (`import-key-package`): the identity in its
@@ -48,9 +50,9 @@ pub struct ClientView {
 /// One key package in its owner's inventory.
 #[derive(Debug, Clone)]
 pub struct KeyPackageRow {
-    /// Full lowercase hex of the `KeyPackageRef` (RFC 9420 §5.2).
-    pub kp_ref: String,
-    pub suite: u16,
+    /// The `KeyPackageRef` (RFC 9420 §5.2).
+    pub kp_ref: KeyPackageRef,
+    pub suite: Suite,
     pub state: Lifecycle,
     /// Carries the LastResort extension (RFC 9420 §17.3, OpenMLS `mark_as_last_resort`).
     pub last_resort: bool,
@@ -105,9 +107,9 @@ pub struct MemberView {
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyPackageDetails {
     pub owner: String,
-    pub kp_ref: String,
+    pub kp_ref: KeyPackageRef,
     pub version: String,
-    pub suite: u16,
+    pub suite: Suite,
     pub suite_name: String,
     pub init_key: String,
     pub encryption_key: String,
@@ -128,7 +130,7 @@ pub struct WelcomeDetails {
     pub seq: u64,
     pub sender: String,
     pub group: String,
-    pub suite: u16,
+    pub suite: Suite,
     pub bytes: usize,
     pub secrets: Vec<WelcomeSecret>,
     /// The Welcome as the DS carried it (an `MLSMessage`), for the hex view.
@@ -139,7 +141,7 @@ pub struct WelcomeDetails {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WelcomeSecret {
     /// `new_member`: the reference of the key package it is encrypted to.
-    pub new_member: String,
+    pub new_member: KeyPackageRef,
     /// The client that generated that key package, if known.
     pub owner: Option<String>,
     /// Size of the HPKE-encrypted `GroupSecrets`.
@@ -162,7 +164,7 @@ impl Engine {
                     .inventory()
                     .iter()
                     .map(|entry| KeyPackageRow {
-                        kp_ref: ref_hex(&entry.kp_ref),
+                        kp_ref: (&entry.kp_ref).into(),
                         suite: entry.ciphersuite(),
                         state: entry.state(now),
                         last_resort: entry.last_resort(),
@@ -198,7 +200,7 @@ impl Engine {
                     claimed: client
                         .wallet()
                         .iter()
-                        .map(|c| (c.owner.clone(), ref_hex(&c.kp_ref)))
+                        .map(|c| (c.owner.clone(), (&c.kp_ref).into()))
                         .collect(),
                     pending: ds.clients.get(client.name()).map_or(0, |d| d.inbox),
                     external: client.external_info().map(|e| e.identity.clone()),
@@ -232,15 +234,15 @@ impl Engine {
         })
     }
 
-    /// The fields of `owner`'s key package `kp_ref` (full hex).
+    /// The fields of `owner`'s key package `kp_ref`.
     pub fn key_package_details(
         &self,
         owner: &str,
-        kp_ref: &str,
+        kp_ref: &KeyPackageRef,
     ) -> Result<KeyPackageDetails, EngineError> {
         let client = self.client(owner)?;
-        let entry = client.resolve(kp_ref)?;
-        let mut details = details_of(owner, &ref_hex(&entry.kp_ref), &entry.key_package);
+        let entry = client.key_package(kp_ref)?;
+        let mut details = details_of(owner, kp_ref, &entry.key_package);
         // An external client's name is the lab's label; its credential says who it is.
         if client.is_external() {
             details.credential = format!(
@@ -279,11 +281,11 @@ impl Engine {
             .secrets()
             .iter()
             .map(|secret| {
-                let new_member = ref_hex(&secret.new_member());
+                let new_member = KeyPackageRef::from(secret.new_member());
                 let owner = self
                     .clients()
                     .values()
-                    .find(|c| c.entry(&secret.new_member()).is_some())
+                    .find(|c| c.entry(&new_member).is_some())
                     .map(|c| c.name().to_string());
                 let matched_by = later
                     .iter()
@@ -304,7 +306,7 @@ impl Engine {
             seq: sent.seq,
             sender: sent.actor.clone(),
             group,
-            suite: wire::suite_number(welcome.ciphersuite()),
+            suite: Suite::from(welcome.ciphersuite()),
             bytes: bytes.len(),
             secrets,
             encoded: bytes.clone(),
@@ -346,7 +348,11 @@ fn list<T: std::fmt::Debug>(items: &[T]) -> String {
 }
 
 /// The inspector fields of one key package.
-pub fn details_of(owner: &str, kp_ref: &str, key_package: &KeyPackage) -> KeyPackageDetails {
+pub fn details_of(
+    owner: &str,
+    kp_ref: &KeyPackageRef,
+    key_package: &KeyPackage,
+) -> KeyPackageDetails {
     let encoded = key_package.tls_serialize_detached().unwrap_or_default();
     let version = match encoded.get(..2) {
         Some([0, 1]) => "mls10 (1)".to_string(),
@@ -357,10 +363,10 @@ pub fn details_of(owner: &str, kp_ref: &str, key_package: &KeyPackage) -> KeyPac
     let credential = leaf.credential();
     let capabilities = leaf.capabilities();
     let lifetime = key_package.life_time();
-    let suite = wire::suite_number(key_package.ciphersuite());
+    let suite = Suite::from(key_package.ciphersuite());
     KeyPackageDetails {
         owner: owner.to_string(),
-        kp_ref: kp_ref.to_string(),
+        kp_ref: kp_ref.clone(),
         version,
         suite,
         suite_name: format!("{:?}", key_package.ciphersuite()),

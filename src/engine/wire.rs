@@ -12,6 +12,7 @@ use std::time::SystemTime;
 use tls_codec::{Deserialize as _, Serialize as _};
 
 use super::error::EngineError;
+use crate::domain::Suite;
 
 /// How a key package is framed on upload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -62,10 +63,10 @@ const VERIFIABLE_SCHEMES: [SignatureScheme; 3] = [
 ];
 
 /// The `cipher_suite` a key package declares (its second field, RFC 9420 §10).
-pub fn declared_suite(key_package: &KeyPackageIn) -> Option<u16> {
+pub fn declared_suite(key_package: &KeyPackageIn) -> Option<Suite> {
     let bytes = key_package.tls_serialize_detached().ok()?;
     let suite = bytes.get(2..4)?;
-    Some(u16::from_be_bytes([suite[0], suite[1]]))
+    Some(Suite::new(u16::from_be_bytes([suite[0], suite[1]])))
 }
 
 /// Validates a key package as a receiver must (RFC 9420 §10.1): both signatures,
@@ -91,8 +92,8 @@ pub fn validate_key_package_at(
     key_package: KeyPackageIn,
     now: SystemTime,
 ) -> Result<KeyPackage, EngineError> {
-    let suite = declared_suite(&key_package).unwrap_or(0);
-    let verifiable = Ciphersuite::try_from(suite)
+    let suite = declared_suite(&key_package).unwrap_or(Suite::new(0));
+    let verifiable = Ciphersuite::try_from(suite.number())
         .is_ok_and(|cs| VERIFIABLE_SCHEMES.contains(&cs.signature_algorithm()));
     if !verifiable {
         return Err(EngineError::UnsupportedCiphersuite { suite });
@@ -192,31 +193,10 @@ pub fn credential_identity(credential: &Credential) -> Option<String> {
         .map(|c| String::from_utf8_lossy(c.identity()).into_owned())
 }
 
-/// Lowercase hex of a reference, full length.
-pub fn ref_hex(kp_ref: &KeyPackageRef) -> String {
-    hex::encode(kp_ref.as_slice())
-}
-
-/// The reference with these bytes (OpenMLS builds references only by hashing,
-/// so this goes through its encoding, a TLS `opaque<V>`).
-pub fn ref_from_bytes(bytes: &[u8]) -> Option<KeyPackageRef> {
-    let encoded = tls_codec::VLBytes::new(bytes.to_vec())
-        .tls_serialize_detached()
-        .ok()?;
-    KeyPackageRef::tls_deserialize_exact(encoded.as_slice()).ok()
-}
-
-/// The ciphersuite's registry number (RFC 9420 §17.1).
-pub fn suite_number(ciphersuite: Ciphersuite) -> u16 {
-    u16::from(ciphersuite)
-}
-
-/// A ciphersuite from its registry number; suites the provider lacks are rejected.
-pub fn suite_from_number(number: u16) -> Result<Ciphersuite, EngineError> {
-    match number {
-        1 => Ok(Ciphersuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519),
-        2 => Ok(Ciphersuite::MLS_128_DHKEMP256_AES128GCM_SHA256_P256),
-        3 => Ok(Ciphersuite::MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519),
-        other => Err(EngineError::UnsupportedCiphersuite { suite: other }),
-    }
+/// The OpenMLS ciphersuite of a suite the lab's clients can use; any other is
+/// refused as unsupported.
+pub fn ciphersuite(suite: Suite) -> Result<Ciphersuite, EngineError> {
+    suite
+        .ciphersuite()
+        .ok_or(EngineError::UnsupportedCiphersuite { suite })
 }

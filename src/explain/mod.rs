@@ -6,13 +6,15 @@
 //!
 //! - [`events`]: one explanation per event kind ([`crate::engine::EventKind::ALL`]).
 //! - [`errors`]: one explanation per error code ([`crate::engine::EngineError::CODES`]).
-//! - [`suggest`]: "did you mean" for a topic that does not exist.
+//! - "did you mean" for a topic that does not exist: [`crate::domain::suggest`].
 
 pub mod errors;
 pub mod events;
-pub mod suggest;
 
 use std::fmt;
+
+use crate::domain::suggest;
+use crate::engine::ErrorCode;
 
 /// Whether a topic is an event kind or an error code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +91,12 @@ pub fn topic(name: &str) -> Option<&'static Explanation> {
         let wanted = suggest::normalize(name);
         topics().find(|e| suggest::normalize(e.topic) == wanted)
     })
+}
+
+/// Why an error with this code happens; `None` for OpenMLS's own codes, which
+/// the lab does not explain one by one.
+pub fn error(code: &ErrorCode) -> Option<&'static Explanation> {
+    errors::ERRORS.iter().find(|e| *code == e.topic)
 }
 
 /// The topic list `mls-lab explain` prints: one line per topic, its name, whether

@@ -14,7 +14,7 @@ use tls_codec::{Serialize as _, VLBytes};
 
 use super::names;
 use super::structure::KeyPackageParts;
-use crate::engine::clock::approximate;
+use crate::domain::{approximate, KeyPackageRef};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -249,11 +249,14 @@ fn lifetime_check(lifetime: Option<(u64, u64)>, now: u64) -> Check {
 /// The key package's reference: `RefHash("MLS 1.0 KeyPackage Reference", KeyPackage)`
 /// (RFC 9420 §5.2), computed by OpenMLS over the encoded bytes. Needs only the suite's
 /// hash, so it works for suites this provider cannot otherwise use.
-pub fn reference(parts: &KeyPackageParts, crypto: &impl OpenMlsCrypto) -> Result<String, String> {
+pub fn reference(
+    parts: &KeyPackageParts,
+    crypto: &impl OpenMlsCrypto,
+) -> Result<KeyPackageRef, String> {
     let ciphersuite = Ciphersuite::try_from(parts.suite)
         .map_err(|_| format!("{} has no hash OpenMLS knows", names::suite(parts.suite)))?;
     openmls::prelude::hash_ref::make_key_package_ref(&parts.encoded, ciphersuite, crypto)
-        .map(|kp_ref| hex::encode(kp_ref.as_slice()))
+        .map(KeyPackageRef::from)
         .map_err(|e| format!("the reference cannot be computed: {e:?}"))
 }
 

@@ -19,6 +19,7 @@ use openmls_rust_crypto::RustCrypto;
 use serde::Serialize;
 use tls_codec::Deserialize as _;
 
+use crate::domain::KeyPackageRef;
 use checks::Check;
 use encoding::Encoding;
 use reader::{Field, Reader};
@@ -101,8 +102,8 @@ pub enum Framing {
 /// A key package's findings.
 #[derive(Debug, Clone, Serialize)]
 pub struct KeyPackageFindings {
-    /// `KeyPackageRef` in hex, or why it could not be computed.
-    pub reference: Result<String, String>,
+    /// The `KeyPackageRef`, or why it could not be computed.
+    pub reference: Result<KeyPackageRef, String>,
     pub checks: Vec<Check>,
     /// What OpenMLS's own `KeyPackageIn::validate` says, against the system clock.
     pub openmls: Result<(), String>,
@@ -112,8 +113,8 @@ pub struct KeyPackageFindings {
 #[derive(Debug, Clone, Serialize)]
 pub struct WelcomeFindings {
     pub cipher_suite: String,
-    /// The `new_member` reference of each `secrets[]` entry, in hex.
-    pub new_members: Vec<String>,
+    /// The `new_member` reference of each `secrets[]` entry.
+    pub new_members: Vec<KeyPackageRef>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -230,7 +231,7 @@ pub fn inspect(input: &[u8], now: u64) -> Result<Report, InspectError> {
                         new_members: parts
                             .secrets
                             .iter()
-                            .map(|s| hex::encode(&s.new_member))
+                            .map(|s| KeyPackageRef::from_bytes(s.new_member.as_slice()))
                             .collect(),
                     }),
                 };

@@ -2,7 +2,7 @@
 //! registries), so a field reads `2 (MLS_128_DHKEMP256_AES128GCM_SHA256_P256)`
 //! rather than a bare number.
 
-use crate::engine::clock;
+use crate::domain::{self, Suite};
 
 pub const MLS10: u16 = 1;
 pub const CREDENTIAL_BASIC: u16 = 1;
@@ -27,21 +27,8 @@ pub fn version(v: u16) -> String {
     named(v, (v == MLS10).then_some("mls10"))
 }
 
-pub fn suite_name(v: u16) -> Option<&'static str> {
-    Some(match v {
-        1 => "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519",
-        2 => "MLS_128_DHKEMP256_AES128GCM_SHA256_P256",
-        3 => "MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519",
-        4 => "MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448",
-        5 => "MLS_256_DHKEMP521_AES256GCM_SHA512_P521",
-        6 => "MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448",
-        7 => "MLS_256_DHKEMP384_AES256GCM_SHA384_P384",
-        _ => return None,
-    })
-}
-
 pub fn suite(v: u16) -> String {
-    named(v, suite_name(v))
+    named(v, Suite::new(v).name())
 }
 
 pub fn extension(v: u16) -> String {
@@ -91,7 +78,7 @@ pub fn leaf_source(v: u8) -> String {
 
 /// A Unix time with its UTC date (how far it is from now is the lifetime check's job).
 pub fn time(secs: u64) -> String {
-    format!("{secs} = {}", clock::utc(secs))
+    format!("{secs} = {}", domain::utc(secs))
 }
 
 /// A basic credential's identity: its text when it is UTF-8 (control characters

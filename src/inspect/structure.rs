@@ -5,6 +5,7 @@
 use super::names;
 use super::reader::{number, Field, Reader};
 use super::InspectError;
+use crate::domain::KeyPackageRef;
 
 /// What a key package's checks need: values and the byte spans that are signed
 /// or hashed.
@@ -223,7 +224,10 @@ pub fn welcome(r: &mut Reader) -> Result<(WelcomeParts, Field), InspectError> {
     let (secrets, f_secrets) = r.vector("secrets", |r| {
         let at = r.position();
         let (new_member, mut f_member) = r.opaque("new_member")?;
-        f_member.value = Some(format!("KeyPackageRef {}", hex::encode(new_member)));
+        f_member.value = Some(format!(
+            "KeyPackageRef {}",
+            KeyPackageRef::from_bytes(new_member)
+        ));
         let cipher_start = r.position();
         let (_, f_kem) = r.opaque("kem_output")?;
         let (_, f_ct) = r.opaque("ciphertext")?;

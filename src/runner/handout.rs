@@ -4,7 +4,6 @@
 //! row per client. Markdown is built as plain lines; the caller prints them.
 
 use crate::command::{Command, Step};
-use crate::engine::client::short;
 use crate::engine::{Engine, Event, EventKind};
 
 use super::{Progress, RunReport, Runner};
@@ -250,7 +249,7 @@ async fn state_table(out: &mut Vec<String>, engine: &Engine) {
                 let listed: Vec<String> = dir
                     .last_resort
                     .iter()
-                    .map(|e| format!("{}…", short(&e.kp_ref)))
+                    .map(|e| format!("{}…", e.kp_ref.short()))
                     .collect();
                 (
                     dir.normal.len().to_string(),

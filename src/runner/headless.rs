@@ -8,9 +8,9 @@
 use std::io::{BufRead, Write};
 
 use super::handout;
-use super::input::Lines;
 use super::output::{Output, Stopped};
 use super::{event_json, event_text, state_text, Progress, RunReport, Runner};
+use crate::command::scenario::input::Lines;
 use crate::command::steps::{steps, title};
 use crate::command::{parse_script, Command, ParsedLine};
 use crate::engine::Engine;

@@ -5,17 +5,13 @@
 //!
 //! - [`headless`]: the one run, from a file or a stream to a transcript, JSON
 //!   Lines or a handout, ending in an [`Outcome`] (messages and exit code).
-//! - [`input`]: reading scripts with bounded lines, refusing what is not text.
 //! - [`output`]: writing the transcript; a closed reader ends the run quietly.
 //! - [`transcript`]: events and the lab's state as text.
-//! - [`scenarios`]: the shipped scenarios, compiled in, found by name.
 //! - [`handout`]: `run --markdown`, the run as a Markdown handout.
 
 pub mod handout;
 pub mod headless;
-pub mod input;
 pub mod output;
-pub mod scenarios;
 pub mod transcript;
 
 pub use headless::{run, Format, Outcome, Ran, Script};
@@ -25,7 +21,7 @@ use crate::command::{Command, Expectation, ParsedLine};
 use crate::engine::{Engine, EngineError, Event};
 
 /// The built-in default scenario, run by `mls-lab run` without a file.
-pub const DEFAULT_SCENARIO: &str = scenarios::SCENARIOS[0].source;
+pub const DEFAULT_SCENARIO: &str = crate::command::scenario::SCENARIOS[0].source;
 /// Its name in messages.
 pub const DEFAULT_SCENARIO_NAME: &str = "assets/scenarios/default.mls";
 
@@ -94,7 +90,7 @@ impl Runner {
                 self.unexpected_failure(at, &error);
             }
         }
-        let result = engine.execute(&line.command).await;
+        let result = crate::command::execute(engine, &line.command).await;
         self.report.lines_run += 1;
         for event in &engine.events()[seen..] {
             progress(Progress::Event(event));

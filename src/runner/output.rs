@@ -5,7 +5,7 @@
 
 use std::io::{self, Write};
 
-use crate::command::escape_controls;
+use crate::domain::escape_controls;
 
 /// Why output stopped.
 #[derive(Debug)]

@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use crate::command::is_control;
-use crate::engine::client::short;
+use crate::domain::is_control;
+use crate::domain::KeyPackageRef;
 use crate::engine::{Engine, Event};
 
 /// One event as a JSON object on one line (JSON Lines). serde_json escapes the C0
@@ -72,12 +72,12 @@ pub async fn state_text(engine: &Engine) -> String {
             } else {
                 "bundle deleted"
             };
-            let expiry = crate::engine::clock::relative(lab_now, entry.lifetime().1);
+            let expiry = crate::domain::relative(lab_now, entry.lifetime().1);
             let _ = writeln!(
                 out,
                 "  @{:<3} {}… suite {} {:<2} {:<40} {bundle:<14} {:>4} B {expiry}",
                 i + 1,
-                short(&entry.kp_ref),
+                KeyPackageRef::from(&entry.kp_ref).short(),
                 entry.ciphersuite(),
                 if entry.last_resort() { "LR" } else { "" },
                 entry.state(now).to_string(),
@@ -106,7 +106,7 @@ pub async fn state_text(engine: &Engine) -> String {
                 let listed: Vec<String> = dir
                     .last_resort
                     .iter()
-                    .map(|e| format!("{}… (handed out {}×)", short(&e.kp_ref), e.handouts))
+                    .map(|e| format!("{}… (handed out {}×)", e.kp_ref.short(), e.handouts))
                     .collect();
                 let last_resort = if listed.is_empty() {
                     "none".to_string()

@@ -9,8 +9,8 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::app::action::PROMPT_KEYS;
 use crate::app::{Action, App, Caption, Message, ToastKind, ACTIONS};
-use crate::theme::Theme;
-use crate::ui::text::{count, short, wrap};
+use crate::ui::text::{count, wrap};
+use crate::ui::theme::Theme;
 
 pub(crate) fn header(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let available: usize = app.view().ds.clients.values().map(|d| d.normal.len()).sum();
@@ -36,7 +36,7 @@ pub(crate) fn header(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     ));
     if let Some(followed) = app.followed() {
         spans.push(Span::styled(" │ following ", theme.border));
-        spans.push(Span::styled(short(followed), theme.follow));
+        spans.push(Span::styled(followed.short(), theme.follow));
     }
     // The DS's faults that are on: every name if they fit, else the first and a
     // count, else the count.

@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 use crate::app::action::{Section, LESSON_KEYS, PROMPT_KEYS};
 use crate::app::{App, ACTIONS};
 use crate::command::VerbKind;
-use crate::theme::Theme;
 use crate::ui::text::wrap;
+use crate::ui::theme::Theme;
 
 /// What the tables' short column words and badges mean, for the room.
 const LEGENDS: &[&str] = &[

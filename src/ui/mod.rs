@@ -1,6 +1,7 @@
 //! Drawing only: `impl Widget for &App` routes each screen region to its file
 //! (demo2's layout): `panels/` one file per panel, `bars.rs` the header, message
-//! line and status bar, `help.rs` the overlay, `text.rs` the shared text helpers.
+//! line and status bar, `help.rs` the overlay, `text.rs` the shared text helpers,
+//! [`theme`] the palettes of the app's themes.
 
 mod bars;
 mod help;
@@ -8,23 +9,22 @@ pub mod panels;
 pub mod table;
 pub mod text;
 
-pub use crate::{layout, theme};
+pub mod theme;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget, Wrap};
 
+use crate::app::layout::Panel;
 use crate::app::{App, MIN_HEIGHT, MIN_WIDTH};
 use crate::worker::Inspection;
-use layout::Panel;
-use text::short;
 use theme::Theme;
 
 /// Draws the whole screen.
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let theme = self.theme().theme();
+        let theme = Theme::of(self.theme());
         buf.set_style(area, theme.base);
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             too_small(area, buf, &theme);
@@ -90,10 +90,10 @@ fn panel_title(app: &App, panel: Panel) -> String {
         Panel::Timeline => format!("Timeline ({})", text::count(app.events().len(), "event")),
         Panel::Inspector => match app.inspection() {
             Some(Inspection::KeyPackage(d)) if app.shows_hex() => {
-                format!("Inspector: key package {} (hex)", short(&d.kp_ref))
+                format!("Inspector: key package {} (hex)", d.kp_ref.short())
             }
             Some(Inspection::KeyPackage(d)) => {
-                format!("Inspector: key package {}", short(&d.kp_ref))
+                format!("Inspector: key package {}", d.kp_ref.short())
             }
             Some(Inspection::Welcome(d)) if app.shows_hex() => {
                 format!("Inspector: Welcome to {} (hex)", d.group)

@@ -1,5 +1,6 @@
-//! Text helpers every panel shares: the one way a reference is shortened and
-//! styled, truncation, lifetimes, states and outcomes.
+//! Text helpers every panel shares: the one way a reference is styled (its
+//! shortening is [`KeyPackageRef::short`]), truncation, lifetimes, states and
+//! outcomes.
 
 use std::time::Duration;
 
@@ -7,29 +8,30 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::app::{App, FlashKey};
+use crate::domain::KeyPackageRef;
 use crate::engine::{Lifecycle, Outcome};
-use crate::theme::Theme;
+use crate::ui::theme::Theme;
 
-/// Short form of a reference, as shown everywhere.
-pub fn short(kp_ref: &str) -> &str {
-    crate::engine::refs::short_hex(kp_ref)
+/// The first 8 characters of a hex value that is not a reference (an epoch
+/// authenticator), as long as a short reference.
+pub fn short(hex: &str) -> &str {
+    let end = hex
+        .char_indices()
+        .nth(KeyPackageRef::SHORT)
+        .map_or(hex.len(), |(i, _)| i);
+    &hex[..end]
 }
 
 /// A short reference, styled: the followed one stands out everywhere, a new one
 /// flashes. Every reference on screen is drawn by this.
-pub fn ref_span<'a>(app: &App, full: &'a str, theme: &Theme, base: Style) -> Span<'a> {
-    Span::styled(short(full), ref_style(app, full, theme, base))
+pub fn ref_span(app: &App, kp_ref: &KeyPackageRef, theme: &Theme, base: Style) -> Span<'static> {
+    Span::styled(kp_ref.short(), ref_style(app, kp_ref, theme, base))
 }
 
-/// [`ref_span`] for a reference held only while drawing.
-pub fn owned_ref_span(app: &App, full: &str, theme: &Theme, base: Style) -> Span<'static> {
-    Span::styled(short(full).to_string(), ref_style(app, full, theme, base))
-}
-
-fn ref_style(app: &App, full: &str, theme: &Theme, base: Style) -> Style {
-    if app.followed() == Some(full) {
+fn ref_style(app: &App, kp_ref: &KeyPackageRef, theme: &Theme, base: Style) -> Style {
+    if app.followed() == Some(kp_ref) {
         theme.follow
-    } else if app.is_flashing(&FlashKey::Ref(full.to_string())) {
+    } else if app.is_flashing(&FlashKey::Ref(kp_ref.clone())) {
         theme.flash
     } else {
         base
@@ -47,7 +49,7 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-pub use crate::layout::wrap;
+pub use crate::app::layout::wrap;
 
 /// A styled line in rows of at most `width` columns, broken between words and
 /// keeping each word's style; rows after the first start with `indent` spaces

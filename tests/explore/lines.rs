@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use mls_lab::engine::ds::Fault;
+use mls_lab::domain::Fault;
 use proptest::prelude::*;
 use proptest_state_machine::ReferenceStateMachine;
 

@@ -1,21 +1,24 @@
 //! The rules the state machine test checks after every line, against the
 //! engine's own views and its event log.
 
+use mls_lab::command::CommandError;
+use mls_lab::domain::KeyPackageRef;
 use std::collections::{BTreeMap, BTreeSet};
 
 use mls_lab::engine::{Engine, EngineError, EventKind, Lifecycle};
 
 /// Rule 4: a failure names a code the lab documents (or an OpenMLS error passed
 /// through by name), with a message, and never means the DS task died.
-pub fn typed(line: &str, error: &EngineError) {
+pub fn typed(line: &str, error: &CommandError) {
     let code = error.code();
     assert_ne!(code, "DsUnavailable", "'{line}' lost the DS: {error}");
     assert!(
-        !code.is_empty() && !error.to_string().is_empty(),
+        !code.as_str().is_empty() && !error.to_string().is_empty(),
         "'{line}'"
     );
     assert!(
-        EngineError::CODES.contains(&code.as_str()) || matches!(error, EngineError::Mls { .. }),
+        EngineError::CODES.contains(&code.as_str())
+            || matches!(error, CommandError::Engine(EngineError::Mls { .. })),
         "'{line}' failed with an undocumented code {code}: {error}"
     );
 }
@@ -23,8 +26,8 @@ pub fn typed(line: &str, error: &EngineError) {
 /// References used by a Welcome at their owner: joined through, or named by a
 /// Welcome the owner processed (OpenMLS deletes a normal bundle then even if the
 /// join fails).
-fn used_references(engine: &Engine) -> BTreeMap<String, BTreeSet<String>> {
-    let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+fn used_references(engine: &Engine) -> BTreeMap<String, BTreeSet<KeyPackageRef>> {
+    let mut used: BTreeMap<String, BTreeSet<KeyPackageRef>> = BTreeMap::new();
     for event in engine.events() {
         let kp_ref = match &event.kind {
             EventKind::GroupJoined { kp_ref, .. } => Some(kp_ref),
@@ -44,9 +47,9 @@ fn used_references(engine: &Engine) -> BTreeMap<String, BTreeSet<String>> {
 /// published and claimed; and each owner's hand-outs.
 #[derive(Default)]
 struct Log {
-    lifetimes: BTreeMap<String, (u64, u64)>,
-    published: BTreeSet<String>,
-    claimed: BTreeSet<String>,
+    lifetimes: BTreeMap<KeyPackageRef, (u64, u64)>,
+    published: BTreeSet<KeyPackageRef>,
+    claimed: BTreeSet<KeyPackageRef>,
     claims: BTreeMap<String, u64>,
 }
 
@@ -78,7 +81,7 @@ impl Log {
     }
 
     /// Whether the DS should still offer this normal package at `now`.
-    fn offered(&self, kp_ref: &str, now: u64) -> bool {
+    fn offered(&self, kp_ref: &KeyPackageRef, now: u64) -> bool {
         let valid = self
             .lifetimes
             .get(kp_ref)
@@ -136,18 +139,18 @@ pub async fn check(engine: &Engine, directory_faulty: bool) {
         }
         // Rule 3.
         let directory = view.ds.clients.get(&client.name);
-        let offered: BTreeSet<String> = directory
+        let offered: BTreeSet<KeyPackageRef> = directory
             .map(|d| {
                 d.normal
                     .iter()
                     .filter(|e| e.valid_at(view.now))
-                    .map(|e| mls_lab::engine::wire::ref_hex(&e.kp_ref))
+                    .map(|e| e.kp_ref.clone())
                     .collect()
             })
             .unwrap_or_default();
         // A bundle deleted on purpose hides the package's DS state from its owner
         // (the lab does not tell the DS): the log says whether it is still offered.
-        let published: BTreeSet<String> = client
+        let published: BTreeSet<KeyPackageRef> = client
             .key_packages
             .iter()
             .filter(|r| {
@@ -168,8 +171,8 @@ pub async fn check(engine: &Engine, directory_faulty: bool) {
             );
         }
         for entry in directory.map(|d| d.last_resort.as_slice()).unwrap_or(&[]) {
-            let listed = mls_lab::engine::wire::ref_hex(&entry.kp_ref);
-            let row = client.key_packages.iter().find(|r| r.kp_ref == listed);
+            let listed = &entry.kp_ref;
+            let row = client.key_packages.iter().find(|r| r.kp_ref == *listed);
             assert!(
                 row.is_some_and(|r| r.last_resort && r.state != Lifecycle::RotatedOut),
                 "the DS lists {listed} as {}'s last-resort package",

@@ -11,6 +11,7 @@
 // Each test file uses a part of this module.
 #![allow(dead_code)]
 
+use mls_lab::command::Execute as _;
 use openmls::prelude::*;
 use openmls_basic_credential::SignatureKeyPair;
 use openmls_rust_crypto::OpenMlsRustCrypto;
@@ -122,15 +123,13 @@ pub fn encode(key_package: &KeyPackage) -> Vec<u8> {
         .expect("a key package encodes")
 }
 
-/// The reference (RFC 9420 §5.2) as the lab prints it: full lowercase hex.
-pub fn ref_of(key_package: &KeyPackage) -> String {
+/// The reference (RFC 9420 §5.2) as the lab holds it.
+pub fn ref_of(key_package: &KeyPackage) -> mls_lab::domain::KeyPackageRef {
     let crypto = OpenMlsRustCrypto::default();
-    hex::encode(
-        key_package
-            .hash_ref(crypto.crypto())
-            .expect("a reference")
-            .as_slice(),
-    )
+    key_package
+        .hash_ref(crypto.crypto())
+        .expect("a reference")
+        .into()
 }
 
 /// `SignWithLabel` (RFC 9420 §5.1.2).

@@ -151,7 +151,7 @@ fn x_shows_the_bytes_of_the_selected_field_highlighted() {
             "{screen}"
         );
         let buffer = lab.buffer(width, height);
-        let theme = lab.app.theme().theme();
+        let theme = Theme::of(lab.app.theme());
         let area = lab
             .app
             .areas(Rect::new(0, 0, width, height))
@@ -222,7 +222,7 @@ fn x_on_a_welcome_shows_its_bytes_and_the_new_member_highlighted() {
     let at = field.offset + 1;
     assert_eq!(
         hex::encode(&hex.bytes[at..field.offset + field.len]),
-        details.secrets[0].new_member
+        details.secrets[0].new_member.to_string()
     );
     for _ in 0..target {
         lab.press(KeyCode::Down);

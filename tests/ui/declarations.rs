@@ -57,7 +57,9 @@ fn the_documented_key_map_is_the_declared_one() {
 
 #[test]
 fn requests_are_built_by_the_one_parser() {
-    let error = App::run_request("x", &["bob generate", "bob frobnicate"]).unwrap_err();
+    let error = App::run_request("x", &["bob generate", "bob frobnicate"])
+        .unwrap_err()
+        .to_string();
     let parser = mls_lab::command::parse_line("bob frobnicate")
         .unwrap_err()
         .to_string();
@@ -99,8 +101,8 @@ fn new_items_flash_until_the_flash_is_over() {
     let mut lab = lab();
     lab.run(&["bob generate"]);
     let fresh = lab.client("bob").key_packages[0].kp_ref.clone();
-    assert_ne!(lab.app.followed(), Some(fresh.as_str()));
-    let flash_bg = ThemeName::Dark.theme().flash.bg;
+    assert_ne!(lab.app.followed(), Some(&fresh));
+    let flash_bg = Theme::of(ThemeName::Dark).flash.bg;
     lab.select_client("bob");
     lab.press(KeyCode::Esc);
     let buffer = lab.buffer(100, 30);

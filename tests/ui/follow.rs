@@ -15,7 +15,7 @@ fn a_followed_reference_is_highlighted_in_every_panel_it_appears_in() {
     lab.app.set_focus(Panel::KeyPackages);
     lab.press(KeyCode::Home);
     let bob_ref = lab.client("bob").key_packages[0].kp_ref.clone();
-    assert_eq!(lab.app.followed(), Some(bob_ref.as_str()));
+    assert_eq!(lab.app.followed(), Some(&bob_ref));
     match &lab.app.inspection() {
         Some(Inspection::KeyPackage(d)) => {
             assert_eq!(d.kp_ref, bob_ref);
@@ -26,7 +26,7 @@ fn a_followed_reference_is_highlighted_in_every_panel_it_appears_in() {
         }
         other => panic!("inspector shows {other:?}"),
     }
-    let theme = ThemeName::Dark.theme();
+    let theme = Theme::of(ThemeName::Dark);
     let follow_bg = theme.follow.bg;
     lab.app.update(Msg::Resize(160, 48));
     let buffer = lab.buffer(160, 48);

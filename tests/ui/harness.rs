@@ -7,10 +7,11 @@ pub use std::time::{Duration, Instant};
 pub use crossterm::event::{
     KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
+pub use mls_lab::app::layout::Panel;
+pub use mls_lab::app::ThemeName;
 pub use mls_lab::app::{self, Action, App, Effect, Msg, Settings, ACTIONS};
 pub use mls_lab::engine::Lifecycle;
-pub use mls_lab::ui::layout::Panel;
-pub use mls_lab::ui::theme::ThemeName;
+pub use mls_lab::ui::theme::Theme;
 pub use mls_lab::worker::{Inspection, Report, Request, Worker};
 pub use ratatui::backend::TestBackend;
 pub use ratatui::buffer::Buffer;
@@ -225,6 +226,6 @@ pub fn cells_with(
     count
 }
 
-pub fn short(full: &str) -> String {
-    full.chars().take(8).collect()
+pub fn short(full: impl std::fmt::Display) -> String {
+    full.to_string().chars().take(8).collect()
 }

@@ -20,7 +20,7 @@ fn clicking_selects_panels_and_rows_and_the_wheel_scrolls() {
     assert_eq!(lab.app.cursor(Panel::KeyPackages), 1);
     assert_eq!(
         lab.app.followed(),
-        Some(lab.client("carol").key_packages[1].kp_ref.as_str())
+        Some(&lab.client("carol").key_packages[1].kp_ref)
     );
     let effects = lab.app.update(Msg::Mouse(MouseEvent {
         kind: MouseEventKind::ScrollDown,

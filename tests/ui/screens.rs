@@ -146,7 +146,7 @@ fn monochrome_marks_the_followed_reference_with_modifiers_not_colour() {
     );
     lab.run(&["alice generate 2"]);
     lab.press(KeyCode::Down);
-    let followed = lab.app.followed().map(str::to_string).expect("following");
+    let followed = lab.app.followed().cloned().expect("following");
     let buffer = lab.buffer(80, 24);
     let reversed = cells_with(&buffer, &short(&followed), |c| {
         c.modifier.contains(Modifier::REVERSED) && c.fg == Color::Reset && c.bg == Color::Reset
@@ -193,8 +193,8 @@ fn the_followed_reference_stays_readable_on_a_selected_row() {
         lab.app.set_focus(Panel::KeyPackages);
         lab.press(KeyCode::Home);
         let full = lab.client("alice").key_packages[0].kp_ref.clone();
-        assert_eq!(lab.app.followed(), Some(full.as_str()));
-        let theme = name.theme();
+        assert_eq!(lab.app.followed(), Some(&full));
+        let theme = Theme::of(name);
         let buffer = lab.buffer(100, 30);
         let readable = cells_with(&buffer, &short(&full), |c| {
             Some(c.bg) == theme.follow.bg && Some(c.fg) == theme.follow.fg
@@ -204,7 +204,7 @@ fn the_followed_reference_stays_readable_on_a_selected_row() {
             "{name:?}: {readable} places\n{}",
             text(&buffer)
         );
-        let ratio = mls_lab::theme::contrast(
+        let ratio = mls_lab::ui::theme::contrast(
             theme.follow.fg.unwrap_or(Color::Reset),
             theme.follow.bg.unwrap_or(Color::Reset),
         );

@@ -181,12 +181,12 @@ fn following_from_the_timeline_shows_the_owners_storage() {
     lab.press(KeyCode::Up);
     lab.press(KeyCode::Down);
     let third = lab.client("carol").key_packages[2].kp_ref.clone();
-    assert_eq!(lab.app.followed(), Some(third.as_str()));
+    assert_eq!(lab.app.followed(), Some(&third));
     assert_eq!(lab.app.actor(), Some("carol"));
     assert_eq!(lab.app.cursor(Panel::KeyPackages), 2);
     // Highlighted in carol's inventory and her DS directory, as well as the timeline.
     let buffer = lab.buffer(160, 48);
-    let follow_bg = ThemeName::Dark.theme().follow.bg;
+    let follow_bg = Theme::of(ThemeName::Dark).follow.bg;
     let places = cells_with(&buffer, &short(&third), |c| Some(c.bg) == follow_bg);
     assert!(places >= 4, "{places}\n{}", text(&buffer));
 }

@@ -85,7 +85,7 @@ fn letters_of_a_label_that_cross_a_lane_keep_the_labels_colour() {
     // A note on alice's lane: its label goes to the right, across bob's lane
     // (lanes are 8 columns apart at 80 columns).
     lab.run(&["alice generate"]);
-    let theme = lab.app.theme().theme();
+    let theme = Theme::of(lab.app.theme());
     lab.app.update(Msg::Resize(80, 24));
     let area = lab
         .app

@@ -52,7 +52,7 @@ impl Client {
             provider: LabProvider::new(name, Randomness::System),
             signers: BTreeMap::new(),
             inventory: vec![entry],
-            index: BTreeMap::from([(kp_ref, 0)]),
+            index: BTreeMap::from([(domain::KeyPackageRef::from(&kp_ref), 0)]),
             wallet: Vec::new(),
             groups: BTreeMap::new(),
             external: Some(External { identity }),

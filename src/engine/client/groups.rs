@@ -7,7 +7,7 @@ use openmls_basic_credential::SignatureKeyPair;
 use tls_codec::Deserialize as _;
 
 use super::*;
-use crate::engine::clock::LabClock;
+use crate::domain::{LabClock, Suite};
 use crate::engine::error::EngineError;
 use crate::engine::wire;
 
@@ -31,7 +31,7 @@ pub struct GroupView {
     pub members: Vec<String>,
     /// Lowercase hex of the epoch authenticator (RFC 9420 §8.7).
     pub epoch_authenticator: String,
-    pub ciphersuite: u16,
+    pub ciphersuite: Suite,
     pub via_last_resort: bool,
     pub needs_update: bool,
 }
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_group(
         &mut self,
         name: &str,
-        suite: u16,
+        suite: Suite,
         clock: &LabClock,
     ) -> Result<GroupView, EngineError> {
         if self.groups.contains_key(name) {
@@ -98,7 +98,7 @@ impl Client {
                 group: name.to_string(),
             });
         }
-        let ciphersuite = wire::suite_from_number(suite)?;
+        let ciphersuite = wire::ciphersuite(suite)?;
         let credential = self.credential_with_key(ciphersuite)?;
         let (not_before, not_after) = LifetimeChoice::Default.range(clock)?;
         let group = MlsGroup::builder()
@@ -126,7 +126,7 @@ impl Client {
         key_packages: &[KeyPackage],
     ) -> Result<(Vec<u8>, Vec<u8>, GroupView), EngineError> {
         let (provider, signer, record) = self.group_parts(group)?;
-        let suite = wire::suite_number(record.group.ciphersuite());
+        let suite = Suite::from(record.group.ciphersuite());
         let (commit, welcome, _group_info) = record
             .group
             .add_members(provider, signer, key_packages)
@@ -216,7 +216,7 @@ pub(super) fn view_of(name: &str, record: &GroupRecord) -> GroupView {
             .map(|m| wire::credential_identity(&m.credential).unwrap_or_else(|| "?".into()))
             .collect(),
         epoch_authenticator: hex::encode(group.epoch_authenticator().as_slice()),
-        ciphersuite: wire::suite_number(group.ciphersuite()),
+        ciphersuite: Suite::from(group.ciphersuite()),
         via_last_resort: record.via_last_resort,
         needs_update: record.needs_update,
     }

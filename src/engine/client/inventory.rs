@@ -11,8 +11,8 @@ use openmls_traits::OpenMlsProvider;
 
 use super::storage::{stored_key_packages, StoredBundle};
 use super::*;
-use crate::engine::clock::LabClock;
-use crate::engine::error::EngineError;
+use crate::domain::{ClockOverflow, LabClock, Suite};
+use crate::engine::error::{EngineError, ErrorCode};
 use crate::engine::wire;
 
 /// The lifetime a new key package gets (RFC 9420 §7.2 `Lifetime` in the leaf node).
@@ -83,26 +83,23 @@ impl LifetimeChoice {
     pub fn range(self, clock: &LabClock) -> Result<(u64, u64), EngineError> {
         let now = clock.now_secs();
         let day = 86_400;
-        let overflow =
-            || EngineError::ClockOverflow("that lifetime ends after the year 292 billion".into());
-        match self {
-            Self::Default => clock
-                .lifetime_from_now(DEFAULT_LIFETIME_SECS)
-                .ok_or_else(overflow),
-            Self::Seconds(secs) => clock.lifetime_from_now(secs).ok_or_else(overflow),
-            Self::Expired => Ok((now.saturating_sub(2 * day), now.saturating_sub(day))),
+        let overflow = ClockOverflow::Lifetime;
+        Ok(match self {
+            Self::Default => clock.lifetime_from_now(DEFAULT_LIFETIME_SECS)?,
+            Self::Seconds(secs) => clock.lifetime_from_now(secs)?,
+            Self::Expired => (now.saturating_sub(2 * day), now.saturating_sub(day)),
             Self::NotYetValid => {
-                let start = now.checked_add(day).ok_or_else(overflow)?;
-                Ok((start, start.checked_add(day).ok_or_else(overflow)?))
+                let start = now.checked_add(day).ok_or(overflow)?;
+                (start, start.checked_add(day).ok_or(overflow)?)
             }
-        }
+        })
     }
 }
 
 /// How to build key packages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GenerateOptions {
-    pub suite: u16,
+    pub suite: Suite,
     pub last_resort: bool,
     /// List LastResort (0x000a) in the leaf capabilities. Turning this off with
     /// `last_resort` on reproduces the seed page's code, which receivers reject.
@@ -113,7 +110,7 @@ pub struct GenerateOptions {
 impl Default for GenerateOptions {
     fn default() -> Self {
         Self {
-            suite: 1,
+            suite: Suite::DEFAULT,
             last_resort: false,
             last_resort_capability: true,
             lifetime: LifetimeChoice::Default,
@@ -139,7 +136,7 @@ pub struct KeyPackageEntry {
     pub bytes: usize,
     pub published: bool,
     /// The DS's rejection code, if it refused the upload.
-    pub rejected: Option<String>,
+    pub rejected: Option<ErrorCode>,
     pub claims: Vec<Claim>,
     /// Groups joined through this package.
     pub joined: Vec<String>,
@@ -168,7 +165,7 @@ pub enum Lifecycle {
     Expired,
     NotYetValid,
     Rejected {
-        error: String,
+        error: ErrorCode,
     },
     /// A newer last-resort package replaced it at the DS; its private bundle
     /// stays, since a Welcome naming it may still be in flight.
@@ -202,8 +199,8 @@ impl KeyPackageEntry {
         self.key_package.last_resort()
     }
 
-    pub fn ciphersuite(&self) -> u16 {
-        wire::suite_number(self.key_package.ciphersuite())
+    pub fn ciphersuite(&self) -> Suite {
+        Suite::from(self.key_package.ciphersuite())
     }
 
     pub fn lifetime(&self) -> (u64, u64) {
@@ -218,11 +215,17 @@ impl KeyPackageEntry {
         if self.discarded {
             return Some("its private bundle was deleted (delete-bundle)".into());
         }
-        match self.rejected.as_deref() {
-            Some(code @ ("UnsupportedExtension" | "InvalidKeyPackage" | "Expired")) => Some(
-                format!("the DS refused this package before ({code}) and would again"),
-            ),
-            _ => None,
+        match &self.rejected {
+            Some(
+                code @ (ErrorCode::UnsupportedExtension
+                | ErrorCode::InvalidKeyPackage
+                | ErrorCode::Expired),
+            ) => Some(format!(
+                "the DS refused this package before ({code}) and would again"
+            )),
+            // A tampered copy, a duplicate, an owner or lifetime rule of the DS:
+            // the package itself may still be accepted.
+            Some(_) | None => None,
         }
     }
 
@@ -271,7 +274,7 @@ impl KeyPackageEntry {
 impl Client {
     /// Builds one key package; `KeyPackage::builder().build()` writes the bundle
     /// into this client's storage under its reference.
-    /// Lifetimes are set from the lab clock (see `engine::clock` for why they
+    /// Lifetimes are set from the lab clock (see `domain::clock` for why they
     /// always contain the system's present).
     pub fn generate(
         &mut self,
@@ -296,7 +299,7 @@ impl Client {
         count: u32,
     ) -> Result<usize, EngineError> {
         use rayon::prelude::*;
-        let ciphersuite = wire::suite_from_number(options.suite)?;
+        let ciphersuite = wire::ciphersuite(options.suite)?;
         let (not_before, not_after) = options.lifetime.range(clock)?;
         let credential = self.credential_with_key(ciphersuite)?;
         let signer = self.signer(ciphersuite)?;
@@ -320,8 +323,10 @@ impl Client {
         for result in built {
             match result {
                 Ok(entry) => {
-                    self.index
-                        .insert(entry.kp_ref.clone(), self.inventory.len());
+                    self.index.insert(
+                        domain::KeyPackageRef::from(&entry.kp_ref),
+                        self.inventory.len(),
+                    );
                     self.inventory.push(entry);
                     added += 1;
                 }
@@ -338,14 +343,29 @@ impl Client {
         &self.inventory
     }
 
-    pub(crate) fn entry_mut(&mut self, kp_ref: &KeyPackageRef) -> Option<&mut KeyPackageEntry> {
+    pub(crate) fn entry_mut(
+        &mut self,
+        kp_ref: &domain::KeyPackageRef,
+    ) -> Option<&mut KeyPackageEntry> {
         let position = *self.index.get(kp_ref)?;
         self.inventory.get_mut(position)
     }
 
     /// The key package with this reference, if this client generated it.
-    pub fn entry(&self, kp_ref: &KeyPackageRef) -> Option<&KeyPackageEntry> {
+    pub fn entry(&self, kp_ref: &domain::KeyPackageRef) -> Option<&KeyPackageEntry> {
         self.inventory.get(*self.index.get(kp_ref)?)
+    }
+
+    /// The key package with this reference, or the error that names it.
+    pub fn key_package(
+        &self,
+        kp_ref: &domain::KeyPackageRef,
+    ) -> Result<&KeyPackageEntry, EngineError> {
+        self.entry(kp_ref)
+            .ok_or_else(|| EngineError::UnknownKeyPackage {
+                client: self.name.clone(),
+                selector: kp_ref.to_string(),
+            })
     }
 
     /// Resolves `@N` (1-based generation order), `@last`, or a hex prefix.
@@ -377,7 +397,7 @@ impl Client {
             .index
             .range(lowest..)
             .take(2)
-            .filter(|(kp_ref, _)| wire::ref_hex(kp_ref).starts_with(&wanted))
+            .filter(|(kp_ref, _)| kp_ref.starts_with_hex(&wanted))
             .filter_map(|(_, &position)| self.inventory.get(position));
         match (matches.next(), matches.next()) {
             (Some(entry), None) => Ok(entry),
@@ -406,14 +426,14 @@ impl Client {
         if !self.has_private_bundle(kp_ref) {
             return Err(EngineError::NoBundle {
                 client: self.name.clone(),
-                kp_ref: short(kp_ref),
+                kp_ref: kp_ref.into(),
             });
         }
         self.provider
             .storage()
             .delete_key_package(kp_ref)
             .map_err(|e| EngineError::mls("delete_key_package", e))?;
-        if let Some(entry) = self.entry_mut(kp_ref) {
+        if let Some(entry) = self.entry_mut(&kp_ref.into()) {
             entry.discarded = true;
         }
         Ok(())
@@ -428,12 +448,12 @@ impl Client {
 
 /// The smallest reference whose hex starts with `hex` (lowercase hex digits): the
 /// prefix with an odd digit filled with 0 (references compare by their bytes).
-fn lowest_with_prefix(hex: &str) -> Option<KeyPackageRef> {
+fn lowest_with_prefix(hex: &str) -> Option<domain::KeyPackageRef> {
     let mut digits = hex.to_string();
     if digits.len() % 2 == 1 {
         digits.push('0');
     }
-    wire::ref_from_bytes(&hex::decode(digits).ok()?)
+    domain::KeyPackageRef::from_hex(&digits).ok()
 }
 
 /// Seconds of lifetime left at `now` (0 when expired).

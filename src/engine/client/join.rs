@@ -53,7 +53,7 @@ impl Client {
         } else {
             new_members
                 .iter()
-                .filter(|r| self.entry(r).is_some())
+                .filter(|r| self.entry(&(*r).into()).is_some())
                 .cloned()
                 .collect()
         };
@@ -78,7 +78,7 @@ impl Client {
         let own_last_resort = peek
             .own
             .as_ref()
-            .and_then(|r| self.entry(r))
+            .and_then(|r| self.entry(&r.into()))
             .is_some_and(|e| e.last_resort());
         let staged = self.stage(welcome, &peek, labels, now);
         let bundle_after = peek.own.as_ref().map(|r| self.has_private_bundle(r));
@@ -91,7 +91,7 @@ impl Client {
                     needs_update: own_last_resort,
                 };
                 let view = view_of(&name, &record);
-                if let Some(entry) = peek.own.clone().and_then(|r| self.entry_mut(&r)) {
+                if let Some(entry) = peek.own.as_ref().and_then(|r| self.entry_mut(&r.into())) {
                     entry.joined.push(name.clone());
                     if let Some(claim) = entry.claims.last_mut() {
                         claim.group.get_or_insert(name.clone());
@@ -106,8 +106,13 @@ impl Client {
             // Only now is it known whether OpenMLS consumed the bundle: say so.
             Err(EngineError::AlreadyMember { client, group, .. }) => {
                 let bundle = match (&peek.own, bundle_after) {
-                    (Some(r), Some(true)) => format!("bundle {} kept", short(r)),
-                    (Some(r), _) => format!("bundle {} consumed all the same", short(r)),
+                    (Some(r), Some(true)) => {
+                        format!("bundle {} kept", domain::KeyPackageRef::from(r).short())
+                    }
+                    (Some(r), _) => format!(
+                        "bundle {} consumed all the same",
+                        domain::KeyPackageRef::from(r).short()
+                    ),
                     (None, _) => "no bundle was used".to_string(),
                 };
                 Err(EngineError::AlreadyMember {
@@ -163,7 +168,7 @@ impl Client {
         // OpenMLS would check the tree's leaf lifetimes against the system clock;
         // the lab checks the joiner's own key package against the lab clock
         // instead (RFC 9420 §10.1). The bundle is consumed either way.
-        if let Some(entry) = peek.own.as_ref().and_then(|r| self.entry(r)) {
+        if let Some(entry) = peek.own.as_ref().and_then(|r| self.entry(&r.into())) {
             entry
                 .key_package
                 .life_time()
@@ -188,18 +193,18 @@ impl Client {
                 let discarded = peek
                     .consumed
                     .iter()
-                    .find(|r| self.entry(r).is_some_and(|e| e.discarded));
+                    .find(|r| self.entry(&(*r).into()).is_some_and(|e| e.discarded));
                 let reason = if let Some(r) = discarded {
                     format!(
                         "{}'s private bundle for {} was deleted on purpose (delete-bundle): an orphan Welcome",
                         self.name,
-                        short(r)
+                        domain::KeyPackageRef::from(r).short()
                     )
                 } else if let Some(r) = peek.consumed.first() {
                     format!(
                         "{}'s key package {} was already used: its private bundle is gone (one-time use, RFC 9420 §16.8)",
                         self.name,
-                        short(r)
+                        domain::KeyPackageRef::from(r).short()
                     )
                 } else {
                     format!(

@@ -25,6 +25,7 @@ use openmls_traits::OpenMlsProvider;
 
 use super::error::EngineError;
 use super::provider::{LabProvider, Randomness};
+use crate::domain;
 
 /// A key package of someone else, claimed at the DS and validated, not yet used.
 #[derive(Debug, Clone)]
@@ -40,8 +41,9 @@ pub struct Client {
     signers: BTreeMap<u16, SignatureKeyPair>,
     inventory: Vec<KeyPackageEntry>,
     /// Position of each reference in `inventory` (entries are never removed),
-    /// ordered, so that a hex prefix is found without a scan.
-    index: BTreeMap<KeyPackageRef, usize>,
+    /// ordered by the reference's bytes, so that a hex prefix is found without a
+    /// scan.
+    index: BTreeMap<domain::KeyPackageRef, usize>,
     wallet: Vec<ClaimedKeyPackage>,
     groups: BTreeMap<String, GroupRecord>,
     /// Set for a client made from a foreign key package (`import-key-package`).
@@ -170,14 +172,7 @@ pub(super) fn signer_for<'a>(
         .get(&(scheme as u16))
         .ok_or_else(|| EngineError::Mls {
             op: "sign".into(),
-            code: "MissingSigner".into(),
+            code: super::error::ErrorCode::named("MissingSigner"),
             detail: format!("{name} has no {scheme:?} key"),
         })
-}
-
-/// The first 8 hex digits of a reference, for messages.
-pub fn short(kp_ref: &KeyPackageRef) -> String {
-    crate::engine::refs::KeyPackageRefHex::new(kp_ref)
-        .short()
-        .to_string()
 }

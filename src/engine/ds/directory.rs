@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use openmls::prelude::{KeyPackage, KeyPackageRef};
+use openmls::prelude::KeyPackage;
 
-use super::fault::Fault;
 use super::state::Account;
 use super::*;
+use crate::domain::{Fault, KeyPackageRef, Suite};
 use crate::engine::error::EngineError;
 use crate::engine::wire::{self, KeyPackageFormat};
 
@@ -66,9 +66,9 @@ impl DsState {
         let validated = wire::accept_key_package_at(&self.crypto, bytes, format, self.clock.now());
         let leaf = match &validated {
             // The same package again, under any name, is a duplicate first.
-            Ok((_, kp_ref)) if self.owners.contains_key(kp_ref) => {
+            Ok((_, kp_ref)) if self.owners.contains_key(&KeyPackageRef::from(kp_ref)) => {
                 return Err(EngineError::Duplicate {
-                    kp_ref: wire::ref_hex(kp_ref),
+                    kp_ref: kp_ref.into(),
                 })
             }
             Ok((key_package, _)) => key_package.leaf_node(),
@@ -108,10 +108,11 @@ impl DsState {
         publisher: &str,
         bytes: &[u8],
         format: KeyPackageFormat,
-        validated: Result<(KeyPackage, KeyPackageRef), EngineError>,
+        validated: Result<(KeyPackage, openmls::prelude::KeyPackageRef), EngineError>,
     ) -> Result<Published, EngineError> {
         let now = self.clock.now_secs();
         let (key_package, kp_ref) = validated?;
+        let kp_ref = KeyPackageRef::from(kp_ref);
         let lifetime = key_package.life_time();
         let (not_before, not_after) = (lifetime.not_before(), lifetime.not_after());
         // OpenMLS leaves the maximum lifetime to the application (issue 1379).
@@ -142,9 +143,7 @@ impl DsState {
             });
         }
         if self.owners.contains_key(&kp_ref) {
-            return Err(EngineError::Duplicate {
-                kp_ref: wire::ref_hex(&kp_ref),
-            });
+            return Err(EngineError::Duplicate { kp_ref });
         }
         // The canonical `KeyPackage` encoding is the upload itself, less the
         // `MLSMessage` header (version and wire format, RFC 9420 §6) if it had one:
@@ -156,7 +155,7 @@ impl DsState {
         let entry = DirectoryEntry {
             kp_ref: kp_ref.clone(),
             bytes: canonical.to_vec(),
-            ciphersuite: wire::suite_number(key_package.ciphersuite()),
+            ciphersuite: Suite::from(key_package.ciphersuite()),
             last_resort: key_package.last_resort(),
             handouts: 0,
             not_before,
@@ -187,7 +186,7 @@ impl DsState {
         &mut self,
         claimer: Option<&str>,
         owners: &[String],
-        suite: u16,
+        suite: Suite,
         format: KeyPackageFormat,
     ) -> Result<Vec<Claimed>, EngineError> {
         // Never hand out an expired package: purge first.
@@ -241,7 +240,7 @@ impl DsState {
         Ok(handed_out)
     }
 
-    fn claim(&mut self, owner: &str, suite: u16) -> Result<Claimed, EngineError> {
+    fn claim(&mut self, owner: &str, suite: Suite) -> Result<Claimed, EngineError> {
         let double_handout = self.faults.is_on(Fault::DoubleHandout);
         let forget_last_resort = self.faults.is_on(Fault::ForgetLastResort);
         let account = self

@@ -5,20 +5,18 @@
 //! §10.1), uploads only by the owner (RFC 9750 §5.1), one-time hand-out of normal key
 //! packages and reuse of the last-resort one only when nothing else is left (RFC 9420
 //! §16.8, RFC 9750 §5.1), and routing a Welcome to every `new_member` (§12.4.3.1).
-//! On purpose it can break these rules ([`fault`], acted out in `faulty`), and it
+//! On purpose it can break these rules ([`crate::domain::Fault`], acted out in `faults`), and it
 //! can limit claims ([`policy`]). What it answers is in `records`.
 
 mod directory;
-pub mod fault;
-mod faulty;
+mod faults;
 pub mod policy;
 mod queue;
 mod records;
 mod state;
 
-pub use fault::{Fault, FaultSet, UnknownFault};
-pub use faulty::{FaultAct, FaultChange, KEY_PACKAGE_MESSAGE_HEADER};
-pub use policy::ClaimLimit;
+pub use faults::KEY_PACKAGE_MESSAGE_HEADER;
+pub use policy::{ClaimLimit, MAX_CLAIM_LIMIT};
 pub use records::*;
 
 use queue::NormalQueue;
@@ -26,8 +24,8 @@ use state::DsState;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::clock::{LabClock, LabDuration};
 use super::error::EngineError;
+use crate::domain::{LabClock, LabDuration, Suite};
 
 /// The longest key package lifetime the DS accepts, counted from the lab's now:
 /// 13 weeks. RFC 9420 leaves the maximum to the application, as OpenMLS does
@@ -57,7 +55,7 @@ enum Request {
         /// Who claims, for the claim limit; `None` for a claim from outside the lab.
         claimer: Option<String>,
         owners: Vec<String>,
-        suite: u16,
+        suite: Suite,
         /// The framing the claimer asks for.
         format: KeyPackageFormat,
         reply: oneshot::Sender<Result<Vec<Claimed>, EngineError>>,
@@ -116,8 +114,8 @@ enum Request {
     TakeExpired {
         reply: oneshot::Sender<Vec<ExpiredEntry>>,
     },
-    /// `ds fault`, `ds release` and the faults' reports ([`faulty`]).
-    Fault(faulty::FaultRequest),
+    /// `ds fault`, `ds release` and the faults' reports (`faults`).
+    Fault(faults::FaultRequest),
     /// `ds policy` ([`policy`]).
     Policy(policy::PolicyRequest),
 }
@@ -227,7 +225,7 @@ impl DsHandle {
     }
 
     /// Asks for one of `owner`'s key packages in ciphersuite `suite`.
-    pub async fn claim(&self, owner: &str, suite: u16) -> Result<Claimed, EngineError> {
+    pub async fn claim(&self, owner: &str, suite: Suite) -> Result<Claimed, EngineError> {
         let mut claimed = self.claim_all(&[owner.to_string()], suite).await?;
         claimed.pop().ok_or(EngineError::DsUnavailable)
     }
@@ -237,7 +235,7 @@ impl DsHandle {
     pub async fn claim_all(
         &self,
         owners: &[String],
-        suite: u16,
+        suite: Suite,
     ) -> Result<Vec<Claimed>, EngineError> {
         let owners = owners.to_vec();
         self.call(|reply| Request::Claim {
@@ -256,7 +254,7 @@ impl DsHandle {
         &self,
         claimer: &str,
         owners: &[String],
-        suite: u16,
+        suite: Suite,
         format: KeyPackageFormat,
     ) -> Result<Vec<Claimed>, EngineError> {
         let (claimer, owners) = (Some(claimer.to_string()), owners.to_vec());

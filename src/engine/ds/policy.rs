@@ -6,10 +6,12 @@ use std::collections::{HashMap, VecDeque};
 
 use tokio::sync::oneshot;
 
-use super::state::DsState;
 use super::{DsHandle, Request};
-use crate::engine::clock::{approximate, LabDuration};
+use crate::domain::{approximate, LabDuration};
 use crate::engine::error::EngineError;
+
+/// The most claims a limit may allow per window: more is no limit at all.
+pub const MAX_CLAIM_LIMIT: u32 = 100_000;
 
 /// The longest window a claim limit may have.
 pub const MAX_WINDOW: LabDuration = LabDuration::from_secs(365 * 86_400);
@@ -24,10 +26,9 @@ pub struct ClaimLimit {
 impl ClaimLimit {
     /// A limit of 1 or more claims per window of 1 second to [`MAX_WINDOW`].
     pub fn new(limit: u32, per: LabDuration) -> Result<Self, EngineError> {
-        let max = crate::command::misbehave::MAX_CLAIM_LIMIT;
-        if limit == 0 || limit > max {
+        if limit == 0 || limit > MAX_CLAIM_LIMIT {
             return Err(EngineError::InvalidPolicy(format!(
-                "a claim limit allows 1 to {max} claims per window, not {limit}"
+                "a claim limit allows 1 to {MAX_CLAIM_LIMIT} claims per window, not {limit}"
             )));
         }
         if per.as_secs() == 0 || per > MAX_WINDOW {
@@ -133,17 +134,6 @@ impl DsHandle {
     pub async fn set_claim_limit(&self, limit: Option<ClaimLimit>) -> Result<(), EngineError> {
         self.call(|reply| Request::Policy(PolicyRequest::SetClaimLimit { limit, reply }))
             .await
-    }
-}
-
-impl DsState {
-    pub(super) fn handle_policy(&mut self, request: PolicyRequest) {
-        match request {
-            PolicyRequest::SetClaimLimit { limit, reply } => {
-                self.claim_log.set(limit);
-                let _ = reply.send(());
-            }
-        }
     }
 }
 

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use super::DirectoryEntry;
+use crate::domain::Suite;
 
 /// The normal packages of one owner, in upload order.
 #[derive(Debug, Default)]
@@ -24,7 +25,7 @@ impl NormalQueue {
     }
 
     /// Takes out the oldest package of `suite`.
-    pub(super) fn take_first_of_suite(&mut self, suite: u16) -> Option<DirectoryEntry> {
+    pub(super) fn take_first_of_suite(&mut self, suite: Suite) -> Option<DirectoryEntry> {
         let index = self.entries.iter().position(|e| e.ciphersuite == suite)?;
         let entry = self.entries.remove(index)?;
         self.forget_end(entry.not_after);
@@ -33,7 +34,7 @@ impl NormalQueue {
 
     /// The oldest package of `suite`, handed out once more and kept listed (the
     /// `double-handout` fault).
-    pub(super) fn hand_out_and_keep(&mut self, suite: u16) -> Option<DirectoryEntry> {
+    pub(super) fn hand_out_and_keep(&mut self, suite: Suite) -> Option<DirectoryEntry> {
         let entry = self.entries.iter_mut().find(|e| e.ciphersuite == suite)?;
         entry.handouts += 1;
         Some(entry.clone())
@@ -86,11 +87,11 @@ impl NormalQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::wire::ref_from_bytes;
+    use crate::domain::KeyPackageRef;
 
-    fn entry(n: u8, suite: u16, not_after: u64) -> DirectoryEntry {
+    fn entry(n: u8, suite: Suite, not_after: u64) -> DirectoryEntry {
         DirectoryEntry {
-            kp_ref: ref_from_bytes(&[n; 32]).expect("a reference"),
+            kp_ref: KeyPackageRef::from_bytes([n; 32]),
             bytes: Vec::new(),
             ciphersuite: suite,
             last_resort: false,
@@ -111,14 +112,16 @@ mod tests {
             .into_iter()
             .enumerate()
         {
-            queue.push_back(entry(n as u8, suite, end));
+            queue.push_back(entry(n as u8, Suite::new(suite), end));
         }
         for now in [0, 99, 100, 150, 200, 299, 300, 1000] {
             assert_eq!(queue.available_at(now), scanned(&queue, now), "at {now}");
         }
-        let taken = queue.take_first_of_suite(2).expect("one of suite 2");
-        assert_eq!(taken.kp_ref, ref_from_bytes(&[2; 32]).expect("a reference"));
-        assert_eq!(queue.take_first_of_suite(3), None);
+        let taken = queue
+            .take_first_of_suite(Suite::new(2))
+            .expect("one of suite 2");
+        assert_eq!(taken.kp_ref, KeyPackageRef::from_bytes([2; 32]));
+        assert_eq!(queue.take_first_of_suite(Suite::new(3)), None);
         for now in [0, 100, 200, 300] {
             assert_eq!(queue.available_at(now), scanned(&queue, now), "at {now}");
         }

@@ -1,11 +1,13 @@
 //! What the DS hands back: mailbox deliveries, directory entries, the answers to
-//! uploads, claims and routing, and the snapshot and counters a display reads.
+//! uploads, claims, routing and faults, and the snapshot and counters a display
+//! reads.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openmls::prelude::KeyPackageRef;
+use crate::domain::KeyPackageRef;
 
-use super::{ClaimLimit, Fault};
+use super::ClaimLimit;
+use crate::domain::{Fault, Suite};
 
 /// A message waiting in a client's DS mailbox. It stays there until the client
 /// has processed it ([`DsHandle::ack`]); reading the mailbox removes nothing.
@@ -37,7 +39,7 @@ pub struct DirectoryEntry {
     pub kp_ref: KeyPackageRef,
     /// The canonical `KeyPackage` encoding, as handed out on a claim.
     pub bytes: Vec<u8>,
-    pub ciphersuite: u16,
+    pub ciphersuite: Suite,
     pub last_resort: bool,
     /// How often this package has been handed out (only a last-resort one goes above 1).
     pub handouts: u64,
@@ -142,7 +144,28 @@ pub struct DsSnapshot {
 
 impl ClientDirectory {
     /// The last-resort package of this suite, if one is listed.
-    pub fn last_resort_for(&self, suite: u16) -> Option<&DirectoryEntry> {
+    pub fn last_resort_for(&self, suite: Suite) -> Option<&DirectoryEntry> {
         self.last_resort.iter().find(|e| e.ciphersuite == suite)
     }
+}
+
+/// What a fault made the DS do, once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaultAct {
+    pub fault: Fault,
+    /// What the DS did wrong, in one line.
+    pub did: String,
+    /// The clients it concerns.
+    pub clients: Vec<String>,
+}
+
+/// The result of `ds fault NAME on|off`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FaultChange {
+    /// The faults on afterwards.
+    pub active: Vec<Fault>,
+    /// Turned off, the fault's held deliveries went out: to these clients.
+    pub released: Vec<String>,
+    /// Turned off, `double-handout` withdrew the packages it had kept listed.
+    pub withdrawn: usize,
 }

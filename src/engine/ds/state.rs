@@ -2,19 +2,20 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
-use openmls::prelude::*;
 use openmls_rust_crypto::RustCrypto;
 
+use super::policy::PolicyRequest;
 use super::*;
+use crate::domain::{KeyPackageRef, Suite};
 use crate::engine::error::EngineError;
-use crate::engine::wire::{self};
+use crate::engine::wire;
 
 #[derive(Default)]
 pub(super) struct Account {
     pub(super) signature_keys: Vec<Vec<u8>>,
     pub(super) normal: NormalQueue,
     /// One last-resort package per ciphersuite.
-    pub(super) last_resort: BTreeMap<u16, DirectoryEntry>,
+    pub(super) last_resort: BTreeMap<Suite, DirectoryEntry>,
     pub(super) claims: u64,
     pub(super) last_resort_reuses: u64,
     pub(super) inbox: VecDeque<Delivery>,
@@ -48,7 +49,7 @@ pub(super) struct DsState {
     pub(super) next_delivery: u64,
     pub(super) last_welcome: Option<(Delivery, Vec<String>)>,
     /// Misbehaviour on purpose (`ds fault NAME on`).
-    pub(super) faults: super::faulty::FaultState,
+    pub(super) faults: super::faults::state::FaultState,
     /// `ds policy claim-limit` and the claims it counts.
     pub(super) claim_log: super::policy::ClaimLog,
 }
@@ -209,7 +210,10 @@ impl DsState {
                 let _ = reply.send(self.snapshot());
             }
             Request::Fault(request) => self.handle_fault(request),
-            Request::Policy(request) => self.handle_policy(request),
+            Request::Policy(PolicyRequest::SetClaimLimit { limit, reply }) => {
+                self.claim_log.set(limit);
+                let _ = reply.send(());
+            }
         }
     }
 }
@@ -273,7 +277,10 @@ impl DsState {
 
     fn welcome_routing(&self, bytes: &[u8]) -> Result<WelcomeRouting, EngineError> {
         let welcome = wire::decode_welcome(bytes)?;
-        let new_members = wire::welcome_new_members(&welcome);
+        let new_members: Vec<KeyPackageRef> = wire::welcome_new_members(&welcome)
+            .iter()
+            .map(KeyPackageRef::from)
+            .collect();
         let mut routing = WelcomeRouting {
             new_members: new_members.clone(),
             ..Default::default()

@@ -3,6 +3,8 @@
 //! travels between. The TUI's timeline and the reference follower read these.
 
 use super::{Event, EventKind, Outcome};
+use crate::domain::KeyPackageRef;
+use crate::engine::error::ErrorCode;
 
 /// One end of a message: the Delivery Service or a client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +23,7 @@ pub struct Route<'a> {
 
 impl Event {
     /// The error code an event carries, if it is a failure with one.
-    pub fn error_code(&self) -> Option<&str> {
+    pub fn error_code(&self) -> Option<&ErrorCode> {
         match &self.kind {
             EventKind::KeyPackageRejected { error, .. }
             | EventKind::ClaimFailed { error, .. }
@@ -62,8 +64,8 @@ impl Event {
         }
     }
 
-    /// The key package reference this event is about, if any (full hex).
-    pub fn kp_ref(&self) -> Option<&str> {
+    /// The key package reference this event is about, if any.
+    pub fn kp_ref(&self) -> Option<&KeyPackageRef> {
         match &self.kind {
             EventKind::KeyPackageGenerated { kp_ref, .. }
             | EventKind::KeyPackagePublished { kp_ref, .. }
@@ -80,7 +82,7 @@ impl Event {
             EventKind::KeyPackageRejected { kp_ref, .. }
             | EventKind::WelcomeDelivered { kp_ref, .. }
             | EventKind::WelcomeImported { kp_ref, .. }
-            | EventKind::JoinFailed { kp_ref, .. } => kp_ref.as_deref(),
+            | EventKind::JoinFailed { kp_ref, .. } => kp_ref.as_ref(),
             EventKind::ClientRegistered { .. }
             | EventKind::Clock { .. }
             | EventKind::ClaimFailed { .. }
@@ -106,7 +108,7 @@ impl Event {
 
     /// Whether this event names `kp_ref`: as its subject, in a Welcome's
     /// `new_member` list, or as the last-resort package an upload replaced.
-    pub fn mentions(&self, kp_ref: &str) -> bool {
+    pub fn mentions(&self, kp_ref: &KeyPackageRef) -> bool {
         match &self.kind {
             EventKind::WelcomeSent {
                 new_member_refs, ..
@@ -119,7 +121,7 @@ impl Event {
             }
             | EventKind::WelcomeImported {
                 new_member_refs, ..
-            } if new_member_refs.iter().any(|r| r == kp_ref) => true,
+            } if new_member_refs.contains(kp_ref) => true,
             EventKind::KeyPackagePublished {
                 replaced: Some(replaced),
                 ..
@@ -201,6 +203,11 @@ impl Event {
 mod tests {
     use super::*;
 
+    /// A reference with one byte, enough to tell references apart here.
+    fn r(byte: u8) -> KeyPackageRef {
+        KeyPackageRef::from_bytes(vec![byte])
+    }
+
     fn event(actor: &str, kind: EventKind, outcome: Outcome) -> Event {
         Event {
             seq: 1,
@@ -217,15 +224,17 @@ mod tests {
             "bob",
             EventKind::WelcomeDelivered {
                 group: "team".into(),
-                new_member_refs: vec!["aa".into(), "bb".into()],
-                kp_ref: Some("bb".into()),
+                new_member_refs: vec![r(0xaa), r(0xbb)],
+                kp_ref: Some(r(0xbb)),
                 bytes: 1,
                 misbehaving_ds: false,
             },
             Outcome::Ok,
         );
-        assert_eq!(welcome.kp_ref(), Some("bb"));
-        assert!(welcome.mentions("aa") && welcome.mentions("bb") && !welcome.mentions("cc"));
+        assert_eq!(welcome.kp_ref(), Some(&r(0xbb)));
+        assert!(
+            welcome.mentions(&r(0xaa)) && welcome.mentions(&r(0xbb)) && !welcome.mentions(&r(0xcc))
+        );
         assert_eq!(
             welcome.route(),
             Route {
@@ -238,15 +247,15 @@ mod tests {
         let published = event(
             "bob",
             EventKind::KeyPackagePublished {
-                kp_ref: "new".into(),
+                kp_ref: r(0x02),
                 last_resort: true,
                 format: crate::engine::KeyPackageFormat::KeyPackage,
                 bytes: 1,
-                replaced: Some("old".into()),
+                replaced: Some(r(0x01)),
             },
             Outcome::Ok,
         );
-        assert!(published.mentions("old") && published.mentions("new"));
+        assert!(published.mentions(&r(0x01)) && published.mentions(&r(0x02)));
         assert_eq!(published.route().to, Some(Endpoint::Ds));
 
         let rejected = event(
@@ -255,7 +264,7 @@ mod tests {
                 kp_ref: None,
                 last_resort: None,
                 bytes: 1,
-                error: "Malformed".into(),
+                error: ErrorCode::Malformed,
                 message: String::new(),
             },
             Outcome::Error,
@@ -265,7 +274,7 @@ mod tests {
             "alice",
             EventKind::ClaimFailed {
                 owner: "bob".into(),
-                error: "NoKeyPackageAvailable".into(),
+                error: ErrorCode::NoKeyPackageAvailable,
                 message: String::new(),
             },
             Outcome::Error,
@@ -274,7 +283,7 @@ mod tests {
         let expired = event(
             "ds",
             EventKind::KeyPackageExpired {
-                kp_ref: "x".into(),
+                kp_ref: r(0x0f),
                 owner: "bob".into(),
                 last_resort: false,
             },

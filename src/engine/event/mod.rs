@@ -8,6 +8,9 @@ pub use meaning::{Endpoint, Route};
 
 use serde::Serialize;
 
+use super::error::ErrorCode;
+use crate::domain::{KeyPackageRef, Suite};
+
 /// One entry of the log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
@@ -30,7 +33,7 @@ pub enum Outcome {
     Error,
 }
 
-/// What happened. References are lowercase hex, full length.
+/// What happened. References serialize as lowercase hex, full length.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
@@ -41,11 +44,11 @@ pub enum EventKind {
     },
     /// `KeyPackage::builder().build(..)` wrote a bundle into the client's storage.
     KeyPackageGenerated {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         last_resort: bool,
         /// Whether the leaf capabilities list the LastResort extension.
         last_resort_capability: bool,
-        ciphersuite: u16,
+        ciphersuite: Suite,
         not_before: u64,
         not_after: u64,
         /// Seconds from the lab's now to not_after (negative: already expired).
@@ -54,22 +57,22 @@ pub enum EventKind {
     },
     /// The DS validated and stored a key package (RFC 9420 §10.1, RFC 9750 §5.1).
     KeyPackagePublished {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         last_resort: bool,
         format: super::wire::KeyPackageFormat,
         bytes: usize,
         /// The last-resort package this one replaced in the directory.
         #[serde(skip_serializing_if = "Option::is_none")]
-        replaced: Option<String>,
+        replaced: Option<KeyPackageRef>,
     },
     /// `publish --all` left one of the client's unpublished packages out.
     KeyPackageSkipped {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         reason: String,
     },
     /// The DS removed an expired package (normal or last-resort) from its directory.
     KeyPackageExpired {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         owner: String,
         last_resort: bool,
     },
@@ -84,16 +87,16 @@ pub enum EventKind {
     /// The DS refused an upload.
     KeyPackageRejected {
         #[serde(skip_serializing_if = "Option::is_none")]
-        kp_ref: Option<String>,
+        kp_ref: Option<KeyPackageRef>,
         #[serde(skip_serializing_if = "Option::is_none")]
         last_resort: Option<bool>,
         bytes: usize,
-        error: String,
+        error: ErrorCode,
         message: String,
     },
     /// The DS handed out one of `owner`'s key packages to the actor (RFC 9420 §16.8).
     KeyPackageClaimed {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         owner: String,
         last_resort: bool,
         /// This last-resort package had been handed out before.
@@ -105,13 +108,13 @@ pub enum EventKind {
     /// A claim found nothing to hand out.
     ClaimFailed {
         owner: String,
-        error: String,
+        error: ErrorCode,
         message: String,
     },
     GroupCreated {
         group: String,
         epoch: u64,
-        ciphersuite: u16,
+        ciphersuite: Suite,
     },
     /// A Commit left the actor for the DS, which fans it out to `recipients`.
     CommitSent {
@@ -126,20 +129,20 @@ pub enum EventKind {
     WelcomeSent {
         group: String,
         epoch: u64,
-        new_member_refs: Vec<String>,
+        new_member_refs: Vec<KeyPackageRef>,
         recipients: Vec<String>,
         /// References the DS could not map to any client.
-        unroutable: Vec<String>,
+        unroutable: Vec<KeyPackageRef>,
         bytes: usize,
     },
     /// The DS handed a Welcome to the actor, who peeked at it without consuming anything.
     WelcomeDelivered {
         /// The group the sender named when it handed the Welcome to the DS.
         group: String,
-        new_member_refs: Vec<String>,
+        new_member_refs: Vec<KeyPackageRef>,
         /// The reference of the actor's own, if any of them is.
         #[serde(skip_serializing_if = "Option::is_none")]
-        kp_ref: Option<String>,
+        kp_ref: Option<KeyPackageRef>,
         bytes: usize,
         /// A misbehaving DS delivered it (replay or misroute).
         misbehaving_ds: bool,
@@ -147,7 +150,7 @@ pub enum EventKind {
     GroupJoined {
         group: String,
         epoch: u64,
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         last_resort: bool,
         members: Vec<String>,
     },
@@ -155,21 +158,21 @@ pub enum EventKind {
         /// The group the sender named when it handed the Welcome to the DS.
         group: String,
         #[serde(skip_serializing_if = "Option::is_none")]
-        kp_ref: Option<String>,
-        error: String,
+        kp_ref: Option<KeyPackageRef>,
+        error: ErrorCode,
         message: String,
     },
     /// After a join, the normal package's private bundle is gone from storage.
     PrivateBundleDeleted {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
     },
     /// After a join through a last-resort package, its bundle is still in storage.
     PrivateBundleRetained {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
     },
     /// The owner deleted a private bundle on purpose (`delete-bundle`).
     PrivateBundleDiscarded {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
     },
     /// An existing member processed and merged a Commit.
     CommitProcessed {
@@ -178,7 +181,7 @@ pub enum EventKind {
     },
     CommitFailed {
         group: String,
-        error: String,
+        error: ErrorCode,
         message: String,
     },
     /// A self-update Commit (RFC 9420 §12.4, RFC 9750 §5.1 after a last-resort join).
@@ -195,7 +198,7 @@ pub enum EventKind {
     /// A command failed before or outside the protocol steps above.
     CommandFailed {
         command: String,
-        error: String,
+        error: ErrorCode,
         message: String,
     },
     ExpectPassed {
@@ -203,7 +206,7 @@ pub enum EventKind {
     },
     ExpectFailed {
         expectation: String,
-        error: String,
+        error: ErrorCode,
         message: String,
     },
     /// `ds fault NAME on|off`: the DS now misbehaves on purpose (or stopped).
@@ -236,9 +239,9 @@ pub enum EventKind {
     },
     /// The claimer's own validation (RFC 9420 §10.1) refused what the DS handed out.
     KeyPackageRefused {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         owner: String,
-        error: String,
+        error: ErrorCode,
         message: String,
     },
     /// `ds policy claim-limit`: the DS's rate limit on claims (RFC 9750 §5.1).
@@ -269,7 +272,7 @@ pub enum EventKind {
     // Export and import: bytes that leave or enter the lab through files.
     /// The owner wrote one of its key packages to a file (`export-key-package`).
     KeyPackageExported {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         path: String,
         framing: crate::inspect::Framing,
         encoding: crate::inspect::encoding::Encoding,
@@ -282,17 +285,17 @@ pub enum EventKind {
         path: String,
         framing: crate::inspect::Framing,
         encoding: crate::inspect::encoding::Encoding,
-        new_member_refs: Vec<String>,
+        new_member_refs: Vec<KeyPackageRef>,
         bytes: usize,
     },
     /// An external client was made from a key package read from a file
     /// (`import-key-package`); the DS registered its signature key on first use.
     KeyPackageImported {
-        kp_ref: String,
+        kp_ref: KeyPackageRef,
         /// The identity in the package's credential (may differ from the lab's name).
         identity: String,
         signature_key: String,
-        ciphersuite: u16,
+        ciphersuite: Suite,
         path: String,
         framing: crate::inspect::Framing,
         encoding: crate::inspect::encoding::Encoding,
@@ -305,10 +308,10 @@ pub enum EventKind {
         path: String,
         framing: crate::inspect::Framing,
         encoding: crate::inspect::encoding::Encoding,
-        new_member_refs: Vec<String>,
+        new_member_refs: Vec<KeyPackageRef>,
         /// The reference of the client's own, if any of them is.
         #[serde(skip_serializing_if = "Option::is_none")]
-        kp_ref: Option<String>,
+        kp_ref: Option<KeyPackageRef>,
         bytes: usize,
     },
 }

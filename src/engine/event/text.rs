@@ -3,9 +3,8 @@
 //! lab's clock rather than Unix seconds. Control characters are left to the
 //! printer, which escapes them.
 
-use super::super::clock::{approximate, relative, utc};
-use super::super::refs::short_hex;
 use super::{Event, EventKind, Outcome};
+use crate::domain::{approximate, relative, utc, KeyPackageRef};
 
 impl Event {
     /// The transcript line of this event.
@@ -53,14 +52,16 @@ fn expiry(expires_in: i64) -> String {
     format!("\"{}\"", relative(now, at))
 }
 
-/// A JSON value as one word: references shortened to 8 hex digits, strings
-/// quoted when they would not read as one `key=value` word.
+/// A JSON value as one word: references (and other 32-byte values in hex, such
+/// as signature keys) shortened as [`KeyPackageRef::short`] does, strings quoted
+/// when they would not read as one `key=value` word.
 fn compact(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s)
             if s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit()) =>
         {
-            format!("{}…", short_hex(s))
+            let short = KeyPackageRef::from_hex(s).map_or_else(|_| s.clone(), |r| r.short());
+            format!("{short}…")
         }
         serde_json::Value::String(s)
             if s.is_empty() || s.contains(|c: char| c.is_whitespace() || c == '"') =>
@@ -86,10 +87,10 @@ mod tests {
             seq: 7,
             actor: "bob".into(),
             kind: EventKind::KeyPackageGenerated {
-                kp_ref: "ab".repeat(32),
+                kp_ref: KeyPackageRef::from_bytes(vec![0xab; 32]),
                 last_resort: false,
                 last_resort_capability: true,
-                ciphersuite: 1,
+                ciphersuite: crate::domain::Suite::DEFAULT,
                 not_before: 1_700_000_000,
                 not_after: 1_800_000_000,
                 expires_in: 3 * 86_400 + 10,

@@ -181,7 +181,7 @@ impl LabProvider {
             other => {
                 return Err(EngineError::Mls {
                     op: "SignatureKeyPair".into(),
-                    code: "UnsupportedSignatureScheme".into(),
+                    code: crate::engine::ErrorCode::named("UnsupportedSignatureScheme"),
                     detail: format!("a seeded lab has no {other:?} keys"),
                 })
             }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
-use crate::serve::service::DsError;
+use crate::serve::service::{BadClientId, DsError};
 use crate::serve::wire::WireError;
 
 /// A request the server does not carry out.
@@ -154,5 +154,11 @@ impl IntoResponse for Refusal {
             );
         }
         response
+    }
+}
+
+impl From<BadClientId> for Refusal {
+    fn from(error: BadClientId) -> Self {
+        Refusal::Ds(DsError::from(error))
     }
 }

@@ -3,13 +3,13 @@
 
 use std::time::Duration;
 
-use super::ClientId;
+use super::{BadClientId, ClientId};
 
 /// A refusal by the Delivery Service (the HTTP layer's own are in `routes`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DsError {
-    #[error("bad client id in the path: {0}")]
-    BadClientId(String),
+    #[error(transparent)]
+    BadClientId(#[from] BadClientId),
     #[error("a registration needs at least one key package")]
     NoKeyPackages,
     #[error("a client named {0} is registered already")]

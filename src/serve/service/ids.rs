@@ -9,7 +9,6 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::{alphabet, Engine};
 
-use super::DsError;
 use crate::serve::wire::AuthToken;
 
 /// URL-safe base64, padded when written (as the cli writes it), padding optional
@@ -19,6 +18,12 @@ const PATH_BASE64: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
+/// An identity the DS cannot take: empty, too long, or a path segment that is not
+/// URL-safe base64 (the DS answers it as [`super::DsError::BadClientId`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("bad client id in the path: {0}")]
+pub struct BadClientId(pub String);
+
 /// The longest identity the DS accepts, in bytes.
 pub const MAX_IDENTITY_LEN: usize = 1024;
 
@@ -27,9 +32,9 @@ pub const MAX_IDENTITY_LEN: usize = 1024;
 pub struct ClientId(Vec<u8>);
 
 impl ClientId {
-    pub fn new(identity: Vec<u8>) -> Result<Self, DsError> {
+    pub fn new(identity: Vec<u8>) -> Result<Self, BadClientId> {
         if identity.is_empty() || identity.len() > MAX_IDENTITY_LEN {
-            return Err(DsError::BadClientId(format!(
+            return Err(BadClientId(format!(
                 "an identity has 1 to {MAX_IDENTITY_LEN} bytes, not {}",
                 identity.len()
             )));
@@ -38,10 +43,10 @@ impl ClientId {
     }
 
     /// The `{id}` of a path: URL-safe base64 of the identity.
-    pub fn from_path(segment: &str) -> Result<Self, DsError> {
+    pub fn from_path(segment: &str) -> Result<Self, BadClientId> {
         let identity = PATH_BASE64
             .decode(segment)
-            .map_err(|error| DsError::BadClientId(format!("not URL-safe base64: {error}")))?;
+            .map_err(|error| BadClientId(format!("not URL-safe base64: {error}")))?;
         Self::new(identity)
     }
 
@@ -152,14 +157,8 @@ mod tests {
         let odd = ClientId::new(vec![0xfb, 0xff]).unwrap();
         assert_eq!(odd.to_path(), "-_8=");
         assert_eq!(odd.to_string(), "0xfbff");
-        assert!(matches!(
-            ClientId::from_path("a+b/"),
-            Err(DsError::BadClientId(_))
-        ));
-        assert!(matches!(
-            ClientId::from_path(""),
-            Err(DsError::BadClientId(_))
-        ));
+        assert!(matches!(ClientId::from_path("a+b/"), Err(BadClientId(_))));
+        assert!(matches!(ClientId::from_path(""), Err(BadClientId(_))));
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod ids;
 pub(crate) mod test_double;
 
 pub use error::DsError;
-pub use ids::{ClaimerAddress, ClientAuth, ClientId, MailBudget};
+pub use ids::{BadClientId, ClaimerAddress, ClientAuth, ClientId, MailBudget};
 
 use std::future::Future;
 

@@ -44,7 +44,7 @@ impl TestDoubleDs {
 
 fn identity_of(key_package: &KeyPackageIn) -> Result<ClientId, DsError> {
     let credential = key_package.unverified_credential().credential;
-    ClientId::new(credential.serialized_content().to_vec())
+    Ok(ClientId::new(credential.serialized_content().to_vec())?)
 }
 
 impl State {

@@ -10,11 +10,11 @@ use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
 use super::{highlight_row, visible};
+use crate::app::layout::Panel;
 use crate::app::{App, FlashKey};
-use crate::layout::Panel;
-use crate::theme::Theme;
 use crate::ui::table::{self, Cell, Column};
 use crate::ui::text::truncate;
+use crate::ui::theme::Theme;
 
 const COLUMNS: [Column; 5] = [
     Column::left("client", 0),

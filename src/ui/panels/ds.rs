@@ -11,12 +11,11 @@ use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
 use super::{highlight_row, visible};
+use crate::app::layout::Panel;
 use crate::app::App;
-use crate::engine::wire::ref_hex;
-use crate::layout::Panel;
-use crate::theme::Theme;
 use crate::ui::table::{self, Cell, Column};
-use crate::ui::text::{lr_badge, owned_ref_span, truncate};
+use crate::ui::text::{lr_badge, ref_span, truncate};
+use crate::ui::theme::Theme;
 
 const COUNTERS: [Column; 5] = [
     Column::left("client", 0),
@@ -92,12 +91,7 @@ fn counter_cells<'a>(app: &App, client: usize, theme: &Theme) -> Option<Vec<Cell
     let claims = dir.map_or(0, |d| d.claims);
     let reuses = dir.map_or(0, |d| d.last_resort_reuses);
     let lr = match dir.and_then(|d| d.last_resort.first()) {
-        Some(e) => vec![owned_ref_span(
-            app,
-            &ref_hex(&e.kp_ref),
-            theme,
-            theme.last_resort,
-        )],
+        Some(e) => vec![ref_span(app, &e.kp_ref, theme, theme.last_resort)],
         None => vec![Span::styled("-", theme.muted)],
     };
     Some(vec![
@@ -115,12 +109,11 @@ fn counter_cells<'a>(app: &App, client: usize, theme: &Theme) -> Option<Vec<Cell
 /// One directory entry of the acting client: reference, badge, size, suite.
 fn entry_cells<'a>(app: &App, entry: usize, theme: &Theme) -> Option<Vec<Cell<'a>>> {
     let entry = app.ds_entry(entry)?;
-    let full = ref_hex(&entry.kp_ref);
     let reuses = entry.handouts.saturating_sub(1);
     Some(vec![
         vec![
             Span::raw(" "),
-            owned_ref_span(app, &full, theme, theme.base),
+            ref_span(app, &entry.kp_ref, theme, theme.base),
         ],
         vec![lr_badge(entry.last_resort, true, reuses, theme)],
         vec![Span::raw(format!("{}B", entry.bytes.len()))],

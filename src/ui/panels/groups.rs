@@ -10,12 +10,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::{highlight_row, visible};
+use crate::app::layout::Panel;
 use crate::app::{App, FlashKey};
 use crate::engine::GroupOverview;
-use crate::layout::Panel;
-use crate::theme::Theme;
 use crate::ui::table::{self, Cell, Column};
 use crate::ui::text::{count, short, truncate};
+use crate::ui::theme::Theme;
 
 const MEMBERS: [Column; 5] = [
     Column::left("", 0),

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::app::App;
-use crate::theme::Theme;
+use crate::ui::theme::Theme;
 
 /// Columns before the bytes: the offset (4 hex digits) and two spaces.
 const OFFSET_WIDTH: usize = 6;

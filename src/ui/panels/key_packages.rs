@@ -11,12 +11,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::{highlight_row, visible};
+use crate::app::layout::Panel;
 use crate::app::App;
 use crate::engine::{KeyPackageRow, Lifecycle};
-use crate::layout::Panel;
-use crate::theme::Theme;
 use crate::ui::table::{self, Cell, Column};
 use crate::ui::text::{human, lr_badge, ref_span, short_state, state_style, truncate, BADGE_WIDTH};
+use crate::ui::theme::Theme;
 
 const COLUMNS: [Column; 7] = [
     Column::right("#", 3),
@@ -59,7 +59,7 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         .map(|d| {
             d.last_resort
                 .iter()
-                .map(|e| (crate::engine::wire::ref_hex(&e.kp_ref), e.handouts))
+                .map(|e| (e.kp_ref.clone(), e.handouts))
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();

@@ -1,7 +1,6 @@
 //! One file per panel; each draws inside the border `ui` gives it and only the
 //! rows on screen.
 
-pub(crate) mod bundle;
 pub(crate) mod clients;
 pub(crate) mod ds;
 pub(crate) mod groups;
@@ -14,9 +13,9 @@ pub(crate) mod why;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
+use crate::app::layout::{self, Panel};
 use crate::app::App;
-use crate::layout::{self, Panel};
-use crate::theme::Theme;
+use crate::ui::theme::Theme;
 
 /// Paints the cursor row when the panel is focused.
 fn highlight_row(app: &App, panel: Panel, area: Rect, y: u16, buf: &mut Buffer, theme: &Theme) {

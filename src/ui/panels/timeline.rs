@@ -7,11 +7,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use crate::app::layout;
 use crate::app::{App, FlashKey};
+use crate::domain::KeyPackageRef;
 use crate::engine::{Endpoint, Event, EventKind, Outcome};
-use crate::layout;
-use crate::theme::Theme;
 use crate::ui::text::{outcome_style, ref_span};
+use crate::ui::theme::Theme;
 
 const DS: &str = "DS";
 /// Fewest columns between two lanes.
@@ -34,7 +35,7 @@ fn lane(endpoint: Endpoint<'_>) -> &str {
 
 /// The label of an event: text with the reference it is about, styled.
 pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<'a>> {
-    let r = |full: &'a str| -> Span<'a> { ref_span(app, full, theme, theme.arrow) };
+    let r = |kp_ref: &KeyPackageRef| -> Span<'a> { ref_span(app, kp_ref, theme, theme.arrow) };
     let t = |s: String| Span::raw(s);
     let lr = |yes: bool| {
         if yes {
@@ -99,7 +100,7 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
             // Show the followed reference if the Welcome names it.
             let shown = new_member_refs
                 .iter()
-                .find(|x| app.followed() == Some(x.as_str()))
+                .find(|x| app.followed() == Some(*x))
                 .or(new_member_refs.first());
             if let Some(shown) = shown {
                 spans.push(r(shown));
@@ -153,10 +154,7 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
             vec![t(format!("{owner}'s ")), r(kp_ref), t(" expired".into())]
         }
         EventKind::Clock { offset, .. } => {
-            vec![t(format!(
-                "clock +{}",
-                crate::engine::clock::approximate(*offset)
-            ))]
+            vec![t(format!("clock +{}", crate::domain::approximate(*offset)))]
         }
         EventKind::KeyPackageSkipped { kp_ref, .. } => {
             vec![t("skip ".into()), r(kp_ref)]

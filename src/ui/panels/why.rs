@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Widget};
 
 use crate::app::{App, Caption};
-use crate::theme::Theme;
 use crate::ui::text::wrap_line;
+use crate::ui::theme::Theme;
 
 /// Where a wrapped field goes on.
 const INDENT: usize = 2;

@@ -1,0 +1,182 @@
+//! What a client does (`NAME generate`, `NAME publish`, …): the parser's options
+//! turned into the engine's own types, and the verb called. An external client's
+//! keys are in another MLS stack, so it can only show what it has.
+
+use crate::engine::ds::DeliveryKind;
+use crate::engine::{
+    Engine, EngineError, Export, ExportFormat, GenerateOptions, KeyPackageFormat, LifetimeChoice,
+    PoolPolicy, Publish, Uploads,
+};
+use crate::inspect::encoding::Encoding;
+use crate::inspect::Framing;
+
+use super::super::{ClientAction, ExportArgs, GenerateArgs, PublishArgs};
+
+pub(super) async fn run(
+    engine: &mut Engine,
+    name: &str,
+    action: &ClientAction,
+) -> Result<(), EngineError> {
+    let client = engine.client(name)?;
+    if client.is_external() {
+        match action {
+            ClientAction::Peek | ClientAction::ExportKeyPackage { .. } => {}
+            other => {
+                return Err(EngineError::ExternalClient {
+                    client: name.to_string(),
+                    action: other.verb().to_string(),
+                })
+            }
+        }
+    }
+    match action {
+        ClientAction::Generate(args) => engine
+            .generate(name, args.count, generate_options(args))
+            .await
+            .map(|_| ()),
+        ClientAction::Publish(args) => engine.publish(name, &publish(args)?).await,
+        ClientAction::Claim {
+            owner,
+            suite,
+            mls_message,
+        } => engine
+            .claim_framed(name, owner, *suite, framing(*mls_message))
+            .await
+            .map(|_| ()),
+        ClientAction::CreateGroup { group, suite } => {
+            engine.create_group(name, group, *suite).await
+        }
+        ClientAction::Add { members, to } => engine.add(name, members, to).await,
+        ClientAction::Peek => engine.peek_mailbox(name).await.map(|_| ()),
+        ClientAction::Join { welcome: None } => {
+            engine
+                .process_mailbox(name, Some(DeliveryKind::Welcome))
+                .await
+        }
+        ClientAction::Join {
+            welcome: Some(file),
+        } => engine.join_welcome_file(name, file),
+        ClientAction::ExportKeyPackage { selector, output } => {
+            engine.export_key_package(name, selector, &export(output))
+        }
+        ClientAction::Sync => {
+            engine
+                .process_mailbox(name, Some(DeliveryKind::Commit))
+                .await
+        }
+        ClientAction::DeleteBundle { selector } => engine.delete_bundle(name, selector),
+        ClientAction::SelfUpdate { group } => engine.self_update(name, group.as_deref()).await,
+        ClientAction::RotateLastResort { suite } => engine.rotate_last_resort(name, *suite).await,
+        ClientAction::Pool {
+            target,
+            refill_below,
+            off,
+        } => {
+            let policy = match (off, target, refill_below) {
+                (true, None, None) => None,
+                (false, Some(target), Some(refill_below)) => {
+                    Some(PoolPolicy::new(*target, *refill_below)?)
+                }
+                _ => {
+                    return Err(EngineError::InvalidPolicy(
+                        "write `pool --target N --refill-below M` or `pool --off`".into(),
+                    ))
+                }
+            };
+            engine.set_pool(name, policy).await
+        }
+    }
+}
+
+/// How `generate`'s options build key packages.
+fn generate_options(args: &GenerateArgs) -> GenerateOptions {
+    let lifetime = match (args.lifetime, args.expired, args.not_yet_valid) {
+        (Some(lifetime), _, _) => LifetimeChoice::Seconds(lifetime.as_secs()),
+        (_, true, _) => LifetimeChoice::Expired,
+        (_, _, true) => LifetimeChoice::NotYetValid,
+        (None, false, false) => LifetimeChoice::Default,
+    };
+    GenerateOptions {
+        suite: args.suite,
+        last_resort: args.last_resort,
+        last_resort_capability: !args.no_last_resort_capability,
+        lifetime,
+    }
+}
+
+/// What `publish`'s options upload; `--raw` bytes that are not hex are refused
+/// as malformed.
+fn publish(args: &PublishArgs) -> Result<Publish, EngineError> {
+    let uploads = match (&args.raw, &args.stolen_from, args.all) {
+        (Some(raw), _, _) => {
+            Uploads::Raw(hex::decode(raw.trim()).map_err(|e| EngineError::Malformed {
+                what: "hex".into(),
+                detail: e.to_string(),
+            })?)
+        }
+        (None, Some(victim), _) => Uploads::StolenFrom(victim.clone()),
+        (None, None, true) => Uploads::All,
+        (None, None, false) => Uploads::Selected(args.refs.clone()),
+    };
+    Ok(Publish {
+        uploads,
+        format: framing(args.mls_message),
+        tamper: args.tamper,
+    })
+}
+
+/// `--mls-message`: an `MLSMessage` instead of the bare `KeyPackage` encoding.
+fn framing(mls_message: bool) -> KeyPackageFormat {
+    if mls_message {
+        KeyPackageFormat::MlsMessage
+    } else {
+        KeyPackageFormat::KeyPackage
+    }
+}
+
+/// Where and how an export line asks to write: an `MLSMessage` in raw bytes
+/// unless told otherwise.
+pub(super) fn export(args: &ExportArgs) -> Export {
+    let framing = if args.bare {
+        Framing::Bare
+    } else {
+        Framing::MlsMessage
+    };
+    let encoding = match (args.hex, args.base64) {
+        (true, _) => Encoding::Hex,
+        (false, true) => Encoding::Base64,
+        (false, false) => Encoding::Raw,
+    };
+    Export {
+        path: args.to.clone(),
+        format: ExportFormat { framing, encoding },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_options_pick_framing_and_encoding() {
+        let args = |bare, hex, base64| ExportArgs {
+            to: "f".into(),
+            bare,
+            hex,
+            base64,
+        };
+        let of = |a| {
+            let f = export(&a).format;
+            (f.framing, f.encoding)
+        };
+        assert_eq!(
+            of(args(false, false, false)),
+            (Framing::MlsMessage, Encoding::Raw)
+        );
+        assert_eq!(of(args(true, true, false)), (Framing::Bare, Encoding::Hex));
+        assert_eq!(
+            of(args(false, false, true)),
+            (Framing::MlsMessage, Encoding::Base64)
+        );
+    }
+}

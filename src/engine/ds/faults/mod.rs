@@ -1,0 +1,298 @@
+//! The DS acting out its faults ([`crate::domain::Fault`]): turning them on and
+//! off, what each one makes the DS do wrong (queued as [`FaultAct`]s for the
+//! engine's `ds_fault_acted` events), and releasing the deliveries
+//! `hold-welcome` and `reorder-commits` hold back. What is on, what acted and
+//! what is held is `state`.
+
+pub(super) mod state;
+
+use tokio::sync::oneshot;
+
+use super::state::DsState;
+use super::{Claimed, Delivery, DsHandle, FaultAct, FaultChange, Request};
+use crate::domain::{relative, Fault};
+use crate::engine::error::EngineError;
+use crate::engine::wire::KeyPackageFormat;
+use state::Held;
+
+/// The `MLSMessage` header of a key package: version mls10, wire format
+/// mls_key_package (RFC 9420 §6).
+pub const KEY_PACKAGE_MESSAGE_HEADER: [u8; 4] = [0x00, 0x01, 0x00, 0x05];
+
+pub(super) enum FaultRequest {
+    Set {
+        fault: Fault,
+        on: bool,
+        reply: oneshot::Sender<Result<FaultChange, EngineError>>,
+    },
+    Release {
+        reply: oneshot::Sender<Result<Vec<String>, EngineError>>,
+    },
+    TakeActs {
+        reply: oneshot::Sender<Vec<FaultAct>>,
+    },
+}
+
+impl DsHandle {
+    /// Turns a fault on or off; turning one on that is on (or off that is off) is
+    /// refused with `FaultUnchanged` and changes nothing.
+    pub async fn set_fault(&self, fault: Fault, on: bool) -> Result<FaultChange, EngineError> {
+        self.call(|reply| Request::Fault(FaultRequest::Set { fault, on, reply }))
+            .await?
+    }
+
+    /// Delivers everything a fault holds; `NothingHeld` if there is nothing.
+    pub async fn release(&self) -> Result<Vec<String>, EngineError> {
+        self.call(|reply| Request::Fault(FaultRequest::Release { reply }))
+            .await?
+    }
+
+    /// What the faults made the DS do since the last call, oldest first.
+    pub async fn take_fault_acts(&self) -> Result<Vec<FaultAct>, EngineError> {
+        self.call(|reply| Request::Fault(FaultRequest::TakeActs { reply }))
+            .await
+    }
+}
+
+impl DsState {
+    pub(super) fn handle_fault(&mut self, request: FaultRequest) {
+        // A dropped reply channel only means the caller went away.
+        match request {
+            FaultRequest::Set { fault, on, reply } => {
+                let _ = reply.send(self.set_fault(fault, on));
+            }
+            FaultRequest::Release { reply } => {
+                let released = self.release_held(None);
+                let result = if released.is_empty() {
+                    Err(EngineError::NothingHeld)
+                } else {
+                    Ok(released)
+                };
+                let _ = reply.send(result);
+            }
+            FaultRequest::TakeActs { reply } => {
+                let _ = reply.send(std::mem::take(&mut self.faults.acts));
+            }
+        }
+    }
+
+    fn set_fault(&mut self, fault: Fault, on: bool) -> Result<FaultChange, EngineError> {
+        if !self.faults.set.set(fault, on) {
+            return Err(EngineError::FaultUnchanged {
+                fault: fault.to_string(),
+                on,
+            });
+        }
+        let mut change = FaultChange::default();
+        // Off restores the normal rules at once: nothing stays held, expired or
+        // listed twice because of the fault.
+        if !on {
+            match fault {
+                Fault::HoldWelcome | Fault::ReorderCommits => {
+                    change.released = self.release_held(Some(fault));
+                }
+                Fault::ServeExpired => self.purge_expired(),
+                Fault::DoubleHandout => {
+                    for account in self.accounts.values_mut() {
+                        change.withdrawn += account.normal.remove_handed_out();
+                    }
+                }
+                Fault::TamperHandout
+                | Fault::DropWelcome
+                | Fault::DuplicateWelcome
+                | Fault::BareFraming
+                | Fault::ForgetLastResort => {}
+            }
+        }
+        change.active = self.faults.active();
+        Ok(change)
+    }
+
+    fn act(&mut self, fault: Fault, did: String, clients: Vec<String>) {
+        *self.faults.hits.entry(fault).or_default() += 1;
+        self.faults.acts.push(FaultAct {
+            fault,
+            did,
+            clients,
+        });
+    }
+
+    fn group_name(&self, group_id: &[u8]) -> String {
+        self.groups
+            .get(group_id)
+            .map(|r| r.label.clone())
+            .unwrap_or_else(|| hex::encode(group_id))
+    }
+
+    /// Delivers a Welcome as the faults allow: dropped, held, or twice.
+    pub(super) fn deliver_welcome(&mut self, recipients: &[String], delivery: &Delivery) {
+        if recipients.is_empty() {
+            return;
+        }
+        let group = self.group_name(&delivery.group_id);
+        let to = recipients.join(", ");
+        if self.faults.is_on(Fault::DropWelcome) {
+            let did = format!(
+                "dropped {}'s Welcome to {group} meant for {to}",
+                delivery.from
+            );
+            return self.act(Fault::DropWelcome, did, recipients.to_vec());
+        }
+        if self.faults.is_on(Fault::HoldWelcome) {
+            self.faults.held.push(Held {
+                recipients: recipients.to_vec(),
+                delivery: delivery.clone(),
+                fault: Fault::HoldWelcome,
+            });
+            let did = format!(
+                "holds {}'s Welcome to {group} for {to} until `ds release`",
+                delivery.from
+            );
+            return self.act(Fault::HoldWelcome, did, recipients.to_vec());
+        }
+        self.deliver(recipients, delivery);
+        if self.faults.is_on(Fault::DuplicateWelcome) {
+            let copy = Delivery {
+                misbehaving: true,
+                ..delivery.clone()
+            };
+            self.deliver(recipients, &copy);
+            let did = format!(
+                "delivered {}'s Welcome to {group} twice to {to}",
+                delivery.from
+            );
+            self.act(Fault::DuplicateWelcome, did, recipients.to_vec());
+        }
+    }
+
+    /// Delivers a Commit as the faults allow: with `reorder-commits`, the first of
+    /// a group's Commits is held and delivered after the next one.
+    pub(super) fn deliver_commit(&mut self, recipients: &[String], delivery: &Delivery) {
+        if recipients.is_empty() || !self.faults.is_on(Fault::ReorderCommits) {
+            return self.deliver(recipients, delivery);
+        }
+        let group = self.group_name(&delivery.group_id);
+        let waiting = self.faults.held.iter().position(|h| {
+            h.fault == Fault::ReorderCommits && h.delivery.group_id == delivery.group_id
+        });
+        match waiting {
+            None => {
+                self.faults.held.push(Held {
+                    recipients: recipients.to_vec(),
+                    delivery: delivery.clone(),
+                    fault: Fault::ReorderCommits,
+                });
+                let did = format!(
+                    "holds {}'s Commit to {group} back, to deliver it after the next one",
+                    delivery.from
+                );
+                self.act(Fault::ReorderCommits, did, recipients.to_vec());
+            }
+            Some(index) => {
+                let earlier = self.faults.held.remove(index);
+                self.deliver(recipients, delivery);
+                let late = Delivery {
+                    misbehaving: true,
+                    ..earlier.delivery
+                };
+                self.deliver(&earlier.recipients, &late);
+                let did = format!(
+                    "delivered {}'s later Commit to {group} before {}'s earlier one",
+                    delivery.from, late.from
+                );
+                self.act(Fault::ReorderCommits, did, earlier.recipients);
+            }
+        }
+    }
+
+    /// Delivers what the faults hold (only `fault`'s, if given), in arrival order;
+    /// returns every recipient once.
+    fn release_held(&mut self, fault: Option<Fault>) -> Vec<String> {
+        let (released, kept): (Vec<Held>, Vec<Held>) = std::mem::take(&mut self.faults.held)
+            .into_iter()
+            .partition(|h| fault.is_none_or(|f| h.fault == f));
+        self.faults.held = kept;
+        let mut recipients: Vec<String> = Vec::new();
+        for held in released {
+            self.deliver(&held.recipients, &held.delivery);
+            for r in held.recipients {
+                if !recipients.contains(&r) {
+                    recipients.push(r);
+                }
+            }
+        }
+        recipients
+    }
+
+    /// Applies the hand-out faults to one claimed package (the directory has
+    /// already chosen it, kept or deleted it as the faults say).
+    pub(super) fn misdeliver(
+        &mut self,
+        owner: &str,
+        asked: KeyPackageFormat,
+        claimed: &mut Claimed,
+    ) {
+        let short = claimed.entry.kp_ref.short();
+        let owners = vec![owner.to_string()];
+        let entry = &mut claimed.entry;
+        if self.faults.is_on(Fault::DoubleHandout) && !entry.last_resort && entry.handouts > 1 {
+            let did = format!(
+                "handed out {owner}'s key package {short} again (hand-out {}): a normal package goes out once",
+                entry.handouts
+            );
+            self.act(Fault::DoubleHandout, did, owners.clone());
+            claimed.faults.push(Fault::DoubleHandout);
+        }
+        let entry = &mut claimed.entry;
+        if self.faults.is_on(Fault::ForgetLastResort) && entry.last_resort {
+            let did = format!(
+                "deleted {owner}'s last-resort package {short} after handing it out: {owner} has nothing left to hand out"
+            );
+            self.act(Fault::ForgetLastResort, did, owners.clone());
+            claimed.faults.push(Fault::ForgetLastResort);
+        }
+        let now = self.clock.now_secs();
+        let entry = &mut claimed.entry;
+        if self.faults.is_on(Fault::ServeExpired) && now >= entry.not_after {
+            let did = format!(
+                "handed out {owner}'s key package {short}, {}",
+                relative(now, entry.not_after)
+            );
+            self.act(Fault::ServeExpired, did, owners.clone());
+            claimed.faults.push(Fault::ServeExpired);
+        }
+        let entry = &mut claimed.entry;
+        if self.faults.is_on(Fault::TamperHandout) && !entry.bytes.is_empty() {
+            // The last byte lies in the signature (RFC 9420 §10: it ends the structure).
+            if let Some(last) = entry.bytes.last_mut() {
+                *last ^= 0x01;
+                let did = format!(
+                    "flipped the low bit of byte {} (the signature's last) of {owner}'s key package {short}",
+                    entry.bytes.len() - 1
+                );
+                self.act(Fault::TamperHandout, did, owners.clone());
+                claimed.faults.push(Fault::TamperHandout);
+            }
+        }
+        let entry = &mut claimed.entry;
+        if self.faults.is_on(Fault::BareFraming) {
+            // The other framing than the one asked for.
+            let did = match asked {
+                KeyPackageFormat::KeyPackage => {
+                    let mut framed = KEY_PACKAGE_MESSAGE_HEADER.to_vec();
+                    framed.extend_from_slice(&entry.bytes);
+                    entry.bytes = framed;
+                    format!("handed out {owner}'s key package {short} framed as an MLSMessage (header 00 01 00 05) where a bare KeyPackage was asked for")
+                }
+                KeyPackageFormat::MlsMessage => {
+                    entry
+                        .bytes
+                        .drain(..KEY_PACKAGE_MESSAGE_HEADER.len().min(entry.bytes.len()));
+                    format!("handed out {owner}'s key package {short} bare, without the MLSMessage header (00 01 00 05) that was asked for")
+                }
+            };
+            self.act(Fault::BareFraming, did, owners);
+            claimed.faults.push(Fault::BareFraming);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! The engine's verbs: one method of [`Engine`](super::Engine) per verb of the
+//! vocabulary, taking engine and domain values, grouped by what they act on. The
+//! infrastructure they share (clients, the DS, the event log, the wire, files) is
+//! the rest of the engine.
+//!
+//! - `clients`: `clients NAME...`.
+//! - `generate`: `generate`, `rotate-last-resort`, `delete-bundle`.
+//! - `publish`: uploads to the DS ([`Publish`], [`Uploads`]).
+//! - `claim`: taking others' key packages from the DS.
+//! - `groups`: `create-group`, `add` (Commit + Welcome), `self-update`.
+//! - `mailbox`: `peek`, `join`, `sync`, `deliver`: processing the DS mailbox.
+//! - `pool`: keeping key packages at the DS ([`PoolPolicy`]).
+//! - `ds`: the DS misbehaving on purpose, its faults and its claim limit.
+//! - `clock`: `clock`, `clock +30d`, and the DS's purge of what expired.
+//! - `exchange`: export to and import from files ([`Export`]).
+
+mod claim;
+mod clients;
+mod clock;
+mod ds;
+mod exchange;
+mod generate;
+mod groups;
+mod mailbox;
+mod pool;
+mod publish;
+
+pub use exchange::{Export, ExportFormat};
+pub use pool::PoolPolicy;
+pub use publish::{Publish, Uploads};
