@@ -260,23 +260,23 @@ impl Engine {
         let index = usize::try_from(seq)
             .ok()
             .and_then(|s| s.checked_sub(1))
-            .filter(|i| *i < self.events.len())
+            .filter(|i| *i < self.log.all().len())
             .ok_or_else(not_found)?;
-        let group = match &self.events[index].kind {
+        let group = match &self.log.all()[index].kind {
             EventKind::WelcomeSent { group, .. }
             | EventKind::WelcomeDelivered { group, .. }
             | EventKind::GroupJoined { group, .. }
             | EventKind::JoinFailed { group, .. } => group.clone(),
             _ => return Err(not_found()),
         };
-        let sent = self.events[..=index]
+        let sent = self.log.all()[..=index]
             .iter()
             .rev()
             .find(|e| matches!(&e.kind, EventKind::WelcomeSent { group: g, .. } if *g == group))
             .ok_or_else(not_found)?;
-        let bytes = self.welcomes.get(&sent.seq).ok_or_else(not_found)?;
+        let bytes = self.welcomes.sent(sent.seq).ok_or_else(not_found)?;
         let welcome: Welcome = wire::decode_welcome(bytes)?;
-        let later = &self.events[(sent.seq as usize).min(self.events.len())..];
+        let later = &self.log.all()[(sent.seq as usize).min(self.log.all().len())..];
         let secrets = welcome
             .secrets()
             .iter()

@@ -1,6 +1,5 @@
 //! Joining through a Welcome: the non-destructive peek and `StagedWelcome`.
 
-use std::collections::HashMap;
 use std::time::SystemTime;
 
 use openmls::prelude::*;
@@ -66,11 +65,11 @@ impl Client {
 
     /// Joins through a Welcome with `StagedWelcome` (RFC 9420 §12.4.3.1). OpenMLS
     /// finds the private bundle through the reference, and deletes it unless it is
-    /// last-resort. `labels` maps the lab's `GroupId`s to their names.
+    /// last-resort. `known` names the lab's groups by `GroupId`.
     pub fn join(
         &mut self,
         bytes: &[u8],
-        labels: &HashMap<Vec<u8>, String>,
+        known: impl Fn(&[u8]) -> Option<String>,
         now: SystemTime,
     ) -> Result<JoinReport, EngineError> {
         let welcome = wire::decode_welcome(bytes)?;
@@ -80,7 +79,7 @@ impl Client {
             .as_ref()
             .and_then(|r| self.entry(&r.into()))
             .is_some_and(|e| e.last_resort());
-        let staged = self.stage(welcome, &peek, labels, now);
+        let staged = self.stage(welcome, &peek, known, now);
         let bundle_after = peek.own.as_ref().map(|r| self.has_private_bundle(r));
         let result = match staged {
             Ok((group, name)) => {
@@ -137,7 +136,7 @@ impl Client {
         &self,
         welcome: Welcome,
         peek: &WelcomePeek,
-        labels: &HashMap<Vec<u8>, String>,
+        known: impl Fn(&[u8]) -> Option<String>,
         now: SystemTime,
     ) -> Result<(MlsGroup, String), EngineError> {
         let builder = StagedWelcome::build_from_welcome(&self.provider, &join_config(), welcome)
@@ -148,10 +147,7 @@ impl Client {
             .group_id()
             .as_slice()
             .to_vec();
-        let name = labels
-            .get(&group_id)
-            .cloned()
-            .unwrap_or_else(|| foreign_group_label(&group_id));
+        let name = known(&group_id).unwrap_or_else(|| foreign_group_label(&group_id));
         // A different group under a label this client already uses (a foreign
         // GroupId that reads like it) gets a label of its own, never the other's.
         let name = match self.group_label(&group_id) {

@@ -1,9 +1,11 @@
 //! The event log: the one record of what happened, from which the headless
 //! transcript (text or JSON Lines) and the TUI's timeline are drawn.
 
+mod log;
 mod meaning;
 mod text;
 
+pub use log::{CommandStart, EventLog};
 pub use meaning::{Endpoint, Route};
 
 use serde::Serialize;

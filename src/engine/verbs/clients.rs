@@ -13,7 +13,7 @@ impl Engine {
         // Check every name first, so a bad list changes nothing.
         for (i, name) in names.iter().enumerate() {
             validate_name(NameKind::Client, name)?;
-            if self.clients.contains_key(name) || names[..i].contains(name) {
+            if self.roster.contains(name) || names[..i].contains(name) {
                 return Err(EngineError::ClientExists(name.clone()));
             }
         }
@@ -24,13 +24,13 @@ impl Engine {
             for (_, key) in &keys {
                 self.ds.register(name, key.clone()).await?;
             }
-            self.clients.insert(name.clone(), client);
+            self.roster.insert(client)?;
             if let Some((scheme, key)) = keys.into_iter().next() {
                 let kind = EventKind::ClientRegistered {
                     signature_key: hex::encode(key),
                     signature_scheme: format!("{scheme:?}"),
                 };
-                self.ok(name, kind, started);
+                self.log.ok(name, kind, started);
             }
         }
         Ok(())

@@ -23,7 +23,7 @@ impl Engine {
             released: change.released,
             withdrawn: change.withdrawn,
         };
-        self.ok("ds", kind, started);
+        self.log.ok("ds", kind, started);
         // Off, `serve-expired` lets the DS purge what it kept.
         self.report_expired().await
     }
@@ -32,7 +32,8 @@ impl Engine {
     pub async fn ds_release(&mut self) -> Result<(), EngineError> {
         let started = Instant::now();
         let recipients = self.ds.release().await?;
-        self.ok("ds", EventKind::DsReleased { recipients }, started);
+        self.log
+            .ok("ds", EventKind::DsReleased { recipients }, started);
         Ok(())
     }
 
@@ -46,7 +47,7 @@ impl Engine {
                 caught_by: act.fault.caught_by().to_string(),
                 clients: act.clients,
             };
-            self.ok("ds", kind, Instant::now());
+            self.log.ok("ds", kind, Instant::now());
         }
         Ok(())
     }
@@ -84,7 +85,7 @@ impl Engine {
             limit: limit.map(|l| l.limit()),
             per: limit.map(|l| l.per().to_string()),
         };
-        self.ok("ds", kind, started);
+        self.log.ok("ds", kind, started);
         Ok(())
     }
 
@@ -111,6 +112,6 @@ impl Engine {
             action: action.to_string(),
             recipients,
         };
-        self.ok("ds", kind, started);
+        self.log.ok("ds", kind, started);
     }
 }

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use openmls::prelude::KeyPackage;
 
-use crate::domain::{validate_name, KeyPackageRef, NameKind, Suite};
+use crate::domain::{KeyPackageRef, Suite};
 use crate::engine::client::ClaimedKeyPackage;
 use crate::engine::wire::KeyPackageFormat;
 use crate::engine::{Engine, EngineError, EventKind};
@@ -19,44 +19,26 @@ impl Engine {
         suite: Suite,
     ) -> Result<(), EngineError> {
         let started = Instant::now();
-        validate_name(NameKind::Group, group)?;
-        if let Some(owner) = self.group_creator(group) {
-            return Err(EngineError::GroupNameTaken {
-                group: group.to_string(),
-                owner,
-            });
-        }
+        self.groups.check_new(group)?;
         self.client(name)?;
         // A group in a suite with another signature scheme needs that signer.
         self.ensure_signer(name, suite).await?;
         let clock = self.clock;
-        let client = self.client_mut(name)?;
+        let client = self.roster.get_mut(name)?;
         let view = client.create_group(group, suite, &clock)?;
         let group_id = client.group_id(group).ok_or(EngineError::UnknownGroup {
             client: name.to_string(),
             group: group.to_string(),
         })?;
         self.ds.create_group(&group_id, group, name).await?;
-        self.group_labels.insert(group_id, group.to_string());
+        self.groups.name_created(&group_id, group, name)?;
         let kind = EventKind::GroupCreated {
             group: group.to_string(),
             epoch: view.epoch,
             ciphersuite: view.ciphersuite,
         };
-        self.ok(name, kind, started);
+        self.log.ok(name, kind, started);
         Ok(())
-    }
-
-    /// Who created the group with this name, if the name is taken.
-    fn group_creator(&self, group: &str) -> Option<String> {
-        if !self.group_labels.values().any(|label| label == group) {
-            return None;
-        }
-        let creator = self.events.iter().find_map(|e| match &e.kind {
-            EventKind::GroupCreated { group: g, .. } if g == group => Some(e.actor.clone()),
-            _ => None,
-        });
-        Some(creator.unwrap_or_else(|| "another client".into()))
     }
 
     /// Everything an `add` needs is checked here, before any key package is
@@ -112,8 +94,9 @@ impl Engine {
         let to_claim: Vec<String> = members
             .iter()
             .filter(|m| {
-                self.clients
+                self.roster
                     .get(name)
+                    .ok()
                     .and_then(|c| c.wallet_holds(m))
                     .is_none()
             })
@@ -125,10 +108,10 @@ impl Engine {
         }
         let mut packages: Vec<ClaimedKeyPackage> = Vec::new();
         for member in members {
-            match self.client_mut(name)?.wallet_take(member) {
+            match self.roster.get_mut(name)?.wallet_take(member) {
                 Some(p) => packages.push(p),
                 None => {
-                    self.client_mut(name)?.wallet_return(packages);
+                    self.roster.get_mut(name)?.wallet_return(packages);
                     return Err(EngineError::DsUnavailable);
                 }
             }
@@ -136,19 +119,20 @@ impl Engine {
         let started = Instant::now();
         let key_packages: Vec<KeyPackage> =
             packages.iter().map(|p| p.key_package.clone()).collect();
-        let (commit, welcome, view) = match self.client_mut(name)?.add_members(group, &key_packages)
-        {
-            Ok(out) => out,
-            Err(error) => {
-                // The claimed packages stay with the adder, as they were.
-                self.client_mut(name)?.wallet_return(packages);
-                return Err(error);
-            }
-        };
+        let (commit, welcome, view) =
+            match self.roster.get_mut(name)?.add_members(group, &key_packages) {
+                Ok(out) => out,
+                Err(error) => {
+                    // The claimed packages stay with the adder, as they were.
+                    self.roster.get_mut(name)?.wallet_return(packages);
+                    return Err(error);
+                }
+            };
         for p in &packages {
             if let Some(entry) = self
-                .clients
+                .roster
                 .get_mut(&p.owner)
+                .ok()
                 .and_then(|c| c.entry_mut(&(&p.kp_ref).into()))
             {
                 if let Some(claim) = entry
@@ -172,7 +156,7 @@ impl Engine {
             recipients: routed.commit_recipients,
             bytes: commit_size,
         };
-        self.ok(name, kind, started);
+        self.log.ok(name, kind, started);
         let started = Instant::now();
         let routing = routed.welcome.unwrap_or_default();
         let kind = EventKind::WelcomeSent {
@@ -183,8 +167,8 @@ impl Engine {
             unroutable: routing.unroutable.clone(),
             bytes: welcome_size,
         };
-        self.ok(name, kind, started);
-        self.welcomes.insert(self.events.len() as u64, kept);
+        self.log.ok(name, kind, started);
+        self.welcomes.keep(self.log.last_seq(), kept);
         self.report_faults().await
     }
 
@@ -220,7 +204,7 @@ impl Engine {
         group: &str,
     ) -> Result<(), EngineError> {
         let started = Instant::now();
-        let (commit, view) = self.client_mut(name)?.self_update(group)?;
+        let (commit, view) = self.roster.get_mut(name)?.self_update(group)?;
         let size = commit.len();
         self.ds.send_commit(name, commit, None).await?;
         let kind = EventKind::SelfUpdated {
@@ -228,7 +212,7 @@ impl Engine {
             epoch: view.epoch,
             bytes: size,
         };
-        self.ok(name, kind, started);
+        self.log.ok(name, kind, started);
         self.report_faults().await
     }
 }

@@ -18,7 +18,7 @@ impl Engine {
         self.client(name)?;
         let deliveries = self.ds.peek(name).await?;
         for delivery in &deliveries {
-            if delivery.kind != DeliveryKind::Welcome || !self.announced.insert(delivery.id) {
+            if delivery.kind != DeliveryKind::Welcome || !self.welcomes.announce(delivery.id) {
                 continue;
             }
             let group = self.group_label(&delivery.group_id);
@@ -40,7 +40,7 @@ impl Engine {
                 bytes: delivery.bytes.len(),
                 misbehaving_ds: delivery.misbehaving,
             };
-            self.ok(name, kind, started);
+            self.log.ok(name, kind, started);
         }
         Ok(deliveries)
     }
@@ -103,9 +103,9 @@ impl Engine {
     /// The lab's name of the group with this `GroupId`; for a group from outside
     /// the lab, its `GroupId` as text if it is printable, else hex.
     pub(in crate::engine) fn group_label(&self, group_id: &[u8]) -> String {
-        self.group_labels
-            .get(group_id)
-            .cloned()
+        self.groups
+            .name_of(group_id)
+            .map(str::to_string)
             .unwrap_or_else(|| crate::engine::client::foreign_group_label(group_id))
     }
 
@@ -116,13 +116,10 @@ impl Engine {
         bytes: &[u8],
     ) -> Result<(), EngineError> {
         let started = Instant::now();
-        let labels = &self.group_labels;
+        let groups = &self.groups;
         let now = self.clock.now();
-        let client = self
-            .clients
-            .get_mut(name)
-            .ok_or_else(|| EngineError::UnknownClient(name.to_string()))?;
-        let report = match client.join(bytes, labels, now) {
+        let client = self.roster.get_mut(name)?;
+        let report = match client.join(bytes, |id| groups.name_of(id).map(str::to_string), now) {
             Ok(report) => report,
             Err(error) => {
                 let kind = EventKind::JoinFailed {
@@ -131,7 +128,7 @@ impl Engine {
                     error: error.code(),
                     message: error.to_string(),
                 };
-                self.failed(name, kind, started);
+                self.log.failed(name, kind, started);
                 return Err(error);
             }
         };
@@ -145,7 +142,7 @@ impl Engine {
                     last_resort: report.own_last_resort,
                     members: view.members.clone(),
                 };
-                self.ok(name, kind, started);
+                self.log.ok(name, kind, started);
                 Ok(())
             }
             Err(error) => {
@@ -155,7 +152,7 @@ impl Engine {
                     error: error.code(),
                     message: error.to_string(),
                 };
-                self.failed(name, kind, started);
+                self.log.failed(name, kind, started);
                 Err(error)
             }
         };
@@ -167,7 +164,7 @@ impl Engine {
             } else {
                 EventKind::PrivateBundleDeleted { kp_ref }
             };
-            self.ok(name, kind, started);
+            self.log.ok(name, kind, started);
         }
         outcome
     }
@@ -179,13 +176,13 @@ impl Engine {
         bytes: &[u8],
     ) -> Result<(), EngineError> {
         let started = Instant::now();
-        match self.client_mut(name)?.process_commit(group, bytes) {
+        match self.roster.get_mut(name)?.process_commit(group, bytes) {
             Ok(view) => {
                 let kind = EventKind::CommitProcessed {
                     group: group.to_string(),
                     epoch: view.epoch,
                 };
-                self.ok(name, kind, started);
+                self.log.ok(name, kind, started);
                 Ok(())
             }
             Err(error) => {
@@ -194,7 +191,7 @@ impl Engine {
                     error: error.code(),
                     message: error.to_string(),
                 };
-                self.failed(name, kind, started);
+                self.log.failed(name, kind, started);
                 Err(error)
             }
         }
@@ -202,12 +199,7 @@ impl Engine {
 
     pub async fn deliver_all(&mut self) -> Result<(), EngineError> {
         // An external client's Welcome waits in its mailbox for export-welcome.
-        let names: Vec<String> = self
-            .clients
-            .iter()
-            .filter(|(_, c)| !c.is_external())
-            .map(|(n, _)| n.clone())
-            .collect();
+        let names = self.roster.simulated_names();
         let mut first_error = None;
         for name in names {
             if let Err(error) = self.process_mailbox(&name, None).await {

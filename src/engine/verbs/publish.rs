@@ -107,7 +107,7 @@ impl Engine {
             uploads.push((Some(entry.kp_ref.clone()), bytes));
         }
         for (kp_ref, reason) in skipped {
-            self.ok(
+            self.log.ok(
                 name,
                 EventKind::KeyPackageSkipped { kp_ref, reason },
                 Instant::now(),
@@ -124,7 +124,7 @@ impl Engine {
         for ((own_ref, size), result) in own_refs.into_iter().zip(sizes).zip(results) {
             match result {
                 Ok(published) => {
-                    let client = self.client_mut(name)?;
+                    let client = self.roster.get_mut(name)?;
                     if let Some(entry) = client.entry_mut(&published.kp_ref) {
                         entry.published = true;
                         entry.rejected = None;
@@ -141,7 +141,7 @@ impl Engine {
                         bytes: size,
                         replaced: published.replaced,
                     };
-                    self.emit_timed(name, kind, each_us, Outcome::Ok);
+                    self.log.emit_timed(name, kind, each_us, Outcome::Ok);
                 }
                 Err(error) => {
                     let last_resort = own_ref.as_ref().and_then(|r| {
@@ -153,7 +153,7 @@ impl Engine {
                     if let Some(r) = &own_ref {
                         // A duplicate was accepted before: its state stays as it was.
                         if !matches!(error, EngineError::Duplicate { .. }) {
-                            if let Some(entry) = self.client_mut(name)?.entry_mut(&r.into()) {
+                            if let Some(entry) = self.roster.get_mut(name)?.entry_mut(&r.into()) {
                                 entry.rejected = Some(error.code());
                             }
                         }
@@ -165,7 +165,7 @@ impl Engine {
                         error: error.code(),
                         message: error.to_string(),
                     };
-                    self.emit_timed(name, kind, each_us, Outcome::Error);
+                    self.log.emit_timed(name, kind, each_us, Outcome::Error);
                     first_error.get_or_insert(error);
                 }
             }

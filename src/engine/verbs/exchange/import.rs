@@ -67,9 +67,7 @@ impl Engine {
     pub async fn import_key_package(&mut self, path: &str, name: &str) -> Result<(), EngineError> {
         let started = Instant::now();
         validate_name(NameKind::Client, name)?;
-        if self.clients.contains_key(name) {
-            return Err(EngineError::ClientExists(name.to_string()));
-        }
+        self.roster.check_free(name)?;
         let incoming = Incoming::read(path, self.now())?;
         if incoming.is_welcome {
             return Err(incoming.wrong("a key package"));
@@ -98,8 +96,8 @@ impl Engine {
             bytes: size,
         };
         let client = Client::external(name, key_package, kp_ref, size);
-        self.clients.insert(name.to_string(), client);
-        self.ok(name, kind, started);
+        self.roster.insert(client)?;
+        self.log.ok(name, kind, started);
         let kind = EventKind::KeyPackagePublished {
             kp_ref: published.kp_ref,
             last_resort: published.last_resort,
@@ -107,7 +105,7 @@ impl Engine {
             bytes: size,
             replaced: published.replaced,
         };
-        self.ok(name, kind, Instant::now());
+        self.log.ok(name, kind, Instant::now());
         Ok(())
     }
 
@@ -135,7 +133,7 @@ impl Engine {
             kp_ref: peek.own.as_ref().map(KeyPackageRef::from),
             bytes: incoming.bytes.len(),
         };
-        self.ok(name, kind, started);
+        self.log.ok(name, kind, started);
         self.join_one(name, FROM_FILE, &message)
     }
 }

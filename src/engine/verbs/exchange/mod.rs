@@ -86,7 +86,7 @@ impl Engine {
             encoding: format.encoding,
             bytes: contents.len(),
         };
-        self.ok(name, kind, started);
+        self.log.ok(name, kind, started);
         Ok(())
     }
 
@@ -96,7 +96,8 @@ impl Engine {
         let started = Instant::now();
         let format = export.format;
         let (refs, message) = self
-            .events
+            .log
+            .all()
             .iter()
             .rev()
             .find_map(|e| match &e.kind {
@@ -104,7 +105,7 @@ impl Engine {
                     group: g,
                     new_member_refs,
                     ..
-                } if g == group => Some((new_member_refs.clone(), self.welcomes.get(&e.seq)?)),
+                } if g == group => Some((new_member_refs.clone(), self.welcomes.sent(e.seq)?)),
                 _ => None,
             })
             .ok_or_else(|| EngineError::NoWelcomeSent(group.to_string()))?;
@@ -124,7 +125,7 @@ impl Engine {
             new_member_refs: refs,
             bytes: contents.len(),
         };
-        self.ok("lab", kind, started);
+        self.log.ok("lab", kind, started);
         Ok(())
     }
 }
