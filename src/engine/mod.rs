@@ -17,6 +17,7 @@ pub mod error;
 pub mod event;
 pub mod file;
 mod group_names;
+pub mod guard;
 mod last_result;
 mod pools;
 pub mod provider;

@@ -10,6 +10,7 @@
 mod check;
 mod client;
 
+use crate::engine::guard::contain_future;
 use crate::engine::{Engine, EngineError};
 
 use super::error::CommandError;
@@ -17,7 +18,9 @@ use super::misbehave::DsPolicy;
 use super::{parse_line, Command, DsAction};
 
 /// Executes one command. A failure leaves a failure event in the log and changes
-/// no other state than the protocol itself defines.
+/// no other state than the protocol itself defines. A panic inside the command is
+/// contained ([`contain_future`]): the command fails with `InternalError` and the
+/// lab goes on.
 pub async fn execute(engine: &mut Engine, command: &Command) -> Result<(), EngineError> {
     match command {
         Command::Expect(expectation) => return check::expect(engine, expectation).await,
@@ -32,7 +35,7 @@ pub async fn execute(engine: &mut Engine, command: &Command) -> Result<(), Engin
         | Command::ImportKeyPackage { .. } => {}
     }
     let start = engine.start_command();
-    let result = run(engine, command).await;
+    let result = contain_future("the engine", run(engine, command)).await;
     engine
         .finish_command(start, command.actor(), command.verb(), result)
         .await

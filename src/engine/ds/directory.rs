@@ -1,7 +1,7 @@
 //! The key package directory: validated uploads by their owner, and one-time hand-out
 //! with the last-resort package only as a fallback (RFC 9420 §16.8, RFC 9750 §5.1).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use openmls::prelude::KeyPackage;
 
@@ -11,9 +11,16 @@ use crate::domain::{Fault, KeyPackageRef, Suite};
 use crate::engine::error::EngineError;
 use crate::engine::wire::{self, KeyPackageFormat};
 
+/// An upload that passed every check, ready to be filed.
+struct Admission {
+    entry: DirectoryEntry,
+}
+
 impl DsState {
-    /// Uploads validated across the machine's cores, then admitted one by one in
-    /// their order (owner, duplicates, directory), as if sent one at a time.
+    /// Uploads validated across the machine's cores, then checked one by one in
+    /// their order (owner, duplicates, also within the batch), as if sent one at
+    /// a time; the batch is filed whole, or, if any upload is refused, not at all
+    /// (the others are answered `BatchRefused`).
     pub(super) fn publish_batch(
         &mut self,
         publisher: &str,
@@ -30,10 +37,30 @@ impl DsState {
             .par_iter()
             .map(|bytes| wire::accept_key_package_at(crypto, bytes, format, now))
             .collect();
-        uploads
+        let mut in_batch = HashSet::new();
+        let checked: Vec<Result<Admission, EngineError>> = uploads
             .iter()
             .zip(validated)
-            .map(|(bytes, validated)| self.admit(publisher, bytes, format, validated))
+            .map(|(bytes, validated)| {
+                let admission = self.check_admission(publisher, bytes, format, validated)?;
+                if !in_batch.insert(admission.entry.kp_ref.clone()) {
+                    return Err(EngineError::Duplicate {
+                        kp_ref: admission.entry.kp_ref,
+                    });
+                }
+                Ok(admission)
+            })
+            .collect();
+        if checked.iter().any(Result::is_err) {
+            let refused = |checked: Result<Admission, EngineError>| match checked {
+                Ok(_) => Err(EngineError::BatchRefused),
+                Err(error) => Err(error),
+            };
+            return checked.into_iter().map(refused).collect();
+        }
+        checked
+            .into_iter()
+            .map(|admission| admission.and_then(|a| self.file(publisher, a)))
             .collect()
     }
 
@@ -101,8 +128,8 @@ impl DsState {
         published
     }
 
-    /// The checks after RFC 9420 §10.1 validation: the DS's maximum lifetime,
-    /// the owner, duplicates; then the package joins the directory.
+    /// The checks after RFC 9420 §10.1 validation, then the package joins the
+    /// directory.
     fn admit(
         &mut self,
         publisher: &str,
@@ -110,6 +137,19 @@ impl DsState {
         format: KeyPackageFormat,
         validated: Result<(KeyPackage, openmls::prelude::KeyPackageRef), EngineError>,
     ) -> Result<Published, EngineError> {
+        let admission = self.check_admission(publisher, bytes, format, validated)?;
+        self.file(publisher, admission)
+    }
+
+    /// The checks after RFC 9420 §10.1 validation: the DS's maximum lifetime,
+    /// the owner, duplicates. Nothing changes.
+    fn check_admission(
+        &self,
+        publisher: &str,
+        bytes: &[u8],
+        format: KeyPackageFormat,
+        validated: Result<(KeyPackage, openmls::prelude::KeyPackageRef), EngineError>,
+    ) -> Result<Admission, EngineError> {
         let now = self.clock.now_secs();
         let (key_package, kp_ref) = validated?;
         let kp_ref = KeyPackageRef::from(kp_ref);
@@ -128,7 +168,7 @@ impl DsState {
         let identity = wire::credential_identity(leaf.credential()).unwrap_or_default();
         let account = self
             .accounts
-            .get_mut(publisher)
+            .get(publisher)
             .ok_or_else(|| EngineError::NotRegistered(publisher.to_string()))?;
         let key_registered = account
             .signature_keys
@@ -153,7 +193,7 @@ impl DsState {
             KeyPackageFormat::MlsMessage => bytes.get(4..).unwrap_or_default(),
         };
         let entry = DirectoryEntry {
-            kp_ref: kp_ref.clone(),
+            kp_ref,
             bytes: canonical.to_vec(),
             ciphersuite: Suite::from(key_package.ciphersuite()),
             last_resort: key_package.last_resort(),
@@ -161,6 +201,17 @@ impl DsState {
             not_before,
             not_after,
         };
+        Ok(Admission { entry })
+    }
+
+    /// Files a checked upload in the publisher's directory.
+    fn file(&mut self, publisher: &str, admission: Admission) -> Result<Published, EngineError> {
+        let entry = admission.entry;
+        let (kp_ref, last_resort) = (entry.kp_ref.clone(), entry.last_resort);
+        let account = self
+            .accounts
+            .get_mut(publisher)
+            .ok_or_else(|| EngineError::NotRegistered(publisher.to_string()))?;
         let mut replaced = None;
         if entry.last_resort {
             // RFC 9750 §5.1: one designated last-resort package per ciphersuite; a
@@ -175,7 +226,7 @@ impl DsState {
         self.owners.insert(kp_ref.clone(), publisher.to_string());
         Ok(Published {
             kp_ref,
-            last_resort: key_package.last_resort(),
+            last_resort,
             replaced,
         })
     }

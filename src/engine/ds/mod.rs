@@ -10,21 +10,26 @@
 
 mod directory;
 mod faults;
+mod membership;
 pub mod policy;
 mod queue;
 mod records;
 mod state;
 
 pub use faults::KEY_PACKAGE_MESSAGE_HEADER;
+pub use membership::Join;
 pub use policy::{ClaimLimit, MAX_CLAIM_LIMIT};
 pub use records::*;
 
 use queue::NormalQueue;
 use state::DsState;
 
+use std::sync::{Arc, Mutex};
+
 use tokio::sync::{mpsc, oneshot};
 
 use super::error::EngineError;
+use super::guard;
 use crate::domain::{LabClock, LabDuration, Suite};
 
 /// The longest key package lifetime the DS accepts, counted from the lab's now:
@@ -118,12 +123,16 @@ enum Request {
     Fault(faults::FaultRequest),
     /// `ds policy` ([`policy`]).
     Policy(policy::PolicyRequest),
+    /// Who may send Commits to a group (`membership`).
+    Membership(membership::MembershipRequest),
 }
 
 /// A cheap, cloneable handle to the DS task. Every call is one request and one reply.
 #[derive(Clone)]
 pub struct DsHandle {
     tx: mpsc::UnboundedSender<Request>,
+    /// The error of the last request that panicked, for its caller.
+    contained: Arc<Mutex<Option<EngineError>>>,
 }
 
 impl DsHandle {
@@ -135,6 +144,8 @@ impl DsHandle {
     /// Starts the DS with the lab's clock and its maximum key package lifetime.
     pub fn spawn_with(clock: LabClock, max_lifetime: LabDuration) -> Self {
         let (tx, mut rx) = mpsc::unbounded_channel();
+        let contained = Arc::new(Mutex::new(None));
+        let slot = Arc::clone(&contained);
         tokio::spawn(async move {
             let mut state = DsState {
                 clock,
@@ -142,10 +153,23 @@ impl DsHandle {
                 ..DsState::default()
             };
             while let Some(request) = rx.recv().await {
-                state.handle(request);
+                // A request that panics (OpenMLS on bytes from outside, which
+                // every handler decodes and checks before it changes anything)
+                // drops its reply, and its caller gets this error; the DS goes on.
+                let handled = guard::contain("the Delivery Service", || {
+                    #[cfg(test)]
+                    if let Request::Register { client, .. } = &request {
+                        guard::test_hooks::panic_if(client == guard::test_hooks::DS_PANICS);
+                    }
+                    state.handle(request);
+                    Ok(())
+                });
+                if let Err(error) = handled {
+                    *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
+                }
             }
         });
-        Self { tx }
+        Self { tx, contained }
     }
 
     async fn call<T>(
@@ -156,7 +180,24 @@ impl DsHandle {
         self.tx
             .send(make(reply))
             .map_err(|_| EngineError::DsUnavailable)?;
-        rx.await.map_err(|_| EngineError::DsUnavailable)
+        rx.await.map_err(|_| self.dropped_reply())
+    }
+
+    /// Why a request got no answer: the DS task is gone, or (while it runs)
+    /// the request panicked and was contained.
+    fn dropped_reply(&self) -> EngineError {
+        if self.tx.is_closed() {
+            return EngineError::DsUnavailable;
+        }
+        let contained = self
+            .contained
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        contained.unwrap_or_else(|| EngineError::InternalError {
+            what: "the Delivery Service".into(),
+            detail: "a request ended without an answer".into(),
+        })
     }
 
     /// Registers a client's name and one of its signature public keys.

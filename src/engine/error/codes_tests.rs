@@ -29,6 +29,14 @@ fn samples() -> Vec<EngineError> {
             owner: s(),
         },
         EngineError::UnknownGroupId(s()),
+        EngineError::NotGroupMember {
+            client: s(),
+            group: s(),
+        },
+        EngineError::GroupIdInUse {
+            client: s(),
+            group: s(),
+        },
         EngineError::AlreadyMember {
             client: s(),
             group: s(),
@@ -84,6 +92,7 @@ fn samples() -> Vec<EngineError> {
         EngineError::Duplicate {
             kp_ref: KeyPackageRef::default(),
         },
+        EngineError::BatchRefused,
         EngineError::NotRegistered(s()),
         EngineError::NoKeyPackageAvailable {
             owner: s(),
@@ -94,6 +103,10 @@ fn samples() -> Vec<EngineError> {
         EngineError::NoPendingWelcome(s()),
         EngineError::NoWelcomeToResend(s()),
         EngineError::DsUnavailable,
+        EngineError::InternalError {
+            what: s(),
+            detail: s(),
+        },
         EngineError::ExpectationFailed(s()),
         EngineError::FaultUnchanged {
             fault: s(),
@@ -141,6 +154,8 @@ fn has_fixed_code(error: &EngineError) -> bool {
         | EngineError::GroupAlreadyExists { .. }
         | EngineError::GroupNameTaken { .. }
         | EngineError::UnknownGroupId(_)
+        | EngineError::NotGroupMember { .. }
+        | EngineError::GroupIdInUse { .. }
         | EngineError::AlreadyMember { .. }
         | EngineError::AlreadyInGroup { .. }
         | EngineError::CannotAddSelf(_)
@@ -161,6 +176,7 @@ fn has_fixed_code(error: &EngineError) -> bool {
         | EngineError::InvalidKeyPackage(_)
         | EngineError::WrongOwner { .. }
         | EngineError::Duplicate { .. }
+        | EngineError::BatchRefused
         | EngineError::NotRegistered(_)
         | EngineError::NoKeyPackageAvailable { .. }
         | EngineError::CiphersuiteMismatch { .. }
@@ -168,6 +184,7 @@ fn has_fixed_code(error: &EngineError) -> bool {
         | EngineError::NoPendingWelcome(_)
         | EngineError::NoWelcomeToResend(_)
         | EngineError::DsUnavailable
+        | EngineError::InternalError { .. }
         | EngineError::ExpectationFailed(_)
         | EngineError::FaultUnchanged { .. }
         | EngineError::NothingHeld

@@ -186,6 +186,13 @@ pub enum EventKind {
         error: ErrorCode,
         message: String,
     },
+    /// The DS refused to route a Commit of this client before it was made: the
+    /// DS fans out only its members' Commits (RFC 9750 §5.1), and nothing changed.
+    CommitRefused {
+        group: String,
+        error: ErrorCode,
+        message: String,
+    },
     /// A self-update Commit (RFC 9420 §12.4, RFC 9750 §5.1 after a last-resort join).
     SelfUpdated {
         group: String,
@@ -346,6 +353,7 @@ impl EventKind {
             Self::PrivateBundleDiscarded { .. } => "private_bundle_discarded",
             Self::CommitProcessed { .. } => "commit_processed",
             Self::CommitFailed { .. } => "commit_failed",
+            Self::CommitRefused { .. } => "commit_refused",
             Self::SelfUpdated { .. } => "self_updated",
             Self::DsMisbehaved { .. } => "ds_misbehaved",
             Self::CommandFailed { .. } => "command_failed",
@@ -387,6 +395,7 @@ impl EventKind {
         "private_bundle_discarded",
         "commit_processed",
         "commit_failed",
+        "commit_refused",
         "self_updated",
         "ds_misbehaved",
         "command_failed",

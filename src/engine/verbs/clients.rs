@@ -10,6 +10,10 @@ impl Engine {
     /// `clients NAME...`: creates clients and registers each at the DS; a bad
     /// or taken name refuses the whole list.
     pub async fn add_clients(&mut self, names: &[String]) -> Result<(), EngineError> {
+        #[cfg(test)]
+        crate::engine::guard::test_hooks::panic_if(
+            names.contains(&crate::engine::guard::test_hooks::ENGINE_PANICS.to_string()),
+        );
         // Check every name first, so a bad list changes nothing.
         for (i, name) in names.iter().enumerate() {
             validate_name(NameKind::Client, name)?;

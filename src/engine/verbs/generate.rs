@@ -70,9 +70,6 @@ impl Engine {
             last_resort: true,
             ..GenerateOptions::default()
         };
-        let refs = self.generate(name, 1, options).await?;
-        let publish = Publish::own(refs.iter().map(domain::KeyPackageRef::from).collect());
-        self.publish(name, &publish).await?;
         let stale: Vec<String> = self
             .client(name)?
             .groups()
@@ -80,6 +77,14 @@ impl Engine {
             .filter(|(_, r)| r.needs_update)
             .map(|(n, _)| n.clone())
             .collect();
+        // Everything the DS will be asked is checked before anything is made.
+        options.lifetime.range(&self.clock)?;
+        for group in &stale {
+            self.check_commit(name, group).await?;
+        }
+        let refs = self.generate(name, 1, options).await?;
+        let publish = Publish::own(refs.iter().map(domain::KeyPackageRef::from).collect());
+        self.publish(name, &publish).await?;
         for group in stale {
             self.self_update_one(name, &group).await?;
         }

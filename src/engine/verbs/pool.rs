@@ -21,6 +21,11 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let started = Instant::now();
         self.client(name)?;
+        // A refill generates with the default lifetime: refused before the
+        // policy changes if the lab clock is too late for one.
+        if policy.is_some() {
+            GenerateOptions::default().lifetime.range(&self.clock)?;
+        }
         self.pools.set(name, policy);
         let kind = EventKind::PoolSet {
             target: policy.map(|p| p.target()),

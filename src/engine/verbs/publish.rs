@@ -46,9 +46,11 @@ impl Publish {
 }
 
 impl Engine {
-    /// Uploads key packages; the DS validates each one and answers each.
+    /// Uploads key packages; the DS validates each one and answers each, and
+    /// takes the batch whole or not at all.
     pub async fn publish(&mut self, name: &str, publish: &Publish) -> Result<(), EngineError> {
         let format = publish.format;
+        let now = self.clock.now();
         // Collect the uploads first: (reference in own inventory, bytes).
         let client = self.client(name)?;
         let mut skipped: Vec<(domain::KeyPackageRef, String)> = Vec::new();
@@ -75,7 +77,7 @@ impl Engine {
                 // Everything the DS has not accepted yet, less what cannot succeed.
                 let mut chosen = Vec::new();
                 for entry in client.inventory().iter().filter(|e| !e.published) {
-                    match entry.skip_reason() {
+                    match entry.skip_reason(now) {
                         Some(reason) => skipped.push(((&entry.kp_ref).into(), reason)),
                         None => chosen.push(entry),
                     }
@@ -151,8 +153,12 @@ impl Engine {
                             .map(|e| e.last_resort())
                     });
                     if let Some(r) = &own_ref {
-                        // A duplicate was accepted before: its state stays as it was.
-                        if !matches!(error, EngineError::Duplicate { .. }) {
+                        // A duplicate was accepted before, and a package refused
+                        // with its batch is fine: their state stays as it was.
+                        if !matches!(
+                            error,
+                            EngineError::Duplicate { .. } | EngineError::BatchRefused
+                        ) {
                             if let Some(entry) = self.roster.get_mut(name)?.entry_mut(&r.into()) {
                                 entry.rejected = Some(error.code());
                             }
@@ -166,7 +172,14 @@ impl Engine {
                         message: error.to_string(),
                     };
                     self.log.emit_timed(name, kind, each_us, Outcome::Error);
-                    first_error.get_or_insert(error);
+                    // The command fails with the reason of the refused upload,
+                    // not with its batch.
+                    if first_error
+                        .as_ref()
+                        .is_none_or(|e| matches!(e, EngineError::BatchRefused))
+                    {
+                        first_error = Some(error);
+                    }
                 }
             }
         }

@@ -182,6 +182,12 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
                 Span::styled(error.to_string(), theme.error),
             ]
         }
+        EventKind::CommitRefused { group, error, .. } => {
+            vec![
+                t(format!("✗ DS refused Commit {group}: ")),
+                Span::styled(error.to_string(), theme.error),
+            ]
+        }
         EventKind::SelfUpdated { group, epoch, .. } => vec![t(format!("update {group} e{epoch}"))],
         EventKind::DsMisbehaved { action, .. } => vec![Span::styled(action.clone(), theme.warn)],
         EventKind::CommandFailed { command, error, .. } => {

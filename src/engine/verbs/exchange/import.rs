@@ -112,7 +112,7 @@ impl Engine {
     /// `NAME join --welcome FILE`: the Welcome is framed as an `MLSMessage` if it
     /// came bare, peeked at, and joined as one from the DS would be: OpenMLS finds
     /// the private bundle through the `new_member` reference.
-    pub fn join_welcome_file(&mut self, name: &str, path: &str) -> Result<(), EngineError> {
+    pub async fn join_welcome_file(&mut self, name: &str, path: &str) -> Result<(), EngineError> {
         let started = Instant::now();
         let incoming = Incoming::read(path, self.now())?;
         if !incoming.is_welcome {
@@ -134,7 +134,7 @@ impl Engine {
             bytes: incoming.bytes.len(),
         };
         self.log.ok(name, kind, started);
-        self.join_one(name, FROM_FILE, &message)
+        self.join_one(name, FROM_FILE, &message).await
     }
 }
 

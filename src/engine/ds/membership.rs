@@ -1,0 +1,123 @@
+//! Who may send Commits to a group: the DS routes a Commit only from a member of
+//! the group its `GroupId` names (RFC 9750 §5.1), and a group joined from
+//! outside the DS's own routing (a Welcome from a file or another stack) is
+//! registered at the join, so that its Commits route too. A `GroupId` belongs
+//! to one group: a join that names a group the DS routes already, for members
+//! the joiner is not among, is refused (a forged Welcome reusing a group's real
+//! `GroupId` would put a stranger in it).
+
+use std::collections::BTreeSet;
+
+use tokio::sync::oneshot;
+
+use super::state::{DsState, Roster};
+use super::{DsHandle, Request};
+use crate::engine::error::EngineError;
+
+pub(super) enum MembershipRequest {
+    MayCommit {
+        from: String,
+        group_id: Vec<u8>,
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    },
+    RegisterJoin {
+        join: Join,
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    },
+}
+
+/// A client joined a group through a Welcome the DS did not route itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Join {
+    pub group_id: Vec<u8>,
+    /// The lab's name for the group (display only).
+    pub label: String,
+    pub joiner: String,
+    /// The signature keys of every leaf of the group's ratchet tree: the clients
+    /// who registered one of them are its members at the DS too.
+    pub tree_keys: Vec<Vec<u8>>,
+}
+
+impl DsHandle {
+    /// Whether the DS would route a Commit of `from` to the group `group_id`,
+    /// asked before anything is claimed or committed: `UnknownGroupId` or
+    /// `NotGroupMember` if not.
+    pub async fn may_commit(&self, from: &str, group_id: &[u8]) -> Result<(), EngineError> {
+        let (from, group_id) = (from.to_string(), group_id.to_vec());
+        self.call(|reply| {
+            Request::Membership(MembershipRequest::MayCommit {
+                from,
+                group_id,
+                reply,
+            })
+        })
+        .await?
+    }
+
+    /// A client joined a group from outside the DS's routing: a `GroupId` the DS
+    /// does not know becomes a group whose members are the joiner and the
+    /// clients whose signature keys are in its tree; a known one must list the
+    /// joiner already (`GroupIdInUse` if not).
+    pub async fn register_join(&self, join: Join) -> Result<(), EngineError> {
+        self.call(|reply| Request::Membership(MembershipRequest::RegisterJoin { join, reply }))
+            .await?
+    }
+}
+
+impl DsState {
+    pub(super) fn handle_membership(&mut self, request: MembershipRequest) {
+        // A dropped reply channel only means the caller went away.
+        match request {
+            MembershipRequest::MayCommit {
+                from,
+                group_id,
+                reply,
+            } => {
+                let _ = reply.send(self.check_commit(&from, &group_id).map(|_| ()));
+            }
+            MembershipRequest::RegisterJoin { join, reply } => {
+                let _ = reply.send(self.register_join(join));
+            }
+        }
+    }
+
+    /// The roster a Commit of `from` to `group_id` goes to, if `from` is in it.
+    pub(super) fn check_commit(&self, from: &str, group_id: &[u8]) -> Result<&Roster, EngineError> {
+        let roster = self
+            .groups
+            .get(group_id)
+            .ok_or_else(|| EngineError::UnknownGroupId(hex::encode(group_id)))?;
+        if !roster.members.contains(from) {
+            return Err(EngineError::NotGroupMember {
+                client: from.to_string(),
+                group: roster.label.clone(),
+            });
+        }
+        Ok(roster)
+    }
+
+    fn register_join(&mut self, join: Join) -> Result<(), EngineError> {
+        if let Some(roster) = self.groups.get(&join.group_id) {
+            return match roster.members.contains(&join.joiner) {
+                true => Ok(()),
+                false => Err(EngineError::GroupIdInUse {
+                    client: join.joiner,
+                    group: roster.label.clone(),
+                }),
+            };
+        }
+        let mut members: BTreeSet<String> = self
+            .accounts
+            .iter()
+            .filter(|(_, a)| a.signature_keys.iter().any(|k| join.tree_keys.contains(k)))
+            .map(|(name, _)| name.clone())
+            .collect();
+        members.insert(join.joiner);
+        let roster = Roster {
+            label: join.label,
+            members,
+        };
+        self.groups.insert(join.group_id, roster);
+        Ok(())
+    }
+}
