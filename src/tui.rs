@@ -20,6 +20,8 @@ use ratatui::Terminal;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use crate::app::{App, Effect, Lesson, Msg, Settings};
+use crate::command::escape_controls;
+use crate::engine::exchange::file::{self, WriteProblem};
 use crate::engine::Randomness;
 use crate::record::{Cast, RecordError, RecordHandle, Tee};
 use crate::worker::{Request, Worker};
@@ -358,7 +360,8 @@ fn save_session(contents: &str) -> Result<String, String> {
 
 /// Writes `contents` to a file in `dir` that did not exist: `mls-lab-session-T.mls`,
 /// else `...-T-2.mls`, `...-T-3.mls`: two saves in one second never collide, and
-/// an existing file is never overwritten.
+/// an existing file is never overwritten ([`file::write_new`]: through a
+/// temporary file of its own, so a failed save leaves nothing).
 fn save_session_in(dir: &std::path::Path, seconds: u64, contents: &str) -> Result<String, String> {
     for n in 1..=1000u32 {
         let name = match n {
@@ -371,19 +374,10 @@ fn save_session_in(dir: &std::path::Path, seconds: u64, contents: &str) -> Resul
         } else {
             path.display().to_string()
         };
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut file) => {
-                return file
-                    .write_all(contents.as_bytes())
-                    .map(|()| shown.clone())
-                    .map_err(|e| format!("{shown}: {e}"));
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(format!("{shown}: {e}")),
+        match file::write_new(&path, contents.as_bytes()) {
+            Ok(()) => return Ok(shown),
+            Err(WriteProblem::Exists) => continue,
+            Err(problem) => return Err(format!("{}: {problem}", escape_controls(&shown))),
         }
     }
     Err(format!(
@@ -405,6 +399,8 @@ mod tests {
         let read = |p: &str| std::fs::read_to_string(p).map_err(|e| e.to_string());
         assert_eq!(read(&first)?, "one");
         assert_eq!(read(&second)?, "two");
+        let files = std::fs::read_dir(dir.path()).map_err(|e| e.to_string())?;
+        assert_eq!(files.count(), 2, "no temporary file stays");
         Ok(())
     }
 }

@@ -148,9 +148,12 @@ pub enum EngineError {
     /// The path is shown with its control characters escaped.
     #[error("cannot read '{path}': {reason}")]
     CannotRead { path: String, reason: String },
-    /// A file that cannot be written; nothing was written to it.
+    /// A file that cannot be written; no file was created or changed.
     #[error("cannot write '{path}': {reason}")]
-    CannotWrite { path: String, reason: String },
+    CannotWrite {
+        path: String,
+        reason: super::exchange::file::WriteProblem,
+    },
     /// A file holds another MLS message than the command reads.
     #[error("'{path}' holds {found}, not {expected}")]
     WrongMessage {

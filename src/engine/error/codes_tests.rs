@@ -111,7 +111,7 @@ fn samples() -> Vec<EngineError> {
         },
         EngineError::CannotWrite {
             path: s(),
-            reason: s(),
+            reason: crate::engine::exchange::file::WriteProblem::Exists,
         },
         EngineError::WrongMessage {
             path: s(),
