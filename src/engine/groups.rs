@@ -184,7 +184,7 @@ impl Engine {
             bytes: welcome_size,
         };
         self.ok(name, kind, started);
-        self.welcomes.insert(self.events.len() as u64, kept);
+        self.welcomes.insert(self.last_seq(), kept);
         self.report_faults().await
     }
 

@@ -255,11 +255,11 @@ impl Engine {
     /// the same group that a Welcome caused (delivery, join, failed join).
     pub fn welcome_details(&self, seq: u64) -> Result<WelcomeDetails, EngineError> {
         let not_found = || EngineError::UnknownWelcome(seq);
-        let index = usize::try_from(seq)
-            .ok()
-            .and_then(|s| s.checked_sub(1))
-            .filter(|i| *i < self.events.len())
-            .ok_or_else(not_found)?;
+        // The log is ordered by seq, with gaps where passing events were forgotten.
+        let index = self
+            .events
+            .binary_search_by_key(&seq, |e| e.seq)
+            .map_err(|_| not_found())?;
         let group = match &self.events[index].kind {
             EventKind::WelcomeSent { group, .. }
             | EventKind::WelcomeDelivered { group, .. }
@@ -267,14 +267,14 @@ impl Engine {
             | EventKind::JoinFailed { group, .. } => group.clone(),
             _ => return Err(not_found()),
         };
-        let sent = self.events[..=index]
+        let sent_at = self.events[..=index]
             .iter()
-            .rev()
-            .find(|e| matches!(&e.kind, EventKind::WelcomeSent { group: g, .. } if *g == group))
+            .rposition(|e| matches!(&e.kind, EventKind::WelcomeSent { group: g, .. } if *g == group))
             .ok_or_else(not_found)?;
+        let sent = &self.events[sent_at];
         let bytes = self.welcomes.get(&sent.seq).ok_or_else(not_found)?;
         let welcome: Welcome = wire::decode_welcome(bytes)?;
-        let later = &self.events[(sent.seq as usize).min(self.events.len())..];
+        let later = &self.events[sent_at + 1..];
         let secrets = welcome
             .secrets()
             .iter()
