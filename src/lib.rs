@@ -12,6 +12,8 @@
 //! - [`layout`], [`theme`]: where panels go and how they look; shared by `app` and `ui`.
 //! - [`ui`]: drawing from the state (`impl Widget for &App`).
 //! - [`tui`]: the terminal: setup, restore, the event loop.
+//! - [`signals`]: the signals that end, stop or continue the lab, none leaving the
+//!   terminal raw.
 //! - [`record`]: `--record FILE.cast`, the session as an asciicast v2 recording.
 //! - [`cli`]: the command line: the parser and one file per subcommand.
 
@@ -24,6 +26,7 @@ pub mod inspect;
 pub mod layout;
 pub mod record;
 pub mod runner;
+pub mod signals;
 pub mod theme;
 pub mod tui;
 pub mod ui;

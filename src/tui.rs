@@ -17,13 +17,13 @@ use crossterm::{cursor, execute};
 use futures_util::StreamExt;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
-use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use crate::app::{App, Effect, Lesson, Msg, Settings};
 use crate::command::escape_controls;
 use crate::engine::exchange::file::{self, WriteProblem};
 use crate::engine::Randomness;
 use crate::record::{Cast, RecordError, RecordHandle, Tee};
+use crate::signals::{self, Caught, Signals};
 use crate::worker::{Request, Worker};
 
 /// At most this many engine reports are handled between two looks at the keyboard.
@@ -101,51 +101,9 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// Every catchable signal whose default action ends the process: each ends the
-/// lab the same way, with the terminal restored. (SIGKILL and SIGSTOP cannot be
-/// caught.)
-const ENDING_SIGNALS: [fn() -> SignalKind; 8] = [
-    SignalKind::terminate,
-    SignalKind::hangup,
-    SignalKind::interrupt,
-    SignalKind::quit,
-    SignalKind::user_defined1,
-    SignalKind::user_defined2,
-    SignalKind::alarm,
-    SignalKind::pipe,
-];
-
-/// The signals that end the lab. They are caught from before the terminal is
-/// touched: one arriving between raw mode and the event loop would otherwise kill
-/// the process with the terminal left raw and on the alternate screen.
-struct Signals {
-    all: Vec<Signal>,
-}
-
-impl Signals {
-    fn catch() -> io::Result<Self> {
-        let all = ENDING_SIGNALS
-            .iter()
-            .map(|kind| signal(kind()))
-            .collect::<io::Result<Vec<_>>>()?;
-        Ok(Self { all })
-    }
-
-    /// Waits for any of them.
-    async fn any(&mut self) {
-        std::future::poll_fn(|cx| {
-            for signal in &mut self.all {
-                if signal.poll_recv(cx).is_ready() {
-                    return std::task::Poll::Ready(());
-                }
-            }
-            std::task::Poll::Pending
-        })
-        .await
-    }
-}
-
-fn init(tee: Output) -> io::Result<Terminal<CrosstermBackend<Output>>> {
+/// Takes the terminal over: raw mode, the alternate screen, mouse capture,
+/// bracketed paste, the cursor hidden. Again after a suspension, too.
+fn take_over() -> io::Result<()> {
     enable_raw_mode()?;
     execute!(
         io::stdout(),
@@ -153,8 +111,43 @@ fn init(tee: Output) -> io::Result<Terminal<CrosstermBackend<Output>>> {
         EnableMouseCapture,
         EnableBracketedPaste,
         cursor::Hide
-    )?;
+    )
+}
+
+fn init(tee: Output) -> io::Result<Terminal<CrosstermBackend<Output>>> {
+    take_over()?;
     Terminal::new(CrosstermBackend::new(tee))
+}
+
+/// Ctrl-Z: in raw mode the terminal sends it as a key, not as SIGTSTP.
+fn is_suspend_key(event: &TermEvent) -> bool {
+    matches!(event, TermEvent::Key(key)
+        if key.code == crossterm::event::KeyCode::Char('z')
+            && key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL)
+            && key.kind != crossterm::event::KeyEventKind::Release)
+}
+
+/// Job control: gives the terminal back, stops until continued (`fg`), then
+/// takes the terminal over again and has everything redrawn.
+fn suspend(terminal: &mut Terminal<CrosstermBackend<Output>>, app: &mut App) -> io::Result<()> {
+    restore();
+    signals::stop_until_continued()?;
+    resume(terminal, app)
+}
+
+/// After a stop: raw mode and the alternate screen again, and a full redraw at
+/// the terminal's size now (it may have changed meanwhile).
+fn resume(terminal: &mut Terminal<CrosstermBackend<Output>>, app: &mut App) -> io::Result<()> {
+    take_over()?;
+    // A resize clears the whole screen and forgets the last frame, so the next
+    // is drawn in full (`clear` would ask the terminal for the cursor, whose
+    // answer the event reader takes).
+    let size = terminal.size()?;
+    terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+    app.update(Msg::Resize(size.width, size.height));
+    terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
+    app.mark_drawn();
+    Ok(())
 }
 
 /// Starts the recording at the terminal's size; a header that cannot be
@@ -269,6 +262,10 @@ async fn event_loop(
                         recorder.resize(*width, *height);
                     }
                     match event {
+                        Ok(event) if is_suspend_key(&event) => {
+                            apply(&mut app, worker, std::mem::take(&mut effects))?;
+                            suspend(terminal, &mut app)?;
+                        }
                         Ok(event) => effects.extend(on_terminal(&mut app, event)),
                         // The terminal is gone: nothing more can be read or drawn.
                         Err(_) => gone = true,
@@ -295,7 +292,17 @@ async fn event_loop(
                 app.update(Msg::Tick(Instant::now()));
                 Vec::new()
             }
-            () = signals.any() => break,
+            caught = signals.next() => match caught {
+                Caught::End => break,
+                Caught::Suspend => {
+                    suspend(terminal, &mut app)?;
+                    Vec::new()
+                }
+                Caught::Resumed => {
+                    resume(terminal, &mut app)?;
+                    Vec::new()
+                }
+            },
         };
         apply(&mut app, worker, effects)?;
         if app.should_quit() {

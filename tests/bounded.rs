@@ -143,11 +143,19 @@ fn changes_and_failures_stay_with_their_numbers() {
             .filter(|e| {
                 e["kind"] != "expect_passed" && !(e["kind"] == "clock" && e["moved"].is_null())
             })
-            .map(|e| (e["seq"].as_u64().expect("seq"), e["kind"].as_str().expect("kind")))
+            .map(|e| {
+                (
+                    e["seq"].as_u64().expect("seq"),
+                    e["kind"].as_str().expect("kind"),
+                )
+            })
             .collect();
         assert_eq!(kept, expected);
         assert!(kept.iter().any(|(_, kind)| *kind == "expect_failed"));
-        assert!(kept.iter().any(|(_, kind)| *kind == "clock"), "the move stays");
+        assert!(
+            kept.iter().any(|(_, kind)| *kind == "clock"),
+            "the move stays"
+        );
         // The Welcome is found by the seq of its events across the gaps.
         let joined = engine
             .events()

@@ -55,7 +55,13 @@ async fn cannot_write(engine: &mut Engine, line: &str) -> String {
 fn names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("read the folder")
-        .map(|entry| entry.expect("an entry").file_name().to_string_lossy().into_owned())
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     names.sort();
     names
@@ -104,7 +110,10 @@ async fn an_existing_target_is_never_replaced() {
         }
     }
     assert_eq!(std::fs::read_to_string(&file).expect("read"), "keep me");
-    assert!(!dir.path().join("nowhere").exists(), "nothing written through the link");
+    assert!(
+        !dir.path().join("nowhere").exists(),
+        "nothing written through the link"
+    );
     // And the first export to a new name works, the second is refused.
     let new = dir.path().join("new.kp");
     let [key_package, welcome] = exports(&new);
@@ -171,7 +180,10 @@ async fn the_error_names_the_real_cause() {
     let mut engine = lab().await;
     std::fs::write(dir.path().join("plain"), "x").expect("write");
     let cases = [
-        (dir.path().join("missing/out.kp"), "its folder does not exist"),
+        (
+            dir.path().join("missing/out.kp"),
+            "its folder does not exist",
+        ),
         (dir.path().join("plain/out.kp"), "is not a directory"),
         (
             dir.path().join("k".repeat(256)),

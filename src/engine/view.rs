@@ -269,7 +269,9 @@ impl Engine {
         };
         let sent_at = self.events[..=index]
             .iter()
-            .rposition(|e| matches!(&e.kind, EventKind::WelcomeSent { group: g, .. } if *g == group))
+            .rposition(
+                |e| matches!(&e.kind, EventKind::WelcomeSent { group: g, .. } if *g == group),
+            )
             .ok_or_else(not_found)?;
         let sent = &self.events[sent_at];
         let bytes = self.welcomes.get(&sent.seq).ok_or_else(not_found)?;

@@ -78,7 +78,9 @@ pub enum WriteProblem {
     FolderNotDirectory,
     PermissionDenied,
     /// The file's name is longer than [`MAX_FILE_NAME_BYTES`].
-    NameTooLong { bytes: usize },
+    NameTooLong {
+        bytes: usize,
+    },
     ReadOnlyFileSystem,
     StorageFull,
     /// Any other error of the system, in its words.
@@ -268,7 +270,10 @@ mod tests {
     fn each_system_error_has_its_cause() {
         let of = |kind: ErrorKind| WriteProblem::of(&io::Error::from(kind));
         assert_eq!(of(ErrorKind::AlreadyExists), WriteProblem::Exists);
-        assert_eq!(of(ErrorKind::PermissionDenied), WriteProblem::PermissionDenied);
+        assert_eq!(
+            of(ErrorKind::PermissionDenied),
+            WriteProblem::PermissionDenied
+        );
         assert_eq!(of(ErrorKind::NotFound), WriteProblem::FolderMissing);
         assert_eq!(of(ErrorKind::StorageFull), WriteProblem::StorageFull);
         assert_eq!(
