@@ -3,6 +3,7 @@
 
 use super::motion::{Toast, ToastKind};
 use super::{App, Caption};
+use crate::command::escape_controls;
 use crate::layout::wrap;
 
 /// Most lines the caption pane takes; a toast or hint takes up to three.
@@ -30,11 +31,13 @@ impl Message<'_> {
         }
     }
 
+    /// The text as shown: input it quotes escaped ([`escape_controls`]), so
+    /// that its layout and its drawing agree.
     pub fn text(&self) -> String {
         match self {
-            Message::Toast(t) => t.text.clone(),
+            Message::Toast(t) => escape_controls(&t.text).into_owned(),
             Message::Caption(caption) => caption.parts().join(" "),
-            Message::Hint(text) => text.to_string(),
+            Message::Hint(text) => escape_controls(text).into_owned(),
         }
     }
 

@@ -15,6 +15,7 @@ mod faults;
 mod generate;
 mod groups;
 mod mailbox;
+mod members;
 pub mod pool;
 pub mod provider;
 mod publish;
@@ -32,6 +33,7 @@ pub use client::{Client, GenerateOptions, GroupView, KeyPackageEntry, Lifecycle,
 pub use ds::{DsHandle, DsSnapshot};
 pub use error::EngineError;
 pub use event::{Endpoint, Event, EventKind, Outcome, Route};
+pub use members::TreeMember;
 pub use refs::KeyPackageRefHex;
 pub use view::{
     ClientView, GroupOverview, KeyPackageDetails, KeyPackageRow, LabView, MemberView,

@@ -12,7 +12,7 @@ use super::client::{lifetime_left, Lifecycle};
 use super::ds::DsSnapshot;
 use super::event::EventKind;
 use super::wire::{self, ref_hex};
-use super::{Engine, EngineError};
+use super::{Engine, EngineError, TreeMember};
 
 /// Everything the lab shows, as plain data.
 #[derive(Debug, Clone, Default)]
@@ -72,7 +72,7 @@ pub struct GroupOverview {
     pub invited: Vec<String>,
     /// In the tree, but the lab cannot see their state: external clients and
     /// members of a group made by another MLS stack.
-    pub outside: Vec<String>,
+    pub outside: Vec<TreeMember>,
 }
 
 impl GroupOverview {
@@ -154,6 +154,8 @@ impl Engine {
         let ds = self.ds_snapshot().await?;
         let now = self.clock().now();
         let mut groups: BTreeMap<String, Vec<MemberView>> = BTreeMap::new();
+        // The first member's tree of each group, as the lab knows its leaves.
+        let mut tree_of: BTreeMap<String, Vec<TreeMember>> = BTreeMap::new();
         let clients = self
             .clients()
             .values()
@@ -173,6 +175,9 @@ impl Engine {
                     })
                     .collect();
                 for view in client.group_views() {
+                    tree_of
+                        .entry(view.name.clone())
+                        .or_insert_with(|| self.tree_members(&view));
                     groups
                         .entry(view.name.clone())
                         .or_default()
@@ -212,15 +217,17 @@ impl Engine {
             groups: groups
                 .into_iter()
                 .map(|(name, members)| {
-                    let not_joined = members.first().map_or_else(Vec::new, |m| {
-                        m.tree
-                            .iter()
-                            .filter(|t| !members.iter().any(|j| &j.client == *t))
-                            .cloned()
-                            .collect()
-                    });
-                    let (invited, outside) =
-                        not_joined.into_iter().partition(|t| self.simulates(t));
+                    // Who each leaf is, by its signature key: an identity can
+                    // be anyone's, even a lab client's name.
+                    let tree = tree_of.get(&name).cloned().unwrap_or_default();
+                    let (simulated, outside): (Vec<TreeMember>, Vec<TreeMember>) =
+                        tree.into_iter().partition(|t| t.simulated().is_some());
+                    let invited = simulated
+                        .iter()
+                        .filter_map(TreeMember::simulated)
+                        .filter(|t| !members.iter().any(|j| j.client == *t))
+                        .map(str::to_string)
+                        .collect();
                     GroupOverview {
                         name,
                         members,

@@ -1,14 +1,46 @@
 //! Text helpers every panel shares: the one way a reference is shortened and
 //! styled, truncation, lifetimes, states and outcomes.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::app::{App, FlashKey};
+use crate::command::escape_controls;
 use crate::engine::{Lifecycle, Outcome};
 use crate::theme::Theme;
+
+/// Text from input (names, identities, file names, messages that quote them,
+/// typed lines) as the screen shows it: every character a terminal would obey
+/// or hide written as an escape ([`escape_controls`], the one rule). Every span
+/// that carries such text is built from this.
+pub fn escaped(text: &str) -> Cow<'_, str> {
+    escape_controls(text)
+}
+
+/// `span` with its text [`escaped`]; a span without such characters is kept.
+pub fn escaped_span(span: Span<'_>) -> Span<'_> {
+    match escaped(&span.content) {
+        Cow::Borrowed(_) => span,
+        Cow::Owned(text) => Span::styled(text, span.style),
+    }
+}
+
+/// `line` with the text of every span [`escaped`], for lines built from input.
+pub fn escaped_line(line: Line<'_>) -> Line<'_> {
+    let Line {
+        spans,
+        style,
+        alignment,
+    } = line;
+    Line {
+        spans: spans.into_iter().map(escaped_span).collect(),
+        style,
+        alignment,
+    }
+}
 
 /// Short form of a reference, as shown everywhere.
 pub fn short(kp_ref: &str) -> &str {

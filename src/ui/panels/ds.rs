@@ -16,7 +16,7 @@ use crate::engine::wire::ref_hex;
 use crate::layout::Panel;
 use crate::theme::Theme;
 use crate::ui::table::{self, Cell, Column};
-use crate::ui::text::{lr_badge, owned_ref_span, truncate};
+use crate::ui::text::{escaped, lr_badge, owned_ref_span, truncate};
 
 const COUNTERS: [Column; 5] = [
     Column::left("client", 0),
@@ -101,7 +101,7 @@ fn counter_cells<'a>(app: &App, client: usize, theme: &Theme) -> Option<Vec<Cell
         None => vec![Span::styled("-", theme.muted)],
     };
     Some(vec![
-        vec![Span::styled(truncate(&client.name, 16), theme.ds)],
+        vec![Span::styled(truncate(&escaped(&client.name), 16), theme.ds)],
         vec![Span::raw(available.to_string())],
         lr,
         vec![Span::raw(claims.to_string())],

@@ -11,7 +11,7 @@ use crate::app::{App, FlashKey};
 use crate::engine::{Endpoint, Event, EventKind, Outcome};
 use crate::layout;
 use crate::theme::Theme;
-use crate::ui::text::{outcome_style, ref_span};
+use crate::ui::text::{escaped, escaped_span, outcome_style, ref_span};
 
 const DS: &str = "DS";
 /// Fewest columns between two lanes.
@@ -32,8 +32,17 @@ fn lane(endpoint: Endpoint<'_>) -> &str {
     }
 }
 
-/// The label of an event: text with the reference it is about, styled.
+/// The label of an event: text with the reference it is about, styled. Its
+/// text comes from input (names, identities, groups, expectations), so every
+/// span is escaped ([`escaped`]).
 pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<'a>> {
+    spans_of(app, event, theme)
+        .into_iter()
+        .map(escaped_span)
+        .collect()
+}
+
+fn spans_of<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<'a>> {
     let r = |full: &'a str| -> Span<'a> { ref_span(app, full, theme, theme.arrow) };
     let t = |s: String| Span::raw(s);
     let lr = |yes: bool| {
@@ -294,7 +303,7 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let lane_of = |name: &str| lanes.iter().position(|l| l == name);
     // Lane names.
     for (i, name) in lanes.iter().enumerate() {
-        let text: String = name
+        let text: String = escaped(name)
             .chars()
             .take(spacing.saturating_sub(1) as usize)
             .collect();
@@ -391,7 +400,10 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 draw_label(spans, Rect::new(lx, y, max, 1), style, buf);
             }
             (None, _) => {
-                let mut all = vec![Span::styled(format!("{}: ", event.actor), theme.muted)];
+                let mut all = vec![Span::styled(
+                    format!("{}: ", escaped(&event.actor)),
+                    theme.muted,
+                )];
                 all.extend(spans);
                 Line::from(all).render(Rect::new(area.x + GUTTER, y, lanes_width, 1), buf);
             }
