@@ -19,7 +19,7 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
 use crate::app::{App, Effect, Lesson, Msg, Settings};
-use crate::command::escape_controls;
+use crate::command::{escape_controls, is_control};
 use crate::engine::exchange::file::{self, WriteProblem};
 use crate::engine::Randomness;
 use crate::record::{Cast, RecordError, RecordHandle, Tee};
@@ -145,9 +145,29 @@ fn resume(terminal: &mut Terminal<CrosstermBackend<Output>>, app: &mut App) -> i
     let size = terminal.size()?;
     terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
     app.update(Msg::Resize(size.width, size.height));
-    terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
+    draw(terminal, app)?;
     app.mark_drawn();
     Ok(())
+}
+
+/// Draws a frame of the app. Every text from input is escaped where the panels
+/// build it; as a second line of defence, no cell may still hold a character a
+/// terminal would obey or hide ([`is_control`]): such a cell is drawn as `�`.
+fn draw(terminal: &mut Terminal<CrosstermBackend<Output>>, app: &App) -> io::Result<()> {
+    terminal.draw(|frame| {
+        frame.render_widget(app, frame.area());
+        refuse_hidden(frame.buffer_mut());
+    })?;
+    Ok(())
+}
+
+/// Replaces every cell whose symbol holds a character [`is_control`] names.
+fn refuse_hidden(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buffer.content {
+        if cell.symbol().chars().any(is_control) {
+            cell.set_symbol("\u{fffd}");
+        }
+    }
 }
 
 /// Starts the recording at the terminal's size; a header that cannot be
@@ -235,7 +255,7 @@ async fn event_loop(
     let mut stopped_recording: Option<RecordError> = None;
     loop {
         if app.is_dirty() {
-            terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
+            draw(terminal, &app)?;
             app.mark_drawn();
             // A recording that stopped is said at once, and the session goes on.
             if let Some(error) = recorder.take_error() {
@@ -394,7 +414,34 @@ fn save_session_in(dir: &std::path::Path, seconds: u64, contents: &str) -> Resul
 
 #[cfg(test)]
 mod tests {
-    use super::save_session_in;
+    use super::{refuse_hidden, save_session_in};
+
+    #[test]
+    fn no_cell_reaches_the_terminal_with_a_hidden_character() {
+        use ratatui::buffer::Buffer;
+        use ratatui::layout::Rect;
+        let mut buffer = Buffer::empty(Rect::new(0, 0, 6, 1));
+        // As a widget could set them, past ratatui's own filtering.
+        for (x, symbol) in [
+            "a",
+            "b\u{202e}",
+            "\u{200b}",
+            "c\u{200d}",
+            "\u{1b}",
+            "\u{e0041}",
+        ]
+        .iter()
+        .enumerate()
+        {
+            buffer[(x as u16, 0)].set_symbol(symbol);
+        }
+        refuse_hidden(&mut buffer);
+        let symbols: Vec<&str> = buffer.content.iter().map(|c| c.symbol()).collect();
+        assert_eq!(
+            symbols,
+            ["a", "\u{fffd}", "\u{fffd}", "\u{fffd}", "\u{fffd}", "\u{fffd}"]
+        );
+    }
 
     #[test]
     fn two_saves_in_one_second_never_collide() -> Result<(), String> {
