@@ -28,6 +28,12 @@ pub fn escaped_span(span: Span<'_>) -> Span<'_> {
     }
 }
 
+/// `spans` with their text [`escaped`]: an event's label names clients,
+/// identities and groups.
+pub fn escaped_spans(spans: Vec<Span<'_>>) -> Vec<Span<'_>> {
+    spans.into_iter().map(escaped_span).collect()
+}
+
 /// `line` with the text of every span [`escaped`], for lines built from input.
 pub fn escaped_line(line: Line<'_>) -> Line<'_> {
     let Line {

@@ -11,7 +11,7 @@ use crate::app::{App, FlashKey};
 use crate::engine::{Endpoint, Event, EventKind, Outcome};
 use crate::layout;
 use crate::theme::Theme;
-use crate::ui::text::{escaped, escaped_span, outcome_style, ref_span};
+use crate::ui::text::{escaped_spans, outcome_style, ref_span};
 
 const DS: &str = "DS";
 /// Fewest columns between two lanes.
@@ -32,17 +32,8 @@ fn lane(endpoint: Endpoint<'_>) -> &str {
     }
 }
 
-/// The label of an event: text with the reference it is about, styled. Its
-/// text comes from input (names, identities, groups, expectations), so every
-/// span is escaped ([`escaped`]).
+/// The label of an event: text with the reference it is about, styled.
 pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<'a>> {
-    spans_of(app, event, theme)
-        .into_iter()
-        .map(escaped_span)
-        .collect()
-}
-
-fn spans_of<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<'a>> {
     let r = |full: &'a str| -> Span<'a> { ref_span(app, full, theme, theme.arrow) };
     let t = |s: String| Span::raw(s);
     let lr = |yes: bool| {
@@ -303,7 +294,7 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let lane_of = |name: &str| lanes.iter().position(|l| l == name);
     // Lane names.
     for (i, name) in lanes.iter().enumerate() {
-        let text: String = escaped(name)
+        let text: String = name
             .chars()
             .take(spacing.saturating_sub(1) as usize)
             .collect();
@@ -338,7 +329,7 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         } else {
             outcome_style(event.outcome, theme)
         };
-        let spans = label(app, event, theme);
+        let spans = escaped_spans(label(app, event, theme));
         let (from, to) = endpoints(event);
         // The message moving now is drawn as far as it got.
         let progress = flight
@@ -400,10 +391,7 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 draw_label(spans, Rect::new(lx, y, max, 1), style, buf);
             }
             (None, _) => {
-                let mut all = vec![Span::styled(
-                    format!("{}: ", escaped(&event.actor)),
-                    theme.muted,
-                )];
+                let mut all = vec![Span::styled(format!("{}: ", event.actor), theme.muted)];
                 all.extend(spans);
                 Line::from(all).render(Rect::new(area.x + GUTTER, y, lanes_width, 1), buf);
             }
