@@ -176,3 +176,37 @@ fn ctrl_z_suspends_with_the_terminal_restored_and_fg_redraws() {
     stop_and_continue(&mut lab, |lab| lab.signal("TSTP"), 2);
     lab.quit_and_check_restored();
 }
+
+/// A real allocation failure: the lab's address space is limited (prlimit(1)
+/// on the running process) a little above what it uses, then it is asked for
+/// 10,000 key packages. Rust aborts on the failed allocation (SIGABRT); the
+/// terminal is restored all the same.
+#[test]
+fn an_allocation_failure_restores_the_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut lab = spawn_in(100, 30, &[], dir.path());
+    lab.wait_ready();
+    let pid = lab.child.process_id().expect("a process id");
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
+    let used_kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmSize:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kib| kib.parse().ok())
+        .expect("VmSize");
+    let limit = (used_kib + 40 * 1024) * 1024;
+    let limited = std::process::Command::new("prlimit")
+        .args(["--pid", &pid.to_string(), &format!("--as={limit}")])
+        .status()
+        .expect("prlimit (util-linux) runs");
+    assert!(limited.success(), "prlimit failed: {limited}");
+    lab.press(b":alice generate 10000\r");
+    let status = lab.wait_exit(TIMEOUT * 3);
+    assert_eq!(
+        status.signal(),
+        Some("Aborted"),
+        "mls-lab exited with {status:?}\n{}",
+        lab.describe()
+    );
+    lab.assert_restored();
+}
