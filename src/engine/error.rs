@@ -9,6 +9,7 @@ pub use code::ErrorCode;
 use openmls::prelude::KeyPackageVerifyError;
 use openmls::treesync::errors::LifetimeError;
 
+use super::file::{FileError, WriteProblem};
 use crate::domain::{ClockOverflow, KeyPackageRef, NameError, Suite};
 
 /// Everything that can go wrong in the lab. A failed operation changes no state
@@ -153,9 +154,9 @@ pub enum EngineError {
     /// The path is shown with its control characters escaped.
     #[error("cannot read '{path}': {reason}")]
     CannotRead { path: String, reason: String },
-    /// A file that cannot be written; nothing was written to it.
+    /// A file that cannot be written; no file was created or changed.
     #[error("cannot write '{path}': {reason}")]
-    CannotWrite { path: String, reason: String },
+    CannotWrite { path: String, reason: WriteProblem },
     /// A file holds another MLS message than the command reads.
     #[error("'{path}' holds {found}, not {expected}")]
     WrongMessage {
@@ -267,6 +268,15 @@ impl EngineError {
 }
 
 /// The outermost enum variant name from a `Debug` rendering, e.g.
+impl From<FileError> for EngineError {
+    fn from(error: FileError) -> Self {
+        match error {
+            FileError::Read { path, reason } => Self::CannotRead { path, reason },
+            FileError::Write { path, reason } => Self::CannotWrite { path, reason },
+        }
+    }
+}
+
 /// `NoMatchingKeyPackage` from `NoMatchingKeyPackage` or `LibraryError(..)`.
 pub(crate) fn variant_name(error: &impl std::fmt::Debug) -> String {
     let debug = format!("{error:?}");

@@ -315,7 +315,7 @@ pub const ERRORS: &[Explanation] = &[
     ),
     error(
         "CannotWrite",
-        "An export cannot write its file (a directory, a missing folder, no permission), and no file was created or changed.",
+        "An export cannot write its file (it exists already: exports never replace a file; a directory, a missing folder, a name over 255 bytes, no permission), and no file was created or changed.",
         None,
         None,
         None,

@@ -114,7 +114,7 @@ fn samples() -> Vec<EngineError> {
         },
         EngineError::CannotWrite {
             path: s(),
-            reason: s(),
+            reason: crate::engine::file::WriteProblem::Exists,
         },
         EngineError::WrongMessage {
             path: s(),

@@ -14,7 +14,8 @@ use crate::domain::{KeyPackageRef, Suite};
 /// One entry of the log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
-    /// 1-based, gap-free.
+    /// 1-based, gap-free as events are logged (the engine's log may later
+    /// forget an event that recorded nothing lasting: [`EventKind::is_kept`]).
     pub seq: u64,
     /// Who acted: a client's name, or `ds` for the Delivery Service.
     pub actor: String,
@@ -360,6 +361,52 @@ impl EventKind {
             Self::WelcomeExported { .. } => "welcome_exported",
             Self::KeyPackageImported { .. } => "key_package_imported",
             Self::WelcomeImported { .. } => "welcome_imported",
+        }
+    }
+
+    /// Whether the engine's log keeps this event once it has been passed on
+    /// ([`crate::engine::Engine::forget_passing`]). A passed expectation and a
+    /// look at the clock record nothing that lasts: a stream of such lines must
+    /// keep nothing. Every change, and every failure (what `explain` and the
+    /// why pane read back), is kept.
+    pub fn is_kept(&self) -> bool {
+        match self {
+            Self::ExpectPassed { .. } | Self::Clock { moved: None, .. } => false,
+            Self::Clock { moved: Some(_), .. }
+            | Self::ClientRegistered { .. }
+            | Self::KeyPackageGenerated { .. }
+            | Self::KeyPackagePublished { .. }
+            | Self::KeyPackageSkipped { .. }
+            | Self::KeyPackageRejected { .. }
+            | Self::KeyPackageExpired { .. }
+            | Self::KeyPackageClaimed { .. }
+            | Self::ClaimFailed { .. }
+            | Self::GroupCreated { .. }
+            | Self::CommitSent { .. }
+            | Self::WelcomeSent { .. }
+            | Self::WelcomeDelivered { .. }
+            | Self::GroupJoined { .. }
+            | Self::JoinFailed { .. }
+            | Self::PrivateBundleDeleted { .. }
+            | Self::PrivateBundleRetained { .. }
+            | Self::PrivateBundleDiscarded { .. }
+            | Self::CommitProcessed { .. }
+            | Self::CommitFailed { .. }
+            | Self::SelfUpdated { .. }
+            | Self::DsMisbehaved { .. }
+            | Self::CommandFailed { .. }
+            | Self::ExpectFailed { .. }
+            | Self::DsFaultSet { .. }
+            | Self::DsFaultActed { .. }
+            | Self::DsReleased { .. }
+            | Self::KeyPackageRefused { .. }
+            | Self::DsPolicySet { .. }
+            | Self::PoolSet { .. }
+            | Self::PoolRefilled { .. }
+            | Self::KeyPackageExported { .. }
+            | Self::WelcomeExported { .. }
+            | Self::KeyPackageImported { .. }
+            | Self::WelcomeImported { .. } => true,
         }
     }
 

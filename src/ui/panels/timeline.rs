@@ -11,7 +11,7 @@ use crate::app::layout;
 use crate::app::{App, FlashKey};
 use crate::domain::KeyPackageRef;
 use crate::engine::{Endpoint, Event, EventKind, Outcome};
-use crate::ui::text::{outcome_style, ref_span};
+use crate::ui::text::{escaped_spans, outcome_style, ref_span};
 use crate::ui::theme::Theme;
 
 const DS: &str = "DS";
@@ -327,7 +327,7 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         } else {
             outcome_style(event.outcome, theme)
         };
-        let spans = label(app, event, theme);
+        let spans = escaped_spans(label(app, event, theme));
         let (from, to) = endpoints(event);
         // The message moving now is drawn as far as it got.
         let progress = flight
