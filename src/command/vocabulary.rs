@@ -47,7 +47,7 @@ const VOCABULARY: &[Verb] = &[
     verb(Lab, "ds forward-welcome", "ds forward-welcome NAME", "a misbehaving DS delivers the last Welcome to a client it was not for"),
     verb(Lab, "ds fault", "ds fault FAULT on|off", "make the DS misbehave on purpose: double-handout, tamper-handout, serve-expired, drop-welcome, duplicate-welcome, hold-welcome, reorder-commits, bare-framing, forget-last-resort"),
     verb(Lab, "ds release", "ds release", "the DS delivers what hold-welcome or reorder-commits held back"),
-    verb(Lab, "ds policy", "ds policy claim-limit N --per DURATION | ds policy claim-limit off", "at most N claims of one owner's packages by one claimer per window of lab time (RFC 9750 §5.1)"),
+    verb(Lab, "ds policy", "ds policy claim-limit N --per DURATION | ds policy claim-limit off | ds policy max-lifetime DURATION|off | ds policy key-encoding strict|lenient | ds policy grease allow|refuse", "limit claims per claimer and owner (RFC 9750 §5.1), or set what uploads are judged by: the longest lifetime, key encodings, GREASE"),
     verb(Lab, "export-welcome", "export-welcome GROUP --to FILE [--bare] [--hex|--base64]", "write the last Welcome sent for GROUP to FILE, as an MLSMessage unless --bare"),
     verb(Lab, "import-key-package", "import-key-package FILE --as NAME", "create the external client NAME from a key package made elsewhere; the DS validates and publishes it"),
     verb(Client, "generate", "NAME generate [COUNT] [--last-resort [--no-last-resort-capability]] [--suite 1|2|3] [--lifetime DURATION | --expired | --not-yet-valid]", "build COUNT (1 to 10000) key packages; their private bundles go into storage"),

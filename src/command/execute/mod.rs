@@ -13,8 +13,10 @@ mod client;
 use crate::engine::{Engine, EngineError};
 
 use super::error::CommandError;
-use super::misbehave::DsPolicy;
+use super::misbehave::{DsPolicy, GreaseMode, KeyEncodingMode, MaxLifetime};
 use super::{parse_line, Command, DsAction};
+use crate::engine::PolicyChange;
+use crate::inspect::checks::policy::{Grease, KeyEncoding};
 
 /// Executes one command. A failure leaves a failure event in the log and changes
 /// no other state than the protocol itself defines.
@@ -94,5 +96,25 @@ async fn ds(engine: &mut Engine, action: &DsAction) -> Result<(), EngineError> {
         DsAction::Policy {
             policy: DsPolicy::ClaimLimit { limit, per },
         } => engine.ds_claim_limit(limit.count(), *per).await,
+        DsAction::Policy { policy } => {
+            let change = match policy {
+                DsPolicy::MaxLifetime { max } => PolicyChange::MaxLifetime(match max {
+                    MaxLifetime::Off => None,
+                    MaxLifetime::At(duration) => Some(duration.as_secs()),
+                }),
+                DsPolicy::KeyEncoding { mode } => PolicyChange::KeyEncoding(match mode {
+                    KeyEncodingMode::Strict => KeyEncoding::Strict,
+                    KeyEncodingMode::Lenient => KeyEncoding::Lenient,
+                }),
+                DsPolicy::Grease { mode } => PolicyChange::Grease(match mode {
+                    GreaseMode::Allow => Grease::Allow,
+                    GreaseMode::Refuse => Grease::Refuse,
+                }),
+                DsPolicy::ClaimLimit { limit, per } => {
+                    return engine.ds_claim_limit(limit.count(), *per).await
+                }
+            };
+            engine.ds_key_package_policy(change).await
+        }
     }
 }

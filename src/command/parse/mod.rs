@@ -174,7 +174,7 @@ pub(super) const CLIENT_USAGE: &str =
     "NAME generate|publish|claim|create-group|add|peek|join|sync|self-update|rotate-last-resort|delete-bundle|pool|export-key-package ...";
 
 const DS_USAGE: &str =
-    "ds replay-welcome | ds forward-welcome NAME | ds fault FAULT on|off | ds release | ds policy claim-limit N --per DURATION";
+    "ds replay-welcome | ds forward-welcome NAME | ds fault FAULT on|off | ds release | ds policy claim-limit|max-lifetime|key-encoding|grease ...";
 
 fn parse_lab(words: &[String]) -> Result<Command, ParseError> {
     let key = match words {

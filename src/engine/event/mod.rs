@@ -244,7 +244,8 @@ pub enum EventKind {
         error: ErrorCode,
         message: String,
     },
-    /// `ds policy claim-limit`: the DS's rate limit on claims (RFC 9750 §5.1).
+    /// `ds policy claim-limit`: the DS's rate limit on claims (RFC 9750 §5.1);
+    /// `ds policy max-lifetime|key-encoding|grease`: what uploads are judged by.
     DsPolicySet {
         policy: String,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -252,6 +253,9 @@ pub enum EventKind {
         /// The window, e.g. `1h`.
         #[serde(skip_serializing_if = "Option::is_none")]
         per: Option<String>,
+        /// A key package policy's new value: `91d`, `off`, `strict`, `refuse`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
     },
     /// `NAME pool --target N --refill-below M` (or `--off`): the client keeps
     /// `target` packages at the DS.

@@ -25,6 +25,7 @@ mod mailbox;
 mod pool;
 mod publish;
 
+pub use ds::PolicyChange;
 pub use exchange::{Export, ExportFormat};
 pub use pool::PoolPolicy;
 pub use publish::{Publish, Uploads};
