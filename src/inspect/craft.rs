@@ -231,6 +231,16 @@ fn sign_with_label(
         .map_err(|e| CraftError::Sign(format!("{e:?}")))
 }
 
+/// Flips the low bit of the package signature's last byte: a signature that
+/// does not verify, whatever else changed.
+pub fn break_signature(package: &mut KeyPackage) {
+    let mut bytes = package.signature.as_slice().to_vec();
+    if let Some(last) = bytes.last_mut() {
+        *last ^= 0x01;
+    }
+    package.signature = VLBytes::new(bytes);
+}
+
 /// Signs the leaf (`LeafNodeTBS`), then the package (`KeyPackageTBS`), again.
 pub fn sign(package: &mut KeyPackage, signer: &impl Signer) -> Result<(), CraftError> {
     let encode = |e: tls_codec::Error| CraftError::Encode(e.to_string());

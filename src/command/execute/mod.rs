@@ -31,6 +31,7 @@ pub async fn execute(engine: &mut Engine, command: &Command) -> Result<(), Engin
         | Command::Deliver
         | Command::Clock(_)
         | Command::ExportWelcome { .. }
+        | Command::ExportMailbox { .. }
         | Command::ImportKeyPackage { .. } => {}
     }
     let start = engine.start_command();
@@ -78,8 +79,24 @@ async fn run(engine: &mut Engine, command: &Command) -> Result<(), EngineError> 
         Command::Ds(action) => ds(engine, action).await,
         Command::Deliver => engine.deliver_all().await,
         Command::Clock(by) => engine.clock_command(*by).await,
-        Command::ExportWelcome { group, output } => {
-            engine.export_welcome(group, &client::export(output))
+        Command::ExportWelcome {
+            group,
+            joiner,
+            all,
+            output,
+        } => {
+            engine
+                .export_welcome(group, joiner.as_deref(), *all, &client::export(output))
+                .await
+        }
+        Command::ExportMailbox {
+            client: name,
+            dir,
+            output,
+        } => {
+            engine
+                .export_mailbox(name, dir, client::encoding(output.hex, output.base64))
+                .await
         }
         Command::ImportKeyPackage { file, name } => engine.import_key_package(file, name).await,
         Command::Expect(_) | Command::Say(_) => Ok(()),

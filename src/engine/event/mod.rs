@@ -283,6 +283,30 @@ pub enum EventKind {
         /// Bytes written to the file.
         bytes: usize,
     },
+    /// `export-mailbox NAME --to DIR`: every message waiting in NAME's DS
+    /// mailbox, written to a file each; the mailbox keeps them.
+    MailboxExported {
+        client: String,
+        dir: String,
+        /// The files written, in mailbox order.
+        files: Vec<String>,
+        bytes: usize,
+    },
+    /// `NAME craft KIND --to FILE`: a key package of NAME with one deliberate
+    /// change was written to a file; nothing in the lab changed.
+    KeyPackageCrafted {
+        /// The change made (`grease`, `lifetime`, …).
+        change: String,
+        /// Its reference, if its suite has a hash OpenMLS knows.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kp_ref: Option<KeyPackageRef>,
+        /// Signed again after the change (else its signatures do not verify).
+        signed: bool,
+        path: String,
+        framing: crate::inspect::Framing,
+        encoding: crate::inspect::encoding::Encoding,
+        bytes: usize,
+    },
     /// The last Welcome sent for a group was written to a file (`export-welcome`).
     WelcomeExported {
         group: String,
@@ -361,6 +385,8 @@ impl EventKind {
             Self::PoolSet { .. } => "pool_set",
             Self::PoolRefilled { .. } => "pool_refilled",
             Self::KeyPackageExported { .. } => "key_package_exported",
+            Self::KeyPackageCrafted { .. } => "key_package_crafted",
+            Self::MailboxExported { .. } => "mailbox_exported",
             Self::WelcomeExported { .. } => "welcome_exported",
             Self::KeyPackageImported { .. } => "key_package_imported",
             Self::WelcomeImported { .. } => "welcome_imported",
@@ -402,6 +428,8 @@ impl EventKind {
         "pool_set",
         "pool_refilled",
         "key_package_exported",
+        "key_package_crafted",
+        "mailbox_exported",
         "welcome_exported",
         "key_package_imported",
         "welcome_imported",

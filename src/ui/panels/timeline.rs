@@ -234,6 +234,10 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
             vec![t("export ".into()), r(kp_ref)]
         }
         EventKind::WelcomeExported { group, .. } => vec![t(format!("export Welcome {group}"))],
+        EventKind::KeyPackageCrafted { change, .. } => vec![t(format!("craft {change}"))],
+        EventKind::MailboxExported { client, files, .. } => {
+            vec![t(format!("export mailbox {client} ({})", files.len()))]
+        }
         EventKind::KeyPackageImported {
             kp_ref, identity, ..
         } => {
