@@ -27,7 +27,7 @@ pub use ds::{DsHandle, DsSnapshot};
 pub use error::{EngineError, ErrorCode};
 pub use event::{Endpoint, Event, EventKind, Outcome, Route};
 pub use members::TreeMember;
-pub use verbs::{Export, ExportFormat, PoolPolicy, Publish, Uploads};
+pub use verbs::{Craft, Export, ExportFormat, PolicyChange, PoolPolicy, Publish, Uploads};
 pub use view::{
     ClientView, GroupOverview, KeyPackageDetails, KeyPackageRow, LabView, MemberView,
     WelcomeDetails, WelcomeSecret,

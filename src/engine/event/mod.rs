@@ -245,7 +245,8 @@ pub enum EventKind {
         error: ErrorCode,
         message: String,
     },
-    /// `ds policy claim-limit`: the DS's rate limit on claims (RFC 9750 §5.1).
+    /// `ds policy claim-limit`: the DS's rate limit on claims (RFC 9750 §5.1);
+    /// `ds policy max-lifetime|key-encoding|grease`: what uploads are judged by.
     DsPolicySet {
         policy: String,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -253,6 +254,9 @@ pub enum EventKind {
         /// The window, e.g. `1h`.
         #[serde(skip_serializing_if = "Option::is_none")]
         per: Option<String>,
+        /// A key package policy's new value: `91d`, `off`, `strict`, `refuse`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
     },
     /// `NAME pool --target N --refill-below M` (or `--off`): the client keeps
     /// `target` packages at the DS.
@@ -278,6 +282,30 @@ pub enum EventKind {
         framing: crate::inspect::Framing,
         encoding: crate::inspect::encoding::Encoding,
         /// Bytes written to the file.
+        bytes: usize,
+    },
+    /// `export-mailbox NAME --to DIR`: every message waiting in NAME's DS
+    /// mailbox, written to a file each; the mailbox keeps them.
+    MailboxExported {
+        client: String,
+        dir: String,
+        /// The files written, in mailbox order.
+        files: Vec<String>,
+        bytes: usize,
+    },
+    /// `NAME craft KIND --to FILE`: a key package of NAME with one deliberate
+    /// change was written to a file; nothing in the lab changed.
+    KeyPackageCrafted {
+        /// The change made (`grease`, `lifetime`, …).
+        change: String,
+        /// Its reference, if its suite has a hash OpenMLS knows.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kp_ref: Option<KeyPackageRef>,
+        /// Signed again after the change (else its signatures do not verify).
+        signed: bool,
+        path: String,
+        framing: crate::inspect::Framing,
+        encoding: crate::inspect::encoding::Encoding,
         bytes: usize,
     },
     /// The last Welcome sent for a group was written to a file (`export-welcome`).
@@ -358,6 +386,8 @@ impl EventKind {
             Self::PoolSet { .. } => "pool_set",
             Self::PoolRefilled { .. } => "pool_refilled",
             Self::KeyPackageExported { .. } => "key_package_exported",
+            Self::KeyPackageCrafted { .. } => "key_package_crafted",
+            Self::MailboxExported { .. } => "mailbox_exported",
             Self::WelcomeExported { .. } => "welcome_exported",
             Self::KeyPackageImported { .. } => "key_package_imported",
             Self::WelcomeImported { .. } => "welcome_imported",
@@ -406,7 +436,9 @@ impl EventKind {
             | Self::KeyPackageExported { .. }
             | Self::WelcomeExported { .. }
             | Self::KeyPackageImported { .. }
-            | Self::WelcomeImported { .. } => true,
+            | Self::WelcomeImported { .. }
+            | Self::MailboxExported { .. }
+            | Self::KeyPackageCrafted { .. } => true,
         }
     }
 
@@ -445,6 +477,8 @@ impl EventKind {
         "pool_set",
         "pool_refilled",
         "key_package_exported",
+        "key_package_crafted",
+        "mailbox_exported",
         "welcome_exported",
         "key_package_imported",
         "welcome_imported",

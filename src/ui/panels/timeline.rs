@@ -215,8 +215,14 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
             r(kp_ref),
             Span::styled(format!(" {error}"), theme.error),
         ],
-        EventKind::DsPolicySet { policy, limit, per } => match (limit, per) {
-            (Some(limit), Some(per)) => vec![t(format!("{policy} {limit}/{per}"))],
+        EventKind::DsPolicySet {
+            policy,
+            limit,
+            per,
+            value,
+        } => match (limit, per, value) {
+            (Some(limit), Some(per), _) => vec![t(format!("{policy} {limit}/{per}"))],
+            (_, _, Some(value)) => vec![t(format!("{policy} {value}"))],
             _ => vec![t(format!("{policy} off"))],
         },
         EventKind::PoolSet { target, .. } => match target {
@@ -228,6 +234,10 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
             vec![t("export ".into()), r(kp_ref)]
         }
         EventKind::WelcomeExported { group, .. } => vec![t(format!("export Welcome {group}"))],
+        EventKind::KeyPackageCrafted { change, .. } => vec![t(format!("craft {change}"))],
+        EventKind::MailboxExported { client, files, .. } => {
+            vec![t(format!("export mailbox {client} ({})", files.len()))]
+        }
         EventKind::KeyPackageImported {
             kp_ref, identity, ..
         } => {
