@@ -37,6 +37,14 @@ impl GroupNames {
         self.by_id.get(group_id).map(String::as_str)
     }
 
+    /// The `GroupId` of the group with this name, if the lab knows it.
+    pub fn id_of(&self, name: &str) -> Option<&[u8]> {
+        self.by_id
+            .iter()
+            .find(|(_, known)| known.as_str() == name)
+            .map(|(id, _)| id.as_slice())
+    }
+
     /// Refuses a name a new group cannot take: one that breaks the name rule,
     /// or is taken (by a group of the lab or one joined from outside).
     pub fn check_new(&self, name: &str) -> Result<(), EngineError> {

@@ -19,6 +19,7 @@ pub mod file;
 mod group_names;
 pub mod guard;
 mod last_result;
+mod members;
 mod pools;
 pub mod provider;
 mod roster;
@@ -37,8 +38,9 @@ pub use client::{Client, GenerateOptions, GroupView, KeyPackageEntry, Lifecycle,
 pub use ds::{DsHandle, DsSnapshot};
 pub use error::{EngineError, ErrorCode};
 pub use event::{CommandStart, Endpoint, Event, EventKind, Outcome, Route};
+pub use members::TreeMember;
 pub use pools::PoolPolicy;
-pub use verbs::{Export, ExportFormat, Publish, Uploads};
+pub use verbs::{Craft, Export, ExportFormat, PolicyChange, Publish, Uploads};
 pub use view::{
     ClientView, GroupOverview, KeyPackageDetails, KeyPackageRow, LabView, MemberView,
     WelcomeDetails, WelcomeSecret,
@@ -59,7 +61,7 @@ pub struct Engine {
     roster: Roster,
     /// A handle to the DS task.
     ds: DsHandle,
-    /// Every event, in order.
+    /// The log, by `seq`; gaps where [`Self::forget_passing`] dropped an event.
     log: EventLog,
     /// One name per MLS `GroupId`, and one `GroupId` per name.
     groups: GroupNames,
@@ -122,9 +124,24 @@ impl Engine {
         }
     }
 
-    /// The event log, oldest first.
+    /// The event log, oldest first: every event since the last
+    /// [`Self::forget_passing`], and before it the kept ones.
     pub fn events(&self) -> &[Event] {
         self.log.all()
+    }
+
+    /// Drops the events logged since the last call that record nothing lasting
+    /// (a passed expectation, a look at the clock: [`EventKind::is_kept`]).
+    /// Whoever passes the log on as it grows (the headless runner, the TUI's
+    /// engine thread) calls it once it has, so that a stream of lines that change
+    /// nothing keeps nothing. Costs only the events since the last call.
+    pub fn forget_passing(&mut self) {
+        self.log.forget_passing();
+    }
+
+    /// The `seq` of the last event logged (0 before any).
+    pub fn last_seq(&self) -> u64 {
+        self.log.last_seq()
     }
 
     pub fn clients(&self) -> &BTreeMap<String, Client> {

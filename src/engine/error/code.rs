@@ -67,6 +67,8 @@ error_codes![
     Malformed,
     BadSignature,
     UnsupportedExtension,
+    UnsupportedCredential,
+    PolicyRefused,
     Expired,
     NotYetValid,
     LifetimeTooLong,
@@ -92,6 +94,8 @@ error_codes![
     CannotWrite,
     WrongMessage,
     NoWelcomeSent,
+    WelcomeDropped,
+    WelcomeHeld,
     ExternalClient,
 ];
 

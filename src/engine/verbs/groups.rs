@@ -130,7 +130,8 @@ impl Engine {
             if members[..i].contains(member) {
                 return Err(EngineError::MemberNamedTwice(member.clone()));
             }
-            if view.members.contains(member) {
+            // By the member's signature keys: another leaf may carry its name.
+            if self.in_tree(&view, member) {
                 return Err(EngineError::AlreadyInGroup {
                     member: member.clone(),
                     group: group.to_string(),

@@ -63,11 +63,15 @@ impl Incoming {
 impl Engine {
     /// `import-key-package FILE --as NAME`. The name is checked, the file read and
     /// the package validated here and at the DS (which binds NAME to its
-    /// signature key and identity) before the external client exists.
+    /// signature key and identity) before the external client exists. Into an
+    /// external client that exists, another package signed by its key is added;
+    /// one signed by another key is `WrongOwner`.
     pub async fn import_key_package(&mut self, path: &str, name: &str) -> Result<(), EngineError> {
         let started = Instant::now();
         validate_name(NameKind::Client, name)?;
-        self.roster.check_free(name)?;
+        if self.roster.simulates(name) {
+            return Err(EngineError::ClientExists(name.to_string()));
+        }
         let incoming = Incoming::read(path, self.now())?;
         if incoming.is_welcome {
             return Err(incoming.wrong("a key package"));
@@ -95,8 +99,13 @@ impl Engine {
             encoding: incoming.encoding,
             bytes: size,
         };
-        let client = Client::external(name, key_package, kp_ref, size);
-        self.roster.insert(client)?;
+        match self.roster.get_mut(name) {
+            Ok(client) => client.add_external(key_package, kp_ref, size),
+            Err(_) => {
+                let client = Client::external(name, key_package, kp_ref, size);
+                self.roster.insert(client)?;
+            }
+        }
         self.log.ok(name, kind, started);
         let kind = EventKind::KeyPackagePublished {
             kp_ref: published.kp_ref,
