@@ -88,22 +88,25 @@ clock
 /// Runs `source` on a fresh lab; returns the error codes of its failed events
 /// and the lab. The transcript's state section and the handout's tables, which
 /// say every time relative to the lab's now, are written too.
-async fn run_lab(source: String, every_format: bool) -> (Vec<String>, Engine) {
+/// Each run gets a folder of its own (exports only create new files).
+async fn run_lab(source: impl Fn(&str) -> String, every_format: bool) -> (Vec<String>, Engine) {
     let formats: &[Format] = match every_format {
         true => &[Format::Transcript, Format::Handout],
         false => &[],
     };
     for &format in formats {
         let mut engine = Engine::new();
-        let script = Script::whole("extremes", source.clone());
+        let dir = tempfile::tempdir().expect("temp dir");
+        let script = Script::whole("extremes", source(&dir.path().to_string_lossy()));
         let outcome = run(&mut engine, script, format, std::io::sink()).await;
         assert!(outcome.report().is_ok(), "{:?}", outcome.messages());
     }
     let mut engine = Engine::new();
     let mut out = Vec::new();
+    let dir = tempfile::tempdir().expect("temp dir");
     let outcome = run(
         &mut engine,
-        Script::whole("extremes", source),
+        Script::whole("extremes", source(&dir.path().to_string_lossy())),
         Format::Json,
         &mut out,
     )
@@ -120,12 +123,15 @@ async fn run_lab(source: String, every_format: bool) -> (Vec<String>, Engine) {
     (codes, engine)
 }
 
-async fn check(dir: &str, moves: &[String], every_format: bool) -> (Vec<String>, LabView) {
-    let mut source = prelude(dir);
-    for by in moves {
-        source.push_str(&format!("clock +{by}\n"));
-    }
-    source.push_str(&after(dir));
+async fn check(moves: &[String], every_format: bool) -> (Vec<String>, LabView) {
+    let source = |dir: &str| {
+        let mut source = prelude(dir);
+        for by in moves {
+            source.push_str(&format!("clock +{by}\n"));
+        }
+        source.push_str(&after(dir));
+        source
+    };
     let (codes, mut engine) = run_lab(source, every_format).await;
     for code in &codes {
         assert!(
@@ -148,10 +154,8 @@ async fn check(dir: &str, moves: &[String], every_format: bool) -> (Vec<String>,
 
 #[tokio::test(flavor = "current_thread")]
 async fn the_largest_clock_moves_are_refused_and_every_verb_after_them_is_typed() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let dir = dir.path().to_string_lossy().into_owned();
     for (i, by) in parser_maxima().into_iter().enumerate() {
-        let (codes, view) = check(&dir, std::slice::from_ref(&by), i == 0).await;
+        let (codes, view) = check(std::slice::from_ref(&by), i == 0).await;
         assert_eq!(
             codes[0], "ClockOverflow",
             "{by}: the move itself is refused"
@@ -163,14 +167,12 @@ async fn the_largest_clock_moves_are_refused_and_every_verb_after_them_is_typed(
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_clock_at_the_end_of_unix_seconds_fails_typed_and_the_ds_lives() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let dir = dir.path().to_string_lossy().into_owned();
     let now = Engine::new().now();
     for (i, by) in reachable(now).into_iter().enumerate() {
-        check(&dir, std::slice::from_ref(&by), i == 0).await;
+        check(std::slice::from_ref(&by), i == 0).await;
     }
     // A second move past the end is refused too.
     let moves = [format!("{}s", u64::MAX - now - 1), "1d".to_string()];
-    let (codes, _) = check(&dir, &moves, false).await;
+    let (codes, _) = check(&moves, false).await;
     assert!(codes.iter().any(|c| c == "ClockOverflow"), "{codes:?}");
 }

@@ -4,13 +4,14 @@
 //! `GroupId` of a group the DS routes for others is refused.
 
 mod rules_common;
+mod support;
 
 use std::path::Path;
 
-use mls_lab::command::Execute as _;
 use mls_lab::domain::{validate_name, NameKind};
 use mls_lab::engine::Engine;
-use rules_common::{lab, run, Identity, SUITE_1};
+use rules_common::{Identity, SUITE_1};
+use support::{fails, lab, run, seeded_lab};
 
 /// zed, who plays another MLS stack with raw OpenMLS, adds `joiner`'s key
 /// package `@index` (1-based) to a group of its own with this `GroupId` and
@@ -35,10 +36,7 @@ fn foreign_welcome(
 
 /// The error code of a line that must fail.
 async fn refused(engine: &mut Engine, line: &str) -> String {
-    match engine.execute_line(line).await {
-        Ok(()) => panic!("{line:?} succeeded"),
-        Err(error) => error.code().to_string(),
-    }
+    fails(engine, line).await.code().to_string()
 }
 
 /// The names of `client`'s groups.
@@ -155,4 +153,36 @@ async fn a_forged_welcome_reusing_a_lab_groups_group_id_is_refused() {
         engine.ds_snapshot().await.unwrap().clients["mallory"].inbox,
         0
     );
+}
+
+/// A saved session replays: the lines typed in a lab with groups from outside
+/// (their names made up by the lab: `ext-2378` for `#x`, `team-2` beside the
+/// lab's `team`) run again, line by line, in a fresh lab with the same seed and
+/// the same files, and every one succeeds. (A label that broke the name rule,
+/// `#x` itself, read as a comment and the session stopped replaying.)
+#[tokio::test]
+async fn a_session_with_groups_from_outside_replays() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let prelude = [
+        "clients alice bob",
+        "bob generate 2",
+        "alice create-group team",
+    ];
+    let first = seeded_lab(7, &prelude).await;
+    let hash_x = foreign_welcome(&first, "bob", 1, b"#x", dir.path());
+    let team = foreign_welcome(&first, "bob", 2, b"team", dir.path());
+    let session = [
+        format!("bob join --welcome {hash_x}"),
+        format!("bob join --welcome {team}"),
+        "bob self-update ext-2378".to_string(),
+        "bob self-update team-2".to_string(),
+        "expect bob epoch ext-2378 2".to_string(),
+        "expect bob epoch team-2 2".to_string(),
+        "expect in-sync team".to_string(),
+    ];
+    for mut engine in [first, seeded_lab(7, &prelude).await] {
+        for line in &session {
+            run(&mut engine, line).await;
+        }
+    }
 }
