@@ -9,19 +9,32 @@ use mls_lab::engine::{DsSnapshot, Engine, LabView};
 /// What a failed command must leave as it was.
 #[derive(Debug, PartialEq)]
 pub struct State {
-    /// Per client: its packages (reference, bundle in storage), how many the
-    /// DS accepted, the claimed packages it holds, and Welcomes it waits for.
-    clients: Vec<(
-        String,
-        Vec<(KeyPackageRef, bool)>,
-        usize,
-        Vec<(String, KeyPackageRef)>,
-        usize,
-    )>,
-    /// Per group: each member's epoch, epoch authenticator, whether it owes an
-    /// update, and its tree.
-    groups: Vec<(String, Vec<(String, u64, String, bool, Vec<String>)>)>,
+    clients: Vec<ClientState>,
+    /// Per group, its members.
+    groups: Vec<(String, Vec<MemberState>)>,
     ds: DsSnapshot,
+}
+
+/// A client's packages (reference, bundle in storage), how many the DS
+/// accepted, the claimed packages it holds, and Welcomes it waits for.
+#[derive(Debug, PartialEq)]
+struct ClientState {
+    name: String,
+    packages: Vec<(KeyPackageRef, bool)>,
+    published: usize,
+    claimed: Vec<(String, KeyPackageRef)>,
+    pending: usize,
+}
+
+/// A member's epoch, epoch authenticator, whether it owes an update, and its
+/// tree.
+#[derive(Debug, PartialEq)]
+struct MemberState {
+    client: String,
+    epoch: u64,
+    epoch_authenticator: String,
+    needs_update: bool,
+    tree: Vec<String>,
 }
 
 impl State {
@@ -39,13 +52,13 @@ impl State {
                     .iter()
                     .map(|r| (r.kp_ref.clone(), r.bundle_present))
                     .collect();
-                (
-                    c.name.clone(),
+                ClientState {
+                    name: c.name.clone(),
                     packages,
-                    c.published,
-                    c.claimed.clone(),
-                    c.pending,
-                )
+                    published: c.published,
+                    claimed: c.claimed.clone(),
+                    pending: c.pending,
+                }
             })
             .collect();
         let groups = view
@@ -55,15 +68,12 @@ impl State {
                 let members = g
                     .members
                     .iter()
-                    .map(|m| {
-                        let auth = m.epoch_authenticator.clone();
-                        (
-                            m.client.clone(),
-                            m.epoch,
-                            auth,
-                            m.needs_update,
-                            m.tree.clone(),
-                        )
+                    .map(|m| MemberState {
+                        client: m.client.clone(),
+                        epoch: m.epoch,
+                        epoch_authenticator: m.epoch_authenticator.clone(),
+                        needs_update: m.needs_update,
+                        tree: m.tree.clone(),
                     })
                     .collect();
                 (g.name.clone(), members)
@@ -114,9 +124,9 @@ impl State {
     /// deletes the joiner's normal bundle as soon as a Welcome names it, even if
     /// the join then fails (RFC 9420 §16.8).
     pub fn without_bundles_of(mut self, joiner: &str) -> State {
-        for (name, packages, ..) in &mut self.clients {
-            if name == joiner {
-                for (_, present) in packages.iter_mut() {
+        for client in &mut self.clients {
+            if client.name == joiner {
+                for (_, present) in client.packages.iter_mut() {
                     *present = false;
                 }
             }
