@@ -213,17 +213,9 @@ pub fn compute(area: Rect, shape: Shape) -> Areas {
     }
 }
 
-/// Header rows inside a panel's border (column titles, lane names).
-pub fn header_rows(panel: Panel) -> u16 {
-    match panel {
-        Panel::Clients | Panel::KeyPackages | Panel::Ds | Panel::Timeline => 1,
-        Panel::Groups | Panel::Inspector => 0,
-    }
-}
-
-/// Rows available for data inside a panel.
-pub fn body_height(panel: Panel, area: Rect) -> usize {
-    usize::from(area.height.saturating_sub(2 + header_rows(panel)))
+/// Rows available for data inside a panel's border below its `header_rows`.
+pub fn body_height(header_rows: u16, area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(2 + header_rows))
 }
 
 /// The first row shown so that `cursor` is visible in `height` rows.

@@ -59,11 +59,11 @@ impl App {
             return Some(Message::Toast(toast));
         }
         // Presenting, the caption sits with the why pane instead.
-        if let Some(caption) = self.caption().filter(|_| !self.presenting) {
+        if let Some(caption) = self.caption().filter(|_| !self.presenting()) {
             return Some(Message::Caption(caption));
         }
         // Presenting a lesson, its hint is in the caption pane already.
-        if self.presenting && self.lesson.is_some() {
+        if self.presenting() && self.lesson().is_some() {
             return None;
         }
         self.hint.as_deref().map(Message::Hint)
@@ -72,7 +72,7 @@ impl App {
     /// Lines the message needs at `width` columns: it wraps onto up to three,
     /// a caption onto up to [`CAPTION_LINES`].
     pub fn message_lines(&self, width: u16) -> u16 {
-        if let (None, Some(message)) = (&self.prompt, self.message()) {
+        if let (None, Some(message)) = (self.prompt(), self.message()) {
             let limit = match message {
                 Message::Caption(_) => CAPTION_LINES,
                 Message::Toast(_) | Message::Hint(_) => 3,
@@ -80,7 +80,7 @@ impl App {
             let lines = message.lines(usize::from(width.max(1)));
             return (lines.min(usize::from(limit)) as u16).max(1);
         }
-        let chars = match (&self.prompt, self.message()) {
+        let chars = match (self.prompt(), self.message()) {
             (Some(prompt), _) => {
                 // The line itself stays on one (it scrolls); its error or the
                 // completions follow it.

@@ -1,23 +1,22 @@
 //! Engine reports: new events and a fresh view, lines finished, batches ended,
 //! inspections answered.
 
-use super::hex::HexView;
 use super::motion::{FlashKey, ToastKind};
 use super::session::LineOutcome;
 use super::{App, Effect, Progress};
 use crate::engine::{Event, LabView};
-use crate::worker::{Inspection, Report};
+use crate::worker::Report;
 
 impl App {
     pub(super) fn on_report(&mut self, report: Report) -> Vec<Effect> {
         self.dirty = true;
         match report {
             Report::Progress { label, done, total } => {
-                self.progress = Some(Progress { label, done, total });
+                self.work.set_progress(Progress { label, done, total });
             }
             Report::Changed { events, view } => self.on_changed(events, *view),
             Report::LineDone { text, error } => {
-                self.select_next = None;
+                self.work.forget_select();
                 let outcome = match &error {
                     Some(error) => LineOutcome::Failed(error.code()),
                     None => LineOutcome::Ok,
@@ -40,20 +39,18 @@ impl App {
                         // Success replaces an error still on screen; a typed line
                         // gets a word of feedback.
                         self.motion.clear_errors();
-                        if self.typed.as_deref() == Some(text.as_str()) {
-                            self.typed = None;
+                        if self.console.take_typed(&text) {
                             self.toast(format!("{text}: done"), ToastKind::Done);
                         }
                     }
                 }
             }
             Report::LineStopped { text, done_as } => {
-                self.select_next = None;
+                self.work.forget_select();
                 self.session.finish(&text, LineOutcome::Stopped(done_as));
             }
             Report::Idle { cancelled } => {
-                self.batches_in_flight = self.batches_in_flight.saturating_sub(1);
-                self.progress = None;
+                self.work.ended();
                 if cancelled {
                     self.toast("Stopped".into(), ToastKind::Done);
                 }
@@ -61,11 +58,7 @@ impl App {
                 return self.refresh_inspection();
             }
             Report::Inspected(inspection) => {
-                if let Inspection::Welcome(details) = &inspection {
-                    self.follow.hex = HexView::of_welcome_message(&details.encoded);
-                    self.selection.hex_field = 0;
-                }
-                self.follow.inspection = Some(inspection);
+                self.on_inspected(inspection);
             }
             Report::Bundle(bundle) => self.on_bundle(*bundle),
         }
@@ -74,15 +67,15 @@ impl App {
 
     fn on_changed(&mut self, events: Vec<Event>, view: LabView) {
         let until = self.motion.begin_flash();
-        let first_view = self.view.clients.is_empty();
+        let first_view = self.mirror.is_empty();
         for client in &view.clients {
-            if !first_view && !self.view.clients.iter().any(|c| c.name == client.name) {
+            if !first_view && self.mirror.client_index(&client.name).is_none() {
                 self.motion
                     .flash(FlashKey::Client(client.name.clone()), until);
             }
         }
         for group in &view.groups {
-            if !self.view.groups.iter().any(|g| g.name == group.name) {
+            if !self.view().groups.iter().any(|g| g.name == group.name) {
                 self.motion
                     .flash(FlashKey::Group(group.name.clone()), until);
             }
@@ -97,20 +90,12 @@ impl App {
             }
         }
         self.motion.settle_flights();
-        if let Some(followed) = &self.follow.followed {
-            self.follow.journey.extend(
-                events
-                    .iter()
-                    .filter(|e| e.mentions(followed))
-                    .map(|e| e.seq),
-            );
-        }
-        self.events.extend(events);
-        self.view = view;
-        if let Some(name) = self.select_next.take() {
-            match self.view.clients.iter().position(|c| c.name == name) {
+        self.follow.extend_journey(&events);
+        self.mirror.apply(events, view);
+        if let Some(name) = self.work.take_select() {
+            match self.mirror.client_index(&name) {
                 Some(index) => self.select_client(index),
-                None => self.select_next = Some(name),
+                None => self.work.select_later(name),
             }
         }
         self.clamp_cursors();

@@ -4,13 +4,35 @@
 //! seeded, so the same references, bundles, DS counts and memberships come back;
 //! docs/benchmarks.md has what it costs). Lines run by hand are not replayed.
 
-use super::lesson::said;
+use super::lesson::{said, Lesson};
+use super::mirror::Mirror;
 use super::motion::{Motion, ToastKind};
 use super::session::Session;
 use super::{follow::Follow, App, Effect};
 use crate::command::Command;
-use crate::engine::{LabView, Randomness};
+use crate::engine::Randomness;
 use crate::worker::Request;
+
+/// The lesson loaded, if any, and what stepping it needs.
+#[derive(Debug, Default)]
+pub(super) struct Teaching {
+    lesson: Option<Lesson>,
+    /// The next request tracked is a lesson's own (not ad-libbing).
+    stepping: bool,
+    /// Where the lab's keys come from: a rebuilt lab starts from the same.
+    randomness: Randomness,
+}
+
+impl Teaching {
+    pub(super) fn lesson(&self) -> Option<&Lesson> {
+        self.lesson.as_ref()
+    }
+
+    /// Whether the request being tracked is the lesson's own; asked once.
+    pub(super) fn take_stepping(&mut self) -> bool {
+        std::mem::take(&mut self.stepping)
+    }
+}
 
 /// What the caption pane shows: the step, the line it runs, the whole comment,
 /// what a `say` step says, and why the lab and the lesson disagree, if they do.
@@ -51,12 +73,23 @@ impl Caption {
 impl App {
     /// The randomness a rebuilt lab starts from: the one the lab was started with.
     pub fn set_randomness(&mut self, randomness: Randomness) {
-        self.randomness = randomness;
+        self.teaching.randomness = randomness;
+    }
+
+    /// Loads a lesson to step through with Space.
+    pub fn load_lesson(&mut self, lesson: Lesson) {
+        self.hint = Some(format!(
+            "Lesson {}: {} steps. Space or → runs the next, Backspace or ← goes back, ? for help",
+            lesson.name,
+            lesson.steps.len()
+        ));
+        self.teaching.lesson = Some(lesson);
+        self.dirty = true;
     }
 
     /// The caption of the step run last; `None` before the first.
     pub fn caption(&self) -> Option<Caption> {
-        let lesson = self.lesson.as_ref()?;
+        let lesson = self.teaching.lesson.as_ref()?;
         let (number, step) = lesson.current()?;
         let said = said(step).map(str::to_string);
         // A `say` step shows its own comment only: it is a caption itself.
@@ -84,7 +117,7 @@ impl App {
 
     /// Space and →: runs the next step with its `expect` lines.
     pub(super) fn next_step(&mut self) -> Vec<Effect> {
-        let Some(lesson) = self.lesson.as_mut() else {
+        let Some(lesson) = self.teaching.lesson.as_mut() else {
             return self.no_lesson();
         };
         let Some(step) = lesson.steps.get(lesson.position).cloned() else {
@@ -108,7 +141,7 @@ impl App {
 
     /// Backspace and ←: back one step, to the lab as it was before it.
     pub(super) fn previous_step(&mut self) -> Vec<Effect> {
-        let Some(lesson) = self.lesson.as_ref() else {
+        let Some(lesson) = self.teaching.lesson.as_ref() else {
             return self.no_lesson();
         };
         match lesson.position.checked_sub(1) {
@@ -125,7 +158,7 @@ impl App {
 
     /// Home: the lesson from its start.
     pub(super) fn restart_lesson(&mut self) -> Vec<Effect> {
-        if self.lesson.is_none() {
+        if self.teaching.lesson.is_none() {
             return self.no_lesson();
         }
         self.rebuild_at(0)
@@ -134,7 +167,7 @@ impl App {
     /// `:step N`: the lab after step N (forward by running the steps between,
     /// back by rebuilding).
     pub(super) fn jump_to_step(&mut self, number: usize) -> Vec<Effect> {
-        let Some(lesson) = self.lesson.as_ref() else {
+        let Some(lesson) = self.teaching.lesson.as_ref() else {
             return self.no_lesson();
         };
         let last = lesson.steps.len();
@@ -149,7 +182,12 @@ impl App {
             return self.rebuild_at(number);
         }
         let mut effects = Vec::new();
-        while self.lesson.as_ref().is_some_and(|l| l.position < number) {
+        while self
+            .teaching
+            .lesson
+            .as_ref()
+            .is_some_and(|l| l.position < number)
+        {
             effects.extend(self.next_step());
         }
         effects
@@ -157,7 +195,7 @@ impl App {
 
     /// A fresh lab with the lesson's lines up to `position` replayed into it.
     fn rebuild_at(&mut self, position: usize) -> Vec<Effect> {
-        let Some(lesson) = self.lesson.as_mut() else {
+        let Some(lesson) = self.teaching.lesson.as_mut() else {
             return Vec::new();
         };
         let lines = lesson.lines_until(position);
@@ -165,7 +203,7 @@ impl App {
         lesson.note = None;
         self.reset_lab();
         let mut effects = vec![Effect::ResetLab {
-            randomness: self.randomness,
+            randomness: self.teaching.randomness,
         }];
         if !lines.is_empty() {
             let request = Request::Run {
@@ -179,23 +217,20 @@ impl App {
 
     /// Forgets everything the old lab showed: a fresh one is coming.
     fn reset_lab(&mut self) {
-        self.events.clear();
-        self.view = LabView::default();
+        self.mirror = Mirror::default();
         self.follow = Follow::default();
         self.motion = Motion::new(self.motion.now(), self.settings.speed);
         self.session = Session::default();
-        self.progress = None;
-        self.batches_in_flight = 0;
-        self.select_next = None;
-        self.typed = None;
+        self.work = super::work::Work::default();
+        self.console.forget_typed();
         self.dirty = true;
     }
 
     /// Sends a request of the lesson's own: not ad-libbing.
     fn track_lesson(&mut self, request: Request) -> Vec<Effect> {
-        self.stepping = true;
+        self.teaching.stepping = true;
         let effect = self.track(request);
-        if let Some(lesson) = self.lesson.as_mut() {
+        if let Some(lesson) = self.teaching.lesson.as_mut() {
             lesson.started = true;
             lesson.ad_libbed = false;
         }
@@ -205,7 +240,8 @@ impl App {
     /// A request from anywhere else while a lesson is loaded: before its first
     /// step it belongs to the lesson's start, after it is ad-libbing.
     pub(super) fn note_lines_by_hand(&mut self, request: &Request) {
-        let (Some(lesson), Request::Run { lines, .. }) = (self.lesson.as_mut(), request) else {
+        let (Some(lesson), Request::Run { lines, .. }) = (self.teaching.lesson.as_mut(), request)
+        else {
             return;
         };
         if lesson.started {
@@ -219,7 +255,7 @@ impl App {
     /// says that the lab and the lesson disagree, and how to get back. Whether
     /// it did.
     pub(super) fn note_failed_expectation(&mut self, text: &str, why: &str) -> bool {
-        let Some(lesson) = self.lesson.as_mut() else {
+        let Some(lesson) = self.teaching.lesson.as_mut() else {
             return false;
         };
         let Some((_, step)) = lesson.current() else {

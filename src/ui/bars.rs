@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::app::action::PROMPT_KEYS;
+use crate::app::draw::text::{count, wrap};
+use crate::app::draw::theme::Theme;
 use crate::app::{Action, App, Caption, Message, ToastKind, ACTIONS};
-use crate::ui::text::{count, wrap};
-use crate::ui::theme::Theme;
 
 pub(crate) fn header(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let available: usize = app.view().ds.clients.values().map(|d| d.normal.len()).sum();

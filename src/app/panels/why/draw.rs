@@ -8,9 +8,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Widget};
 
+use crate::app::draw::text::wrap_line;
+use crate::app::draw::theme::Theme;
 use crate::app::{App, Caption};
-use crate::ui::text::wrap_line;
-use crate::ui::theme::Theme;
 
 /// Where a wrapped field goes on.
 const INDENT: usize = 2;
@@ -28,7 +28,7 @@ pub(crate) fn title(app: &App) -> String {
 }
 
 /// Draws the pane with its border in `area`.
-pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let block = Block::new()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)

@@ -6,10 +6,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 
 use crate::app::action::{Section, LESSON_KEYS, PROMPT_KEYS};
+use crate::app::draw::text::wrap;
+use crate::app::draw::theme::Theme;
 use crate::app::{App, ACTIONS};
 use crate::command::VerbKind;
-use crate::ui::text::wrap;
-use crate::ui::theme::Theme;
 
 /// What the tables' short column words and badges mean, for the room.
 const LEGENDS: &[&str] = &[
@@ -49,7 +49,7 @@ fn entry<'a>(
         .collect()
 }
 
-pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let width = area.width.min(84);
     let inner = usize::from(width.saturating_sub(2));
     let mut lines: Vec<Line> = Vec::new();

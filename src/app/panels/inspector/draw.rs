@@ -1,25 +1,23 @@
-//! The inspector: the fields of one key package (with its journey and, in
-//! `bundle`, its private bundle and reference) or one Welcome (with its
+//! The inspector's lines: the fields of one key package (with its journey and,
+//! in `bundle`, its private bundle and reference) or one Welcome (with its
 //! `secrets[]` and who matched them); `fields` lays out a field's line.
-
-mod bundle;
-mod fields;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::timeline;
+use super::bundle;
+use super::fields::{field, item};
+use crate::app::draw::text::{count, outcome_style, ref_span, wrap_line};
+use crate::app::draw::theme::Theme;
+use crate::app::panels::timeline;
 use crate::app::App;
-use crate::ui::text::{count, outcome_style, ref_span, wrap_line};
-use crate::ui::theme::Theme;
 use crate::worker::Inspection;
-use fields::{field, item};
 
 /// Draws the lines from the scrolled-to one; a line wider than the panel wraps
 /// under itself (scrolling counts lines, not rows: see `App::inspector_len`).
-pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let lines = inspector_lines(app, theme);
     let scroll = app.inspector_scroll().min(lines.len().saturating_sub(1));
     let rows = lines

@@ -7,12 +7,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use crate::app::draw::text::{outcome_style, ref_span};
+use crate::app::draw::theme::Theme;
 use crate::app::layout;
 use crate::app::{App, FlashKey};
 use crate::domain::KeyPackageRef;
 use crate::engine::{Endpoint, Event, EventKind, Outcome};
-use crate::ui::text::{outcome_style, ref_span};
-use crate::ui::theme::Theme;
 
 const DS: &str = "DS";
 /// Fewest columns between two lanes.
@@ -21,7 +21,7 @@ const GUTTER: u16 = 5;
 
 /// Who sends and who receives, as lane names: `None` as the target marks a note
 /// on the actor's lane (the route is the event's own, see `Event::route`).
-pub(crate) fn endpoints(event: &Event) -> (&str, Option<&str>) {
+pub fn endpoints(event: &Event) -> (&str, Option<&str>) {
     let route = event.route();
     (lane(route.from), route.to.map(lane))
 }
@@ -34,7 +34,7 @@ fn lane(endpoint: Endpoint<'_>) -> &str {
 }
 
 /// The label of an event: text with the reference it is about, styled.
-pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<'a>> {
+pub fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<'a>> {
     let r = |kp_ref: &KeyPackageRef| -> Span<'a> { ref_span(app, kp_ref, theme, theme.arrow) };
     let t = |s: String| Span::raw(s);
     let lr = |yes: bool| {
@@ -247,7 +247,7 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
     }
 }
 
-pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if area.height < 2 || area.width <= GUTTER + 4 {
         return;
     }
@@ -395,7 +395,7 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             }
         }
         if selected && app.focus() == layout::Panel::Timeline {
-            super::highlight(Rect::new(area.x, y, area.width, 1), buf, theme);
+            crate::app::draw::highlight(Rect::new(area.x, y, area.width, 1), buf, theme);
         }
     }
 }

@@ -7,10 +7,10 @@ use std::time::Duration;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use super::theme::Theme;
 use crate::app::{App, FlashKey};
 use crate::domain::KeyPackageRef;
 use crate::engine::{Lifecycle, Outcome};
-use crate::ui::theme::Theme;
 
 /// The first 8 characters of a hex value that is not a reference (an epoch
 /// authenticator), as long as a short reference.

@@ -1,0 +1,205 @@
+//! The inspector: the fields of the followed key package (with its journey,
+//! its private bundle and its reference) or of a Welcome, or, with `x`, their
+//! bytes in the hex view. Its state is how far it is scrolled and which field
+//! the hex view selects; what it shows is the app's `follow`.
+//!
+//! - `draw`: the fields, as lines; `bundle` and `fields` lay them out.
+//! - `hex_view`: the bytes and fields of what is inspected; `hex` draws them.
+
+mod bundle;
+mod draw;
+mod fields;
+mod hex;
+pub mod hex_view;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::{PanelView, Target};
+use crate::app::draw::theme::Theme;
+use crate::app::{App, ToastKind};
+use crate::engine::bundle::BundleDetails;
+use crate::engine::Event;
+use crate::worker::Inspection;
+use hex_view::HexView;
+
+/// How the inspector is scrolled, and the hex view.
+#[derive(Debug, Clone, Default)]
+pub struct InspectorPanel {
+    /// The first line shown.
+    scroll: usize,
+    /// The hex view is shown (`x`), this field selected.
+    hex: bool,
+    hex_field: usize,
+}
+
+impl InspectorPanel {
+    pub(crate) fn hex(&self) -> bool {
+        self.hex
+    }
+
+    /// Something new is inspected: from its top, its first field.
+    pub(crate) fn reset(&mut self) {
+        self.scroll = 0;
+        self.hex_field = 0;
+    }
+
+    /// New bytes: their first field.
+    pub(crate) fn reset_field(&mut self) {
+        self.hex_field = 0;
+    }
+}
+
+impl PanelView for InspectorPanel {
+    fn title(&self, app: &App) -> String {
+        match app.inspection() {
+            Some(Inspection::KeyPackage(d)) if self.hex => {
+                format!("Inspector: key package {} (hex)", d.kp_ref.short())
+            }
+            Some(Inspection::KeyPackage(d)) => {
+                format!("Inspector: key package {}", d.kp_ref.short())
+            }
+            Some(Inspection::Welcome(d)) if self.hex => {
+                format!("Inspector: Welcome to {} (hex)", d.group)
+            }
+            Some(Inspection::Welcome(d)) => format!("Inspector: Welcome to {}", d.group),
+            Some(Inspection::Unavailable(_)) | None => "Inspector".into(),
+        }
+    }
+
+    fn rows(&self, app: &App) -> usize {
+        if self.hex {
+            app.hex_view().map_or(0, |h| h.fields.len())
+        } else {
+            app.inspector_len()
+        }
+    }
+
+    fn cursor(&self, app: &App) -> usize {
+        if self.hex {
+            app.hex_field()
+        } else {
+            self.scroll
+        }
+    }
+
+    fn set_cursor(&mut self, row: usize, _rows: usize) {
+        if self.hex {
+            self.hex_field = row;
+        } else {
+            self.scroll = row;
+        }
+    }
+
+    fn header_rows(&self) -> u16 {
+        0
+    }
+
+    fn target(&self, _app: &App) -> Option<Target> {
+        None
+    }
+
+    fn draw(&self, app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        if self.hex {
+            hex::render(app, area, buf, theme);
+        } else {
+            draw::render(app, area, buf, theme);
+        }
+    }
+}
+
+impl App {
+    pub fn inspector_scroll(&self) -> usize {
+        self.panels.inspector.scroll
+    }
+
+    /// Whether the inspector shows the hex view (`x`).
+    pub fn shows_hex(&self) -> bool {
+        self.panels.inspector.hex
+    }
+
+    /// The inspected key package's or Welcome's bytes and fields, once the engine sent them.
+    pub fn hex_view(&self) -> Option<&HexView> {
+        self.follow.hex()
+    }
+
+    /// The selected field (an index into [`HexView::fields`]).
+    pub fn hex_field(&self) -> usize {
+        self.panels.inspector.hex_field.min(
+            self.hex_view()
+                .map_or(0, |h| h.fields.len().saturating_sub(1)),
+        )
+    }
+
+    /// `x`: the hex view on or off. It shows the inspected key package's bytes,
+    /// so the inspector takes the keys (↑↓ then pick a field).
+    pub(crate) fn toggle_hex(&mut self) {
+        if self.panels.inspector.hex {
+            self.panels.inspector.hex = false;
+            return;
+        }
+        if self.hex_view().is_none() {
+            self.toast(
+                "The hex view shows a key package or a Welcome: select one (key packages, DS or timeline panel) first"
+                    .into(),
+                ToastKind::Error,
+            );
+            return;
+        }
+        self.panels.inspector.hex = true;
+        self.screen.set_focus(crate::app::layout::Panel::Inspector);
+    }
+
+    /// The followed key package's bundle and reference, once the engine sent them.
+    pub fn bundle(&self) -> Option<&BundleDetails> {
+        self.follow.bundle()
+    }
+
+    /// Whether the inspector shows the journey of the followed reference.
+    pub fn shows_journey(&self) -> bool {
+        match self.inspection() {
+            Some(Inspection::KeyPackage(d)) => {
+                self.followed() == Some(&d.kp_ref) && !self.journey().is_empty()
+            }
+            Some(Inspection::Welcome(_) | Inspection::Unavailable(_)) | None => false,
+        }
+    }
+
+    /// How many lines the inspector has, for scrolling it; the same count as
+    /// `draw` draws (a test holds them together).
+    pub fn inspector_len(&self) -> usize {
+        match self.inspection() {
+            None => 2,
+            Some(Inspection::Unavailable(_)) => 1,
+            Some(Inspection::KeyPackage(d)) => {
+                let journey = if self.shows_journey() {
+                    1 + self.journey_events().count()
+                } else {
+                    0
+                };
+                // reference; 8 fields; capabilities; lifetime, extensions, leaf ext., sizes;
+                // the bundle and the reference.
+                1 + journey + 8 + d.capabilities.len() + 4 + self.bundle().map_or(0, bundle_rows)
+            }
+            Some(Inspection::Welcome(d)) => 5 + d.secrets.len(),
+        }
+    }
+
+    /// The events of the followed reference's journey.
+    pub fn journey_events(&self) -> impl Iterator<Item = &Event> {
+        self.journey()
+            .iter()
+            .filter_map(|seq| self.events().get((*seq as usize).saturating_sub(1)))
+    }
+}
+
+/// Lines the inspector's bundle section takes: its heading, the storage key,
+/// whether it is the reference, the value and each private key (or one line
+/// saying the bundle is gone); then the reference's heading and three lines.
+pub fn bundle_rows(bundle: &BundleDetails) -> usize {
+    let stored = bundle
+        .bundle
+        .as_ref()
+        .map_or(1, |b| 3 + b.private_keys.len());
+    1 + stored + 1 + 3
+}
