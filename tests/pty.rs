@@ -614,7 +614,7 @@ fn a_scenario_preloads_and_a_lesson_steps_with_space() {
         ],
     );
     lab.wait_for("the lesson hint", TIMEOUT, |screen| {
-        screen.contains("Space or → runs the next") && screen.contains("0 clients")
+        screen.contains("runs step 1") && screen.contains("0 clients")
     });
     lab.press(b" ");
     lab.wait_for(

@@ -1,13 +1,15 @@
 //! Following a reference: the one highlighted everywhere, its journey through
 //! the event log, and what the inspector shows (asked of the engine). [`Follow`]
 //! keeps them together: the journey, the bundle and the bytes are always those of
-//! the followed reference or of the Welcome inspected.
+//! the followed reference or of the Welcome inspected. The engine answers in the
+//! order it is asked; an answer to a question asked before the latest (the
+//! inspector has moved on since) is dropped.
 
 use super::panels::inspector::hex_view::HexView;
 use super::{App, Effect};
 use crate::domain::KeyPackageRef;
 use crate::engine::bundle::BundleDetails;
-use crate::engine::{Event, EventKind};
+use crate::engine::Event;
 use crate::worker::{Inspection, Request};
 
 /// The followed reference and the inspector's content.
@@ -23,6 +25,11 @@ pub(super) struct Follow {
     bundle: Option<BundleDetails>,
     /// Its bytes and fields, for the hex view.
     hex: Option<HexView>,
+    /// Inspections asked of the engine, and answered, since the lab started.
+    asked: u64,
+    answered: u64,
+    /// The first answer that counts: the latest question's.
+    counts_from: u64,
 }
 
 impl Follow {
@@ -44,6 +51,34 @@ impl Follow {
 
     pub(super) fn hex(&self) -> Option<&HexView> {
         self.hex.as_ref()
+    }
+
+    /// An inspection is asked: only its answer counts.
+    fn asking(&mut self) {
+        self.asked += 1;
+        self.counts_from = self.asked;
+    }
+
+    /// Nothing followed or inspected; answers on their way no longer count.
+    fn clear(&mut self) {
+        *self = Self {
+            asked: self.asked,
+            answered: self.answered,
+            counts_from: self.asked + 1,
+            ..Self::default()
+        };
+    }
+
+    /// An answer came: whether it is the latest question's.
+    fn answer(&mut self) -> bool {
+        self.answered += 1;
+        self.answered >= self.counts_from
+    }
+
+    /// Whether the next answer is the latest question's (a bundle comes before
+    /// the inspection it belongs to).
+    fn next_answer_counts(&self) -> bool {
+        self.answered + 1 >= self.counts_from
     }
 
     /// Whether `kp_ref` is followed and its key package already inspected.
@@ -107,15 +142,9 @@ impl App {
         let Some(event) = self.events().get((seq as usize).saturating_sub(1)) else {
             return Vec::new();
         };
-        let welcome = matches!(
-            event.kind,
-            EventKind::WelcomeSent { .. }
-                | EventKind::WelcomeDelivered { .. }
-                | EventKind::GroupJoined { .. }
-                | EventKind::JoinFailed { .. }
-        );
-        let found = event
-            .kp_ref()
+        let welcome = super::stage::shows_welcome(event);
+        // A Welcome sent is followed through its joiner's reference.
+        let found = super::stage::reference_of(event)
             .cloned()
             .and_then(|r| self.owner_of(&r).map(|owner| (owner, r)));
         let mut effects = Vec::new();
@@ -132,10 +161,17 @@ impl App {
                     self.set_cursor(super::layout::Panel::KeyPackages, row);
                 }
             }
-            effects = self.follow(owner, kp_ref);
+            if welcome {
+                // The inspector shows the Welcome, not the package.
+                if self.followed() != Some(&kp_ref) {
+                    self.follow_afresh(kp_ref);
+                }
+            } else {
+                effects = self.follow(owner, kp_ref);
+            }
         }
         if welcome {
-            effects = vec![Effect::Send(Request::InspectWelcome { seq })];
+            effects = vec![self.inspect(Request::InspectWelcome { seq })];
         }
         // The client changed to show this event's owner: what it shows is right.
         self.panels.clients.take_changed();
@@ -148,7 +184,20 @@ impl App {
         }
         self.follow.start(kp_ref.clone(), self.mirror.events());
         self.panels.inspector.reset();
-        vec![Effect::Send(Request::InspectKeyPackage { owner, kp_ref })]
+        vec![self.inspect(Request::InspectKeyPackage { owner, kp_ref })]
+    }
+
+    /// Asks the engine what the inspector is to show; earlier answers no longer count.
+    pub(super) fn inspect(&mut self, request: Request) -> Effect {
+        self.follow.asking();
+        Effect::Send(request)
+    }
+
+    /// Follows `kp_ref` from scratch, asking nothing yet: a lesson step asks
+    /// for what its inspector shows itself.
+    pub(super) fn follow_afresh(&mut self, kp_ref: KeyPackageRef) {
+        self.follow.start(kp_ref, self.mirror.events());
+        self.panels.inspector.reset();
     }
 
     /// After the acting client changed: a key package of another client leaves
@@ -185,13 +234,19 @@ impl App {
 
     /// Stops following and empties the inspector.
     pub(super) fn unfollow(&mut self) {
+        self.follow.clear();
+    }
+
+    /// A fresh lab: a fresh engine, which was asked nothing yet.
+    pub(super) fn forget_follow(&mut self) {
         self.follow = Follow::default();
     }
 
     pub(super) fn refresh_inspection(&mut self) -> Vec<Effect> {
         match self.inspection() {
             Some(Inspection::Welcome(details)) => {
-                vec![Effect::Send(Request::InspectWelcome { seq: details.seq })]
+                let seq = details.seq;
+                vec![self.inspect(Request::InspectWelcome { seq })]
             }
             None if self.followed().is_none() => {
                 // Nothing selected yet: show the newest key package of the selected client.
@@ -202,10 +257,11 @@ impl App {
             }
             // The bundle may have been consumed or deleted since: read it again.
             Some(Inspection::KeyPackage(details)) => {
-                vec![Effect::Send(Request::InspectKeyPackage {
+                let request = Request::InspectKeyPackage {
                     owner: details.owner.clone(),
                     kp_ref: details.kp_ref.clone(),
-                })]
+                };
+                vec![self.inspect(request)]
             }
             Some(Inspection::Unavailable(_)) | None => Vec::new(),
         }
@@ -213,13 +269,21 @@ impl App {
 
     /// The engine inspected something: a Welcome starts its bytes at their first field.
     pub(super) fn on_inspected(&mut self, inspection: Inspection) {
+        if !self.follow.answer() {
+            return;
+        }
         if self.follow.set_inspection(inspection) {
             self.panels.inspector.reset_field();
+            self.panels.inspector.find_field(self.follow.hex());
         }
     }
 
     /// The engine's answer about the followed key package's bundle.
     pub(super) fn on_bundle(&mut self, bundle: BundleDetails) {
+        if !self.follow.next_answer_counts() {
+            return;
+        }
         self.follow.set_bundle(bundle);
+        self.panels.inspector.find_field(self.follow.hex());
     }
 }

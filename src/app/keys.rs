@@ -25,9 +25,10 @@ impl App {
             return self.on_prompt_key(key);
         }
         if self.panels.help.shown() {
-            // The overlay takes the keys: the arrows scroll it, any other closes it.
+            // The overlay takes the keys: the arrows and pages scroll it, any
+            // other closes it.
             self.dirty = true;
-            self.panels.help.on_action(Action::for_key(&key));
+            self.on_help_key(Action::for_key(&key));
             return Vec::new();
         }
         let action = if self.teaching.lesson().is_some() {
@@ -35,6 +36,11 @@ impl App {
         } else {
             Action::for_key(&key)
         };
+        // A restart asked: `0` again restarts, any other key keeps going.
+        if self.teaching.confirming_restart() && action != Some(Action::RestartLesson) {
+            self.keep_going();
+            return Vec::new();
+        }
         match action {
             Some(action) => self.perform(action),
             None => Vec::new(),
@@ -61,6 +67,14 @@ impl App {
             Action::NextStep => self.next_step(),
             Action::PrevStep => self.previous_step(),
             Action::RestartLesson => self.restart_lesson(),
+            Action::Checks => {
+                self.toggle_checks();
+                Vec::new()
+            }
+            Action::Inspector => {
+                self.toggle_inspector();
+                Vec::new()
+            }
             // ←/→ change the acting client whatever has focus; the inspector
             // follows the new client's package (see `update`).
             Action::NextClient => {

@@ -71,6 +71,8 @@ impl App {
             | Action::NextStep
             | Action::PrevStep
             | Action::RestartLesson
+            | Action::Checks
+            | Action::Inspector
             | Action::NextClient
             | Action::PrevClient
             | Action::FocusNext

@@ -70,7 +70,8 @@ pub struct Shape {
     /// (key packages, timeline or inspector) above the why pane.
     pub focus: Option<Panel>,
     pub clients: usize,
-    /// Rows the message line takes (1 to 6: a lesson's caption pane takes up to six).
+    /// Rows the message line takes (1 to 8: a lesson's caption pane takes up to
+    /// six, and a toast under it two).
     pub message_lines: u16,
     /// The why pane is shown.
     pub why: bool,
@@ -87,7 +88,7 @@ pub fn compute(area: Rect, shape: Shape) -> Areas {
     let [header, body, message, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
-        Constraint::Length(shape.message_lines.clamp(1, 6)),
+        Constraint::Length(shape.message_lines.clamp(1, 8)),
         Constraint::Length(1),
     ])
     .areas(area);

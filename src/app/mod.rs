@@ -16,6 +16,7 @@
 //! the drawing primitives the panels share, and `settings` the start-up settings.
 
 pub mod action;
+mod caption;
 pub mod complete;
 mod console;
 pub mod draw;
@@ -24,7 +25,7 @@ mod keys;
 mod lab_line;
 pub mod layout;
 pub mod lesson;
-mod message;
+pub mod message;
 mod mirror;
 pub mod motion;
 mod mouse;
@@ -34,6 +35,7 @@ mod reports;
 mod screen;
 pub mod session;
 mod settings;
+mod stage;
 mod stepping;
 mod work;
 
@@ -43,7 +45,8 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
 
 pub use action::{Action, ActionSpec, Section, ACTIONS};
-pub use lesson::{lesson_from, Lesson};
+pub use caption::Caption;
+pub use lesson::{lesson_from, Lesson, Pane, Stage, StepOutcome};
 pub use message::Message;
 pub use motion::{FlashKey, Flight, Toast, ToastKind, FLASH, FRAME, TOAST};
 pub use panels::inspector::hex_view::{HexField, HexView};
@@ -51,7 +54,6 @@ pub use panels::why::Why;
 pub use prompt::Prompt;
 pub use session::{LineOutcome, SessionLine};
 pub use settings::{Settings, ThemeName, DEFAULT_SPEED_MS};
-pub use stepping::Caption;
 pub use work::Progress;
 
 use crate::command::{parse_lines, BadLine};
@@ -171,8 +173,13 @@ impl App {
     /// Records a request's lines in the session and returns the effect that sends it.
     /// Every batch of lines goes through here, wherever it comes from.
     pub fn track(&mut self, request: Request) -> Effect {
+        self.track_batch(request, work::Batch::Lines)
+    }
+
+    /// [`Self::track`] for a batch of `batch`'s kind.
+    fn track_batch(&mut self, request: Request, batch: work::Batch) -> Effect {
         if let Request::Run { lines, .. } = &request {
-            self.work.sent();
+            self.work.sent(batch, self.mirror.events().len());
             self.session.record(lines);
         }
         if !self.teaching.take_stepping() {
@@ -384,9 +391,11 @@ impl App {
         self.quit
     }
 
-    /// Something visible changed since the last frame.
+    /// Something visible changed since the last frame. While the lab is rebuilt
+    /// quietly the screen keeps its last frame, until the step it rebuilds to
+    /// is shown whole.
     pub fn is_dirty(&self) -> bool {
-        self.dirty
+        self.dirty && !self.work.rebuilding()
     }
 
     /// A frame was drawn.

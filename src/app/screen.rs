@@ -4,6 +4,7 @@
 use ratatui::layout::Rect;
 
 use super::layout::Panel;
+use super::lesson::Pane;
 
 /// Size, focus, zoom and layout.
 #[derive(Debug, Clone)]
@@ -13,6 +14,8 @@ pub(super) struct Screen {
     zoomed: bool,
     /// `mls-lab present`: the projector layout, the caption in the why pane.
     presenting: bool,
+    /// What the projector layout's lower pane shows under the caption.
+    pane: Pane,
 }
 
 impl Screen {
@@ -22,6 +25,7 @@ impl Screen {
             focus: Panel::KeyPackages,
             zoomed: false,
             presenting: false,
+            pane: Pane::Why,
         }
     }
 
@@ -55,6 +59,14 @@ impl Screen {
 
     pub(super) fn presenting(&self) -> bool {
         self.presenting
+    }
+
+    pub(super) fn pane(&self) -> &Pane {
+        &self.pane
+    }
+
+    pub(super) fn set_pane(&mut self, pane: Pane) {
+        self.pane = pane;
     }
 
     /// The projector layout, the timeline focused.

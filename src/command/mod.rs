@@ -38,7 +38,10 @@ pub mod scenario;
 pub mod steps;
 pub mod vocabulary;
 
-pub use ast::{ClientAction, Command, DsAction, ExportArgs, GenerateArgs, PublishArgs};
+pub use ast::{
+    ClientAction, Command, DsAction, ExportArgs, GenerateArgs, KeySelector, OptionalKeySelector,
+    PublishArgs, Show,
+};
 pub use expectation::{BundlePresence, ClientCheck, DsCheck, Expectation, Presence};
 pub use misbehave::{DsPolicy, Limit, Switch};
 

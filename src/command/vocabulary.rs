@@ -63,6 +63,10 @@ const VOCABULARY: &[Verb] = &[
     verb(Client, "delete-bundle", "NAME delete-bundle REF", "delete the private bundle of an own key package on purpose (a Welcome naming it then fails)"),
     verb(Lab, "say", "say \"TEXT\"", "a caption without a command: run prints it, a handout shows it, a lesson steps to it"),
     verb(Client, "pool", "NAME pool --target N --refill-below M | NAME pool --off", "keep N packages at the DS: processing mail with fewer than M left publishes new ones"),
+    verb(Lab, "show inspector", "show inspector [NAME REF]", "in a lesson, show the inspector: of the step's subject, or of NAME's key package REF (hex prefix, @N or @last); nothing headless"),
+    verb(Lab, "show hex", "show hex [FIELD]", "in a lesson, show the hex view of what the inspector shows, FIELD selected (e.g. init_key, new_member); nothing headless"),
+    verb(Lab, "show why", "show why", "in a lesson, show the why pane of the step's subject (the default); nothing headless"),
+    verb(Lab, "follow", "follow NAME REF", "in a lesson, highlight NAME's key package REF (hex prefix, @N or @last) everywhere; nothing headless"),
     verb(Client, "export-key-package", "NAME export-key-package REF --to FILE [--bare] [--hex|--base64]", "write an own key package (hex prefix, @N or @last) to FILE, as an MLSMessage unless --bare"),
     verb(Expect, "expect ok", "expect ok", "the last command succeeded"),
     verb(Expect, "expect error", "expect error CODE", "the last command failed with CODE"),
@@ -102,6 +106,8 @@ pub const LAB_VERBS: &[&str] = &[
     "ds",
     "expect",
     "say",
+    "show",
+    "follow",
     "export-welcome",
     "import-key-package",
 ];
@@ -224,6 +230,10 @@ mod tests {
             "export-welcome team --to w.mls --hex",
             "import-key-package kp.mls --as carol",
             "bob export-key-package @1 --to kp.mls --bare --base64",
+            "show inspector bob @1",
+            "show hex init_key",
+            "show why",
+            "follow bob @last",
         ];
         for verb in VOCABULARY.iter().filter(|v| v.kind != Expect) {
             let line = examples

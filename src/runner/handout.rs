@@ -3,6 +3,7 @@
 //! with short references, and its checks; then a table of the final state, one
 //! row per client. Markdown is built as plain lines; the caller prints them.
 
+use crate::command::steps::Outline;
 use crate::command::{Command, Step};
 use crate::engine::{Engine, Event, EventKind};
 
@@ -14,19 +15,20 @@ struct LineRun {
 }
 
 /// Runs the steps in order and returns the handout's lines and the run's report.
-/// `title` heads the page (a scenario's first comment line), `name` is what the
-/// run's messages call the script.
+/// The outline's title heads the page (a scenario's first comment line) and its
+/// introduction follows it; `name` is what the run's messages call the script.
 pub async fn handout(
     engine: &mut Engine,
     name: &str,
-    title: &str,
-    steps: &[Step],
+    outline: &Outline,
 ) -> (Vec<String>, RunReport) {
+    let (title, steps) = (outline.title.as_str(), outline.steps.as_slice());
     let mut runner = Runner::new(name);
     let mut runs: Vec<Vec<LineRun>> = Vec::with_capacity(steps.len());
     for step in steps {
         let mut step_runs = Vec::new();
-        for line in step.lines() {
+        // The command, then its checks; its directions run nothing and log nothing.
+        for line in step.run_lines().chain(&step.directions) {
             let mut events = Vec::new();
             runner
                 .step(engine, line, &mut |progress| {
@@ -44,11 +46,10 @@ pub async fn handout(
     out.push(format!("# {}", if title.is_empty() { name } else { title }));
     out.push(String::new());
     // The file's opening comment (title and introduction) heads the page, not step 1.
-    let (intro, first_caption) = split_intro(title, steps.first());
-    for paragraph in paragraphs(&intro) {
+    for paragraph in paragraphs(&outline.intro) {
         out.push(block_safe(&paragraph));
     }
-    if !intro.is_empty() {
+    if !outline.intro.is_empty() {
         out.push(String::new());
     }
     out.push(format!(
@@ -59,15 +60,11 @@ pub async fn handout(
     ));
     for (number, (step, step_runs)) in steps.iter().zip(&runs).enumerate() {
         out.push(String::new());
-        let caption = match number {
-            0 => first_caption.as_slice(),
-            _ => step.caption.as_slice(),
-        };
         section(
             &mut out,
             (number + 1, steps.len()),
             step,
-            caption,
+            &step.caption,
             step_runs,
         );
     }
@@ -87,24 +84,6 @@ pub async fn handout(
         }
     }
     (out, report)
-}
-
-/// The page's introduction and the first step's caption. The first step's caption
-/// holds the file's opening comment: when it starts with the title, the title is
-/// dropped (it heads the page) and the paragraph after it, up to the first break,
-/// is the introduction.
-fn split_intro(title: &str, first: Option<&Step>) -> (Vec<String>, Vec<String>) {
-    let caption = first
-        .map(|step| step.caption.as_slice())
-        .unwrap_or_default();
-    let rest = match caption.split_first() {
-        Some((line, rest)) if !title.is_empty() && line == title => rest,
-        _ => return (Vec::new(), caption.to_vec()),
-    };
-    match rest.iter().position(String::is_empty) {
-        Some(brk) => (rest[..brk].to_vec(), rest[brk + 1..].to_vec()),
-        None => (Vec::new(), rest.to_vec()),
-    }
 }
 
 /// One step: heading, caption, the command and its events, the checks.
@@ -152,6 +131,17 @@ fn section(
     out.extend(events.iter().map(Event::text));
     out.push("```".to_string());
     checks(out, step, runs);
+    directions(out, step);
+}
+
+/// The step's `show` and `follow` lines: what a lesson puts on the screen.
+fn directions(out: &mut Vec<String>, step: &Step) {
+    if step.directions.is_empty() {
+        return;
+    }
+    let lines: Vec<String> = step.directions.iter().map(|l| code_span(&l.text)).collect();
+    out.push(String::new());
+    out.push(format!("On the screen: {}", lines.join(", ")));
 }
 
 /// The step's `expect` lines, each with its note and whether it held.

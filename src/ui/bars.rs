@@ -10,7 +10,8 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use crate::app::action::PROMPT_KEYS;
 use crate::app::draw::text::{count, wrap};
 use crate::app::draw::theme::Theme;
-use crate::app::{Action, App, Caption, Message, ToastKind, ACTIONS};
+use crate::app::message::{toast_mark, TOAST_UNDER_CAPTION};
+use crate::app::{Action, App, Caption, Message, Toast, ToastKind, ACTIONS};
 
 pub(crate) fn header(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let available: usize = app.view().ds.clients.values().map(|d| d.normal.len()).sum();
@@ -136,13 +137,10 @@ pub(crate) fn message(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         return;
     };
     let style = match &message {
-        Message::Toast(toast) => match toast.kind {
-            ToastKind::Done => theme.ok,
-            ToastKind::Error => theme.error,
-            ToastKind::Expected => theme.muted,
-        },
-        Message::Caption(caption) => return caption_pane(caption, area, buf, theme),
+        Message::Toast(toast) => toast_style(toast, theme),
+        Message::Caption(caption, toast) => return caption_pane(caption, *toast, area, buf, theme),
         Message::Hint(_) => theme.caption,
+        Message::Question(_) => theme.warn,
     };
     Paragraph::new(Line::styled(
         format!("{}{}", message.mark(), message.text()),
@@ -152,9 +150,24 @@ pub(crate) fn message(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     .render(area, buf);
 }
 
-/// The lesson's caption: `step N/M · the line`, the whole comment, and why the
-/// lab and the lesson disagree, each part wrapped from a line of its own.
-fn caption_pane(caption: &Caption, area: Rect, buf: &mut Buffer, theme: &Theme) {
+fn toast_style(toast: &Toast, theme: &Theme) -> ratatui::style::Style {
+    match toast.kind {
+        ToastKind::Done => theme.ok,
+        ToastKind::Error => theme.error,
+        ToastKind::Expected => theme.muted,
+    }
+}
+
+/// The lesson's caption: `step N/M · the line ✓✓`, the whole comment, and why
+/// the lab and the lesson disagree, each part wrapped from a line of its own;
+/// the newest toast under it, never over it.
+fn caption_pane(
+    caption: &Caption,
+    toast: Option<&Toast>,
+    area: Rect,
+    buf: &mut Buffer,
+    theme: &Theme,
+) {
     let width = usize::from(area.width);
     let mut lines: Vec<Line> = Vec::new();
     for (i, text) in wrap(&caption.heading(), width).into_iter().enumerate() {
@@ -183,12 +196,29 @@ fn caption_pane(caption: &Caption, area: Rect, buf: &mut Buffer, theme: &Theme) 
         );
     }
     if let Some(note) = &caption.note {
+        let style = if caption.is_title() {
+            theme.muted
+        } else {
+            theme.error
+        };
         lines.extend(
             wrap(note, width)
                 .into_iter()
-                .map(|text| Line::styled(text, theme.error)),
+                .map(|text| Line::styled(text, style)),
         );
     }
+    let toast_lines: Vec<Line> = toast
+        .map(|toast| {
+            wrap(&format!("{}{}", toast_mark(toast), toast.text), width)
+                .into_iter()
+                .take(usize::from(TOAST_UNDER_CAPTION))
+                .map(|text| Line::styled(text, toast_style(toast, theme)))
+                .collect()
+        })
+        .unwrap_or_default();
+    // The caption takes the rows the toast leaves.
+    lines.truncate(usize::from(area.height).saturating_sub(toast_lines.len()));
+    lines.extend(toast_lines);
     Paragraph::new(lines).render(area, buf);
 }
 

@@ -20,5 +20,6 @@ mod never_blocks;
 mod present;
 mod screens;
 mod session;
+mod stage;
 mod timeline;
 mod why;

@@ -70,6 +70,16 @@ pub struct Panels {
 }
 
 impl Panels {
+    /// Every cursor at its start, the timeline following the newest event (a
+    /// lesson step then puts them where it shows them).
+    pub(crate) fn reset_cursors(&mut self) {
+        self.key_packages = key_packages::KeyPackagesPanel::default();
+        self.ds = ds::DsPanel::default();
+        self.groups = groups::GroupsPanel::default();
+        self.timeline.follow_newest();
+        self.inspector.reset();
+    }
+
     /// The router: a panel's state by its name.
     pub fn get(&self, panel: Panel) -> &dyn PanelView {
         match panel {

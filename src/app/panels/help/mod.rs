@@ -43,11 +43,18 @@ impl HelpOverlay {
         self.shown = false;
     }
 
-    /// A key's action while it is open: the arrows scroll, any other key closes it.
-    pub(crate) fn on_action(&mut self, action: Option<Action>) {
-        match action {
-            Some(Action::Down | Action::PageDown) => self.scroll += 1,
-            Some(Action::Up | Action::PageUp) => self.scroll = self.scroll.saturating_sub(1),
+    /// A key's action while it is open, with `page` lines on a page and the
+    /// furthest it scrolls `last`: the arrows scroll a line, PgUp and PgDn a
+    /// page, Home and End to its ends; any other key closes it.
+    pub(crate) fn on_action(&mut self, action: Option<Action>, page: usize, last: usize) {
+        let scroll = self.scroll.min(last);
+        self.scroll = match action {
+            Some(Action::Down) => scroll.saturating_add(1).min(last),
+            Some(Action::Up) => scroll.saturating_sub(1),
+            Some(Action::PageDown) => scroll.saturating_add(page).min(last),
+            Some(Action::PageUp) => scroll.saturating_sub(page),
+            Some(Action::Top) => 0,
+            Some(Action::Bottom) => last,
             Some(
                 Action::Generate
                 | Action::GenerateLastResort
@@ -62,12 +69,12 @@ impl HelpOverlay {
                 | Action::NextStep
                 | Action::PrevStep
                 | Action::RestartLesson
+                | Action::Checks
+                | Action::Inspector
                 | Action::NextClient
                 | Action::PrevClient
                 | Action::FocusNext
                 | Action::FocusPrev
-                | Action::Top
-                | Action::Bottom
                 | Action::Prompt
                 | Action::Help
                 | Action::Zoom
@@ -79,12 +86,21 @@ impl HelpOverlay {
                 | Action::Escape
                 | Action::Quit,
             )
-            | None => self.shown = false,
-        }
+            | None => {
+                self.shown = false;
+                scroll
+            }
+        };
     }
 }
 
 impl App {
+    /// A key while the overlay is open.
+    pub(crate) fn on_help_key(&mut self, action: Option<Action>) {
+        let (page, last) = draw::pages(self.size());
+        self.panels.help.on_action(action, page, last);
+    }
+
     pub fn show_help(&self) -> bool {
         self.panels.help.shown()
     }

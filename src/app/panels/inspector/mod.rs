@@ -31,6 +31,8 @@ pub struct InspectorPanel {
     /// The hex view is shown (`x`), this field selected.
     hex: bool,
     hex_field: usize,
+    /// The field a lesson's `show hex FIELD` asks for, found once the bytes come.
+    wanted_field: Option<String>,
 }
 
 impl InspectorPanel {
@@ -47,6 +49,28 @@ impl InspectorPanel {
     /// New bytes: their first field.
     pub(crate) fn reset_field(&mut self) {
         self.hex_field = 0;
+    }
+
+    /// The hex view on or off, with the field whose path ends in `field` to be
+    /// selected when the bytes come.
+    pub(crate) fn set_hex(&mut self, on: bool, field: Option<String>) {
+        self.hex = on;
+        self.wanted_field = field;
+    }
+
+    /// Selects the wanted field among `hex`'s, if both are there.
+    pub(crate) fn find_field(&mut self, hex: Option<&HexView>) {
+        let (Some(wanted), Some(hex)) = (&self.wanted_field, hex) else {
+            return;
+        };
+        let dotted = format!(".{wanted}");
+        if let Some(index) = hex
+            .fields
+            .iter()
+            .position(|f| f.path == *wanted || f.path.ends_with(&dotted))
+        {
+            self.hex_field = index;
+        }
     }
 }
 
@@ -136,6 +160,9 @@ impl App {
     pub(crate) fn toggle_hex(&mut self) {
         if self.panels.inspector.hex {
             self.panels.inspector.hex = false;
+            if self.presenting() {
+                self.screen.set_pane(crate::app::lesson::Pane::Inspector);
+            }
             return;
         }
         if self.hex_view().is_none() {
@@ -148,6 +175,31 @@ impl App {
         }
         self.panels.inspector.hex = true;
         self.screen.set_focus(crate::app::layout::Panel::Inspector);
+        if self.presenting() {
+            self.screen.set_pane(crate::app::lesson::Pane::Hex(None));
+        }
+    }
+
+    /// `i`: the inspector takes the keys. Presenting, it takes the why pane's
+    /// place under the caption, and `i` again gives the place back.
+    pub(crate) fn toggle_inspector(&mut self) {
+        use crate::app::layout::Panel;
+        use crate::app::lesson::Pane;
+        if !self.presenting() {
+            self.screen.set_focus(Panel::Inspector);
+            return;
+        }
+        match self.screen.pane() {
+            Pane::Inspector | Pane::Hex(_) => {
+                self.screen.set_pane(Pane::Why);
+                self.panels.inspector.set_hex(false, None);
+                self.screen.set_focus(Panel::Timeline);
+            }
+            Pane::Why => {
+                self.screen.set_pane(Pane::Inspector);
+                self.screen.set_focus(Panel::Inspector);
+            }
+        }
     }
 
     /// The followed key package's bundle and reference, once the engine sent them.

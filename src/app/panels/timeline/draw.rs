@@ -252,7 +252,8 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         return;
     }
     let body_height = area.height as usize - 1;
-    let shown = app.visible_events();
+    let drawn: Vec<&Event> = app.timeline_events().collect();
+    let shown = drawn.len();
     let range = {
         let offset = layout::scroll_offset(app.timeline_row(), shown, body_height);
         offset..(offset + body_height).min(shown)
@@ -260,8 +261,12 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let flight = app
         .flight()
         .filter(|_| app.timeline_follows_newest() && range.len() < body_height + 1)
-        .and_then(|f| app.events().get(shown).map(|e| (f, e)));
-    let mut rows: Vec<&Event> = app.events()[range.clone()].iter().collect();
+        .and_then(|f| {
+            app.events()
+                .get((f.seq as usize).saturating_sub(1))
+                .map(|e| (f, e))
+        });
+    let mut rows: Vec<&Event> = drawn[range.clone()].to_vec();
     if let Some((_, event)) = flight {
         if rows.len() == body_height {
             rows.remove(0);
@@ -304,8 +309,7 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let right = area.right();
     for (row, event) in rows.iter().enumerate() {
         let y = area.y + 1 + row as u16;
-        let index = (event.seq as usize).saturating_sub(1);
-        let selected = !app.timeline_follows_newest() && index == app.timeline_row();
+        let selected = app.timeline_picked() == Some(event.seq);
         for i in 0..lanes.len() {
             if let Some(cell) = buf.cell_mut((lane_x(i), y)) {
                 cell.set_symbol("│").set_style(theme.muted);

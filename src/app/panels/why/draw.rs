@@ -86,8 +86,10 @@ fn caption_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
             .to_string();
         return wrap_line(Line::styled(hint, theme.caption), width, 0);
     };
+    let title = caption.is_title();
     let Caption {
         line,
+        checks,
         comment,
         said,
         note,
@@ -95,19 +97,27 @@ fn caption_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     } = caption;
     let mut rows = Vec::new();
     if !line.is_empty() {
-        rows.extend(wrap_line(
-            Line::from(vec![
-                Span::styled("> ", theme.muted),
-                Span::styled(line, theme.header),
-            ]),
-            width,
-            INDENT,
-        ));
+        let mut spans = vec![
+            Span::styled("> ", theme.muted),
+            Span::styled(line, theme.header),
+        ];
+        if !checks.is_empty() {
+            let style = if checks.contains('✗') {
+                theme.error
+            } else {
+                theme.ok
+            };
+            spans.push(Span::styled(format!("  {checks}"), style));
+        }
+        rows.extend(wrap_line(Line::from(spans), width, INDENT));
     }
+    let note_style = if title { theme.muted } else { theme.error };
+    let comment_style = if title { theme.title } else { theme.caption };
+    let said_style = if title { theme.caption } else { theme.title };
     for (text, style) in [
-        (Some(comment), theme.caption),
-        (said, theme.title),
-        (note, theme.error),
+        (Some(comment), comment_style),
+        (said, said_style),
+        (note, note_style),
     ] {
         if let Some(text) = text.filter(|t| !t.is_empty()) {
             rows.extend(wrap_line(Line::styled(text, style), width, 0));

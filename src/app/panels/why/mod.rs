@@ -127,7 +127,12 @@ impl App {
         if self.visible_events() == 0 {
             return None;
         }
-        self.events().get(self.timeline_row()).map(of_event)
+        // In a lesson the pane explains what the step is about, or nothing (the
+        // title card, a step that logged nothing of its own).
+        if self.lesson().is_some() && self.timeline_picked().is_none() {
+            return None;
+        }
+        self.timeline_event().map(of_event)
     }
 
     /// The inspector's top row: a journey line is its event, any other line is
