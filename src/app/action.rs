@@ -133,6 +133,14 @@ impl Binding {
         }
     }
 
+    /// How the key is written where room is short (the status bar).
+    pub fn short_label(&self) -> String {
+        match (self.code, self.ctrl) {
+            (KeyCode::Backspace, false) => "Bksp".into(),
+            _ => self.label(),
+        }
+    }
+
     fn matches(&self, event: &KeyEvent) -> bool {
         let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl != self.ctrl {

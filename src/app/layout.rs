@@ -79,6 +79,10 @@ pub struct Shape {
     pub projector: bool,
     /// The inspector shows the hex view: it gets more of its column.
     pub hex: bool,
+    /// Presenting, the inspector takes the why pane's place under the caption.
+    pub inspector_pane: bool,
+    /// Rows the presented caption takes (with the inspector under it).
+    pub caption_rows: u16,
 }
 
 /// The regions for a terminal of `area`; `shape.zoom` gives one panel the whole body.
@@ -110,15 +114,37 @@ pub fn compute(area: Rect, shape: Shape) -> Areas {
         // a whole step; on a laptop the caption and the first of the why stay
         // on one page.
         let timeline_share = if area.height >= 30 { 40 } else { 30 };
-        let [timeline, pane] =
-            Layout::vertical([Constraint::Percentage(timeline_share), Constraint::Fill(1)])
-                .areas(rest);
-        why = Some(pane);
-        vec![
-            (Panel::Clients, clients),
-            (Panel::Ds, ds),
-            (Panel::Timeline, timeline),
-        ]
+        if shape.inspector_pane {
+            // The inspector (or its hex view) under the caption, in the why
+            // pane's place: the caption keeps the rows it needs.
+            let caption = shape
+                .caption_rows
+                .saturating_add(2)
+                .min(rest.height.saturating_sub(4) / 2);
+            let [timeline, pane, inspector] = Layout::vertical([
+                Constraint::Percentage(timeline_share),
+                Constraint::Length(caption),
+                Constraint::Fill(1),
+            ])
+            .areas(rest);
+            why = Some(pane);
+            vec![
+                (Panel::Clients, clients),
+                (Panel::Ds, ds),
+                (Panel::Timeline, timeline),
+                (Panel::Inspector, inspector),
+            ]
+        } else {
+            let [timeline, pane] =
+                Layout::vertical([Constraint::Percentage(timeline_share), Constraint::Fill(1)])
+                    .areas(rest);
+            why = Some(pane);
+            vec![
+                (Panel::Clients, clients),
+                (Panel::Ds, ds),
+                (Panel::Timeline, timeline),
+            ]
+        }
     } else if area.width >= WIDE {
         let [left, middle, right] = Layout::horizontal([
             Constraint::Percentage(20),

@@ -72,6 +72,16 @@ pub enum Pane {
     Hex(Option<String>),
 }
 
+impl Pane {
+    /// Whether the inspector (or its hex view) shows.
+    pub fn shows_inspector(&self) -> bool {
+        match self {
+            Pane::Inspector | Pane::Hex(_) => true,
+            Pane::Why => false,
+        }
+    }
+}
+
 impl Lesson {
     pub fn name(&self) -> &str {
         &self.name

@@ -296,6 +296,7 @@ impl App {
 
     /// Where each panel is on a screen of `area`.
     pub fn areas(&self, area: Rect) -> layout::Areas {
+        let inspector_pane = self.presenting() && self.screen.pane().shows_inspector();
         layout::compute(
             area,
             layout::Shape {
@@ -306,6 +307,12 @@ impl App {
                 why: self.panels.why.shown(),
                 projector: self.screen.presenting(),
                 hex: self.panels.inspector.hex(),
+                inspector_pane,
+                caption_rows: if inspector_pane {
+                    panels::why::caption_rows(self, area.width.saturating_sub(2))
+                } else {
+                    0
+                },
             },
         )
     }

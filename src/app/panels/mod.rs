@@ -21,7 +21,7 @@ use ratatui::layout::Rect;
 
 use super::draw::theme::Theme;
 use super::layout::{self, Panel};
-use super::{App, Effect};
+use super::{Action, App, Effect};
 use crate::domain::KeyPackageRef;
 
 /// What a panel's cursor points at, for the app to follow.
@@ -54,6 +54,9 @@ pub trait PanelView {
     fn target(&self, app: &App) -> Option<Target>;
     /// Draws it inside its border.
     fn draw(&self, app: &App, area: Rect, buf: &mut Buffer, theme: &Theme);
+    /// The actions it offers while it has the keys, most useful first (the
+    /// status bar shows them as far as they fit).
+    fn commands(&self) -> &'static [Action];
 }
 
 /// Every panel's state, and the why pane's and the help overlay's.

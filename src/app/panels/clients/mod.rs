@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use super::{PanelView, Target};
 use crate::app::draw::theme::Theme;
 use crate::app::layout::Panel;
-use crate::app::App;
+use crate::app::{Action, App};
 
 /// The acting client.
 #[derive(Debug, Clone, Default)]
@@ -70,6 +70,10 @@ impl PanelView for ClientsPanel {
     /// The acting client's selected key package, as in its storage.
     fn target(&self, app: &App) -> Option<Target> {
         app.panel(Panel::KeyPackages).target(app)
+    }
+
+    fn commands(&self) -> &'static [Action] {
+        &[Action::NextClient, Action::Generate, Action::Publish]
     }
 
     fn draw(&self, app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {

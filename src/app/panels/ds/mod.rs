@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 
 use super::{PanelView, Target};
 use crate::app::draw::theme::Theme;
-use crate::app::App;
+use crate::app::{Action, App};
 use crate::engine::ds::DirectoryEntry;
 
 /// The cursor among the DS panel's rows.
@@ -81,6 +81,10 @@ impl PanelView for DsPanel {
             }),
             (client, None) => Some(Target::Client(*client)),
         }
+    }
+
+    fn commands(&self) -> &'static [Action] {
+        &[Action::Claim, Action::ToggleFault]
     }
 
     fn draw(&self, app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {

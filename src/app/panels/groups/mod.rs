@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 
 use super::{PanelView, Target};
 use crate::app::draw::theme::Theme;
-use crate::app::App;
+use crate::app::{Action, App};
 
 /// The cursor among the groups and their members.
 #[derive(Debug, Clone, Default)]
@@ -51,6 +51,14 @@ impl PanelView for GroupsPanel {
 
     fn target(&self, _app: &App) -> Option<Target> {
         None
+    }
+
+    fn commands(&self) -> &'static [Action] {
+        &[
+            Action::CreateGroup,
+            Action::AddMember,
+            Action::DeliverAndJoin,
+        ]
     }
 
     fn draw(&self, app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {

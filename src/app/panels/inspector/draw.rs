@@ -15,19 +15,33 @@ use crate::app::panels::timeline;
 use crate::app::App;
 use crate::worker::Inspection;
 
-/// Draws the lines from the scrolled-to one; a line wider than the panel wraps
-/// under itself (scrolling counts lines, not rows: see `App::inspector_len`).
+/// Draws the rows from the scrolled-to one; a line wider than the panel wraps
+/// under itself, and scrolling counts these rows (see `App::inspector_len`).
 pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
-    let lines = inspector_lines(app, theme);
-    let scroll = app.inspector_scroll().min(lines.len().saturating_sub(1));
-    let rows = lines
+    let rows = wrapped(app, theme, usize::from(area.width));
+    let scroll = app.inspector_scroll();
+    for (row, (_, line)) in rows
         .into_iter()
         .skip(scroll)
-        .flat_map(|(line, indent)| wrap_line(line, usize::from(area.width), indent))
-        .take(area.height as usize);
-    for (row, line) in rows.enumerate() {
+        .take(area.height as usize)
+        .enumerate()
+    {
         line.render(Rect::new(area.x, area.y + row as u16, area.width, 1), buf);
     }
+}
+
+/// The inspector's rows at `width` columns, each with the index of the line it
+/// belongs to.
+pub(super) fn wrapped<'a>(app: &'a App, theme: &Theme, width: usize) -> Vec<(usize, Line<'a>)> {
+    inspector_lines(app, theme)
+        .into_iter()
+        .enumerate()
+        .flat_map(|(index, (line, indent))| {
+            wrap_line(line, width, indent)
+                .into_iter()
+                .map(move |row| (index, row))
+        })
+        .collect()
 }
 
 /// The inspector's lines, each with the indent its continuation takes.
@@ -67,7 +81,7 @@ fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<(Line<'a>, usize)> {
                         Span::styled(format!("  #{seq:<5}"), theme.muted),
                         Span::raw(format!("{route:<16} ")),
                     ];
-                    spans.extend(timeline::label(app, event, theme));
+                    spans.extend(timeline::label(app, event, theme).spans());
                     lines.push(item(
                         Line::from(spans).style(outcome_style(event.outcome, theme)),
                     ));

@@ -17,7 +17,7 @@ use ratatui::layout::Rect;
 
 use super::{PanelView, Target};
 use crate::app::draw::theme::Theme;
-use crate::app::{App, ToastKind};
+use crate::app::{Action, App, ToastKind};
 use crate::engine::bundle::BundleDetails;
 use crate::engine::Event;
 use crate::worker::Inspection;
@@ -91,11 +91,14 @@ impl PanelView for InspectorPanel {
         }
     }
 
+    /// Hex fields; else where its top row can be: down to the last page, so
+    /// that paging skips no row and stops at the end.
     fn rows(&self, app: &App) -> usize {
         if self.hex {
             app.hex_view().map_or(0, |h| h.fields.len())
         } else {
-            app.inspector_len()
+            let (_, height) = app.inspector_size();
+            app.inspector_len().saturating_sub(height).saturating_add(1)
         }
     }
 
@@ -103,7 +106,7 @@ impl PanelView for InspectorPanel {
         if self.hex {
             app.hex_field()
         } else {
-            self.scroll
+            self.scroll.min(self.rows(app).saturating_sub(1))
         }
     }
 
@@ -123,6 +126,10 @@ impl PanelView for InspectorPanel {
         None
     }
 
+    fn commands(&self) -> &'static [Action] {
+        &[Action::Hex, Action::Inspector, Action::Zoom]
+    }
+
     fn draw(&self, app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         if self.hex {
             hex::render(app, area, buf, theme);
@@ -133,8 +140,10 @@ impl PanelView for InspectorPanel {
 }
 
 impl App {
+    /// The inspector's top row (never past its last page).
     pub fn inspector_scroll(&self) -> usize {
-        self.panels.inspector.scroll
+        let rows = self.panels.inspector.rows(self);
+        self.panels.inspector.scroll.min(rows.saturating_sub(1))
     }
 
     /// Whether the inspector shows the hex view (`x`).
@@ -217,24 +226,32 @@ impl App {
         }
     }
 
-    /// How many lines the inspector has, for scrolling it; the same count as
-    /// `draw` draws (a test holds them together).
+    /// The inspector's size inside its border, where it is on screen (else
+    /// the whole screen's, as zoomed).
+    pub fn inspector_size(&self) -> (usize, usize) {
+        let area = self
+            .areas(self.size())
+            .get(crate::app::layout::Panel::Inspector)
+            .unwrap_or(self.size());
+        (
+            usize::from(area.width.saturating_sub(2)).max(1),
+            usize::from(area.height.saturating_sub(2)).max(1),
+        )
+    }
+
+    /// How many rows the inspector has at its width: its lines, wrapped as
+    /// `draw` draws them.
     pub fn inspector_len(&self) -> usize {
-        match self.inspection() {
-            None => 2,
-            Some(Inspection::Unavailable(_)) => 1,
-            Some(Inspection::KeyPackage(d)) => {
-                let journey = if self.shows_journey() {
-                    1 + self.journey_events().count()
-                } else {
-                    0
-                };
-                // reference; 8 fields; capabilities; lifetime, extensions, leaf ext., sizes;
-                // the bundle and the reference.
-                1 + journey + 8 + d.capabilities.len() + 4 + self.bundle().map_or(0, bundle_rows)
-            }
-            Some(Inspection::Welcome(d)) => 5 + d.secrets.len(),
-        }
+        let (width, _) = self.inspector_size();
+        draw::wrapped(self, &Theme::mono(), width).len()
+    }
+
+    /// The index of the inspector's line at its top row.
+    pub fn inspector_top_line(&self) -> usize {
+        let (width, _) = self.inspector_size();
+        let rows = draw::wrapped(self, &Theme::mono(), width);
+        let scroll = self.cursor(crate::app::layout::Panel::Inspector);
+        rows.get(scroll).map_or(0, |(line, _)| *line)
     }
 
     /// The events of the followed reference's journey.
@@ -243,15 +260,4 @@ impl App {
             .iter()
             .filter_map(|seq| self.events().get((*seq as usize).saturating_sub(1)))
     }
-}
-
-/// Lines the inspector's bundle section takes: its heading, the storage key,
-/// whether it is the reference, the value and each private key (or one line
-/// saying the bundle is gone); then the reference's heading and three lines.
-pub fn bundle_rows(bundle: &BundleDetails) -> usize {
-    let stored = bundle
-        .bundle
-        .as_ref()
-        .map_or(1, |b| 3 + b.private_keys.len());
-    1 + stored + 1 + 3
 }

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 
 use super::{PanelView, Target};
 use crate::app::draw::theme::Theme;
-use crate::app::App;
+use crate::app::{Action, App};
 
 /// The cursor in the acting client's storage.
 #[derive(Debug, Clone, Default)]
@@ -64,6 +64,15 @@ impl PanelView for KeyPackagesPanel {
             }
         };
         Some(Target::KeyPackage { owner, kp_ref })
+    }
+
+    fn commands(&self) -> &'static [Action] {
+        &[
+            Action::Generate,
+            Action::GenerateLastResort,
+            Action::Publish,
+            Action::Hex,
+        ]
     }
 
     fn draw(&self, app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {

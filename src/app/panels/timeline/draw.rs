@@ -7,12 +7,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use crate::app::draw::text::{outcome_style, ref_span};
+use crate::app::draw::text::outcome_style;
 use crate::app::draw::theme::Theme;
 use crate::app::layout;
 use crate::app::{App, FlashKey};
-use crate::domain::KeyPackageRef;
 use crate::engine::{Endpoint, Event, EventKind, Outcome};
+
+use super::label::{label, Label};
 
 const DS: &str = "DS";
 /// Fewest columns between two lanes.
@@ -30,220 +31,6 @@ fn lane(endpoint: Endpoint<'_>) -> &str {
     match endpoint {
         Endpoint::Ds => DS,
         Endpoint::Client(name) => name,
-    }
-}
-
-/// The label of an event: text with the reference it is about, styled.
-pub fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<'a>> {
-    let r = |kp_ref: &KeyPackageRef| -> Span<'a> { ref_span(app, kp_ref, theme, theme.arrow) };
-    let t = |s: String| Span::raw(s);
-    let lr = |yes: bool| {
-        if yes {
-            Span::styled(" LR", theme.last_resort)
-        } else {
-            Span::raw("")
-        }
-    };
-    match &event.kind {
-        EventKind::ClientRegistered { .. } => vec![t("register".into())],
-        EventKind::KeyPackageGenerated {
-            kp_ref,
-            last_resort,
-            ..
-        } => {
-            vec![t("generate ".into()), r(kp_ref), lr(*last_resort)]
-        }
-        EventKind::KeyPackagePublished {
-            kp_ref,
-            last_resort,
-            ..
-        } => {
-            vec![t("KeyPackage ".into()), r(kp_ref), lr(*last_resort)]
-        }
-        EventKind::KeyPackageRejected { kp_ref, error, .. } => {
-            let mut spans = vec![t("✗ KeyPackage ".into())];
-            if let Some(kp_ref) = kp_ref {
-                spans.push(r(kp_ref));
-            }
-            spans.push(Span::styled(format!(" {error}"), theme.error));
-            spans
-        }
-        EventKind::KeyPackageClaimed {
-            kp_ref,
-            owner,
-            last_resort,
-            last_resort_reuse,
-            ..
-        } => {
-            let mut spans = vec![t(format!("{owner}'s ")), r(kp_ref), lr(*last_resort)];
-            if *last_resort_reuse {
-                spans.push(Span::styled(" ↻ reuse", theme.reuse));
-            }
-            spans
-        }
-        // A failure's context is plain text (drawn in the row's error colour),
-        // so that a narrow row drops it word by word and keeps the code.
-        EventKind::ClaimFailed { owner, error, .. } => {
-            vec![
-                t(format!("✗ claim {owner}: ")),
-                Span::styled(error.to_string(), theme.error),
-            ]
-        }
-        EventKind::GroupCreated { group, .. } => vec![t(format!("create {group}"))],
-        EventKind::CommitSent { group, epoch, .. } => vec![t(format!("Commit {group} e{epoch}"))],
-        EventKind::WelcomeSent {
-            group,
-            new_member_refs,
-            ..
-        } => {
-            let mut spans = vec![t(format!("Welcome {group} "))];
-            // Show the followed reference if the Welcome names it.
-            let shown = new_member_refs
-                .iter()
-                .find(|x| app.followed() == Some(*x))
-                .or(new_member_refs.first());
-            if let Some(shown) = shown {
-                spans.push(r(shown));
-            }
-            if new_member_refs.len() > 1 {
-                spans.push(t(format!(" +{}", new_member_refs.len() - 1)));
-            }
-            spans
-        }
-        EventKind::WelcomeDelivered {
-            group,
-            kp_ref,
-            new_member_refs,
-            misbehaving_ds,
-            ..
-        } => {
-            let mut spans = vec![t(format!("Welcome {group} "))];
-            // A replayed or misrouted Welcome names no reference of its receiver:
-            // show the one it carries.
-            if let Some(kp_ref) = kp_ref.as_ref().or(new_member_refs.first()) {
-                spans.push(r(kp_ref));
-            }
-            // The row above says what the DS did (replay-welcome, forward-welcome).
-            if *misbehaving_ds {
-                spans.push(Span::styled(" (bad DS)", theme.warn));
-            }
-            spans
-        }
-        EventKind::GroupJoined {
-            group,
-            kp_ref,
-            last_resort,
-            ..
-        } => {
-            vec![
-                t(format!("joined {group} via ")),
-                r(kp_ref),
-                lr(*last_resort),
-            ]
-        }
-        EventKind::JoinFailed { group, error, .. } => {
-            vec![
-                t(format!("✗ join {group}: ")),
-                Span::styled(error.to_string(), theme.error),
-            ]
-        }
-        EventKind::PrivateBundleDeleted { kp_ref } => {
-            vec![t("bundle ".into()), r(kp_ref), t(" deleted".into())]
-        }
-        EventKind::KeyPackageExpired { kp_ref, owner, .. } => {
-            vec![t(format!("{owner}'s ")), r(kp_ref), t(" expired".into())]
-        }
-        EventKind::Clock { offset, .. } => {
-            vec![t(format!("clock +{}", crate::domain::approximate(*offset)))]
-        }
-        EventKind::KeyPackageSkipped { kp_ref, .. } => {
-            vec![t("skip ".into()), r(kp_ref)]
-        }
-        EventKind::PrivateBundleDiscarded { kp_ref } => {
-            vec![
-                t("bundle ".into()),
-                r(kp_ref),
-                t(" deleted on purpose".into()),
-            ]
-        }
-        EventKind::PrivateBundleRetained { kp_ref } => {
-            vec![
-                t("bundle ".into()),
-                r(kp_ref),
-                Span::styled(" kept (LR)", theme.last_resort),
-            ]
-        }
-        EventKind::CommitProcessed { group, epoch } => {
-            vec![t(format!("Commit {group} → e{epoch}"))]
-        }
-        EventKind::CommitFailed { group, error, .. } => {
-            vec![
-                t(format!("✗ Commit {group}: ")),
-                Span::styled(error.to_string(), theme.error),
-            ]
-        }
-        EventKind::SelfUpdated { group, epoch, .. } => vec![t(format!("update {group} e{epoch}"))],
-        EventKind::DsMisbehaved { action, .. } => vec![Span::styled(action.clone(), theme.warn)],
-        EventKind::CommandFailed { command, error, .. } => {
-            vec![
-                t(format!("✗ {command}: ")),
-                Span::styled(error.to_string(), theme.error),
-            ]
-        }
-        EventKind::ExpectPassed { expectation } => {
-            vec![Span::styled(format!("✓ expect {expectation}"), theme.ok)]
-        }
-        EventKind::ExpectFailed { expectation, .. } => {
-            vec![Span::styled(format!("✗ expect {expectation}"), theme.error)]
-        }
-        // The DS's faults and policies.
-        EventKind::DsFaultSet { fault, on, .. } => {
-            let switch = if *on { "on" } else { "off" };
-            vec![Span::styled(format!("fault {fault} {switch}"), theme.warn)]
-        }
-        EventKind::DsFaultActed { fault, .. } => {
-            vec![Span::styled(format!("⚠ {fault}"), theme.warn)]
-        }
-        EventKind::DsReleased { .. } => vec![Span::styled("release".to_string(), theme.warn)],
-        EventKind::KeyPackageRefused {
-            kp_ref,
-            owner,
-            error,
-            ..
-        } => vec![
-            t(format!("✗ {owner}'s ")),
-            r(kp_ref),
-            Span::styled(format!(" {error}"), theme.error),
-        ],
-        EventKind::DsPolicySet { policy, limit, per } => match (limit, per) {
-            (Some(limit), Some(per)) => vec![t(format!("{policy} {limit}/{per}"))],
-            _ => vec![t(format!("{policy} off"))],
-        },
-        EventKind::PoolSet { target, .. } => match target {
-            Some(target) => vec![t(format!("pool {target}"))],
-            None => vec![t("pool off".into())],
-        },
-        EventKind::PoolRefilled { generated, .. } => vec![t(format!("pool +{generated}"))],
-        EventKind::KeyPackageExported { kp_ref, .. } => {
-            vec![t("export ".into()), r(kp_ref)]
-        }
-        EventKind::WelcomeExported { group, .. } => vec![t(format!("export Welcome {group}"))],
-        EventKind::KeyPackageImported {
-            kp_ref, identity, ..
-        } => {
-            vec![t("import ".into()), r(kp_ref), t(format!(" as {identity}"))]
-        }
-        EventKind::WelcomeImported {
-            kp_ref,
-            new_member_refs,
-            ..
-        } => {
-            let mut spans = vec![t("Welcome from file ".into())];
-            if let Some(kp_ref) = kp_ref.as_ref().or(new_member_refs.first()) {
-                spans.push(r(kp_ref));
-            }
-            spans
-        }
     }
 }
 
@@ -331,7 +118,7 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         } else {
             outcome_style(event.outcome, theme)
         };
-        let spans = label(app, event, theme);
+        let label = label(app, event, theme);
         let (from, to) = endpoints(event);
         // The message moving now is drawn as far as it got.
         let progress = flight
@@ -362,39 +149,39 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 };
                 buf.set_string(head_x.min(right - 1), y, head, style);
                 buf.set_string(xa, y, "├", style);
-                let place = |spans: &[Span]| {
-                    let width: u16 = spans.iter().map(|s| s.width() as u16).sum();
-                    along(width, lo, hi, area.x + GUTTER, right)
-                };
-                // In full if it fits somewhere; else without its trailing note;
-                // else beside, shortened.
-                let (spans, placed) = match place(&spans) {
-                    Some(p) => (spans, Some(p)),
-                    None => {
-                        let spans = without_note(spans);
-                        let placed = place(&spans);
-                        (spans, placed)
-                    }
-                };
-                let (lx, max) = placed.unwrap_or_else(|| {
-                    let width: u16 = spans.iter().map(|s| s.width() as u16).sum();
-                    beside(width, lo, hi, area.x + GUTTER, right)
+                // The longest form that fits somewhere along or beside the
+                // arrow; else the shortest beside it, cut.
+                let placed = label.shortenings().into_iter().find_map(|form| {
+                    along(form.width() as u16, lo, hi, area.x + GUTTER, right)
+                        .map(|place| (form, place))
                 });
-                draw_label(spans, Rect::new(lx, y, max, 1), style, buf);
+                let (form, (lx, max)) = placed.unwrap_or_else(|| {
+                    let form = label.fit(0);
+                    let place = beside(form.width() as u16, lo, hi, area.x + GUTTER, right);
+                    (form, place)
+                });
+                draw_label(form, Rect::new(lx, y, max, 1), style, buf);
             }
             (Some(a), _) => {
                 let x = lane_x(a);
                 let failed = event.outcome == Outcome::Error;
                 buf.set_string(x, y, if failed { "✗" } else { "●" }, style);
                 // The lane's mark already says it failed: the label does not repeat ✗.
-                let spans = if failed { without_cross(spans) } else { spans };
-                let text_width: u16 = spans.iter().map(|s| s.width() as u16).sum();
-                let (lx, max) = beside(text_width, x, x, area.x + GUTTER, right);
-                draw_label(spans, Rect::new(lx, y, max, 1), style, buf);
+                let label = if failed { label.without_cross() } else { label };
+                let (lx, max) = beside(label.width() as u16, x, x, area.x + GUTTER, right);
+                // Where the full label does not fit, the side with more room
+                // takes the longest form that fits it.
+                let (lx, max) = if usize::from(max) >= label.width() {
+                    (lx, max)
+                } else {
+                    let short = label.fit(usize::from(max));
+                    beside(short.width() as u16, x, x, area.x + GUTTER, right)
+                };
+                draw_label(label, Rect::new(lx, y, max, 1), style, buf);
             }
             (None, _) => {
                 let mut all = vec![Span::styled(format!("{}: ", event.actor), theme.muted)];
-                all.extend(spans);
+                all.extend(label.spans());
                 Line::from(all).render(Rect::new(area.x + GUTTER, y, lanes_width, 1), buf);
             }
         }
@@ -431,6 +218,9 @@ fn beside(width: u16, lo: u16, hi: u16, left_edge: u16, right: u16) -> (u16, u16
         (hi + 2, width)
     } else if width <= left_room {
         (lo - 1 - width, width)
+    } else if width <= right_room + 1 {
+        // Without the space after the mark, the whole label fits.
+        (hi + 1, width)
     } else if right_room >= left_room {
         (hi + 2, right_room)
     } else {
@@ -438,65 +228,20 @@ fn beside(width: u16, lo: u16, hi: u16, left_edge: u16, right: u16) -> (u16, u16
     }
 }
 
-/// Draws a label: the letters keep the label's colour where they cross a lane.
-fn draw_label(spans: Vec<Span>, area: Rect, style: Style, buf: &mut Buffer) {
+/// Draws a label in its longest form that fits: the letters keep the label's
+/// colour where they cross a lane; a label wider than the row even in its
+/// shortest form is cut, with an ellipsis, never silently.
+fn draw_label(label: Label, area: Rect, style: Style, buf: &mut Buffer) {
     if area.width == 0 {
         return;
     }
-    let spans = fit(spans, usize::from(area.width));
-    let width: usize = spans.iter().map(|s| s.width()).sum();
+    let form = label.fit(usize::from(area.width));
     buf.set_style(area, style);
-    if width <= usize::from(area.width) {
-        Line::from(spans).render(area, buf);
+    if form.width() <= usize::from(area.width) {
+        Line::from(form.spans()).render(area, buf);
         return;
     }
-    // Too long for any side: cut with an ellipsis, never silently.
     let cut = Rect::new(area.x, area.y, area.width - 1, 1);
-    Line::from(spans).render(cut, buf);
+    Line::from(form.spans()).render(cut, buf);
     buf.set_string(area.right() - 1, area.y, "…", style);
-}
-
-/// The spans of a failure's label without its leading `✗ `.
-fn without_cross(mut spans: Vec<Span>) -> Vec<Span> {
-    if let Some(first) = spans.first_mut() {
-        if let Some(rest) = first.content.strip_prefix("✗ ") {
-            first.content = rest.to_string().into();
-        }
-    }
-    spans
-}
-
-/// A label without its trailing note in parentheses ("(bad DS)": the arrow's
-/// colour and the row above say it too).
-fn without_note(mut spans: Vec<Span>) -> Vec<Span> {
-    if spans.last().is_some_and(|s| s.content.starts_with(" (")) {
-        spans.pop();
-    }
-    spans
-}
-
-/// Shortens a label that is wider than `room`: a trailing note goes first,
-/// then words of its leading plain text ("Welcome team 3fa2b7c1" becomes
-/// "team 3fa2b7c1", then "3fa2b7c1"): the reference is the last thing to go.
-fn fit(mut spans: Vec<Span>, room: usize) -> Vec<Span> {
-    let width = |spans: &[Span]| spans.iter().map(|s| s.width()).sum::<usize>();
-    if width(&spans) > room {
-        spans = without_note(spans);
-    }
-    while width(&spans) > room {
-        let Some(first) = spans.first_mut() else {
-            break;
-        };
-        if first.style != Style::default() {
-            break;
-        }
-        let text = first.content.trim_start();
-        match text.split_once(' ') {
-            Some((_, rest)) if !rest.trim().is_empty() => first.content = rest.to_string().into(),
-            Some(_) | None => {
-                spans.remove(0);
-            }
-        }
-    }
-    spans
 }

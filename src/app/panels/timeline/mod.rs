@@ -4,15 +4,17 @@
 //! none picked it follows the newest.
 
 mod draw;
+pub mod label;
 
-pub use draw::{endpoints, label};
+pub use draw::endpoints;
+pub use label::label;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::{PanelView, Target};
 use crate::app::draw::{text, theme::Theme};
-use crate::app::App;
+use crate::app::{Action, App};
 use crate::engine::{Event, EventKind};
 
 /// The events shown and the one picked.
@@ -133,6 +135,10 @@ impl PanelView for TimelinePanel {
 
     fn target(&self, app: &App) -> Option<Target> {
         app.timeline_event().map(|event| Target::Event(event.seq))
+    }
+
+    fn commands(&self) -> &'static [Action] {
+        &[Action::Inspector, Action::Checks, Action::Why]
     }
 
     fn draw(&self, app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {

@@ -78,7 +78,7 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
 
 /// The lesson's caption (projector layout): the line run, the comment, what a
 /// `say` step says, and why the lab and the lesson disagree.
-fn caption_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
+pub(super) fn caption_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     let Some(caption) = app.caption() else {
         let hint = app
             .hint()
@@ -136,6 +136,11 @@ fn why_lines<'a>(
     rows: &mut Vec<Line<'a>>,
 ) -> Option<&'static str> {
     let Some(why) = app.why() else {
+        // A lesson's title card, or a step that logged nothing of its own: its
+        // caption says it all.
+        if app.lesson().is_some() {
+            return None;
+        }
         rows.extend(wrap_line(
             Line::styled(
                 "Nothing selected yet: run a step, or pick an event on the timeline with Tab and ↑↓.",

@@ -58,6 +58,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     draw::render(app, area, buf, theme);
 }
 
+/// Rows the presented caption takes at `width` columns.
+pub fn caption_rows(app: &App, width: u16) -> u16 {
+    let rows = draw::caption_lines(app, &Theme::mono(), usize::from(width)).len();
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
+
 /// What the why pane shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Why {
@@ -85,9 +91,10 @@ pub fn of_event(event: &Event) -> Why {
 }
 
 impl App {
-    /// Whether the why pane is shown (`y`).
+    /// Whether the why pane is shown (`y`), and not, presenting, the inspector
+    /// in its place.
     pub fn shows_why(&self) -> bool {
-        self.panels.why.shown()
+        self.panels.why.shown() && !(self.presenting() && self.screen.pane().shows_inspector())
     }
 
     /// `y`: the why pane on or off.
@@ -138,7 +145,7 @@ impl App {
     /// The inspector's top row: a journey line is its event, any other line is
     /// the thing inspected (a key package is generated, a Welcome sent).
     fn why_of_inspector(&self) -> Option<Why> {
-        let row = self.inspector_scroll();
+        let row = self.inspector_top_line();
         // Line 0 is the reference, line 1 the journey's heading, then its events.
         if self.shows_journey() {
             if let Some(event) = row
