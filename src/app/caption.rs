@@ -5,6 +5,7 @@
 
 use super::lesson::{said, Lesson, StepOutcome};
 use super::App;
+use crate::domain::escape_controls;
 
 /// What the caption pane shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +34,8 @@ impl Caption {
         }
     }
 
-    /// The pieces in the order they are shown, each wrapped on its own.
+    /// The pieces in the order they are shown, each wrapped on its own, with
+    /// the script's text escaped ([`escape_controls`]) as the pane draws it.
     pub fn parts(&self) -> Vec<String> {
         let mut parts = vec![self.heading()];
         if !self.comment.is_empty() {
@@ -42,6 +44,9 @@ impl Caption {
         parts.extend(self.said.clone());
         parts.extend(self.note.clone());
         parts
+            .iter()
+            .map(|part| escape_controls(part).into_owned())
+            .collect()
     }
 
     /// Whether this is the title card, before the first step.

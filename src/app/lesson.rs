@@ -216,6 +216,7 @@ pub fn stage(step: &Step) -> Stage {
             | Command::Expect(_)
             | Command::Say(_)
             | Command::ExportWelcome { .. }
+            | Command::ExportMailbox { .. }
             | Command::ImportKeyPackage { .. } => {}
         }
     }

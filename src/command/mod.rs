@@ -39,11 +39,11 @@ pub mod steps;
 pub mod vocabulary;
 
 pub use ast::{
-    ClientAction, Command, DsAction, ExportArgs, GenerateArgs, KeySelector, OptionalKeySelector,
-    PublishArgs, Show,
+    ClientAction, Command, CraftArgs, CraftKey, CraftKind, CraftPlace, DsAction, EncodingArgs,
+    ExportArgs, GenerateArgs, KeySelector, OptionalKeySelector, PublishArgs, Show,
 };
 pub use expectation::{BundlePresence, ClientCheck, DsCheck, Expectation, Presence};
-pub use misbehave::{DsPolicy, Limit, Switch};
+pub use misbehave::{DsPolicy, GreaseMode, KeyEncodingMode, Limit, MaxLifetime, Switch};
 
 pub use error::{CommandError, ParseError, Problem};
 pub use execute::{execute, execute_line, Execute};

@@ -190,11 +190,15 @@ fn rank(kind: &EventKind) -> Option<u8> {
         EventKind::WelcomeDelivered { .. } | EventKind::WelcomeImported { .. } => 6,
         EventKind::CommitProcessed { .. } => 7,
         EventKind::GroupCreated { .. } => 8,
-        EventKind::KeyPackageGenerated { .. } | EventKind::KeyPackageImported { .. } => 9,
+        EventKind::KeyPackageGenerated { .. }
+        | EventKind::KeyPackageCrafted { .. }
+        | EventKind::KeyPackageImported { .. } => 9,
         EventKind::PrivateBundleDeleted { .. }
         | EventKind::PrivateBundleRetained { .. }
         | EventKind::PrivateBundleDiscarded { .. } => 10,
-        EventKind::KeyPackageExported { .. } | EventKind::WelcomeExported { .. } => 11,
+        EventKind::KeyPackageExported { .. }
+        | EventKind::WelcomeExported { .. }
+        | EventKind::MailboxExported { .. } => 11,
         EventKind::ClientRegistered { .. } => 12,
         EventKind::DsMisbehaved { .. }
         | EventKind::DsFaultActed { .. }

@@ -73,8 +73,9 @@ fn panel_block<'a>(app: &App, panel: Panel, theme: &Theme) -> Block<'a> {
         .borders(Borders::ALL)
         .border_type(kind)
         .border_style(border)
+        // Titles name clients and groups: input, escaped.
         .title(Span::styled(
-            format!(" {} ", app.panel(panel).title(app)),
+            format!(" {} ", text::escaped(&app.panel(panel).title(app))),
             theme.title,
         ))
 }

@@ -181,7 +181,8 @@ fn help_verb_shows_its_usage_and_help_alone_opens_the_vocabulary() {
     assert!(lab.app.show_help());
     // The overlay lists the whole vocabulary: page through it all.
     let mut seen = String::new();
-    for _ in 0..8 {
+    // A page at a time, with room to spare for a longer vocabulary.
+    for _ in 0..16 {
         seen.push_str(&lab.screen(100, 30));
         lab.press(KeyCode::PageDown);
     }

@@ -30,7 +30,8 @@ use crate::domain::{LabClock, LabDuration, Suite};
 /// The longest key package lifetime the DS accepts, counted from the lab's now:
 /// 13 weeks. RFC 9420 leaves the maximum to the application, as OpenMLS does
 /// (openmls issue 1379).
-pub const DEFAULT_MAX_LIFETIME: LabDuration = LabDuration::from_secs(13 * 7 * 86_400);
+pub const DEFAULT_MAX_LIFETIME: LabDuration =
+    LabDuration::from_secs(crate::inspect::checks::policy::DEFAULT_MAX_LIFETIME_SECS);
 use super::wire::KeyPackageFormat;
 
 enum Request {
@@ -136,9 +137,13 @@ impl DsHandle {
     pub fn spawn_with(clock: LabClock, max_lifetime: LabDuration) -> Self {
         let (tx, mut rx) = mpsc::unbounded_channel();
         tokio::spawn(async move {
+            let policy = crate::inspect::checks::Policy {
+                max_lifetime: Some(max_lifetime.as_secs()),
+                ..Default::default()
+            };
             let mut state = DsState {
                 clock,
-                max_lifetime: max_lifetime.as_secs(),
+                policy,
                 ..DsState::default()
             };
             while let Some(request) = rx.recv().await {

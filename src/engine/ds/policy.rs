@@ -127,9 +127,23 @@ pub(super) enum PolicyRequest {
         limit: Option<ClaimLimit>,
         reply: oneshot::Sender<()>,
     },
+    /// `ds policy max-lifetime|key-encoding|grease`: the whole key package policy.
+    SetKeyPackagePolicy {
+        policy: crate::inspect::checks::Policy,
+        reply: oneshot::Sender<()>,
+    },
 }
 
 impl DsHandle {
+    /// Sets the policy uploads are judged against (the checklist's DS rules).
+    pub async fn set_key_package_policy(
+        &self,
+        policy: crate::inspect::checks::Policy,
+    ) -> Result<(), EngineError> {
+        self.call(|reply| Request::Policy(PolicyRequest::SetKeyPackagePolicy { policy, reply }))
+            .await
+    }
+
     /// Sets (or with `None` lifts) the claim limit.
     pub async fn set_claim_limit(&self, limit: Option<ClaimLimit>) -> Result<(), EngineError> {
         self.call(|reply| Request::Policy(PolicyRequest::SetClaimLimit { limit, reply }))

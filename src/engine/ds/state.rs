@@ -41,8 +41,9 @@ pub(super) struct DsState {
     pub(super) groups: HashMap<Vec<u8>, Roster>,
     /// The lab's clock, as the engine last set it.
     pub(super) clock: LabClock,
-    /// Longest accepted lifetime (not_after - now), seconds.
-    pub(super) max_lifetime: u64,
+    /// `ds policy max-lifetime|key-encoding|grease`: what the checklist judges
+    /// uploads against beside RFC 9420 and OpenMLS.
+    pub(super) policy: crate::inspect::checks::Policy,
     /// Purged as expired, not yet reported.
     pub(super) expired: Vec<ExpiredEntry>,
     /// The id of the next delivery.
@@ -214,6 +215,10 @@ impl DsState {
                 self.claim_log.set(limit);
                 let _ = reply.send(());
             }
+            Request::Policy(PolicyRequest::SetKeyPackagePolicy { policy, reply }) => {
+                self.policy = policy;
+                let _ = reply.send(());
+            }
         }
     }
 }
@@ -349,6 +354,7 @@ impl DsState {
             fault_hits: self.faults.hits(),
             held: self.faults.held(),
             claim_limit: self.claim_log.limit(),
+            key_package_policy: self.policy,
         }
     }
 }

@@ -65,6 +65,8 @@ error_codes![
     Malformed,
     BadSignature,
     UnsupportedExtension,
+    UnsupportedCredential,
+    PolicyRefused,
     Expired,
     NotYetValid,
     LifetimeTooLong,
@@ -88,6 +90,8 @@ error_codes![
     CannotWrite,
     WrongMessage,
     NoWelcomeSent,
+    WelcomeDropped,
+    WelcomeHeld,
     ExternalClient,
 ];
 

@@ -10,7 +10,7 @@ use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
 use crate::app::draw::table::{self, Cell, Column};
-use crate::app::draw::text::truncate;
+use crate::app::draw::text::{escaped, truncate};
 use crate::app::draw::theme::Theme;
 use crate::app::layout::Panel;
 use crate::app::panels::{highlight_row, visible};
@@ -50,15 +50,12 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             let mail = app.mail_for(&client.name);
             let mut name_cell = vec![
                 Span::styled(if selected { "▶" } else { " " }, theme.border_focus),
-                Span::styled(truncate(&client.name, 16), name_style),
+                Span::styled(truncate(&escaped(&client.name), 16), name_style),
             ];
-            // An external client: marked, with its credential's identity if it differs.
+            // An external client: always marked with its credential's identity
+            // (foreign text, escaped), as in the groups panel.
             if let Some(identity) = &client.external {
-                let mark = if *identity == client.name {
-                    " ext".to_string()
-                } else {
-                    format!(" ext={}", truncate(identity, 12))
-                };
+                let mark = format!(" ext={}", truncate(&escaped(identity), 12));
                 name_cell.push(Span::styled(mark, theme.muted));
             }
             let cells = vec![

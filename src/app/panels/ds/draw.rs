@@ -11,7 +11,7 @@ use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
 use crate::app::draw::table::{self, Cell, Column};
-use crate::app::draw::text::{lr_badge, ref_span, truncate};
+use crate::app::draw::text::{escaped, lr_badge, ref_span, truncate};
 use crate::app::draw::theme::Theme;
 use crate::app::layout::Panel;
 use crate::app::panels::{highlight_row, visible};
@@ -95,7 +95,7 @@ fn counter_cells<'a>(app: &App, client: usize, theme: &Theme) -> Option<Vec<Cell
         None => vec![Span::styled("-", theme.muted)],
     };
     Some(vec![
-        vec![Span::styled(truncate(&client.name, 16), theme.ds)],
+        vec![Span::styled(truncate(&escaped(&client.name), 16), theme.ds)],
         vec![Span::raw(available.to_string())],
         lr,
         vec![Span::raw(claims.to_string())],

@@ -9,7 +9,7 @@ use ratatui::widgets::Widget;
 
 use super::bundle;
 use super::fields::{field, item};
-use crate::app::draw::text::{count, outcome_style, ref_span, wrap_line};
+use crate::app::draw::text::{count, escaped_line, outcome_style, ref_span, wrap_line};
 use crate::app::draw::theme::Theme;
 use crate::app::panels::timeline;
 use crate::app::App;
@@ -17,6 +17,8 @@ use crate::worker::Inspection;
 
 /// Draws the rows from the scrolled-to one; a line wider than the panel wraps
 /// under itself, and scrolling counts these rows (see `App::inspector_len`).
+/// Fields carry foreign text (credentials, extensions, owners): every line is
+/// escaped (in `wrapped`, so that what is counted is what is drawn).
 pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let rows = wrapped(app, theme, usize::from(area.width));
     let scroll = app.inspector_scroll();
@@ -37,7 +39,7 @@ pub(super) fn wrapped<'a>(app: &'a App, theme: &Theme, width: usize) -> Vec<(usi
         .into_iter()
         .enumerate()
         .flat_map(|(index, (line, indent))| {
-            wrap_line(line, width, indent)
+            wrap_line(escaped_line(line), width, indent)
                 .into_iter()
                 .map(move |row| (index, row))
         })

@@ -118,7 +118,8 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         } else {
             outcome_style(event.outcome, theme)
         };
-        let label = label(app, event, theme);
+        // Labels quote input (names, groups, identities): escaped.
+        let label = label(app, event, theme).escaped();
         let (from, to) = endpoints(event);
         // The message moving now is drawn as far as it got.
         let progress = flight

@@ -8,7 +8,7 @@
 use ratatui::style::Style;
 use ratatui::text::Span;
 
-use crate::app::draw::text::ref_span;
+use crate::app::draw::text::{escaped_span, ref_span};
 use crate::app::draw::theme::Theme;
 use crate::app::App;
 use crate::domain::KeyPackageRef;
@@ -41,6 +41,18 @@ impl<'a> Label<'a> {
 
     pub fn width(&self) -> usize {
         self.parts.iter().map(|(_, s)| s.width()).sum()
+    }
+
+    /// The label with the foreign text it quotes (names, identities, groups)
+    /// escaped, as every panel draws input.
+    pub fn escaped(self) -> Self {
+        Label {
+            parts: self
+                .parts
+                .into_iter()
+                .map(|(part, span)| (part, escaped_span(span)))
+                .collect(),
+        }
     }
 
     /// The label without the `✗ ` it starts with (a lane's mark says it).
@@ -278,8 +290,14 @@ pub fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Label<'a> {
             r(kp_ref),
             error(format!(" {e}")),
         ],
-        EventKind::DsPolicySet { policy, limit, per } => match (limit, per) {
-            (Some(limit), Some(per)) => vec![key(format!("{policy} {limit}/{per}"))],
+        EventKind::DsPolicySet {
+            policy,
+            limit,
+            per,
+            value,
+        } => match (limit, per, value) {
+            (Some(limit), Some(per), _) => vec![key(format!("{policy} {limit}/{per}"))],
+            (_, _, Some(value)) => vec![key(format!("{policy} {value}"))],
             _ => vec![key(format!("{policy} off"))],
         },
         EventKind::PoolSet { target, .. } => match target {
@@ -291,6 +309,11 @@ pub fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Label<'a> {
         EventKind::WelcomeExported { group, .. } => {
             vec![key("export Welcome ".into()), context(group.clone())]
         }
+        EventKind::KeyPackageCrafted { change, .. } => vec![key(format!("craft {change}"))],
+        EventKind::MailboxExported { client, files, .. } => vec![
+            key("export mailbox ".into()),
+            context(format!("{client} ({})", files.len())),
+        ],
         EventKind::KeyPackageImported {
             kp_ref, identity, ..
         } => vec![

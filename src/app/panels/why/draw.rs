@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Widget};
 
-use crate::app::draw::text::wrap_line;
+use crate::app::draw::text::{escaped, wrap_line};
 use crate::app::draw::theme::Theme;
 use crate::app::{App, Caption};
 
@@ -17,7 +17,10 @@ const INDENT: usize = 2;
 
 /// The pane's title.
 pub(crate) fn title(app: &App) -> String {
-    let why = app.why().map(|w| w.subject).filter(|_| app.shows_why());
+    let why = app
+        .why()
+        .map(|w| escaped(&w.subject).into_owned())
+        .filter(|_| app.shows_why());
     match (app.presenting(), app.caption(), why) {
         (true, Some(caption), Some(subject)) => format!("{} · why: {subject}", caption.step),
         (true, Some(caption), None) => caption.step,
@@ -84,7 +87,11 @@ pub(super) fn caption_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<L
             .hint()
             .unwrap_or("Space runs the first step")
             .to_string();
-        return wrap_line(Line::styled(hint, theme.caption), width, 0);
+        return wrap_line(
+            Line::styled(escaped(&hint).into_owned(), theme.caption),
+            width,
+            0,
+        );
     };
     let title = caption.is_title();
     let Caption {
@@ -99,7 +106,7 @@ pub(super) fn caption_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<L
     if !line.is_empty() {
         let mut spans = vec![
             Span::styled("> ", theme.muted),
-            Span::styled(line, theme.header),
+            Span::styled(escaped(&line).into_owned(), theme.header),
         ];
         if !checks.is_empty() {
             let style = if checks.contains('✗') {
@@ -120,7 +127,11 @@ pub(super) fn caption_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<L
         (note, note_style),
     ] {
         if let Some(text) = text.filter(|t| !t.is_empty()) {
-            rows.extend(wrap_line(Line::styled(text, style), width, 0));
+            rows.extend(wrap_line(
+                Line::styled(escaped(&text).into_owned(), style),
+                width,
+                0,
+            ));
         }
     }
     rows.push(Line::raw(""));
@@ -166,7 +177,7 @@ fn why_lines<'a>(
             rows.extend(wrap_line(
                 Line::from(vec![
                     Span::styled(format!("{label}: "), theme.header),
-                    Span::styled(text, theme.base),
+                    Span::styled(escaped(text).into_owned(), theme.base),
                 ]),
                 width,
                 INDENT,
