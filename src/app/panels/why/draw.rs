@@ -162,6 +162,21 @@ fn why_lines<'a>(
         ));
         return None;
     };
+    // First, one line naming the concept behind it (`explain` has it in full),
+    // so that it shows on the pane's first page.
+    if let Some(concept) = why.concept {
+        rows.extend(wrap_line(
+            Line::from(vec![
+                Span::styled("concept: ", theme.header),
+                Span::styled(
+                    format!("{0} (mls-lab explain {0})", concept.topic),
+                    theme.muted,
+                ),
+            ]),
+            width,
+            INDENT,
+        ));
+    }
     for (i, explanation) in why.explanations.iter().enumerate() {
         if i > 0 {
             rows.extend(wrap_line(

@@ -71,6 +71,8 @@ pub struct Why {
     pub subject: String,
     /// The event kind's explanation first, then the error code's, if any.
     pub explanations: Vec<&'static Explanation>,
+    /// The concept it shows (`mls-lab explain` has its text), if one.
+    pub concept: Option<&'static Explanation>,
 }
 
 /// An event's explanations: its kind's, then its error code's when that is a topic.
@@ -87,6 +89,7 @@ pub fn of_event(event: &Event) -> Why {
     Why {
         subject,
         explanations,
+        concept: explain::concepts::of_event(event.kind.name()),
     }
 }
 
@@ -155,14 +158,19 @@ impl App {
                 return Some(of_event(event));
             }
         }
-        let (subject, topic) = match self.inspection()? {
-            Inspection::KeyPackage(_) => ("inspector: a key package", "key_package_generated"),
-            Inspection::Welcome(_) => ("inspector: a Welcome", "welcome_sent"),
+        let (subject, topic, concept) = match self.inspection()? {
+            Inspection::KeyPackage(_) => (
+                "inspector: a key package",
+                "key_package_generated",
+                "key-package",
+            ),
+            Inspection::Welcome(_) => ("inspector: a Welcome", "welcome_sent", "Welcome"),
             Inspection::Unavailable(_) => return None,
         };
         Some(Why {
             subject: subject.to_string(),
             explanations: explain::topic(topic).into_iter().collect(),
+            concept: explain::concepts::concept_named(concept),
         })
     }
 }
@@ -189,5 +197,6 @@ mod tests {
         assert_eq!(why.subject, "#7 claim_failed: NoKeyPackageAvailable");
         let topics: Vec<&str> = why.explanations.iter().map(|e| e.topic).collect();
         assert_eq!(topics, ["claim_failed", "NoKeyPackageAvailable"]);
+        assert_eq!(why.concept.map(|c| c.topic), Some("last-resort"));
     }
 }
