@@ -21,7 +21,7 @@ use theme::Theme;
 /// Draws the whole screen.
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let theme = Theme::of(self.theme());
+        let theme = Theme::at(self.theme(), self.settings().colours);
         buf.set_style(area, theme.base);
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             too_small(area, buf, &theme);

@@ -143,6 +143,7 @@ fn monochrome_marks_the_followed_reference_with_modifiers_not_colour() {
             speed: Duration::ZERO,
             theme: ThemeName::Mono,
             suite: 1,
+            ..Settings::default()
         },
         "alice bob",
     );

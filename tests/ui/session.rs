@@ -109,6 +109,7 @@ fn suite_2_reaches_every_key_that_takes_a_suite() {
             speed: Duration::ZERO,
             theme: ThemeName::Dark,
             suite: 2,
+            ..Settings::default()
         },
         "alice bob",
     );

@@ -1,7 +1,9 @@
 //! What every panel draws with: the palettes of the app's themes ([`theme`]),
 //! tables whose columns fit ([`table`]), and text helpers ([`text`]): the one
-//! way a reference is styled, truncation, wrapping, states and outcomes.
+//! way a reference is styled, truncation, wrapping, states and outcomes; the
+//! terminal's colour depth and palettes brought down to it ([`depth`]).
 
+pub mod depth;
 pub mod table;
 pub mod text;
 pub mod theme;
