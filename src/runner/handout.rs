@@ -1,11 +1,14 @@
 //! `mls-lab run FILE --markdown`: the run as a handout. One section per step
 //! (see [`crate::command::steps`]): its caption, the command, the events it logged
-//! with short references, and its checks; then a table of the final state, one
-//! row per client. Markdown is built as plain lines; the caller prints them.
+//! with short references, why its subject happened (`explain`), and its checks;
+//! then a sequence diagram of the messages (Mermaid), the OpenMLS calls behind
+//! the steps once each, and a table of the final state, one row per client.
+//! Markdown is built as plain lines; the caller prints them.
 
-use crate::command::steps::Outline;
+use crate::command::steps::{subject, Outline};
 use crate::command::{Command, Step};
-use crate::engine::{Engine, Event, EventKind};
+use crate::engine::{Endpoint, Engine, Event, EventKind, Outcome};
+use crate::explain::{self, Explanation};
 
 use super::{Progress, RunReport, Runner};
 
@@ -69,6 +72,10 @@ pub async fn handout(
         );
     }
     out.push(String::new());
+    diagram(&mut out, &runs);
+    out.push(String::new());
+    calls(&mut out, &runs);
+    out.push(String::new());
     state_table(&mut out, engine).await;
     out.push(String::new());
     if report.passed() {
@@ -130,8 +137,131 @@ fn section(
     }
     out.extend(events.iter().map(Event::text));
     out.push("```".to_string());
+    why(out, events);
     checks(out, step, runs);
     directions(out, step);
+}
+
+/// Why the step's subject happened: the explanation of its event kind, and of
+/// its error code for a failure (as the why pane shows it).
+fn why(out: &mut Vec<String>, events: &[Event]) {
+    let explanations = subject_explanations(events);
+    if explanations.is_empty() {
+        return;
+    }
+    out.push(String::new());
+    let said: Vec<&str> = explanations.iter().map(|e| e.what).collect();
+    out.push(format!("**Why:** {}", block_safe(&said.join(" "))));
+}
+
+/// The explanations of a step's subject: its kind's, then its error code's.
+fn subject_explanations(events: &[Event]) -> Vec<&'static Explanation> {
+    let Some(event) = subject(events) else {
+        return Vec::new();
+    };
+    let mut explanations: Vec<&'static Explanation> =
+        explain::topic(event.kind.name()).into_iter().collect();
+    explanations.extend(event.error_code().and_then(explain::error));
+    explanations
+}
+
+/// The lesson's messages as a Mermaid sequence diagram: one arrow per event
+/// that travels between two endpoints, a crossed one for a refusal.
+fn diagram(out: &mut Vec<String>, runs: &[Vec<LineRun>]) {
+    let routed: Vec<(&str, &str, &Event)> = runs
+        .iter()
+        .flatten()
+        .flat_map(|run| &run.events)
+        .filter_map(|event| {
+            let route = event.route();
+            Some((lane(route.from), lane(route.to?), event))
+        })
+        .collect();
+    if routed.is_empty() {
+        return;
+    }
+    out.push("## The messages".to_string());
+    out.push(String::new());
+    out.push("```mermaid".to_string());
+    out.push("sequenceDiagram".to_string());
+    let mut participants: Vec<&str> = Vec::new();
+    for (from, to, _) in &routed {
+        for lane in [from, to] {
+            if !participants.contains(lane) {
+                participants.push(lane);
+            }
+        }
+    }
+    for (index, name) in participants.iter().enumerate() {
+        out.push(format!("    participant p{index} as {name}"));
+    }
+    let id = |name: &str| participants.iter().position(|p| *p == name).unwrap_or(0);
+    for (from, to, event) in routed {
+        let arrow = if event.outcome == Outcome::Error {
+            "-x"
+        } else {
+            "->>"
+        };
+        let mut text = event.kind.name().to_string();
+        if let Some(kp_ref) = event.kp_ref() {
+            text.push(' ');
+            text.push_str(&kp_ref.short());
+        }
+        if let Some(code) = event.error_code() {
+            text.push_str(&format!(" {code}"));
+        }
+        out.push(format!(
+            "    p{}{arrow}p{}: {}",
+            id(from),
+            id(to),
+            mermaid_text(&text)
+        ));
+    }
+    out.push("```".to_string());
+}
+
+/// An endpoint's name in the diagram.
+fn lane(endpoint: Endpoint<'_>) -> &str {
+    match endpoint {
+        Endpoint::Ds => "DS",
+        Endpoint::Client(name) => name,
+    }
+}
+
+/// Message text Mermaid reads as text: no `;`, `#` or line breaks.
+fn mermaid_text(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            ';' | '#' | '\n' | '\r' => ' ',
+            other => other,
+        })
+        .collect()
+}
+
+/// The OpenMLS calls behind the steps' subjects, once each, in order.
+fn calls(out: &mut Vec<String>, runs: &[Vec<LineRun>]) {
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for step in runs {
+        let events = step
+            .first()
+            .map(|r| r.events.as_slice())
+            .unwrap_or_default();
+        for explanation in subject_explanations(events) {
+            if let Some(call) = explanation.openmls_call {
+                if !seen.iter().any(|(_, c)| *c == call) {
+                    seen.push((explanation.topic, call));
+                }
+            }
+        }
+    }
+    if seen.is_empty() {
+        return;
+    }
+    out.push("## The OpenMLS calls".to_string());
+    out.push(String::new());
+    for (topic, call) in seen {
+        out.push(format!("- {}: {}", code_span(topic), code_span(call)));
+    }
 }
 
 /// The step's `show` and `follow` lines: what a lesson puts on the screen.
