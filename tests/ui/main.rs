@@ -24,5 +24,6 @@ mod present;
 mod screens;
 mod session;
 mod stage;
+mod talk;
 mod timeline;
 mod why;
