@@ -26,8 +26,9 @@ use crate::inspect::checks::policy::{Grease, KeyEncoding};
 pub async fn execute(engine: &mut Engine, command: &Command) -> Result<(), EngineError> {
     match command {
         Command::Expect(expectation) => return check::expect(engine, expectation).await,
-        // A caption changes nothing, not even the result `expect error` checks.
-        Command::Say(_) => return Ok(()),
+        // A caption or a direction to the screen changes nothing, not even the
+        // result `expect error` checks.
+        Command::Say(_) | Command::Show(_) | Command::Follow(_) => return Ok(()),
         Command::Clients(_)
         | Command::Client { .. }
         | Command::Ds(_)
@@ -102,7 +103,7 @@ async fn run(engine: &mut Engine, command: &Command) -> Result<(), EngineError> 
                 .await
         }
         Command::ImportKeyPackage { file, name } => engine.import_key_package(file, name).await,
-        Command::Expect(_) | Command::Say(_) => Ok(()),
+        Command::Expect(_) | Command::Say(_) | Command::Show(_) | Command::Follow(_) => Ok(()),
     }
 }
 

@@ -9,13 +9,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::{highlight_row, visible};
+use crate::app::draw::table::{self, Cell, Column};
+use crate::app::draw::text::{count, escaped, short, truncate};
+use crate::app::draw::theme::Theme;
 use crate::app::layout::Panel;
+use crate::app::panels::{highlight_row, visible};
 use crate::app::{App, FlashKey};
 use crate::engine::GroupOverview;
-use crate::ui::table::{self, Cell, Column};
-use crate::ui::text::{count, escaped, short, truncate};
-use crate::ui::theme::Theme;
 
 const MEMBERS: [Column; 5] = [
     Column::left("", 0),
@@ -25,7 +25,7 @@ const MEMBERS: [Column; 5] = [
     Column::left("", 0),
 ];
 
-pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let rows = app.group_rows();
     if rows.is_empty() {
         Paragraph::new("No groups yet. Press n to create one, a to add members.")

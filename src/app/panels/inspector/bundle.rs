@@ -6,8 +6,8 @@
 use ratatui::text::{Line, Span};
 
 use super::fields::{field, item};
+use crate::app::draw::theme::Theme;
 use crate::engine::bundle::BundleDetails;
-use crate::ui::theme::Theme;
 
 /// The sections' lines, each with the indent its continuation takes.
 pub(crate) fn lines<'a>(details: &'a BundleDetails, theme: &Theme) -> Vec<(Line<'a>, usize)> {

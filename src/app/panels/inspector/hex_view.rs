@@ -1,8 +1,6 @@
-//! The hex view's state: the inspected key package's or Welcome's bytes and
-//! their fields, read by `inspect`'s TLS walker (the tree `mls-lab inspect`
-//! prints), and which field is selected.
+//! The bytes of what the inspector shows and their fields, read by `inspect`'s
+//! TLS walker (the tree `mls-lab inspect` prints), flattened for the hex view.
 
-use super::App;
 use crate::inspect::reader::{Field, Reader};
 use crate::inspect::structure::{key_package, message_header, welcome};
 
@@ -71,45 +69,6 @@ fn flatten(field: &Field, path: String, root: bool, out: &mut Vec<HexField>) {
             format!("{path}.{}", child.name)
         };
         flatten(child, child_path, false, out);
-    }
-}
-
-impl App {
-    /// Whether the inspector shows the hex view (`x`).
-    pub fn shows_hex(&self) -> bool {
-        self.selection.hex
-    }
-
-    /// The inspected key package's bytes and fields, once the engine sent them.
-    pub fn hex_view(&self) -> Option<&HexView> {
-        self.follow.hex.as_ref()
-    }
-
-    /// `x`: the hex view on or off. It shows the inspected key package's bytes,
-    /// so the inspector takes the keys (↑↓ then pick a field).
-    pub(super) fn toggle_hex(&mut self) {
-        if self.selection.hex {
-            self.selection.hex = false;
-            return;
-        }
-        if self.hex_view().is_none() {
-            self.toast(
-                "The hex view shows a key package or a Welcome: select one (key packages, DS or timeline panel) first"
-                    .into(),
-                super::ToastKind::Error,
-            );
-            return;
-        }
-        self.selection.hex = true;
-        self.selection.focus = crate::app::layout::Panel::Inspector;
-    }
-
-    /// The selected field (an index into [`HexView::fields`]).
-    pub fn hex_field(&self) -> usize {
-        self.selection.hex_field.min(
-            self.hex_view()
-                .map_or(0, |h| h.fields.len().saturating_sub(1)),
-        )
     }
 }
 

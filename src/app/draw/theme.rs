@@ -4,6 +4,8 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use super::depth::ColourDepth;
+pub use super::depth::{contrast, luminance};
 use crate::app::ThemeName;
 
 /// Every style the UI uses.
@@ -85,7 +87,8 @@ impl Theme {
         let bold = Modifier::BOLD;
         Self {
             base: Style::new().fg(rgb(20, 20, 20)).bg(bg),
-            border: Style::new().fg(rgb(150, 150, 150)),
+            // 3.4:1 on white: a border is a line, it needs 3:1 (WCAG 1.4.11).
+            border: Style::new().fg(rgb(140, 140, 140)),
             border_focus: Style::new().fg(rgb(0, 70, 180)),
             title: Style::new().fg(rgb(0, 0, 0)).add_modifier(bold),
             header: Style::new().fg(rgb(0, 60, 160)).add_modifier(bold),
@@ -195,30 +198,103 @@ impl Theme {
     }
 }
 
-/// WCAG 2 relative luminance of an sRGB colour; `None` for a colour without RGB.
-pub fn luminance(color: Color) -> Option<f64> {
-    let Color::Rgb(r, g, b) = color else {
-        return None;
-    };
-    let channel = |c: u8| {
-        let c = f64::from(c) / 255.0;
-        if c <= 0.039_28 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    Some(0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b))
+/// The contrast text needs in a theme: 7:1 in high contrast, else 4.5:1
+/// (WCAG AAA and AA).
+pub fn least_text_contrast(name: ThemeName) -> f64 {
+    match name {
+        ThemeName::HighContrast => 7.0,
+        ThemeName::Dark | ThemeName::Light | ThemeName::Mono => 4.5,
+    }
 }
 
-/// WCAG 2 contrast ratio of two colours (1 to 21).
-pub fn contrast(a: Color, b: Color) -> Option<f64> {
-    let (la, lb) = (luminance(a)?, luminance(b)?);
-    let (hi, lo) = if la > lb { (la, lb) } else { (lb, la) };
-    Some((hi + 0.05) / (lo + 0.05))
-}
+/// The contrast a border needs against the background (WCAG 1.4.11).
+pub const LEAST_BORDER_CONTRAST: f64 = 3.0;
 
 impl Theme {
+    /// The palette of a theme at the terminal's colour depth.
+    pub fn at(name: ThemeName, depth: ColourDepth) -> Self {
+        Theme::of(name).at_depth(depth, least_text_contrast(name))
+    }
+
+    /// This palette at `depth`: backgrounds become their nearest colour, then
+    /// every foreground the nearest that keeps `text` contrast (borders 3:1)
+    /// on each background it is drawn on. In 24-bit colour, unchanged.
+    pub fn at_depth(&self, depth: ColourDepth, text: f64) -> Self {
+        if depth == ColourDepth::TrueColour {
+            return *self;
+        }
+        let bg = |style: Style| style.bg.map(|c| depth.nearest(c));
+        // A background of its own becomes the nearest on which a colour near
+        // the text's (its own, or the base's) reaches the contrast.
+        let joint = |style: Style, least: f64| {
+            let (own_bg, fg) = (style.bg?, style.fg.or(self.base.fg)?);
+            depth
+                .nearest_first(own_bg)
+                .into_iter()
+                .find_map(|background| {
+                    let text = depth.nearest_keeping(fg, &[(background, least)]);
+                    contrast(text, background)
+                        .is_some_and(|ratio| ratio >= least)
+                        .then_some((text, background))
+                })
+        };
+        let base_bg = joint(self.base, text).map(|(_, b)| b).or(bg(self.base));
+        let selected_bg = joint(self.selected, text)
+            .map(|(_, b)| b)
+            .or(bg(self.selected));
+        // A style with no background of its own is drawn on the base and, where
+        // the selection does not set the colour, on a selected row.
+        let fit = |style: Style, least: f64| {
+            if let Some((fg, background)) = joint(style, least) {
+                return Style {
+                    fg: style.fg.map(|_| fg),
+                    bg: Some(background),
+                    ..style
+                };
+            }
+            let mut on: Vec<(Color, f64)> = Vec::new();
+            match bg(style) {
+                Some(own) => on.push((own, least)),
+                None => {
+                    on.extend(base_bg.map(|b| (b, least)));
+                    if self.selected.fg.is_none() {
+                        on.extend(selected_bg.map(|b| (b, least)));
+                    }
+                }
+            }
+            Style {
+                fg: style.fg.map(|c| depth.nearest_keeping(c, &on)),
+                bg: bg(style),
+                ..style
+            }
+        };
+        Self {
+            base: fit(self.base, text),
+            border: fit(self.border, LEAST_BORDER_CONTRAST),
+            border_focus: fit(self.border_focus, text),
+            title: fit(self.title, text),
+            header: fit(self.header, text),
+            muted: fit(self.muted, text),
+            selected: fit(self.selected, text),
+            follow: fit(self.follow, text),
+            flash: fit(self.flash, text),
+            ok: fit(self.ok, text),
+            error: fit(self.error, text),
+            warn: fit(self.warn, text),
+            last_resort: fit(self.last_resort, text),
+            reuse: fit(self.reuse, text),
+            arrow: fit(self.arrow, text),
+            ds: fit(self.ds, text),
+            key: fit(self.key, text),
+            caption: fit(self.caption, text),
+        }
+    }
+
+    /// The border's contrast on the base background.
+    pub fn border_contrast(&self) -> Option<f64> {
+        contrast(self.border.fg?, self.base.bg?)
+    }
+
     /// Every (style, background) pair text can be drawn in and its contrast:
     /// each text style on the base background (or its own), and on a selected
     /// row (a style with its own background keeps it there, see `ui::panels`).
@@ -262,6 +338,52 @@ mod tests {
                     ratio >= least,
                     "{theme:?}: {what} has contrast {ratio:.2}, less than {least}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn at_every_colour_depth_text_and_borders_keep_their_contrast() {
+        use super::{least_text_contrast, ColourDepth, LEAST_BORDER_CONTRAST};
+        use ratatui::style::Color;
+        for depth in [
+            ColourDepth::TrueColour,
+            ColourDepth::Indexed256,
+            ColourDepth::Ansi16,
+        ] {
+            for name in [ThemeName::Dark, ThemeName::Light, ThemeName::HighContrast] {
+                let theme = Theme::at(name, depth);
+                let least = least_text_contrast(name);
+                let pairs = theme.contrasts();
+                assert!(pairs.len() >= 25, "{name:?} {depth:?}: {}", pairs.len());
+                for (what, ratio) in pairs {
+                    let ratio = ratio.unwrap_or(0.0);
+                    assert!(
+                        ratio >= least,
+                        "{name:?} at {depth:?}: {what} has contrast {ratio:.2}, less than {least}"
+                    );
+                }
+                let border = theme.border_contrast().unwrap_or(0.0);
+                assert!(
+                    border >= LEAST_BORDER_CONTRAST,
+                    "{name:?} at {depth:?}: border {border:.2}"
+                );
+                // Only colours the terminal has are sent.
+                let styles = theme.text_styles().map(|(_, s)| s);
+                for colour in styles
+                    .iter()
+                    .chain([&theme.border])
+                    .flat_map(|s| [s.fg, s.bg])
+                    .flatten()
+                {
+                    let fits = match (depth, colour) {
+                        (ColourDepth::TrueColour, Color::Rgb(..)) => true,
+                        (ColourDepth::Indexed256, Color::Indexed(_)) => true,
+                        (ColourDepth::Ansi16, Color::Indexed(i)) => i < 16,
+                        _ => false,
+                    };
+                    assert!(fits, "{name:?} at {depth:?}: {colour:?}");
+                }
             }
         }
     }

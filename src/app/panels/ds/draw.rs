@@ -10,12 +10,12 @@ use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
-use super::{highlight_row, visible};
+use crate::app::draw::table::{self, Cell, Column};
+use crate::app::draw::text::{escaped, lr_badge, ref_span, truncate};
+use crate::app::draw::theme::Theme;
 use crate::app::layout::Panel;
+use crate::app::panels::{highlight_row, visible};
 use crate::app::App;
-use crate::ui::table::{self, Cell, Column};
-use crate::ui::text::{escaped, lr_badge, ref_span, truncate};
-use crate::ui::theme::Theme;
 
 const COUNTERS: [Column; 5] = [
     Column::left("client", 0),
@@ -32,7 +32,7 @@ const ENTRIES: [Column; 4] = [
     Column::left("", 2),
 ];
 
-pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if area.height == 0 {
         return;
     }
@@ -108,7 +108,7 @@ fn counter_cells<'a>(app: &App, client: usize, theme: &Theme) -> Option<Vec<Cell
 
 /// One directory entry of the acting client: reference, badge, size, suite.
 fn entry_cells<'a>(app: &App, entry: usize, theme: &Theme) -> Option<Vec<Cell<'a>>> {
-    let entry = app.ds_entry(entry)?;
+    let entry = super::entry(app, entry)?;
     let reuses = entry.handouts.saturating_sub(1);
     Some(vec![
         vec![

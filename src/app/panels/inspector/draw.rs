@@ -1,40 +1,49 @@
-//! The inspector: the fields of one key package (with its journey and, in
-//! `bundle`, its private bundle and reference) or one Welcome (with its
+//! The inspector's lines: the fields of one key package (with its journey and,
+//! in `bundle`, its private bundle and reference) or one Welcome (with its
 //! `secrets[]` and who matched them); `fields` lays out a field's line.
-
-mod bundle;
-mod fields;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::timeline;
+use super::bundle;
+use super::fields::{field, item};
+use crate::app::draw::text::{count, escaped_line, outcome_style, ref_span, wrap_line};
+use crate::app::draw::theme::Theme;
+use crate::app::panels::timeline;
 use crate::app::App;
-use crate::ui::text::{count, escaped_line, outcome_style, ref_span, wrap_line};
-use crate::ui::theme::Theme;
 use crate::worker::Inspection;
-use fields::{field, item};
 
-/// Draws the lines from the scrolled-to one; a line wider than the panel wraps
-/// under itself (scrolling counts lines, not rows: see `App::inspector_len`).
+/// Draws the rows from the scrolled-to one; a line wider than the panel wraps
+/// under itself, and scrolling counts these rows (see `App::inspector_len`).
 /// Fields carry foreign text (credentials, extensions, owners): every line is
-/// escaped.
-pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
-    let lines: Vec<(Line, usize)> = inspector_lines(app, theme)
-        .into_iter()
-        .map(|(line, indent)| (escaped_line(line), indent))
-        .collect();
-    let scroll = app.inspector_scroll().min(lines.len().saturating_sub(1));
-    let rows = lines
+/// escaped (in `wrapped`, so that what is counted is what is drawn).
+pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let rows = wrapped(app, theme, usize::from(area.width));
+    let scroll = app.inspector_scroll();
+    for (row, (_, line)) in rows
         .into_iter()
         .skip(scroll)
-        .flat_map(|(line, indent)| wrap_line(line, usize::from(area.width), indent))
-        .take(area.height as usize);
-    for (row, line) in rows.enumerate() {
+        .take(area.height as usize)
+        .enumerate()
+    {
         line.render(Rect::new(area.x, area.y + row as u16, area.width, 1), buf);
     }
+}
+
+/// The inspector's rows at `width` columns, each with the index of the line it
+/// belongs to.
+pub(super) fn wrapped<'a>(app: &'a App, theme: &Theme, width: usize) -> Vec<(usize, Line<'a>)> {
+    inspector_lines(app, theme)
+        .into_iter()
+        .enumerate()
+        .flat_map(|(index, (line, indent))| {
+            wrap_line(escaped_line(line), width, indent)
+                .into_iter()
+                .map(move |row| (index, row))
+        })
+        .collect()
 }
 
 /// The inspector's lines, each with the indent its continuation takes.
@@ -74,7 +83,7 @@ fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<(Line<'a>, usize)> {
                         Span::styled(format!("  #{seq:<5}"), theme.muted),
                         Span::raw(format!("{route:<16} ")),
                     ];
-                    spans.extend(timeline::label(app, event, theme));
+                    spans.extend(timeline::label(app, event, theme).spans());
                     lines.push(item(
                         Line::from(spans).style(outcome_style(event.outcome, theme)),
                     ));

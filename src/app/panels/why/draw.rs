@@ -8,9 +8,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Widget};
 
+use crate::app::draw::text::{escaped, wrap_line};
+use crate::app::draw::theme::Theme;
 use crate::app::{App, Caption};
-use crate::ui::text::{escaped, wrap_line};
-use crate::ui::theme::Theme;
 
 /// Where a wrapped field goes on.
 const INDENT: usize = 2;
@@ -31,7 +31,7 @@ pub(crate) fn title(app: &App) -> String {
 }
 
 /// Draws the pane with its border in `area`.
-pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let block = Block::new()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
@@ -81,7 +81,7 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
 
 /// The lesson's caption (projector layout): the line run, the comment, what a
 /// `say` step says, and why the lab and the lesson disagree.
-fn caption_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
+pub(super) fn caption_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     let Some(caption) = app.caption() else {
         let hint = app
             .hint()
@@ -93,8 +93,10 @@ fn caption_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
             0,
         );
     };
+    let title = caption.is_title();
     let Caption {
         line,
+        checks,
         comment,
         said,
         note,
@@ -102,19 +104,27 @@ fn caption_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     } = caption;
     let mut rows = Vec::new();
     if !line.is_empty() {
-        rows.extend(wrap_line(
-            Line::from(vec![
-                Span::styled("> ", theme.muted),
-                Span::styled(escaped(&line).into_owned(), theme.header),
-            ]),
-            width,
-            INDENT,
-        ));
+        let mut spans = vec![
+            Span::styled("> ", theme.muted),
+            Span::styled(escaped(&line).into_owned(), theme.header),
+        ];
+        if !checks.is_empty() {
+            let style = if checks.contains('✗') {
+                theme.error
+            } else {
+                theme.ok
+            };
+            spans.push(Span::styled(format!("  {checks}"), style));
+        }
+        rows.extend(wrap_line(Line::from(spans), width, INDENT));
     }
+    let note_style = if title { theme.muted } else { theme.error };
+    let comment_style = if title { theme.title } else { theme.caption };
+    let said_style = if title { theme.caption } else { theme.title };
     for (text, style) in [
-        (Some(comment), theme.caption),
-        (said, theme.title),
-        (note, theme.error),
+        (Some(comment), comment_style),
+        (said, said_style),
+        (note, note_style),
     ] {
         if let Some(text) = text.filter(|t| !t.is_empty()) {
             rows.extend(wrap_line(
@@ -137,6 +147,11 @@ fn why_lines<'a>(
     rows: &mut Vec<Line<'a>>,
 ) -> Option<&'static str> {
     let Some(why) = app.why() else {
+        // A lesson's title card, or a step that logged nothing of its own: its
+        // caption says it all.
+        if app.lesson().is_some() {
+            return None;
+        }
         rows.extend(wrap_line(
             Line::styled(
                 "Nothing selected yet: run a step, or pick an event on the timeline with Tab and ↑↓.",
@@ -147,6 +162,21 @@ fn why_lines<'a>(
         ));
         return None;
     };
+    // First, one line naming the concept behind it (`explain` has it in full),
+    // so that it shows on the pane's first page.
+    if let Some(concept) = why.concept {
+        rows.extend(wrap_line(
+            Line::from(vec![
+                Span::styled("concept: ", theme.header),
+                Span::styled(
+                    format!("{0} (mls-lab explain {0})", concept.topic),
+                    theme.muted,
+                ),
+            ]),
+            width,
+            INDENT,
+        ));
+    }
     for (i, explanation) in why.explanations.iter().enumerate() {
         if i > 0 {
             rows.extend(wrap_line(

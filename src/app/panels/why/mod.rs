@@ -1,12 +1,68 @@
-//! The "why" pane's subject: what the selected timeline event (or, with the
-//! inspector focused, its top row) is, and the explanations `mls-lab explain`
-//! gives for it: the event kind's, and the error code's when it failed.
+//! The why pane: what the selected timeline event (or, with the inspector
+//! focused, its top row) is, and the explanations `mls-lab explain` gives for
+//! it: the event kind's, and the error code's when it failed. Its state is
+//! whether it is shown (`y`) and which page of it (`.`); `draw` draws it, with
+//! the lesson's caption first in the projector layout.
 
-use super::App;
+mod draw;
+
+pub use draw::page_of;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use crate::app::draw::theme::Theme;
 use crate::app::layout::Panel;
+use crate::app::App;
 use crate::engine::Event;
 use crate::explain::{self, Explanation};
 use crate::worker::Inspection;
+
+/// Whether the pane is shown, and the page asked for.
+#[derive(Debug, Clone, Default)]
+pub struct WhyPane {
+    shown: bool,
+    /// The page shown (`.`), for the subject it was asked on.
+    page: (String, usize),
+}
+
+impl WhyPane {
+    pub(crate) fn shown(&self) -> bool {
+        self.shown
+    }
+
+    pub(crate) fn show(&mut self, shown: bool) {
+        self.shown = shown;
+    }
+
+    /// The page asked for `key`, 0 when the subject changed since.
+    fn page(&self, key: &str) -> usize {
+        match &self.page {
+            (asked, page) if asked == key => *page,
+            _ => 0,
+        }
+    }
+
+    /// The next page of `key` (a new subject starts on the first).
+    fn next_page(&mut self, key: String) {
+        let page = match &self.page {
+            (asked, page) if *asked == key => page.saturating_add(1),
+            _ => 1,
+        };
+        self.page = (key, page);
+    }
+}
+
+/// Draws the pane in `area`.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    draw::render(app, area, buf, theme);
+}
+
+/// Rows the presented caption takes at `width` columns.
+pub fn caption_rows(app: &App, width: u16) -> u16 {
+    let rows = draw::caption_lines(app, &Theme::mono(), usize::from(width)).len();
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
 
 /// What the why pane shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +71,8 @@ pub struct Why {
     pub subject: String,
     /// The event kind's explanation first, then the error code's, if any.
     pub explanations: Vec<&'static Explanation>,
+    /// The concept it shows (`mls-lab explain` has its text), if one.
+    pub concept: Option<&'static Explanation>,
 }
 
 /// An event's explanations: its kind's, then its error code's when that is a topic.
@@ -31,13 +89,21 @@ pub fn of_event(event: &Event) -> Why {
     Why {
         subject,
         explanations,
+        concept: explain::concepts::of_event(event.kind.name()),
     }
 }
 
 impl App {
-    /// Whether the why pane is shown (`y`).
+    /// Whether the why pane is shown (`y`), and not, presenting, the inspector
+    /// in its place.
     pub fn shows_why(&self) -> bool {
-        self.selection.show_why
+        self.panels.why.shown() && !(self.presenting() && self.screen.pane().shows_inspector())
+    }
+
+    /// `y`: the why pane on or off.
+    pub(crate) fn toggle_why(&mut self) {
+        let shown = self.panels.why.shown();
+        self.panels.why.show(!shown);
     }
 
     /// What the pane shows a page of: the step (presenting) and the subject.
@@ -49,28 +115,21 @@ impl App {
 
     /// `.`: the why pane's next page (the pane goes back to the first after its
     /// last when it draws); a new subject starts on the first page.
-    pub(super) fn next_why_page(&mut self) {
+    pub(crate) fn next_why_page(&mut self) {
         let key = self.why_key();
-        let page = match &self.selection.why_page {
-            (asked, page) if *asked == key => page.saturating_add(1),
-            _ => 1,
-        };
-        self.selection.why_page = (key, page);
+        self.panels.why.next_page(key);
     }
 
     /// The page of the why pane asked for, 0 when the subject changed since.
     pub fn why_page(&self) -> usize {
-        match &self.selection.why_page {
-            (asked, page) if *asked == self.why_key() => *page,
-            _ => 0,
-        }
+        self.panels.why.page(&self.why_key())
     }
 
     /// What the why pane explains: with the inspector focused, its top row (a
     /// journey event, else what the inspector shows); otherwise the selected
     /// timeline event (the newest while the timeline follows it).
     pub fn why(&self) -> Option<Why> {
-        if self.selection.focus == Panel::Inspector {
+        if self.focus() == Panel::Inspector {
             if let Some(why) = self.why_of_inspector() {
                 return Some(why);
             }
@@ -78,13 +137,18 @@ impl App {
         if self.visible_events() == 0 {
             return None;
         }
-        self.events.get(self.timeline_row()).map(of_event)
+        // In a lesson the pane explains what the step is about, or nothing (the
+        // title card, a step that logged nothing of its own).
+        if self.lesson().is_some() && self.timeline_picked().is_none() {
+            return None;
+        }
+        self.timeline_event().map(of_event)
     }
 
     /// The inspector's top row: a journey line is its event, any other line is
     /// the thing inspected (a key package is generated, a Welcome sent).
     fn why_of_inspector(&self) -> Option<Why> {
-        let row = self.selection.inspector_scroll;
+        let row = self.inspector_top_line();
         // Line 0 is the reference, line 1 the journey's heading, then its events.
         if self.shows_journey() {
             if let Some(event) = row
@@ -94,14 +158,19 @@ impl App {
                 return Some(of_event(event));
             }
         }
-        let (subject, topic) = match self.inspection()? {
-            Inspection::KeyPackage(_) => ("inspector: a key package", "key_package_generated"),
-            Inspection::Welcome(_) => ("inspector: a Welcome", "welcome_sent"),
+        let (subject, topic, concept) = match self.inspection()? {
+            Inspection::KeyPackage(_) => (
+                "inspector: a key package",
+                "key_package_generated",
+                "key-package",
+            ),
+            Inspection::Welcome(_) => ("inspector: a Welcome", "welcome_sent", "Welcome"),
             Inspection::Unavailable(_) => return None,
         };
         Some(Why {
             subject: subject.to_string(),
             explanations: explain::topic(topic).into_iter().collect(),
+            concept: explain::concepts::concept_named(concept),
         })
     }
 }
@@ -128,5 +197,6 @@ mod tests {
         assert_eq!(why.subject, "#7 claim_failed: NoKeyPackageAvailable");
         let topics: Vec<&str> = why.explanations.iter().map(|e| e.topic).collect();
         assert_eq!(topics, ["claim_failed", "NoKeyPackageAvailable"]);
+        assert_eq!(why.concept.map(|c| c.topic), Some("last-resort"));
     }
 }

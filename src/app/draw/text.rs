@@ -8,10 +8,10 @@ use std::time::Duration;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use super::theme::Theme;
 use crate::app::{App, FlashKey};
 use crate::domain::{escape_controls, KeyPackageRef};
 use crate::engine::{Lifecycle, Outcome};
-use crate::ui::theme::Theme;
 
 /// Text from input (names, identities, file names, messages that quote them,
 /// typed lines) as the screen shows it: every character a terminal would obey

@@ -10,15 +10,15 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::{highlight_row, visible};
-use crate::app::layout::Panel;
-use crate::app::App;
-use crate::engine::{KeyPackageRow, Lifecycle};
-use crate::ui::table::{self, Cell, Column};
-use crate::ui::text::{
+use crate::app::draw::table::{self, Cell, Column};
+use crate::app::draw::text::{
     escaped, human, lr_badge, ref_span, short_state, state_style, truncate, BADGE_WIDTH,
 };
-use crate::ui::theme::Theme;
+use crate::app::draw::theme::Theme;
+use crate::app::layout::Panel;
+use crate::app::panels::{highlight_row, visible};
+use crate::app::App;
+use crate::engine::{KeyPackageRow, Lifecycle};
 
 const COLUMNS: [Column; 7] = [
     Column::right("#", 3),
@@ -31,7 +31,7 @@ const COLUMNS: [Column; 7] = [
 ];
 const STATE: usize = 2;
 
-pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if area.height == 0 {
         return;
     }

@@ -3,7 +3,7 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::ui::theme::Theme;
+use crate::app::draw::theme::Theme;
 
 /// Columns a field's name takes; its value wraps under itself.
 const NAME_WIDTH: usize = 17;

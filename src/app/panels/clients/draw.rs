@@ -9,12 +9,12 @@ use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
-use super::{highlight_row, visible};
+use crate::app::draw::table::{self, Cell, Column};
+use crate::app::draw::text::{escaped, truncate};
+use crate::app::draw::theme::Theme;
 use crate::app::layout::Panel;
+use crate::app::panels::{highlight_row, visible};
 use crate::app::{App, FlashKey};
-use crate::ui::table::{self, Cell, Column};
-use crate::ui::text::{escaped, truncate};
-use crate::ui::theme::Theme;
 
 const COLUMNS: [Column; 5] = [
     Column::left("client", 0),
@@ -24,7 +24,7 @@ const COLUMNS: [Column; 5] = [
     Column::left("mail", 1),
 ];
 
-pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if area.height == 0 {
         return;
     }

@@ -8,9 +8,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use crate::app::draw::text::escaped;
+use crate::app::draw::theme::Theme;
 use crate::app::App;
-use crate::ui::text::escaped;
-use crate::ui::theme::Theme;
 
 /// Columns before the bytes: the offset (4 hex digits) and two spaces.
 const OFFSET_WIDTH: usize = 6;
@@ -47,7 +47,7 @@ fn path_within(path: &str, room: usize) -> String {
 }
 
 /// Draws the view inside the inspector's border.
-pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let Some(hex) = app.hex_view() else {
         Line::styled(
             "The hex view shows a key package or a Welcome: pick one in the key packages, DS or timeline panel.",
