@@ -11,10 +11,10 @@ use crate::domain::{Fault, KeyPackageRef, Suite};
 use crate::engine::error::EngineError;
 use crate::engine::wire::{self, KeyPackageFormat};
 
-impl DsState {
+impl DsCore {
     /// Uploads validated across the machine's cores, then admitted one by one in
     /// their order (owner, duplicates, directory), as if sent one at a time.
-    pub(super) fn publish_batch(
+    pub fn publish_batch(
         &mut self,
         publisher: &str,
         uploads: &[Vec<u8>],
@@ -38,7 +38,7 @@ impl DsState {
     }
 
     /// One upload, exactly as a client encoded it.
-    pub(super) fn publish(
+    pub fn publish(
         &mut self,
         publisher: &str,
         bytes: &[u8],
@@ -54,7 +54,7 @@ impl DsState {
     /// The first upload of an external client: the account is made from the
     /// package itself (its signature key and identity: trust on first use), and
     /// removed again if the package is refused, so a refusal changes nothing.
-    pub(super) fn import_external(
+    pub fn import_external(
         &mut self,
         client: &str,
         bytes: &[u8],
@@ -182,7 +182,7 @@ impl DsState {
 
     /// One package of each owner, all or none (the check runs before anything is
     /// handed out).
-    pub(super) fn claim_all(
+    pub fn claim_all(
         &mut self,
         claimer: Option<&str>,
         owners: &[String],
@@ -293,8 +293,8 @@ impl DsState {
     }
 
     /// Removes every package, normal or last-resort, that is no longer valid at
-    /// the lab's now (RFC 9420 §10.1); each is queued for a `key_package_expired`
-    /// event.
+    /// the lab's now (RFC 9420 §10.1); each is reported as a [`DsEvent::Expired`]
+    /// (the engine's `key_package_expired` event).
     pub(super) fn purge_expired(&mut self) {
         // The `serve-expired` fault keeps them.
         if self.faults.is_on(Fault::ServeExpired) {
@@ -304,18 +304,18 @@ impl DsState {
         for (owner, account) in &mut self.accounts {
             let expired = |e: &DirectoryEntry| now >= e.not_after;
             for entry in account.normal.take_expired(now) {
-                self.expired.push(ExpiredEntry {
+                self.events.push(DsEvent::Expired(ExpiredEntry {
                     owner: owner.clone(),
                     kp_ref: entry.kp_ref,
                     last_resort: false,
-                });
+                }));
             }
             for entry in account.last_resort.values().filter(|e| expired(e)) {
-                self.expired.push(ExpiredEntry {
+                self.events.push(DsEvent::Expired(ExpiredEntry {
                     owner: owner.clone(),
                     kp_ref: entry.kp_ref.clone(),
                     last_resort: true,
-                });
+                }));
             }
             account.last_resort.retain(|_, e| !expired(e));
         }

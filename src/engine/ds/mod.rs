@@ -1,5 +1,7 @@
-//! The Delivery Service: its own tokio task, reached only through messages, like a
-//! server. No client touches its state; the engine talks to it through [`DsHandle`].
+//! The Delivery Service: a synchronous core ([`DsCore`], whose operations return
+//! their answers) and, for the lab, its own tokio task reached only through
+//! messages, like a server (`actor`). No client touches its state; the engine
+//! talks to it through [`DsHandle`].
 //!
 //! What it enforces (see the README's table): validation of every upload (RFC 9420
 //! §10.1), uploads only by the owner (RFC 9750 §5.1), one-time hand-out of normal key
@@ -8,117 +10,34 @@
 //! On purpose it can break these rules ([`crate::domain::Fault`], acted out in `faults`), and it
 //! can limit claims ([`policy`]). What it answers is in `records`.
 
+mod actor;
 mod directory;
+mod events;
 mod faults;
 pub mod policy;
 mod queue;
 mod records;
 mod state;
 
+pub use events::DsEvent;
 pub use faults::KEY_PACKAGE_MESSAGE_HEADER;
 pub use policy::{ClaimLimit, MAX_CLAIM_LIMIT};
 pub use records::*;
+pub use state::DsCore;
 
+use actor::Request;
 use queue::NormalQueue;
-use state::DsState;
 
 use tokio::sync::{mpsc, oneshot};
 
 use super::error::EngineError;
-use crate::domain::{LabClock, LabDuration, Suite};
+use crate::domain::{Fault, LabClock, LabDuration, Suite};
 
 /// The longest key package lifetime the DS accepts, counted from the lab's now:
 /// 13 weeks. RFC 9420 leaves the maximum to the application, as OpenMLS does
 /// (openmls issue 1379).
 pub const DEFAULT_MAX_LIFETIME: LabDuration = LabDuration::from_secs(13 * 7 * 86_400);
 use super::wire::KeyPackageFormat;
-
-enum Request {
-    Register {
-        client: String,
-        signature_key: Vec<u8>,
-        reply: oneshot::Sender<()>,
-    },
-    Publish {
-        publisher: String,
-        bytes: Vec<u8>,
-        format: KeyPackageFormat,
-        reply: oneshot::Sender<Result<Published, EngineError>>,
-    },
-    ImportExternal {
-        client: String,
-        bytes: Vec<u8>,
-        format: KeyPackageFormat,
-        reply: oneshot::Sender<Result<Published, EngineError>>,
-    },
-    Claim {
-        /// Who claims, for the claim limit; `None` for a claim from outside the lab.
-        claimer: Option<String>,
-        owners: Vec<String>,
-        suite: Suite,
-        /// The framing the claimer asks for.
-        format: KeyPackageFormat,
-        reply: oneshot::Sender<Result<Vec<Claimed>, EngineError>>,
-    },
-    CreateGroup {
-        group_id: Vec<u8>,
-        label: String,
-        creator: String,
-        reply: oneshot::Sender<Result<(), EngineError>>,
-    },
-    SendCommit {
-        from: String,
-        commit: Vec<u8>,
-        welcome: Option<Vec<u8>>,
-        reply: oneshot::Sender<Result<Routed, EngineError>>,
-    },
-    PublishBatch {
-        publisher: String,
-        uploads: Vec<Vec<u8>>,
-        format: KeyPackageFormat,
-        reply: oneshot::Sender<Vec<Result<Published, EngineError>>>,
-    },
-    SendWelcome {
-        group_id: Vec<u8>,
-        from: String,
-        bytes: Vec<u8>,
-        reply: oneshot::Sender<Result<WelcomeRouting, EngineError>>,
-    },
-    Peek {
-        client: String,
-        reply: oneshot::Sender<Vec<Delivery>>,
-    },
-    Ack {
-        client: String,
-        id: u64,
-        reply: oneshot::Sender<bool>,
-    },
-    ReplayWelcome {
-        reply: oneshot::Sender<Result<Vec<String>, EngineError>>,
-    },
-    ForwardWelcome {
-        to: String,
-        reply: oneshot::Sender<Result<Vec<String>, EngineError>>,
-    },
-    Snapshot {
-        reply: oneshot::Sender<DsSnapshot>,
-    },
-    Counts {
-        owner: String,
-        reply: oneshot::Sender<Result<DirectoryCounts, EngineError>>,
-    },
-    SetClock {
-        clock: LabClock,
-        reply: oneshot::Sender<()>,
-    },
-    TakeExpired {
-        reply: oneshot::Sender<Vec<ExpiredEntry>>,
-    },
-    /// `ds fault`, `ds release` and the faults' reports (`faults`).
-    Fault(faults::FaultRequest),
-    /// `ds policy` ([`policy`]).
-    Policy(policy::PolicyRequest),
-}
 
 /// A cheap, cloneable handle to the DS task. Every call is one request and one reply.
 #[derive(Clone)]
@@ -134,17 +53,8 @@ impl DsHandle {
 
     /// Starts the DS with the lab's clock and its maximum key package lifetime.
     pub fn spawn_with(clock: LabClock, max_lifetime: LabDuration) -> Self {
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        tokio::spawn(async move {
-            let mut state = DsState {
-                clock,
-                max_lifetime: max_lifetime.as_secs(),
-                ..DsState::default()
-            };
-            while let Some(request) = rx.recv().await {
-                state.handle(request);
-            }
-        });
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(actor::run(DsCore::new(clock, max_lifetime), rx));
         Self { tx }
     }
 
@@ -369,5 +279,28 @@ impl DsHandle {
     /// A copy of the DS state, for display.
     pub async fn snapshot(&self) -> Result<DsSnapshot, EngineError> {
         self.call(|reply| Request::Snapshot { reply }).await
+    }
+
+    /// Turns a fault on or off; turning one on that is on (or off that is off) is
+    /// refused with `FaultUnchanged` and changes nothing.
+    pub async fn set_fault(&self, fault: Fault, on: bool) -> Result<FaultChange, EngineError> {
+        self.call(|reply| Request::SetFault { fault, on, reply })
+            .await?
+    }
+
+    /// Delivers everything a fault holds; `NothingHeld` if there is nothing.
+    pub async fn release(&self) -> Result<Vec<String>, EngineError> {
+        self.call(|reply| Request::Release { reply }).await?
+    }
+
+    /// What the faults made the DS do since the last call, oldest first.
+    pub async fn take_fault_acts(&self) -> Result<Vec<FaultAct>, EngineError> {
+        self.call(|reply| Request::TakeFaultActs { reply }).await
+    }
+
+    /// Sets (or with `None` lifts) the claim limit.
+    pub async fn set_claim_limit(&self, limit: Option<ClaimLimit>) -> Result<(), EngineError> {
+        self.call(|reply| Request::SetClaimLimit { limit, reply })
+            .await
     }
 }

@@ -1,10 +1,10 @@
-//! The DS task's state: accounts, the request loop, and routing of Commits and Welcomes.
+//! The DS's state ([`DsCore`]): accounts, the operations without a home of their
+//! own, and routing of Commits and Welcomes.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use openmls_rust_crypto::RustCrypto;
 
-use super::policy::PolicyRequest;
 use super::*;
 use crate::domain::{KeyPackageRef, Suite};
 use crate::engine::error::EngineError;
@@ -31,8 +31,11 @@ pub(super) struct Roster {
     pub(super) members: BTreeSet<String>,
 }
 
+/// The Delivery Service itself, synchronous: each operation changes the state
+/// and returns its answer. A driver owns it: the lab's task ([`DsHandle`]) or
+/// the network server.
 #[derive(Default)]
-pub(super) struct DsState {
+pub struct DsCore {
     pub(super) crypto: RustCrypto,
     pub(super) accounts: BTreeMap<String, Account>,
     /// Every reference ever accepted, and whose it is: routes Welcomes.
@@ -43,8 +46,8 @@ pub(super) struct DsState {
     pub(super) clock: LabClock,
     /// Longest accepted lifetime (not_after - now), seconds.
     pub(super) max_lifetime: u64,
-    /// Purged as expired, not yet reported.
-    pub(super) expired: Vec<ExpiredEntry>,
+    /// What the DS did, not yet taken by its driver.
+    pub(super) events: Vec<DsEvent>,
     /// The id of the next delivery.
     pub(super) next_delivery: u64,
     pub(super) last_welcome: Option<(Delivery, Vec<String>)>,
@@ -54,176 +57,137 @@ pub(super) struct DsState {
     pub(super) claim_log: super::policy::ClaimLog,
 }
 
-impl DsState {
-    pub(super) fn handle(&mut self, request: Request) {
-        // A dropped reply channel only means the caller went away; nothing to do.
-        match request {
-            Request::Register {
-                client,
-                signature_key,
-                reply,
-            } => {
-                let account = self.accounts.entry(client).or_default();
-                if !account.signature_keys.contains(&signature_key) {
-                    account.signature_keys.push(signature_key);
-                }
-                let _ = reply.send(());
-            }
-            Request::Publish {
-                publisher,
-                bytes,
-                format,
-                reply,
-            } => {
-                let _ = reply.send(self.publish(&publisher, &bytes, format));
-            }
-            Request::ImportExternal {
-                client,
-                bytes,
-                format,
-                reply,
-            } => {
-                let _ = reply.send(self.import_external(&client, &bytes, format));
-            }
-            Request::Claim {
-                claimer,
-                owners,
-                suite,
-                format,
-                reply,
-            } => {
-                let claimed = self.claim_all(claimer.as_deref(), &owners, suite, format);
-                let _ = reply.send(claimed);
-            }
-            Request::CreateGroup {
-                group_id,
-                label,
-                creator,
-                reply,
-            } => {
-                let result = match self.groups.entry(group_id) {
-                    std::collections::hash_map::Entry::Occupied(_) => {
-                        Err(EngineError::GroupNameTaken {
-                            group: label,
-                            owner: creator,
-                        })
-                    }
-                    std::collections::hash_map::Entry::Vacant(slot) => {
-                        let members = BTreeSet::from([creator]);
-                        slot.insert(Roster { label, members });
-                        Ok(())
-                    }
-                };
-                let _ = reply.send(result);
-            }
-            Request::SendCommit {
-                from,
-                commit,
-                welcome,
-                reply,
-            } => {
-                let _ = reply.send(self.route_commit(from, commit, welcome));
-            }
-            Request::PublishBatch {
-                publisher,
-                uploads,
-                format,
-                reply,
-            } => {
-                let _ = reply.send(self.publish_batch(&publisher, &uploads, format));
-            }
-            Request::SendWelcome {
-                group_id,
-                from,
-                bytes,
-                reply,
-            } => {
-                let result = self.welcome_routing(&bytes).inspect(|routing| {
-                    let delivery = Delivery {
-                        id: 0,
-                        from,
-                        group_id,
-                        kind: DeliveryKind::Welcome,
-                        bytes,
-                        misbehaving: false,
-                    };
-                    self.deliver_welcome(&routing.recipients, &delivery);
-                    self.last_welcome = Some((delivery, routing.recipients.clone()));
-                });
-                let _ = reply.send(result);
-            }
-            Request::Peek { client, reply } => {
-                let inbox = self
-                    .accounts
-                    .get(&client)
-                    .map(|a| a.inbox.iter().cloned().collect())
-                    .unwrap_or_default();
-                let _ = reply.send(inbox);
-            }
-            Request::Ack { client, id, reply } => {
-                let removed = self.accounts.get_mut(&client).is_some_and(|a| {
-                    let before = a.inbox.len();
-                    a.inbox.retain(|d| d.id != id);
-                    a.inbox.len() < before
-                });
-                let _ = reply.send(removed);
-            }
-            Request::ReplayWelcome { reply } => {
-                let result = match self.last_welcome.clone() {
-                    Some((mut delivery, recipients)) => {
-                        delivery.misbehaving = true;
-                        self.deliver(&recipients, &delivery);
-                        Ok(recipients)
-                    }
-                    None => Err(EngineError::NoWelcomeToResend("replay".into())),
-                };
-                let _ = reply.send(result);
-            }
-            Request::ForwardWelcome { to, reply } => {
-                let result = if !self.accounts.contains_key(&to) {
-                    Err(EngineError::UnknownClient(to))
-                } else {
-                    match self.last_welcome.clone() {
-                        Some((mut delivery, _)) => {
-                            delivery.misbehaving = true;
-                            let recipients = vec![to];
-                            self.deliver(&recipients, &delivery);
-                            Ok(recipients)
-                        }
-                        None => Err(EngineError::NoWelcomeToResend("forward".into())),
-                    }
-                };
-                let _ = reply.send(result);
-            }
-            Request::SetClock { clock, reply } => {
-                self.clock = clock;
-                self.purge_expired();
-                let _ = reply.send(());
-            }
-            Request::TakeExpired { reply } => {
-                let _ = reply.send(std::mem::take(&mut self.expired));
-            }
-            Request::Counts { owner, reply } => {
-                let _ = reply.send(self.counts(&owner));
-            }
-            Request::Snapshot { reply } => {
-                let _ = reply.send(self.snapshot());
-            }
-            Request::Fault(request) => self.handle_fault(request),
-            Request::Policy(PolicyRequest::SetClaimLimit { limit, reply }) => {
-                self.claim_log.set(limit);
-                let _ = reply.send(());
+impl DsCore {
+    /// An empty DS on the lab's clock, accepting lifetimes up to `max_lifetime`.
+    pub fn new(clock: LabClock, max_lifetime: LabDuration) -> Self {
+        Self {
+            clock,
+            max_lifetime: max_lifetime.as_secs(),
+            ..Self::default()
+        }
+    }
+
+    /// What the DS did since the last call, oldest first ([`DsEvent`]).
+    pub fn take_events(&mut self) -> Vec<DsEvent> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// Registers a client's name and one of its signature public keys.
+    pub fn register(&mut self, client: String, signature_key: Vec<u8>) {
+        let account = self.accounts.entry(client).or_default();
+        if !account.signature_keys.contains(&signature_key) {
+            account.signature_keys.push(signature_key);
+        }
+    }
+
+    /// Tells the DS that `creator` started the group `group_id`, so Commits can
+    /// be fanned out. `label` is only for display.
+    pub fn create_group(
+        &mut self,
+        group_id: Vec<u8>,
+        label: String,
+        creator: String,
+    ) -> Result<(), EngineError> {
+        match self.groups.entry(group_id) {
+            std::collections::hash_map::Entry::Occupied(_) => Err(EngineError::GroupNameTaken {
+                group: label,
+                owner: creator,
+            }),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                let members = BTreeSet::from([creator]);
+                slot.insert(Roster { label, members });
+                Ok(())
             }
         }
     }
+
+    /// A Welcome on its own, from a sender outside the lab: routed to every
+    /// `new_member` like one that travels with its Commit.
+    pub fn send_welcome(
+        &mut self,
+        group_id: Vec<u8>,
+        from: String,
+        bytes: Vec<u8>,
+    ) -> Result<WelcomeRouting, EngineError> {
+        self.welcome_routing(&bytes).inspect(|routing| {
+            let delivery = Delivery {
+                id: 0,
+                from,
+                group_id,
+                kind: DeliveryKind::Welcome,
+                bytes,
+                misbehaving: false,
+            };
+            self.deliver_welcome(&routing.recipients, &delivery);
+            self.last_welcome = Some((delivery, routing.recipients.clone()));
+        })
+    }
+
+    /// Everything waiting in `client`'s mailbox, oldest first. Removes nothing.
+    pub fn peek(&self, client: &str) -> Vec<Delivery> {
+        self.accounts
+            .get(client)
+            .map(|a| a.inbox.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The client processed this delivery: it leaves the mailbox. Answers
+    /// whether it was there.
+    pub fn ack(&mut self, client: &str, id: u64) -> bool {
+        self.accounts.get_mut(client).is_some_and(|a| {
+            let before = a.inbox.len();
+            a.inbox.retain(|d| d.id != id);
+            a.inbox.len() < before
+        })
+    }
+
+    /// Misbehaviour: delivers the last Welcome again to the clients it was routed to.
+    pub fn replay_welcome(&mut self) -> Result<Vec<String>, EngineError> {
+        match self.last_welcome.clone() {
+            Some((mut delivery, recipients)) => {
+                delivery.misbehaving = true;
+                self.deliver(&recipients, &delivery);
+                Ok(recipients)
+            }
+            None => Err(EngineError::NoWelcomeToResend("replay".into())),
+        }
+    }
+
+    /// Misbehaviour: delivers the last Welcome to a client it was not routed to.
+    pub fn forward_welcome(&mut self, to: String) -> Result<Vec<String>, EngineError> {
+        if !self.accounts.contains_key(&to) {
+            return Err(EngineError::UnknownClient(to));
+        }
+        match self.last_welcome.clone() {
+            Some((mut delivery, _)) => {
+                delivery.misbehaving = true;
+                let recipients = vec![to];
+                self.deliver(&recipients, &delivery);
+                Ok(recipients)
+            }
+            None => Err(EngineError::NoWelcomeToResend("forward".into())),
+        }
+    }
+
+    /// The lab clock moved: the DS purges what expired (reported as
+    /// [`DsEvent::Expired`]).
+    pub fn set_clock(&mut self, clock: LabClock) {
+        self.clock = clock;
+        self.purge_expired();
+    }
+
+    /// Sets (or with `None` lifts) the claim limit.
+    pub fn set_claim_limit(&mut self, limit: Option<ClaimLimit>) {
+        self.claim_log.set(limit);
+    }
 }
 
-impl DsState {
+impl DsCore {
     /// Routes a Commit by the `GroupId` in its own framing (RFC 9420 §6), never by
     /// a name, so nothing can cross between groups; the Welcome that travels with
     /// it goes to every `new_member` (not just the first, as OpenMLS's sample DS
     /// does), who join that group's roster.
-    pub(super) fn route_commit(
+    pub fn route_commit(
         &mut self,
         from: String,
         commit: Vec<u8>,
@@ -309,7 +273,8 @@ impl DsState {
         }
     }
 
-    fn counts(&self, owner: &str) -> Result<DirectoryCounts, EngineError> {
+    /// `owner`'s counters, without a copy of the directory.
+    pub fn counts(&self, owner: &str) -> Result<DirectoryCounts, EngineError> {
         let account = self
             .accounts
             .get(owner)
@@ -322,7 +287,8 @@ impl DsState {
         })
     }
 
-    pub(super) fn snapshot(&self) -> DsSnapshot {
+    /// A copy of the state, for display.
+    pub fn snapshot(&self) -> DsSnapshot {
         DsSnapshot {
             clients: self
                 .accounts

@@ -1,15 +1,13 @@
 //! The DS acting out its faults ([`crate::domain::Fault`]): turning them on and
-//! off, what each one makes the DS do wrong (queued as [`FaultAct`]s for the
-//! engine's `ds_fault_acted` events), and releasing the deliveries
+//! off, what each one makes the DS do wrong (reported as [`DsEvent::FaultActed`],
+//! the engine's `ds_fault_acted` events), and releasing the deliveries
 //! `hold-welcome` and `reorder-commits` hold back. What is on, what acted and
 //! what is held is `state`.
 
 pub(super) mod state;
 
-use tokio::sync::oneshot;
-
-use super::state::DsState;
-use super::{Claimed, Delivery, DsHandle, FaultAct, FaultChange, Request};
+use super::state::DsCore;
+use super::{Claimed, Delivery, DsEvent, FaultAct, FaultChange};
 use crate::domain::{relative, Fault};
 use crate::engine::error::EngineError;
 use crate::engine::wire::KeyPackageFormat;
@@ -19,64 +17,10 @@ use state::Held;
 /// mls_key_package (RFC 9420 §6).
 pub const KEY_PACKAGE_MESSAGE_HEADER: [u8; 4] = [0x00, 0x01, 0x00, 0x05];
 
-pub(super) enum FaultRequest {
-    Set {
-        fault: Fault,
-        on: bool,
-        reply: oneshot::Sender<Result<FaultChange, EngineError>>,
-    },
-    Release {
-        reply: oneshot::Sender<Result<Vec<String>, EngineError>>,
-    },
-    TakeActs {
-        reply: oneshot::Sender<Vec<FaultAct>>,
-    },
-}
-
-impl DsHandle {
+impl DsCore {
     /// Turns a fault on or off; turning one on that is on (or off that is off) is
     /// refused with `FaultUnchanged` and changes nothing.
-    pub async fn set_fault(&self, fault: Fault, on: bool) -> Result<FaultChange, EngineError> {
-        self.call(|reply| Request::Fault(FaultRequest::Set { fault, on, reply }))
-            .await?
-    }
-
-    /// Delivers everything a fault holds; `NothingHeld` if there is nothing.
-    pub async fn release(&self) -> Result<Vec<String>, EngineError> {
-        self.call(|reply| Request::Fault(FaultRequest::Release { reply }))
-            .await?
-    }
-
-    /// What the faults made the DS do since the last call, oldest first.
-    pub async fn take_fault_acts(&self) -> Result<Vec<FaultAct>, EngineError> {
-        self.call(|reply| Request::Fault(FaultRequest::TakeActs { reply }))
-            .await
-    }
-}
-
-impl DsState {
-    pub(super) fn handle_fault(&mut self, request: FaultRequest) {
-        // A dropped reply channel only means the caller went away.
-        match request {
-            FaultRequest::Set { fault, on, reply } => {
-                let _ = reply.send(self.set_fault(fault, on));
-            }
-            FaultRequest::Release { reply } => {
-                let released = self.release_held(None);
-                let result = if released.is_empty() {
-                    Err(EngineError::NothingHeld)
-                } else {
-                    Ok(released)
-                };
-                let _ = reply.send(result);
-            }
-            FaultRequest::TakeActs { reply } => {
-                let _ = reply.send(std::mem::take(&mut self.faults.acts));
-            }
-        }
-    }
-
-    fn set_fault(&mut self, fault: Fault, on: bool) -> Result<FaultChange, EngineError> {
+    pub fn set_fault(&mut self, fault: Fault, on: bool) -> Result<FaultChange, EngineError> {
         if !self.faults.set.set(fault, on) {
             return Err(EngineError::FaultUnchanged {
                 fault: fault.to_string(),
@@ -108,13 +52,23 @@ impl DsState {
         Ok(change)
     }
 
+    /// Delivers everything a fault holds; `NothingHeld` if there is nothing.
+    pub fn release(&mut self) -> Result<Vec<String>, EngineError> {
+        let released = self.release_held(None);
+        if released.is_empty() {
+            Err(EngineError::NothingHeld)
+        } else {
+            Ok(released)
+        }
+    }
+
     fn act(&mut self, fault: Fault, did: String, clients: Vec<String>) {
         *self.faults.hits.entry(fault).or_default() += 1;
-        self.faults.acts.push(FaultAct {
+        self.events.push(DsEvent::FaultActed(FaultAct {
             fault,
             did,
             clients,
-        });
+        }));
     }
 
     fn group_name(&self, group_id: &[u8]) -> String {

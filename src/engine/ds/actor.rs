@@ -1,0 +1,244 @@
+//! The lab's driver of the DS: a tokio task that owns the [`DsCore`], takes one
+//! [`Request`] at a time from the engine's [`super::DsHandle`], runs it and
+//! sends the answer back. It keeps the core's events until the engine asks for
+//! them (the expired packages, what the faults did).
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::*;
+
+pub(super) enum Request {
+    Register {
+        client: String,
+        signature_key: Vec<u8>,
+        reply: oneshot::Sender<()>,
+    },
+    Publish {
+        publisher: String,
+        bytes: Vec<u8>,
+        format: KeyPackageFormat,
+        reply: oneshot::Sender<Result<Published, EngineError>>,
+    },
+    ImportExternal {
+        client: String,
+        bytes: Vec<u8>,
+        format: KeyPackageFormat,
+        reply: oneshot::Sender<Result<Published, EngineError>>,
+    },
+    Claim {
+        /// Who claims, for the claim limit; `None` for a claim from outside the lab.
+        claimer: Option<String>,
+        owners: Vec<String>,
+        suite: Suite,
+        /// The framing the claimer asks for.
+        format: KeyPackageFormat,
+        reply: oneshot::Sender<Result<Vec<Claimed>, EngineError>>,
+    },
+    CreateGroup {
+        group_id: Vec<u8>,
+        label: String,
+        creator: String,
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    },
+    SendCommit {
+        from: String,
+        commit: Vec<u8>,
+        welcome: Option<Vec<u8>>,
+        reply: oneshot::Sender<Result<Routed, EngineError>>,
+    },
+    PublishBatch {
+        publisher: String,
+        uploads: Vec<Vec<u8>>,
+        format: KeyPackageFormat,
+        reply: oneshot::Sender<Vec<Result<Published, EngineError>>>,
+    },
+    SendWelcome {
+        group_id: Vec<u8>,
+        from: String,
+        bytes: Vec<u8>,
+        reply: oneshot::Sender<Result<WelcomeRouting, EngineError>>,
+    },
+    Peek {
+        client: String,
+        reply: oneshot::Sender<Vec<Delivery>>,
+    },
+    Ack {
+        client: String,
+        id: u64,
+        reply: oneshot::Sender<bool>,
+    },
+    ReplayWelcome {
+        reply: oneshot::Sender<Result<Vec<String>, EngineError>>,
+    },
+    ForwardWelcome {
+        to: String,
+        reply: oneshot::Sender<Result<Vec<String>, EngineError>>,
+    },
+    Snapshot {
+        reply: oneshot::Sender<DsSnapshot>,
+    },
+    Counts {
+        owner: String,
+        reply: oneshot::Sender<Result<DirectoryCounts, EngineError>>,
+    },
+    SetClock {
+        clock: LabClock,
+        reply: oneshot::Sender<()>,
+    },
+    TakeExpired {
+        reply: oneshot::Sender<Vec<ExpiredEntry>>,
+    },
+    SetFault {
+        fault: Fault,
+        on: bool,
+        reply: oneshot::Sender<Result<FaultChange, EngineError>>,
+    },
+    Release {
+        reply: oneshot::Sender<Result<Vec<String>, EngineError>>,
+    },
+    TakeFaultActs {
+        reply: oneshot::Sender<Vec<FaultAct>>,
+    },
+    SetClaimLimit {
+        limit: Option<ClaimLimit>,
+        reply: oneshot::Sender<()>,
+    },
+}
+
+/// Events the engine has not taken yet, by what it asks for.
+#[derive(Default)]
+struct Pending {
+    expired: Vec<ExpiredEntry>,
+    fault_acts: Vec<FaultAct>,
+}
+
+impl Pending {
+    fn keep(&mut self, events: Vec<DsEvent>) {
+        for event in events {
+            match event {
+                DsEvent::Expired(entry) => self.expired.push(entry),
+                DsEvent::FaultActed(act) => self.fault_acts.push(act),
+            }
+        }
+    }
+}
+
+/// Serves requests until every handle is gone.
+pub(super) async fn run(mut core: DsCore, mut requests: mpsc::UnboundedReceiver<Request>) {
+    let mut pending = Pending::default();
+    while let Some(request) = requests.recv().await {
+        handle(&mut core, &mut pending, request);
+        pending.keep(core.take_events());
+    }
+}
+
+fn handle(core: &mut DsCore, pending: &mut Pending, request: Request) {
+    // A dropped reply channel only means the caller went away; nothing to do.
+    match request {
+        Request::Register {
+            client,
+            signature_key,
+            reply,
+        } => {
+            core.register(client, signature_key);
+            let _ = reply.send(());
+        }
+        Request::Publish {
+            publisher,
+            bytes,
+            format,
+            reply,
+        } => {
+            let _ = reply.send(core.publish(&publisher, &bytes, format));
+        }
+        Request::ImportExternal {
+            client,
+            bytes,
+            format,
+            reply,
+        } => {
+            let _ = reply.send(core.import_external(&client, &bytes, format));
+        }
+        Request::Claim {
+            claimer,
+            owners,
+            suite,
+            format,
+            reply,
+        } => {
+            let _ = reply.send(core.claim_all(claimer.as_deref(), &owners, suite, format));
+        }
+        Request::CreateGroup {
+            group_id,
+            label,
+            creator,
+            reply,
+        } => {
+            let _ = reply.send(core.create_group(group_id, label, creator));
+        }
+        Request::SendCommit {
+            from,
+            commit,
+            welcome,
+            reply,
+        } => {
+            let _ = reply.send(core.route_commit(from, commit, welcome));
+        }
+        Request::PublishBatch {
+            publisher,
+            uploads,
+            format,
+            reply,
+        } => {
+            let _ = reply.send(core.publish_batch(&publisher, &uploads, format));
+        }
+        Request::SendWelcome {
+            group_id,
+            from,
+            bytes,
+            reply,
+        } => {
+            let _ = reply.send(core.send_welcome(group_id, from, bytes));
+        }
+        Request::Peek { client, reply } => {
+            let _ = reply.send(core.peek(&client));
+        }
+        Request::Ack { client, id, reply } => {
+            let _ = reply.send(core.ack(&client, id));
+        }
+        Request::ReplayWelcome { reply } => {
+            let _ = reply.send(core.replay_welcome());
+        }
+        Request::ForwardWelcome { to, reply } => {
+            let _ = reply.send(core.forward_welcome(to));
+        }
+        Request::SetClock { clock, reply } => {
+            core.set_clock(clock);
+            let _ = reply.send(());
+        }
+        Request::TakeExpired { reply } => {
+            pending.keep(core.take_events());
+            let _ = reply.send(std::mem::take(&mut pending.expired));
+        }
+        Request::Counts { owner, reply } => {
+            let _ = reply.send(core.counts(&owner));
+        }
+        Request::Snapshot { reply } => {
+            let _ = reply.send(core.snapshot());
+        }
+        Request::SetFault { fault, on, reply } => {
+            let _ = reply.send(core.set_fault(fault, on));
+        }
+        Request::Release { reply } => {
+            let _ = reply.send(core.release());
+        }
+        Request::TakeFaultActs { reply } => {
+            pending.keep(core.take_events());
+            let _ = reply.send(std::mem::take(&mut pending.fault_acts));
+        }
+        Request::SetClaimLimit { limit, reply } => {
+            core.set_claim_limit(limit);
+            let _ = reply.send(());
+        }
+    }
+}
