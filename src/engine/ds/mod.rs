@@ -18,6 +18,7 @@ pub mod policy;
 mod queue;
 mod records;
 mod state;
+pub mod stored;
 
 pub use events::DsEvent;
 pub use faults::KEY_PACKAGE_MESSAGE_HEADER;
