@@ -62,6 +62,13 @@ impl ClientId {
     }
 }
 
+/// A lab client's name is its identity: `bob` is the identity `b"bob"`.
+impl PartialEq<&str> for ClientId {
+    fn eq(&self, name: &&str) -> bool {
+        self.0 == name.as_bytes()
+    }
+}
+
 /// Shown as text when it is UTF-8 (names are), as hex otherwise.
 impl fmt::Display for ClientId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -6,21 +6,22 @@
 use tokio::sync::{mpsc, oneshot};
 
 use super::*;
+use crate::domain::ClientId;
 
 pub(super) enum Request {
     Register {
-        client: String,
+        client: ClientId,
         signature_key: Vec<u8>,
         reply: oneshot::Sender<()>,
     },
     Publish {
-        publisher: String,
+        publisher: ClientId,
         bytes: Vec<u8>,
         format: KeyPackageFormat,
         reply: oneshot::Sender<Result<Published, EngineError>>,
     },
     ImportExternal {
-        client: String,
+        client: ClientId,
         bytes: Vec<u8>,
         format: KeyPackageFormat,
         reply: oneshot::Sender<Result<Published, EngineError>>,
@@ -28,7 +29,7 @@ pub(super) enum Request {
     Claim {
         /// Who claims, for the claim limit; `None` for a claim from outside the lab.
         claimer: Option<String>,
-        owners: Vec<String>,
+        owners: Vec<ClientId>,
         suite: Suite,
         /// The framing the claimer asks for.
         format: KeyPackageFormat,
@@ -37,48 +38,48 @@ pub(super) enum Request {
     CreateGroup {
         group_id: Vec<u8>,
         label: String,
-        creator: String,
+        creator: ClientId,
         reply: oneshot::Sender<Result<(), EngineError>>,
     },
     SendCommit {
-        from: String,
+        from: ClientId,
         commit: Vec<u8>,
         welcome: Option<Vec<u8>>,
         reply: oneshot::Sender<Result<Routed, EngineError>>,
     },
     PublishBatch {
-        publisher: String,
+        publisher: ClientId,
         uploads: Vec<Vec<u8>>,
         format: KeyPackageFormat,
         reply: oneshot::Sender<Vec<Result<Published, EngineError>>>,
     },
     SendWelcome {
         group_id: Vec<u8>,
-        from: String,
+        from: ClientId,
         bytes: Vec<u8>,
         reply: oneshot::Sender<Result<WelcomeRouting, EngineError>>,
     },
     Peek {
-        client: String,
+        client: ClientId,
         reply: oneshot::Sender<Vec<Delivery>>,
     },
     Ack {
-        client: String,
+        client: ClientId,
         id: u64,
         reply: oneshot::Sender<bool>,
     },
     ReplayWelcome {
-        reply: oneshot::Sender<Result<Vec<String>, EngineError>>,
+        reply: oneshot::Sender<Result<Vec<ClientId>, EngineError>>,
     },
     ForwardWelcome {
-        to: String,
-        reply: oneshot::Sender<Result<Vec<String>, EngineError>>,
+        to: ClientId,
+        reply: oneshot::Sender<Result<Vec<ClientId>, EngineError>>,
     },
     Snapshot {
         reply: oneshot::Sender<DsSnapshot>,
     },
     Counts {
-        owner: String,
+        owner: ClientId,
         reply: oneshot::Sender<Result<DirectoryCounts, EngineError>>,
     },
     SetClock {
@@ -94,7 +95,7 @@ pub(super) enum Request {
         reply: oneshot::Sender<Result<FaultChange, EngineError>>,
     },
     Release {
-        reply: oneshot::Sender<Result<Vec<String>, EngineError>>,
+        reply: oneshot::Sender<Result<Vec<ClientId>, EngineError>>,
     },
     TakeFaultActs {
         reply: oneshot::Sender<Vec<FaultAct>>,

@@ -7,7 +7,7 @@ use openmls::prelude::KeyPackage;
 
 use super::state::Account;
 use super::*;
-use crate::domain::{Fault, KeyPackageRef, Suite};
+use crate::domain::{ClientId, Fault, KeyPackageRef, Suite};
 use crate::engine::error::EngineError;
 use crate::engine::wire::{self, KeyPackageFormat};
 
@@ -16,7 +16,7 @@ impl DsCore {
     /// their order (owner, duplicates, directory), as if sent one at a time.
     pub fn publish_batch(
         &mut self,
-        publisher: &str,
+        publisher: &ClientId,
         uploads: &[Vec<u8>],
         format: KeyPackageFormat,
     ) -> Vec<Result<Published, EngineError>> {
@@ -40,7 +40,7 @@ impl DsCore {
     /// One upload, exactly as a client encoded it.
     pub fn publish(
         &mut self,
-        publisher: &str,
+        publisher: &ClientId,
         bytes: &[u8],
         format: KeyPackageFormat,
     ) -> Result<Published, EngineError> {
@@ -56,7 +56,7 @@ impl DsCore {
     /// removed again if the package is refused, so a refusal changes nothing.
     pub fn import_external(
         &mut self,
-        client: &str,
+        client: &ClientId,
         bytes: &[u8],
         format: KeyPackageFormat,
     ) -> Result<Published, EngineError> {
@@ -76,6 +76,12 @@ impl DsCore {
         };
         let signature_key = leaf.signature_key().as_slice().to_vec();
         let identity = wire::credential_identity(leaf.credential()).unwrap_or_default();
+        let Some(identity_id) = wire::credential_client(leaf.credential()) else {
+            return Err(EngineError::WrongOwner {
+                publisher: client.to_string(),
+                credential: identity,
+            });
+        };
         // A signature key registered to another account is that owner's (RFC 9750
         // §5.1): an import cannot take over a client's packages under a new name.
         if self
@@ -90,10 +96,10 @@ impl DsCore {
         }
         let account = Account {
             signature_keys: vec![signature_key],
-            identity: Some(identity),
+            identity: Some(identity_id),
             ..Account::default()
         };
-        self.accounts.insert(client.to_string(), account);
+        self.accounts.insert(client.clone(), account);
         let published = self.admit(client, bytes, format, validated);
         if published.is_err() {
             self.accounts.remove(client);
@@ -105,7 +111,7 @@ impl DsCore {
     /// the owner, duplicates; then the package joins the directory.
     fn admit(
         &mut self,
-        publisher: &str,
+        publisher: &ClientId,
         bytes: &[u8],
         format: KeyPackageFormat,
         validated: Result<(KeyPackage, openmls::prelude::KeyPackageRef), EngineError>,
@@ -126,6 +132,7 @@ impl DsCore {
         // must name the publisher and the signature key must be one it registered.
         let leaf = key_package.leaf_node();
         let identity = wire::credential_identity(leaf.credential()).unwrap_or_default();
+        let credential = wire::credential_client(leaf.credential());
         let account = self
             .accounts
             .get_mut(publisher)
@@ -135,8 +142,8 @@ impl DsCore {
             .iter()
             .any(|k| k.as_slice() == leaf.signature_key().as_slice());
         // An external client's identity is the one bound on its first use.
-        let owner_identity = account.identity.as_deref().unwrap_or(publisher);
-        if identity != owner_identity || !key_registered {
+        let owner_identity = account.identity.as_ref().unwrap_or(publisher);
+        if credential.as_ref() != Some(owner_identity) || !key_registered {
             return Err(EngineError::WrongOwner {
                 publisher: publisher.to_string(),
                 credential: identity,
@@ -172,7 +179,7 @@ impl DsCore {
         } else {
             account.normal.push_back(entry);
         }
-        self.owners.insert(kp_ref.clone(), publisher.to_string());
+        self.owners.insert(kp_ref.clone(), publisher.clone());
         Ok(Published {
             kp_ref,
             last_resort: key_package.last_resort(),
@@ -185,15 +192,15 @@ impl DsCore {
     pub fn claim_all(
         &mut self,
         claimer: Option<&str>,
-        owners: &[String],
+        owners: &[ClientId],
         suite: Suite,
         format: KeyPackageFormat,
     ) -> Result<Vec<Claimed>, EngineError> {
         // Never hand out an expired package: purge first.
         self.purge_expired();
-        let mut wanted: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut wanted: BTreeMap<&ClientId, usize> = BTreeMap::new();
         for owner in owners {
-            *wanted.entry(owner.as_str()).or_default() += 1;
+            *wanted.entry(owner).or_default() += 1;
         }
         for (owner, count) in &wanted {
             let account = self
@@ -219,13 +226,13 @@ impl DsCore {
             for (owner, count) in &wanted {
                 let earlier_in_request = count.saturating_sub(1);
                 self.claim_log
-                    .check(claimer, owner, earlier_in_request, now)?;
+                    .check(claimer, &owner.to_string(), earlier_in_request, now)?;
             }
         }
         let mut handed_out = Vec::new();
         for owner in owners {
             if let Some(claimer) = claimer {
-                self.claim_log.record(claimer, owner, now);
+                self.claim_log.record(claimer, &owner.to_string(), now);
             }
             let mut claimed = self.claim(owner, suite)?;
             // Handed out in the framing the claimer asked for (RFC 9420 §6).
@@ -240,7 +247,7 @@ impl DsCore {
         Ok(handed_out)
     }
 
-    fn claim(&mut self, owner: &str, suite: Suite) -> Result<Claimed, EngineError> {
+    fn claim(&mut self, owner: &ClientId, suite: Suite) -> Result<Claimed, EngineError> {
         let double_handout = self.faults.is_on(Fault::DoubleHandout);
         let forget_last_resort = self.faults.is_on(Fault::ForgetLastResort);
         let account = self
@@ -305,14 +312,14 @@ impl DsCore {
             let expired = |e: &DirectoryEntry| now >= e.not_after;
             for entry in account.normal.take_expired(now) {
                 self.events.push(DsEvent::Expired(ExpiredEntry {
-                    owner: owner.clone(),
+                    owner: owner.to_string(),
                     kp_ref: entry.kp_ref,
                     last_resort: false,
                 }));
             }
             for entry in account.last_resort.values().filter(|e| expired(e)) {
                 self.events.push(DsEvent::Expired(ExpiredEntry {
-                    owner: owner.clone(),
+                    owner: owner.to_string(),
                     kp_ref: entry.kp_ref.clone(),
                     last_resort: true,
                 }));

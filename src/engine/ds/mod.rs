@@ -32,7 +32,7 @@ use queue::NormalQueue;
 use tokio::sync::{mpsc, oneshot};
 
 use super::error::EngineError;
-use crate::domain::{Fault, LabClock, LabDuration, Suite};
+use crate::domain::{ClientId, Fault, LabClock, LabDuration, Suite};
 
 /// The longest key package lifetime the DS accepts, counted from the lab's now:
 /// 13 weeks. RFC 9420 leaves the maximum to the application, as OpenMLS does
@@ -72,7 +72,7 @@ impl DsHandle {
 
     /// Registers a client's name and one of its signature public keys.
     pub async fn register(&self, client: &str, signature_key: Vec<u8>) -> Result<(), EngineError> {
-        let client = client.to_string();
+        let client = id(client)?;
         self.call(|reply| Request::Register {
             client,
             signature_key,
@@ -88,7 +88,7 @@ impl DsHandle {
         bytes: Vec<u8>,
         format: KeyPackageFormat,
     ) -> Result<Published, EngineError> {
-        let publisher = publisher.to_string();
+        let publisher = id(publisher)?;
         self.call(|reply| Request::Publish {
             publisher,
             bytes,
@@ -106,7 +106,7 @@ impl DsHandle {
         uploads: Vec<Vec<u8>>,
         format: KeyPackageFormat,
     ) -> Result<Vec<Result<Published, EngineError>>, EngineError> {
-        let publisher = publisher.to_string();
+        let publisher = id(publisher)?;
         self.call(|reply| Request::PublishBatch {
             publisher,
             uploads,
@@ -125,7 +125,7 @@ impl DsHandle {
         bytes: Vec<u8>,
         format: KeyPackageFormat,
     ) -> Result<Published, EngineError> {
-        let client = client.to_string();
+        let client = id(client)?;
         self.call(|reply| Request::ImportExternal {
             client,
             bytes,
@@ -148,7 +148,7 @@ impl DsHandle {
         owners: &[String],
         suite: Suite,
     ) -> Result<Vec<Claimed>, EngineError> {
-        let owners = owners.to_vec();
+        let owners = ids(owners)?;
         self.call(|reply| Request::Claim {
             claimer: None,
             owners,
@@ -168,7 +168,7 @@ impl DsHandle {
         suite: Suite,
         format: KeyPackageFormat,
     ) -> Result<Vec<Claimed>, EngineError> {
-        let (claimer, owners) = (Some(claimer.to_string()), owners.to_vec());
+        let (claimer, owners) = (Some(claimer.to_string()), ids(owners)?);
         self.call(|reply| Request::Claim {
             claimer,
             owners,
@@ -187,8 +187,7 @@ impl DsHandle {
         label: &str,
         creator: &str,
     ) -> Result<(), EngineError> {
-        let (group_id, label, creator) =
-            (group_id.to_vec(), label.to_string(), creator.to_string());
+        let (group_id, label, creator) = (group_id.to_vec(), label.to_string(), id(creator)?);
         self.call(|reply| Request::CreateGroup {
             group_id,
             label,
@@ -207,7 +206,7 @@ impl DsHandle {
         commit: Vec<u8>,
         welcome: Option<Vec<u8>>,
     ) -> Result<Routed, EngineError> {
-        let from = from.to_string();
+        let from = id(from)?;
         self.call(|reply| Request::SendCommit {
             from,
             commit,
@@ -226,7 +225,7 @@ impl DsHandle {
         from: &str,
         bytes: Vec<u8>,
     ) -> Result<WelcomeRouting, EngineError> {
-        let (group_id, from) = (group_id.as_bytes().to_vec(), from.to_string());
+        let (group_id, from) = (group_id.as_bytes().to_vec(), id(from)?);
         self.call(|reply| Request::SendWelcome {
             group_id,
             from,
@@ -238,27 +237,32 @@ impl DsHandle {
 
     /// Everything waiting in `client`'s mailbox, oldest first. Removes nothing.
     pub async fn peek(&self, client: &str) -> Result<Vec<Delivery>, EngineError> {
-        let client = client.to_string();
+        let client = id(client)?;
         self.call(|reply| Request::Peek { client, reply }).await
     }
 
     /// The client processed this delivery: it leaves the mailbox. Returns whether
     /// it was there.
     pub async fn ack(&self, client: &str, id: u64) -> Result<bool, EngineError> {
-        let client = client.to_string();
+        let client = self::id(client)?;
         self.call(|reply| Request::Ack { client, id, reply }).await
     }
 
     /// Misbehaviour: delivers the last Welcome again to the clients it was routed to.
     pub async fn replay_welcome(&self) -> Result<Vec<String>, EngineError> {
-        self.call(|reply| Request::ReplayWelcome { reply }).await?
+        let recipients = self
+            .call(|reply| Request::ReplayWelcome { reply })
+            .await??;
+        Ok(names(&recipients))
     }
 
     /// Misbehaviour: delivers the last Welcome to a client it was not routed to.
     pub async fn forward_welcome(&self, to: &str) -> Result<Vec<String>, EngineError> {
-        let to = to.to_string();
-        self.call(|reply| Request::ForwardWelcome { to, reply })
-            .await?
+        let to = id(to)?;
+        let recipients = self
+            .call(|reply| Request::ForwardWelcome { to, reply })
+            .await??;
+        Ok(names(&recipients))
     }
 
     /// The lab clock moved: the DS purges what expired (see [`Self::take_expired`]).
@@ -273,7 +277,7 @@ impl DsHandle {
 
     /// `owner`'s counters, without a copy of the directory.
     pub async fn counts(&self, owner: &str) -> Result<DirectoryCounts, EngineError> {
-        let owner = owner.to_string();
+        let owner = id(owner)?;
         self.call(|reply| Request::Counts { owner, reply }).await?
     }
 
@@ -291,7 +295,8 @@ impl DsHandle {
 
     /// Delivers everything a fault holds; `NothingHeld` if there is nothing.
     pub async fn release(&self) -> Result<Vec<String>, EngineError> {
-        self.call(|reply| Request::Release { reply }).await?
+        let recipients = self.call(|reply| Request::Release { reply }).await??;
+        Ok(names(&recipients))
     }
 
     /// What the faults made the DS do since the last call, oldest first.
@@ -304,4 +309,19 @@ impl DsHandle {
         self.call(|reply| Request::SetClaimLimit { limit, reply })
             .await
     }
+}
+
+/// A lab client's identity at the DS: its name. Names are checked when a client
+/// is made, so only an empty or overlong one (never registered) fails here.
+fn id(name: &str) -> Result<ClientId, EngineError> {
+    ClientId::from_name(name).map_err(|_| EngineError::UnknownClient(name.to_string()))
+}
+
+fn ids(names: &[String]) -> Result<Vec<ClientId>, EngineError> {
+    names.iter().map(|name| id(name)).collect()
+}
+
+/// Clients by name, for the engine's events.
+fn names(clients: &[ClientId]) -> Vec<String> {
+    clients.iter().map(ClientId::to_string).collect()
 }

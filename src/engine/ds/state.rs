@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use openmls_rust_crypto::RustCrypto;
 
 use super::*;
-use crate::domain::{KeyPackageRef, Suite};
+use crate::domain::{ClientId, KeyPackageRef, Suite};
 use crate::engine::error::EngineError;
 use crate::engine::wire;
 
@@ -21,14 +21,14 @@ pub(super) struct Account {
     pub(super) inbox: VecDeque<Delivery>,
     /// An external client's identity, bound on first use (`import-key-package`);
     /// a lab client's credential carries its own name instead.
-    pub(super) identity: Option<String>,
+    pub(super) identity: Option<ClientId>,
 }
 
 /// Who is in one group, as far as the DS knows.
 #[derive(Default)]
 pub(super) struct Roster {
     pub(super) label: String,
-    pub(super) members: BTreeSet<String>,
+    pub(super) members: BTreeSet<ClientId>,
 }
 
 /// The Delivery Service itself, synchronous: each operation changes the state
@@ -37,9 +37,9 @@ pub(super) struct Roster {
 #[derive(Default)]
 pub struct DsCore {
     pub(super) crypto: RustCrypto,
-    pub(super) accounts: BTreeMap<String, Account>,
+    pub(super) accounts: BTreeMap<ClientId, Account>,
     /// Every reference ever accepted, and whose it is: routes Welcomes.
-    pub(super) owners: HashMap<KeyPackageRef, String>,
+    pub(super) owners: HashMap<KeyPackageRef, ClientId>,
     /// Rosters by MLS `GroupId`; the label is for display only.
     pub(super) groups: HashMap<Vec<u8>, Roster>,
     /// The lab's clock, as the engine last set it.
@@ -50,7 +50,7 @@ pub struct DsCore {
     pub(super) events: Vec<DsEvent>,
     /// The id of the next delivery.
     pub(super) next_delivery: u64,
-    pub(super) last_welcome: Option<(Delivery, Vec<String>)>,
+    pub(super) last_welcome: Option<(Delivery, Vec<ClientId>)>,
     /// Misbehaviour on purpose (`ds fault NAME on`).
     pub(super) faults: super::faults::state::FaultState,
     /// `ds policy claim-limit` and the claims it counts.
@@ -73,7 +73,7 @@ impl DsCore {
     }
 
     /// Registers a client's name and one of its signature public keys.
-    pub fn register(&mut self, client: String, signature_key: Vec<u8>) {
+    pub fn register(&mut self, client: ClientId, signature_key: Vec<u8>) {
         let account = self.accounts.entry(client).or_default();
         if !account.signature_keys.contains(&signature_key) {
             account.signature_keys.push(signature_key);
@@ -86,12 +86,12 @@ impl DsCore {
         &mut self,
         group_id: Vec<u8>,
         label: String,
-        creator: String,
+        creator: ClientId,
     ) -> Result<(), EngineError> {
         match self.groups.entry(group_id) {
             std::collections::hash_map::Entry::Occupied(_) => Err(EngineError::GroupNameTaken {
                 group: label,
-                owner: creator,
+                owner: creator.to_string(),
             }),
             std::collections::hash_map::Entry::Vacant(slot) => {
                 let members = BTreeSet::from([creator]);
@@ -106,7 +106,7 @@ impl DsCore {
     pub fn send_welcome(
         &mut self,
         group_id: Vec<u8>,
-        from: String,
+        from: ClientId,
         bytes: Vec<u8>,
     ) -> Result<WelcomeRouting, EngineError> {
         self.welcome_routing(&bytes).inspect(|routing| {
@@ -124,7 +124,7 @@ impl DsCore {
     }
 
     /// Everything waiting in `client`'s mailbox, oldest first. Removes nothing.
-    pub fn peek(&self, client: &str) -> Vec<Delivery> {
+    pub fn peek(&self, client: &ClientId) -> Vec<Delivery> {
         self.accounts
             .get(client)
             .map(|a| a.inbox.iter().cloned().collect())
@@ -133,7 +133,7 @@ impl DsCore {
 
     /// The client processed this delivery: it leaves the mailbox. Answers
     /// whether it was there.
-    pub fn ack(&mut self, client: &str, id: u64) -> bool {
+    pub fn ack(&mut self, client: &ClientId, id: u64) -> bool {
         self.accounts.get_mut(client).is_some_and(|a| {
             let before = a.inbox.len();
             a.inbox.retain(|d| d.id != id);
@@ -142,7 +142,7 @@ impl DsCore {
     }
 
     /// Misbehaviour: delivers the last Welcome again to the clients it was routed to.
-    pub fn replay_welcome(&mut self) -> Result<Vec<String>, EngineError> {
+    pub fn replay_welcome(&mut self) -> Result<Vec<ClientId>, EngineError> {
         match self.last_welcome.clone() {
             Some((mut delivery, recipients)) => {
                 delivery.misbehaving = true;
@@ -154,9 +154,9 @@ impl DsCore {
     }
 
     /// Misbehaviour: delivers the last Welcome to a client it was not routed to.
-    pub fn forward_welcome(&mut self, to: String) -> Result<Vec<String>, EngineError> {
+    pub fn forward_welcome(&mut self, to: ClientId) -> Result<Vec<ClientId>, EngineError> {
         if !self.accounts.contains_key(&to) {
-            return Err(EngineError::UnknownClient(to));
+            return Err(EngineError::UnknownClient(to.to_string()));
         }
         match self.last_welcome.clone() {
             Some((mut delivery, _)) => {
@@ -189,7 +189,7 @@ impl DsCore {
     /// does), who join that group's roster.
     pub fn route_commit(
         &mut self,
-        from: String,
+        from: ClientId,
         commit: Vec<u8>,
         welcome: Option<Vec<u8>>,
     ) -> Result<Routed, EngineError> {
@@ -198,7 +198,7 @@ impl DsCore {
             .groups
             .get(&group_id)
             .ok_or_else(|| EngineError::UnknownGroupId(hex::encode(&group_id)))?;
-        let commit_recipients: Vec<String> = roster
+        let commit_recipients: Vec<ClientId> = roster
             .members
             .iter()
             .filter(|m| **m != from)
@@ -262,7 +262,7 @@ impl DsCore {
     }
 
     /// Puts a copy of `delivery` in each recipient's mailbox, each with its own id.
-    pub(super) fn deliver(&mut self, recipients: &[String], delivery: &Delivery) {
+    pub(super) fn deliver(&mut self, recipients: &[ClientId], delivery: &Delivery) {
         for recipient in recipients {
             if let Some(account) = self.accounts.get_mut(recipient) {
                 self.next_delivery += 1;
@@ -274,7 +274,7 @@ impl DsCore {
     }
 
     /// `owner`'s counters, without a copy of the directory.
-    pub fn counts(&self, owner: &str) -> Result<DirectoryCounts, EngineError> {
+    pub fn counts(&self, owner: &ClientId) -> Result<DirectoryCounts, EngineError> {
         let account = self
             .accounts
             .get(owner)
@@ -295,7 +295,7 @@ impl DsCore {
                 .iter()
                 .map(|(name, a)| {
                     (
-                        name.clone(),
+                        name.to_string(),
                         ClientDirectory {
                             normal: a.normal.iter().cloned().collect(),
                             last_resort: a.last_resort.values().cloned().collect(),
@@ -309,7 +309,10 @@ impl DsCore {
             groups: self
                 .groups
                 .values()
-                .map(|r| (r.label.clone(), r.members.clone()))
+                .map(|r| {
+                    let members = r.members.iter().map(ClientId::to_string).collect();
+                    (r.label.clone(), members)
+                })
                 .collect(),
             faults: self.faults.active(),
             fault_hits: self.faults.hits(),

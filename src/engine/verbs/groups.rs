@@ -169,7 +169,11 @@ impl Engine {
             group: group.to_string(),
             epoch: view.epoch,
             added: members.to_vec(),
-            recipients: routed.commit_recipients,
+            recipients: routed
+                .commit_recipients
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
             bytes: commit_size,
         };
         self.ok(name, kind, started);
@@ -179,7 +183,7 @@ impl Engine {
             group: group.to_string(),
             epoch: view.epoch,
             new_member_refs: routing.new_members.clone(),
-            recipients: routing.recipients,
+            recipients: routing.recipients.iter().map(ToString::to_string).collect(),
             unroutable: routing.unroutable.clone(),
             bytes: welcome_size,
         };

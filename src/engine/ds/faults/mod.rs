@@ -8,7 +8,7 @@ pub(super) mod state;
 
 use super::state::DsCore;
 use super::{Claimed, Delivery, DsEvent, FaultAct, FaultChange};
-use crate::domain::{relative, Fault};
+use crate::domain::{relative, ClientId, Fault};
 use crate::engine::error::EngineError;
 use crate::engine::wire::KeyPackageFormat;
 use state::Held;
@@ -33,7 +33,8 @@ impl DsCore {
         if !on {
             match fault {
                 Fault::HoldWelcome | Fault::ReorderCommits => {
-                    change.released = self.release_held(Some(fault));
+                    let released = self.release_held(Some(fault));
+                    change.released = released.iter().map(ClientId::to_string).collect();
                 }
                 Fault::ServeExpired => self.purge_expired(),
                 Fault::DoubleHandout => {
@@ -53,7 +54,7 @@ impl DsCore {
     }
 
     /// Delivers everything a fault holds; `NothingHeld` if there is nothing.
-    pub fn release(&mut self) -> Result<Vec<String>, EngineError> {
+    pub fn release(&mut self) -> Result<Vec<ClientId>, EngineError> {
         let released = self.release_held(None);
         if released.is_empty() {
             Err(EngineError::NothingHeld)
@@ -62,12 +63,12 @@ impl DsCore {
         }
     }
 
-    fn act(&mut self, fault: Fault, did: String, clients: Vec<String>) {
+    fn act(&mut self, fault: Fault, did: String, clients: &[ClientId]) {
         *self.faults.hits.entry(fault).or_default() += 1;
         self.events.push(DsEvent::FaultActed(FaultAct {
             fault,
             did,
-            clients,
+            clients: clients.iter().map(ClientId::to_string).collect(),
         }));
     }
 
@@ -79,18 +80,18 @@ impl DsCore {
     }
 
     /// Delivers a Welcome as the faults allow: dropped, held, or twice.
-    pub(super) fn deliver_welcome(&mut self, recipients: &[String], delivery: &Delivery) {
+    pub(super) fn deliver_welcome(&mut self, recipients: &[ClientId], delivery: &Delivery) {
         if recipients.is_empty() {
             return;
         }
         let group = self.group_name(&delivery.group_id);
-        let to = recipients.join(", ");
+        let to = names(recipients);
         if self.faults.is_on(Fault::DropWelcome) {
             let did = format!(
                 "dropped {}'s Welcome to {group} meant for {to}",
                 delivery.from
             );
-            return self.act(Fault::DropWelcome, did, recipients.to_vec());
+            return self.act(Fault::DropWelcome, did, recipients);
         }
         if self.faults.is_on(Fault::HoldWelcome) {
             self.faults.held.push(Held {
@@ -102,7 +103,7 @@ impl DsCore {
                 "holds {}'s Welcome to {group} for {to} until `ds release`",
                 delivery.from
             );
-            return self.act(Fault::HoldWelcome, did, recipients.to_vec());
+            return self.act(Fault::HoldWelcome, did, recipients);
         }
         self.deliver(recipients, delivery);
         if self.faults.is_on(Fault::DuplicateWelcome) {
@@ -115,13 +116,13 @@ impl DsCore {
                 "delivered {}'s Welcome to {group} twice to {to}",
                 delivery.from
             );
-            self.act(Fault::DuplicateWelcome, did, recipients.to_vec());
+            self.act(Fault::DuplicateWelcome, did, recipients);
         }
     }
 
     /// Delivers a Commit as the faults allow: with `reorder-commits`, the first of
     /// a group's Commits is held and delivered after the next one.
-    pub(super) fn deliver_commit(&mut self, recipients: &[String], delivery: &Delivery) {
+    pub(super) fn deliver_commit(&mut self, recipients: &[ClientId], delivery: &Delivery) {
         if recipients.is_empty() || !self.faults.is_on(Fault::ReorderCommits) {
             return self.deliver(recipients, delivery);
         }
@@ -140,7 +141,7 @@ impl DsCore {
                     "holds {}'s Commit to {group} back, to deliver it after the next one",
                     delivery.from
                 );
-                self.act(Fault::ReorderCommits, did, recipients.to_vec());
+                self.act(Fault::ReorderCommits, did, recipients);
             }
             Some(index) => {
                 let earlier = self.faults.held.remove(index);
@@ -154,19 +155,19 @@ impl DsCore {
                     "delivered {}'s later Commit to {group} before {}'s earlier one",
                     delivery.from, late.from
                 );
-                self.act(Fault::ReorderCommits, did, earlier.recipients);
+                self.act(Fault::ReorderCommits, did, &earlier.recipients);
             }
         }
     }
 
     /// Delivers what the faults hold (only `fault`'s, if given), in arrival order;
     /// returns every recipient once.
-    fn release_held(&mut self, fault: Option<Fault>) -> Vec<String> {
+    fn release_held(&mut self, fault: Option<Fault>) -> Vec<ClientId> {
         let (released, kept): (Vec<Held>, Vec<Held>) = std::mem::take(&mut self.faults.held)
             .into_iter()
             .partition(|h| fault.is_none_or(|f| h.fault == f));
         self.faults.held = kept;
-        let mut recipients: Vec<String> = Vec::new();
+        let mut recipients: Vec<ClientId> = Vec::new();
         for held in released {
             self.deliver(&held.recipients, &held.delivery);
             for r in held.recipients {
@@ -182,19 +183,19 @@ impl DsCore {
     /// already chosen it, kept or deleted it as the faults say).
     pub(super) fn misdeliver(
         &mut self,
-        owner: &str,
+        owner: &ClientId,
         asked: KeyPackageFormat,
         claimed: &mut Claimed,
     ) {
         let short = claimed.entry.kp_ref.short();
-        let owners = vec![owner.to_string()];
+        let owners = std::slice::from_ref(owner);
         let entry = &mut claimed.entry;
         if self.faults.is_on(Fault::DoubleHandout) && !entry.last_resort && entry.handouts > 1 {
             let did = format!(
                 "handed out {owner}'s key package {short} again (hand-out {}): a normal package goes out once",
                 entry.handouts
             );
-            self.act(Fault::DoubleHandout, did, owners.clone());
+            self.act(Fault::DoubleHandout, did, owners);
             claimed.faults.push(Fault::DoubleHandout);
         }
         let entry = &mut claimed.entry;
@@ -202,7 +203,7 @@ impl DsCore {
             let did = format!(
                 "deleted {owner}'s last-resort package {short} after handing it out: {owner} has nothing left to hand out"
             );
-            self.act(Fault::ForgetLastResort, did, owners.clone());
+            self.act(Fault::ForgetLastResort, did, owners);
             claimed.faults.push(Fault::ForgetLastResort);
         }
         let now = self.clock.now_secs();
@@ -212,7 +213,7 @@ impl DsCore {
                 "handed out {owner}'s key package {short}, {}",
                 relative(now, entry.not_after)
             );
-            self.act(Fault::ServeExpired, did, owners.clone());
+            self.act(Fault::ServeExpired, did, owners);
             claimed.faults.push(Fault::ServeExpired);
         }
         let entry = &mut claimed.entry;
@@ -224,7 +225,7 @@ impl DsCore {
                     "flipped the low bit of byte {} (the signature's last) of {owner}'s key package {short}",
                     entry.bytes.len() - 1
                 );
-                self.act(Fault::TamperHandout, did, owners.clone());
+                self.act(Fault::TamperHandout, did, owners);
                 claimed.faults.push(Fault::TamperHandout);
             }
         }
@@ -249,4 +250,10 @@ impl DsCore {
             claimed.faults.push(Fault::BareFraming);
         }
     }
+}
+
+/// Clients by name, for a fault's line: "bob, carol".
+fn names(clients: &[ClientId]) -> String {
+    let names: Vec<String> = clients.iter().map(ClientId::to_string).collect();
+    names.join(", ")
 }

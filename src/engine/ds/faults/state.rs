@@ -3,13 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::{Fault, FaultSet};
+use crate::domain::{ClientId, Fault, FaultSet};
 use crate::engine::ds::Delivery;
 
 /// A delivery held back by a fault.
 #[derive(Debug, Clone)]
 pub(in crate::engine::ds) struct Held {
-    pub(in crate::engine::ds) recipients: Vec<String>,
+    pub(in crate::engine::ds) recipients: Vec<ClientId>,
     pub(in crate::engine::ds) delivery: Delivery,
     pub(in crate::engine::ds) fault: Fault,
 }
