@@ -95,14 +95,24 @@ impl DsCore {
             });
         }
         let account = Account {
-            signature_keys: vec![signature_key],
+            signature_keys: vec![signature_key.clone()],
             identity: Some(identity_id),
             ..Account::default()
         };
         self.accounts.insert(client.clone(), account);
+        let recorded = self.changes.len();
+        self.record(stored::Change::AddClient {
+            client: client.clone(),
+            token_digest: stored::TokenDigest::NONE,
+        });
+        self.record(stored::Change::AddSignatureKey {
+            client: client.clone(),
+            key: signature_key,
+        });
         let published = self.admit(client, bytes, format, validated);
         if published.is_err() {
             self.accounts.remove(client);
+            self.changes.truncate(recorded);
         }
         published
     }
@@ -169,6 +179,7 @@ impl DsCore {
             not_after,
         };
         let mut replaced = None;
+        let added = journal::stored_package(publisher, &entry);
         if entry.last_resort {
             // RFC 9750 §5.1: one designated last-resort package per ciphersuite; a
             // new one replaces the one of its own suite only.
@@ -180,6 +191,12 @@ impl DsCore {
             account.normal.push_back(entry);
         }
         self.owners.insert(kp_ref.clone(), publisher.clone());
+        if let Some(old) = &replaced {
+            self.record(stored::Change::RemoveKeyPackage {
+                kp_ref: old.as_slice().to_vec(),
+            });
+        }
+        self.record(stored::Change::AddKeyPackage(added));
         Ok(Published {
             kp_ref,
             last_resort: key_package.last_resort(),
@@ -233,6 +250,16 @@ impl DsCore {
         for owner in owners {
             if let Some(claimer) = claimer {
                 self.claim_log.record(claimer, &owner.to_string(), now);
+                if let Some(limit) = self.claim_log.limit() {
+                    self.record(stored::Change::RecordClaim(stored::StoredClaim {
+                        claimer: claimer.to_string(),
+                        owner: owner.clone(),
+                        at: now,
+                    }));
+                    // What left every window needs no keeping.
+                    let at = now.saturating_sub(limit.per().as_secs());
+                    self.record(stored::Change::ForgetClaimsBefore { at });
+                }
             }
             let mut claimed = self.claim(owner, suite)?;
             // Handed out in the framing the claimer asked for (RFC 9420 §6).
@@ -266,6 +293,15 @@ impl DsCore {
         };
         if let Some(entry) = normal {
             account.claims += 1;
+            if double_handout {
+                self.record(stored::Change::SetHandouts {
+                    kp_ref: entry.kp_ref.as_slice().to_vec(),
+                    handouts: entry.handouts,
+                });
+            } else {
+                self.record_removed(&entry);
+            }
+            self.record_counters(owner);
             return Ok(Claimed {
                 entry,
                 last_resort_reuse: false,
@@ -285,7 +321,14 @@ impl DsCore {
                 let entry = entry.clone();
                 if forget_last_resort {
                     account.last_resort.remove(&suite);
+                    self.record_removed(&entry);
+                } else {
+                    self.record(stored::Change::SetHandouts {
+                        kp_ref: entry.kp_ref.as_slice().to_vec(),
+                        handouts: entry.handouts,
+                    });
                 }
+                self.record_counters(owner);
                 Ok(Claimed {
                     entry,
                     last_resort_reuse: reuse,
@@ -311,6 +354,9 @@ impl DsCore {
         for (owner, account) in &mut self.accounts {
             let expired = |e: &DirectoryEntry| now >= e.not_after;
             for entry in account.normal.take_expired(now) {
+                self.changes.push(stored::Change::RemoveKeyPackage {
+                    kp_ref: entry.kp_ref.as_slice().to_vec(),
+                });
                 self.events.push(DsEvent::Expired(ExpiredEntry {
                     owner: owner.to_string(),
                     kp_ref: entry.kp_ref,
@@ -318,6 +364,9 @@ impl DsCore {
                 }));
             }
             for entry in account.last_resort.values().filter(|e| expired(e)) {
+                self.changes.push(stored::Change::RemoveKeyPackage {
+                    kp_ref: entry.kp_ref.as_slice().to_vec(),
+                });
                 self.events.push(DsEvent::Expired(ExpiredEntry {
                     owner: owner.to_string(),
                     kp_ref: entry.kp_ref.clone(),

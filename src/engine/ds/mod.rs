@@ -14,9 +14,12 @@ mod actor;
 mod directory;
 mod events;
 mod faults;
+pub mod journal;
+mod network;
 pub mod policy;
 mod queue;
 mod records;
+mod restore;
 mod state;
 pub mod stored;
 
@@ -24,6 +27,7 @@ pub use events::DsEvent;
 pub use faults::KEY_PACKAGE_MESSAGE_HEADER;
 pub use policy::{ClaimLimit, MAX_CLAIM_LIMIT};
 pub use records::*;
+pub use restore::Unrestorable;
 pub use state::DsCore;
 
 use actor::Request;

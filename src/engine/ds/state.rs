@@ -19,6 +19,9 @@ pub(super) struct Account {
     pub(super) claims: u64,
     pub(super) last_resort_reuses: u64,
     pub(super) inbox: VecDeque<Delivery>,
+    /// The digest of the token that proves the client's identity over the
+    /// network; `None` for a lab's own client, which needs none.
+    pub(super) token: Option<stored::TokenDigest>,
     /// An external client's identity, bound on first use (`import-key-package`);
     /// a lab client's credential carries its own name instead.
     pub(super) identity: Option<ClientId>,
@@ -55,6 +58,10 @@ pub struct DsCore {
     pub(super) faults: super::faults::state::FaultState,
     /// `ds policy claim-limit` and the claims it counts.
     pub(super) claim_log: super::policy::ClaimLog,
+    /// What changed since the driver last took it (`journal`).
+    pub(super) changes: Vec<stored::Change>,
+    /// `next_delivery` as last recorded.
+    pub(super) journal_next_delivery: u64,
 }
 
 impl DsCore {
@@ -74,9 +81,19 @@ impl DsCore {
 
     /// Registers a client's name and one of its signature public keys.
     pub fn register(&mut self, client: ClientId, signature_key: Vec<u8>) {
-        let account = self.accounts.entry(client).or_default();
+        if !self.accounts.contains_key(&client) {
+            self.record(stored::Change::AddClient {
+                client: client.clone(),
+                token_digest: stored::TokenDigest::NONE,
+            });
+        }
+        let account = self.accounts.entry(client.clone()).or_default();
         if !account.signature_keys.contains(&signature_key) {
-            account.signature_keys.push(signature_key);
+            account.signature_keys.push(signature_key.clone());
+            self.record(stored::Change::AddSignatureKey {
+                client,
+                key: signature_key,
+            });
         }
     }
 
@@ -94,8 +111,20 @@ impl DsCore {
                 owner: creator.to_string(),
             }),
             std::collections::hash_map::Entry::Vacant(slot) => {
-                let members = BTreeSet::from([creator]);
-                slot.insert(Roster { label, members });
+                let group_id = slot.key().clone();
+                let members = BTreeSet::from([creator.clone()]);
+                slot.insert(Roster {
+                    label: label.clone(),
+                    members,
+                });
+                self.record(stored::Change::AddGroup {
+                    group_id: group_id.clone(),
+                    label,
+                });
+                self.record(stored::Change::AddGroupMember {
+                    group_id,
+                    member: creator,
+                });
                 Ok(())
             }
         }
@@ -134,11 +163,15 @@ impl DsCore {
     /// The client processed this delivery: it leaves the mailbox. Answers
     /// whether it was there.
     pub fn ack(&mut self, client: &ClientId, id: u64) -> bool {
-        self.accounts.get_mut(client).is_some_and(|a| {
+        let removed = self.accounts.get_mut(client).is_some_and(|a| {
             let before = a.inbox.len();
             a.inbox.retain(|d| d.id != id);
             a.inbox.len() < before
-        })
+        });
+        if removed {
+            self.record(stored::Change::RemoveDelivery { id });
+        }
+        removed
     }
 
     /// Misbehaviour: delivers the last Welcome again to the clients it was routed to.
@@ -173,12 +206,24 @@ impl DsCore {
     /// [`DsEvent::Expired`]).
     pub fn set_clock(&mut self, clock: LabClock) {
         self.clock = clock;
+        self.record(stored::Change::SetPolicy {
+            name: journal::policy_names::CLOCK_OFFSET.into(),
+            value: Some(clock.offset().as_secs().to_string()),
+        });
         self.purge_expired();
     }
 
     /// Sets (or with `None` lifts) the claim limit.
     pub fn set_claim_limit(&mut self, limit: Option<ClaimLimit>) {
         self.claim_log.set(limit);
+        self.record(stored::Change::SetPolicy {
+            name: journal::policy_names::CLAIM_LIMIT.into(),
+            value: limit.map(|l| format!("{}/{}", l.limit(), l.per().as_secs())),
+        });
+        // The count starts afresh.
+        self.record(stored::Change::ForgetClaimsBefore {
+            at: i64::MAX as u64,
+        });
     }
 }
 
@@ -231,6 +276,12 @@ impl DsCore {
             if let Some(roster) = self.groups.get_mut(&group_id) {
                 roster.members.extend(routing.recipients.iter().cloned());
             }
+            for member in &routing.recipients {
+                self.record(stored::Change::AddGroupMember {
+                    group_id: group_id.clone(),
+                    member: member.clone(),
+                });
+            }
             self.last_welcome = Some((delivery, routing.recipients.clone()));
         }
         Ok(Routed {
@@ -268,7 +319,8 @@ impl DsCore {
                 self.next_delivery += 1;
                 let mut copy = delivery.clone();
                 copy.id = self.next_delivery;
-                account.inbox.push_back(copy);
+                account.inbox.push_back(copy.clone());
+                self.record_delivery(recipient, &copy, None);
             }
         }
     }

@@ -19,6 +19,10 @@ use crate::domain::ClientId;
 pub struct TokenDigest(pub [u8; 32]);
 
 impl TokenDigest {
+    /// The digest a client without a token has (a lab's own): no token of the
+    /// 32 random bytes the DS issues hashes to it.
+    pub const NONE: TokenDigest = TokenDigest([0; 32]);
+
     pub fn of(token: &[u8]) -> Self {
         Self(Sha256::digest(token).into())
     }

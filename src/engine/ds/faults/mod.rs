@@ -27,6 +27,7 @@ impl DsCore {
                 on,
             });
         }
+        self.record_fault(fault);
         let mut change = FaultChange::default();
         // Off restores the normal rules at once: nothing stays held, expired or
         // listed twice because of the fault.
@@ -38,9 +39,14 @@ impl DsCore {
                 }
                 Fault::ServeExpired => self.purge_expired(),
                 Fault::DoubleHandout => {
+                    let mut withdrawn = Vec::new();
                     for account in self.accounts.values_mut() {
-                        change.withdrawn += account.normal.remove_handed_out();
+                        withdrawn.extend(account.normal.remove_handed_out());
                     }
+                    change.withdrawn = withdrawn.len();
+                    withdrawn
+                        .iter()
+                        .for_each(|entry| self.record_removed(entry));
                 }
                 Fault::TamperHandout
                 | Fault::DropWelcome
@@ -65,6 +71,7 @@ impl DsCore {
 
     fn act(&mut self, fault: Fault, did: String, clients: &[ClientId]) {
         *self.faults.hits.entry(fault).or_default() += 1;
+        self.record_fault(fault);
         self.events.push(DsEvent::FaultActed(FaultAct {
             fault,
             did,
@@ -94,11 +101,7 @@ impl DsCore {
             return self.act(Fault::DropWelcome, did, recipients);
         }
         if self.faults.is_on(Fault::HoldWelcome) {
-            self.faults.held.push(Held {
-                recipients: recipients.to_vec(),
-                delivery: delivery.clone(),
-                fault: Fault::HoldWelcome,
-            });
+            self.hold(recipients, delivery, Fault::HoldWelcome);
             let did = format!(
                 "holds {}'s Welcome to {group} for {to} until `ds release`",
                 delivery.from
@@ -132,11 +135,7 @@ impl DsCore {
         });
         match waiting {
             None => {
-                self.faults.held.push(Held {
-                    recipients: recipients.to_vec(),
-                    delivery: delivery.clone(),
-                    fault: Fault::ReorderCommits,
-                });
+                self.hold(recipients, delivery, Fault::ReorderCommits);
                 let did = format!(
                     "holds {}'s Commit to {group} back, to deliver it after the next one",
                     delivery.from
@@ -145,6 +144,7 @@ impl DsCore {
             }
             Some(index) => {
                 let earlier = self.faults.held.remove(index);
+                self.unhold(&earlier);
                 self.deliver(recipients, delivery);
                 let late = Delivery {
                     misbehaving: true,
@@ -169,6 +169,7 @@ impl DsCore {
         self.faults.held = kept;
         let mut recipients: Vec<ClientId> = Vec::new();
         for held in released {
+            self.unhold(&held);
             self.deliver(&held.recipients, &held.delivery);
             for r in held.recipients {
                 if !recipients.contains(&r) {
@@ -177,6 +178,38 @@ impl DsCore {
             }
         }
         recipients
+    }
+
+    /// Holds a delivery back for `fault`; the store keeps the held copies, each
+    /// with an id, until they go out.
+    fn hold(&mut self, recipients: &[ClientId], delivery: &Delivery, fault: Fault) {
+        let mut ids = Vec::new();
+        for recipient in recipients {
+            if self.accounts.contains_key(recipient) {
+                self.next_delivery += 1;
+                let copy = Delivery {
+                    id: self.next_delivery,
+                    ..delivery.clone()
+                };
+                self.record_delivery(recipient, &copy, Some(fault));
+                ids.push(copy.id);
+            }
+        }
+        self.faults.held.push(Held {
+            recipients: recipients.to_vec(),
+            delivery: delivery.clone(),
+            fault,
+            ids,
+        });
+    }
+
+    /// A held delivery goes out: its held copies leave the store, and
+    /// [`DsCore::deliver`] gives them new ids, so the mailbox keeps the order in
+    /// which they went out.
+    fn unhold(&mut self, held: &Held) {
+        for id in &held.ids {
+            self.record(crate::engine::ds::stored::Change::RemoveDelivery { id: *id });
+        }
     }
 
     /// Applies the hand-out faults to one claimed package (the directory has

@@ -12,6 +12,8 @@ pub(in crate::engine::ds) struct Held {
     pub(in crate::engine::ds) recipients: Vec<ClientId>,
     pub(in crate::engine::ds) delivery: Delivery,
     pub(in crate::engine::ds) fault: Fault,
+    /// The ids the held copies have in the store until they go out.
+    pub(in crate::engine::ds) ids: Vec<u64>,
 }
 
 /// The DS's faults: which are on, what they hold, how often they acted.
