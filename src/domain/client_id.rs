@@ -39,6 +39,12 @@ impl ClientId {
         Ok(Self(identity))
     }
 
+    /// The sender of what OpenMLS's sample DS contract sends without naming one
+    /// (a Welcome, a group message); shown as `(network)`.
+    pub fn anonymous() -> Self {
+        Self(b"(network)".to_vec())
+    }
+
     /// A lab client's identity: its name as UTF-8.
     pub fn from_name(name: &str) -> Result<Self, BadClientId> {
         Self::new(name.as_bytes().to_vec())

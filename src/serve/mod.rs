@@ -8,10 +8,13 @@
 //!   operation, in domain terms, with typed refusals.
 //! - [`routes`]: the HTTP layer (axum): routes, body limits, timeouts, the
 //!   registration rate limit, the room token, typed error bodies.
+//! - [`lab_ds`]: the lab's DS (the engine's core, its rules) behind the routes,
+//!   durable through the store, with the events the teacher's screen shows.
 //! - [`listen`]: the accept loop (header read timeout, connection cap).
 //! - [`store`]: durable state in SQLite (WAL) behind a storage trait, with group
 //!   commit: a request is acknowledged only once its change is on disk.
 
+pub mod lab_ds;
 pub mod listen;
 pub mod routes;
 pub mod service;

@@ -119,7 +119,7 @@ impl DsCore {
 
     /// The checks after RFC 9420 §10.1 validation: the DS's maximum lifetime,
     /// the owner, duplicates; then the package joins the directory.
-    fn admit(
+    pub(super) fn admit(
         &mut self,
         publisher: &ClientId,
         bytes: &[u8],

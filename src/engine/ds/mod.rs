@@ -25,6 +25,7 @@ pub mod stored;
 
 pub use events::DsEvent;
 pub use faults::KEY_PACKAGE_MESSAGE_HEADER;
+pub use network::{AddressError, GroupMessageInfo, Validated};
 pub use policy::{ClaimLimit, MAX_CLAIM_LIMIT};
 pub use records::*;
 pub use restore::Unrestorable;

@@ -7,7 +7,7 @@ use super::DirectoryEntry;
 use crate::domain::Suite;
 
 /// The normal packages of one owner, in upload order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct NormalQueue {
     entries: VecDeque<DirectoryEntry>,
     /// How many of `entries` end (`not_after`) at each Unix second.

@@ -60,6 +60,7 @@ impl DsCore {
             let roster = Roster {
                 label: group.label,
                 members: group.members,
+                epoch: group.epoch,
             };
             core.groups.insert(group_id, roster);
         }

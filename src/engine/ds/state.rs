@@ -10,7 +10,7 @@ use crate::domain::{ClientId, KeyPackageRef, Suite};
 use crate::engine::error::EngineError;
 use crate::engine::wire;
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(super) struct Account {
     pub(super) signature_keys: Vec<Vec<u8>>,
     pub(super) normal: NormalQueue,
@@ -32,6 +32,8 @@ pub(super) struct Account {
 pub(super) struct Roster {
     pub(super) label: String,
     pub(super) members: BTreeSet<ClientId>,
+    /// The newest handshake epoch seen over the network (the sample DS's rule).
+    pub(super) epoch: Option<u64>,
 }
 
 /// The Delivery Service itself, synchronous: each operation changes the state
@@ -116,6 +118,7 @@ impl DsCore {
                 slot.insert(Roster {
                     label: label.clone(),
                     members,
+                    epoch: None,
                 });
                 self.record(stored::Change::AddGroup {
                     group_id: group_id.clone(),
