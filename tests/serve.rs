@@ -168,7 +168,11 @@ fn the_labs_rules_hold_over_the_network_and_survive_a_sigkill() {
     // alice adds bob with the package she claimed; the Welcome reaches bob.
     let mut group = alice.create_group(SUITE_1, "team");
     let (commit, welcome, _) = group
-        .add_members(&alice.provider, &alice.signer, &[bob_normal.clone()])
+        .add_members(
+            &alice.provider,
+            &alice.signer,
+            std::slice::from_ref(&bob_normal),
+        )
         .unwrap();
     group.merge_pending_commit(&alice.provider).unwrap();
     let to_nobody = encode(&GroupMessage::new(commit.into(), &[])).unwrap();
