@@ -15,6 +15,8 @@
 mod errors;
 mod events;
 mod service;
+#[cfg(test)]
+mod tests;
 
 pub use events::{ServerEvent, ServerEventKind};
 

@@ -278,6 +278,15 @@ impl DeliveryService for LabDs {
         .await?
     }
 
+    fn refused(&self, route: &str, refusal: &RefusalNote, peer: std::net::SocketAddr) {
+        self.announce(ServerEventKind::Refused {
+            route: route.to_string(),
+            code: refusal.code.clone(),
+            message: refusal.message.clone(),
+            peer: ClaimerAddress::of(peer.ip()).to_string(),
+        });
+    }
+
     async fn reset(&self) -> Result<(), DsError> {
         self.change(|core| {
             core.reset();
