@@ -130,6 +130,15 @@ pub enum EngineError {
     },
     #[error("the Delivery Service is not running")]
     DsUnavailable,
+    /// The lab's DS is a server (`--ds URL`) that cannot be reached.
+    #[error("the Delivery Service at {url} cannot be reached: {reason}")]
+    DsUnreachable { url: String, reason: String },
+    /// The lab's DS is a server that refused the request with its own code.
+    #[error("the Delivery Service refused: {message} ({code})")]
+    DsRefused { code: String, message: String },
+    /// Faults, policies and the DS's clock belong to whoever runs the server.
+    #[error("`{0}` changes the DS itself; on a shared DS (--ds URL) that is for whoever runs `mls-lab serve`")]
+    TeacherOnly(String),
     #[error("expectation failed: {0}")]
     ExpectationFailed(String),
     // Faults and policies of the DS (`ds fault`, `ds release`, `ds policy`, `pool`).
@@ -210,6 +219,9 @@ impl EngineError {
             Self::NoPendingWelcome(_) => ErrorCode::NoPendingWelcome,
             Self::NoWelcomeToResend(_) => ErrorCode::NoWelcomeToResend,
             Self::DsUnavailable => ErrorCode::DsUnavailable,
+            Self::DsUnreachable { .. } => ErrorCode::DsUnreachable,
+            Self::DsRefused { .. } => ErrorCode::DsRefused,
+            Self::TeacherOnly(_) => ErrorCode::TeacherOnly,
             Self::ExpectationFailed(_) => ErrorCode::ExpectationFailed,
             Self::FaultUnchanged { .. } => ErrorCode::FaultUnchanged,
             Self::NothingHeld => ErrorCode::NothingHeld,

@@ -19,6 +19,7 @@ mod network;
 pub mod policy;
 mod queue;
 mod records;
+pub mod remote;
 mod restore;
 mod state;
 pub mod stored;
@@ -48,7 +49,14 @@ use super::wire::KeyPackageFormat;
 /// A cheap, cloneable handle to the DS task. Every call is one request and one reply.
 #[derive(Clone)]
 pub struct DsHandle {
-    tx: mpsc::UnboundedSender<Request>,
+    link: Link,
+}
+
+/// Where the DS is: this lab's own task, or a server (`--ds URL`).
+#[derive(Clone)]
+enum Link {
+    Local(mpsc::UnboundedSender<Request>),
+    Remote(std::sync::Arc<dyn remote::RemoteDs>),
 }
 
 impl DsHandle {
@@ -61,7 +69,36 @@ impl DsHandle {
     pub fn spawn_with(clock: LabClock, max_lifetime: LabDuration) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(actor::run(DsCore::new(clock, max_lifetime), rx));
-        Self { tx }
+        Self {
+            link: Link::Local(tx),
+        }
+    }
+
+    /// A handle to a DS that runs as a server (`--ds URL`).
+    pub fn remote(remote: std::sync::Arc<dyn remote::RemoteDs>) -> Self {
+        Self {
+            link: Link::Remote(remote),
+        }
+    }
+
+    /// Whether the DS is a shared server rather than this lab's own.
+    pub fn is_remote(&self) -> bool {
+        matches!(self.link, Link::Remote(_))
+    }
+
+    fn remote_ds(&self) -> Option<&dyn remote::RemoteDs> {
+        match &self.link {
+            Link::Remote(remote) => Some(remote.as_ref()),
+            Link::Local(_) => None,
+        }
+    }
+
+    /// Refused on a shared DS: `what` changes the DS itself.
+    fn teacher_only(&self, what: &str) -> Result<(), EngineError> {
+        match self.link {
+            Link::Remote(_) => Err(EngineError::TeacherOnly(what.to_string())),
+            Link::Local(_) => Ok(()),
+        }
     }
 
     async fn call<T>(
@@ -69,14 +106,19 @@ impl DsHandle {
         make: impl FnOnce(oneshot::Sender<T>) -> Request,
     ) -> Result<T, EngineError> {
         let (reply, rx) = oneshot::channel();
-        self.tx
-            .send(make(reply))
+        let Link::Local(tx) = &self.link else {
+            return Err(EngineError::DsUnavailable);
+        };
+        tx.send(make(reply))
             .map_err(|_| EngineError::DsUnavailable)?;
         rx.await.map_err(|_| EngineError::DsUnavailable)
     }
 
     /// Registers a client's name and one of its signature public keys.
     pub async fn register(&self, client: &str, signature_key: Vec<u8>) -> Result<(), EngineError> {
+        if let Some(remote) = self.remote_ds() {
+            return remote.register(client, signature_key).await;
+        }
         let client = id(client)?;
         self.call(|reply| Request::Register {
             client,
@@ -93,6 +135,10 @@ impl DsHandle {
         bytes: Vec<u8>,
         format: KeyPackageFormat,
     ) -> Result<Published, EngineError> {
+        if self.is_remote() {
+            let mut answers = self.publish_batch(publisher, vec![bytes], format).await?;
+            return answers.pop().unwrap_or(Err(EngineError::DsUnavailable));
+        }
         let publisher = id(publisher)?;
         self.call(|reply| Request::Publish {
             publisher,
@@ -111,6 +157,9 @@ impl DsHandle {
         uploads: Vec<Vec<u8>>,
         format: KeyPackageFormat,
     ) -> Result<Vec<Result<Published, EngineError>>, EngineError> {
+        if let Some(remote) = self.remote_ds() {
+            return remote.publish_batch(publisher, uploads, format).await;
+        }
         let publisher = id(publisher)?;
         self.call(|reply| Request::PublishBatch {
             publisher,
@@ -130,6 +179,13 @@ impl DsHandle {
         bytes: Vec<u8>,
         format: KeyPackageFormat,
     ) -> Result<Published, EngineError> {
+        if self.is_remote() {
+            return Err(EngineError::DsRefused {
+                code: "not_over_the_network".into(),
+                message: "an external client's key package is imported into the lab's own DS"
+                    .into(),
+            });
+        }
         let client = id(client)?;
         self.call(|reply| Request::ImportExternal {
             client,
@@ -153,6 +209,11 @@ impl DsHandle {
         owners: &[String],
         suite: Suite,
     ) -> Result<Vec<Claimed>, EngineError> {
+        if self.is_remote() {
+            return self
+                .claim_all_by("", owners, suite, KeyPackageFormat::KeyPackage)
+                .await;
+        }
         let owners = ids(owners)?;
         self.call(|reply| Request::Claim {
             claimer: None,
@@ -173,6 +234,14 @@ impl DsHandle {
         suite: Suite,
         format: KeyPackageFormat,
     ) -> Result<Vec<Claimed>, EngineError> {
+        if let Some(remote) = self.remote_ds() {
+            // One request per owner: a shared DS hands out one package per request.
+            let mut claimed = Vec::new();
+            for owner in owners {
+                claimed.push(remote.claim(claimer, owner, suite, format).await?);
+            }
+            return Ok(claimed);
+        }
         let (claimer, owners) = (Some(claimer.to_string()), ids(owners)?);
         self.call(|reply| Request::Claim {
             claimer,
@@ -192,6 +261,10 @@ impl DsHandle {
         label: &str,
         creator: &str,
     ) -> Result<(), EngineError> {
+        if let Some(remote) = self.remote_ds() {
+            let _ = label;
+            return remote.create_group(group_id, creator).await;
+        }
         let (group_id, label, creator) = (group_id.to_vec(), label.to_string(), id(creator)?);
         self.call(|reply| Request::CreateGroup {
             group_id,
@@ -211,6 +284,9 @@ impl DsHandle {
         commit: Vec<u8>,
         welcome: Option<Vec<u8>>,
     ) -> Result<Routed, EngineError> {
+        if let Some(remote) = self.remote_ds() {
+            return remote.send_commit(from, commit, welcome).await;
+        }
         let from = id(from)?;
         self.call(|reply| Request::SendCommit {
             from,
@@ -230,6 +306,10 @@ impl DsHandle {
         from: &str,
         bytes: Vec<u8>,
     ) -> Result<WelcomeRouting, EngineError> {
+        if let Some(remote) = self.remote_ds() {
+            let _ = (group_id, from);
+            return remote.send_welcome(bytes).await;
+        }
         let (group_id, from) = (group_id.as_bytes().to_vec(), id(from)?);
         self.call(|reply| Request::SendWelcome {
             group_id,
@@ -242,6 +322,9 @@ impl DsHandle {
 
     /// Everything waiting in `client`'s mailbox, oldest first. Removes nothing.
     pub async fn peek(&self, client: &str) -> Result<Vec<Delivery>, EngineError> {
+        if let Some(remote) = self.remote_ds() {
+            return remote.peek(client).await;
+        }
         let client = id(client)?;
         self.call(|reply| Request::Peek { client, reply }).await
     }
@@ -249,12 +332,16 @@ impl DsHandle {
     /// The client processed this delivery: it leaves the mailbox. Returns whether
     /// it was there.
     pub async fn ack(&self, client: &str, id: u64) -> Result<bool, EngineError> {
+        if let Some(remote) = self.remote_ds() {
+            return remote.ack(client, id).await;
+        }
         let client = self::id(client)?;
         self.call(|reply| Request::Ack { client, id, reply }).await
     }
 
     /// Misbehaviour: delivers the last Welcome again to the clients it was routed to.
     pub async fn replay_welcome(&self) -> Result<Vec<String>, EngineError> {
+        self.teacher_only("ds replay-welcome")?;
         let recipients = self
             .call(|reply| Request::ReplayWelcome { reply })
             .await??;
@@ -263,6 +350,7 @@ impl DsHandle {
 
     /// Misbehaviour: delivers the last Welcome to a client it was not routed to.
     pub async fn forward_welcome(&self, to: &str) -> Result<Vec<String>, EngineError> {
+        self.teacher_only("ds forward-welcome")?;
         let to = id(to)?;
         let recipients = self
             .call(|reply| Request::ForwardWelcome { to, reply })
@@ -272,45 +360,61 @@ impl DsHandle {
 
     /// The lab clock moved: the DS purges what expired (see [`Self::take_expired`]).
     pub async fn set_clock(&self, clock: LabClock) -> Result<(), EngineError> {
+        self.teacher_only("clock")?;
         self.call(|reply| Request::SetClock { clock, reply }).await
     }
 
     /// The packages the DS purged as expired since the last call, oldest first.
     pub async fn take_expired(&self) -> Result<Vec<ExpiredEntry>, EngineError> {
+        if self.is_remote() {
+            return Ok(Vec::new());
+        }
         self.call(|reply| Request::TakeExpired { reply }).await
     }
 
     /// `owner`'s counters, without a copy of the directory.
     pub async fn counts(&self, owner: &str) -> Result<DirectoryCounts, EngineError> {
+        if let Some(remote) = self.remote_ds() {
+            return remote.counts(owner).await;
+        }
         let owner = id(owner)?;
         self.call(|reply| Request::Counts { owner, reply }).await?
     }
 
     /// A copy of the DS state, for display.
     pub async fn snapshot(&self) -> Result<DsSnapshot, EngineError> {
+        if let Some(remote) = self.remote_ds() {
+            return remote.snapshot().await;
+        }
         self.call(|reply| Request::Snapshot { reply }).await
     }
 
     /// Turns a fault on or off; turning one on that is on (or off that is off) is
     /// refused with `FaultUnchanged` and changes nothing.
     pub async fn set_fault(&self, fault: Fault, on: bool) -> Result<FaultChange, EngineError> {
+        self.teacher_only("ds fault")?;
         self.call(|reply| Request::SetFault { fault, on, reply })
             .await?
     }
 
     /// Delivers everything a fault holds; `NothingHeld` if there is nothing.
     pub async fn release(&self) -> Result<Vec<String>, EngineError> {
+        self.teacher_only("ds release")?;
         let recipients = self.call(|reply| Request::Release { reply }).await??;
         Ok(names(&recipients))
     }
 
     /// What the faults made the DS do since the last call, oldest first.
     pub async fn take_fault_acts(&self) -> Result<Vec<FaultAct>, EngineError> {
+        if self.is_remote() {
+            return Ok(Vec::new());
+        }
         self.call(|reply| Request::TakeFaultActs { reply }).await
     }
 
     /// Sets (or with `None` lifts) the claim limit.
     pub async fn set_claim_limit(&self, limit: Option<ClaimLimit>) -> Result<(), EngineError> {
+        self.teacher_only("ds policy")?;
         self.call(|reply| Request::SetClaimLimit { limit, reply })
             .await
     }

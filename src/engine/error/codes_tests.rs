@@ -94,6 +94,15 @@ fn samples() -> Vec<EngineError> {
         EngineError::NoPendingWelcome(s()),
         EngineError::NoWelcomeToResend(s()),
         EngineError::DsUnavailable,
+        EngineError::DsUnreachable {
+            url: s(),
+            reason: s(),
+        },
+        EngineError::DsRefused {
+            code: s(),
+            message: s(),
+        },
+        EngineError::TeacherOnly(s()),
         EngineError::ExpectationFailed(s()),
         EngineError::FaultUnchanged {
             fault: s(),
@@ -168,6 +177,9 @@ fn has_fixed_code(error: &EngineError) -> bool {
         | EngineError::NoPendingWelcome(_)
         | EngineError::NoWelcomeToResend(_)
         | EngineError::DsUnavailable
+        | EngineError::DsUnreachable { .. }
+        | EngineError::DsRefused { .. }
+        | EngineError::TeacherOnly(_)
         | EngineError::ExpectationFailed(_)
         | EngineError::FaultUnchanged { .. }
         | EngineError::NothingHeld

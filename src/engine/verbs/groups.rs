@@ -71,7 +71,7 @@ impl Engine {
                     group: group.to_string(),
                 })?;
         for (i, member) in members.iter().enumerate() {
-            self.client(member)?;
+            self.check_peer(member)?;
             if member == name {
                 return Err(EngineError::CannotAddSelf(name.to_string()));
             }
