@@ -6,6 +6,7 @@
 //!   `ds-lib` encodes them (the contract is written down there).
 //! - [`service`]: what the server asks of a Delivery Service, one async method per
 //!   operation, in domain terms, with typed refusals.
+//! - [`remote`]: the other side: a lab whose clients use a shared DS (`--ds URL`).
 //! - [`routes`]: the HTTP layer (axum): routes, body limits, timeouts, the
 //!   registration rate limit, the room token, typed error bodies.
 //! - [`lab_ds`]: the lab's DS (the engine's core, its rules) behind the routes,
@@ -16,6 +17,7 @@
 
 pub mod lab_ds;
 pub mod listen;
+pub mod remote;
 pub mod routes;
 pub mod service;
 pub mod store;
