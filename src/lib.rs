@@ -18,7 +18,8 @@
 //! - [`app`]: UI state and `update`, pure and testable without a terminal; where
 //!   panels go ([`app::layout`]) and the settings.
 //! - [`ui`]: drawing from the state (`impl Widget for &App`) and the palettes.
-//! - [`terminal`]: the terminal: setup, restore, the event loop, recording.
+//! - [`terminal`]: the terminal: setup, restore, the event loop, recording, and the
+//!   signals that end, stop or continue the lab, none leaving the terminal raw.
 //! - [`serve`]: the DS as a network server for a room of labs (`mls-lab serve`).
 //! - [`cli`]: the command line: the parser and one file per subcommand.
 

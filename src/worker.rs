@@ -276,7 +276,10 @@ impl State {
     /// Sends the events not sent yet and a fresh view.
     async fn send_view(&mut self) {
         let events = self.engine.events()[self.sent_events..].to_vec();
-        self.sent_events += events.len();
+        // The app keeps its own copy: the engine's need not keep what records
+        // nothing lasting.
+        self.engine.forget_passing();
+        self.sent_events = self.engine.events().len();
         let view = match self.engine.view().await {
             Ok(view) => view,
             // The DS task is gone only if the runtime is shutting down.

@@ -191,3 +191,64 @@ async fn an_mls_rs_key_package_with_its_default_year_long_lifetime_is_refused() 
     assert!(lab.clients().is_empty());
     assert!(lab.ds_snapshot().await.unwrap().clients.is_empty());
 }
+
+/// Every crafted kind (`NAME craft KIND`, the corpus of tests/crafted.rs) given
+/// to mls-rs's own `add_member`: what it accepts and refuses, recorded here and
+/// in docs/exploratory-testing.md as data on where the stacks differ.
+#[tokio::test(flavor = "current_thread")]
+async fn mls_rs_judges_every_crafted_key_package() {
+    // (craft arguments, whether mls-rs's add_member accepts it)
+    let corpus: &[(&str, bool)] = &[
+        ("plain", true),
+        ("lifetime --not-after +365d", true),
+        ("lifetime --not-after -1d --not-before -2d", false),
+        ("grease --at key-package", true),
+        ("grease --at leaf", true),
+        ("grease --at suites", true),
+        ("unlisted-extension --at leaf", false),
+        // mls-rs does not check a key package's own extensions against the
+        // capabilities (RFC 9420 §10.1 asks it to), nor a point's encoding.
+        ("unlisted-extension --at key-package", true),
+        ("unlisted-credential", false),
+        ("init-is-encryption-key", false),
+        ("duplicate-extension --at key-package", false),
+        ("version", false),
+        ("compressed-key --suite 2", true),
+        ("no-last-resort-capability", true),
+        ("plain --broken-signature", false),
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut lab = Engine::new();
+    run(&mut lab, "clients bob").await;
+    let mut seen = Vec::new();
+    for (i, (args, _)) in corpus.iter().enumerate() {
+        let kp = file(&dir, &format!("kp{i}"));
+        run(&mut lab, &format!("bob craft {args} --to {kp}")).await;
+        let suite = if args.contains("--suite 2") {
+            CipherSuite::P256_AES128
+        } else {
+            SUITE
+        };
+        let crypto = RustCryptoProvider::default();
+        let provider = crypto.cipher_suite_provider(suite).expect("suite");
+        let (secret, public) = provider.signature_key_generate().expect("key");
+        let credential = BasicCredential::new(b"alice".to_vec()).into_credential();
+        let alice = Client::builder()
+            .identity_provider(BasicIdentityProvider)
+            .crypto_provider(crypto)
+            .signing_identity(SigningIdentity::new(credential, public), secret, suite)
+            .build();
+        let mut group = alice
+            .create_group(ExtensionList::default(), ExtensionList::default(), None)
+            .expect("group");
+        let accepted = MlsMessage::from_bytes(&std::fs::read(&kp).expect("file"))
+            .ok()
+            .and_then(|message| group.commit_builder().add_member(message).ok())
+            .and_then(|builder| builder.build().ok())
+            .is_some();
+        seen.push((*args, accepted));
+    }
+    eprintln!("mls-rs verdicts: {seen:?}");
+    let want: Vec<(&str, bool)> = corpus.to_vec();
+    assert_eq!(seen, want);
+}

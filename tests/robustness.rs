@@ -334,11 +334,11 @@ enum Mutation {
 
 impl Mutation {
     /// The codes this mutation may be refused with, framed as an `MLSMessage` or not.
-    fn expected(&self, mls_message: bool) -> &'static [&'static str] {
+    fn expected(&self, _mls_message: bool) -> &'static [&'static str] {
         match self {
-            // The MLSMessage header carries the version too (RFC 9420 §6): OpenMLS
-            // refuses a mismatch while decoding.
-            Self::Version { .. } if mls_message => &["Malformed"],
+            // One checklist runs before OpenMLS decodes: the version rule refuses
+            // the same package the same way in either framing (it was Malformed
+            // in an MLSMessage, whose header OpenMLS compares while decoding).
             Self::FlipByte { .. } => &[
                 "Malformed",
                 "BadSignature",
@@ -347,9 +347,10 @@ impl Mutation {
             ],
             Self::Truncate { .. } | Self::Append { .. } => &["Malformed"],
             Self::Version { .. } | Self::InitKeyIsEncryptionKey { .. } => &["InvalidKeyPackage"],
-            Self::Suite { suite: 4..=6 } => &["UnsupportedCiphersuite"],
-            Self::Suite { suite: 2 | 3 | 7 } => &["BadSignature"],
-            Self::Suite { .. } => &["Malformed"],
+            Self::Suite { suite: 2 | 3 } => &["BadSignature"],
+            // A suite the provider cannot use, registered or not: the checklist's
+            // cipher suite rule, as `inspect` reports it.
+            Self::Suite { .. } => &["UnsupportedCiphersuite"],
             Self::Lifetime { resign: false, .. }
             | Self::LongLifetime { resign: false }
             | Self::Identity { resign: false, .. }
@@ -579,15 +580,15 @@ fn each_kind_of_mutation_is_refused_with_its_code() {
             false,
             "InvalidKeyPackage",
         ),
-        // The MLSMessage header says mls10 too; OpenMLS refuses the mismatch while
-        // decoding.
+        // The MLSMessage header says mls10 too; the same package is refused the
+        // same way in both framings (OpenMLS's decoder said Malformed here).
         (
             Mutation::Version {
                 version: 2,
                 resign: true,
             },
             true,
-            "Malformed",
+            "InvalidKeyPackage",
         ),
         (
             Mutation::Suite { suite: 5 },
@@ -595,7 +596,11 @@ fn each_kind_of_mutation_is_refused_with_its_code() {
             "UnsupportedCiphersuite",
         ),
         (Mutation::Suite { suite: 2 }, true, "BadSignature"),
-        (Mutation::Suite { suite: 0x0a0a }, false, "Malformed"),
+        (
+            Mutation::Suite { suite: 0x0a0a },
+            false,
+            "UnsupportedCiphersuite",
+        ),
         (
             Mutation::InitKeyIsEncryptionKey { resign: true },
             true,

@@ -4,6 +4,7 @@
 use super::motion::{Toast, ToastKind};
 use super::{App, Caption};
 use crate::app::layout::wrap;
+use crate::domain::escape_controls;
 
 /// Most lines the caption pane takes; a toast or hint takes up to three.
 pub const CAPTION_LINES: u16 = 6;
@@ -30,11 +31,13 @@ impl Message<'_> {
         }
     }
 
+    /// The text as shown: input it quotes escaped ([`escape_controls`]), so
+    /// that its layout and its drawing agree.
     pub fn text(&self) -> String {
         match self {
-            Message::Toast(t) => t.text.clone(),
+            Message::Toast(t) => escape_controls(&t.text).into_owned(),
             Message::Caption(caption) => caption.parts().join(" "),
-            Message::Hint(text) => text.to_string(),
+            Message::Hint(text) => escape_controls(text).into_owned(),
         }
     }
 

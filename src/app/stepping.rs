@@ -9,6 +9,7 @@ use super::motion::{Motion, ToastKind};
 use super::session::Session;
 use super::{follow::Follow, App, Effect};
 use crate::command::Command;
+use crate::domain::escape_controls;
 use crate::engine::{LabView, Randomness};
 use crate::worker::Request;
 
@@ -36,7 +37,8 @@ impl Caption {
         }
     }
 
-    /// The pieces in the order they are shown, each wrapped on its own.
+    /// The pieces in the order they are shown, each wrapped on its own, with
+    /// the script's text escaped ([`escape_controls`]) as the pane draws it.
     pub fn parts(&self) -> Vec<String> {
         let mut parts = vec![self.heading()];
         if !self.comment.is_empty() {
@@ -45,6 +47,9 @@ impl Caption {
         parts.extend(self.said.clone());
         parts.extend(self.note.clone());
         parts
+            .iter()
+            .map(|part| escape_controls(part).into_owned())
+            .collect()
     }
 }
 

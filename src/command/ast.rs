@@ -31,8 +31,20 @@ pub enum Command {
     /// it, a handout shows it, a lesson shows it as a step of its own. Changes
     /// nothing in the lab.
     Say(String),
-    /// `export-welcome GROUP --to FILE`: the last Welcome sent for GROUP, to a file.
-    ExportWelcome { group: String, output: ExportArgs },
+    /// `export-welcome GROUP --to FILE [--for NAME] [--all]`: the Welcome for
+    /// GROUP as a joiner's DS mailbox holds it, to a file.
+    ExportWelcome {
+        group: String,
+        joiner: Option<String>,
+        all: bool,
+        output: ExportArgs,
+    },
+    /// `export-mailbox NAME --to DIR`: every message waiting for NAME, to files.
+    ExportMailbox {
+        client: String,
+        dir: String,
+        output: EncodingArgs,
+    },
     /// `import-key-package FILE --as NAME`: an external client whose key package
     /// comes from FILE (made by another MLS stack).
     ImportKeyPackage { file: String, name: String },
@@ -47,7 +59,9 @@ impl Command {
             Self::Clients(_) | Self::Deliver | Self::Clock(_) | Self::Expect(_) | Self::Say(_) => {
                 "lab"
             }
-            Self::ExportWelcome { .. } | Self::ImportKeyPackage { .. } => "lab",
+            Self::ExportWelcome { .. }
+            | Self::ExportMailbox { .. }
+            | Self::ImportKeyPackage { .. } => "lab",
         }
     }
 
@@ -60,6 +74,7 @@ impl Command {
             Self::Expect(_) => "expect",
             Self::Say(_) => "say",
             Self::ExportWelcome { .. } => "export-welcome",
+            Self::ExportMailbox { .. } => "export-mailbox",
             Self::ImportKeyPackage { .. } => "import-key-package",
             Self::Ds(DsAction::ReplayWelcome) => "ds replay-welcome",
             Self::Ds(DsAction::ForwardWelcome { .. }) => "ds forward-welcome",
@@ -151,6 +166,8 @@ pub enum ClientAction {
         #[arg(long, conflicts_with_all = ["target", "refill_below"])]
         off: bool,
     },
+    /// Write a key package of this client with one deliberate change to a file.
+    Craft(CraftArgs),
     /// Write one of the own key packages to a file, for another MLS stack.
     ExportKeyPackage {
         /// Hex prefix, @N or @last.
@@ -196,8 +213,107 @@ impl ClientAction {
             Self::DeleteBundle { .. } => "delete-bundle",
             Self::Pool { .. } => "pool",
             Self::ExportKeyPackage { .. } => "export-key-package",
+            Self::Craft(_) => "craft",
         }
     }
+}
+
+/// How `export-mailbox` writes each message: raw bytes unless told otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct EncodingArgs {
+    /// Lowercase hex text, one line.
+    #[arg(long, conflicts_with = "base64")]
+    pub hex: bool,
+    /// Base64 text (standard alphabet, padded), one line.
+    #[arg(long)]
+    pub base64: bool,
+}
+
+/// The kinds of `craft`, each probing one rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CraftKind {
+    Plain,
+    Lifetime,
+    Grease,
+    UnlistedExtension,
+    UnlistedCredential,
+    InitIsEncryptionKey,
+    DuplicateExtension,
+    Version,
+    CompressedKey,
+    NoLastResortCapability,
+}
+
+/// Where `craft --at` puts a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CraftPlace {
+    KeyPackage,
+    Leaf,
+    Suites,
+    ExtensionTypes,
+    Proposals,
+    Credentials,
+}
+
+/// Which key `craft compressed-key --key` compresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CraftKey {
+    Init,
+    Encryption,
+    Signature,
+}
+
+/// A two-byte value in hex (`0x0a0a`) or decimal.
+fn two_bytes(text: &str) -> Result<u16, String> {
+    let parsed = match text.strip_prefix("0x") {
+        Some(digits) => u16::from_str_radix(digits, 16),
+        None => text.parse(),
+    };
+    parsed.map_err(|_| "write a value from 0 to 65535, in decimal or as 0xNNNN".into())
+}
+
+/// `+365d`, `-1h`, `0s`: seconds from the lab's now.
+fn offset(text: &str) -> Result<i64, String> {
+    let (sign, rest) = match text.as_bytes().first() {
+        Some(b'-') => (-1, &text[1..]),
+        Some(b'+') => (1, &text[1..]),
+        _ => (1, text),
+    };
+    let duration: LabDuration = rest.parse()?;
+    i64::try_from(duration.as_secs())
+        .map(|s| sign * s)
+        .map_err(|_| "too far from now".into())
+}
+
+/// Options of `craft`.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct CraftArgs {
+    /// What to change.
+    #[arg(value_enum, value_name = "KIND")]
+    pub kind: CraftKind,
+    /// Where a GREASE value or an extension goes.
+    #[arg(long, value_enum, value_name = "PLACE")]
+    pub at: Option<CraftPlace>,
+    /// The GREASE value, extension type or version (0x0a0a or decimal).
+    #[arg(long, value_parser = two_bytes, value_name = "VALUE")]
+    pub value: Option<u16>,
+    /// Which key compressed-key compresses.
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub key: Option<CraftKey>,
+    /// The lifetime's start, from the lab's now: -1h, +1d, 0s.
+    #[arg(long, value_parser = offset, allow_hyphen_values = true, value_name = "OFFSET")]
+    pub not_before: Option<i64>,
+    /// The lifetime's end, from the lab's now: +365d, -1d, 0s.
+    #[arg(long, value_parser = offset, allow_hyphen_values = true, value_name = "OFFSET")]
+    pub not_after: Option<i64>,
+    /// Ciphersuite (1, 2 or 3); compressed-key needs 2 (P-256).
+    #[arg(long, default_value_t = Suite::DEFAULT, value_parser = suite_arg(), value_name = "SUITE")]
+    pub suite: Suite,
+    /// Keep the old signatures, which no longer verify over the change.
+    #[arg(long)]
+    pub broken_signature: bool,
+    #[command(flatten)]
+    pub output: ExportArgs,
 }
 
 /// Options of `generate`.

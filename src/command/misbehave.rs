@@ -1,5 +1,7 @@
 //! The words of a misbehaving or policed DS: `ds fault NAME on|off`, `ds policy
-//! claim-limit N --per DURATION | off`, and the client's `pool` options.
+//! claim-limit N --per DURATION | off`, `ds policy max-lifetime DURATION|off`,
+//! `ds policy key-encoding strict|lenient`, `ds policy grease allow|refuse`, and
+//! the client's `pool` options.
 
 use std::fmt;
 use std::str::FromStr;
@@ -39,6 +41,70 @@ pub enum DsPolicy {
         #[arg(long, value_name = "DURATION")]
         per: Option<LabDuration>,
     },
+    /// The longest key package lifetime the DS accepts, from the lab's now.
+    MaxLifetime {
+        #[arg(value_name = "DURATION|off")]
+        max: MaxLifetime,
+    },
+    /// Whether the DS refuses keys not in their suite's encoding (RFC 9420 §5.1.1).
+    KeyEncoding {
+        #[arg(value_name = "strict|lenient")]
+        mode: KeyEncodingMode,
+    },
+    /// Whether the DS refuses GREASE values (RFC 9420 §13.5) where OpenMLS takes them.
+    Grease {
+        #[arg(value_name = "allow|refuse")]
+        mode: GreaseMode,
+    },
+}
+
+/// `ds policy key-encoding strict|lenient`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyEncodingMode {
+    Strict,
+    Lenient,
+}
+
+/// `ds policy grease allow|refuse`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GreaseMode {
+    Allow,
+    Refuse,
+}
+
+/// `off`, or a lifetime with a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaxLifetime {
+    Off,
+    At(LabDuration),
+}
+
+impl FromStr for MaxLifetime {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if text == "off" {
+            return Ok(MaxLifetime::Off);
+        }
+        match text.parse::<LabDuration>() {
+            Ok(duration) if duration.as_secs() > 0 => Ok(MaxLifetime::At(duration)),
+            Ok(_) => {
+                Err("a maximum lifetime of 0 refuses everything: write off or a duration".into())
+            }
+            Err(why) => Err(format!(
+                "write off or a duration with a unit (13w is 91d): {why}"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for MaxLifetime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MaxLifetime::Off => f.write_str("off"),
+            MaxLifetime::At(d) => write!(f, "{d}"),
+        }
+    }
 }
 
 /// `off`, or a number of claims from 1 to [`MAX_CLAIM_LIMIT`].

@@ -38,9 +38,12 @@ pub mod scenario;
 pub mod steps;
 pub mod vocabulary;
 
-pub use ast::{ClientAction, Command, DsAction, ExportArgs, GenerateArgs, PublishArgs};
+pub use ast::{
+    ClientAction, Command, CraftArgs, CraftKey, CraftKind, CraftPlace, DsAction, EncodingArgs,
+    ExportArgs, GenerateArgs, PublishArgs,
+};
 pub use expectation::{BundlePresence, ClientCheck, DsCheck, Expectation, Presence};
-pub use misbehave::{DsPolicy, Limit, Switch};
+pub use misbehave::{DsPolicy, GreaseMode, KeyEncodingMode, Limit, MaxLifetime, Switch};
 
 pub use error::{CommandError, ParseError, Problem};
 pub use execute::{execute, execute_line, Execute};

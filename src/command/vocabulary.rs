@@ -47,8 +47,9 @@ const VOCABULARY: &[Verb] = &[
     verb(Lab, "ds forward-welcome", "ds forward-welcome NAME", "a misbehaving DS delivers the last Welcome to a client it was not for"),
     verb(Lab, "ds fault", "ds fault FAULT on|off", "make the DS misbehave on purpose: double-handout, tamper-handout, serve-expired, drop-welcome, duplicate-welcome, hold-welcome, reorder-commits, bare-framing, forget-last-resort"),
     verb(Lab, "ds release", "ds release", "the DS delivers what hold-welcome or reorder-commits held back"),
-    verb(Lab, "ds policy", "ds policy claim-limit N --per DURATION | ds policy claim-limit off", "at most N claims of one owner's packages by one claimer per window of lab time (RFC 9750 §5.1)"),
-    verb(Lab, "export-welcome", "export-welcome GROUP --to FILE [--bare] [--hex|--base64]", "write the last Welcome sent for GROUP to FILE, as an MLSMessage unless --bare"),
+    verb(Lab, "ds policy", "ds policy claim-limit N --per DURATION | ds policy claim-limit off | ds policy max-lifetime DURATION|off | ds policy key-encoding strict|lenient | ds policy grease allow|refuse", "limit claims per claimer and owner (RFC 9750 §5.1), or set what uploads are judged by: the longest lifetime, key encodings, GREASE"),
+    verb(Lab, "export-welcome", "export-welcome GROUP --to FILE [--for NAME] [--all] [--bare] [--hex|--base64]", "write the Welcome for GROUP as a joiner's DS mailbox holds it (dropped or held by a fault: an error; --all: every copy) to FILE, as an MLSMessage unless --bare"),
+    verb(Lab, "export-mailbox", "export-mailbox NAME --to DIR [--hex|--base64]", "write every message waiting in NAME's DS mailbox to DIR, a file each, as the DS holds them"),
     verb(Lab, "import-key-package", "import-key-package FILE --as NAME", "create the external client NAME from a key package made elsewhere; the DS validates and publishes it"),
     verb(Client, "generate", "NAME generate [COUNT] [--last-resort [--no-last-resort-capability]] [--suite 1|2|3] [--lifetime DURATION | --expired | --not-yet-valid]", "build COUNT (1 to 10000) key packages; their private bundles go into storage"),
     verb(Client, "publish", "NAME publish REF... | --all | --raw HEX | --stolen-from NAME [--mls-message] [--tamper]", "upload key packages (hex prefix, @N or @last) to the DS, which validates them"),
@@ -64,6 +65,7 @@ const VOCABULARY: &[Verb] = &[
     verb(Lab, "say", "say \"TEXT\"", "a caption without a command: run prints it, a handout shows it, a lesson steps to it"),
     verb(Client, "pool", "NAME pool --target N --refill-below M | NAME pool --off", "keep N packages at the DS: processing mail with fewer than M left publishes new ones"),
     verb(Client, "export-key-package", "NAME export-key-package REF --to FILE [--bare] [--hex|--base64]", "write an own key package (hex prefix, @N or @last) to FILE, as an MLSMessage unless --bare"),
+    verb(Client, "craft", "NAME craft KIND [--at PLACE] [--value VALUE] [--key KEY] [--not-before OFFSET] [--not-after OFFSET] [--suite 1|2|3] [--broken-signature] --to FILE [--bare] [--hex|--base64]", "write a key package of NAME with one deliberate change (plain, lifetime, grease, unlisted-extension, unlisted-credential, init-is-encryption-key, duplicate-extension, version, compressed-key, no-last-resort-capability), signed again unless --broken-signature"),
     verb(Expect, "expect ok", "expect ok", "the last command succeeded"),
     verb(Expect, "expect error", "expect error CODE", "the last command failed with CODE"),
     verb(Expect, "expect in-sync", "expect in-sync GROUP", "every member of GROUP has joined and sees the same epoch, members and authenticator"),
@@ -103,6 +105,7 @@ pub const LAB_VERBS: &[&str] = &[
     "expect",
     "say",
     "export-welcome",
+    "export-mailbox",
     "import-key-package",
 ];
 
@@ -224,6 +227,8 @@ mod tests {
             "export-welcome team --to w.mls --hex",
             "import-key-package kp.mls --as carol",
             "bob export-key-package @1 --to kp.mls --bare --base64",
+            "export-mailbox bob --to box",
+            "bob craft grease --at leaf --to kp.mls",
         ];
         for verb in VOCABULARY.iter().filter(|v| v.kind != Expect) {
             let line = examples

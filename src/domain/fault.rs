@@ -85,14 +85,14 @@ impl Fault {
     /// Which check at the clients catches the consequence, or that none does.
     pub fn caught_by(self) -> &'static str {
         match self {
-            Fault::DoubleHandout => "the joiner's second Welcome finds no private bundle: NoMatchingKeyPackage (RFC 9420 §12.4.3.1)",
-            Fault::TamperHandout => "the claimer's validation: BadSignature (RFC 9420 §10.1)",
-            Fault::ServeExpired => "the claimer's lifetime check: Expired (RFC 9420 §10.1)",
+            Fault::DoubleHandout => "RFC 9420 §16.8 (a key package is used once): a joiner that deletes the init private key after its first join cannot decrypt the second Welcome (OpenMLS: NoMatchingKeyPackage); a stack that keeps the key joins twice, and nothing else catches it",
+            Fault::TamperHandout => "RFC 9420 §10.1 (verify the key package's signature): the claimer's validation refuses it (BadSignature)",
+            Fault::ServeExpired => "RFC 9420 §10.1 (the lifetime covers the current time): the claimer's validation refuses it (Expired)",
             Fault::DropWelcome => "nothing: the joiner never hears of the group and the adder counts it as a member",
-            Fault::DuplicateWelcome => "the joiner's second join: the bundle is gone or the group exists (NoMatchingKeyPackage or AlreadyMember)",
+            Fault::DuplicateWelcome => "RFC 9420 §16.8 (a key package is used once) and §12.4.3.1: a joiner that deleted the init private key, or is in the group already, refuses the second copy (OpenMLS: NoMatchingKeyPackage or AlreadyMember)",
             Fault::HoldWelcome => "nothing until `ds release`: the joiner finds no Welcome (NoPendingWelcome)",
-            Fault::ReorderCommits => "the member's epoch check refuses the later Commit (ValidationError; RFC 9420 §14, Commits in order) and it falls behind the group",
-            Fault::BareFraming => "the claimer's decoder: Malformed (RFC 9420 §6, the MLSMessage framing), in either direction",
+            Fault::ReorderCommits => "RFC 9420 §14 (Commits apply in epoch order): the member refuses the later Commit (OpenMLS: ValidationError) and falls behind the group",
+            Fault::BareFraming => "RFC 9420 §6 (the MLSMessage framing): the claimer's decoder refuses what it did not ask for (Malformed), in either direction",
             Fault::ForgetLastResort => "nothing at the owner: the next claim fails with NoKeyPackageAvailable (RFC 9750 §5.1)",
         }
     }

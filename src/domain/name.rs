@@ -27,6 +27,7 @@ pub const RESERVED: &[&str] = &[
     "say",
     // `import-key-package` starts a line too, but is longer than any name may be.
     "export-welcome",
+    "export-mailbox",
 ];
 
 /// What a name names.

@@ -9,6 +9,7 @@ pub use code::ErrorCode;
 use openmls::prelude::KeyPackageVerifyError;
 use openmls::treesync::errors::LifetimeError;
 
+use super::file::{FileError, WriteProblem};
 use crate::domain::{ClockOverflow, KeyPackageRef, NameError, Suite};
 
 /// Everything that can go wrong in the lab. A failed operation changes no state
@@ -76,8 +77,15 @@ pub enum EngineError {
     /// RFC 9420 §10.1: an extension not listed in the leaf's capabilities, typically a
     /// last-resort package (draft-ietf-mls-extensions) built without the LastResort
     /// capability.
-    #[error("unsupported extension: an extension of the key package is not listed in the leaf node's capabilities (a last-resort package must list LastResort, 0x000a)")]
-    UnsupportedExtension,
+    #[error("unsupported extension: {detail}")]
+    UnsupportedExtension { detail: String },
+    /// A credential type the leaf's capabilities do not list, or one the lab's
+    /// clients do not support (RFC 9420 §7.3): the adder's OpenMLS refuses it.
+    #[error("unsupported credential: {detail}")]
+    UnsupportedCredential { detail: String },
+    /// A DS policy (`ds policy key-encoding|grease`) refuses the key package.
+    #[error("refused by the DS's {policy} policy: {detail}")]
+    PolicyRefused { policy: String, detail: String },
     /// RFC 9420 §10.1: lifetime.not_after is in the past.
     #[error("expired key package: {}", crate::domain::relative(*now, *not_after))]
     Expired { not_after: u64, now: u64 },
@@ -162,9 +170,9 @@ pub enum EngineError {
     /// The path is shown with its control characters escaped.
     #[error("cannot read '{path}': {reason}")]
     CannotRead { path: String, reason: String },
-    /// A file that cannot be written; nothing was written to it.
+    /// A file that cannot be written; no file was created or changed.
     #[error("cannot write '{path}': {reason}")]
-    CannotWrite { path: String, reason: String },
+    CannotWrite { path: String, reason: WriteProblem },
     /// A file holds another MLS message than the command reads.
     #[error("'{path}' holds {found}, not {expected}")]
     WrongMessage {
@@ -172,6 +180,12 @@ pub enum EngineError {
         expected: String,
         found: String,
     },
+    /// `export-welcome`: the DS dropped the group's Welcome (`drop-welcome`).
+    #[error("the DS dropped the Welcome to '{group}' (fault drop-welcome): no mailbox holds it, so there is nothing to export")]
+    WelcomeDropped { group: String },
+    /// `export-welcome`: the DS holds the group's Welcome (`hold-welcome`).
+    #[error("the DS holds the Welcome to '{group}' until `ds release` (fault hold-welcome): no mailbox holds it yet")]
+    WelcomeHeld { group: String },
     /// `export-welcome` for a group no Welcome was sent for.
     #[error("no Welcome was sent for a group named '{0}'")]
     NoWelcomeSent(String),
@@ -204,7 +218,9 @@ impl EngineError {
             Self::UnsupportedCiphersuite { .. } => ErrorCode::UnsupportedCiphersuite,
             Self::Malformed { .. } => ErrorCode::Malformed,
             Self::BadSignature(_) => ErrorCode::BadSignature,
-            Self::UnsupportedExtension => ErrorCode::UnsupportedExtension,
+            Self::UnsupportedExtension { .. } => ErrorCode::UnsupportedExtension,
+            Self::UnsupportedCredential { .. } => ErrorCode::UnsupportedCredential,
+            Self::PolicyRefused { .. } => ErrorCode::PolicyRefused,
             Self::Expired { .. } => ErrorCode::Expired,
             Self::NotYetValid { .. } => ErrorCode::NotYetValid,
             Self::InvalidKeyPackage(_) => ErrorCode::InvalidKeyPackage,
@@ -231,6 +247,8 @@ impl EngineError {
             Self::CannotWrite { .. } => ErrorCode::CannotWrite,
             Self::WrongMessage { .. } => ErrorCode::WrongMessage,
             Self::NoWelcomeSent(_) => ErrorCode::NoWelcomeSent,
+            Self::WelcomeDropped { .. } => ErrorCode::WelcomeDropped,
+            Self::WelcomeHeld { .. } => ErrorCode::WelcomeHeld,
             Self::ExternalClient { .. } => ErrorCode::ExternalClient,
             Self::Join { code, .. } | Self::Mls { code, .. } => code.clone(),
         }
@@ -265,7 +283,9 @@ impl EngineError {
             | KeyPackageVerifyError::InvalidLeafNodeSignature => {
                 Self::BadSignature(plain_text(&error.to_string()))
             }
-            KeyPackageVerifyError::UnsupportedExtension => Self::UnsupportedExtension,
+            KeyPackageVerifyError::UnsupportedExtension => Self::UnsupportedExtension {
+                detail: "an extension of the key package is not listed in the leaf node's capabilities (OpenMLS KeyPackageIn::validate)".into(),
+            },
             KeyPackageVerifyError::LifetimeError(LifetimeError::Expired { not_after, now }) => {
                 Self::Expired { not_after, now }
             }
@@ -279,6 +299,15 @@ impl EngineError {
 }
 
 /// The outermost enum variant name from a `Debug` rendering, e.g.
+impl From<FileError> for EngineError {
+    fn from(error: FileError) -> Self {
+        match error {
+            FileError::Read { path, reason } => Self::CannotRead { path, reason },
+            FileError::Write { path, reason } => Self::CannotWrite { path, reason },
+        }
+    }
+}
+
 /// `NoMatchingKeyPackage` from `NoMatchingKeyPackage` or `LibraryError(..)`.
 pub(crate) fn variant_name(error: &impl std::fmt::Debug) -> String {
     let debug = format!("{error:?}");

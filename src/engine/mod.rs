@@ -10,6 +10,7 @@ pub mod ds;
 pub mod error;
 pub mod event;
 pub mod file;
+mod members;
 pub mod provider;
 mod verbs;
 pub mod view;
@@ -25,7 +26,8 @@ pub use client::{Client, GenerateOptions, GroupView, KeyPackageEntry, Lifecycle,
 pub use ds::{DsHandle, DsSnapshot};
 pub use error::{EngineError, ErrorCode};
 pub use event::{Endpoint, Event, EventKind, Outcome, Route};
-pub use verbs::{Export, ExportFormat, PoolPolicy, Publish, Uploads};
+pub use members::TreeMember;
+pub use verbs::{Craft, Export, ExportFormat, PolicyChange, PoolPolicy, Publish, Uploads};
 pub use view::{
     ClientView, GroupOverview, KeyPackageDetails, KeyPackageRow, LabView, MemberView,
     WelcomeDetails, WelcomeSecret,
@@ -36,7 +38,12 @@ pub use wire::KeyPackageFormat;
 pub struct Engine {
     clients: BTreeMap<String, Client>,
     ds: DsHandle,
+    /// The log, by `seq`; gaps where [`Self::forget_passing`] dropped an event.
     events: Vec<Event>,
+    /// The `seq` of the last event logged, kept or not.
+    logged: u64,
+    /// How much of `events` holds kept events only (what was forgotten up to).
+    settled: usize,
     /// Every Welcome sent, by the `seq` of its `welcome_sent` event, for the inspector.
     welcomes: BTreeMap<u64, Vec<u8>>,
     /// The lab's name of every group, by MLS `GroupId`: names are one namespace.
@@ -96,6 +103,8 @@ impl Engine {
             clients: BTreeMap::new(),
             ds,
             events: Vec::new(),
+            logged: 0,
+            settled: 0,
             welcomes: BTreeMap::new(),
             group_labels: HashMap::new(),
             randomness,
@@ -122,9 +131,27 @@ impl Engine {
         self.client(name).map(|_| ())
     }
 
-    /// The event log, oldest first.
+    /// The event log, oldest first: every event since the last
+    /// [`Self::forget_passing`], and before it the kept ones.
     pub fn events(&self) -> &[Event] {
         &self.events
+    }
+
+    /// Drops the events logged since the last call that record nothing lasting
+    /// (a passed expectation, a look at the clock: [`EventKind::is_kept`]).
+    /// Whoever passes the log on as it grows (the headless runner, the TUI's
+    /// engine thread) calls it once it has, so that a stream of lines that change
+    /// nothing keeps nothing. Costs only the events since the last call.
+    pub fn forget_passing(&mut self) {
+        let recent: Vec<Event> = self.events.drain(self.settled..).collect();
+        self.events
+            .extend(recent.into_iter().filter(|e| e.kind.is_kept()));
+        self.settled = self.events.len();
+    }
+
+    /// The `seq` of the last event logged (0 before any).
+    pub fn last_seq(&self) -> u64 {
+        self.logged
     }
 
     pub fn clients(&self) -> &BTreeMap<String, Client> {
@@ -171,19 +198,14 @@ impl Engine {
     }
 
     fn emit(&mut self, actor: &str, kind: EventKind, started: Instant, outcome: Outcome) {
-        let seq = self.events.len() as u64 + 1;
-        self.events.push(Event {
-            seq,
-            actor: actor.to_string(),
-            kind,
-            duration_us: started.elapsed().as_micros() as u64,
-            outcome,
-        });
+        let duration_us = started.elapsed().as_micros() as u64;
+        self.emit_timed(actor, kind, duration_us, outcome);
     }
 
     /// An event whose duration was measured by the caller (a share of a batch).
     fn emit_timed(&mut self, actor: &str, kind: EventKind, duration_us: u64, outcome: Outcome) {
-        let seq = self.events.len() as u64 + 1;
+        self.logged += 1;
+        let seq = self.logged;
         self.events.push(Event {
             seq,
             actor: actor.to_string(),

@@ -12,7 +12,7 @@ use super::client::{lifetime_left, Lifecycle};
 use super::ds::DsSnapshot;
 use super::event::EventKind;
 use super::wire;
-use super::{Engine, EngineError};
+use super::{Engine, EngineError, TreeMember};
 use crate::domain::KeyPackageRef;
 use crate::domain::Suite;
 
@@ -74,7 +74,7 @@ pub struct GroupOverview {
     pub invited: Vec<String>,
     /// In the tree, but the lab cannot see their state: external clients and
     /// members of a group made by another MLS stack.
-    pub outside: Vec<String>,
+    pub outside: Vec<TreeMember>,
 }
 
 impl GroupOverview {
@@ -156,6 +156,8 @@ impl Engine {
         let ds = self.ds_snapshot().await?;
         let now = self.clock().now();
         let mut groups: BTreeMap<String, Vec<MemberView>> = BTreeMap::new();
+        // The first member's tree of each group, as the lab knows its leaves.
+        let mut tree_of: BTreeMap<String, Vec<TreeMember>> = BTreeMap::new();
         let clients = self
             .clients()
             .values()
@@ -175,6 +177,9 @@ impl Engine {
                     })
                     .collect();
                 for view in client.group_views() {
+                    tree_of
+                        .entry(view.name.clone())
+                        .or_insert_with(|| self.tree_members(&view));
                     groups
                         .entry(view.name.clone())
                         .or_default()
@@ -214,15 +219,17 @@ impl Engine {
             groups: groups
                 .into_iter()
                 .map(|(name, members)| {
-                    let not_joined = members.first().map_or_else(Vec::new, |m| {
-                        m.tree
-                            .iter()
-                            .filter(|t| !members.iter().any(|j| &j.client == *t))
-                            .cloned()
-                            .collect()
-                    });
-                    let (invited, outside) =
-                        not_joined.into_iter().partition(|t| self.simulates(t));
+                    // Who each leaf is, by its signature key: an identity can
+                    // be anyone's, even a lab client's name.
+                    let tree = tree_of.get(&name).cloned().unwrap_or_default();
+                    let (simulated, outside): (Vec<TreeMember>, Vec<TreeMember>) =
+                        tree.into_iter().partition(|t| t.simulated().is_some());
+                    let invited = simulated
+                        .iter()
+                        .filter_map(TreeMember::simulated)
+                        .filter(|t| !members.iter().any(|j| j.client == *t))
+                        .map(str::to_string)
+                        .collect();
                     GroupOverview {
                         name,
                         members,
@@ -257,11 +264,11 @@ impl Engine {
     /// the same group that a Welcome caused (delivery, join, failed join).
     pub fn welcome_details(&self, seq: u64) -> Result<WelcomeDetails, EngineError> {
         let not_found = || EngineError::UnknownWelcome(seq);
-        let index = usize::try_from(seq)
-            .ok()
-            .and_then(|s| s.checked_sub(1))
-            .filter(|i| *i < self.events.len())
-            .ok_or_else(not_found)?;
+        // The log is ordered by seq, with gaps where passing events were forgotten.
+        let index = self
+            .events
+            .binary_search_by_key(&seq, |e| e.seq)
+            .map_err(|_| not_found())?;
         let group = match &self.events[index].kind {
             EventKind::WelcomeSent { group, .. }
             | EventKind::WelcomeDelivered { group, .. }
@@ -269,14 +276,16 @@ impl Engine {
             | EventKind::JoinFailed { group, .. } => group.clone(),
             _ => return Err(not_found()),
         };
-        let sent = self.events[..=index]
+        let sent_at = self.events[..=index]
             .iter()
-            .rev()
-            .find(|e| matches!(&e.kind, EventKind::WelcomeSent { group: g, .. } if *g == group))
+            .rposition(
+                |e| matches!(&e.kind, EventKind::WelcomeSent { group: g, .. } if *g == group),
+            )
             .ok_or_else(not_found)?;
+        let sent = &self.events[sent_at];
         let bytes = self.welcomes.get(&sent.seq).ok_or_else(not_found)?;
         let welcome: Welcome = wire::decode_welcome(bytes)?;
-        let later = &self.events[(sent.seq as usize).min(self.events.len())..];
+        let later = &self.events[sent_at + 1..];
         let secrets = welcome
             .secrets()
             .iter()

@@ -13,6 +13,9 @@ use tls_codec::{Deserialize as _, Serialize as _};
 
 use super::error::EngineError;
 use crate::domain::Suite;
+use crate::inspect::checks::{self, Check, Judge, Policy, RuleId};
+use crate::inspect::structure::KeyPackageParts;
+use crate::inspect::Framing;
 
 /// How a key package is framed on upload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -54,14 +57,6 @@ pub fn decode_key_package(
     }
 }
 
-/// Signature schemes openmls_rust_crypto can verify. A key package signed with
-/// another one cannot be checked here, which is not the same as a bad signature.
-const VERIFIABLE_SCHEMES: [SignatureScheme; 3] = [
-    SignatureScheme::ED25519,
-    SignatureScheme::ECDSA_SECP256R1_SHA256,
-    SignatureScheme::ECDSA_SECP384R1_SHA384,
-];
-
 /// The `cipher_suite` a key package declares (its second field, RFC 9420 §10).
 pub fn declared_suite(key_package: &KeyPackageIn) -> Option<Suite> {
     let bytes = key_package.tls_serialize_detached().ok()?;
@@ -93,9 +88,7 @@ pub fn validate_key_package_at(
     now: SystemTime,
 ) -> Result<KeyPackage, EngineError> {
     let suite = declared_suite(&key_package).unwrap_or(Suite::new(0));
-    let verifiable = Ciphersuite::try_from(suite.number())
-        .is_ok_and(|cs| VERIFIABLE_SCHEMES.contains(&cs.signature_algorithm()));
-    if !verifiable {
+    if checks::usable_suite(suite.number(), crypto).is_err() {
         return Err(EngineError::UnsupportedCiphersuite { suite });
     }
     let copy = key_package.clone();
@@ -111,6 +104,110 @@ pub fn validate_key_package_at(
     Ok(verified)
 }
 
+/// The typed refusal for a failed check of the checklist.
+fn refusal(check: &Check, parts: &KeyPackageParts, now: u64, policy: &Policy) -> EngineError {
+    let reason = check.reason.clone();
+    let invalid =
+        || EngineError::InvalidKeyPackage(format!("{} ({}): {reason}", check.name, check.source));
+    match check.rule {
+        RuleId::Version
+        | RuleId::LeafNodeSource
+        | RuleId::InitKeyDistinct
+        | RuleId::ExtensionsInPlace
+        | RuleId::UniqueExtensions
+        | RuleId::VersionAndSuiteListed => invalid(),
+        RuleId::CipherSuite => EngineError::UnsupportedCiphersuite {
+            suite: Suite::new(parts.suite),
+        },
+        RuleId::LeafNodeSignature | RuleId::Signature => EngineError::BadSignature(reason),
+        RuleId::ExtensionsListed | RuleId::GreaseExtensions => {
+            let hint = if reason.contains("last_resort") {
+                " (a last-resort package must list LastResort, 0x000a)"
+            } else {
+                ""
+            };
+            EngineError::UnsupportedExtension {
+                detail: format!("{reason}{hint} [{}]", check.source),
+            }
+        }
+        RuleId::CredentialListed | RuleId::CredentialSupported => {
+            EngineError::UnsupportedCredential {
+                detail: format!("{reason} [{}]", check.source),
+            }
+        }
+        RuleId::Lifetime => match parts.lifetime {
+            Some((_, not_after)) if not_after <= now => EngineError::Expired { not_after, now },
+            Some((not_before, _)) => EngineError::NotYetValid { not_before, now },
+            None => invalid(),
+        },
+        RuleId::MaxLifetime => EngineError::LifetimeTooLong {
+            lifetime: parts
+                .lifetime
+                .map_or(0, |(_, not_after)| not_after.saturating_sub(now)),
+            max: policy.max_lifetime.unwrap_or(u64::MAX),
+        },
+        RuleId::KeyEncoding | RuleId::Grease => EngineError::PolicyRefused {
+            policy: match check.source {
+                checks::Source::DsPolicy { policy } => policy.to_string(),
+                checks::Source::Rfc { .. } | checks::Source::Openmls { .. } => {
+                    check.name.to_string()
+                }
+            },
+            detail: reason,
+        },
+    }
+}
+
+/// Runs the checklist on the bytes (read by the inspector's reader, whose
+/// bounds hold before OpenMLS sees anything) and refuses on the first check
+/// `judge` is bound by: the one list the DS, every claimer and `inspect` run.
+pub fn judge_key_package(
+    crypto: &impl OpenMlsCrypto,
+    bytes: &[u8],
+    format: KeyPackageFormat,
+    now: SystemTime,
+    judge: Judge,
+    policy: &Policy,
+) -> Result<(), EngineError> {
+    let framing = match format {
+        KeyPackageFormat::KeyPackage => Framing::Bare,
+        KeyPackageFormat::MlsMessage => Framing::MlsMessage,
+    };
+    let parts =
+        crate::inspect::read_key_package(bytes, framing).map_err(|e| EngineError::Malformed {
+            what: "key package".into(),
+            detail: e.to_string(),
+        })?;
+    let now = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let checks = checks::key_package_checks(&parts, crypto, now, policy);
+    match checks::first_refusal(&checks, judge) {
+        Some(check) => Err(refusal(check, &parts, now, policy)),
+        None => Ok(()),
+    }
+}
+
+/// The checklist for `judge` ([`judge_key_package`]), then OpenMLS's own decoding
+/// and validation ([`validate_key_package_at`]); returns the package and its
+/// reference (RFC 9420 §5.2).
+pub fn accept_key_package_judged(
+    crypto: &impl OpenMlsCrypto,
+    bytes: &[u8],
+    format: KeyPackageFormat,
+    now: SystemTime,
+    judge: Judge,
+    policy: &Policy,
+) -> Result<(KeyPackage, KeyPackageRef), EngineError> {
+    judge_key_package(crypto, bytes, format, now, judge, policy)?;
+    let key_package = validate_key_package_at(crypto, decode_key_package(bytes, format)?, now)?;
+    let kp_ref = key_package
+        .hash_ref(crypto)
+        .map_err(|e| EngineError::mls("hash_ref", e))?;
+    Ok((key_package, kp_ref))
+}
+
 /// Decodes and validates in one step; also returns the reference (RFC 9420 §5.2).
 pub fn accept_key_package(
     crypto: &impl OpenMlsCrypto,
@@ -120,18 +217,16 @@ pub fn accept_key_package(
     accept_key_package_at(crypto, bytes, format, SystemTime::now())
 }
 
-/// [`accept_key_package`] with the lifetime checked at `now` (the lab clock).
+/// [`accept_key_package`] with the lifetime checked at `now` (the lab clock), as
+/// a claimer judges it: the checklist's RFC and OpenMLS rules, then OpenMLS.
 pub fn accept_key_package_at(
     crypto: &impl OpenMlsCrypto,
     bytes: &[u8],
     format: KeyPackageFormat,
     now: SystemTime,
 ) -> Result<(KeyPackage, KeyPackageRef), EngineError> {
-    let key_package = validate_key_package_at(crypto, decode_key_package(bytes, format)?, now)?;
-    let kp_ref = key_package
-        .hash_ref(crypto)
-        .map_err(|e| EngineError::mls("hash_ref", e))?;
-    Ok((key_package, kp_ref))
+    let policy = Policy::default();
+    accept_key_package_judged(crypto, bytes, format, now, Judge::Claimer, &policy)
 }
 
 /// Encodes a key package in the given framing, as a client uploads it.

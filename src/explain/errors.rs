@@ -46,6 +46,20 @@ pub const ERRORS: &[Explanation] = &[
         Some("the DS validates every upload, so it rejects such a package"),
     ),
     error(
+        "UnsupportedCredential",
+        "The key package's credential type is not listed in its own leaf's capabilities, or is one the lab's clients cannot add to a group (they list basic only): the adder's OpenMLS would refuse it at add_members, so the DS refuses it at publish and import instead of handing it out to fail.",
+        Some("MlsGroup::add_members: LeafNode::validate_locally and the members' capabilities (LeafNodeValidationError::UnsupportedCredentials)"),
+        Some("RFC 9420 §7.3 (a new member's credential type must be supported by every member)"),
+        Some("the DS runs the same checklist as every claimer and never publishes what an adder refuses"),
+    ),
+    error(
+        "PolicyRefused",
+        "A policy of the lab's DS refuses the key package: key-encoding strict (a key not in its suite's encoding, such as a compressed P-256 point) or grease refuse (a GREASE value anywhere).",
+        None,
+        Some("RFC 9420 §5.1.1 and RFC 9180 §7.1.1 (points uncompressed), §13.5 (GREASE)"),
+        Some("`ds policy key-encoding strict|lenient` and `ds policy grease allow|refuse`; `inspect` names the policy its verdict was judged by"),
+    ),
+    error(
         "Expired",
         "The key package's lifetime ended before the lab's now.",
         Some("Lifetime::validate_with_time returns LifetimeError::Expired (KeyPackageVerifyError::LifetimeError)"),
@@ -336,7 +350,7 @@ pub const ERRORS: &[Explanation] = &[
     ),
     error(
         "CannotWrite",
-        "An export cannot write its file (a directory, a missing folder, no permission), and no file was created or changed.",
+        "An export cannot write its file (it exists already: exports never replace a file; a directory, a missing folder, a name over 255 bytes, no permission), and no file was created or changed.",
         None,
         None,
         None,
@@ -354,6 +368,20 @@ pub const ERRORS: &[Explanation] = &[
         None,
         None,
         None,
+    ),
+    error(
+        "WelcomeDropped",
+        "`export-welcome` writes what the joiner's DS mailbox holds, and the DS dropped this Welcome (the drop-welcome fault): nothing holds it.",
+        None,
+        None,
+        Some("exports read the mailbox as the DS left it, faults included"),
+    ),
+    error(
+        "WelcomeHeld",
+        "`export-welcome` writes what the joiner's DS mailbox holds, and the DS holds this Welcome back until `ds release` (the hold-welcome fault).",
+        None,
+        None,
+        Some("exports read the mailbox as the DS left it, faults included"),
     ),
     error(
         "ExternalClient",

@@ -256,6 +256,20 @@ pub const EVENTS: &[Explanation] = &[
         None,
     ),
     event(
+        "key_package_crafted",
+        "A key package of the client with one deliberate change (a lifetime, a GREASE value, an extension or credential type left out of the capabilities, init key = encryption key, duplicate extensions, another version, a compressed key, a missing last-resort capability) was written to a file, signed again with the client's key unless --broken-signature; the lab keeps nothing of it.",
+        Some("KeyPackage::builder().build(..) in a provider of its own, then the lab's own TLS types (tls_codec) and the client's signer (SignWithLabel)"),
+        Some("RFC 9420 §5.1.2 (SignWithLabel: LeafNodeTBS, KeyPackageTBS), §10 (KeyPackage)"),
+        None,
+    ),
+    event(
+        "mailbox_exported",
+        "Every message waiting in the client's DS mailbox was written to a file of its own, as the DS holds it under its faults; the mailbox keeps them.",
+        None,
+        Some("RFC 9420 §6 (MLSMessage)"),
+        Some("exports read the mailbox as the DS left it"),
+    ),
+    event(
         "welcome_exported",
         "The last Welcome sent for the group was written to a file, so that a joiner whose keys live in another MLS stack (an external client) can join with it; it carries the ratchet tree, so nothing else is needed.",
         Some("the Welcome from MlsGroup::add_members, as MlsMessageOut bytes or the bare Welcome; groups use use_ratchet_tree_extension(true)"),

@@ -3,12 +3,16 @@
 //! The input is raw, hex or base64 ([`encoding`]); it is read as an `MLSMessage`
 //! (RFC 9420 §6) carrying a KeyPackage or a Welcome, or as a bare KeyPackage or
 //! Welcome ([`structure`], with every field's offset and length from [`reader`]).
-//! A key package gets its reference and the receiver's checks ([`checks`]); a
-//! Welcome gets its `secrets[]` with the reference each one names. Nothing here
-//! touches the terminal: [`render`] turns a [`Report`] into lines.
+//! A key package gets its reference and the checklist the DS and every claimer
+//! run ([`checks`]), judged against a DS policy; a Welcome gets its `secrets[]`
+//! with the reference each one names. Nothing here touches the terminal:
+//! [`render`] turns a [`Report`] into lines, [`diff`] compares two.
 
 pub mod checks;
+pub mod craft;
+pub mod diff;
 pub mod encoding;
+pub mod model;
 pub mod names;
 pub mod reader;
 pub mod render;
@@ -20,7 +24,7 @@ use serde::Serialize;
 use tls_codec::Deserialize as _;
 
 use crate::domain::KeyPackageRef;
-use checks::Check;
+use checks::{Check, Judge, Policy};
 use encoding::Encoding;
 use reader::{Field, Reader};
 
@@ -54,6 +58,12 @@ pub enum InspectError {
         what: String,
         detail: String,
     },
+    #[error("at byte {offset}: {what} holds more than {limit} items, the lab's bound")]
+    TooMany {
+        offset: usize,
+        what: String,
+        limit: usize,
+    },
     #[error("at byte {offset}: {count} byte(s) follow the end of the {what}")]
     Trailing {
         offset: usize,
@@ -78,6 +88,7 @@ impl InspectError {
             InspectError::Truncated { offset, .. }
             | InspectError::BadLength { offset, .. }
             | InspectError::Unexpected { offset, .. }
+            | InspectError::TooMany { offset, .. }
             | InspectError::Trailing { offset, .. } => *offset,
             InspectError::OtherMessage { .. } => 4,
             InspectError::Empty
@@ -100,19 +111,72 @@ pub enum Framing {
 }
 
 /// A key package's findings.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct KeyPackageFindings {
     /// The `KeyPackageRef`, or why it could not be computed.
     pub reference: Result<KeyPackageRef, String>,
+    /// The checklist, every rule, in order.
     pub checks: Vec<Check>,
     /// What OpenMLS's own `KeyPackageIn::validate` says, against the system clock.
     pub openmls: Result<(), String>,
+    /// The DS policy the checks were judged against.
+    pub policy: Policy,
+}
+
+impl KeyPackageFindings {
+    /// The first check `judge` refuses on; `None` when it accepts.
+    pub fn refusal(&self, judge: Judge) -> Option<&Check> {
+        checks::first_refusal(&self.checks, judge)
+    }
+}
+
+/// The JSON form (docs/inspect.schema.json): results as plain values, never
+/// Rust's `Ok`/`Err`.
+impl Serialize for KeyPackageFindings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        #[derive(Serialize)]
+        struct Verdict<'a> {
+            accepts: bool,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            refused_by: Option<checks::RuleId>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            error: Option<&'a str>,
+        }
+        let judged = |judge| {
+            let refusal = self.refusal(judge);
+            Verdict {
+                accepts: refusal.is_none(),
+                refused_by: refusal.map(|c| c.rule),
+                error: None,
+            }
+        };
+        let mut out = serializer.serialize_struct("KeyPackageFindings", 7)?;
+        out.serialize_field("reference", &self.reference.as_ref().ok())?;
+        out.serialize_field("reference_error", &self.reference.as_ref().err())?;
+        out.serialize_field("checks", &self.checks)?;
+        out.serialize_field(
+            "openmls",
+            &Verdict {
+                accepts: self.openmls.is_ok(),
+                refused_by: None,
+                error: self.openmls.as_ref().err().map(String::as_str),
+            },
+        )?;
+        out.serialize_field("claimer", &judged(Judge::Claimer))?;
+        out.serialize_field("ds", &judged(Judge::Ds))?;
+        out.serialize_field("policy", &self.policy)?;
+        out.end()
+    }
 }
 
 /// A Welcome's findings.
 #[derive(Debug, Clone, Serialize)]
 pub struct WelcomeFindings {
-    pub cipher_suite: String,
+    /// The cipher suite's number.
+    pub cipher_suite: u16,
+    /// Its registered name, GREASE, or unassigned.
+    pub cipher_suite_name: String,
     /// The `new_member` reference of each `secrets[]` entry.
     pub new_members: Vec<KeyPackageRef>,
 }
@@ -136,13 +200,12 @@ pub struct Report {
 }
 
 impl Report {
-    /// Whether a receiver would accept it: every check passes and OpenMLS agrees.
-    /// A Welcome has no checks a tester can run without the joiner's keys.
+    /// Whether the lab's DS would accept it (every rule under the policy) and
+    /// OpenMLS agrees. A Welcome has no checks a tester can run without the
+    /// joiner's keys.
     pub fn passes(&self) -> bool {
         match &self.findings {
-            Findings::KeyPackage(kp) => {
-                kp.openmls.is_ok() && kp.checks.iter().all(|c| c.verdict == checks::Verdict::Pass)
-            }
+            Findings::KeyPackage(kp) => kp.openmls.is_ok() && kp.refusal(Judge::Ds).is_none(),
             Findings::Welcome(_) => true,
         }
     }
@@ -187,7 +250,7 @@ fn finish(r: &Reader, what: &str) -> Result<(), InspectError> {
         let offset = r.position();
         Err(InspectError::Trailing {
             offset,
-            count: r.span(offset, usize::MAX).len().max(1),
+            count: r.remaining(),
             what: what.into(),
         })
     }
@@ -207,8 +270,14 @@ fn read_bare_welcome(bytes: &[u8]) -> Result<(Parsed, Field), InspectError> {
     Ok((Parsed::Welcome(parts), field))
 }
 
-/// Inspects `input` (raw, hex or base64) with lifetimes read at Unix time `now`.
+/// Inspects `input` (raw, hex or base64) with lifetimes read at Unix time `now`,
+/// against the DS's default policy.
 pub fn inspect(input: &[u8], now: u64) -> Result<Report, InspectError> {
+    inspect_with(input, now, &Policy::default())
+}
+
+/// [`inspect`] against `policy` (the lab DS's policy in force).
+pub fn inspect_with(input: &[u8], now: u64, policy: &Policy) -> Result<Report, InspectError> {
     let (encoding, bytes) = encoding::decode(input)?;
     // A bare key package of suite 3 or 5 begins like an MLSMessage header, and a
     // bare Welcome of suite 1 like a bare key package: the reading that consumes
@@ -224,10 +293,11 @@ pub fn inspect(input: &[u8], now: u64) -> Result<Report, InspectError> {
             Ok((parsed, tree)) => {
                 let findings = match parsed {
                     Parsed::KeyPackage(parts) => {
-                        Findings::KeyPackage(key_package_findings(&parts, now))
+                        Findings::KeyPackage(key_package_findings(&parts, now, policy))
                     }
                     Parsed::Welcome(parts) => Findings::Welcome(WelcomeFindings {
-                        cipher_suite: names::suite(parts.suite),
+                        cipher_suite: parts.suite,
+                        cipher_suite_name: names::suite_meaning(parts.suite),
                         new_members: parts
                             .secrets
                             .iter()
@@ -262,7 +332,30 @@ pub fn inspect(input: &[u8], now: u64) -> Result<Report, InspectError> {
     })
 }
 
-fn key_package_findings(parts: &structure::KeyPackageParts, now: u64) -> KeyPackageFindings {
+/// A key package, bare (`Framing::Bare`) or in an `MLSMessage`, read into its
+/// parts, or why it does not read; the lab's bounds hold before anything else
+/// touches it.
+pub fn read_key_package(
+    bytes: &[u8],
+    framing: Framing,
+) -> Result<structure::KeyPackageParts, InspectError> {
+    let parsed = match framing {
+        Framing::Bare => read_bare_key_package(bytes)?.0,
+        Framing::MlsMessage => read_message(bytes)?.0,
+    };
+    match parsed {
+        Parsed::KeyPackage(parts) => Ok(*parts),
+        Parsed::Welcome(_) => Err(InspectError::OtherMessage {
+            wire_format: names::wire_format(names::WIRE_WELCOME),
+        }),
+    }
+}
+
+fn key_package_findings(
+    parts: &structure::KeyPackageParts,
+    now: u64,
+    policy: &Policy,
+) -> KeyPackageFindings {
     let crypto = RustCrypto::default();
     let openmls = KeyPackageIn::tls_deserialize_exact(&parts.encoded)
         .map_err(|e| format!("does not decode: {e}"))
@@ -273,7 +366,8 @@ fn key_package_findings(parts: &structure::KeyPackageParts, now: u64) -> KeyPack
         });
     KeyPackageFindings {
         reference: checks::reference(parts, &crypto),
-        checks: checks::key_package_checks(parts, &crypto, now),
+        checks: checks::key_package_checks(parts, &crypto, now, policy),
         openmls,
+        policy: *policy,
     }
 }

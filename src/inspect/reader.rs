@@ -10,16 +10,36 @@ use serde::Serialize;
 use super::InspectError;
 
 /// One decoded field: where it is, what it holds, and what it is made of.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// In JSON (docs/inspect.schema.json) a field carries its value as data: a
+/// number as a number with its `meaning` beside it, an opaque field's content
+/// in full `hex` (and as `text` when it is an identity in UTF-8), a vector's
+/// item `count`. The words of [`Field::value`] are for people only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Field {
     pub name: String,
     /// Byte offset of the field's first byte (its length prefix, for vectors).
     pub offset: usize,
     /// Bytes the field takes, length prefix included.
     pub len: usize,
-    /// The value in words, for fields that are not made of other fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The value in words, for the text report and the TUI.
+    #[serde(skip)]
     pub value: Option<String>,
+    /// A number's value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<u64>,
+    /// What a number means: its registered name, GREASE, unassigned, or a date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meaning: Option<String>,
+    /// An opaque field's content, without its length prefix, in full.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hex: Option<String>,
+    /// An identity's content when it is UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// A vector's number of items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Field>,
 }
@@ -31,8 +51,8 @@ impl Field {
             name: name.into(),
             offset,
             len: end - offset,
-            value: None,
             children,
+            ..Field::default()
         }
     }
 
@@ -81,6 +101,11 @@ impl<'a> Reader<'a> {
 
     pub fn is_empty(&self) -> bool {
         self.pos == self.end
+    }
+
+    /// How many bytes are left to read.
+    pub fn remaining(&self) -> usize {
+        self.end - self.pos
     }
 
     /// The input's bytes between two absolute offsets.
@@ -170,15 +195,20 @@ impl<'a> Reader<'a> {
             offset: at,
             len: self.pos - at,
             value: Some(bytes_value(data)),
-            children: Vec::new(),
+            hex: Some(hex::encode(data)),
+            ..Field::default()
         };
         Ok((data, field))
     }
 
-    /// `T name<V>`: a length prefix, then items read by `item` until the length is used.
+    /// `T name<V>`: a length prefix, then items read by `item` until the length
+    /// is used; more than `max` items is [`InspectError::TooMany`], found before
+    /// the item after the last allowed one is read (the lab's bounds, in
+    /// [`super::structure`]).
     pub fn vector<T>(
         &mut self,
         name: &str,
+        max: usize,
         mut item: impl FnMut(&mut Reader<'a>) -> Result<(T, Field), InspectError>,
     ) -> Result<(Vec<T>, Field), InspectError> {
         let at = self.pos;
@@ -193,24 +223,42 @@ impl<'a> Reader<'a> {
         let mut values = Vec::new();
         let mut children = Vec::new();
         while !inner.is_empty() {
+            if values.len() == max {
+                return Err(InspectError::TooMany {
+                    offset: inner.pos,
+                    what: name.to_string(),
+                    limit: max,
+                });
+            }
             let (value, field) = item(&mut inner)?;
             values.push(value);
             children.push(field);
         }
         let mut field = Field::group(name, at, self.pos, children);
         field.value = Some(format!("{} item(s)", values.len()));
+        field.count = Some(values.len());
         Ok((values, field))
     }
 }
 
-/// A leaf field for a number already read.
-pub fn number(name: &str, offset: usize, len: usize, value: String) -> Field {
+/// A leaf field for a number already read: its value, what it means, and both
+/// in words (`shown`).
+pub fn number(
+    name: &str,
+    offset: usize,
+    len: usize,
+    value: u64,
+    meaning: Option<String>,
+    shown: String,
+) -> Field {
     Field {
         name: name.to_string(),
         offset,
         len,
-        value: Some(value),
-        children: Vec::new(),
+        value: Some(shown),
+        number: Some(value),
+        meaning,
+        ..Field::default()
     }
 }
 
@@ -250,9 +298,9 @@ mod tests {
         let bytes = [0x04, 0x00, 0x01, 0x00, 0x02];
         let mut reader = Reader::new(&bytes);
         let (values, field) = reader
-            .vector("suites", |r| {
+            .vector("suites", 8, |r| {
                 let (v, at) = r.u16("suite")?;
-                Ok((v, number("suite", at, 2, v.to_string())))
+                Ok((v, number("suite", at, 2, v.into(), None, v.to_string())))
             })
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(values, vec![1, 2]);
@@ -260,6 +308,24 @@ mod tests {
         let offsets: Vec<usize> = field.children.iter().map(|c| c.offset).collect();
         assert_eq!(offsets, vec![1, 3]);
         assert!(reader.is_empty());
+    }
+
+    #[test]
+    fn a_vector_with_more_items_than_its_bound_is_refused_where_the_extra_one_starts() {
+        // <V> of three u16, bound 2: the third item starts at byte 5.
+        let bytes = [0x06, 0x00, 0x01, 0x00, 0x02, 0x00, 0x03];
+        let read = Reader::new(&bytes).vector("suites", 2, |r| {
+            let (v, at) = r.u16("suite")?;
+            Ok((v, number("suite", at, 2, v.into(), None, v.to_string())))
+        });
+        match read {
+            Err(InspectError::TooMany {
+                offset,
+                what,
+                limit,
+            }) => assert_eq!((offset, what.as_str(), limit), (5, "suites", 2)),
+            other => panic!("expected TooMany, got {other:?}"),
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! A [`Report`] as the lines `mls-lab inspect` prints: a header, the findings,
 //! then the field tree with each field's offset and length.
 
-use super::checks::Verdict;
+use super::checks::{Judge, Verdict};
 use super::{Findings, Framing, Report};
 
 fn framing(framing: Framing) -> &'static str {
@@ -42,7 +42,7 @@ pub fn lines(report: &Report) -> Vec<String> {
             }
             out.push(String::new());
             out.push(
-                "checks a receiver makes (RFC 9420 §10.1, §7.3), lifetime at the current time:"
+                "checks the DS and every claimer run, each with its source (an RFC 9420 MUST, OpenMLS's own behaviour, or a DS policy), lifetime at the current time:"
                     .into(),
             );
             let width = kp
@@ -51,11 +51,18 @@ pub fn lines(report: &Report) -> Vec<String> {
                 .map(|c| c.name.chars().count())
                 .max()
                 .unwrap_or(0);
+            let source_width = kp
+                .checks
+                .iter()
+                .map(|c| c.source.to_string().chars().count())
+                .max()
+                .unwrap_or(0);
             for check in &kp.checks {
                 out.push(format!(
-                    "  {}  {:width$}  {}",
+                    "  {}  {:width$}  {:source_width$}  {}",
                     verdict(check.verdict),
                     check.name,
+                    check.source.to_string(),
                     check.reason
                 ));
             }
@@ -63,9 +70,30 @@ pub fn lines(report: &Report) -> Vec<String> {
                 Ok(()) => "OpenMLS KeyPackageIn::validate: accepted".into(),
                 Err(why) => format!("OpenMLS KeyPackageIn::validate: refused, {why}"),
             });
+            let judged = |judge| match kp.refusal(judge) {
+                None => "yes".to_string(),
+                Some(check) => format!("no ({}: {})", check.name, check.source),
+            };
+            out.push(format!(
+                "an OpenMLS claimer would accept this: {}",
+                judged(Judge::Claimer)
+            ));
+            let policy = if kp.policy.is_default() {
+                "its default policy"
+            } else {
+                "its policy"
+            };
+            out.push(format!(
+                "the lab's DS would accept this: {} (under {policy}: {})",
+                judged(Judge::Ds),
+                kp.policy
+            ));
         }
         Findings::Welcome(welcome) => {
-            out.push(format!("cipher suite {}", welcome.cipher_suite));
+            out.push(format!(
+                "cipher suite {} ({})",
+                welcome.cipher_suite, welcome.cipher_suite_name
+            ));
             out.push(format!(
                 "secrets[]: {} new member(s), each named by its KeyPackageRef (RFC 9420 §12.4.3.1)",
                 welcome.new_members.len()

@@ -1,11 +1,26 @@
 //! The MLS structures `inspect` reads (RFC 9420 §6 `MLSMessage`, §10 `KeyPackage`,
 //! §7.2 `LeafNode`, §12.4.3.1 `Welcome`), walked field by field into a [`Field`]
 //! tree, with the parts the checks need kept aside.
+//!
+//! Every list has a bound ([`MAX_LIST_ITEMS`], [`MAX_WELCOME_SECRETS`]): a
+//! structure over it is refused here, before OpenMLS decodes anything, so the
+//! work and memory of reading, checking and importing stay proportional to the
+//! input (docs/exploratory-testing.md, "No input can crash it").
 
 use super::names;
 use super::reader::{number, Field, Reader};
 use super::InspectError;
 use crate::domain::KeyPackageRef;
+
+/// The most items any capabilities list, extension list or certificate chain
+/// may hold. Each registry behind these lists (RFC 9420 §17) has a few dozen
+/// values at most, GREASE included, and a real key package lists fewer than
+/// twenty; a list of a thousand is refused as [`InspectError::TooMany`].
+pub const MAX_LIST_ITEMS: usize = 1_024;
+
+/// The most `secrets[]` a Welcome may hold: new members added by one Commit.
+/// Ten times the thousand-member Welcome the 16 MiB input limit was sized for.
+pub const MAX_WELCOME_SECRETS: usize = 10_000;
 
 /// What a key package's checks need: values and the byte spans that are signed
 /// or hashed.
@@ -55,33 +70,36 @@ pub struct WelcomeParts {
     pub secrets: Vec<SecretParts>,
 }
 
-fn u16_field(
-    r: &mut Reader,
-    name: &str,
-    words: fn(u16) -> String,
-) -> Result<(u16, Field), InspectError> {
-    let (v, at) = r.u16(name)?;
-    Ok((v, number(name, at, 2, words(v))))
-}
+/// How a registry names its values: the meaning alone, and the value in words.
+type Naming = (fn(u16) -> String, fn(u16) -> String);
 
-fn plain(v: u16) -> String {
-    v.to_string()
+const VERSION: Naming = (names::version_meaning, names::version);
+const SUITE: Naming = (names::suite_meaning, names::suite);
+const EXTENSION: Naming = (names::extension_meaning, names::extension);
+const PROPOSAL: Naming = (names::proposal_meaning, names::proposal);
+const CREDENTIAL: Naming = (names::credential_meaning, names::credential);
+const WIRE_FORMAT: Naming = (names::wire_format_meaning, names::wire_format);
+
+fn u16_field(r: &mut Reader, name: &str, naming: Naming) -> Result<(u16, Field), InspectError> {
+    let (v, at) = r.u16(name)?;
+    let (meaning, shown) = naming;
+    Ok((v, number(name, at, 2, v.into(), Some(meaning(v)), shown(v))))
 }
 
 fn u16_list(
     r: &mut Reader,
     name: &str,
     item: &'static str,
-    words: fn(u16) -> String,
+    naming: Naming,
 ) -> Result<(Vec<u16>, Field), InspectError> {
-    r.vector(name, |r| u16_field(r, item, words))
+    r.vector(name, MAX_LIST_ITEMS, |r| u16_field(r, item, naming))
 }
 
 /// `Extension extensions<V>`: the types and the field.
 fn extensions(r: &mut Reader, name: &str) -> Result<(Vec<u16>, Field), InspectError> {
-    r.vector(name, |r| {
+    r.vector(name, MAX_LIST_ITEMS, |r| {
         let start = r.position();
-        let (kind, kind_field) = u16_field(r, "extension_type", names::extension)?;
+        let (kind, kind_field) = u16_field(r, "extension_type", EXTENSION)?;
         let (_, data) = r.opaque("extension_data")?;
         let mut field = Field::group("extension", start, r.position(), vec![kind_field, data]);
         field.value = Some(names::extension(kind));
@@ -91,11 +109,11 @@ fn extensions(r: &mut Reader, name: &str) -> Result<(Vec<u16>, Field), InspectEr
 
 fn capabilities(r: &mut Reader) -> Result<(Capabilities, Field), InspectError> {
     let start = r.position();
-    let (versions, f1) = u16_list(r, "versions", "version", names::version)?;
-    let (suites, f2) = u16_list(r, "cipher_suites", "cipher_suite", names::suite)?;
-    let (extensions, f3) = u16_list(r, "extensions", "extension_type", names::extension)?;
-    let (proposals, f4) = u16_list(r, "proposals", "proposal_type", plain)?;
-    let (credentials, f5) = u16_list(r, "credentials", "credential_type", names::credential)?;
+    let (versions, f1) = u16_list(r, "versions", "version", VERSION)?;
+    let (suites, f2) = u16_list(r, "cipher_suites", "cipher_suite", SUITE)?;
+    let (extensions, f3) = u16_list(r, "extensions", "extension_type", EXTENSION)?;
+    let (proposals, f4) = u16_list(r, "proposals", "proposal_type", PROPOSAL)?;
+    let (credentials, f5) = u16_list(r, "credentials", "credential_type", CREDENTIAL)?;
     let caps = Capabilities {
         versions,
         suites,
@@ -117,16 +135,19 @@ fn capabilities(r: &mut Reader) -> Result<(Capabilities, Field), InspectError> {
 /// `Credential` (RFC 9420 §5.3): the type, then its body.
 fn credential(r: &mut Reader) -> Result<(u16, Field), InspectError> {
     let start = r.position();
-    let (kind, kind_field) = u16_field(r, "credential_type", names::credential)?;
+    let (kind, kind_field) = u16_field(r, "credential_type", CREDENTIAL)?;
     let body = match kind {
         names::CREDENTIAL_BASIC => {
             let (identity, mut field) = r.opaque("identity")?;
             field.value = Some(names::identity(identity));
+            field.text = std::str::from_utf8(identity).ok().map(str::to_string);
             field
         }
         names::CREDENTIAL_X509 => {
-            r.vector("certificates", |r| Ok(((), r.opaque("cert_data")?.1)))?
-                .1
+            r.vector("certificates", MAX_LIST_ITEMS, |r| {
+                Ok(((), r.opaque("cert_data")?.1))
+            })?
+            .1
         }
         // Other types have no layout in RFC 9420; OpenMLS reads them as opaque<V>.
         _other => r.opaque("credential_data")?.1,
@@ -140,8 +161,8 @@ fn credential(r: &mut Reader) -> Result<(u16, Field), InspectError> {
 /// A `KeyPackage` (RFC 9420 §10) from the reader's position.
 pub fn key_package(r: &mut Reader) -> Result<(KeyPackageParts, Field), InspectError> {
     let start = r.position();
-    let (version, f_version) = u16_field(r, "version", names::version)?;
-    let (suite, f_suite) = u16_field(r, "cipher_suite", names::suite)?;
+    let (version, f_version) = u16_field(r, "version", VERSION)?;
+    let (suite, f_suite) = u16_field(r, "cipher_suite", SUITE)?;
     let (init_key, f_init) = r.opaque("init_key")?;
 
     let leaf_start = r.position();
@@ -155,7 +176,14 @@ pub fn key_package(r: &mut Reader) -> Result<(KeyPackageParts, Field), InspectEr
         f_sig_key,
         f_cred,
         f_caps,
-        number("leaf_node_source", at, 1, names::leaf_source(source)),
+        number(
+            "leaf_node_source",
+            at,
+            1,
+            source.into(),
+            Some(names::leaf_source_meaning(source)),
+            names::leaf_source(source),
+        ),
     ];
     let mut lifetime = None;
     match source {
@@ -169,8 +197,8 @@ pub fn key_package(r: &mut Reader) -> Result<(KeyPackageParts, Field), InspectEr
                 life_start,
                 r.position(),
                 vec![
-                    number("not_before", a, 8, names::time(not_before)),
-                    number("not_after", b, 8, names::time(not_after)),
+                    time_field("not_before", a, not_before),
+                    time_field("not_after", b, not_after),
                 ],
             ));
         }
@@ -220,8 +248,8 @@ pub fn key_package(r: &mut Reader) -> Result<(KeyPackageParts, Field), InspectEr
 /// A `Welcome` (RFC 9420 §12.4.3.1) from the reader's position.
 pub fn welcome(r: &mut Reader) -> Result<(WelcomeParts, Field), InspectError> {
     let start = r.position();
-    let (suite, f_suite) = u16_field(r, "cipher_suite", names::suite)?;
-    let (secrets, f_secrets) = r.vector("secrets", |r| {
+    let (suite, f_suite) = u16_field(r, "cipher_suite", SUITE)?;
+    let (secrets, f_secrets) = r.vector("secrets", MAX_WELCOME_SECRETS, |r| {
         let at = r.position();
         let (new_member, mut f_member) = r.opaque("new_member")?;
         f_member.value = Some(format!(
@@ -265,8 +293,8 @@ pub fn welcome(r: &mut Reader) -> Result<(WelcomeParts, Field), InspectError> {
 
 /// The `MLSMessage` header (RFC 9420 §6): version and wire format.
 pub fn message_header(r: &mut Reader) -> Result<(u16, Vec<Field>), InspectError> {
-    let (version, f_version) = u16_field(r, "version", names::version)?;
-    let (wire_format, f_wire) = u16_field(r, "wire_format", names::wire_format)?;
+    let (version, f_version) = u16_field(r, "version", VERSION)?;
+    let (wire_format, f_wire) = u16_field(r, "wire_format", WIRE_FORMAT)?;
     if version != names::MLS10 {
         return Err(InspectError::Unexpected {
             offset: 0,
@@ -275,4 +303,15 @@ pub fn message_header(r: &mut Reader) -> Result<(u16, Vec<Field>), InspectError>
         });
     }
     Ok((wire_format, vec![f_version, f_wire]))
+}
+
+fn time_field(name: &str, at: usize, secs: u64) -> Field {
+    number(
+        name,
+        at,
+        8,
+        secs,
+        Some(names::time_meaning(secs)),
+        names::time(secs),
+    )
 }

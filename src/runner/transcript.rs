@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use crate::domain::is_control;
 use crate::domain::KeyPackageRef;
+use crate::domain::{escape_controls, is_control};
 use crate::engine::{Engine, Event};
 
 /// One event as a JSON object on one line (JSON Lines). serde_json escapes the C0
@@ -21,15 +21,17 @@ pub fn event_json(event: &Event) -> String {
     escape_controls_json(&json)
 }
 
-/// Every control character left in a JSON text as a `\uXXXX` escape. Outside
-/// strings JSON is ASCII, so such characters only occur inside strings, where the
-/// escape means the same character.
+/// Every character [`is_control`] names left in a JSON text as a `\uXXXX`
+/// escape (a surrogate pair outside the Basic Multilingual Plane, as JSON
+/// writes it). Outside strings JSON is ASCII, so such characters only occur
+/// inside strings, where the escape means the same character.
 fn escape_controls_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         if is_control(c) {
-            // Every such character is in the Basic Multilingual Plane.
-            out.push_str(&format!("\\u{:04x}", c as u32));
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
         } else {
             out.push(c);
         }
@@ -44,7 +46,9 @@ pub fn event_text(event: &Event) -> String {
 
 /// The lab's state as text: every client's key packages (lifecycle, private bundle
 /// read from storage, lifetime left, size), its groups, and the DS's directory and
-/// counters. `mls-lab run` prints it after the transcript.
+/// counters. `mls-lab run` prints it after the transcript. Text from input
+/// (an imported identity, a foreign group's label and members) is escaped here,
+/// before the text is cut into lines: a newline in it cannot forge a line.
 pub async fn state_text(engine: &Engine) -> String {
     let now = engine.clock().now();
     let lab_now = engine.now();
@@ -54,7 +58,7 @@ pub async fn state_text(engine: &Engine) -> String {
             let _ = writeln!(
                 out,
                 "{name}: external (credential identity '{}'): its private keys are in another MLS stack",
-                external.identity
+                escape_controls(&external.identity)
             );
         }
         let _ = writeln!(
@@ -85,12 +89,17 @@ pub async fn state_text(engine: &Engine) -> String {
             );
         }
         for view in client.group_views() {
+            let members: Vec<String> = engine
+                .tree_members(&view)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
             let _ = writeln!(
                 out,
                 "  group {}: epoch {}, members {}, epoch authenticator {}…{}",
-                view.name,
+                escape_controls(&view.name),
                 view.epoch,
-                view.members.join(", "),
+                members.join(", "),
                 view.epoch_authenticator.get(..8).unwrap_or_default(),
                 if view.needs_update {
                     " (joined through a last-resort package: self-update due)"
@@ -137,7 +146,7 @@ mod tests {
 
     #[test]
     fn json_lines_escape_every_control_and_decode_to_the_same_text() {
-        let actor = "a\u{1b}[2J\u{9b}31m\u{202e}z";
+        let actor = "a\u{1b}[2J\u{9b}31m\u{202e}z\u{200b}\u{e0041}\u{2028}";
         let event = Event {
             seq: 1,
             actor: actor.into(),
@@ -149,10 +158,8 @@ mod tests {
             outcome: Outcome::Ok,
         };
         let line = event_json(&event);
-        assert!(
-            !line.chars().any(|c| c.is_control() || c == '\u{202e}'),
-            "{line}"
-        );
+        assert!(!line.chars().any(is_control), "{line}");
+        assert!(line.contains("\\udb40\\udc41"), "a surrogate pair: {line}");
         assert!(
             line.contains("\\u009b") && line.contains("\\u202e"),
             "{line}"

@@ -1,6 +1,8 @@
 //! The terminal: the event loop that feeds the app and draws the UI ([`tui`]),
 //! and `--record FILE.cast`, the session as an asciicast v2 recording
-//! ([`record`]).
+//! ([`record`]), and the signals that end, stop or continue the lab, none leaving
+//! the terminal raw ([`signals`]).
 
 pub mod record;
+pub mod signals;
 pub mod tui;

@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use crate::domain::escape_controls;
+use crate::engine::file::WriteProblem;
+
 /// Why a recording could not be made or went on no further.
 #[derive(Debug)]
 pub enum RecordError {
@@ -27,17 +30,17 @@ pub enum RecordError {
 impl fmt::Display for RecordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Create { path, source } => {
-                write!(
-                    f,
-                    "cannot create the recording {}: {source}",
-                    path.display()
-                )
-            }
+            // The cause in the words exports use; the path escaped.
+            Self::Create { path, source } => write!(
+                f,
+                "cannot create the recording {}: {}",
+                escape_controls(&path.to_string_lossy()),
+                WriteProblem::of(source)
+            ),
             Self::Write { path, source } => write!(
                 f,
                 "the recording {} stopped: {source} (the session went on)",
-                path.display()
+                escape_controls(&path.to_string_lossy())
             ),
         }
     }

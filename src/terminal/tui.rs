@@ -17,11 +17,14 @@ use crossterm::{cursor, execute};
 use futures_util::StreamExt;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
-use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use super::record::{Cast, RecordError, RecordHandle, Tee};
 use crate::app::{App, Effect, Lesson, Msg, Settings};
+use crate::domain::{escape_controls, is_control};
+use crate::engine::file::{self, WriteProblem};
 use crate::engine::Randomness;
+
+use super::signals::{self, Caught, Signals};
 use crate::worker::{Request, Worker};
 
 /// At most this many engine reports are handled between two looks at the keyboard.
@@ -99,51 +102,9 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// Every catchable signal whose default action ends the process: each ends the
-/// lab the same way, with the terminal restored. (SIGKILL and SIGSTOP cannot be
-/// caught.)
-const ENDING_SIGNALS: [fn() -> SignalKind; 8] = [
-    SignalKind::terminate,
-    SignalKind::hangup,
-    SignalKind::interrupt,
-    SignalKind::quit,
-    SignalKind::user_defined1,
-    SignalKind::user_defined2,
-    SignalKind::alarm,
-    SignalKind::pipe,
-];
-
-/// The signals that end the lab. They are caught from before the terminal is
-/// touched: one arriving between raw mode and the event loop would otherwise kill
-/// the process with the terminal left raw and on the alternate screen.
-struct Signals {
-    all: Vec<Signal>,
-}
-
-impl Signals {
-    fn catch() -> io::Result<Self> {
-        let all = ENDING_SIGNALS
-            .iter()
-            .map(|kind| signal(kind()))
-            .collect::<io::Result<Vec<_>>>()?;
-        Ok(Self { all })
-    }
-
-    /// Waits for any of them.
-    async fn any(&mut self) {
-        std::future::poll_fn(|cx| {
-            for signal in &mut self.all {
-                if signal.poll_recv(cx).is_ready() {
-                    return std::task::Poll::Ready(());
-                }
-            }
-            std::task::Poll::Pending
-        })
-        .await
-    }
-}
-
-fn init(tee: Output) -> io::Result<Terminal<CrosstermBackend<Output>>> {
+/// Takes the terminal over: raw mode, the alternate screen, mouse capture,
+/// bracketed paste, the cursor hidden. Again after a suspension, too.
+fn take_over() -> io::Result<()> {
     enable_raw_mode()?;
     execute!(
         io::stdout(),
@@ -151,8 +112,63 @@ fn init(tee: Output) -> io::Result<Terminal<CrosstermBackend<Output>>> {
         EnableMouseCapture,
         EnableBracketedPaste,
         cursor::Hide
-    )?;
+    )
+}
+
+fn init(tee: Output) -> io::Result<Terminal<CrosstermBackend<Output>>> {
+    take_over()?;
     Terminal::new(CrosstermBackend::new(tee))
+}
+
+/// Ctrl-Z: in raw mode the terminal sends it as a key, not as SIGTSTP.
+fn is_suspend_key(event: &TermEvent) -> bool {
+    matches!(event, TermEvent::Key(key)
+        if key.code == crossterm::event::KeyCode::Char('z')
+            && key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL)
+            && key.kind != crossterm::event::KeyEventKind::Release)
+}
+
+/// Job control: gives the terminal back, stops until continued (`fg`), then
+/// takes the terminal over again and has everything redrawn.
+fn suspend(terminal: &mut Terminal<CrosstermBackend<Output>>, app: &mut App) -> io::Result<()> {
+    restore();
+    signals::stop_until_continued()?;
+    resume(terminal, app)
+}
+
+/// After a stop: raw mode and the alternate screen again, and a full redraw at
+/// the terminal's size now (it may have changed meanwhile).
+fn resume(terminal: &mut Terminal<CrosstermBackend<Output>>, app: &mut App) -> io::Result<()> {
+    take_over()?;
+    // A resize clears the whole screen and forgets the last frame, so the next
+    // is drawn in full (`clear` would ask the terminal for the cursor, whose
+    // answer the event reader takes).
+    let size = terminal.size()?;
+    terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+    app.update(Msg::Resize(size.width, size.height));
+    draw(terminal, app)?;
+    app.mark_drawn();
+    Ok(())
+}
+
+/// Draws a frame of the app. Every text from input is escaped where the panels
+/// build it; as a second line of defence, no cell may still hold a character a
+/// terminal would obey or hide ([`is_control`]): such a cell is drawn as `�`.
+fn draw(terminal: &mut Terminal<CrosstermBackend<Output>>, app: &App) -> io::Result<()> {
+    terminal.draw(|frame| {
+        frame.render_widget(app, frame.area());
+        refuse_hidden(frame.buffer_mut());
+    })?;
+    Ok(())
+}
+
+/// Replaces every cell whose symbol holds a character [`is_control`] names.
+fn refuse_hidden(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buffer.content {
+        if cell.symbol().chars().any(is_control) {
+            cell.set_symbol("\u{fffd}");
+        }
+    }
 }
 
 /// Starts the recording at the terminal's size; a header that cannot be
@@ -240,7 +256,7 @@ async fn event_loop(
     let mut stopped_recording: Option<RecordError> = None;
     loop {
         if app.is_dirty() {
-            terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
+            draw(terminal, &app)?;
             app.mark_drawn();
             // A recording that stopped is said at once, and the session goes on.
             if let Some(error) = recorder.take_error() {
@@ -267,6 +283,10 @@ async fn event_loop(
                         recorder.resize(*width, *height);
                     }
                     match event {
+                        Ok(event) if is_suspend_key(&event) => {
+                            apply(&mut app, worker, std::mem::take(&mut effects))?;
+                            suspend(terminal, &mut app)?;
+                        }
                         Ok(event) => effects.extend(on_terminal(&mut app, event)),
                         // The terminal is gone: nothing more can be read or drawn.
                         Err(_) => gone = true,
@@ -293,7 +313,17 @@ async fn event_loop(
                 app.update(Msg::Tick(Instant::now()));
                 Vec::new()
             }
-            () = signals.any() => break,
+            caught = signals.next() => match caught {
+                Caught::End => break,
+                Caught::Suspend => {
+                    suspend(terminal, &mut app)?;
+                    Vec::new()
+                }
+                Caught::Resumed => {
+                    resume(terminal, &mut app)?;
+                    Vec::new()
+                }
+            },
         };
         apply(&mut app, worker, effects)?;
         if app.should_quit() {
@@ -358,7 +388,8 @@ fn save_session(contents: &str) -> Result<String, String> {
 
 /// Writes `contents` to a file in `dir` that did not exist: `mls-lab-session-T.mls`,
 /// else `...-T-2.mls`, `...-T-3.mls`: two saves in one second never collide, and
-/// an existing file is never overwritten.
+/// an existing file is never overwritten ([`file::write_new`]: through a
+/// temporary file of its own, so a failed save leaves nothing).
 fn save_session_in(dir: &std::path::Path, seconds: u64, contents: &str) -> Result<String, String> {
     for n in 1..=1000u32 {
         let name = match n {
@@ -371,19 +402,10 @@ fn save_session_in(dir: &std::path::Path, seconds: u64, contents: &str) -> Resul
         } else {
             path.display().to_string()
         };
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut file) => {
-                return file
-                    .write_all(contents.as_bytes())
-                    .map(|()| shown.clone())
-                    .map_err(|e| format!("{shown}: {e}"));
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(format!("{shown}: {e}")),
+        match file::write_new(&path, contents.as_bytes()) {
+            Ok(()) => return Ok(shown),
+            Err(WriteProblem::Exists) => continue,
+            Err(problem) => return Err(format!("{}: {problem}", escape_controls(&shown))),
         }
     }
     Err(format!(
@@ -393,7 +415,34 @@ fn save_session_in(dir: &std::path::Path, seconds: u64, contents: &str) -> Resul
 
 #[cfg(test)]
 mod tests {
-    use super::save_session_in;
+    use super::{refuse_hidden, save_session_in};
+
+    #[test]
+    fn no_cell_reaches_the_terminal_with_a_hidden_character() {
+        use ratatui::buffer::Buffer;
+        use ratatui::layout::Rect;
+        let mut buffer = Buffer::empty(Rect::new(0, 0, 6, 1));
+        // As a widget could set them, past ratatui's own filtering.
+        for (x, symbol) in [
+            "a",
+            "b\u{202e}",
+            "\u{200b}",
+            "c\u{200d}",
+            "\u{1b}",
+            "\u{e0041}",
+        ]
+        .iter()
+        .enumerate()
+        {
+            buffer[(x as u16, 0)].set_symbol(symbol);
+        }
+        refuse_hidden(&mut buffer);
+        let symbols: Vec<&str> = buffer.content.iter().map(|c| c.symbol()).collect();
+        assert_eq!(
+            symbols,
+            ["a", "\u{fffd}", "\u{fffd}", "\u{fffd}", "\u{fffd}", "\u{fffd}"]
+        );
+    }
 
     #[test]
     fn two_saves_in_one_second_never_collide() -> Result<(), String> {
@@ -405,6 +454,8 @@ mod tests {
         let read = |p: &str| std::fs::read_to_string(p).map_err(|e| e.to_string());
         assert_eq!(read(&first)?, "one");
         assert_eq!(read(&second)?, "two");
+        let files = std::fs::read_dir(dir.path()).map_err(|e| e.to_string())?;
+        assert_eq!(files.count(), 2, "no temporary file stays");
         Ok(())
     }
 }

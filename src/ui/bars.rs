@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::app::action::PROMPT_KEYS;
 use crate::app::{Action, App, Caption, Message, ToastKind, ACTIONS};
-use crate::ui::text::{count, wrap};
+use crate::ui::text::{count, escaped, wrap};
 use crate::ui::theme::Theme;
 
 pub(crate) fn header(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
@@ -71,7 +71,7 @@ pub(crate) fn header(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             .checked_div(busy.total)
             .unwrap_or(0)
             .min(width);
-        let label: String = busy.label.chars().take(24).collect();
+        let label: String = escaped(&busy.label).chars().take(24).collect();
         Span::styled(
             format!(
                 " {label} [{}{}] {}/{} ",
@@ -97,10 +97,19 @@ pub(crate) fn header(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
 pub(crate) fn message(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if let Some(prompt) = app.prompt() {
         // A line longer than the screen scrolls so that the cursor stays visible.
+        // Typed and pasted text is shown escaped; the cursor stays before the
+        // character it was before.
         let room = usize::from(area.width.saturating_sub(2));
-        let cursor = prompt.cursor();
+        let before = escaped(prompt.before_cursor());
+        let after = escaped(&prompt.input()[prompt.before_cursor().len()..]);
+        let cursor = before.chars().count();
         let skip = cursor.saturating_sub(room);
-        let shown: String = prompt.input().chars().skip(skip).take(room + 1).collect();
+        let shown: String = before
+            .chars()
+            .chain(after.chars())
+            .skip(skip)
+            .take(room + 1)
+            .collect();
         Line::from(vec![Span::styled(":", theme.key), Span::raw(shown)])
             .render(Rect::new(area.x, area.y, area.width, 1), buf);
         let x = area.x + 1 + (cursor - skip) as u16;
@@ -118,10 +127,10 @@ pub(crate) fn message(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             area.height.saturating_sub(1),
         );
         let note = match (prompt.error(), prompt.completions()) {
-            (Some(error), _) => Some(Span::styled(format!("✗ {error}"), theme.error)),
+            (Some(error), _) => Some(Span::styled(format!("✗ {}", escaped(error)), theme.error)),
             (None, []) => None,
             (None, words) => Some(Span::styled(
-                format!("Tab: {}", words.join(" ")),
+                format!("Tab: {}", escaped(&words.join(" "))),
                 theme.muted,
             )),
         };
@@ -145,7 +154,7 @@ pub(crate) fn message(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         Message::Hint(_) => theme.caption,
     };
     Paragraph::new(Line::styled(
-        format!("{}{}", message.mark(), message.text()),
+        format!("{}{}", message.mark(), escaped(&message.text())),
         style,
     ))
     .wrap(Wrap { trim: false })
@@ -157,7 +166,10 @@ pub(crate) fn message(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
 fn caption_pane(caption: &Caption, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let width = usize::from(area.width);
     let mut lines: Vec<Line> = Vec::new();
-    for (i, text) in wrap(&caption.heading(), width).into_iter().enumerate() {
+    for (i, text) in wrap(&escaped(&caption.heading()), width)
+        .into_iter()
+        .enumerate()
+    {
         // The step number stands out; the line run is drawn like a command.
         match text.split_once(" · ").filter(|_| i == 0) {
             Some((step, line)) => lines.push(Line::from(vec![
@@ -170,21 +182,21 @@ fn caption_pane(caption: &Caption, area: Rect, buf: &mut Buffer, theme: &Theme) 
     }
     if !caption.comment.is_empty() {
         lines.extend(
-            wrap(&caption.comment, width)
+            wrap(&escaped(&caption.comment), width)
                 .into_iter()
                 .map(|text| Line::styled(text, theme.caption)),
         );
     }
     if let Some(said) = &caption.said {
         lines.extend(
-            wrap(said, width)
+            wrap(&escaped(said), width)
                 .into_iter()
                 .map(|text| Line::styled(text, theme.title)),
         );
     }
     if let Some(note) = &caption.note {
         lines.extend(
-            wrap(note, width)
+            wrap(&escaped(note), width)
                 .into_iter()
                 .map(|text| Line::styled(text, theme.error)),
         );
@@ -210,7 +222,7 @@ pub(crate) fn status(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         return;
     }
     if let Some(actor) = app.actor() {
-        spans.push(Span::styled(format!("{actor}: "), theme.title));
+        spans.push(Span::styled(format!("{}: ", escaped(actor)), theme.title));
     }
     let items: Vec<(bool, [Span; 2])> = ACTIONS
         .iter()

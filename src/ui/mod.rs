@@ -115,8 +115,9 @@ fn panel_block<'a>(app: &App, panel: Panel, theme: &Theme) -> Block<'a> {
         .borders(Borders::ALL)
         .border_type(kind)
         .border_style(border)
+        // Titles name clients and groups: input, escaped.
         .title(Span::styled(
-            format!(" {} ", panel_title(app, panel)),
+            format!(" {} ", text::escaped(&panel_title(app, panel))),
             theme.title,
         ))
 }

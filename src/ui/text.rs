@@ -2,15 +2,52 @@
 //! shortening is [`KeyPackageRef::short`]), truncation, lifetimes, states and
 //! outcomes.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::app::{App, FlashKey};
-use crate::domain::KeyPackageRef;
+use crate::domain::{escape_controls, KeyPackageRef};
 use crate::engine::{Lifecycle, Outcome};
 use crate::ui::theme::Theme;
+
+/// Text from input (names, identities, file names, messages that quote them,
+/// typed lines) as the screen shows it: every character a terminal would obey
+/// or hide written as an escape ([`escape_controls`], the one rule). Every span
+/// that carries such text is built from this.
+pub fn escaped(text: &str) -> Cow<'_, str> {
+    escape_controls(text)
+}
+
+/// `span` with its text [`escaped`]; a span without such characters is kept.
+pub fn escaped_span(span: Span<'_>) -> Span<'_> {
+    match escaped(&span.content) {
+        Cow::Borrowed(_) => span,
+        Cow::Owned(text) => Span::styled(text, span.style),
+    }
+}
+
+/// `spans` with their text [`escaped`]: an event's label names clients,
+/// identities and groups.
+pub fn escaped_spans(spans: Vec<Span<'_>>) -> Vec<Span<'_>> {
+    spans.into_iter().map(escaped_span).collect()
+}
+
+/// `line` with the text of every span [`escaped`], for lines built from input.
+pub fn escaped_line(line: Line<'_>) -> Line<'_> {
+    let Line {
+        spans,
+        style,
+        alignment,
+    } = line;
+    Line {
+        spans: spans.into_iter().map(escaped_span).collect(),
+        style,
+        alignment,
+    }
+}
 
 /// The first 8 characters of a hex value that is not a reference (an epoch
 /// authenticator), as long as a short reference.

@@ -181,7 +181,7 @@ fn help_verb_shows_its_usage_and_help_alone_opens_the_vocabulary() {
     assert!(lab.app.show_help());
     // The overlay lists the whole vocabulary: scroll through it all.
     let mut seen = String::new();
-    for _ in 0..80 {
+    for _ in 0..200 {
         seen.push_str(&lab.screen(100, 30));
         lab.press(KeyCode::Down);
     }

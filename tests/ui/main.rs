@@ -7,12 +7,15 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+#[path = "../hostile_support/mod.rs"]
+mod hostile_support;
 
 mod bundle;
 mod declarations;
 mod external;
 mod faults;
 mod follow;
+mod hostile;
 mod keys;
 mod lessons;
 mod mouse;

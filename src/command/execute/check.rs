@@ -67,10 +67,13 @@ async fn check(engine: &Engine, expectation: &Expectation) -> Result<(), EngineE
                     ));
                 }
             }
-            let missing: Vec<&String> = first
-                .members
+            // Simulated clients in the tree (by signature key: an identity
+            // can be anyone's) that have not joined.
+            let tree = engine.tree_members(first);
+            let missing: Vec<&str> = tree
                 .iter()
-                .filter(|m| engine.simulates(m) && !views.iter().any(|(n, _)| n == *m))
+                .filter_map(|m| m.simulated())
+                .filter(|m| !views.iter().any(|(n, _)| n == m))
                 .collect();
             if !missing.is_empty() {
                 return fail(format!(

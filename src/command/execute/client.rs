@@ -4,13 +4,16 @@
 
 use crate::engine::ds::DeliveryKind;
 use crate::engine::{
-    Engine, EngineError, Export, ExportFormat, GenerateOptions, KeyPackageFormat, LifetimeChoice,
-    PoolPolicy, Publish, Uploads,
+    Craft, Engine, EngineError, Export, ExportFormat, GenerateOptions, KeyPackageFormat,
+    LifetimeChoice, PoolPolicy, Publish, Uploads,
 };
+use crate::inspect::craft::{Key, Kind, Place, PRIVATE_EXTENSION};
 use crate::inspect::encoding::Encoding;
 use crate::inspect::Framing;
 
-use super::super::{ClientAction, ExportArgs, GenerateArgs, PublishArgs};
+use super::super::{
+    ClientAction, CraftArgs, CraftKey, CraftKind, CraftPlace, ExportArgs, GenerateArgs, PublishArgs,
+};
 
 pub(super) async fn run(
     engine: &mut Engine,
@@ -58,6 +61,10 @@ pub(super) async fn run(
         } => engine.join_welcome_file(name, file),
         ClientAction::ExportKeyPackage { selector, output } => {
             engine.export_key_package(name, selector, &export(output))
+        }
+        ClientAction::Craft(args) => {
+            let craft = craft(args, engine.now())?;
+            engine.craft(name, &craft).await
         }
         ClientAction::Sync => {
             engine
@@ -142,15 +149,81 @@ pub(super) fn export(args: &ExportArgs) -> Export {
     } else {
         Framing::MlsMessage
     };
-    let encoding = match (args.hex, args.base64) {
+    Export {
+        path: args.to.clone(),
+        format: ExportFormat {
+            framing,
+            encoding: encoding(args.hex, args.base64),
+        },
+    }
+}
+
+/// `--hex`, `--base64`, or raw bytes.
+pub(super) fn encoding(hex: bool, base64: bool) -> Encoding {
+    match (hex, base64) {
         (true, _) => Encoding::Hex,
         (false, true) => Encoding::Base64,
         (false, false) => Encoding::Raw,
-    };
-    Export {
-        path: args.to.clone(),
-        format: ExportFormat { framing, encoding },
     }
+}
+
+/// `craft`'s options as one change; an option the kind does not take, or a
+/// missing one it needs, is a usage error.
+fn craft(args: &CraftArgs, now: u64) -> Result<Craft, EngineError> {
+    let usage = |text: &str| EngineError::Usage(format!("craft {text}"));
+    let place = |default: Place| match args.at {
+        None => default,
+        Some(CraftPlace::KeyPackage) => Place::KeyPackage,
+        Some(CraftPlace::Leaf) => Place::Leaf,
+        Some(CraftPlace::Suites) => Place::Suites,
+        Some(CraftPlace::ExtensionTypes) => Place::ExtensionTypes,
+        Some(CraftPlace::Proposals) => Place::Proposals,
+        Some(CraftPlace::Credentials) => Place::Credentials,
+    };
+    let at = |offset: Option<i64>, default: i64| -> Result<u64, EngineError> {
+        let secs = i64::try_from(now)
+            .unwrap_or(i64::MAX)
+            .saturating_add(offset.unwrap_or(default));
+        u64::try_from(secs).map_err(|_| usage("lifetime: a time before 1970"))
+    };
+    let kind = match args.kind {
+        CraftKind::Plain => Kind::Plain,
+        CraftKind::Lifetime => {
+            if args.not_before.is_none() && args.not_after.is_none() {
+                return Err(usage("lifetime needs --not-before OFFSET and/or --not-after OFFSET (e.g. --not-after +365d)"));
+            }
+            Kind::Lifetime {
+                not_before: at(args.not_before, -3_600)?,
+                not_after: at(args.not_after, 84 * 86_400)?,
+            }
+        }
+        CraftKind::Grease => Kind::Grease {
+            place: place(Place::KeyPackage),
+            value: args.value.unwrap_or(0x0a0a),
+        },
+        CraftKind::UnlistedExtension => Kind::UnlistedExtension {
+            place: place(Place::Leaf),
+            extension_type: args.value.unwrap_or(PRIVATE_EXTENSION),
+        },
+        CraftKind::UnlistedCredential => Kind::UnlistedCredential,
+        CraftKind::InitIsEncryptionKey => Kind::InitIsEncryptionKey,
+        CraftKind::DuplicateExtension => Kind::DuplicateExtension {
+            place: place(Place::KeyPackage),
+        },
+        CraftKind::Version => Kind::Version(args.value.unwrap_or(2)),
+        CraftKind::CompressedKey => Kind::CompressedKey(match args.key {
+            None | Some(CraftKey::Signature) => Key::Signature,
+            Some(CraftKey::Init) => Key::Init,
+            Some(CraftKey::Encryption) => Key::Encryption,
+        }),
+        CraftKind::NoLastResortCapability => Kind::NoLastResortCapability,
+    };
+    Ok(Craft {
+        kind,
+        suite: args.suite,
+        resign: !args.broken_signature,
+        export: export(&args.output),
+    })
 }
 
 #[cfg(test)]

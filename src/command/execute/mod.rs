@@ -13,8 +13,10 @@ mod client;
 use crate::engine::{Engine, EngineError};
 
 use super::error::CommandError;
-use super::misbehave::DsPolicy;
+use super::misbehave::{DsPolicy, GreaseMode, KeyEncodingMode, MaxLifetime};
 use super::{parse_line, Command, DsAction};
+use crate::engine::PolicyChange;
+use crate::inspect::checks::policy::{Grease, KeyEncoding};
 
 /// Executes one command. A failure leaves a failure event in the log and changes
 /// no other state than the protocol itself defines.
@@ -29,6 +31,7 @@ pub async fn execute(engine: &mut Engine, command: &Command) -> Result<(), Engin
         | Command::Deliver
         | Command::Clock(_)
         | Command::ExportWelcome { .. }
+        | Command::ExportMailbox { .. }
         | Command::ImportKeyPackage { .. } => {}
     }
     let start = engine.start_command();
@@ -76,8 +79,24 @@ async fn run(engine: &mut Engine, command: &Command) -> Result<(), EngineError> 
         Command::Ds(action) => ds(engine, action).await,
         Command::Deliver => engine.deliver_all().await,
         Command::Clock(by) => engine.clock_command(*by).await,
-        Command::ExportWelcome { group, output } => {
-            engine.export_welcome(group, &client::export(output))
+        Command::ExportWelcome {
+            group,
+            joiner,
+            all,
+            output,
+        } => {
+            engine
+                .export_welcome(group, joiner.as_deref(), *all, &client::export(output))
+                .await
+        }
+        Command::ExportMailbox {
+            client: name,
+            dir,
+            output,
+        } => {
+            engine
+                .export_mailbox(name, dir, client::encoding(output.hex, output.base64))
+                .await
         }
         Command::ImportKeyPackage { file, name } => engine.import_key_package(file, name).await,
         Command::Expect(_) | Command::Say(_) => Ok(()),
@@ -94,5 +113,25 @@ async fn ds(engine: &mut Engine, action: &DsAction) -> Result<(), EngineError> {
         DsAction::Policy {
             policy: DsPolicy::ClaimLimit { limit, per },
         } => engine.ds_claim_limit(limit.count(), *per).await,
+        DsAction::Policy { policy } => {
+            let change = match policy {
+                DsPolicy::MaxLifetime { max } => PolicyChange::MaxLifetime(match max {
+                    MaxLifetime::Off => None,
+                    MaxLifetime::At(duration) => Some(duration.as_secs()),
+                }),
+                DsPolicy::KeyEncoding { mode } => PolicyChange::KeyEncoding(match mode {
+                    KeyEncodingMode::Strict => KeyEncoding::Strict,
+                    KeyEncodingMode::Lenient => KeyEncoding::Lenient,
+                }),
+                DsPolicy::Grease { mode } => PolicyChange::Grease(match mode {
+                    GreaseMode::Allow => Grease::Allow,
+                    GreaseMode::Refuse => Grease::Refuse,
+                }),
+                DsPolicy::ClaimLimit { limit, per } => {
+                    return engine.ds_claim_limit(limit.count(), *per).await
+                }
+            };
+            engine.ds_key_package_policy(change).await
+        }
     }
 }

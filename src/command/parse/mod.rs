@@ -17,7 +17,7 @@ use clap::{Parser, Subcommand};
 
 use super::error::{ParseError, Problem};
 use super::vocabulary::usage_line;
-use super::{Command, DsAction, ExportArgs};
+use super::{Command, DsAction, EncodingArgs, ExportArgs};
 use crate::domain::{is_control, LabDuration, RESERVED};
 use clap_error::from_clap;
 use expect::parse_expect;
@@ -120,7 +120,7 @@ pub fn parse_line(line: &str) -> Result<Option<Command>, ParseError> {
     };
     let command = match first.as_str() {
         "clients" | "deliver" | "clock" | "ds" => parse_lab(&words)?,
-        "export-welcome" | "import-key-package" => parse_lab(&words)?,
+        "export-welcome" | "export-mailbox" | "import-key-package" => parse_lab(&words)?,
         "expect" => Command::Expect(parse_expect(rest)?),
         "say" => parse_say(rest)?,
         word if RESERVED.contains(&word) => {
@@ -171,10 +171,10 @@ fn parse_say(words: &[String]) -> Result<Command, ParseError> {
 
 /// What may follow a client's name (a test checks it lists every client verb).
 pub(super) const CLIENT_USAGE: &str =
-    "NAME generate|publish|claim|create-group|add|peek|join|sync|self-update|rotate-last-resort|delete-bundle|pool|export-key-package ...";
+    "NAME generate|publish|claim|create-group|add|peek|join|sync|self-update|rotate-last-resort|delete-bundle|pool|export-key-package|craft ...";
 
 const DS_USAGE: &str =
-    "ds replay-welcome | ds forward-welcome NAME | ds fault FAULT on|off | ds release | ds policy claim-limit N --per DURATION";
+    "ds replay-welcome | ds forward-welcome NAME | ds fault FAULT on|off | ds release | ds policy claim-limit|max-lifetime|key-encoding|grease ...";
 
 fn parse_lab(words: &[String]) -> Result<Command, ParseError> {
     let key = match words {
@@ -193,7 +193,26 @@ fn parse_lab(words: &[String]) -> Result<Command, ParseError> {
         Global::Ds { action } => Command::Ds(action),
         Global::Deliver => Command::Deliver,
         Global::Clock { by } => Command::Clock(by),
-        Global::ExportWelcome { group, output } => Command::ExportWelcome { group, output },
+        Global::ExportWelcome {
+            group,
+            joiner,
+            all,
+            output,
+        } => Command::ExportWelcome {
+            group,
+            joiner,
+            all,
+            output,
+        },
+        Global::ExportMailbox {
+            client,
+            dir,
+            output,
+        } => Command::ExportMailbox {
+            client,
+            dir,
+            output,
+        },
         Global::ImportKeyPackage { file, name } => Command::ImportKeyPackage { file, name },
     })
 }
@@ -228,12 +247,28 @@ enum Global {
         #[arg(value_name = "+DURATION", value_parser = forward)]
         by: Option<LabDuration>,
     },
-    /// Write the last Welcome sent for GROUP to a file.
+    /// Write the Welcome for GROUP, as a joiner's mailbox holds it, to a file.
     ExportWelcome {
         #[arg(value_name = "GROUP")]
         group: String,
+        /// The joiner whose mailbox to read (the first recipient holding it by default).
+        #[arg(long = "for", value_name = "NAME")]
+        joiner: Option<String>,
+        /// Every copy the mailbox holds: FILE, FILE.2, FILE.3, ...
+        #[arg(long)]
+        all: bool,
         #[command(flatten)]
         output: ExportArgs,
+    },
+    /// Write every message waiting in a client's DS mailbox to a directory.
+    ExportMailbox {
+        #[arg(value_name = "NAME")]
+        client: String,
+        /// The directory (made if missing).
+        #[arg(long = "to", value_name = "DIR")]
+        dir: String,
+        #[command(flatten)]
+        output: EncodingArgs,
     },
     /// Create an external client from a key package made elsewhere.
     ImportKeyPackage {

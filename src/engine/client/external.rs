@@ -28,12 +28,30 @@ impl Client {
         let identity =
             crate::engine::wire::credential_identity(key_package.leaf_node().credential())
                 .unwrap_or_else(|| "?".into());
-        let last_resort_capability = !key_package.last_resort()
-            || key_package
-                .leaf_node()
-                .capabilities()
-                .extensions()
-                .contains(&ExtensionType::LastResort);
+        let mut client = Self {
+            name: name.to_string(),
+            // Never used for keys: an external client signs and decrypts elsewhere.
+            provider: LabProvider::new(name, Randomness::System),
+            signers: BTreeMap::new(),
+            inventory: Vec::new(),
+            index: BTreeMap::new(),
+            wallet: Vec::new(),
+            groups: BTreeMap::new(),
+            external: Some(External { identity }),
+        };
+        client.add_external(key_package, kp_ref, bytes);
+        client
+    }
+
+    /// Another key package of this external client, validated and published at
+    /// the DS already (which checked it is signed by the same key).
+    pub fn add_external(&mut self, key_package: KeyPackage, kp_ref: KeyPackageRef, bytes: usize) {
+        // Whether the capabilities list LastResort, whatever the package is.
+        let last_resort_capability = key_package
+            .leaf_node()
+            .capabilities()
+            .extensions()
+            .contains(&ExtensionType::LastResort);
         let entry = KeyPackageEntry {
             kp_ref: kp_ref.clone(),
             key_package,
@@ -46,17 +64,9 @@ impl Client {
             replaced: false,
             discarded: false,
         };
-        Self {
-            name: name.to_string(),
-            // Never used for keys: an external client signs and decrypts elsewhere.
-            provider: LabProvider::new(name, Randomness::System),
-            signers: BTreeMap::new(),
-            inventory: vec![entry],
-            index: BTreeMap::from([(domain::KeyPackageRef::from(&kp_ref), 0)]),
-            wallet: Vec::new(),
-            groups: BTreeMap::new(),
-            external: Some(External { identity }),
-        }
+        self.index
+            .insert(domain::KeyPackageRef::from(&kp_ref), self.inventory.len());
+        self.inventory.push(entry);
     }
 
     /// What the lab knows of this client if it is external.

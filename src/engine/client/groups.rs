@@ -28,7 +28,11 @@ pub struct GroupRecord {
 pub struct GroupView {
     pub name: String,
     pub epoch: u64,
+    /// The credential identity of each leaf, in tree order (what the tree says;
+    /// anyone can choose one: [`crate::engine::TreeMember`] says who it is).
     pub members: Vec<String>,
+    /// The signature key of each leaf, in the same order.
+    pub member_keys: Vec<Vec<u8>>,
     /// Lowercase hex of the epoch authenticator (RFC 9420 §8.7).
     pub epoch_authenticator: String,
     pub ciphersuite: Suite,
@@ -215,6 +219,7 @@ pub(super) fn view_of(name: &str, record: &GroupRecord) -> GroupView {
             .members()
             .map(|m| wire::credential_identity(&m.credential).unwrap_or_else(|| "?".into()))
             .collect(),
+        member_keys: group.members().map(|m| m.signature_key).collect(),
         epoch_authenticator: hex::encode(group.epoch_authenticator().as_slice()),
         ciphersuite: Suite::from(group.ciphersuite()),
         via_last_resort: record.via_last_resort,

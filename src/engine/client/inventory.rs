@@ -64,7 +64,8 @@ fn build_one(
     Ok(KeyPackageEntry {
         kp_ref,
         key_package,
-        last_resort_capability: !options.last_resort || options.last_resort_capability,
+        // Whether the capabilities list LastResort: only a last-resort package's do.
+        last_resort_capability: options.last_resort && options.last_resort_capability,
         bytes,
         published: false,
         rejected: None,

@@ -3,12 +3,14 @@
 //! others, and its groups. Everything here is real OpenMLS; the Delivery Service is
 //! reached only by the [`super::Engine`].
 
+mod craft;
 mod external;
 mod groups;
 mod inventory;
 mod join;
 mod storage;
 
+pub use craft::apply as apply_craft;
 pub use external::External;
 use groups::view_of;
 pub use groups::{GroupRecord, GroupView};

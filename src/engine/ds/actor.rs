@@ -104,6 +104,11 @@ pub(super) enum Request {
         limit: Option<ClaimLimit>,
         reply: oneshot::Sender<()>,
     },
+    /// `ds policy max-lifetime|key-encoding|grease`: the whole key package policy.
+    SetKeyPackagePolicy {
+        policy: crate::inspect::checks::Policy,
+        reply: oneshot::Sender<()>,
+    },
 }
 
 /// Events the engine has not taken yet, by what it asks for.
@@ -239,6 +244,10 @@ fn handle(core: &mut DsCore, pending: &mut Pending, request: Request) {
         }
         Request::SetClaimLimit { limit, reply } => {
             core.set_claim_limit(limit);
+            let _ = reply.send(());
+        }
+        Request::SetKeyPackagePolicy { policy, reply } => {
+            core.set_key_package_policy(policy);
             let _ = reply.send(());
         }
     }

@@ -10,6 +10,7 @@ use super::*;
 use crate::domain::{ClientId, Fault, KeyPackageRef, Suite};
 use crate::engine::error::EngineError;
 use crate::engine::wire::{self, KeyPackageFormat};
+use crate::inspect::checks::Judge;
 
 impl DsCore {
     /// Uploads validated across the machine's cores, then admitted one by one in
@@ -25,10 +26,12 @@ impl DsCore {
             let refused = || Err(EngineError::NotRegistered(publisher.to_string()));
             return uploads.iter().map(|_| refused()).collect();
         }
-        let (crypto, now) = (&self.crypto, self.clock.now());
+        let (crypto, now, policy) = (&self.crypto, self.clock.now(), &self.policy);
         let validated: Vec<_> = uploads
             .par_iter()
-            .map(|bytes| wire::accept_key_package_at(crypto, bytes, format, now))
+            .map(|bytes| {
+                wire::accept_key_package_judged(crypto, bytes, format, now, Judge::Ds, policy)
+            })
             .collect();
         uploads
             .iter()
@@ -47,23 +50,47 @@ impl DsCore {
         if !self.accounts.contains_key(publisher) {
             return Err(EngineError::NotRegistered(publisher.to_string()));
         }
-        let validated = wire::accept_key_package_at(&self.crypto, bytes, format, self.clock.now());
+        let validated = self.judge(bytes, format);
         self.admit(publisher, bytes, format, validated)
     }
 
-    /// The first upload of an external client: the account is made from the
+    /// The checklist as the DS runs it (every rule, its policy included), then
+    /// OpenMLS's validation.
+    fn judge(
+        &self,
+        bytes: &[u8],
+        format: KeyPackageFormat,
+    ) -> Result<(KeyPackage, openmls::prelude::KeyPackageRef), EngineError> {
+        wire::accept_key_package_judged(
+            &self.crypto,
+            bytes,
+            format,
+            self.clock.now(),
+            Judge::Ds,
+            &self.policy,
+        )
+    }
+
+    /// An upload of an external client. The first makes the account from the
     /// package itself (its signature key and identity: trust on first use), and
-    /// removed again if the package is refused, so a refusal changes nothing.
+    /// removes it again if the package is refused, so a refusal changes nothing;
+    /// a later one is admitted like any upload, so another signature key or
+    /// identity than the first is `WrongOwner`.
     pub fn import_external(
         &mut self,
         client: &ClientId,
         bytes: &[u8],
         format: KeyPackageFormat,
     ) -> Result<Published, EngineError> {
-        if self.accounts.contains_key(client) {
-            return Err(EngineError::ClientExists(client.to_string()));
+        if let Some(account) = self.accounts.get(client) {
+            if account.identity.is_none() {
+                // A lab client's own account: its packages come from itself.
+                return Err(EngineError::ClientExists(client.to_string()));
+            }
+            let validated = self.judge(bytes, format);
+            return self.admit(client, bytes, format, validated);
         }
-        let validated = wire::accept_key_package_at(&self.crypto, bytes, format, self.clock.now());
+        let validated = self.judge(bytes, format);
         let leaf = match &validated {
             // The same package again, under any name, is a duplicate first.
             Ok((_, kp_ref)) if self.owners.contains_key(&KeyPackageRef::from(kp_ref)) => {
@@ -117,8 +144,8 @@ impl DsCore {
         published
     }
 
-    /// The checks after RFC 9420 §10.1 validation: the DS's maximum lifetime,
-    /// the owner, duplicates; then the package joins the directory.
+    /// The checks after the checklist (RFC 9420 §10.1 validation and the DS's
+    /// policies): the owner, duplicates; then the package joins the directory.
     pub(super) fn admit(
         &mut self,
         publisher: &ClientId,
@@ -126,18 +153,10 @@ impl DsCore {
         format: KeyPackageFormat,
         validated: Result<(KeyPackage, openmls::prelude::KeyPackageRef), EngineError>,
     ) -> Result<Published, EngineError> {
-        let now = self.clock.now_secs();
         let (key_package, kp_ref) = validated?;
         let kp_ref = KeyPackageRef::from(kp_ref);
         let lifetime = key_package.life_time();
         let (not_before, not_after) = (lifetime.not_before(), lifetime.not_after());
-        // OpenMLS leaves the maximum lifetime to the application (issue 1379).
-        if not_after.saturating_sub(now) > self.max_lifetime {
-            return Err(EngineError::LifetimeTooLong {
-                lifetime: not_after - now,
-                max: self.max_lifetime,
-            });
-        }
         // RFC 9750 §5.1: accept key packages only from their owner. The credential
         // must name the publisher and the signature key must be one it registered.
         let leaf = key_package.leaf_node();

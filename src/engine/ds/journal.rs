@@ -8,6 +8,7 @@ use super::stored::{
 };
 use super::{Delivery, DeliveryKind, DirectoryEntry, DsCore};
 use crate::domain::{ClientId, Fault};
+use crate::inspect::checks::policy::{Grease, KeyEncoding, Policy};
 
 /// The names of the DS's settings in the store's `policies` table.
 pub mod policy_names {
@@ -17,6 +18,51 @@ pub mod policy_names {
     pub const CLOCK_OFFSET: &str = "clock-offset";
     /// The id the next delivery takes, so ids are never given twice.
     pub const NEXT_DELIVERY: &str = "next-delivery";
+    /// `ds policy max-lifetime|key-encoding|grease`: `SECONDS|off/strict|lenient/allow|refuse`.
+    pub const KEY_PACKAGES: &str = "key-packages";
+}
+
+/// The key package policy as the store keeps it ([`policy_names::KEY_PACKAGES`]).
+pub(super) fn encode_key_package_policy(policy: &Policy) -> String {
+    let lifetime = policy
+        .max_lifetime
+        .map_or_else(|| "off".to_string(), |secs| secs.to_string());
+    let encoding = match policy.key_encoding {
+        KeyEncoding::Strict => "strict",
+        KeyEncoding::Lenient => "lenient",
+    };
+    let grease = match policy.grease {
+        Grease::Allow => "allow",
+        Grease::Refuse => "refuse",
+    };
+    format!("{lifetime}/{encoding}/{grease}")
+}
+
+/// The inverse of [`encode_key_package_policy`]; `None` for a value it never wrote.
+pub(super) fn decode_key_package_policy(value: &str) -> Option<Policy> {
+    let mut parts = value.split('/');
+    let max_lifetime = match parts.next()? {
+        "off" => None,
+        secs => Some(secs.parse().ok()?),
+    };
+    let key_encoding = match parts.next()? {
+        "strict" => KeyEncoding::Strict,
+        "lenient" => KeyEncoding::Lenient,
+        _ => return None,
+    };
+    let grease = match parts.next()? {
+        "allow" => Grease::Allow,
+        "refuse" => Grease::Refuse,
+        _ => return None,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(Policy {
+        max_lifetime,
+        key_encoding,
+        grease,
+    })
 }
 
 impl DsCore {
@@ -99,5 +145,29 @@ pub(super) fn stored_package(owner: &ClientId, entry: &DirectoryEntry) -> Stored
         not_after: entry.not_after,
         handouts: entry.handouts,
         bytes: entry.bytes.clone(),
+    }
+}
+
+#[cfg(test)]
+mod policy_tests {
+    use super::*;
+
+    #[test]
+    fn every_key_package_policy_reads_back_as_written() {
+        for max_lifetime in [None, Some(0), Some(86_400)] {
+            for key_encoding in [KeyEncoding::Strict, KeyEncoding::Lenient] {
+                for grease in [Grease::Allow, Grease::Refuse] {
+                    let policy = Policy {
+                        max_lifetime,
+                        key_encoding,
+                        grease,
+                    };
+                    let written = encode_key_package_policy(&policy);
+                    assert_eq!(decode_key_package_policy(&written), Some(policy));
+                }
+            }
+        }
+        assert_eq!(decode_key_package_policy("1/strict/allow/x"), None);
+        assert_eq!(decode_key_package_policy("soon/strict/allow"), None);
     }
 }

@@ -43,7 +43,8 @@ use crate::domain::{ClientId, Fault, LabClock, LabDuration, Suite};
 /// The longest key package lifetime the DS accepts, counted from the lab's now:
 /// 13 weeks. RFC 9420 leaves the maximum to the application, as OpenMLS does
 /// (openmls issue 1379).
-pub const DEFAULT_MAX_LIFETIME: LabDuration = LabDuration::from_secs(13 * 7 * 86_400);
+pub const DEFAULT_MAX_LIFETIME: LabDuration =
+    LabDuration::from_secs(crate::inspect::checks::policy::DEFAULT_MAX_LIFETIME_SECS);
 use super::wire::KeyPackageFormat;
 
 /// A cheap, cloneable handle to the DS task. Every call is one request and one reply.
@@ -410,6 +411,16 @@ impl DsHandle {
             return Ok(Vec::new());
         }
         self.call(|reply| Request::TakeFaultActs { reply }).await
+    }
+
+    /// Sets the policy uploads are judged against (the checklist's DS rules).
+    pub async fn set_key_package_policy(
+        &self,
+        policy: crate::inspect::checks::Policy,
+    ) -> Result<(), EngineError> {
+        self.teacher_only("ds policy")?;
+        self.call(|reply| Request::SetKeyPackagePolicy { policy, reply })
+            .await
     }
 
     /// Sets (or with `None` lifts) the claim limit.

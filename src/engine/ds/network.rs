@@ -72,10 +72,23 @@ pub struct Validated {
 }
 
 impl Validated {
-    /// Validates `bytes` at `now` (the DS's clock, read before).
-    pub fn check(bytes: Vec<u8>, format: KeyPackageFormat, now: std::time::SystemTime) -> Self {
+    /// Judges `bytes` as the DS does (the checklist with the DS's policy, then
+    /// OpenMLS) at `now` (the DS's clock, read before with the policy).
+    pub fn check(
+        bytes: Vec<u8>,
+        format: KeyPackageFormat,
+        now: std::time::SystemTime,
+        policy: &crate::inspect::checks::Policy,
+    ) -> Self {
         let crypto = openmls_rust_crypto::RustCrypto::default();
-        let result = crate::engine::wire::accept_key_package_at(&crypto, &bytes, format, now);
+        let result = crate::engine::wire::accept_key_package_judged(
+            &crypto,
+            &bytes,
+            format,
+            now,
+            crate::inspect::checks::Judge::Ds,
+            policy,
+        );
         Self {
             bytes,
             format,
@@ -250,9 +263,11 @@ impl DsCore {
 
     /// Everything goes (between workshop sessions); the clock stays.
     pub fn reset(&mut self) {
-        let (clock, max) = (self.clock, self.max_lifetime);
-        *self = DsCore::new(clock, LabDuration::from_secs(max));
+        let (clock, policy) = (self.clock, self.policy);
+        *self = DsCore::new(clock, LabDuration::from_secs(0));
         self.record(stored::Change::Reset);
+        // The key package policy is the server's setting, not the session's.
+        self.set_key_package_policy(policy);
     }
 }
 

@@ -138,6 +138,8 @@ pub struct DsSnapshot {
     pub held: usize,
     /// `ds policy claim-limit`, if set.
     pub claim_limit: Option<ClaimLimit>,
+    /// `ds policy max-lifetime|key-encoding|grease`: what uploads are judged against.
+    pub key_package_policy: crate::inspect::checks::Policy,
 }
 
 impl ClientDirectory {

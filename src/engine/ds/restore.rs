@@ -77,6 +77,10 @@ impl DsCore {
         if let Some(limit) = policy(policy_names::CLAIM_LIMIT) {
             core.claim_log.set(Some(parse_claim_limit(limit)?));
         }
+        if let Some(value) = policy(policy_names::KEY_PACKAGES) {
+            core.policy = super::journal::decode_key_package_policy(value)
+                .ok_or_else(|| Unrestorable(format!("key package policy {value}")))?;
+        }
         if let Some(offset) = policy(policy_names::CLOCK_OFFSET) {
             let offset = number(offset)?;
             let by = offset.saturating_sub(clock.offset().as_secs());

@@ -49,8 +49,9 @@ pub struct DsCore {
     pub(super) groups: HashMap<Vec<u8>, Roster>,
     /// The lab's clock, as the engine last set it.
     pub(super) clock: LabClock,
-    /// Longest accepted lifetime (not_after - now), seconds.
-    pub(super) max_lifetime: u64,
+    /// `ds policy max-lifetime|key-encoding|grease`: what the checklist judges
+    /// uploads against beside RFC 9420 and OpenMLS.
+    pub(super) policy: crate::inspect::checks::Policy,
     /// What the DS did, not yet taken by its driver.
     pub(super) events: Vec<DsEvent>,
     /// The id of the next delivery.
@@ -71,9 +72,27 @@ impl DsCore {
     pub fn new(clock: LabClock, max_lifetime: LabDuration) -> Self {
         Self {
             clock,
-            max_lifetime: max_lifetime.as_secs(),
+            policy: crate::inspect::checks::Policy {
+                max_lifetime: Some(max_lifetime.as_secs()),
+                ..Default::default()
+            },
             ..Self::default()
         }
+    }
+
+    /// The key package policy uploads are judged against (`ds policy
+    /// max-lifetime|key-encoding|grease`).
+    pub fn key_package_policy(&self) -> crate::inspect::checks::Policy {
+        self.policy
+    }
+
+    /// Sets the key package policy uploads are judged against.
+    pub fn set_key_package_policy(&mut self, policy: crate::inspect::checks::Policy) {
+        self.policy = policy;
+        self.record(stored::Change::SetPolicy {
+            name: journal::policy_names::KEY_PACKAGES.into(),
+            value: Some(journal::encode_key_package_policy(&policy)),
+        });
     }
 
     /// What the DS did since the last call, oldest first ([`DsEvent`]).
@@ -373,6 +392,7 @@ impl DsCore {
             fault_hits: self.faults.hits(),
             held: self.faults.held(),
             claim_limit: self.claim_log.limit(),
+            key_package_policy: self.policy,
         }
     }
 }

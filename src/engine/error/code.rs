@@ -65,6 +65,8 @@ error_codes![
     Malformed,
     BadSignature,
     UnsupportedExtension,
+    UnsupportedCredential,
+    PolicyRefused,
     Expired,
     NotYetValid,
     LifetimeTooLong,
@@ -91,6 +93,8 @@ error_codes![
     CannotWrite,
     WrongMessage,
     NoWelcomeSent,
+    WelcomeDropped,
+    WelcomeHeld,
     ExternalClient,
 ];
 

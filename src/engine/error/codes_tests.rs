@@ -62,7 +62,22 @@ fn samples() -> Vec<EngineError> {
             detail: s(),
         },
         EngineError::BadSignature(s()),
-        EngineError::UnsupportedExtension,
+        EngineError::UnsupportedExtension {
+            detail: "0xf000".into(),
+        },
+        EngineError::UnsupportedCredential {
+            detail: "x509".into(),
+        },
+        EngineError::PolicyRefused {
+            policy: "grease".into(),
+            detail: "0x0a0a".into(),
+        },
+        EngineError::WelcomeDropped {
+            group: "team".into(),
+        },
+        EngineError::WelcomeHeld {
+            group: "team".into(),
+        },
         EngineError::Expired {
             not_after: 1,
             now: 2,
@@ -123,7 +138,7 @@ fn samples() -> Vec<EngineError> {
         },
         EngineError::CannotWrite {
             path: s(),
-            reason: s(),
+            reason: crate::engine::file::WriteProblem::Exists,
         },
         EngineError::WrongMessage {
             path: s(),
@@ -162,7 +177,11 @@ fn has_fixed_code(error: &EngineError) -> bool {
         | EngineError::UnsupportedCiphersuite { .. }
         | EngineError::Malformed { .. }
         | EngineError::BadSignature(_)
-        | EngineError::UnsupportedExtension
+        | EngineError::UnsupportedExtension { .. }
+        | EngineError::UnsupportedCredential { .. }
+        | EngineError::PolicyRefused { .. }
+        | EngineError::WelcomeDropped { .. }
+        | EngineError::WelcomeHeld { .. }
         | EngineError::Expired { .. }
         | EngineError::NotYetValid { .. }
         | EngineError::LifetimeTooLong { .. }

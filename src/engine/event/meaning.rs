@@ -58,6 +58,8 @@ impl Event {
             | EventKind::PoolSet { .. }
             | EventKind::PoolRefilled { .. }
             | EventKind::KeyPackageExported { .. }
+            | EventKind::KeyPackageCrafted { .. }
+            | EventKind::MailboxExported { .. }
             | EventKind::WelcomeExported { .. }
             | EventKind::KeyPackageImported { .. }
             | EventKind::WelcomeImported { .. } => None,
@@ -82,8 +84,10 @@ impl Event {
             EventKind::KeyPackageRejected { kp_ref, .. }
             | EventKind::WelcomeDelivered { kp_ref, .. }
             | EventKind::WelcomeImported { kp_ref, .. }
+            | EventKind::KeyPackageCrafted { kp_ref, .. }
             | EventKind::JoinFailed { kp_ref, .. } => kp_ref.as_ref(),
             EventKind::ClientRegistered { .. }
+            | EventKind::MailboxExported { .. }
             | EventKind::Clock { .. }
             | EventKind::ClaimFailed { .. }
             | EventKind::GroupCreated { .. }
@@ -179,6 +183,8 @@ impl Event {
             | EventKind::PoolSet { .. }
             | EventKind::PoolRefilled { .. }
             | EventKind::KeyPackageExported { .. }
+            | EventKind::KeyPackageCrafted { .. }
+            | EventKind::MailboxExported { .. }
             | EventKind::WelcomeExported { .. }
             | EventKind::KeyPackageImported { .. }
             | EventKind::WelcomeImported { .. } => (actor, None),

@@ -14,7 +14,8 @@ use crate::domain::{KeyPackageRef, Suite};
 /// One entry of the log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
-    /// 1-based, gap-free.
+    /// 1-based, gap-free as events are logged (the engine's log may later
+    /// forget an event that recorded nothing lasting: [`EventKind::is_kept`]).
     pub seq: u64,
     /// Who acted: a client's name, or `ds` for the Delivery Service.
     pub actor: String,
@@ -244,7 +245,8 @@ pub enum EventKind {
         error: ErrorCode,
         message: String,
     },
-    /// `ds policy claim-limit`: the DS's rate limit on claims (RFC 9750 §5.1).
+    /// `ds policy claim-limit`: the DS's rate limit on claims (RFC 9750 §5.1);
+    /// `ds policy max-lifetime|key-encoding|grease`: what uploads are judged by.
     DsPolicySet {
         policy: String,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -252,6 +254,9 @@ pub enum EventKind {
         /// The window, e.g. `1h`.
         #[serde(skip_serializing_if = "Option::is_none")]
         per: Option<String>,
+        /// A key package policy's new value: `91d`, `off`, `strict`, `refuse`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
     },
     /// `NAME pool --target N --refill-below M` (or `--off`): the client keeps
     /// `target` packages at the DS.
@@ -277,6 +282,30 @@ pub enum EventKind {
         framing: crate::inspect::Framing,
         encoding: crate::inspect::encoding::Encoding,
         /// Bytes written to the file.
+        bytes: usize,
+    },
+    /// `export-mailbox NAME --to DIR`: every message waiting in NAME's DS
+    /// mailbox, written to a file each; the mailbox keeps them.
+    MailboxExported {
+        client: String,
+        dir: String,
+        /// The files written, in mailbox order.
+        files: Vec<String>,
+        bytes: usize,
+    },
+    /// `NAME craft KIND --to FILE`: a key package of NAME with one deliberate
+    /// change was written to a file; nothing in the lab changed.
+    KeyPackageCrafted {
+        /// The change made (`grease`, `lifetime`, …).
+        change: String,
+        /// Its reference, if its suite has a hash OpenMLS knows.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kp_ref: Option<KeyPackageRef>,
+        /// Signed again after the change (else its signatures do not verify).
+        signed: bool,
+        path: String,
+        framing: crate::inspect::Framing,
+        encoding: crate::inspect::encoding::Encoding,
         bytes: usize,
     },
     /// The last Welcome sent for a group was written to a file (`export-welcome`).
@@ -357,9 +386,59 @@ impl EventKind {
             Self::PoolSet { .. } => "pool_set",
             Self::PoolRefilled { .. } => "pool_refilled",
             Self::KeyPackageExported { .. } => "key_package_exported",
+            Self::KeyPackageCrafted { .. } => "key_package_crafted",
+            Self::MailboxExported { .. } => "mailbox_exported",
             Self::WelcomeExported { .. } => "welcome_exported",
             Self::KeyPackageImported { .. } => "key_package_imported",
             Self::WelcomeImported { .. } => "welcome_imported",
+        }
+    }
+
+    /// Whether the engine's log keeps this event once it has been passed on
+    /// ([`crate::engine::Engine::forget_passing`]). A passed expectation and a
+    /// look at the clock record nothing that lasts: a stream of such lines must
+    /// keep nothing. Every change, and every failure (what `explain` and the
+    /// why pane read back), is kept.
+    pub fn is_kept(&self) -> bool {
+        match self {
+            Self::ExpectPassed { .. } | Self::Clock { moved: None, .. } => false,
+            Self::Clock { moved: Some(_), .. }
+            | Self::ClientRegistered { .. }
+            | Self::KeyPackageGenerated { .. }
+            | Self::KeyPackagePublished { .. }
+            | Self::KeyPackageSkipped { .. }
+            | Self::KeyPackageRejected { .. }
+            | Self::KeyPackageExpired { .. }
+            | Self::KeyPackageClaimed { .. }
+            | Self::ClaimFailed { .. }
+            | Self::GroupCreated { .. }
+            | Self::CommitSent { .. }
+            | Self::WelcomeSent { .. }
+            | Self::WelcomeDelivered { .. }
+            | Self::GroupJoined { .. }
+            | Self::JoinFailed { .. }
+            | Self::PrivateBundleDeleted { .. }
+            | Self::PrivateBundleRetained { .. }
+            | Self::PrivateBundleDiscarded { .. }
+            | Self::CommitProcessed { .. }
+            | Self::CommitFailed { .. }
+            | Self::SelfUpdated { .. }
+            | Self::DsMisbehaved { .. }
+            | Self::CommandFailed { .. }
+            | Self::ExpectFailed { .. }
+            | Self::DsFaultSet { .. }
+            | Self::DsFaultActed { .. }
+            | Self::DsReleased { .. }
+            | Self::KeyPackageRefused { .. }
+            | Self::DsPolicySet { .. }
+            | Self::PoolSet { .. }
+            | Self::PoolRefilled { .. }
+            | Self::KeyPackageExported { .. }
+            | Self::WelcomeExported { .. }
+            | Self::KeyPackageImported { .. }
+            | Self::WelcomeImported { .. }
+            | Self::MailboxExported { .. }
+            | Self::KeyPackageCrafted { .. } => true,
         }
     }
 
@@ -398,6 +477,8 @@ impl EventKind {
         "pool_set",
         "pool_refilled",
         "key_package_exported",
+        "key_package_crafted",
+        "mailbox_exported",
         "welcome_exported",
         "key_package_imported",
         "welcome_imported",

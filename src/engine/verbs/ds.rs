@@ -9,6 +9,16 @@ use std::time::Instant;
 use crate::domain::{Fault, LabDuration};
 use crate::engine::ds::ClaimLimit;
 use crate::engine::{Engine, EngineError, EventKind};
+use crate::inspect::checks::policy::{Grease, KeyEncoding, Policy};
+
+/// One change of the DS's key package policy (`ds policy max-lifetime|key-encoding|grease`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyChange {
+    /// The longest lifetime from the lab's now, in seconds; `None` lifts it.
+    MaxLifetime(Option<u64>),
+    KeyEncoding(KeyEncoding),
+    Grease(Grease),
+}
 
 impl Engine {
     /// `ds fault NAME on|off`.
@@ -83,9 +93,48 @@ impl Engine {
             policy: "claim-limit".into(),
             limit: limit.map(|l| l.limit()),
             per: limit.map(|l| l.per().to_string()),
+            value: None,
         };
         self.ok("ds", kind, started);
         Ok(())
+    }
+
+    /// `ds policy max-lifetime DURATION|off`, `ds policy key-encoding
+    /// strict|lenient`, `ds policy grease allow|refuse`: the DS judges every later
+    /// upload against the new policy (what it holds already stays).
+    pub async fn ds_key_package_policy(&mut self, change: PolicyChange) -> Result<(), EngineError> {
+        let started = Instant::now();
+        let mut policy = self.ds.snapshot().await?.key_package_policy;
+        let (name, value) = match change {
+            PolicyChange::MaxLifetime(max) => {
+                policy.max_lifetime = max;
+                let value =
+                    max.map_or("off".to_string(), |s| LabDuration::from_secs(s).to_string());
+                ("max-lifetime", value)
+            }
+            PolicyChange::KeyEncoding(mode) => {
+                policy.key_encoding = mode;
+                ("key-encoding", mode.name().to_string())
+            }
+            PolicyChange::Grease(mode) => {
+                policy.grease = mode;
+                ("grease", mode.name().to_string())
+            }
+        };
+        self.ds.set_key_package_policy(policy).await?;
+        let kind = EventKind::DsPolicySet {
+            policy: name.into(),
+            limit: None,
+            per: None,
+            value: Some(value),
+        };
+        self.ok("ds", kind, started);
+        Ok(())
+    }
+
+    /// The DS's key package policy in force, which `inspect` in the lab judges by.
+    pub async fn key_package_policy(&self) -> Result<Policy, EngineError> {
+        Ok(self.ds.snapshot().await?.key_package_policy)
     }
 
     /// `ds replay-welcome`: the DS delivers the last Welcome again to its recipients.

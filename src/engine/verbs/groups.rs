@@ -78,7 +78,8 @@ impl Engine {
             if members[..i].contains(member) {
                 return Err(EngineError::MemberNamedTwice(member.clone()));
             }
-            if view.members.contains(member) {
+            // By the member's signature keys: another leaf may carry its name.
+            if self.in_tree(&view, member) {
                 return Err(EngineError::AlreadyInGroup {
                     member: member.clone(),
                     group: group.to_string(),
@@ -188,7 +189,7 @@ impl Engine {
             bytes: welcome_size,
         };
         self.ok(name, kind, started);
-        self.welcomes.insert(self.events.len() as u64, kept);
+        self.welcomes.insert(self.last_seq(), kept);
         self.report_faults().await
     }
 

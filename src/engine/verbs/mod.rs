@@ -13,10 +13,12 @@
 //! - `ds`: the DS misbehaving on purpose, its faults and its claim limit.
 //! - `clock`: `clock`, `clock +30d`, and the DS's purge of what expired.
 //! - `exchange`: export to and import from files ([`Export`]).
+//! - `craft`: key packages with one deliberate change, to files ([`Craft`]).
 
 mod claim;
 mod clients;
 mod clock;
+mod craft;
 mod ds;
 mod exchange;
 mod generate;
@@ -25,6 +27,8 @@ mod mailbox;
 mod pool;
 mod publish;
 
+pub use craft::Craft;
+pub use ds::PolicyChange;
 pub use exchange::{Export, ExportFormat};
 pub use pool::PoolPolicy;
 pub use publish::{Publish, Uploads};

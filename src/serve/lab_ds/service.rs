@@ -9,6 +9,7 @@ use super::{LabDs, ServerEventKind};
 use crate::domain::ClientId;
 use crate::engine::ds::{GroupMessageInfo, Validated};
 use crate::engine::KeyPackageFormat;
+use crate::inspect::checks::Policy;
 use crate::serve::service::*;
 use crate::serve::store::TokenDigest;
 use crate::serve::wire::{AuthToken, KeyPackageEntry, MlsMessageBytes};
@@ -22,7 +23,7 @@ fn anonymous() -> ClientId {
 /// Validates every upload on the blocking pool, off the async threads.
 async fn validate(
     entries: Vec<KeyPackageEntry>,
-    now: std::time::SystemTime,
+    (now, policy): (std::time::SystemTime, Policy),
 ) -> Result<Vec<Validated>, DsError> {
     let bytes: Vec<Vec<u8>> = entries
         .iter()
@@ -34,7 +35,7 @@ async fn validate(
     tokio::task::spawn_blocking(move || {
         bytes
             .into_iter()
-            .map(|b| Validated::check(b, KeyPackageFormat::KeyPackage, now))
+            .map(|b| Validated::check(b, KeyPackageFormat::KeyPackage, now, &policy))
             .collect()
     })
     .await
@@ -56,8 +57,10 @@ fn client_of(validated: &[Validated]) -> Result<(ClientId, Vec<u8>), DsError> {
 }
 
 impl LabDs {
-    async fn now(&self) -> Result<std::time::SystemTime, DsError> {
-        Ok(self.lock()?.now())
+    /// The DS's now and key package policy, read before validating off the lock.
+    async fn judging(&self) -> Result<(std::time::SystemTime, Policy), DsError> {
+        let core = self.lock()?;
+        Ok((core.now(), core.key_package_policy()))
     }
 
     fn claim_window(core: &crate::engine::ds::DsCore) -> Option<u64> {
@@ -68,7 +71,7 @@ impl LabDs {
 impl DeliveryService for LabDs {
     async fn register(&self, key_packages: Vec<KeyPackageEntry>) -> Result<AuthToken, DsError> {
         let count = key_packages.len();
-        let validated = validate(key_packages, self.now().await?).await?;
+        let validated = validate(key_packages, self.judging().await?).await?;
         let (client, signature_key) = client_of(&validated)?;
         let token = AuthToken::random().map_err(|e| DsError::Storage(e.to_string()))?;
         let digest = TokenDigest::of(token.as_bytes());
@@ -126,7 +129,7 @@ impl DeliveryService for LabDs {
         key_packages: Vec<KeyPackageEntry>,
     ) -> Result<(), DsError> {
         self.authenticate(auth)?;
-        let validated = validate(key_packages, self.now().await?).await?;
+        let validated = validate(key_packages, self.judging().await?).await?;
         let client = auth.client.clone();
         self.change(|core| match core.publish_validated(&client, validated) {
             Ok(published) => (Ok(()), vec![published_event(&client, &published)]),

@@ -13,7 +13,7 @@ use super::{highlight_row, visible};
 use crate::app::layout::Panel;
 use crate::app::{App, FlashKey};
 use crate::ui::table::{self, Cell, Column};
-use crate::ui::text::truncate;
+use crate::ui::text::{escaped, truncate};
 use crate::ui::theme::Theme;
 
 const COLUMNS: [Column; 5] = [
@@ -50,15 +50,12 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             let mail = app.mail_for(&client.name);
             let mut name_cell = vec![
                 Span::styled(if selected { "▶" } else { " " }, theme.border_focus),
-                Span::styled(truncate(&client.name, 16), name_style),
+                Span::styled(truncate(&escaped(&client.name), 16), name_style),
             ];
-            // An external client: marked, with its credential's identity if it differs.
+            // An external client: always marked with its credential's identity
+            // (foreign text, escaped), as in the groups panel.
             if let Some(identity) = &client.external {
-                let mark = if *identity == client.name {
-                    " ext".to_string()
-                } else {
-                    format!(" ext={}", truncate(identity, 12))
-                };
+                let mark = format!(" ext={}", truncate(&escaped(identity), 12));
                 name_cell.push(Span::styled(mark, theme.muted));
             }
             let cells = vec![

@@ -14,7 +14,7 @@ use super::{highlight_row, visible};
 use crate::app::layout::Panel;
 use crate::app::App;
 use crate::ui::table::{self, Cell, Column};
-use crate::ui::text::{lr_badge, ref_span, truncate};
+use crate::ui::text::{escaped, lr_badge, ref_span, truncate};
 use crate::ui::theme::Theme;
 
 const COUNTERS: [Column; 5] = [
@@ -95,7 +95,7 @@ fn counter_cells<'a>(app: &App, client: usize, theme: &Theme) -> Option<Vec<Cell
         None => vec![Span::styled("-", theme.muted)],
     };
     Some(vec![
-        vec![Span::styled(truncate(&client.name, 16), theme.ds)],
+        vec![Span::styled(truncate(&escaped(&client.name), 16), theme.ds)],
         vec![Span::raw(available.to_string())],
         lr,
         vec![Span::raw(claims.to_string())],

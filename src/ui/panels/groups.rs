@@ -14,7 +14,7 @@ use crate::app::layout::Panel;
 use crate::app::{App, FlashKey};
 use crate::engine::GroupOverview;
 use crate::ui::table::{self, Cell, Column};
-use crate::ui::text::{count, short, truncate};
+use crate::ui::text::{count, escaped, short, truncate};
 use crate::ui::theme::Theme;
 
 const MEMBERS: [Column; 5] = [
@@ -92,7 +92,7 @@ fn group_line<'a>(app: &App, group: &GroupOverview, width: u16, theme: &Theme) -
         n if group.members.is_empty() => format!(" {n} invited"),
         n => format!(", {n} invited"),
     };
-    let name = truncate(&group.name, 16);
+    let name = truncate(&escaped(&group.name), 16);
     let fits = |parts: &[&str]| {
         name.chars().count()
             + parts.iter().map(|p| p.chars().count()).sum::<usize>()
@@ -119,19 +119,24 @@ fn group_line<'a>(app: &App, group: &GroupOverview, width: u16, theme: &Theme) -
 fn member_cells<'a>(group: &GroupOverview, m: usize, theme: &Theme) -> Vec<Cell<'a>> {
     let Some(member) = group.members.get(m) else {
         let waiting = m - group.members.len();
+        // An outsider reads `NAME ext=IDENTITY` (an external client) or
+        // `ext=IDENTITY` (a foreign stack's member), escaped.
         let (name, label) = match group.invited.get(waiting) {
-            Some(name) => (name.clone(), Span::styled("invited", theme.warn)),
+            Some(name) => (
+                truncate(&escaped(name), 12),
+                Span::styled("invited", theme.warn),
+            ),
             None => (
                 group
                     .outside
                     .get(waiting - group.invited.len())
-                    .cloned()
+                    .map(|outsider| truncate(&outsider.to_string(), 18))
                     .unwrap_or_default(),
                 Span::styled("outside", theme.muted),
             ),
         };
         return vec![
-            vec![Span::raw(format!(" {}", truncate(&name, 12)))],
+            vec![Span::raw(format!(" {name}"))],
             vec![label],
             vec![],
             vec![],
@@ -139,7 +144,10 @@ fn member_cells<'a>(group: &GroupOverview, m: usize, theme: &Theme) -> Vec<Cell<
         ];
     };
     vec![
-        vec![Span::raw(format!(" {}", truncate(&member.client, 12)))],
+        vec![Span::raw(format!(
+            " {}",
+            truncate(&escaped(&member.client), 12)
+        ))],
         vec![Span::raw(format!("e{}", member.epoch))],
         vec![Span::styled(
             short(&member.epoch_authenticator).to_string(),

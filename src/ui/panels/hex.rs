@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::app::App;
+use crate::ui::text::escaped;
 use crate::ui::theme::Theme;
 
 /// Columns before the bytes: the offset (4 hex digits) and two spaces.
@@ -61,13 +62,17 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let position = format!("@{} +{} of {}", field.offset, field.len, hex.bytes.len());
     let room = usize::from(area.width).saturating_sub(position.chars().count() + 1);
     let heading = Line::from(vec![
-        Span::styled(format!("{} ", path_within(&field.path, room)), theme.header),
+        Span::styled(
+            format!("{} ", escaped(&path_within(&field.path, room))),
+            theme.header,
+        ),
         Span::styled(position, theme.muted),
+        // A field's value can be foreign text (an identity).
         Span::raw(
             field
                 .value
                 .as_ref()
-                .map(|v| format!("  {v}"))
+                .map(|v| format!("  {}", escaped(v)))
                 .unwrap_or_default(),
         ),
     ]);

@@ -15,7 +15,9 @@ use crate::app::layout::Panel;
 use crate::app::App;
 use crate::engine::{KeyPackageRow, Lifecycle};
 use crate::ui::table::{self, Cell, Column};
-use crate::ui::text::{human, lr_badge, ref_span, short_state, state_style, truncate, BADGE_WIDTH};
+use crate::ui::text::{
+    escaped, human, lr_badge, ref_span, short_state, state_style, truncate, BADGE_WIDTH,
+};
 use crate::ui::theme::Theme;
 
 const COLUMNS: [Column; 7] = [
@@ -42,7 +44,7 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if client.key_packages.is_empty() && client.claimed.is_empty() {
         Paragraph::new(format!(
             "{} has no key packages yet. Press g (or G for last resort).",
-            client.name
+            escaped(&client.name)
         ))
         .style(theme.muted)
         .wrap(Wrap { trim: true })
@@ -126,7 +128,10 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 Line::from(vec![
                     Span::styled("← ", theme.muted),
                     ref_span(app, kp_ref, theme, theme.base),
-                    Span::styled(format!(" claimed from {owner}, not used yet"), theme.warn),
+                    Span::styled(
+                        format!(" claimed from {}, not used yet", escaped(owner)),
+                        theme.warn,
+                    ),
                 ])
             }
         };
@@ -169,7 +174,11 @@ fn cells<'a>(
     vec![
         vec![Span::styled((index + 1).to_string(), theme.muted)],
         vec![ref_span(app, &kp.kp_ref, theme, theme.base)],
-        vec![Span::styled(state, state_style(&known, theme))],
+        // A state names clients and groups.
+        vec![Span::styled(
+            escaped(&state).into_owned(),
+            state_style(&known, theme),
+        )],
         vec![badge, badge_pad],
         vec![bundle],
         vec![Span::raw(human(kp.lifetime_left))],

@@ -11,7 +11,7 @@ use crate::app::layout;
 use crate::app::{App, FlashKey};
 use crate::domain::KeyPackageRef;
 use crate::engine::{Endpoint, Event, EventKind, Outcome};
-use crate::ui::text::{outcome_style, ref_span};
+use crate::ui::text::{escaped_spans, outcome_style, ref_span};
 use crate::ui::theme::Theme;
 
 const DS: &str = "DS";
@@ -215,8 +215,14 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
             r(kp_ref),
             Span::styled(format!(" {error}"), theme.error),
         ],
-        EventKind::DsPolicySet { policy, limit, per } => match (limit, per) {
-            (Some(limit), Some(per)) => vec![t(format!("{policy} {limit}/{per}"))],
+        EventKind::DsPolicySet {
+            policy,
+            limit,
+            per,
+            value,
+        } => match (limit, per, value) {
+            (Some(limit), Some(per), _) => vec![t(format!("{policy} {limit}/{per}"))],
+            (_, _, Some(value)) => vec![t(format!("{policy} {value}"))],
             _ => vec![t(format!("{policy} off"))],
         },
         EventKind::PoolSet { target, .. } => match target {
@@ -228,6 +234,10 @@ pub(crate) fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Vec<Span<
             vec![t("export ".into()), r(kp_ref)]
         }
         EventKind::WelcomeExported { group, .. } => vec![t(format!("export Welcome {group}"))],
+        EventKind::KeyPackageCrafted { change, .. } => vec![t(format!("craft {change}"))],
+        EventKind::MailboxExported { client, files, .. } => {
+            vec![t(format!("export mailbox {client} ({})", files.len()))]
+        }
         EventKind::KeyPackageImported {
             kp_ref, identity, ..
         } => {
@@ -327,7 +337,7 @@ pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         } else {
             outcome_style(event.outcome, theme)
         };
-        let spans = label(app, event, theme);
+        let spans = escaped_spans(label(app, event, theme));
         let (from, to) = endpoints(event);
         // The message moving now is drawn as far as it got.
         let progress = flight

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Widget};
 
 use crate::app::{App, Caption};
-use crate::ui::text::wrap_line;
+use crate::ui::text::{escaped, wrap_line};
 use crate::ui::theme::Theme;
 
 /// Where a wrapped field goes on.
@@ -17,7 +17,10 @@ const INDENT: usize = 2;
 
 /// The pane's title.
 pub(crate) fn title(app: &App) -> String {
-    let why = app.why().map(|w| w.subject).filter(|_| app.shows_why());
+    let why = app
+        .why()
+        .map(|w| escaped(&w.subject).into_owned())
+        .filter(|_| app.shows_why());
     match (app.presenting(), app.caption(), why) {
         (true, Some(caption), Some(subject)) => format!("{} · why: {subject}", caption.step),
         (true, Some(caption), None) => caption.step,
@@ -84,7 +87,11 @@ fn caption_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
             .hint()
             .unwrap_or("Space runs the first step")
             .to_string();
-        return wrap_line(Line::styled(hint, theme.caption), width, 0);
+        return wrap_line(
+            Line::styled(escaped(&hint).into_owned(), theme.caption),
+            width,
+            0,
+        );
     };
     let Caption {
         line,
@@ -98,7 +105,7 @@ fn caption_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
         rows.extend(wrap_line(
             Line::from(vec![
                 Span::styled("> ", theme.muted),
-                Span::styled(line, theme.header),
+                Span::styled(escaped(&line).into_owned(), theme.header),
             ]),
             width,
             INDENT,
@@ -110,7 +117,11 @@ fn caption_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
         (note, theme.error),
     ] {
         if let Some(text) = text.filter(|t| !t.is_empty()) {
-            rows.extend(wrap_line(Line::styled(text, style), width, 0));
+            rows.extend(wrap_line(
+                Line::styled(escaped(&text).into_owned(), style),
+                width,
+                0,
+            ));
         }
     }
     rows.push(Line::raw(""));
@@ -151,7 +162,7 @@ fn why_lines<'a>(
             rows.extend(wrap_line(
                 Line::from(vec![
                     Span::styled(format!("{label}: "), theme.header),
-                    Span::styled(text, theme.base),
+                    Span::styled(escaped(text).into_owned(), theme.base),
                 ]),
                 width,
                 INDENT,

@@ -63,11 +63,13 @@ impl Incoming {
 impl Engine {
     /// `import-key-package FILE --as NAME`. The name is checked, the file read and
     /// the package validated here and at the DS (which binds NAME to its
-    /// signature key and identity) before the external client exists.
+    /// signature key and identity) before the external client exists. Into an
+    /// external client that exists, another package signed by its key is added;
+    /// one signed by another key is `WrongOwner`.
     pub async fn import_key_package(&mut self, path: &str, name: &str) -> Result<(), EngineError> {
         let started = Instant::now();
         validate_name(NameKind::Client, name)?;
-        if self.clients.contains_key(name) {
+        if self.clients.get(name).is_some_and(|c| !c.is_external()) {
             return Err(EngineError::ClientExists(name.to_string()));
         }
         let incoming = Incoming::read(path, self.now())?;
@@ -97,8 +99,13 @@ impl Engine {
             encoding: incoming.encoding,
             bytes: size,
         };
-        let client = Client::external(name, key_package, kp_ref, size);
-        self.clients.insert(name.to_string(), client);
+        match self.clients.get_mut(name) {
+            Some(client) => client.add_external(key_package, kp_ref, size),
+            None => {
+                let client = Client::external(name, key_package, kp_ref, size);
+                self.clients.insert(name.to_string(), client);
+            }
+        }
         self.ok(name, kind, started);
         let kind = EventKind::KeyPackagePublished {
             kp_ref: published.kp_ref,

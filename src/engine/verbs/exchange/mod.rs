@@ -13,6 +13,8 @@ use std::time::Instant;
 use base64::Engine as _;
 use tls_codec::Serialize as _;
 
+use crate::domain::Fault;
+use crate::engine::ds::DeliveryKind;
 use crate::engine::file;
 use crate::engine::wire::{self, KeyPackageFormat};
 use crate::engine::{Engine, EngineError, EventKind};
@@ -59,6 +61,12 @@ pub fn frame_welcome(bare: &[u8]) -> Vec<u8> {
     [&WELCOME_HEADER[..], bare].concat()
 }
 
+/// A bare key package framed as an `MLSMessage` (version mls10, wire format
+/// mls_key_package, RFC 9420 §6).
+pub fn frame_key_package(bare: &[u8]) -> Vec<u8> {
+    [&crate::engine::ds::KEY_PACKAGE_MESSAGE_HEADER[..], bare].concat()
+}
+
 impl Engine {
     /// `NAME export-key-package REF --to FILE`: one of the client's own key
     /// packages, written as asked; nothing in the lab changes.
@@ -90,12 +98,21 @@ impl Engine {
         Ok(())
     }
 
-    /// `export-welcome GROUP --to FILE`: the last Welcome sent for GROUP, as the
-    /// DS routed it (with the ratchet tree: groups are built with it).
-    pub fn export_welcome(&mut self, group: &str, export: &Export) -> Result<(), EngineError> {
+    /// `export-welcome GROUP --to FILE [--for NAME] [--all]`: the Welcome for
+    /// GROUP as a joiner's DS mailbox holds it under the DS's faults (a
+    /// recipient of the last Welcome sent for GROUP, or NAME): dropped by
+    /// `drop-welcome` is `WelcomeDropped`, held by `hold-welcome` is
+    /// `WelcomeHeld` until `ds release`; `--all` writes every copy the mailbox
+    /// holds (`duplicate-welcome`): FILE, FILE.2, FILE.3, …
+    pub async fn export_welcome(
+        &mut self,
+        group: &str,
+        joiner: Option<&str>,
+        all: bool,
+        export: &Export,
+    ) -> Result<(), EngineError> {
         let started = Instant::now();
-        let format = export.format;
-        let (refs, message) = self
+        let (seq, refs, recipients) = self
             .events
             .iter()
             .rev()
@@ -103,26 +120,149 @@ impl Engine {
                 EventKind::WelcomeSent {
                     group: g,
                     new_member_refs,
+                    recipients,
                     ..
-                } if g == group => Some((new_member_refs.clone(), self.welcomes.get(&e.seq)?)),
+                } if g == group => Some((e.seq, new_member_refs.clone(), recipients.clone())),
                 _ => None,
             })
             .ok_or_else(|| EngineError::NoWelcomeSent(group.to_string()))?;
-        let bytes = match format.framing {
-            Framing::MlsMessage => message.clone(),
-            Framing::Bare => wire::decode_welcome(message)?
-                .tls_serialize_detached()
-                .map_err(|e| EngineError::mls("encode Welcome", e))?,
+        let group_id = self
+            .group_labels
+            .iter()
+            .find(|(_, label)| label.as_str() == group)
+            .map(|(id, _)| id.clone());
+        let candidates = match joiner {
+            Some(name) => {
+                self.client(name)?;
+                vec![name.to_string()]
+            }
+            None => recipients,
         };
-        let contents = format.encode(&bytes);
-        file::write(&export.path, &contents)?;
-        let kind = EventKind::WelcomeExported {
-            group: group.to_string(),
-            path: export.path.clone(),
-            framing: format.framing,
-            encoding: format.encoding,
-            new_member_refs: refs,
-            bytes: contents.len(),
+        let mut copies = Vec::new();
+        for name in &candidates {
+            copies = self
+                .ds
+                .peek(name)
+                .await?
+                .into_iter()
+                .filter(|d| {
+                    d.kind == DeliveryKind::Welcome && Some(&d.group_id) == group_id.as_ref()
+                })
+                .map(|d| d.bytes)
+                .collect();
+            if !copies.is_empty() {
+                break;
+            }
+        }
+        if copies.is_empty() {
+            return Err(match self.welcome_fault(seq) {
+                Some(Fault::DropWelcome) => EngineError::WelcomeDropped {
+                    group: group.to_string(),
+                },
+                Some(Fault::HoldWelcome) => EngineError::WelcomeHeld {
+                    group: group.to_string(),
+                },
+                _ => EngineError::NoPendingWelcome(
+                    candidates
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| group.to_string()),
+                ),
+            });
+        }
+        if !all {
+            copies.truncate(1);
+        }
+        let format = export.format;
+        for (i, message) in copies.iter().enumerate() {
+            let bytes = match format.framing {
+                Framing::MlsMessage => message.clone(),
+                Framing::Bare => wire::decode_welcome(message)?
+                    .tls_serialize_detached()
+                    .map_err(|e| EngineError::mls("encode Welcome", e))?,
+            };
+            let path = match i {
+                0 => export.path.clone(),
+                n => format!("{}.{}", export.path, n + 1),
+            };
+            let contents = format.encode(&bytes);
+            file::write(&path, &contents)?;
+            let kind = EventKind::WelcomeExported {
+                group: group.to_string(),
+                path,
+                framing: format.framing,
+                encoding: format.encoding,
+                new_member_refs: refs.clone(),
+                bytes: contents.len(),
+            };
+            self.ok("lab", kind, started);
+        }
+        Ok(())
+    }
+
+    /// The fault that kept the Welcome of event `seq` from every mailbox, as the
+    /// DS reported it right after (`ds_fault_acted`).
+    fn welcome_fault(&self, seq: u64) -> Option<Fault> {
+        let after = usize::try_from(seq).ok()?;
+        self.events
+            .get(after..)?
+            .iter()
+            .take_while(|e| matches!(e.kind, EventKind::DsFaultActed { .. }))
+            .find_map(|e| match &e.kind {
+                EventKind::DsFaultActed { fault, .. } => fault
+                    .parse::<Fault>()
+                    .ok()
+                    .filter(|f| matches!(f, Fault::DropWelcome | Fault::HoldWelcome)),
+                _ => None,
+            })
+    }
+
+    /// `export-mailbox NAME --to DIR`: every message waiting in NAME's DS
+    /// mailbox, oldest first, as `DIR/001-welcome`, `DIR/002-commit`, … (with
+    /// `.hex` or `.b64` for text); the mailbox keeps them.
+    pub async fn export_mailbox(
+        &mut self,
+        name: &str,
+        dir: &str,
+        encoding: Encoding,
+    ) -> Result<(), EngineError> {
+        let started = Instant::now();
+        self.client(name)?;
+        let deliveries = self.ds.peek(name).await?;
+        std::fs::create_dir_all(dir).map_err(|e| EngineError::CannotWrite {
+            path: file::shown(dir),
+            reason: file::WriteProblem::of(&e),
+        })?;
+        let format = ExportFormat {
+            framing: Framing::MlsMessage,
+            encoding,
+        };
+        let suffix = match encoding {
+            Encoding::Raw => "",
+            Encoding::Hex => ".hex",
+            Encoding::Base64 => ".b64",
+        };
+        let mut files = Vec::new();
+        let mut total = 0;
+        for (i, delivery) in deliveries.iter().enumerate() {
+            let kind = match delivery.kind {
+                DeliveryKind::Welcome => "welcome",
+                DeliveryKind::Commit => "commit",
+            };
+            let path = std::path::Path::new(dir)
+                .join(format!("{:03}-{kind}{suffix}", i + 1))
+                .to_string_lossy()
+                .into_owned();
+            let contents = format.encode(&delivery.bytes);
+            file::write(&path, &contents)?;
+            total += contents.len();
+            files.push(path);
+        }
+        let kind = EventKind::MailboxExported {
+            client: name.to_string(),
+            dir: dir.to_string(),
+            files,
+            bytes: total,
         };
         self.ok("lab", kind, started);
         Ok(())

@@ -12,15 +12,20 @@ use ratatui::widgets::Widget;
 
 use super::timeline;
 use crate::app::App;
-use crate::ui::text::{count, outcome_style, ref_span, wrap_line};
+use crate::ui::text::{count, escaped_line, outcome_style, ref_span, wrap_line};
 use crate::ui::theme::Theme;
 use crate::worker::Inspection;
 use fields::{field, item};
 
 /// Draws the lines from the scrolled-to one; a line wider than the panel wraps
 /// under itself (scrolling counts lines, not rows: see `App::inspector_len`).
+/// Fields carry foreign text (credentials, extensions, owners): every line is
+/// escaped.
 pub(crate) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
-    let lines = inspector_lines(app, theme);
+    let lines: Vec<(Line, usize)> = inspector_lines(app, theme)
+        .into_iter()
+        .map(|(line, indent)| (escaped_line(line), indent))
+        .collect();
     let scroll = app.inspector_scroll().min(lines.len().saturating_sub(1));
     let rows = lines
         .into_iter()

@@ -1,0 +1,135 @@
+//! `inspect --json` as documented by docs/inspect.schema.json: values as data
+//! (numbers as numbers, full hex, no `Ok`/`Err`), every key one the schema
+//! declares; `inspect --diff`; and the trailing-bytes count.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn crafted(dir: &tempfile::TempDir, args: &str) -> String {
+    let file = dir.path().join("kp").to_string_lossy().into_owned();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        use mls_lab::command::Execute as _;
+        let mut lab = mls_lab::engine::Engine::new();
+        for line in [
+            "clients bob".to_string(),
+            format!("bob craft {args} --to {file}"),
+        ] {
+            lab.execute_line(&line).await.expect("line runs");
+        }
+    });
+    file
+}
+
+fn json_of(file: &str) -> Value {
+    let out = Command::cargo_bin("mls-lab")
+        .expect("binary")
+        .args(["inspect", "--json", file])
+        .output()
+        .expect("run");
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
+/// Every object key in `value`, with the schema's properties it must be among.
+fn keys_declared(value: &Value, schema: &Value, path: &str) {
+    if let Value::Object(map) = value {
+        for (key, inner) in map {
+            assert!(
+                key != "Ok" && key != "Err",
+                "{path}.{key}: a Rust Result leaked"
+            );
+            let declared = schema.to_string().contains(&format!("\"{key}\""));
+            assert!(declared, "{path}.{key} is not in docs/inspect.schema.json");
+            keys_declared(inner, schema, &format!("{path}.{key}"));
+        }
+    }
+    if let Value::Array(items) = value {
+        for item in items {
+            keys_declared(item, schema, path);
+        }
+    }
+}
+
+/// Was: `"reference":{"Ok":…}` and `"value":"32 bytes 0b85…"`.
+#[test]
+fn the_json_report_carries_values_as_data_and_only_keys_the_schema_declares() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/docs/inspect.schema.json"
+        ))
+        .expect("schema"),
+    )
+    .expect("the schema is JSON");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = crafted(&dir, "grease --at leaf");
+    let json = json_of(&file);
+    keys_declared(&json, &schema, "");
+    let kp = &json["findings"]["key_package"];
+    assert!(kp["reference"].as_str().is_some_and(|r| r.len() == 64));
+    assert_eq!(kp["ds"]["accepts"], false);
+    assert_eq!(kp["ds"]["refused_by"], "grease_extensions");
+    assert_eq!(kp["policy"]["max_lifetime"], 91 * 86_400);
+    let bytes = std::fs::read(&file).expect("file");
+    let init = find(&json["tree"], "init_key").expect("init_key");
+    let offset = init["offset"].as_u64().expect("number") as usize;
+    assert_eq!(init["hex"], hex::encode(&bytes[offset + 1..offset + 33]));
+    let suite = find(&json["tree"], "cipher_suite").expect("suite");
+    assert_eq!(suite["number"], 1);
+    assert!(suite["meaning"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("MLS_128")));
+}
+
+fn find<'a>(field: &'a Value, name: &str) -> Option<&'a Value> {
+    if field["name"] == name {
+        return Some(field);
+    }
+    field["children"]
+        .as_array()?
+        .iter()
+        .find_map(|child| find(child, name))
+}
+
+#[test]
+fn diff_lists_the_fields_that_differ() {
+    let dir = tempfile::tempdir().expect("dir");
+    let a = crafted(&dir, "plain");
+    let b_dir = tempfile::tempdir().expect("dir");
+    let b = crafted(&b_dir, "version --value 7");
+    let out = Command::cargo_bin("mls-lab")
+        .expect("binary")
+        .args(["inspect", &a, "--diff", &b])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "MLSMessage.KeyPackage.version: 1 (mls10) (at byte 4) → 7 (unassigned) (at byte 4)"
+        ),
+        "{text}"
+    );
+    let same = Command::cargo_bin("mls-lab")
+        .expect("binary")
+        .args(["inspect", &a, "--diff", &a])
+        .output()
+        .expect("run");
+    assert_eq!(same.status.code(), Some(0));
+}
+
+/// Was: "1 byte(s) follow" whatever the count.
+#[test]
+fn trailing_bytes_are_counted() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = crafted(&dir, "plain");
+    let mut bytes = std::fs::read(&file).expect("file");
+    bytes.extend([0u8; 5]);
+    match mls_lab::inspect::inspect(&bytes, 0) {
+        Err(error) => assert!(error.to_string().contains("5 byte(s) follow"), "{error}"),
+        Ok(_) => panic!("trailing bytes read as a package"),
+    }
+}
