@@ -56,6 +56,8 @@ impl App {
                         };
                         self.follow(owner, kp_ref)
                     }
+                    // Another lab's client on a shared DS is shown, not selected.
+                    Some((client, None)) if *client >= self.view.clients.len() => Vec::new(),
                     Some((client, None)) => {
                         let client = *client;
                         self.select_client(client);

@@ -186,7 +186,7 @@ impl App {
     pub fn ds_rows(&self) -> Vec<(usize, Option<usize>)> {
         let selected = self.selection.selected_client;
         let mut rows: Vec<(usize, Option<usize>)> =
-            (0..self.view.clients.len()).map(|i| (i, None)).collect();
+            (0..self.ds_clients().len()).map(|i| (i, None)).collect();
         if let Some(client) = self.view.clients.get(selected) {
             if let Some(dir) = self.view.ds.clients.get(&client.name) {
                 let entries = dir.normal.len() + dir.last_resort.len();
@@ -194,6 +194,18 @@ impl App {
             }
         }
         rows
+    }
+
+    /// The clients the DS panel counts: the lab's, in its order, then on a
+    /// shared DS (`--ds URL`) the other clients the server lists.
+    pub fn ds_clients(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.view.clients.iter().map(|c| c.name.as_str()).collect();
+        if self.view.ds.shared {
+            let outside = self.view.ds.clients.keys().map(String::as_str);
+            let outside: Vec<&str> = outside.filter(|n| !names.contains(n)).collect();
+            names.extend(outside);
+        }
+        names
     }
 
     /// The directory entry of the selected client at `index`: normal ones, then

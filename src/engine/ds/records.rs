@@ -140,6 +140,9 @@ pub struct DsSnapshot {
     pub claim_limit: Option<ClaimLimit>,
     /// `ds policy max-lifetime|key-encoding|grease`: what uploads are judged against.
     pub key_package_policy: crate::inspect::checks::Policy,
+    /// A shared DS (`--ds URL`): `clients` is the server's whole directory,
+    /// other labs' clients included.
+    pub shared: bool,
 }
 
 impl ClientDirectory {

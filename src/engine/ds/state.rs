@@ -390,6 +390,7 @@ impl DsCore {
                 .collect(),
             faults: self.faults.active(),
             fault_hits: self.faults.hits(),
+            shared: false,
             held: self.faults.held(),
             claim_limit: self.claim_log.limit(),
             key_package_policy: self.policy,

@@ -445,7 +445,10 @@ impl RemoteDs for HttpDs {
                 .call(Method::GET, "/clients/list", Vec::new())
                 .await?;
             let list = decode::<ClientList>(&body).map_err(|e| malformed("client list", e))?;
-            let mut snapshot = DsSnapshot::default();
+            let mut snapshot = DsSnapshot {
+                shared: true,
+                ..DsSnapshot::default()
+            };
             for identity in list.identities.iter() {
                 let Ok(client) = ClientId::new(identity.clone()) else {
                     continue;
