@@ -89,6 +89,20 @@ fn bob_in_one_lab_joins_alices_group_in_another_through_the_server() {
     assert!(bob.wait().unwrap().success(), "{bob_out}");
     assert!(bob_out.contains("group_joined"), "{bob_out}");
     assert_eq!(authenticator(&bob_out), authenticator(&alice_out));
+
+    // The teacher's screen (`serve --json`) showed the room's onboarding happen.
+    let events = server.wait_for_event("the Welcome routed to bob", |e| {
+        e["event"] == "welcome_routed" && e["recipients"] == serde_json::json!(["bob"])
+    });
+    let has = |wanted: &dyn Fn(&serde_json::Value) -> bool| events.iter().any(wanted);
+    assert!(
+        has(&|e| e["event"] == "registered" && e["client"] == "bob" && e["key_packages"] == 2),
+        "{events:#?}"
+    );
+    assert!(
+        has(&|e| e["event"] == "claimed" && e["owner"] == "bob"),
+        "{events:#?}"
+    );
 }
 
 /// Faults, policies and the clock change the DS itself: on a shared DS they

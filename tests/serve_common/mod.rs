@@ -7,12 +7,15 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A running server; killed when dropped.
 pub struct Server {
     pub child: Child,
     pub address: SocketAddr,
+    /// The `--json` event lines it printed so far.
+    events: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -22,10 +25,20 @@ impl Server {
             .args(["serve", "--listen", "127.0.0.1:0", "--json", "--db"])
             .arg(db)
             .args(extra)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("the server starts");
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let stdout = child.stdout.take().expect("stdout");
+        let kept = events.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Ok(mut kept) = kept.lock() {
+                    kept.push(line);
+                }
+            }
+        });
         let stderr = child.stderr.take().expect("stderr");
         let mut lines = BufReader::new(stderr).lines();
         let address = loop {
@@ -39,7 +52,40 @@ impl Server {
         };
         // Keep reading stderr so the server never blocks on it.
         std::thread::spawn(move || lines.for_each(drop));
-        Self { child, address }
+        Self {
+            child,
+            address,
+            events,
+        }
+    }
+
+    /// The events (`--json` lines, parsed) the server printed so far.
+    pub fn events(&self) -> Vec<serde_json::Value> {
+        let lines = self.events.lock().map(|l| l.clone()).unwrap_or_default();
+        lines
+            .iter()
+            .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+            .collect()
+    }
+
+    /// Waits (up to a minute) until an event satisfies `wanted`; all so far.
+    pub fn wait_for_event(
+        &self,
+        what: &str,
+        wanted: impl Fn(&serde_json::Value) -> bool,
+    ) -> Vec<serde_json::Value> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let events = self.events();
+            if events.iter().any(&wanted) {
+                return events;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server never showed {what}: {events:#?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// SIGKILL: the process gets no chance to flush anything.
