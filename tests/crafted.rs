@@ -5,6 +5,9 @@
 //! publishes: it never hands out what the adder refuses). The table of kinds in
 //! docs/exploratory-testing.md states the same outcomes and is checked here.
 
+mod support;
+use support::run;
+
 use std::time::{Duration, UNIX_EPOCH};
 
 use mls_lab::command::Execute as _;
@@ -67,12 +70,6 @@ const CORPUS: &[(&str, &str, bool)] = &[
     ("version --broken-signature", "InvalidKeyPackage", false),
     ("grease --at leaf --broken-signature", "BadSignature", false),
 ];
-
-async fn run(engine: &mut Engine, line: &str) {
-    if let Err(e) = engine.execute_line(line).await {
-        panic!("{line:?} failed: {} ({e})", e.code());
-    }
-}
 
 fn findings(report: &mls_lab::inspect::Report) -> &KeyPackageFindings {
     match &report.findings {

@@ -2,29 +2,10 @@
 //! joiner check lifetimes against it; the DS purges expired packages with an
 //! event each and never hands one out. Real OpenMLS throughout.
 
-use mls_lab::command::{CommandError, Execute as _};
+mod support;
+use support::{fails, lab, run_all};
+
 use mls_lab::engine::{Engine, Event, EventKind, Lifecycle};
-
-async fn lab(lines: &[&str]) -> Engine {
-    let mut engine = Engine::new();
-    run(&mut engine, lines).await;
-    engine
-}
-
-async fn run(engine: &mut Engine, lines: &[&str]) {
-    for line in lines {
-        if let Err(e) = engine.execute_line(line).await {
-            panic!("line {line:?} failed: {} ({e})", e.code());
-        }
-    }
-}
-
-async fn fails(engine: &mut Engine, line: &str) -> CommandError {
-    match engine.execute_line(line).await {
-        Err(e) => e,
-        Ok(()) => panic!("{line:?} should have failed"),
-    }
-}
 
 fn expired_events(engine: &Engine) -> Vec<(&Event, String, bool)> {
     engine
@@ -51,7 +32,7 @@ async fn moving_the_clock_purges_expired_packages_with_one_event_each() {
     ])
     .await;
     let before = engine.now();
-    run(&mut engine, &["clock +36h"]).await;
+    run_all(&mut engine, &["clock +36h"]).await;
     assert!(engine.now() >= before + 36 * 3600);
     let expired = expired_events(&engine);
     assert_eq!(expired.len(), 2);
@@ -60,7 +41,7 @@ async fn moving_the_clock_purges_expired_packages_with_one_event_each() {
         assert_eq!(owner, "bob");
         assert!(!last_resort);
     }
-    run(
+    run_all(
         &mut engine,
         &[
             "expect ds bob available 1",
@@ -68,13 +49,13 @@ async fn moving_the_clock_purges_expired_packages_with_one_event_each() {
         ],
     )
     .await;
-    run(&mut engine, &["clock +2d"]).await;
+    run_all(&mut engine, &["clock +2d"]).await;
     let expired = expired_events(&engine);
     assert_eq!(expired.len(), 3);
     assert!(expired[2].2, "the last-resort package is purged too");
-    run(&mut engine, &["expect ds bob last-resort absent"]).await;
+    run_all(&mut engine, &["expect ds bob last-resort absent"]).await;
     // The one left is handed out, then nothing.
-    run(&mut engine, &["alice claim bob"]).await;
+    run_all(&mut engine, &["alice claim bob"]).await;
     assert_eq!(
         fails(&mut engine, "alice claim bob").await.code(),
         "NoKeyPackageAvailable"
@@ -95,7 +76,7 @@ async fn a_claim_never_hands_out_an_expired_package() {
     .await;
     // Expired by the system's time passing alone: no clock move purged it.
     tokio::time::sleep(std::time::Duration::from_millis(3_100)).await;
-    run(&mut engine, &["expect ds bob available 0"]).await;
+    run_all(&mut engine, &["expect ds bob available 0"]).await;
     assert_eq!(
         fails(&mut engine, "alice claim bob").await.code(),
         "NoKeyPackageAvailable"
@@ -105,7 +86,7 @@ async fn a_claim_never_hands_out_an_expired_package() {
         1,
         "purged before the claim, reported"
     );
-    run(&mut engine, &["expect ds bob claims 0"]).await;
+    run_all(&mut engine, &["expect ds bob claims 0"]).await;
 }
 
 #[tokio::test]
@@ -120,7 +101,7 @@ async fn the_ds_refuses_lifetimes_beyond_its_maximum() {
         fails(&mut engine, "bob publish @1").await.code(),
         "LifetimeTooLong"
     );
-    run(
+    run_all(
         &mut engine,
         &["bob publish @2", "expect ds bob available 1"],
     )
@@ -142,16 +123,16 @@ async fn every_check_uses_the_lab_clock() {
         fails(&mut engine, "bob publish @1").await.code(),
         "NotYetValid"
     );
-    run(&mut engine, &["clock +30h"]).await;
+    run_all(&mut engine, &["clock +30h"]).await;
     // Valid by the lab's time now, though not by the system's: the DS accepts it.
-    run(
+    run_all(
         &mut engine,
         &["bob publish @1", "expect ds bob available 1"],
     )
     .await;
     // The joiner checks its own key package at the lab's time: carol's expired
     // while alice held it, so the join fails and the bundle is consumed.
-    run(
+    run_all(
         &mut engine,
         &["alice create-group team", "alice add carol --to team"],
     )
@@ -162,9 +143,9 @@ async fn every_check_uses_the_lab_clock() {
         error.to_string().contains("ago"),
         "relative, not raw: {error}"
     );
-    run(&mut engine, &["expect carol bundle @1 deleted"]).await;
+    run_all(&mut engine, &["expect carol bundle @1 deleted"]).await;
     // Packages generated after the move work end to end.
-    run(
+    run_all(
         &mut engine,
         &[
             "carol generate",
@@ -183,7 +164,7 @@ async fn clock_overflow_and_lifetime_overflow_are_refused_and_change_nothing() {
     let mut engine = lab(&["clients bob"]).await;
     let before = engine.now();
     let huge = format!("clock +{}s", u64::MAX / 2);
-    run(&mut engine, &[huge.as_str()]).await;
+    run_all(&mut engine, &[huge.as_str()]).await;
     assert_eq!(fails(&mut engine, &huge).await.code(), "ClockOverflow");
     assert!(engine.now() >= before);
     let error = fails(&mut engine, "bob generate --lifetime 200000000000000d").await;

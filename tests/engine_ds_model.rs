@@ -3,34 +3,11 @@
 //! anything is consumed, state from the latest fact, rotation and deliberate
 //! bundle deletion. Real OpenMLS throughout.
 
-use mls_lab::command::{CommandError, Execute as _};
+mod support;
+use support::{fails, lab, run_all};
+
 use mls_lab::domain::Suite;
 use mls_lab::engine::{Engine, EventKind, Lifecycle};
-
-async fn lab(lines: &[&str]) -> Engine {
-    let mut engine = Engine::new();
-    for line in lines {
-        if let Err(e) = engine.execute_line(line).await {
-            panic!("setup line {line:?} failed: {e}");
-        }
-    }
-    engine
-}
-
-async fn run(engine: &mut Engine, lines: &[&str]) {
-    for line in lines {
-        if let Err(e) = engine.execute_line(line).await {
-            panic!("line {line:?} failed: {e}");
-        }
-    }
-}
-
-async fn fails(engine: &mut Engine, line: &str) -> CommandError {
-    match engine.execute_line(line).await {
-        Err(e) => e,
-        Ok(()) => panic!("{line:?} should have failed"),
-    }
-}
 
 fn count(engine: &Engine, kind: &str) -> usize {
     engine
@@ -59,7 +36,7 @@ async fn a_taken_group_name_is_refused_and_changes_nothing() {
     assert!(error.to_string().contains("alice"), "{error}");
     assert!(engine.client("bob").unwrap().group_view("team").is_none());
     assert_eq!(engine.ds_snapshot().await.unwrap(), before);
-    run(
+    run_all(
         &mut engine,
         &[
             "alice add carol --to team",
@@ -93,7 +70,7 @@ async fn commits_are_routed_by_group_id_and_never_cross_groups() {
     assert_eq!(inbox(&engine, "dave").await, 1);
     assert_eq!(inbox(&engine, "alice").await, 0);
     assert_eq!(inbox(&engine, "bob").await, 0);
-    run(
+    run_all(
         &mut engine,
         &["deliver", "expect in-sync red", "expect in-sync blue"],
     )
@@ -142,14 +119,14 @@ async fn nothing_delivered_is_lost_a_commit_waits_until_its_group_is_joined() {
     ])
     .await;
     assert_eq!(inbox(&engine, "bob").await, 2);
-    run(&mut engine, &["bob sync"]).await;
+    run_all(&mut engine, &["bob sync"]).await;
     // The Commit is for a group bob has not joined: it stays, as does the Welcome.
     assert_eq!(inbox(&engine, "bob").await, 2);
-    run(&mut engine, &["bob peek"]).await;
+    run_all(&mut engine, &["bob peek"]).await;
     assert_eq!(inbox(&engine, "bob").await, 2);
-    run(&mut engine, &["bob join"]).await;
+    run_all(&mut engine, &["bob join"]).await;
     assert_eq!(inbox(&engine, "bob").await, 1);
-    run(&mut engine, &["deliver", "expect in-sync team"]).await;
+    run_all(&mut engine, &["deliver", "expect in-sync team"]).await;
     assert_eq!(inbox(&engine, "bob").await, 0);
     assert_eq!(
         engine
@@ -187,7 +164,7 @@ async fn one_last_resort_slot_per_client_and_ciphersuite() {
         suite2
     );
     // A new suite-1 one replaces only the suite-1 one.
-    run(&mut engine, &["bob rotate-last-resort"]).await;
+    run_all(&mut engine, &["bob rotate-last-resort"]).await;
     let snapshot = engine.ds_snapshot().await.unwrap();
     assert_eq!(
         snapshot.clients["bob"]
@@ -236,13 +213,13 @@ async fn an_add_that_cannot_succeed_is_refused_before_anything_is_claimed() {
             "{line} changed the DS"
         );
     }
-    run(
+    run_all(
         &mut engine,
         &["expect ds bob claims 0", "expect ds bob available 3"],
     )
     .await;
     // Nothing was lost: the same add without the mistakes works.
-    run(
+    run_all(
         &mut engine,
         &["alice add bob --to team", "expect ds bob claims 1"],
     )
@@ -260,7 +237,7 @@ async fn a_multi_member_claim_is_all_or_nothing() {
     .await;
     let error = fails(&mut engine, "alice add bob carol --to team").await;
     assert_eq!(error.code(), "NoKeyPackageAvailable");
-    run(
+    run_all(
         &mut engine,
         &["expect ds bob available 1", "expect ds bob claims 0"],
     )
@@ -275,9 +252,9 @@ async fn state_follows_the_latest_fact_and_publish_all_retries_and_reports_skips
         fails(&mut engine, "bob publish @1 --tamper").await.code(),
         "BadSignature"
     );
-    run(&mut engine, &["bob delete-bundle @3", "bob publish --all"]).await;
+    run_all(&mut engine, &["bob delete-bundle @3", "bob publish --all"]).await;
     // The genuine copy of @1 went up with --all; @3 was skipped, with a reason.
-    run(&mut engine, &["expect ds bob available 2"]).await;
+    run_all(&mut engine, &["expect ds bob available 2"]).await;
     let skipped: Vec<_> = engine
         .events()
         .iter()
@@ -288,7 +265,7 @@ async fn state_follows_the_latest_fact_and_publish_all_retries_and_reports_skips
         .collect();
     assert_eq!(skipped.len(), 1);
     assert!(skipped[0].1.contains("deleted"), "{}", skipped[0].1);
-    run(&mut engine, &["alice claim bob"]).await;
+    run_all(&mut engine, &["alice claim bob"]).await;
     let now = std::time::SystemTime::now();
     let bob = engine.client("bob").unwrap();
     assert_eq!(

@@ -1,28 +1,14 @@
 //! One test per rule of the engine, through the public API and real OpenMLS.
 
-use mls_lab::command::{CommandError, Execute as _};
+mod support;
+use support::{fails, lab};
+
+use mls_lab::command::Execute as _;
 use mls_lab::domain::Suite;
 use mls_lab::engine::{Engine, Event, EventKind, Lifecycle, Outcome};
 use openmls::prelude::{KeyPackageBundle, KeyPackageRef};
 use openmls_traits::storage::StorageProvider as _;
 use openmls_traits::OpenMlsProvider as _;
-
-async fn lab(lines: &[&str]) -> Engine {
-    let mut engine = Engine::new();
-    for line in lines {
-        if let Err(e) = engine.execute_line(line).await {
-            panic!("setup line {line:?} failed: {e}");
-        }
-    }
-    engine
-}
-
-async fn fails(engine: &mut Engine, line: &str) -> CommandError {
-    match engine.execute_line(line).await {
-        Err(e) => e,
-        Ok(()) => panic!("{line:?} should have failed"),
-    }
-}
 
 fn kinds(events: &[Event]) -> Vec<&'static str> {
     events.iter().map(|e| e.kind.name()).collect()

@@ -4,30 +4,16 @@
 //! `mls-lab inspect`; and every hostile input, which gets a typed error and
 //! changes nothing.
 
+mod support;
+use support::{run, seeded_lab};
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use mls_lab::command::Execute as _;
 use mls_lab::domain::KeyPackageRef;
-use mls_lab::engine::{Engine, EventKind, Outcome, Randomness};
+use mls_lab::engine::{Engine, EventKind, Outcome};
 use mls_lab::runner::state_text;
-
-/// Runs one line that must succeed.
-async fn run(engine: &mut Engine, line: &str) {
-    if let Err(e) = engine.execute_line(line).await {
-        panic!("{line:?} failed: {} ({e})", e.code());
-    }
-}
-
-/// A seeded lab: its clock moves only when told, so its state reads the same
-/// from one moment to the next ("expires in 84d" does not turn into 83d).
-async fn lab(lines: &[&str]) -> Engine {
-    let mut engine = Engine::with_randomness(Randomness::Seeded(7));
-    for line in lines {
-        run(&mut engine, line).await;
-    }
-    engine
-}
 
 /// A line that must fail with `code`.
 async fn refused(engine: &mut Engine, line: &str, code: &str) -> String {
@@ -72,7 +58,7 @@ fn inspect(file: &str) -> (i32, String) {
 #[tokio::test(flavor = "current_thread")]
 async fn an_export_inspects_clean_and_imports_with_the_same_reference() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut home = lab(&["clients bob", "bob generate 1"]).await;
+    let mut home = seeded_lab(7, &["clients bob", "bob generate 1"]).await;
     let reference =
         KeyPackageRef::from(&home.client("bob").unwrap().inventory()[0].kp_ref).to_string();
     for (i, flags) in [
@@ -103,7 +89,7 @@ async fn an_export_inspects_clean_and_imports_with_the_same_reference() {
         };
         assert!(report.contains(framing), "{flags}: {report}");
 
-        let mut away = lab(&["clients alice"]).await;
+        let mut away = seeded_lab(7, &["clients alice"]).await;
         run(&mut away, &format!("import-key-package {file} --as remote")).await;
         let remote = away.client("remote").unwrap();
         assert!(remote.is_external());
@@ -134,20 +120,26 @@ async fn two_labs_join_through_exported_files() {
     let dir = tempfile::tempdir().expect("temp dir");
     let kp = path(dir.path(), "bob.kp");
     let welcome = path(dir.path(), "team.welcome");
-    let mut home = lab(&[
-        "clients bob",
-        "bob generate 1",
-        &format!("bob export-key-package @1 --to {kp} --base64"),
-    ])
+    let mut home = seeded_lab(
+        7,
+        &[
+            "clients bob",
+            "bob generate 1",
+            &format!("bob export-key-package @1 --to {kp} --base64"),
+        ],
+    )
     .await;
-    let mut away = lab(&[
-        "clients alice",
-        "alice create-group team",
-        &format!("import-key-package {kp} --as remote"),
-        "alice claim remote",
-        "alice add remote --to team",
-        "deliver",
-    ])
+    let mut away = seeded_lab(
+        7,
+        &[
+            "clients alice",
+            "alice create-group team",
+            &format!("import-key-package {kp} --as remote"),
+            "alice claim remote",
+            "alice add remote --to team",
+            "deliver",
+        ],
+    )
     .await;
     let ds = away.ds_snapshot().await.unwrap();
     assert_eq!(
@@ -187,20 +179,26 @@ async fn members_outside_the_lab_are_not_waited_for() {
     let dir = tempfile::tempdir().expect("temp dir");
     let kp = path(dir.path(), "bob.kp");
     let welcome = path(dir.path(), "team.welcome");
-    let mut home = lab(&[
-        "clients bob",
-        "bob generate 1",
-        &format!("bob export-key-package @1 --to {kp}"),
-    ])
+    let mut home = seeded_lab(
+        7,
+        &[
+            "clients bob",
+            "bob generate 1",
+            &format!("bob export-key-package @1 --to {kp}"),
+        ],
+    )
     .await;
-    let mut away = lab(&[
-        "clients alice carol",
-        "carol generate 1",
-        "carol publish --all",
-        "alice create-group team",
-        &format!("import-key-package {kp} --as remote"),
-        "alice add remote carol --to team",
-    ])
+    let mut away = seeded_lab(
+        7,
+        &[
+            "clients alice carol",
+            "carol generate 1",
+            "carol publish --all",
+            "alice create-group team",
+            &format!("import-key-package {kp} --as remote"),
+            "alice add remote carol --to team",
+        ],
+    )
     .await;
     // carol's Welcome waits: she is invited, and the group is not in sync yet.
     let view = away.view().await.unwrap();
@@ -239,16 +237,22 @@ async fn members_outside_the_lab_are_not_waited_for() {
 async fn an_external_client_is_marked_with_its_identity() {
     let dir = tempfile::tempdir().expect("temp dir");
     let kp = path(dir.path(), "kp");
-    lab(&[
-        "clients zoe",
-        "zoe generate 1",
-        &format!("zoe export-key-package @1 --to {kp}"),
-    ])
+    seeded_lab(
+        7,
+        &[
+            "clients zoe",
+            "zoe generate 1",
+            &format!("zoe export-key-package @1 --to {kp}"),
+        ],
+    )
     .await;
-    let away = lab(&[
-        "clients alice",
-        &format!("import-key-package {kp} --as remote"),
-    ])
+    let away = seeded_lab(
+        7,
+        &[
+            "clients alice",
+            &format!("import-key-package {kp} --as remote"),
+        ],
+    )
     .await;
     let view = away.view().await.unwrap();
     let remote = view.clients.iter().find(|c| c.name == "remote").unwrap();
@@ -299,19 +303,22 @@ async fn hostile_inputs_get_typed_errors_and_change_nothing() {
         vectors[3]["key_package"].as_str().unwrap(),
     )
     .unwrap();
-    let mut engine = lab(&[
-        "clients alice bob",
-        "bob generate 2",
-        "bob publish @2",
-        "alice generate 1",
-        &format!("bob export-key-package @1 --to {kp}"),
-        "alice create-group team",
-        "alice create-group empty-group",
-        "alice add bob --to team",
-        &format!("export-welcome team --to {welcome}"),
-    ])
+    let mut engine = seeded_lab(
+        7,
+        &[
+            "clients alice bob",
+            "bob generate 2",
+            "bob publish @2",
+            "alice generate 1",
+            &format!("bob export-key-package @1 --to {kp}"),
+            "alice create-group team",
+            "alice create-group empty-group",
+            "alice add bob --to team",
+            &format!("export-welcome team --to {welcome}"),
+        ],
+    )
     .await;
-    let mut other = lab(&["clients zoe", "zoe generate 1"]).await;
+    let mut other = seeded_lab(7, &["clients zoe", "zoe generate 1"]).await;
     let zoe = path(d, "zoe.kp");
     run(&mut other, &format!("zoe export-key-package @1 --to {zoe}")).await;
     run(
@@ -477,7 +484,7 @@ async fn the_working_group_vectors_import_and_join_with_typed_outcomes() {
         .unwrap(),
     )
     .unwrap();
-    let mut engine = lab(&["clients joiner"]).await;
+    let mut engine = seeded_lab(7, &["clients joiner"]).await;
     let before = fingerprint(&engine).await;
     for vector in &vectors {
         let suite = vector["cipher_suite"].as_u64().unwrap();

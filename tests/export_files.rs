@@ -4,33 +4,13 @@
 //! system takes (255 bytes, spaces, a leading dash, any script), and say the
 //! real cause when they cannot write.
 
+mod support;
+use support::{prelude, run, seeded_lab};
+
 use std::path::Path;
 
 use mls_lab::command::Execute;
-use mls_lab::engine::{Engine, Randomness};
-
-/// Runs one line that must succeed.
-async fn run(engine: &mut Engine, line: &str) {
-    if let Err(e) = engine.execute_line(line).await {
-        panic!("{line:?} failed: {} ({e})", e.code());
-    }
-}
-
-/// A lab with bob's key package and a Welcome for `team`.
-async fn lab() -> Engine {
-    let mut engine = Engine::with_randomness(Randomness::Seeded(7));
-    for line in [
-        "clients alice bob",
-        "bob generate 1",
-        "bob publish --all",
-        "alice create-group team",
-        "alice claim bob",
-        "alice add bob --to team",
-    ] {
-        run(&mut engine, line).await;
-    }
-    engine
-}
+use mls_lab::engine::Engine;
 
 /// The two exports of the lab, writing to `target` (quoted for the line).
 fn exports(target: &Path) -> [String; 2] {
@@ -73,7 +53,7 @@ fn names(dir: &Path) -> Vec<String> {
 /// existed, and delete the user's file.
 #[tokio::test(flavor = "current_thread")]
 async fn a_file_named_like_a_temporary_one_is_never_touched() {
-    let mut engine = lab().await;
+    let mut engine = seeded_lab(7, prelude::BOB_ADDED_TO_TEAM).await;
     for i in 0..2 {
         let dir = tempfile::tempdir().expect("temp dir");
         let target = dir.path().join(format!("out{i}"));
@@ -98,7 +78,7 @@ async fn a_file_named_like_a_temporary_one_is_never_touched() {
 #[tokio::test(flavor = "current_thread")]
 async fn an_existing_target_is_never_replaced() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut engine = lab().await;
+    let mut engine = seeded_lab(7, prelude::BOB_ADDED_TO_TEAM).await;
     let file = dir.path().join("mine.kp");
     std::fs::write(&file, "keep me").expect("write");
     let dangling = dir.path().join("link");
@@ -130,7 +110,7 @@ async fn an_existing_target_is_never_replaced() {
 #[tokio::test(flavor = "current_thread")]
 async fn any_legal_file_name_works() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut engine = lab().await;
+    let mut engine = seeded_lab(7, prelude::BOB_ADDED_TO_TEAM).await;
     let longest = "k".repeat(255);
     let two_byte_longest = format!("{}a", "é".repeat(127));
     assert_eq!(two_byte_longest.len(), 255);
@@ -178,7 +158,7 @@ async fn any_legal_file_name_works() {
 #[tokio::test(flavor = "current_thread")]
 async fn the_error_names_the_real_cause() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut engine = lab().await;
+    let mut engine = seeded_lab(7, prelude::BOB_ADDED_TO_TEAM).await;
     std::fs::write(dir.path().join("plain"), "x").expect("write");
     let cases = [
         (

@@ -2,28 +2,17 @@
 //! under the active faults, `export-mailbox` writes every waiting message, and
 //! an external client takes more packages signed by its own key only.
 
-use mls_lab::command::Execute as _;
-use mls_lab::engine::{Engine, Randomness};
+mod support;
+use support::{run, seeded_lab};
 
-async fn run(engine: &mut Engine, line: &str) {
-    if let Err(e) = engine.execute_line(line).await {
-        panic!("{line:?} failed: {} ({e})", e.code());
-    }
-}
+use mls_lab::command::Execute as _;
+use mls_lab::engine::Engine;
 
 async fn refused(engine: &mut Engine, line: &str, code: &str) {
     match engine.execute_line(line).await {
         Ok(()) => panic!("{line:?} succeeded, expected {code}"),
         Err(e) => assert_eq!(e.code(), code, "{line:?}: {e}"),
     }
-}
-
-async fn lab(lines: &[&str]) -> Engine {
-    let mut engine = Engine::with_randomness(Randomness::Seeded(5));
-    for line in lines {
-        run(&mut engine, line).await;
-    }
-    engine
 }
 
 fn path(dir: &tempfile::TempDir, name: &str) -> String {
@@ -41,7 +30,7 @@ async fn a_dropped_or_held_welcome_is_not_exported_and_a_duplicated_one_is_each_
         "bob publish --all",
         "alice create-group team",
     ];
-    let mut dropped = lab(&setup).await;
+    let mut dropped = seeded_lab(5, &setup).await;
     run(&mut dropped, "ds fault drop-welcome on").await;
     run(&mut dropped, "alice add bob --to team").await;
     refused(
@@ -52,7 +41,7 @@ async fn a_dropped_or_held_welcome_is_not_exported_and_a_duplicated_one_is_each_
     .await;
     assert!(!std::path::Path::new(&file).exists());
 
-    let mut held = lab(&setup).await;
+    let mut held = seeded_lab(5, &setup).await;
     run(&mut held, "ds fault hold-welcome on").await;
     run(&mut held, "alice add bob --to team").await;
     refused(
@@ -65,7 +54,7 @@ async fn a_dropped_or_held_welcome_is_not_exported_and_a_duplicated_one_is_each_
     run(&mut held, &format!("export-welcome team --to {file}")).await;
     assert!(std::fs::read(&file).is_ok_and(|b| !b.is_empty()));
 
-    let mut twice = lab(&setup).await;
+    let mut twice = seeded_lab(5, &setup).await;
     run(&mut twice, "ds fault duplicate-welcome on").await;
     run(&mut twice, "alice add bob --to team").await;
     let all = path(&dir, "copies");
@@ -88,13 +77,16 @@ async fn a_dropped_or_held_welcome_is_not_exported_and_a_duplicated_one_is_each_
 async fn export_mailbox_writes_every_waiting_message_and_keeps_them() {
     let dir = tempfile::tempdir().expect("dir");
     let out = path(&dir, "box");
-    let mut engine = lab(&[
-        "clients alice bob",
-        "bob generate 1",
-        "bob publish --all",
-        "alice create-group team",
-        "alice add bob --to team",
-    ])
+    let mut engine = seeded_lab(
+        5,
+        &[
+            "clients alice bob",
+            "bob generate 1",
+            "bob publish --all",
+            "alice create-group team",
+            "alice add bob --to team",
+        ],
+    )
     .await;
     run(&mut engine, &format!("export-mailbox bob --to {out} --hex")).await;
     let files: Vec<String> = std::fs::read_dir(&out)
@@ -120,16 +112,23 @@ async fn export_mailbox_writes_every_waiting_message_and_keeps_them() {
 async fn an_external_client_takes_more_packages_signed_by_its_key_only() {
     let dir = tempfile::tempdir().expect("dir");
     let (a, b, other) = (path(&dir, "a"), path(&dir, "b"), path(&dir, "o"));
-    lab(&[
-        "clients zoe mallory",
-        "zoe generate 2",
-        &format!("zoe export-key-package @1 --to {a}"),
-        &format!("zoe export-key-package @2 --to {b}"),
-        "mallory generate 1",
-        &format!("mallory export-key-package @1 --to {other}"),
-    ])
+    seeded_lab(
+        5,
+        &[
+            "clients zoe mallory",
+            "zoe generate 2",
+            &format!("zoe export-key-package @1 --to {a}"),
+            &format!("zoe export-key-package @2 --to {b}"),
+            "mallory generate 1",
+            &format!("mallory export-key-package @1 --to {other}"),
+        ],
+    )
     .await;
-    let mut away = lab(&["clients alice", &format!("import-key-package {a} --as ext")]).await;
+    let mut away = seeded_lab(
+        5,
+        &["clients alice", &format!("import-key-package {a} --as ext")],
+    )
+    .await;
     run(&mut away, &format!("import-key-package {b} --as ext")).await;
     assert_eq!(away.client("ext").expect("ext").inventory().len(), 2);
     let ds = away.ds_snapshot().await.expect("snapshot");

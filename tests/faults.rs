@@ -3,20 +3,12 @@
 //! the event that says what the DS did, the check that caught it, and that
 //! turning the fault off restores the normal rules.
 
-mod rules_common;
+mod support;
+use support::{fails, lab, run};
 
 use mls_lab::command::{parse_line, Command, DsAction, Switch};
-use mls_lab::command::{CommandError, Execute as _};
 use mls_lab::domain::Fault;
 use mls_lab::engine::{Engine, EventKind, Outcome};
-use rules_common::{lab, run};
-
-async fn fails(engine: &mut Engine, line: &str) -> CommandError {
-    match engine.execute_line(line).await {
-        Err(e) => e,
-        Ok(()) => panic!("{line:?} should have failed"),
-    }
-}
 
 /// The `ds_fault_acted` events of `fault` since event `from` (0-based index).
 fn acts(engine: &Engine, fault: Fault, from: usize) -> Vec<(String, String)> {

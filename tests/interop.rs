@@ -11,6 +11,9 @@
 //!
 //! Both sides then agree on the epoch and the epoch authenticator (RFC 9420 §8.7).
 
+mod support;
+use support::run;
+
 use std::time::Duration;
 
 use mls_lab::command::Execute as _;
@@ -37,12 +40,6 @@ fn foreign_client(name: &str) -> Client<impl MlsConfig> {
         .signing_identity(SigningIdentity::new(credential, public), secret, SUITE)
         .key_package_lifetime(Duration::from_secs(30 * 86_400))
         .build()
-}
-
-async fn run(engine: &mut Engine, line: &str) {
-    if let Err(e) = engine.execute_line(line).await {
-        panic!("{line:?} failed: {} ({e})", e.code());
-    }
 }
 
 fn file(dir: &tempfile::TempDir, name: &str) -> String {

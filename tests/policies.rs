@@ -2,19 +2,12 @@
 //! OpenMLS: what each policy changes when one claimer drains another's packages,
 //! and that bad numbers are typed errors that change nothing.
 
-mod rules_common;
+mod support;
+use support::{fails, lab, run};
 
-use mls_lab::command::{CommandError, Execute as _};
+use mls_lab::command::Execute as _;
 use mls_lab::engine::ds::ClaimLimit;
 use mls_lab::engine::{Engine, EventKind};
-use rules_common::{lab, run};
-
-async fn fails(engine: &mut Engine, line: &str) -> CommandError {
-    match engine.execute_line(line).await {
-        Err(e) => e,
-        Ok(()) => panic!("{line:?} should have failed"),
-    }
-}
 
 async fn available(engine: &Engine, owner: &str) -> u64 {
     engine.ds().counts(owner).await.unwrap().available

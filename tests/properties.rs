@@ -17,6 +17,9 @@
 //!   the model says, and the end state (bundles, DS counters, memberships, groups in
 //!   sync) matches. C covers everything B's random form asserted, and more.
 
+mod support;
+use support::run;
+
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use mls_lab::command::{CommandError, Execute as _};
@@ -37,12 +40,6 @@ fn runtime() -> &'static tokio::runtime::Runtime {
             .build()
             .expect("a tokio runtime")
     })
-}
-
-async fn run(engine: &mut Engine, line: &str) {
-    if let Err(e) = engine.execute_line(line).await {
-        panic!("'{line}' failed: {} ({e})", e.code());
-    }
 }
 
 /// References of `owner`'s published key packages, in publish order: (normal, last resort).

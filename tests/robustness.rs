@@ -6,6 +6,9 @@
 //! test asserts the set of codes reached. After each rejected upload the lab's whole
 //! observable state is compared with the state before it.
 
+mod support;
+use support::run;
+
 mod rules_common;
 
 use std::cell::RefCell;
@@ -51,12 +54,6 @@ fn runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("a tokio runtime")
-}
-
-async fn run(engine: &mut Engine, line: &str) {
-    if let Err(e) = engine.execute_line(line).await {
-        panic!("{line:?} failed: {} ({e})", e.code());
-    }
 }
 
 /// A lab with something in every part of the state: bob has a claimed, a listed and

@@ -2,6 +2,7 @@
 //! audit (docs/testing.md): each test here fails when its rule is broken.
 
 mod rules_common;
+mod support;
 
 use std::time::{Duration, SystemTime};
 
@@ -11,7 +12,8 @@ use mls_lab::engine::{Engine, EngineError, Event, EventKind, Lifecycle};
 use openmls::prelude::{KeyPackageIn, ProtocolVersion};
 use openmls_rust_crypto::OpenMlsRustCrypto;
 use openmls_traits::OpenMlsProvider as _;
-use rules_common::{lab, ref_of, run, Identity, SUITE_1};
+use rules_common::{ref_of, Identity, SUITE_1};
+use support::{lab, run};
 use tls_codec::Deserialize as _;
 
 /// zed, a client the test plays with raw OpenMLS, claims one of bob's packages at

@@ -6,18 +6,13 @@
 //! DS through `engine.ds().register(..)`, as the engine registers its own clients.
 
 mod rules_common;
+mod support;
+use support::{fails, lab, run};
 
-use mls_lab::command::{CommandError, Execute as _};
+use mls_lab::command::CommandError;
 use mls_lab::domain::KeyPackageRef;
 use mls_lab::engine::{Engine, EngineError, EventKind, KeyPackageFormat};
-use rules_common::{encode, lab, ref_of, run, Identity, KeyPackageFields, SUITE_1, SUITE_2};
-
-async fn fails(engine: &mut Engine, line: &str) -> CommandError {
-    match engine.execute_line(line).await {
-        Err(e) => e,
-        Ok(()) => panic!("{line:?} should have failed"),
-    }
-}
+use rules_common::{encode, ref_of, Identity, KeyPackageFields, SUITE_1, SUITE_2};
 
 /// The reference of `client`'s `n`-th generated key package (0-based).
 fn nth_ref(engine: &Engine, client: &str, n: usize) -> KeyPackageRef {

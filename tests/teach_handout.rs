@@ -83,12 +83,16 @@ fn clients_of(source: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every shipped scenario, as a handout: a heading per step, a row per client, a
-/// check mark per `expect` line.
+/// Every shipped scenario runs by its name from a directory with no scenario files
+/// (they are compiled in), every expectation holds, and it becomes a handout: a
+/// heading per step, a row per client, a check mark per `expect` line. This is the
+/// one test that runs each shipped scenario end to end through the binary.
 #[test]
-fn every_shipped_scenario_becomes_a_handout_that_parses_back() {
+fn every_shipped_scenario_runs_by_name_from_anywhere_and_becomes_a_handout() {
+    let elsewhere = tempfile::tempdir().expect("temp dir");
     for scenario in SCENARIOS {
         let output = mls_lab()
+            .current_dir(elsewhere.path())
             .args(["run", scenario.name, "--markdown"])
             .output()
             .expect("run");
@@ -113,6 +117,11 @@ fn every_shipped_scenario_becomes_a_handout_that_parses_back() {
         assert_eq!(handout.passed_checks, expects, "{}", scenario.name);
         assert_eq!(handout.failed_checks, 0);
         assert!(handout.text.contains("all expectations held"));
+        assert!(
+            stdout.contains(&format!("Handout of `{}`", scenario.label())),
+            "{}",
+            scenario.name
+        );
     }
 }
 

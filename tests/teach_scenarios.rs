@@ -29,22 +29,6 @@ fn the_registry_lists_every_file_in_assets_scenarios() {
     assert!(SCENARIOS.len() >= 10);
 }
 
-/// Every shipped scenario by its name, from a directory with no scenario files:
-/// they are compiled in, and every expectation holds.
-#[test]
-fn every_shipped_scenario_runs_by_name_from_anywhere_and_holds() {
-    let elsewhere = tempfile::tempdir().expect("temp dir");
-    for scenario in SCENARIOS {
-        mls_lab()
-            .current_dir(elsewhere.path())
-            .args(["run", scenario.name])
-            .assert()
-            .success()
-            .stdout(predicate::str::contains(format!("{}: ", scenario.label())))
-            .stdout(predicate::str::contains("all expectations held"));
-    }
-}
-
 /// Each scenario is a lesson: a title, a comment above every command after the
 /// first lines, and `expect` lines at the end.
 #[test]

@@ -11,27 +11,10 @@
 // Each test file uses a part of this module.
 #![allow(dead_code)]
 
-use mls_lab::command::Execute as _;
 use openmls::prelude::*;
 use openmls_basic_credential::SignatureKeyPair;
 use openmls_rust_crypto::OpenMlsRustCrypto;
 use tls_codec::{Deserialize as _, Serialize as _, VLBytes};
-
-/// A lab set up by `lines`; a failing setup line fails the test with its code.
-pub async fn lab(lines: &[&str]) -> mls_lab::engine::Engine {
-    let mut engine = mls_lab::engine::Engine::new();
-    for line in lines {
-        run(&mut engine, line).await;
-    }
-    engine
-}
-
-/// Runs one line that must succeed.
-pub async fn run(engine: &mut mls_lab::engine::Engine, line: &str) {
-    if let Err(e) = engine.execute_line(line).await {
-        panic!("{line:?} failed: {} ({e})", e.code());
-    }
-}
 
 /// A client the test plays itself: its own provider (storage) and signature key.
 pub struct Identity {
