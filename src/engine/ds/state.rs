@@ -235,6 +235,12 @@ impl DsCore {
         self.purge_expired();
     }
 
+    /// `ds policy claim-limit`, if set (without copying the directory as
+    /// [`Self::snapshot`] does).
+    pub fn claim_limit(&self) -> Option<ClaimLimit> {
+        self.claim_log.limit()
+    }
+
     /// Sets (or with `None` lifts) the claim limit.
     pub fn set_claim_limit(&mut self, limit: Option<ClaimLimit>) {
         self.claim_log.set(limit);

@@ -64,7 +64,7 @@ impl LabDs {
     }
 
     fn claim_window(core: &crate::engine::ds::DsCore) -> Option<u64> {
-        core.snapshot().claim_limit.map(|l| l.per().as_secs())
+        core.claim_limit().map(|l| l.per().as_secs())
     }
 }
 
