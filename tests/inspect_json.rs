@@ -53,17 +53,86 @@ fn keys_declared(value: &Value, schema: &Value, path: &str) {
     }
 }
 
-/// Was: `"reference":{"Ok":…}` and `"value":"32 bytes 0b85…"`.
-#[test]
-fn the_json_report_carries_values_as_data_and_only_keys_the_schema_declares() {
-    let schema: Value = serde_json::from_str(
+fn schema() -> Value {
+    serde_json::from_str(
         &std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/docs/inspect.schema.json"
         ))
         .expect("schema"),
     )
-    .expect("the schema is JSON");
+    .expect("the schema is JSON")
+}
+
+/// A Welcome exported from a lab where alice added bob.
+fn exported_welcome(dir: &tempfile::TempDir) -> String {
+    let file = dir.path().join("welcome").to_string_lossy().into_owned();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        use mls_lab::command::Execute as _;
+        let mut lab = mls_lab::engine::Engine::new();
+        for line in [
+            "clients alice bob".to_string(),
+            "bob generate 1".to_string(),
+            "bob publish --all".to_string(),
+            "alice create-group team".to_string(),
+            "alice claim bob".to_string(),
+            "alice add bob --to team".to_string(),
+            format!("export-welcome team --to {file}"),
+        ] {
+            lab.execute_line(&line).await.expect("line runs");
+        }
+    });
+    file
+}
+
+/// Every report validates against docs/inspect.schema.json (JSON Schema 2020-12),
+/// checked by a JSON Schema validator: key packages of every crafted kind, with a
+/// broken signature too, and a Welcome.
+#[test]
+fn every_report_validates_against_the_published_schema() {
+    let validator =
+        jsonschema::validator_for(&schema()).expect("the schema is a valid JSON Schema");
+    let mut reports = Vec::new();
+    for kind in [
+        "plain",
+        "lifetime --not-after -1d",
+        "grease --at leaf",
+        "unlisted-extension",
+        "unlisted-credential",
+        "init-is-encryption-key",
+        "duplicate-extension",
+        "version --value 7",
+        "compressed-key --suite 2",
+        "no-last-resort-capability",
+        "plain --broken-signature",
+    ] {
+        let dir = tempfile::tempdir().expect("dir");
+        reports.push((kind.to_string(), json_of(&crafted(&dir, kind))));
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    reports.push(("welcome".into(), json_of(&exported_welcome(&dir))));
+    for (what, report) in &reports {
+        let errors: Vec<String> = validator
+            .iter_errors(report)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{what}: {errors:#?}");
+    }
+    // The validator is not vacuous: a report with a display string where the
+    // schema wants a number fails.
+    let mut broken = reports[0].1.clone();
+    broken["size"] = Value::String("12 bytes".into());
+    assert!(!validator.is_valid(&broken));
+}
+
+/// Was: `"reference":{"Ok":…}` and `"value":"32 bytes 0b85…"`.
+#[test]
+fn the_json_report_carries_values_as_data_and_only_keys_the_schema_declares() {
+    let schema = schema();
     let dir = tempfile::tempdir().expect("dir");
     let file = crafted(&dir, "grease --at leaf");
     let json = json_of(&file);

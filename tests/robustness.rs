@@ -240,7 +240,7 @@ fn arbitrary_uploads_are_refused_and_change_nothing() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// A real key package of bob with one byte changed is never accepted as bob's.
     #[test]

@@ -419,4 +419,121 @@ mod tests {
         assert_eq!(at(Some(899)), Verdict::Fail);
         assert_eq!(at(None), Verdict::Pass);
     }
+
+    /// A suite 2 (P-256) package with uncompressed keys, no GREASE anywhere.
+    fn p256_parts() -> KeyPackageParts {
+        let point = |tag: u8| {
+            let mut key = vec![tag; 65];
+            key[0] = 0x04;
+            key
+        };
+        KeyPackageParts {
+            version: names::MLS10,
+            suite: 2,
+            init_key: point(1),
+            encryption_key: point(2),
+            signature_key: point(3),
+            credential_type: names::CREDENTIAL_BASIC,
+            capabilities: Default::default(),
+            lifetime: Some((0, 1_000)),
+            leaf_node_source: names::SOURCE_KEY_PACKAGE,
+            leaf_extensions: Vec::new(),
+            extensions: Vec::new(),
+            encoded: Vec::new(),
+            tbs: Vec::new(),
+            signature: Vec::new(),
+            leaf_tbs: Vec::new(),
+            leaf_signature: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_compressed_point_fails_strict_and_passes_lenient_saying_so() {
+        let mut parts = p256_parts();
+        assert_eq!(
+            key_encoding(&parts, KeyEncoding::Strict).verdict,
+            Verdict::Pass
+        );
+        // A compressed P-256 point: 0x02 or 0x03 and x, 33 bytes.
+        parts.signature_key = vec![0x02; 33];
+        let strict = key_encoding(&parts, KeyEncoding::Strict);
+        assert_eq!(strict.verdict, Verdict::Fail);
+        assert!(
+            strict
+                .reason
+                .contains("signature_key has 33 bytes, a compressed point"),
+            "{}",
+            strict.reason
+        );
+        let lenient = key_encoding(&parts, KeyEncoding::Lenient);
+        assert_eq!(lenient.verdict, Verdict::Pass);
+        assert!(
+            lenient.reason.contains("accepted: key-encoding is lenient"),
+            "{}",
+            lenient.reason
+        );
+        // The right length with another first byte is not the encoding either.
+        let mut parts = p256_parts();
+        parts.init_key[0] = 0x05;
+        assert_eq!(
+            key_encoding(&parts, KeyEncoding::Strict).verdict,
+            Verdict::Fail
+        );
+        // A suite whose encoding the lab does not know is not judged.
+        parts.suite = 0x1234;
+        assert_eq!(
+            key_encoding(&parts, KeyEncoding::Strict).verdict,
+            Verdict::NotChecked
+        );
+    }
+
+    #[test]
+    fn grease_anywhere_is_allowed_or_refused_by_the_policy() {
+        let clean = p256_parts();
+        assert_eq!(grease(&clean, Grease::Refuse).verdict, Verdict::Pass);
+        let places: [fn(&mut KeyPackageParts); 7] = [
+            |p| p.capabilities.suites.push(0x0a0a),
+            |p| p.capabilities.extensions.push(0x1a1a),
+            |p| p.capabilities.proposals.push(0x2a2a),
+            |p| p.capabilities.credentials.push(0x3a3a),
+            |p| p.extensions.push(0x4a4a),
+            |p| p.leaf_extensions.push(0x5a5a),
+            |p| p.credential_type = 0x6a6a,
+        ];
+        for (i, place) in places.iter().enumerate() {
+            let mut parts = p256_parts();
+            place(&mut parts);
+            let refused = grease(&parts, Grease::Refuse);
+            assert_eq!(refused.verdict, Verdict::Fail, "place {i}");
+            assert!(
+                refused.reason.contains("grease refuse"),
+                "{}",
+                refused.reason
+            );
+            let allowed = grease(&parts, Grease::Allow);
+            assert_eq!(allowed.verdict, Verdict::Pass, "place {i}");
+            assert!(
+                allowed.reason.contains("allowed (grease allow)"),
+                "{}",
+                allowed.reason
+            );
+        }
+        // 0x0a0b is not a GREASE value (RFC 9420 §13.5: 0x_A_A with equal bytes).
+        let mut parts = p256_parts();
+        parts.capabilities.extensions.push(0x0a0b);
+        assert_eq!(grease(&parts, Grease::Refuse).verdict, Verdict::Pass);
+    }
+
+    #[test]
+    fn the_maximum_lifetime_ends_exactly_at_the_limit() {
+        // 1 000 - 100 = 900 seconds left: the limit itself is allowed.
+        let check = max_lifetime(Some((0, 1_000)), 100, Some(900));
+        assert_eq!(check.verdict, Verdict::Pass);
+        assert_eq!(max_lifetime(None, 100, Some(1)).verdict, Verdict::Pass);
+        // Already expired: nothing left, so within any maximum.
+        assert_eq!(
+            max_lifetime(Some((0, 50)), 100, Some(0)).verdict,
+            Verdict::Pass
+        );
+    }
 }
