@@ -459,3 +459,6 @@ mod tests {
         assert_eq!(done_as(&command, 0), None);
     }
 }
+
+#[cfg(test)]
+mod survival_tests;

@@ -2,12 +2,13 @@
 //! to the SQLite store after each operation, with none finding nothing to change,
 //! and read back, they rebuild a core that answers exactly as the one that made
 //! them: directory, counters, mailboxes, held mail, groups, faults, the claim
-//! limit and the lab clock.
+//! limit and the lab clock; and the groups joined from outside the DS's
+//! routing, with who may commit to them.
 
 mod rules_common;
 
 use mls_lab::domain::{ClientId, Fault, LabClock, LabDuration, Suite};
-use mls_lab::engine::ds::{ClaimLimit, DsCore, DEFAULT_MAX_LIFETIME};
+use mls_lab::engine::ds::{ClaimLimit, DsCore, Join, DEFAULT_MAX_LIFETIME};
 use mls_lab::engine::KeyPackageFormat;
 use mls_lab::serve::store::{DsStore, Durability, SqliteStore, StorePath};
 use openmls::prelude::*;
@@ -136,4 +137,49 @@ fn a_core_rebuilt_from_its_recorded_changes_answers_as_the_original() {
     assert_eq!(rebuilt.peek(&id("carol")), core.peek(&id("carol")));
     assert_eq!(rebuilt.peek(&id("bob")), core.peek(&id("bob")));
     assert_eq!(rebuilt.take_changes(), core.take_changes());
+}
+
+#[test]
+fn a_group_joined_from_outside_is_recorded_and_its_members_may_commit_after_a_restore() {
+    let mut store = SqliteStore::open(&StorePath::InMemory, Durability::ProcessCrash).unwrap();
+    let mut core = DsCore::new(LabClock::system(), DEFAULT_MAX_LIFETIME);
+    let [alice, bob, carol] = ["alice", "bob", "carol"].map(Identity::new);
+    for who in [&alice, &bob, &carol] {
+        core.register(id(&who.name), who.public_key());
+    }
+    commit(&mut core, &mut store);
+    let group_id = b"from-a-file".to_vec();
+    // Bob joined from a file; alice's key is in the group's tree, carol's is not.
+    let join = Join {
+        group_id: group_id.clone(),
+        label: "from-a-file".into(),
+        joiner: id("bob"),
+        tree_keys: vec![alice.public_key(), bob.public_key()],
+    };
+    core.register_join(join.clone()).unwrap();
+    commit(&mut core, &mut store);
+
+    let stored = store.load().unwrap();
+    let mut rebuilt =
+        DsCore::from_stored(stored, LabClock::system(), DEFAULT_MAX_LIFETIME).unwrap();
+    assert_eq!(rebuilt.snapshot(), core.snapshot());
+    for who in [&core, &rebuilt] {
+        who.may_commit(&id("alice"), &group_id).unwrap();
+        who.may_commit(&id("bob"), &group_id).unwrap();
+        let refused = who.may_commit(&id("carol"), &group_id).unwrap_err();
+        assert_eq!(refused.code(), "NotGroupMember", "{refused}");
+    }
+    // The joiner again is no change; a stranger naming the group is refused.
+    rebuilt.register_join(join.clone()).unwrap();
+    let stranger = Join {
+        joiner: id("carol"),
+        ..join
+    };
+    let refused = rebuilt.register_join(stranger).unwrap_err();
+    assert_eq!(refused.code(), "GroupIdInUse", "{refused}");
+    assert_eq!(
+        rebuilt.take_changes(),
+        Vec::new(),
+        "a refusal records nothing"
+    );
 }

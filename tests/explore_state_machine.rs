@@ -14,22 +14,34 @@
 //!    fault that changes the directory is on), it lists no
 //!    rotated-out last-resort package, and its hand-out counter equals the claims
 //!    in the log;
-//! 4. every failure is a typed error with a known code, and the DS task is alive.
+//! 4. every failure is a typed error with a known code, and the DS task is alive;
+//! 5. a failed command changes nothing: epochs, members, key packages and
+//!    their bundles, wallets, the DS's directory, rosters and mailboxes are as
+//!    they were (a failed join may consume the joiner's bundle, as the protocol
+//!    says; reading the mailbox is not one step: `explore::unchanged`).
+//!
+//! Besides the lab's own lines, the sessions take bytes from outside: Welcomes
+//! to groups made by raw OpenMLS (GroupIds that are no valid name, a lab
+//! group's name, a lab group's real GroupId) and key packages of an external
+//! client, and Commits in groups joined that way.
 //!
 //! Shrinking is `proptest-state-machine`'s: a failure comes back as the shortest
 //! sequence of lines that still breaks a rule.
 
 mod explore;
+mod rules_common;
 
 use std::collections::BTreeSet;
 
 use explore::lines::{Guess, Line, Lines, CLIENTS, DIRECTORY_FAULTS};
 use explore::rules::{check, typed};
+use explore::unchanged::{allowed, Allowed, State};
 use mls_lab::command::Execute as _;
 use mls_lab::domain::Fault;
 use mls_lab::engine::{Engine, EventKind};
 use proptest::prelude::*;
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest};
+use rules_common::{encode, Identity, SUITE_1};
 
 fn runtime() -> &'static tokio::runtime::Runtime {
     static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
@@ -45,6 +57,71 @@ struct Lab {
     engine: Engine,
     /// Faults switched on by a line that succeeded, and not off since.
     faults_on: BTreeSet<Fault>,
+    /// Another MLS stack: it makes groups, Welcomes and key packages.
+    zed: Identity,
+    /// Where the bytes from outside are written.
+    dir: tempfile::TempDir,
+    /// Files written so far (for their names).
+    files: usize,
+    /// The state the last check saw: where the next line starts from.
+    checked: std::cell::RefCell<Option<State>>,
+}
+
+impl Lab {
+    /// The line to type for `line`: itself, or for an `@` line the real line
+    /// after the bytes from outside it stands for were written to a file.
+    fn real_line(&mut self, line: &str) -> String {
+        let words: Vec<&str> = line.split(' ').collect();
+        match words[..] {
+            ["@foreign-welcome", joiner, id] => self.foreign_welcome(joiner, id),
+            ["@import", name] => {
+                let key_package = self.zed.key_package(SUITE_1, false);
+                let file = self.write(&encode(&key_package));
+                format!("import-key-package {file} --as {name}")
+            }
+            _ => line.to_string(),
+        }
+    }
+
+    /// Another stack makes a group with the `GroupId` `id` stands for and adds `joiner`'s
+    /// newest key package; the line joins from the Welcome's file.
+    fn foreign_welcome(&mut self, joiner: &str, id: &str) -> String {
+        let group_id = match id {
+            "empty" => Vec::new(),
+            "long" => vec![b'a'; 300],
+            "real-g0" => self
+                .engine
+                .client("alice")
+                .ok()
+                .and_then(|a| a.group_id("g0"))
+                .unwrap_or_else(|| b"g0".to_vec()),
+            other => other.as_bytes().to_vec(),
+        };
+        let key_package = self
+            .engine
+            .client(joiner)
+            .ok()
+            .and_then(|c| c.inventory().last())
+            .map(|entry| entry.key_package.clone());
+        let Some(key_package) = key_package else {
+            // Nothing to be welcomed with: a file that is no Welcome.
+            let file = self.write(b"not a Welcome");
+            return format!("{joiner} join --welcome {file}");
+        };
+        // A stack of its own for each group: one storage holds a GroupId once.
+        let stack = Identity::new("yan");
+        let mut group = stack.create_group_with_id(SUITE_1, &group_id);
+        let welcome = stack.add(&mut group, &[key_package]);
+        let file = self.write(&welcome);
+        format!("{joiner} join --welcome {file}")
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> String {
+        self.files += 1;
+        let path = self.dir.path().join(format!("in-{}", self.files));
+        std::fs::write(&path, bytes).expect("a file from outside is written");
+        path.to_string_lossy().into_owned()
+    }
 }
 
 impl StateMachineTest for Lab {
@@ -75,12 +152,40 @@ impl StateMachineTest for Lab {
                     typed(&line, &error);
                 }
             }
-            Lab { engine, faults_on }
+            Lab {
+                engine,
+                faults_on,
+                zed: Identity::new("zed"),
+                dir: tempfile::tempdir().expect("a temp dir"),
+                files: 0,
+                checked: std::cell::RefCell::new(None),
+            }
         })
     }
 
     fn apply(mut lab: Lab, _: &Guess, Line(line): Line) -> Lab {
+        let line = lab.real_line(&line);
+        let checked = lab.checked.borrow_mut().take();
+        let before = checked.unwrap_or_else(|| runtime().block_on(State::of(&lab.engine)));
         let result = runtime().block_on(lab.engine.execute_line(&line));
+        // Rule 5.
+        if result.is_err() {
+            let after = runtime().block_on(State::of(&lab.engine));
+            let refused_handouts = after.handed_out_since(&before);
+            let before = before.without_handouts_of(&refused_handouts);
+            let after = after.without_handouts_of(&refused_handouts);
+            match allowed(&line) {
+                Allowed::Nothing => {
+                    assert_eq!(after, before, "'{line}' failed and changed the lab")
+                }
+                Allowed::BundlesOf(joiner) => assert_eq!(
+                    after.without_bundles_of(&joiner),
+                    before.without_bundles_of(&joiner),
+                    "'{line}' failed and changed the lab"
+                ),
+                Allowed::Anything => {}
+            }
+        }
         match result {
             Ok(()) => {
                 if let ["ds", "fault", fault, on] = line.split(' ').collect::<Vec<_>>()[..] {
@@ -100,7 +205,8 @@ impl StateMachineTest for Lab {
 
     fn check_invariants(lab: &Lab, _: &Guess) {
         let directory_faulty = DIRECTORY_FAULTS.iter().any(|f| lab.faults_on.contains(f));
-        runtime().block_on(check(&lab.engine, directory_faulty));
+        let view = runtime().block_on(check(&lab.engine, directory_faulty));
+        *lab.checked.borrow_mut() = Some(State::from_view(view));
     }
 
     fn teardown(lab: Lab, _: Guess) {
@@ -119,7 +225,7 @@ struct Reach {
     reached: fn(&EventKind) -> bool,
 }
 
-const REACHES: [Reach; 6] = [
+const REACHES: [Reach; 8] = [
     Reach {
         name: "a join",
         percent: 10,
@@ -157,6 +263,16 @@ const REACHES: [Reach; 6] = [
         name: "a pool refill",
         percent: 1,
         reached: |k| matches!(k, EventKind::PoolRefilled { .. }),
+    },
+    Reach {
+        name: "a Welcome from outside",
+        percent: 5,
+        reached: |k| matches!(k, EventKind::WelcomeImported { .. }),
+    },
+    Reach {
+        name: "an imported key package",
+        percent: 5,
+        reached: |k| matches!(k, EventKind::KeyPackageImported { .. }),
     },
 ];
 

@@ -165,7 +165,7 @@ fn a_scenario_preloads_and_a_lesson_steps_with_space() {
         ],
     );
     lab.wait_for("the lesson hint", TIMEOUT, |screen| {
-        screen.contains("Space or → runs the next") && screen.contains("0 clients")
+        screen.contains("runs step 1") && screen.contains("0 clients")
     });
     lab.press(b" ");
     lab.wait_for(
@@ -474,4 +474,20 @@ fn a_recording_takes_any_legal_file_name() {
         assert_eq!(recording.header["version"], 2, "{name}");
         assert!(!recording.events.is_empty(), "{name}: no frame recorded");
     }
+}
+
+/// Without COLORTERM, a 256-colour terminal gets the 256-colour palette
+/// (`38;5;N`), never 24-bit colour it did not announce.
+#[test]
+fn without_colorterm_the_lab_sends_256_colours_not_24_bit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut lab = spawn_as(100, 30, &["--speed", "0"], dir.path(), None);
+    lab.wait_for("the lab", TIMEOUT, |screen| screen.contains("Timeline"));
+    let raw = lab.raw();
+    assert!(
+        !raw.contains("38;2;") && !raw.contains("48;2;"),
+        "24-bit colour sent"
+    );
+    assert!(raw.contains("38;5;"), "no 256-colour sequence");
+    lab.quit_and_check_restored();
 }

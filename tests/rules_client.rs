@@ -315,7 +315,7 @@ async fn the_claim_used_for_an_add_is_the_one_marked_with_the_group() {
 /// joiner already has under that label (the mutation audit found `||` → `&&` in
 /// `Client::stage`, which let zed's group overwrite it, slipping past), and is not
 /// refused as `AlreadyMember` either: it is another group, so it joins under a
-/// label of its own, `team~2`.
+/// name of its own that obeys the name rule, `team-2`.
 #[tokio::test]
 async fn a_foreign_group_named_like_a_joined_one_never_replaces_it() {
     let mut engine = lab(&[
@@ -330,7 +330,7 @@ async fn a_foreign_group_named_like_a_joined_one_never_replaces_it() {
     .await;
     welcome_from_zed(&engine, &Identity::new("zed"), "team", false).await;
     run(&mut engine, "bob join").await;
-    run(&mut engine, "expect bob member-of team~2").await;
+    run(&mut engine, "expect bob member-of team-2").await;
     run(&mut engine, "expect in-sync team").await;
     run(&mut engine, "alice self-update team").await;
     run(&mut engine, "deliver").await;

@@ -523,3 +523,40 @@ async fn acknowledging_a_delivery_removes_it_once_and_says_so() {
     );
     assert_eq!(ds.peek("bob").await.expect("peek").len(), 1);
 }
+
+// RFC 9750 §5.1: the DS fans a Commit out to the members of the group its
+// GroupId names, and takes one only from such a member: bob, who is not in
+// alice's group, cannot reach its members, and nothing reaches any mailbox.
+#[tokio::test]
+async fn the_ds_routes_only_members_commits() {
+    use openmls::prelude::LeafNodeParameters;
+    let engine = lab(&["clients alice bob carol"]).await;
+    let zed = Identity::new("zed");
+    let mut group = zed.create_group(SUITE_1, "side");
+    let commit = group
+        .self_update(&zed.provider, &zed.signer, LeafNodeParameters::default())
+        .expect("a self-update")
+        .into_commit()
+        .to_bytes()
+        .expect("the Commit encodes");
+    let ds = engine.ds();
+    ds.create_group(b"side", "side", "alice").await.unwrap();
+    let before = engine.ds_snapshot().await.unwrap();
+    let error = ds
+        .send_commit("bob", commit.clone(), None)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "NotGroupMember", "{error}");
+    assert_eq!(engine.ds_snapshot().await.unwrap(), before);
+    assert_eq!(
+        ds.may_commit("bob", b"side").await.unwrap_err().code(),
+        "NotGroupMember"
+    );
+    assert_eq!(
+        ds.may_commit("bob", b"else").await.unwrap_err().code(),
+        "UnknownGroupId"
+    );
+    ds.may_commit("alice", b"side").await.unwrap();
+    let routed = ds.send_commit("alice", commit, None).await.unwrap();
+    assert!(routed.commit_recipients.is_empty(), "alice is alone in it");
+}

@@ -2,6 +2,7 @@
 //! kind and error code the engine has.
 
 use mls_lab::engine::{EngineError, EventKind};
+use mls_lab::explain::concepts::CONCEPTS;
 use predicates::prelude::*;
 
 mod binary;
@@ -16,9 +17,12 @@ fn without_a_topic_it_lists_every_event_kind_and_error_code_one_line_each() {
         .lines()
         .map(|l| l.split_whitespace().next().unwrap_or_default())
         .collect();
-    // The event kinds in log order, then the error codes.
+    // The event kinds in log order, then the error codes, then the concepts.
     let (events, errors) = listed.split_at(EventKind::ALL.len().min(listed.len()));
     assert_eq!(events, EventKind::ALL);
+    let concepts: Vec<&str> = CONCEPTS.iter().map(|c| c.topic).collect();
+    let (errors, listed_concepts) = errors.split_at(errors.len().saturating_sub(concepts.len()));
+    assert_eq!(listed_concepts, concepts);
     let mut errors = errors.to_vec();
     let mut codes = EngineError::CODES.to_vec();
     errors.sort_unstable();
@@ -89,4 +93,32 @@ fn a_full_stdout_is_one_line_on_stderr_and_exit_1() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("cannot write the output"), "{stderr}");
+}
+
+#[test]
+fn the_concepts_a_speaker_names_are_explained_and_near_misses_suggest_them() {
+    for (asked, topic, section) in [
+        ("KeyPackageRef", "KeyPackageRef", "§5.2"),
+        ("hash_ref", "KeyPackageRef", "§5.2"),
+        ("key package", "key-package", "§10"),
+        ("init_private_key", "bundle", "§12.4.3.1"),
+        ("last-resort", "last-resort", "§16.8"),
+        ("one-time-use", "one-time-use", "§16.8"),
+        ("capabilities", "capabilities", "§7.2"),
+        ("lifetime", "lifetime", "§10.1"),
+        ("new_member", "Welcome", "§12.4.3.1"),
+    ] {
+        mls_lab()
+            .args(["explain", asked])
+            .assert()
+            .success()
+            .stdout(predicate::str::starts_with(format!("{topic} (concept)")))
+            .stdout(predicate::str::contains("OpenMLS:"))
+            .stdout(predicate::str::contains(section));
+    }
+    mls_lab()
+        .args(["explain", "KeyPackgeRef"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean 'KeyPackageRef'"));
 }

@@ -310,3 +310,100 @@ fn options_before_a_subcommand_are_refused_not_ignored() {
     }
     assert!(!dir.path().join("x.cast").exists());
 }
+
+/// The handout teaches: each step says why its subject happened, the messages
+/// come back as a Mermaid sequence diagram whose arrows join declared
+/// participants, and the OpenMLS calls are listed once each.
+#[test]
+fn the_handout_explains_each_step_and_draws_the_messages_as_a_sequence_diagram() {
+    for scenario in SCENARIOS {
+        let output = mls_lab()
+            .args(["run", scenario.name, "--markdown", "--seed", "7"])
+            .output()
+            .expect("run");
+        let text = String::from_utf8(output.stdout).expect("utf-8");
+        let lines: Vec<&str> = text.lines().collect();
+        let open = lines
+            .iter()
+            .position(|l| *l == "```mermaid")
+            .unwrap_or_else(|| panic!("{}: no diagram", scenario.name));
+        assert_eq!(lines.iter().filter(|l| **l == "```mermaid").count(), 1);
+        assert_eq!(lines[open + 1], "sequenceDiagram");
+        let body: Vec<&str> = lines[open + 2..]
+            .iter()
+            .take_while(|l| **l != "```")
+            .map(|l| l.trim())
+            .collect();
+        let participants: Vec<&str> = body
+            .iter()
+            .filter_map(|l| l.strip_prefix("participant "))
+            .filter_map(|l| l.split(" as ").next())
+            .collect();
+        let arrows: Vec<(&str, &str, &str)> = body
+            .iter()
+            .filter(|l| !l.starts_with("participant "))
+            .map(|l| {
+                let (ends, label) = l.split_once(": ").expect("an arrow with a label");
+                let (from, to) = ends
+                    .split_once("->>")
+                    .or_else(|| ends.split_once("-x"))
+                    .expect("an arrow");
+                (from, to, label)
+            })
+            .collect();
+        assert!(!arrows.is_empty(), "{}", scenario.name);
+        for (from, to, label) in &arrows {
+            assert!(
+                participants.contains(from) && participants.contains(to),
+                "{label}"
+            );
+            assert!(!label.contains(';') && !label.contains('#'), "{label}");
+        }
+        if scenario.name == "onboarding" {
+            let kinds: Vec<&str> = arrows.iter().map(|(_, _, l)| *l).collect();
+            for kind in [
+                "key_package_published",
+                "key_package_claimed",
+                "welcome_sent",
+            ] {
+                assert!(
+                    kinds.iter().any(|l| l.starts_with(kind)),
+                    "{kind}: {kinds:?}"
+                );
+            }
+        }
+        // Every step that logged a protocol event says why.
+        let steps_with_why = text
+            .split("\n## Step ")
+            .skip(1)
+            .filter(|section| section.contains("\n**Why:** "))
+            .count();
+        let with_events = text
+            .split("\n## Step ")
+            .skip(1)
+            .filter(|section| section.contains("```text") && !section.contains("(no events)"))
+            .count();
+        assert!(steps_with_why * 2 >= with_events, "{}", scenario.name);
+        if scenario.name == "onboarding" {
+            assert_eq!(
+                steps_with_why, with_events,
+                "every onboarding step says why"
+            );
+        }
+        // The OpenMLS calls, once each.
+        let calls_at = lines
+            .iter()
+            .position(|l| *l == "## The OpenMLS calls")
+            .unwrap_or_else(|| panic!("{}: no calls", scenario.name));
+        let calls: Vec<&str> = lines[calls_at + 2..]
+            .iter()
+            .take_while(|l| l.starts_with("- "))
+            .copied()
+            .collect();
+        let mut unique = calls.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), calls.len(), "{}", scenario.name);
+        assert!(!calls.is_empty());
+    }
+}

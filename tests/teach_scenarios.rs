@@ -52,10 +52,6 @@ fn every_scenario_is_narrated_and_ends_in_expectations() {
             .filter(|l| matches!(l.command, LabCommand::Expect(_)))
             .count();
         assert!(expects >= 3, "{}: {expects} expect lines", scenario.name);
-        // The tour (default) narrates groups of lines; the others every command.
-        if scenario.name == "default" {
-            continue;
-        }
         let source: Vec<&str> = scenario.source.lines().collect();
         for line in lines
             .iter()
@@ -71,6 +67,47 @@ fn every_scenario_is_narrated_and_ends_in_expectations() {
             );
         }
     }
+}
+
+/// A lesson shows a title card, then each step with its own caption: the title
+/// is not step 1's, and no step borrows the caption of the one before.
+#[test]
+fn every_step_of_every_shipped_scenario_has_a_caption_of_its_own() {
+    use mls_lab::command::steps::outline;
+    for scenario in SCENARIOS {
+        let outline = outline(scenario.name, scenario.source).expect("parses");
+        assert_eq!(outline.title, scenario.title());
+        for (index, step) in outline.steps.iter().enumerate() {
+            let caption = step.caption.join(" ");
+            assert!(
+                !caption.trim().is_empty(),
+                "{} step {}: `{}` has no caption of its own",
+                scenario.name,
+                index + 1,
+                step.line.text
+            );
+            assert!(
+                !caption.contains(&outline.title),
+                "{} step {}: the title is the lesson's, not the step's",
+                scenario.name,
+                index + 1
+            );
+        }
+    }
+    // The words match the command: `bob generate 2` builds, it publishes nothing.
+    let one_time = scenarios::find("one-time-use").expect("shipped");
+    let steps = outline(one_time.name, one_time.source)
+        .expect("parses")
+        .steps;
+    let generate = steps
+        .iter()
+        .find(|s| s.line.text == "bob generate 2")
+        .expect("the generate step");
+    let caption = generate.caption.join(" ");
+    assert!(
+        caption.contains("builds") && !caption.contains("publish"),
+        "{caption}"
+    );
 }
 
 #[test]

@@ -23,9 +23,11 @@ pub enum Action {
     RotateLastResort,
     /// The DS panel's key: `ds fault NAME on|off` at the prompt.
     ToggleFault,
+    // A lesson.
     NextStep,
     PrevStep,
     RestartLesson,
+    Checks,
     // Moving around.
     NextClient,
     PrevClient,
@@ -43,6 +45,7 @@ pub enum Action {
     Zoom,
     Why,
     WhyMore,
+    Inspector,
     Hex,
     Save,
     Theme,
@@ -54,16 +57,23 @@ pub enum Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Lab,
+    Lesson,
     Navigate,
     Program,
 }
 
 impl Section {
-    pub const ALL: [Section; 3] = [Section::Lab, Section::Navigate, Section::Program];
+    pub const ALL: [Section; 4] = [
+        Section::Lab,
+        Section::Lesson,
+        Section::Navigate,
+        Section::Program,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Section::Lab => "Lab (acts as the selected client)",
+            Section::Lesson => "Lesson (--step and present)",
             Section::Navigate => "Navigate",
             Section::Program => "Program",
         }
@@ -123,6 +133,14 @@ impl Binding {
         }
     }
 
+    /// How the key is written where room is short (the status bar).
+    pub fn short_label(&self) -> String {
+        match (self.code, self.ctrl) {
+            (KeyCode::Backspace, false) => "Bksp".into(),
+            _ => self.label(),
+        }
+    }
+
     fn matches(&self, event: &KeyEvent) -> bool {
         let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl != self.ctrl {
@@ -136,12 +154,14 @@ impl Binding {
     }
 }
 
-/// In a lesson these keys step through it instead of their usual action (h, l
-/// and the mouse still select clients; PgUp/PgDn still scroll).
-pub const LESSON_KEYS: [(Binding, Action); 3] = [
+/// In a lesson these keys step through it instead of their usual action: the
+/// arrows, and PgDn/PgUp, which presentation clickers send (h, l and the mouse
+/// still select clients; ↑↓ still move a panel's cursor).
+pub const LESSON_KEYS: [(Binding, Action); 4] = [
     (named(KeyCode::Right), Action::NextStep),
     (named(KeyCode::Left), Action::PrevStep),
-    (named(KeyCode::Home), Action::RestartLesson),
+    (named(KeyCode::PageDown), Action::NextStep),
+    (named(KeyCode::PageUp), Action::PrevStep),
 ];
 
 /// One declared action.
@@ -159,9 +179,8 @@ pub struct ActionSpec {
 }
 
 impl Action {
-    /// The action bound to this key, if any.
-    /// The action of a key while a lesson is loaded: → ← and Home step through
-    /// it ([`LESSON_KEYS`]), the others do what they always do.
+    /// The action of a key while a lesson is loaded: → ←, PgDn and PgUp step
+    /// through it ([`LESSON_KEYS`]), the others do what they always do.
     pub fn for_key_in_lesson(event: &KeyEvent) -> Option<Action> {
         LESSON_KEYS
             .iter()
@@ -170,6 +189,7 @@ impl Action {
             .or_else(|| Self::for_key(event))
     }
 
+    /// The action bound to this key, if any.
     pub fn for_key(event: &KeyEvent) -> Option<Action> {
         ACTIONS
             .iter()

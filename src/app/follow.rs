@@ -1,162 +1,220 @@
 //! Following a reference: the one highlighted everywhere, its journey through
-//! the event log, and what the inspector shows (asked of the engine).
+//! the event log, and what the inspector shows (asked of the engine). [`Follow`]
+//! keeps them together: the journey, the bundle and the bytes are always those of
+//! the followed reference or of the Welcome inspected. The engine answers in the
+//! order it is asked; an answer to a question asked before the latest (the
+//! inspector has moved on since) is dropped.
 
-use super::hex::HexView;
+use super::panels::inspector::hex_view::HexView;
 use super::{App, Effect};
-use crate::app::layout::Panel;
 use crate::domain::KeyPackageRef;
 use crate::engine::bundle::BundleDetails;
-use crate::engine::EventKind;
+use crate::engine::Event;
 use crate::worker::{Inspection, Request};
 
 /// The followed reference and the inspector's content.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Follow {
     /// The reference highlighted everywhere.
-    pub(super) followed: Option<KeyPackageRef>,
+    followed: Option<KeyPackageRef>,
     /// Every event that mentions the followed reference, oldest first: its journey
     /// from storage to the DS, into a Welcome and back to its owner's storage.
-    pub(super) journey: Vec<u64>,
-    pub(super) inspection: Option<Inspection>,
+    journey: Vec<u64>,
+    inspection: Option<Inspection>,
     /// The followed key package's bundle and reference (teaching §4).
-    pub(super) bundle: Option<BundleDetails>,
+    bundle: Option<BundleDetails>,
     /// Its bytes and fields, for the hex view.
-    pub(super) hex: Option<HexView>,
+    hex: Option<HexView>,
+    /// Inspections asked of the engine, and answered, since the lab started.
+    asked: u64,
+    answered: u64,
+    /// The first answer that counts: the latest question's.
+    counts_from: u64,
 }
 
-impl App {
-    /// Follows the reference under the cursor of the focused panel and asks the
-    /// engine for its details.
-    pub(super) fn follow_selection(&mut self) -> Vec<Effect> {
-        self.dirty = true;
-        match self.selection.focus {
-            Panel::KeyPackages | Panel::Clients => {
-                let Some(client) = self.view.clients.get(self.selection.selected_client) else {
-                    return Vec::new();
-                };
-                let cursor = self.selection.kp_cursor;
-                let (owner, kp_ref) = match client.key_packages.get(cursor) {
-                    Some(row) => (client.name.clone(), row.kp_ref.clone()),
-                    None => match client.claimed.get(cursor - client.key_packages.len()) {
-                        Some((owner, kp_ref)) => (owner.clone(), kp_ref.clone()),
-                        None => return Vec::new(),
-                    },
-                };
-                self.follow(owner, kp_ref)
-            }
-            Panel::Ds => {
-                let rows = self.ds_rows();
-                match rows.get(self.selection.ds_cursor) {
-                    Some((_, Some(entry))) => {
-                        // An entry of the acting client's directory: it owns the package.
-                        let owner = self.actor().map(str::to_string);
-                        let kp_ref = self.ds_entry(*entry).map(|e| e.kp_ref.clone());
-                        let (Some(owner), Some(kp_ref)) = (owner, kp_ref) else {
-                            return Vec::new();
-                        };
-                        self.follow(owner, kp_ref)
-                    }
-                    // Another lab's client on a shared DS is shown, not selected.
-                    Some((client, None)) if *client >= self.view.clients.len() => Vec::new(),
-                    Some((client, None)) => {
-                        let client = *client;
-                        self.select_client(client);
-                        Vec::new()
-                    }
-                    None => Vec::new(),
-                }
-            }
-            Panel::Timeline => self.follow_event(),
-            Panel::Groups | Panel::Inspector => Vec::new(),
+impl Follow {
+    pub(super) fn followed(&self) -> Option<&KeyPackageRef> {
+        self.followed.as_ref()
+    }
+
+    pub(super) fn journey(&self) -> &[u64] {
+        &self.journey
+    }
+
+    pub(super) fn inspection(&self) -> Option<&Inspection> {
+        self.inspection.as_ref()
+    }
+
+    pub(super) fn bundle(&self) -> Option<&BundleDetails> {
+        self.bundle.as_ref()
+    }
+
+    pub(super) fn hex(&self) -> Option<&HexView> {
+        self.hex.as_ref()
+    }
+
+    /// An inspection is asked: only its answer counts.
+    fn asking(&mut self) {
+        self.asked += 1;
+        self.counts_from = self.asked;
+    }
+
+    /// Nothing followed or inspected; answers on their way no longer count.
+    fn clear(&mut self) {
+        *self = Self {
+            asked: self.asked,
+            answered: self.answered,
+            counts_from: self.asked + 1,
+            ..Self::default()
+        };
+    }
+
+    /// An answer came: whether it is the latest question's.
+    fn answer(&mut self) -> bool {
+        self.answered += 1;
+        self.answered >= self.counts_from
+    }
+
+    /// Whether the next answer is the latest question's (a bundle comes before
+    /// the inspection it belongs to).
+    fn next_answer_counts(&self) -> bool {
+        self.answered + 1 >= self.counts_from
+    }
+
+    /// Whether `kp_ref` is followed and its key package already inspected.
+    fn inspects(&self, kp_ref: &KeyPackageRef) -> bool {
+        self.followed.as_ref() == Some(kp_ref)
+            && matches!(&self.inspection, Some(Inspection::KeyPackage(d)) if d.kp_ref == *kp_ref)
+    }
+
+    /// Follows `kp_ref`: its journey among `events`; the old bundle and bytes go.
+    fn start(&mut self, kp_ref: KeyPackageRef, events: &[Event]) {
+        self.journey = events
+            .iter()
+            .filter(|e| e.mentions(&kp_ref))
+            .map(|e| e.seq)
+            .collect();
+        self.followed = Some(kp_ref);
+        self.bundle = None;
+        self.hex = None;
+    }
+
+    /// New events: those that mention the followed reference join its journey.
+    pub(super) fn extend_journey(&mut self, events: &[Event]) {
+        if let Some(followed) = &self.followed {
+            self.journey.extend(
+                events
+                    .iter()
+                    .filter(|e| e.mentions(followed))
+                    .map(|e| e.seq),
+            );
         }
     }
 
+    /// The engine's answer; a Welcome brings its bytes. Whether it did.
+    pub(super) fn set_inspection(&mut self, inspection: Inspection) -> bool {
+        let welcome = match &inspection {
+            Inspection::Welcome(details) => {
+                self.hex = HexView::of_welcome_message(&details.encoded);
+                true
+            }
+            Inspection::KeyPackage(_) | Inspection::Unavailable(_) => false,
+        };
+        self.inspection = Some(inspection);
+        welcome
+    }
+
+    /// The engine's answer about a key package's bundle: kept if it is the
+    /// followed one's.
+    fn set_bundle(&mut self, bundle: BundleDetails) {
+        if self.followed.as_ref() != Some(&bundle.kp_ref) {
+            return;
+        }
+        self.hex = HexView::of_key_package(&bundle.encoded);
+        self.bundle = Some(bundle);
+    }
+}
+
+impl App {
     /// The selected timeline event: its reference is followed (from its owner's
     /// storage) and a Welcome is inspected.
-    fn follow_event(&mut self) -> Vec<Effect> {
-        let Some(event) = self.events.get(self.timeline_row()) else {
+    pub(super) fn follow_event(&mut self, seq: u64) -> Vec<Effect> {
+        let Some(event) = self.events().get((seq as usize).saturating_sub(1)) else {
             return Vec::new();
         };
-        let seq = event.seq;
-        let welcome = matches!(
-            event.kind,
-            EventKind::WelcomeSent { .. }
-                | EventKind::WelcomeDelivered { .. }
-                | EventKind::GroupJoined { .. }
-                | EventKind::JoinFailed { .. }
-        );
-        let found = event
-            .kp_ref()
+        let welcome = super::stage::shows_welcome(event);
+        // A Welcome sent is followed through its joiner's reference.
+        let found = super::stage::reference_of(event)
             .cloned()
             .and_then(|r| self.owner_of(&r).map(|owner| (owner, r)));
         let mut effects = Vec::new();
         if let Some((owner, kp_ref)) = found {
             // Show the owner's storage too, with the reference's row selected,
             // so that it is highlighted in the inventory and the DS directory.
-            if let Some(index) = self.view.clients.iter().position(|c| c.name == owner) {
+            if let Some(index) = self.mirror.client_index(&owner) {
                 self.select_client(index);
-                if let Some(row) = self.view.clients[index]
+                if let Some(row) = self.view().clients[index]
                     .key_packages
                     .iter()
                     .position(|k| k.kp_ref == kp_ref)
                 {
-                    self.selection.kp_cursor = row;
+                    self.set_cursor(super::layout::Panel::KeyPackages, row);
                 }
             }
-            effects = self.follow(owner, kp_ref);
+            if welcome {
+                // The inspector shows the Welcome, not the package.
+                if self.followed() != Some(&kp_ref) {
+                    self.follow_afresh(kp_ref);
+                }
+            } else {
+                effects = self.follow(owner, kp_ref);
+            }
         }
         if welcome {
-            effects = vec![Effect::Send(Request::InspectWelcome { seq })];
+            effects = vec![self.inspect(Request::InspectWelcome { seq })];
         }
         // The client changed to show this event's owner: what it shows is right.
-        self.selection.client_changed = false;
+        self.panels.clients.take_changed();
         effects
     }
 
     pub(super) fn follow(&mut self, owner: String, kp_ref: KeyPackageRef) -> Vec<Effect> {
-        if self.follow.followed.as_ref() == Some(&kp_ref)
-            && matches!(&self.follow.inspection, Some(Inspection::KeyPackage(d)) if d.kp_ref == kp_ref)
-        {
+        if self.follow.inspects(&kp_ref) {
             return Vec::new();
         }
-        self.follow.journey = self
-            .events
-            .iter()
-            .filter(|e| e.mentions(&kp_ref))
-            .map(|e| e.seq)
-            .collect();
-        self.follow.followed = Some(kp_ref.clone());
-        self.follow.bundle = None;
-        self.follow.hex = None;
-        self.selection.inspector_scroll = 0;
-        self.selection.hex_field = 0;
-        vec![Effect::Send(Request::InspectKeyPackage { owner, kp_ref })]
+        self.follow.start(kp_ref.clone(), self.mirror.events());
+        self.panels.inspector.reset();
+        vec![self.inspect(Request::InspectKeyPackage { owner, kp_ref })]
+    }
+
+    /// Asks the engine what the inspector is to show; earlier answers no longer count.
+    pub(super) fn inspect(&mut self, request: Request) -> Effect {
+        self.follow.asking();
+        Effect::Send(request)
+    }
+
+    /// Follows `kp_ref` from scratch, asking nothing yet: a lesson step asks
+    /// for what its inspector shows itself.
+    pub(super) fn follow_afresh(&mut self, kp_ref: KeyPackageRef) {
+        self.follow.start(kp_ref, self.mirror.events());
+        self.panels.inspector.reset();
     }
 
     /// After the acting client changed: a key package of another client leaves
     /// the inspector, which shows the new client's selected package (or nothing).
     pub(super) fn align_inspector(&mut self) -> Vec<Effect> {
-        if !std::mem::take(&mut self.selection.client_changed) {
+        if !self.panels.clients.take_changed() {
             return Vec::new();
         }
         let actor = self.actor().map(str::to_string);
-        let foreign = match &self.follow.inspection {
+        let foreign = match self.inspection() {
             Some(Inspection::KeyPackage(d)) => actor.as_deref() != Some(d.owner.as_str()),
             Some(Inspection::Welcome(_) | Inspection::Unavailable(_)) | None => true,
         };
         if !foreign {
             return Vec::new();
         }
-        let selected = self
-            .view
-            .clients
-            .get(self.selection.selected_client)
-            .and_then(|c| {
-                c.key_packages
-                    .get(self.selection.kp_cursor)
-                    .map(|k| (c.name.clone(), k.kp_ref.clone()))
-            });
-        match selected {
+        match self.selected_package() {
             Some((owner, kp_ref)) => self.follow(owner, kp_ref),
             None => {
                 self.unfollow();
@@ -165,106 +223,67 @@ impl App {
         }
     }
 
+    /// The acting client's own package under the key packages cursor.
+    fn selected_package(&self) -> Option<(String, KeyPackageRef)> {
+        let client = self.view().clients.get(self.selected_client())?;
+        let row = client
+            .key_packages
+            .get(self.cursor(super::layout::Panel::KeyPackages))?;
+        Some((client.name.clone(), row.kp_ref.clone()))
+    }
+
     /// Stops following and empties the inspector.
     pub(super) fn unfollow(&mut self) {
+        self.follow.clear();
+    }
+
+    /// A fresh lab: a fresh engine, which was asked nothing yet.
+    pub(super) fn forget_follow(&mut self) {
         self.follow = Follow::default();
     }
 
-    /// The client that generated this key package.
-    pub fn owner_of(&self, kp_ref: &KeyPackageRef) -> Option<String> {
-        self.view
-            .clients
-            .iter()
-            .find(|c| c.key_packages.iter().any(|k| k.kp_ref == *kp_ref))
-            .map(|c| c.name.clone())
-    }
-
     pub(super) fn refresh_inspection(&mut self) -> Vec<Effect> {
-        match &self.follow.inspection {
+        match self.inspection() {
             Some(Inspection::Welcome(details)) => {
-                vec![Effect::Send(Request::InspectWelcome { seq: details.seq })]
+                let seq = details.seq;
+                vec![self.inspect(Request::InspectWelcome { seq })]
             }
-            None if self.follow.followed.is_none() => {
+            None if self.followed().is_none() => {
                 // Nothing selected yet: show the newest key package of the selected client.
-                if let Some(client) = self.view.clients.get(self.selection.selected_client) {
-                    if let Some(row) = client.key_packages.get(self.selection.kp_cursor) {
-                        let (owner, kp_ref) = (client.name.clone(), row.kp_ref.clone());
-                        return self.follow(owner, kp_ref);
-                    }
+                match self.selected_package() {
+                    Some((owner, kp_ref)) => self.follow(owner, kp_ref),
+                    None => Vec::new(),
                 }
-                Vec::new()
             }
             // The bundle may have been consumed or deleted since: read it again.
             Some(Inspection::KeyPackage(details)) => {
-                vec![Effect::Send(Request::InspectKeyPackage {
+                let request = Request::InspectKeyPackage {
                     owner: details.owner.clone(),
                     kp_ref: details.kp_ref.clone(),
-                })]
+                };
+                vec![self.inspect(request)]
             }
             Some(Inspection::Unavailable(_)) | None => Vec::new(),
         }
     }
 
-    /// The engine's answer about the followed key package's bundle.
-    pub(super) fn on_bundle(&mut self, bundle: BundleDetails) {
-        if self.follow.followed.as_ref() != Some(&bundle.kp_ref) {
+    /// The engine inspected something: a Welcome starts its bytes at their first field.
+    pub(super) fn on_inspected(&mut self, inspection: Inspection) {
+        if !self.follow.answer() {
             return;
         }
-        self.follow.hex = HexView::of_key_package(&bundle.encoded);
-        self.follow.bundle = Some(bundle);
-    }
-
-    /// The followed key package's bundle and reference, once the engine sent them.
-    pub fn bundle(&self) -> Option<&BundleDetails> {
-        self.follow.bundle.as_ref()
-    }
-
-    /// Whether the inspector shows the journey of the followed reference.
-    pub fn shows_journey(&self) -> bool {
-        match &self.follow.inspection {
-            Some(Inspection::KeyPackage(d)) => {
-                self.follow.followed.as_ref() == Some(&d.kp_ref) && !self.follow.journey.is_empty()
-            }
-            Some(Inspection::Welcome(_) | Inspection::Unavailable(_)) | None => false,
+        if self.follow.set_inspection(inspection) {
+            self.panels.inspector.reset_field();
+            self.panels.inspector.find_field(self.follow.hex());
         }
     }
 
-    /// How many lines the inspector has, for scrolling it; the same count as
-    /// `ui::panels::inspector` draws (a test holds them together).
-    pub fn inspector_len(&self) -> usize {
-        match &self.follow.inspection {
-            None => 2,
-            Some(Inspection::Unavailable(_)) => 1,
-            Some(Inspection::KeyPackage(d)) => {
-                let journey = if self.shows_journey() {
-                    1 + self.journey_events().count()
-                } else {
-                    0
-                };
-                // reference; 8 fields; capabilities; lifetime, extensions, leaf ext., sizes;
-                // the bundle and the reference.
-                1 + journey + 8 + d.capabilities.len() + 4 + self.bundle().map_or(0, bundle_rows)
-            }
-            Some(Inspection::Welcome(d)) => 5 + d.secrets.len(),
+    /// The engine's answer about the followed key package's bundle.
+    pub(super) fn on_bundle(&mut self, bundle: BundleDetails) {
+        if !self.follow.next_answer_counts() {
+            return;
         }
+        self.follow.set_bundle(bundle);
+        self.panels.inspector.find_field(self.follow.hex());
     }
-
-    /// The events of the followed reference's journey.
-    pub fn journey_events(&self) -> impl Iterator<Item = &crate::engine::Event> {
-        self.follow
-            .journey
-            .iter()
-            .filter_map(|seq| self.events.get((*seq as usize).saturating_sub(1)))
-    }
-}
-
-/// Lines the inspector's bundle section takes: its heading, the storage key,
-/// whether it is the reference, the value and each private key (or one line
-/// saying the bundle is gone); then the reference's heading and three lines.
-pub fn bundle_rows(bundle: &BundleDetails) -> usize {
-    let stored = bundle
-        .bundle
-        .as_ref()
-        .map_or(1, |b| 3 + b.private_keys.len());
-    1 + stored + 1 + 3
 }

@@ -70,7 +70,8 @@ pub struct Shape {
     /// (key packages, timeline or inspector) above the why pane.
     pub focus: Option<Panel>,
     pub clients: usize,
-    /// Rows the message line takes (1 to 6: a lesson's caption pane takes up to six).
+    /// Rows the message line takes (1 to 8: a lesson's caption pane takes up to
+    /// six, and a toast under it two).
     pub message_lines: u16,
     /// The why pane is shown.
     pub why: bool,
@@ -78,6 +79,10 @@ pub struct Shape {
     pub projector: bool,
     /// The inspector shows the hex view: it gets more of its column.
     pub hex: bool,
+    /// Presenting, the inspector takes the why pane's place under the caption.
+    pub inspector_pane: bool,
+    /// Rows the presented caption takes (with the inspector under it).
+    pub caption_rows: u16,
 }
 
 /// The regions for a terminal of `area`; `shape.zoom` gives one panel the whole body.
@@ -87,7 +92,7 @@ pub fn compute(area: Rect, shape: Shape) -> Areas {
     let [header, body, message, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
-        Constraint::Length(shape.message_lines.clamp(1, 6)),
+        Constraint::Length(shape.message_lines.clamp(1, 8)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -109,15 +114,37 @@ pub fn compute(area: Rect, shape: Shape) -> Areas {
         // a whole step; on a laptop the caption and the first of the why stay
         // on one page.
         let timeline_share = if area.height >= 30 { 40 } else { 30 };
-        let [timeline, pane] =
-            Layout::vertical([Constraint::Percentage(timeline_share), Constraint::Fill(1)])
-                .areas(rest);
-        why = Some(pane);
-        vec![
-            (Panel::Clients, clients),
-            (Panel::Ds, ds),
-            (Panel::Timeline, timeline),
-        ]
+        if shape.inspector_pane {
+            // The inspector (or its hex view) under the caption, in the why
+            // pane's place: the caption keeps the rows it needs.
+            let caption = shape
+                .caption_rows
+                .saturating_add(2)
+                .min(rest.height.saturating_sub(4) / 2);
+            let [timeline, pane, inspector] = Layout::vertical([
+                Constraint::Percentage(timeline_share),
+                Constraint::Length(caption),
+                Constraint::Fill(1),
+            ])
+            .areas(rest);
+            why = Some(pane);
+            vec![
+                (Panel::Clients, clients),
+                (Panel::Ds, ds),
+                (Panel::Timeline, timeline),
+                (Panel::Inspector, inspector),
+            ]
+        } else {
+            let [timeline, pane] =
+                Layout::vertical([Constraint::Percentage(timeline_share), Constraint::Fill(1)])
+                    .areas(rest);
+            why = Some(pane);
+            vec![
+                (Panel::Clients, clients),
+                (Panel::Ds, ds),
+                (Panel::Timeline, timeline),
+            ]
+        }
     } else if area.width >= WIDE {
         let [left, middle, right] = Layout::horizontal([
             Constraint::Percentage(20),
@@ -213,17 +240,9 @@ pub fn compute(area: Rect, shape: Shape) -> Areas {
     }
 }
 
-/// Header rows inside a panel's border (column titles, lane names).
-pub fn header_rows(panel: Panel) -> u16 {
-    match panel {
-        Panel::Clients | Panel::KeyPackages | Panel::Ds | Panel::Timeline => 1,
-        Panel::Groups | Panel::Inspector => 0,
-    }
-}
-
-/// Rows available for data inside a panel.
-pub fn body_height(panel: Panel, area: Rect) -> usize {
-    usize::from(area.height.saturating_sub(2 + header_rows(panel)))
+/// Rows available for data inside a panel's border below its `header_rows`.
+pub fn body_height(header_rows: u16, area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(2 + header_rows))
 }
 
 /// The first row shown so that `cursor` is visible in `height` rows.

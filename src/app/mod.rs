@@ -3,30 +3,41 @@
 //! no engine calls; lab actions become lines of the command vocabulary, parsed by
 //! [`crate::command::parse_lines`] like scenario files and the `:` prompt.
 //!
-//! The state is split by concern, each part private with a small API:
-//! `prompt` (editing, history, completion), `lesson` and `session` (stepping and
-//! recording), `motion` (flashes, flights, toasts, deadlines), `selection` (focus,
-//! cursors, mouse) and `follow` (the followed reference and the inspector).
-//! `ui` reads everything through the accessors below. [`layout`] says where each
-//! panel goes (the renderer and the mouse's hit-testing share it) and `settings`
-//! holds the start-up settings, the theme among them.
+//! [`App`] is a composition of small parts, each owning its state behind a small
+//! API: `mirror` (the lab as the engine last showed it), `screen` (size, focus,
+//! zoom, the projector layout), [`panels`] (one folder per panel: its state, its
+//! keys and its drawing, and the router that reaches them), `follow` (the
+//! followed reference and what the inspector shows), `console` (the `:` prompt
+//! and its history), `motion` (flashes, flights, toasts, deadlines), `work`
+//! (batches in flight), `teaching` (the lesson and its stepping) and `session`
+//! (the lines sent, for saving). [`action`] declares every user-visible action
+//! once; `keys` routes keys to them. [`layout`] says where each panel goes (the
+//! renderer and the mouse's hit-testing share it), [`draw`] holds the palettes and
+//! the drawing primitives the panels share, and `settings` the start-up settings.
 
 pub mod action;
+mod caption;
 pub mod complete;
+mod console;
+pub mod draw;
 mod follow;
-pub mod hex;
 mod keys;
+mod lab_line;
 pub mod layout;
 pub mod lesson;
-mod message;
+pub mod message;
+mod mirror;
 pub mod motion;
+mod mouse;
+pub mod panels;
 pub mod prompt;
 mod reports;
-mod selection;
+mod screen;
 pub mod session;
 mod settings;
+mod stage;
 mod stepping;
-pub mod why;
+mod work;
 
 use std::time::Instant;
 
@@ -34,25 +45,31 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
 
 pub use action::{Action, ActionSpec, Section, ACTIONS};
-pub use lesson::{lesson_from, Lesson};
+pub use caption::Caption;
+pub use lesson::{lesson_from, Lesson, Pane, Stage, StepOutcome};
 pub use message::Message;
 pub use motion::{FlashKey, Flight, Toast, ToastKind, FLASH, FRAME, TOAST};
+pub use panels::inspector::hex_view::{HexField, HexView};
+pub use panels::why::Why;
 pub use prompt::Prompt;
 pub use session::{LineOutcome, SessionLine};
 pub use settings::{Settings, ThemeName, DEFAULT_SPEED_MS};
-pub use stepping::Caption;
-pub use why::Why;
+pub use work::Progress;
 
 use crate::command::{parse_lines, BadLine};
 use crate::domain::KeyPackageRef;
 use crate::engine::{Event, LabView, Randomness};
-use crate::worker::{Inspection, Report, Request};
+use crate::worker::{Inspection, Request};
+use console::Console;
 use follow::Follow;
 use layout::Panel;
+use mirror::Mirror;
 use motion::Motion;
-use prompt::History;
-use selection::Selection;
+use panels::Panels;
+use screen::Screen;
 use session::Session;
+use stepping::Teaching;
+use work::Work;
 
 /// Smallest usable terminal.
 pub const MIN_WIDTH: u16 = 80;
@@ -68,7 +85,7 @@ pub enum Msg {
     Resize(u16, u16),
     /// The clock moved (animations, flashes, toasts).
     Tick(Instant),
-    Report(Report),
+    Report(crate::worker::Report),
     Action(Action),
     /// Where the session was saved, or why it could not be.
     Saved(Result<String, String>),
@@ -93,43 +110,22 @@ pub enum Effect {
     },
 }
 
-/// A batch running on the engine thread: `done` of `total` steps.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Progress {
-    pub label: String,
-    pub done: usize,
-    pub total: usize,
-}
-
-/// The whole UI state.
+/// The whole UI state, in parts.
 #[derive(Debug)]
 pub struct App {
     settings: Settings,
     theme: ThemeName,
-    view: LabView,
-    events: Vec<Event>,
-    selection: Selection,
+    mirror: Mirror,
+    screen: Screen,
+    panels: Panels,
     follow: Follow,
-    prompt: Option<Prompt>,
-    history: History,
+    console: Console,
     motion: Motion,
-    progress: Option<Progress>,
-    /// Batches sent and not finished.
-    batches_in_flight: usize,
-    hint: Option<String>,
-    lesson: Option<Lesson>,
-    /// The next request tracked is a lesson's own (not ad-libbing).
-    stepping: bool,
-    /// Where the lab's keys come from: a rebuilt lab starts from the same.
-    randomness: Randomness,
+    work: Work,
+    teaching: Teaching,
     session: Session,
-    /// The line last typed at the prompt, until it finishes (for its feedback).
-    typed: Option<String>,
-    /// A client to select once it exists (the actor of a line just sent).
-    select_next: Option<String>,
+    hint: Option<String>,
     quit: bool,
-    /// `mls-lab present`: the projector layout, the caption in the why pane.
-    presenting: bool,
     /// Something visible changed since the last frame.
     dirty: bool,
 }
@@ -140,26 +136,19 @@ impl App {
             theme: settings.theme,
             motion: Motion::new(now, settings.speed),
             settings,
-            view: LabView::default(),
-            events: Vec::new(),
-            selection: Selection::new(Rect::new(0, 0, MIN_WIDTH, MIN_HEIGHT)),
+            mirror: Mirror::default(),
+            screen: Screen::new(Rect::new(0, 0, MIN_WIDTH, MIN_HEIGHT)),
+            panels: Panels::default(),
             follow: Follow::default(),
-            prompt: None,
-            history: History::default(),
-            progress: None,
-            batches_in_flight: 0,
+            console: Console::default(),
+            work: Work::default(),
+            teaching: Teaching::default(),
+            session: Session::default(),
             hint: Some(
                 "Press g to generate a key package for the selected client, ? for help, : to type a command"
                     .into(),
             ),
-            lesson: None,
-            stepping: false,
-            randomness: Randomness::System,
-            session: Session::default(),
-            typed: None,
-            select_next: None,
             quit: false,
-            presenting: false,
             dirty: true,
         }
     }
@@ -184,11 +173,16 @@ impl App {
     /// Records a request's lines in the session and returns the effect that sends it.
     /// Every batch of lines goes through here, wherever it comes from.
     pub fn track(&mut self, request: Request) -> Effect {
+        self.track_batch(request, work::Batch::Lines)
+    }
+
+    /// [`Self::track`] for a batch of `batch`'s kind.
+    fn track_batch(&mut self, request: Request, batch: work::Batch) -> Effect {
         if let Request::Run { lines, .. } = &request {
-            self.batches_in_flight += 1;
+            self.work.sent(batch, self.mirror.events().len());
             self.session.record(lines);
         }
-        if !std::mem::take(&mut self.stepping) {
+        if !self.teaching.take_stepping() {
             self.note_lines_by_hand(&request);
         }
         Effect::Send(request)
@@ -196,18 +190,8 @@ impl App {
 
     /// The session as a scenario file that replays it (see `session.rs`).
     pub fn session_scenario(&self) -> String {
-        self.session.scenario(&self.events, &self.view)
-    }
-
-    /// Loads a lesson to step through with Space.
-    pub fn load_lesson(&mut self, lesson: Lesson) {
-        self.hint = Some(format!(
-            "Lesson {}: {} steps. Space or → runs the next, Backspace or ← goes back, ? for help",
-            lesson.name,
-            lesson.steps.len()
-        ));
-        self.lesson = Some(lesson);
-        self.dirty = true;
+        self.session
+            .scenario(self.mirror.events(), self.mirror.view())
     }
 
     /// Applies one input; returns what the outside world must do.
@@ -223,12 +207,12 @@ impl App {
             Msg::Mouse(mouse) => self.on_mouse(mouse),
             Msg::Paste(text) => self.on_paste(&text),
             Msg::Resize(w, h) => {
-                self.selection.size = Rect::new(0, 0, w, h);
+                self.screen.resize(w, h);
                 self.dirty = true;
                 Vec::new()
             }
             Msg::Tick(now) => {
-                if self.motion.tick(now) || self.progress.is_some() {
+                if self.motion.tick(now) || self.work.progress().is_some() {
                     self.dirty = true;
                 }
                 Vec::new()
@@ -272,84 +256,63 @@ impl App {
     }
 
     pub fn view(&self) -> &LabView {
-        &self.view
+        self.mirror.view()
     }
 
     pub fn events(&self) -> &[Event] {
-        &self.events
+        self.mirror.events()
     }
 
     pub fn focus(&self) -> Panel {
-        self.selection.focus
+        self.screen.focus()
     }
 
     /// Gives a panel the keys, as Tab does, without following anything.
     pub fn set_focus(&mut self, panel: Panel) {
-        self.selection.focus = panel;
+        self.screen.set_focus(panel);
         self.dirty = true;
     }
 
     /// Index into `view().clients` of the client that acts.
     pub fn selected_client(&self) -> usize {
-        self.selection.selected_client
+        self.panels.clients.acting()
     }
 
     /// The acting client's name.
     pub fn actor(&self) -> Option<&str> {
-        self.view
+        self.view()
             .clients
-            .get(self.selection.selected_client)
+            .get(self.selected_client())
             .map(|c| c.name.as_str())
     }
 
-    /// Whether the timeline follows the newest event (no row picked).
-    pub fn timeline_follows_newest(&self) -> bool {
-        self.selection.timeline_cursor.is_none()
-    }
-
-    /// The timeline row selected, resolving "follow the newest".
-    pub fn timeline_row(&self) -> usize {
-        self.selection
-            .timeline_cursor
-            .unwrap_or_else(|| self.visible_events().saturating_sub(1))
-    }
-
-    /// Events drawn on the timeline: all except those still waiting to travel.
-    pub fn visible_events(&self) -> usize {
-        match self.motion.first_waiting() {
-            Some(seq) => (seq as usize).saturating_sub(1).min(self.events.len()),
-            None => self.events.len(),
-        }
-    }
-
     pub fn zoomed(&self) -> bool {
-        self.selection.zoomed
-    }
-
-    pub fn show_help(&self) -> bool {
-        self.selection.show_help
-    }
-
-    pub fn help_scroll(&self) -> usize {
-        self.selection.help_scroll
+        self.screen.zoomed()
     }
 
     pub fn size(&self) -> Rect {
-        self.selection.size
+        self.screen.size()
     }
 
     /// Where each panel is on a screen of `area`.
     pub fn areas(&self, area: Rect) -> layout::Areas {
+        let inspector_pane = self.presenting() && self.screen.pane().shows_inspector();
         layout::compute(
             area,
             layout::Shape {
-                zoom: self.selection.zoomed.then_some(self.selection.focus),
-                focus: Some(self.selection.focus),
-                clients: self.view.clients.len(),
+                zoom: self.screen.zoomed().then_some(self.screen.focus()),
+                focus: Some(self.screen.focus()),
+                clients: self.view().clients.len(),
                 message_lines: self.message_lines(area.width),
-                why: self.selection.show_why,
-                projector: self.presenting,
-                hex: self.selection.hex,
+                why: self.panels.why.shown(),
+                projector: self.screen.presenting(),
+                hex: self.panels.inspector.hex(),
+                inspector_pane,
+                caption_rows: if inspector_pane {
+                    panels::why::caption_rows(self, area.width.saturating_sub(2))
+                } else {
+                    0
+                },
             },
         )
     }
@@ -357,40 +320,35 @@ impl App {
     /// Switches to the projector layout of `mls-lab present`: fewer, larger
     /// panels, the caption with the why pane, the timeline focused.
     pub fn present(&mut self) {
-        self.presenting = true;
-        self.selection.show_why = true;
-        self.selection.focus = Panel::Timeline;
+        self.screen.present();
+        self.panels.why.show(true);
         self.dirty = true;
     }
 
     /// Whether the projector layout is on.
     pub fn presenting(&self) -> bool {
-        self.presenting
+        self.screen.presenting()
     }
 
     /// The reference highlighted everywhere (full hex).
     pub fn followed(&self) -> Option<&KeyPackageRef> {
-        self.follow.followed.as_ref()
+        self.follow.followed()
     }
 
     pub fn journey(&self) -> &[u64] {
-        &self.follow.journey
+        self.follow.journey()
     }
 
     pub fn inspection(&self) -> Option<&Inspection> {
-        self.follow.inspection.as_ref()
-    }
-
-    pub fn inspector_scroll(&self) -> usize {
-        self.selection.inspector_scroll
+        self.follow.inspection()
     }
 
     pub fn prompt(&self) -> Option<&Prompt> {
-        self.prompt.as_ref()
+        self.console.prompt()
     }
 
     pub fn history(&self) -> &[String] {
-        self.history.lines()
+        self.console.history()
     }
 
     pub fn toasts(&self) -> &[Toast] {
@@ -417,11 +375,11 @@ impl App {
 
     /// The batch reporting progress, if any.
     pub fn progress(&self) -> Option<&Progress> {
-        self.progress.as_ref()
+        self.work.progress()
     }
 
     pub fn batches_in_flight(&self) -> usize {
-        self.batches_in_flight
+        self.work.in_flight()
     }
 
     pub fn hint(&self) -> Option<&str> {
@@ -429,7 +387,7 @@ impl App {
     }
 
     pub fn lesson(&self) -> Option<&Lesson> {
-        self.lesson.as_ref()
+        self.teaching.lesson()
     }
 
     pub fn session(&self) -> &[SessionLine] {
@@ -440,9 +398,11 @@ impl App {
         self.quit
     }
 
-    /// Something visible changed since the last frame.
+    /// Something visible changed since the last frame. While the lab is rebuilt
+    /// quietly the screen keeps its last frame, until the step it rebuilds to
+    /// is shown whole.
     pub fn is_dirty(&self) -> bool {
-        self.dirty
+        self.dirty && !self.work.rebuilding()
     }
 
     /// A frame was drawn.
@@ -450,32 +410,23 @@ impl App {
         self.dirty = false;
     }
 
-    /// Messages waiting for `client`: the DS keeps its mailbox until they are
-    /// processed, so a fetched message is still counted there (the larger of the
-    /// two counts, never their sum).
+    /// Messages waiting for `client` (see [`Mirror::mail_for`]).
     pub fn mail_for(&self, client: &str) -> usize {
-        let at_ds = self.view.ds.clients.get(client).map_or(0, |d| d.inbox);
-        let fetched = self
-            .view
-            .clients
-            .iter()
-            .find(|c| c.name == client)
-            .map_or(0, |c| c.pending);
-        at_ds.max(fetched)
+        self.mirror.mail_for(client)
     }
 
     /// Total last-resort reuses counted by the DS.
     pub fn reuses(&self) -> u64 {
-        self.view
-            .ds
-            .clients
-            .values()
-            .map(|d| d.last_resort_reuses)
-            .sum()
+        self.mirror.reuses()
+    }
+
+    /// The client that generated this key package.
+    pub fn owner_of(&self, kp_ref: &KeyPackageRef) -> Option<String> {
+        self.mirror.owner_of(kp_ref)
     }
 
     /// When the next frame is due, if anything moves or expires; `None` when idle.
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.motion.next_deadline(self.progress.is_some())
+        self.motion.next_deadline(self.work.progress().is_some())
     }
 }

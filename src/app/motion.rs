@@ -192,6 +192,11 @@ impl Motion {
         }
     }
 
+    /// Removes every toast: what they said is about a step gone by.
+    pub fn clear_toasts(&mut self) {
+        self.toasts.clear();
+    }
+
     /// Removes error toasts: the next success replaces them.
     pub fn clear_errors(&mut self) {
         self.toasts.retain(|t| !t.is_error());

@@ -1,7 +1,10 @@
 //! The lab's start-up settings: how fast messages travel, the theme (the app's
-//! setting; its palette is the UI's) and the ciphersuite the keys use.
+//! setting; its palette is the UI's), the ciphersuite the keys use and the
+//! terminal's colour depth.
 
 use std::time::Duration;
+
+use crate::app::draw::depth::ColourDepth;
 
 /// Default travel time of a message along the timeline (`--speed`).
 pub const DEFAULT_SPEED_MS: u64 = 400;
@@ -14,6 +17,9 @@ pub struct Settings {
     pub theme: ThemeName,
     /// Ciphersuite the keys use (`--suite`).
     pub suite: u16,
+    /// The colours the terminal shows (`COLORTERM`, `TERM`): palettes come
+    /// down to 256 or 16 colours where 24-bit colour is not announced.
+    pub colours: ColourDepth,
 }
 
 impl Default for Settings {
@@ -22,6 +28,7 @@ impl Default for Settings {
             speed: Duration::from_millis(DEFAULT_SPEED_MS),
             theme: ThemeName::Dark,
             suite: 1,
+            colours: ColourDepth::TrueColour,
         }
     }
 }

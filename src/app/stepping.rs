@@ -1,122 +1,142 @@
 //! Stepping through a lesson: forward one step, back one step, to its start or
-//! to step N. Going back rebuilds the lab: a fresh engine with the same
-//! randomness replays the lesson's lines up to the step before (a lesson runs
-//! seeded, so the same references, bundles, DS counts and memberships come back;
-//! docs/benchmarks.md has what it costs). Lines run by hand are not replayed.
+//! to step N. Each step is a batch of its own, so that its events and its
+//! checks are known when it ends. Going back rebuilds the lab: a fresh engine
+//! with the same randomness replays the prelude and every step up to the one
+//! asked for, quietly (a lesson runs seeded, so the same references, bundles,
+//! DS counts and memberships come back; docs/benchmarks.md has what it costs).
+//! Jumping forward runs the steps between quietly too. Lines run by hand are not
+//! replayed. When the last step of a batch run ends, `stage.rs` puts the screen
+//! in the state that step shows, whichever way it was reached.
 
-use super::lesson::said;
+use super::lesson::{Lesson, StepOutcome};
+use super::mirror::Mirror;
 use super::motion::{Motion, ToastKind};
 use super::session::Session;
-use super::{follow::Follow, App, Effect};
-use crate::command::Command;
-use crate::domain::escape_controls;
-use crate::engine::{LabView, Randomness};
+use super::work::{Batch, Work};
+use super::{App, Effect};
+use crate::engine::{EngineError, Randomness};
 use crate::worker::Request;
 
-/// What the caption pane shows: the step, the line it runs, the whole comment,
-/// what a `say` step says, and why the lab and the lesson disagree, if they do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caption {
-    /// `step 11/46`
-    pub step: String,
-    /// The step's command as written; empty for a `say` step.
-    pub line: String,
-    pub comment: String,
-    /// The words of a `say` step.
-    pub said: Option<String>,
-    pub note: Option<String>,
+/// The lesson loaded, if any, and what stepping it needs.
+#[derive(Debug, Default)]
+pub(super) struct Teaching {
+    lesson: Option<Lesson>,
+    /// The next request tracked is a lesson's own (not ad-libbing).
+    stepping: bool,
+    /// Where the lab's keys come from: a rebuilt lab starts from the same.
+    randomness: Randomness,
+    /// `0` was pressed once: the next `0` restarts, any other key keeps going.
+    confirming_restart: bool,
+    /// What the step running now did so far.
+    running: StepOutcome,
 }
 
-impl Caption {
-    /// The first part: `step N/M · the line`, or `step N/M` for a `say` step.
-    pub fn heading(&self) -> String {
-        if self.line.is_empty() {
-            self.step.clone()
-        } else {
-            format!("{} · {}", self.step, self.line)
+impl Teaching {
+    pub(super) fn lesson(&self) -> Option<&Lesson> {
+        self.lesson.as_ref()
+    }
+
+    /// Whether the request being tracked is the lesson's own; asked once.
+    pub(super) fn take_stepping(&mut self) -> bool {
+        std::mem::take(&mut self.stepping)
+    }
+
+    /// Whether a restart waits for its confirmation.
+    pub(super) fn confirming_restart(&self) -> bool {
+        self.confirming_restart
+    }
+
+    /// Line `line` of the running step finished: the command (0), whose failure
+    /// is noted unless the step expects it, or one of its checks.
+    pub(super) fn line_of_step_done(
+        &mut self,
+        line: usize,
+        text: &str,
+        error: Option<&EngineError>,
+        expected: bool,
+    ) {
+        match (line, error) {
+            (0, Some(error)) if !expected => {
+                self.running.failure = Some(format!("{text} failed: {}: {error}", error.code()));
+            }
+            (0, Some(_) | None) => {}
+            (_, error) => {
+                self.running.checks.push(Some(error.is_none()));
+                if let (Some(error), None) = (error, &self.running.failed_check) {
+                    self.running.failed_check = Some((text.to_string(), error.to_string()));
+                }
+            }
         }
     }
 
-    /// The pieces in the order they are shown, each wrapped on its own, with
-    /// the script's text escaped ([`escape_controls`]) as the pane draws it.
-    pub fn parts(&self) -> Vec<String> {
-        let mut parts = vec![self.heading()];
-        if !self.comment.is_empty() {
-            parts.push(self.comment.clone());
+    /// Step `index` ended: what it did, with its subject, is its outcome.
+    pub(super) fn step_ended(&mut self, index: usize, subject: Option<u64>) {
+        let mut outcome = std::mem::take(&mut self.running);
+        outcome.subject = subject;
+        if let Some(lesson) = self.lesson.as_mut() {
+            lesson.record(index, outcome);
         }
-        parts.extend(self.said.clone());
-        parts.extend(self.note.clone());
-        parts
-            .iter()
-            .map(|part| escape_controls(part).into_owned())
-            .collect()
     }
 }
 
 impl App {
     /// The randomness a rebuilt lab starts from: the one the lab was started with.
     pub fn set_randomness(&mut self, randomness: Randomness) {
-        self.randomness = randomness;
+        self.teaching.randomness = randomness;
     }
 
-    /// The caption of the step run last; `None` before the first.
-    pub fn caption(&self) -> Option<Caption> {
-        let lesson = self.lesson.as_ref()?;
-        let (number, step) = lesson.current()?;
-        let said = said(step).map(str::to_string);
-        // A `say` step shows its own comment only: it is a caption itself.
-        let comment = match said {
-            Some(_) => step
-                .caption
-                .iter()
-                .filter(|l| !l.is_empty())
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" "),
-            None => lesson.caption_of(number - 1),
-        };
-        Some(Caption {
-            step: format!("step {number}/{}", lesson.steps.len()),
-            line: match said {
-                Some(_) => String::new(),
-                None => step.line.text.clone(),
-            },
-            comment,
-            said,
-            note: lesson.note.clone(),
-        })
+    /// Loads a lesson to step through with Space; its title card shows first.
+    pub fn load_lesson(&mut self, lesson: Lesson) {
+        self.hint = Some(format!(
+            "Lesson {}: {} steps. Space, → or PgDn runs the next, Backspace, ← or PgUp goes back, ? for help",
+            lesson.name(),
+            lesson.steps().len()
+        ));
+        self.teaching.lesson = Some(lesson);
+        self.panels.timeline.hide_checks(true, self.mirror.events());
+        self.dirty = true;
     }
 
-    /// Space and →: runs the next step with its `expect` lines.
+    /// Whether a restart waits for its confirmation.
+    pub fn confirming_restart(&self) -> bool {
+        self.teaching.confirming_restart
+    }
+
+    /// Space, → and PgDn: runs the next step with its `expect` lines.
     pub(super) fn next_step(&mut self) -> Vec<Effect> {
-        let Some(lesson) = self.lesson.as_mut() else {
+        let Some(lesson) = self.teaching.lesson.as_mut() else {
             return self.no_lesson();
         };
-        let Some(step) = lesson.steps.get(lesson.position).cloned() else {
+        let position = lesson.position();
+        if position >= lesson.steps().len() {
             let text = format!(
-                "{}: the lesson is over (Backspace goes back, Home restarts)",
-                lesson.name
+                "{}: the lesson is over (Backspace goes back, 0 restarts)",
+                lesson.name()
             );
             self.toast(text, ToastKind::Done);
             return Vec::new();
-        };
-        lesson.position += 1;
-        lesson.note = None;
+        }
+        lesson.set_position(position + 1);
+        lesson.forget_from(position);
         self.hint = None;
-        let request = Request::Run {
-            label: step.line.text.clone(),
-            lines: step.lines().cloned().collect(),
-        };
-        self.select_actor_of(&request);
-        self.track_lesson(request)
+        // The room watches this step's messages travel: the timeline follows
+        // them until the step has run and its subject is picked.
+        self.motion.clear_toasts();
+        self.panels.timeline.follow_newest();
+        let effects = self.send_step(position, false);
+        if let Some(Effect::Send(request)) = effects.first() {
+            let request = request.clone();
+            self.select_actor_of(&request);
+        }
+        effects
     }
 
-    /// Backspace and ←: back one step, to the lab as it was before it.
+    /// Backspace, ← and PgUp: back one step, to the lab as it was after the one before.
     pub(super) fn previous_step(&mut self) -> Vec<Effect> {
-        let Some(lesson) = self.lesson.as_ref() else {
+        let Some(lesson) = self.teaching.lesson.as_ref() else {
             return self.no_lesson();
         };
-        match lesson.position.checked_sub(1) {
+        match lesson.position().checked_sub(1) {
             Some(position) => self.rebuild_at(position),
             None => {
                 self.toast(
@@ -128,21 +148,31 @@ impl App {
         }
     }
 
-    /// Home: the lesson from its start.
+    /// `0`: asks first; `0` again restarts the lesson from its title card.
     pub(super) fn restart_lesson(&mut self) -> Vec<Effect> {
-        if self.lesson.is_none() {
+        if self.teaching.lesson.is_none() {
             return self.no_lesson();
+        }
+        if !std::mem::take(&mut self.teaching.confirming_restart) {
+            self.teaching.confirming_restart = true;
+            return Vec::new();
         }
         self.rebuild_at(0)
     }
 
-    /// `:step N`: the lab after step N (forward by running the steps between,
-    /// back by rebuilding).
+    /// Any key but `0` while a restart waits: the lesson goes on.
+    pub(super) fn keep_going(&mut self) {
+        self.teaching.confirming_restart = false;
+        self.dirty = true;
+    }
+
+    /// `:step N`: the lab after step N (forward by running the steps between
+    /// quietly, back by rebuilding).
     pub(super) fn jump_to_step(&mut self, number: usize) -> Vec<Effect> {
-        let Some(lesson) = self.lesson.as_ref() else {
+        let Some(lesson) = self.teaching.lesson.as_ref() else {
             return self.no_lesson();
         };
-        let last = lesson.steps.len();
+        let last = lesson.steps().len();
         if number > last {
             self.toast(
                 format!("The lesson has {last} steps: step 0 to {last}"),
@@ -150,102 +180,105 @@ impl App {
             );
             return Vec::new();
         }
-        if number < lesson.position || lesson.ad_libbed {
+        let position = lesson.position();
+        if number < position || lesson.ad_libbed() {
             return self.rebuild_at(number);
         }
-        let mut effects = Vec::new();
-        while self.lesson.as_ref().is_some_and(|l| l.position < number) {
-            effects.extend(self.next_step());
+        if number == position {
+            return Vec::new();
+        }
+        self.hint = None;
+        self.motion.clear_toasts();
+        if let Some(lesson) = self.teaching.lesson.as_mut() {
+            lesson.set_position(number);
+            lesson.forget_from(position);
+        }
+        (position..number)
+            .flat_map(|index| self.send_step(index, true))
+            .collect()
+    }
+
+    /// A fresh lab with the prelude and the lesson's steps up to `position`
+    /// replayed into it, quietly.
+    fn rebuild_at(&mut self, position: usize) -> Vec<Effect> {
+        let Some(lesson) = self.teaching.lesson.as_mut() else {
+            return Vec::new();
+        };
+        lesson.set_position(position);
+        lesson.forget_from(0);
+        lesson.rebuilt();
+        let prelude = lesson.prelude().to_vec();
+        self.reset_lab();
+        let mut effects = vec![Effect::ResetLab {
+            randomness: self.teaching.randomness,
+        }];
+        if !prelude.is_empty() {
+            let request = Request::Run {
+                label: "rebuilding the lab".into(),
+                lines: prelude,
+            };
+            effects.push(self.track_as(request, Batch::Prelude));
+        }
+        for index in 0..position {
+            effects.extend(self.send_step(index, true));
+        }
+        if !self.work.lesson_queued() {
+            // Nothing to replay: the title card of an empty lab, at once.
+            effects.extend(self.stage_step());
         }
         effects
     }
 
-    /// A fresh lab with the lesson's lines up to `position` replayed into it.
-    fn rebuild_at(&mut self, position: usize) -> Vec<Effect> {
-        let Some(lesson) = self.lesson.as_mut() else {
+    /// Sends step `index` as a batch of its own.
+    fn send_step(&mut self, index: usize, quiet: bool) -> Vec<Effect> {
+        let Some(step) = self
+            .teaching
+            .lesson
+            .as_ref()
+            .and_then(|l| l.steps().get(index))
+        else {
             return Vec::new();
         };
-        let lines = lesson.lines_until(position);
-        lesson.position = position;
-        lesson.note = None;
-        self.reset_lab();
-        let mut effects = vec![Effect::ResetLab {
-            randomness: self.randomness,
-        }];
-        if !lines.is_empty() {
-            let request = Request::Run {
-                label: format!("rebuilding the lab up to step {position}"),
-                lines,
-            };
-            effects.extend(self.track_lesson(request));
+        let request = Request::Run {
+            label: match quiet {
+                true => format!("step {}", index + 1),
+                false => step.line.text.clone(),
+            },
+            lines: step.run_lines().cloned().collect(),
+        };
+        if let Some(lesson) = self.teaching.lesson.as_mut() {
+            lesson.stepped();
         }
-        effects
+        vec![self.track_as(request, Batch::Step { index, quiet })]
     }
 
     /// Forgets everything the old lab showed: a fresh one is coming.
     fn reset_lab(&mut self) {
-        self.events.clear();
-        self.view = LabView::default();
-        self.follow = Follow::default();
+        self.teaching.running = StepOutcome::default();
+        self.mirror = Mirror::default();
+        self.forget_follow();
         self.motion = Motion::new(self.motion.now(), self.settings.speed);
         self.session = Session::default();
-        self.progress = None;
-        self.batches_in_flight = 0;
-        self.select_next = None;
-        self.typed = None;
+        self.work = Work::default();
+        self.panels.timeline.clear();
+        self.console.forget_typed();
         self.dirty = true;
     }
 
     /// Sends a request of the lesson's own: not ad-libbing.
-    fn track_lesson(&mut self, request: Request) -> Vec<Effect> {
-        self.stepping = true;
-        let effect = self.track(request);
-        if let Some(lesson) = self.lesson.as_mut() {
-            lesson.started = true;
-            lesson.ad_libbed = false;
-        }
-        vec![effect]
+    fn track_as(&mut self, request: Request, batch: Batch) -> Effect {
+        self.teaching.stepping = true;
+        self.track_batch(request, batch)
     }
 
     /// A request from anywhere else while a lesson is loaded: before its first
     /// step it belongs to the lesson's start, after it is ad-libbing.
     pub(super) fn note_lines_by_hand(&mut self, request: &Request) {
-        let (Some(lesson), Request::Run { lines, .. }) = (self.lesson.as_mut(), request) else {
+        let (Some(lesson), Request::Run { lines, .. }) = (self.teaching.lesson.as_mut(), request)
+        else {
             return;
         };
-        if lesson.started {
-            lesson.ad_libbed = true;
-        } else {
-            lesson.prelude.extend(lines.iter().cloned());
-        }
-    }
-
-    /// A line failed: if it is an `expect` of the step just run, the caption
-    /// says that the lab and the lesson disagree, and how to get back. Whether
-    /// it did.
-    pub(super) fn note_failed_expectation(&mut self, text: &str, why: &str) -> bool {
-        let Some(lesson) = self.lesson.as_mut() else {
-            return false;
-        };
-        let Some((_, step)) = lesson.current() else {
-            return false;
-        };
-        let checked = step
-            .lines()
-            .any(|l| l.text == text && matches!(l.command, Command::Expect(_)));
-        if !checked {
-            return false;
-        }
-        lesson.note = Some(if lesson.ad_libbed {
-            format!(
-                "✗ {text} did not hold ({why}): lines run by hand changed the lab. \
-                 Backspace goes back one step, to the lesson's own state."
-            )
-        } else {
-            format!("✗ {text} did not hold ({why}). Backspace goes back one step.")
-        });
-        self.dirty = true;
-        true
+        lesson.note_lines_by_hand(lines);
     }
 
     fn no_lesson(&mut self) -> Vec<Effect> {

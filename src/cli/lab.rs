@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::stdio::say;
+use crate::app::draw::depth::ColourDepth;
 use crate::app::{self, Settings};
 use crate::command::Command;
 use crate::domain::{validate_name, NameKind};
@@ -146,6 +147,7 @@ impl LabArgs {
             speed: Duration::from_millis(display.speed),
             theme,
             suite: self.suite,
+            colours: ColourDepth::from_env(),
         };
         let default_clients = || ["alice", "bob", "carol", "dave"].map(String::from).to_vec();
         let shared_ds = match self.ds.as_deref().map(HttpDs::new).transpose() {

@@ -48,6 +48,63 @@ pub enum Command {
     /// `import-key-package FILE --as NAME`: an external client whose key package
     /// comes from FILE (made by another MLS stack).
     ImportKeyPackage { file: String, name: String },
+    /// `show inspector|hex|why`: a lesson's direction to the screen. Changes
+    /// nothing in the lab; headless it does nothing, a handout names it.
+    Show(Show),
+    /// `follow NAME REF`: a lesson's direction to highlight one key package
+    /// everywhere. Changes nothing in the lab, like [`Command::Show`].
+    Follow(KeySelector),
+}
+
+/// What `show` puts on the screen of a lesson.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum Show {
+    /// The inspector, of the step's subject or of NAME's key package REF.
+    Inspector {
+        #[command(flatten)]
+        package: OptionalKeySelector,
+    },
+    /// The hex view of what the inspector shows, with FIELD selected (a path of
+    /// `mls-lab inspect`'s tree or its end, e.g. `init_key`, `new_member`).
+    Hex {
+        #[arg(value_name = "FIELD")]
+        field: Option<String>,
+    },
+    /// The why pane: what the step's subject is, and why (the default).
+    Why,
+}
+
+/// One client's key package: NAME and REF (a hex prefix, `@N` or `@last`).
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct KeySelector {
+    #[arg(value_name = "NAME")]
+    pub client: String,
+    /// Hex prefix, @N or @last.
+    #[arg(value_name = "REF")]
+    pub key_package: String,
+}
+
+/// A [`KeySelector`] that may be left out (both words, or neither).
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct OptionalKeySelector {
+    #[arg(value_name = "NAME", requires = "key_package")]
+    pub client: Option<String>,
+    /// Hex prefix, @N or @last.
+    #[arg(value_name = "REF")]
+    pub key_package: Option<String>,
+}
+
+impl OptionalKeySelector {
+    /// Both words, when given.
+    pub fn selector(&self) -> Option<KeySelector> {
+        match (&self.client, &self.key_package) {
+            (Some(client), Some(key_package)) => Some(KeySelector {
+                client: client.clone(),
+                key_package: key_package.clone(),
+            }),
+            (Some(_) | None, None) | (None, Some(_)) => None,
+        }
+    }
 }
 
 impl Command {
@@ -59,10 +116,34 @@ impl Command {
             Self::Clients(_) | Self::Deliver | Self::Clock(_) | Self::Expect(_) | Self::Say(_) => {
                 "lab"
             }
+            Self::Show(_) | Self::Follow(_) => "lab",
             Self::ExportWelcome { .. }
             | Self::ExportMailbox { .. }
             | Self::ImportKeyPackage { .. } => "lab",
         }
+    }
+
+    /// Whether the line runs nothing in the lab: a caption (`say`) or a
+    /// direction to a lesson's screen (`show`, `follow`). Such a line stands
+    /// between a failure and its `expect error` without breaking the pair.
+    pub fn runs_nothing(&self) -> bool {
+        match self {
+            Self::Say(_) | Self::Show(_) | Self::Follow(_) => true,
+            Self::Clients(_)
+            | Self::Client { .. }
+            | Self::Ds(_)
+            | Self::Deliver
+            | Self::Clock(_)
+            | Self::Expect(_)
+            | Self::ExportWelcome { .. }
+            | Self::ExportMailbox { .. }
+            | Self::ImportKeyPackage { .. } => false,
+        }
+    }
+
+    /// Whether the line directs a lesson's screen (`show`, `follow`).
+    pub fn directs_screen(&self) -> bool {
+        matches!(self, Self::Show(_) | Self::Follow(_))
     }
 
     /// The verb, as written.
@@ -73,6 +154,10 @@ impl Command {
             Self::Clock(_) => "clock",
             Self::Expect(_) => "expect",
             Self::Say(_) => "say",
+            Self::Show(Show::Inspector { .. }) => "show inspector",
+            Self::Show(Show::Hex { .. }) => "show hex",
+            Self::Show(Show::Why) => "show why",
+            Self::Follow(_) => "follow",
             Self::ExportWelcome { .. } => "export-welcome",
             Self::ExportMailbox { .. } => "export-mailbox",
             Self::ImportKeyPackage { .. } => "import-key-package",

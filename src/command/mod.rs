@@ -40,7 +40,7 @@ pub mod vocabulary;
 
 pub use ast::{
     ClientAction, Command, CraftArgs, CraftKey, CraftKind, CraftPlace, DsAction, EncodingArgs,
-    ExportArgs, GenerateArgs, PublishArgs,
+    ExportArgs, GenerateArgs, KeySelector, OptionalKeySelector, PublishArgs, Show,
 };
 pub use expectation::{BundlePresence, ClientCheck, DsCheck, Expectation, Presence};
 pub use misbehave::{DsPolicy, GreaseMode, KeyEncodingMode, Limit, MaxLifetime, Switch};

@@ -23,8 +23,10 @@ pub const RESERVED: &[&str] = &[
     "help",
     "lab",
     "all",
-    // `say "..."` starts a caption line.
+    // `say "..."` starts a caption line; `show` and `follow` direct a lesson's screen.
     "say",
+    "show",
+    "follow",
     // `import-key-package` starts a line too, but is longer than any name may be.
     "export-welcome",
     "export-mailbox",

@@ -37,6 +37,15 @@ pub enum EngineError {
     /// A Commit names a `GroupId` the DS has no roster for.
     #[error("the Delivery Service knows no group with GroupId {0}")]
     UnknownGroupId(String),
+    /// RFC 9750 §5.1 (the DS fans a Commit out to the group's members): a Commit
+    /// from a client the DS does not list in the group it names.
+    #[error("the Delivery Service routes only members' Commits: {client} is not in its roster of '{group}'")]
+    NotGroupMember { client: String, group: String },
+    /// A Welcome (from a file or another stack) whose `GroupId` is a group the DS
+    /// routes already, for members the joiner is not among: a forged Welcome
+    /// reusing a group's real `GroupId` would put a stranger in that group.
+    #[error("{client} cannot join '{group}' from this Welcome: its GroupId is a group the Delivery Service routes already, and {client} is not in it")]
+    GroupIdInUse { client: String, group: String },
     /// A Welcome for a group the joiner is already in (OpenMLS: GroupAlreadyExists).
     #[error("{client} is already a member of '{group}'; {bundle}")]
     AlreadyMember {
@@ -111,6 +120,10 @@ pub enum EngineError {
     },
     #[error("duplicate: key package {kp_ref} was published already")]
     Duplicate { kp_ref: KeyPackageRef },
+    /// The DS takes a batch of uploads whole or not at all: another upload of
+    /// the same batch was refused.
+    #[error("not published: the Delivery Service takes a batch whole, and it refused another upload of this one")]
+    BatchRefused,
     #[error("{0} is not registered at the Delivery Service")]
     NotRegistered(String),
     /// RFC 9420 §16.8: no fresh key package and no last-resort package for this suite.
@@ -147,6 +160,10 @@ pub enum EngineError {
     /// Faults, policies and the DS's clock belong to whoever runs the server.
     #[error("`{0}` changes the DS itself; on a shared DS (--ds URL) that is for whoever runs `mls-lab serve`")]
     TeacherOnly(String),
+    /// A panic inside `what` (OpenMLS on bytes from outside, or a bug of the lab),
+    /// contained: the command stopped there and the lab goes on.
+    #[error("internal error in {what}: {detail} (the command stopped there; please report it)")]
+    InternalError { what: String, detail: String },
     #[error("expectation failed: {0}")]
     ExpectationFailed(String),
     // Faults and policies of the DS (`ds fault`, `ds release`, `ds policy`, `pool`).
@@ -208,6 +225,8 @@ impl EngineError {
             Self::UnknownWelcome(_) => ErrorCode::UnknownWelcome,
             Self::GroupNameTaken { .. } => ErrorCode::GroupNameTaken,
             Self::UnknownGroupId(_) => ErrorCode::UnknownGroupId,
+            Self::NotGroupMember { .. } => ErrorCode::NotGroupMember,
+            Self::GroupIdInUse { .. } => ErrorCode::GroupIdInUse,
             Self::AlreadyMember { .. } => ErrorCode::AlreadyMember,
             Self::AlreadyInGroup { .. } => ErrorCode::AlreadyInGroup,
             Self::CannotAddSelf(_) => ErrorCode::CannotAddSelf,
@@ -228,6 +247,7 @@ impl EngineError {
             Self::ClockOverflow(_) => ErrorCode::ClockOverflow,
             Self::WrongOwner { .. } => ErrorCode::WrongOwner,
             Self::Duplicate { .. } => ErrorCode::Duplicate,
+            Self::BatchRefused => ErrorCode::BatchRefused,
             Self::NotRegistered(_) => ErrorCode::NotRegistered,
             Self::NoKeyPackageAvailable { .. } => ErrorCode::NoKeyPackageAvailable,
             Self::CiphersuiteMismatch { .. } => ErrorCode::CiphersuiteMismatch,
@@ -238,6 +258,7 @@ impl EngineError {
             Self::DsUnreachable { .. } => ErrorCode::DsUnreachable,
             Self::DsRefused { .. } => ErrorCode::DsRefused,
             Self::TeacherOnly(_) => ErrorCode::TeacherOnly,
+            Self::InternalError { .. } => ErrorCode::InternalError,
             Self::ExpectationFailed(_) => ErrorCode::ExpectationFailed,
             Self::FaultUnchanged { .. } => ErrorCode::FaultUnchanged,
             Self::NothingHeld => ErrorCode::NothingHeld,

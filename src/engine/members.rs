@@ -50,7 +50,7 @@ impl Engine {
     /// Every signature key of client `name`: a simulated client's own, an
     /// external client's from its key packages.
     pub fn signature_keys_of(&self, name: &str) -> Vec<Vec<u8>> {
-        let Some(client) = self.clients.get(name) else {
+        let Ok(client) = self.roster.get(name) else {
             return Vec::new();
         };
         let mut keys: Vec<Vec<u8>> = client
@@ -73,7 +73,8 @@ impl Engine {
 
     /// The client each signature key belongs to.
     fn key_owners(&self) -> HashMap<Vec<u8>, &str> {
-        self.clients
+        self.roster
+            .all()
             .keys()
             .flat_map(|name| {
                 self.signature_keys_of(name)

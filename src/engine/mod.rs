@@ -3,6 +3,12 @@
 //! method taking engine and domain values, which the command layer calls, one
 //! command at a time between [`Engine::start_command`] and
 //! [`Engine::finish_command`].
+//!
+//! The engine's state is a handful of parts, each in its own file with private
+//! fields and the rule it keeps: `roster` (the clients, simulated or external),
+//! `event` (the log, numbered without gaps), `group_names` (one name per MLS
+//! `GroupId`), `welcomes` (what was sent, by event), `pools` (the clients'
+//! pool policies) and `last_result` (for `expect ok|error`).
 
 pub mod bundle;
 pub mod client;
@@ -10,13 +16,19 @@ pub mod ds;
 pub mod error;
 pub mod event;
 pub mod file;
+mod group_names;
+pub mod guard;
+mod last_result;
 mod members;
+mod pools;
 pub mod provider;
+mod roster;
 mod verbs;
 pub mod view;
+mod welcomes;
 pub mod wire;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use crate::domain::LabClock;
@@ -25,46 +37,51 @@ pub use provider::Randomness;
 pub use client::{Client, GenerateOptions, GroupView, KeyPackageEntry, Lifecycle, LifetimeChoice};
 pub use ds::{DsHandle, DsSnapshot};
 pub use error::{EngineError, ErrorCode};
-pub use event::{Endpoint, Event, EventKind, Outcome, Route};
+pub use event::{CommandStart, Endpoint, Event, EventKind, Outcome, Route};
 pub use members::TreeMember;
-pub use verbs::{Craft, Export, ExportFormat, PolicyChange, PoolPolicy, Publish, Uploads};
+pub use pools::PoolPolicy;
+pub use verbs::{Craft, Export, ExportFormat, PolicyChange, Publish, Uploads};
 pub use view::{
     ClientView, GroupOverview, KeyPackageDetails, KeyPackageRow, LabView, MemberView,
     WelcomeDetails, WelcomeSecret,
 };
 pub use wire::KeyPackageFormat;
 
-/// The lab: clients, a handle to the DS task, and the event log.
+use event::EventLog;
+use group_names::GroupNames;
+use last_result::LastResult;
+use pools::Pools;
+use roster::Roster;
+use welcomes::WelcomeArchive;
+
+/// The lab: a composition of small parts, each owning its own rule. The verbs
+/// (`verbs/`) call their methods and the DS's; no verb reaches into a part.
 pub struct Engine {
-    clients: BTreeMap<String, Client>,
+    /// The clients, simulated and external, by name.
+    roster: Roster,
+    /// A handle to the DS task.
     ds: DsHandle,
     /// The log, by `seq`; gaps where [`Self::forget_passing`] dropped an event.
-    events: Vec<Event>,
-    /// The `seq` of the last event logged, kept or not.
-    logged: u64,
-    /// How much of `events` holds kept events only (what was forgotten up to).
-    settled: usize,
-    /// Every Welcome sent, by the `seq` of its `welcome_sent` event, for the inspector.
-    welcomes: BTreeMap<u64, Vec<u8>>,
-    /// The lab's name of every group, by MLS `GroupId`: names are one namespace.
-    group_labels: HashMap<Vec<u8>, String>,
-    /// Mailbox deliveries already reported with a `welcome_delivered` event.
-    announced: HashSet<u64>,
+    log: EventLog,
+    /// One name per MLS `GroupId`, and one `GroupId` per name.
+    groups: GroupNames,
+    /// Welcomes sent (for the inspector and `export-welcome`) and announced.
+    welcomes: WelcomeArchive,
+    /// Clients that keep a pool of key packages at the DS (`NAME pool`).
+    pools: Pools,
     /// Where the clients' keys come from (`--seed N`).
     randomness: Randomness,
     /// The lab's time (system time plus an offset moved by `clock +30d`).
     clock: LabClock,
-    /// The result of the last non-`expect` command, for `expect ok|error`.
-    last_result: Option<Result<(), EngineError>>,
-    /// Clients that keep a pool of key packages at the DS (`NAME pool`).
-    pools: BTreeMap<String, PoolPolicy>,
+    /// For `expect ok|error`.
+    last_result: LastResult,
 }
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")
-            .field("clients", &self.clients)
-            .field("events", &self.events.len())
+            .field("clients", self.roster.all())
+            .field("events", &self.log.all().len())
             .finish()
     }
 }
@@ -100,18 +117,15 @@ impl Engine {
     pub fn with_ds(randomness: Randomness, ds: DsHandle) -> Self {
         let clock = Self::clock_for(randomness);
         Self {
-            clients: BTreeMap::new(),
+            roster: Roster::default(),
             ds,
-            events: Vec::new(),
-            logged: 0,
-            settled: 0,
-            welcomes: BTreeMap::new(),
-            group_labels: HashMap::new(),
+            log: EventLog::default(),
+            groups: GroupNames::default(),
+            welcomes: WelcomeArchive::default(),
+            pools: Pools::default(),
             randomness,
             clock,
-            announced: HashSet::new(),
-            last_result: None,
-            pools: BTreeMap::new(),
+            last_result: LastResult::default(),
         }
     }
 
@@ -125,7 +139,7 @@ impl Engine {
     /// Whether `name` can be claimed from or added: a client of this lab, or,
     /// on a shared DS, any client the server knows (it refuses unknown ones).
     pub(in crate::engine) fn check_peer(&self, name: &str) -> Result<(), EngineError> {
-        if self.ds.is_remote() && !self.clients.contains_key(name) {
+        if self.ds.is_remote() && !self.roster.contains(name) {
             return Ok(());
         }
         self.client(name).map(|_| ())
@@ -134,7 +148,7 @@ impl Engine {
     /// The event log, oldest first: every event since the last
     /// [`Self::forget_passing`], and before it the kept ones.
     pub fn events(&self) -> &[Event] {
-        &self.events
+        self.log.all()
     }
 
     /// Drops the events logged since the last call that record nothing lasting
@@ -143,38 +157,27 @@ impl Engine {
     /// engine thread) calls it once it has, so that a stream of lines that change
     /// nothing keeps nothing. Costs only the events since the last call.
     pub fn forget_passing(&mut self) {
-        let recent: Vec<Event> = self.events.drain(self.settled..).collect();
-        self.events
-            .extend(recent.into_iter().filter(|e| e.kind.is_kept()));
-        self.settled = self.events.len();
+        self.log.forget_passing();
     }
 
     /// The `seq` of the last event logged (0 before any).
     pub fn last_seq(&self) -> u64 {
-        self.logged
+        self.log.last_seq()
     }
 
     pub fn clients(&self) -> &BTreeMap<String, Client> {
-        &self.clients
+        self.roster.all()
     }
 
     pub fn client(&self, name: &str) -> Result<&Client, EngineError> {
-        self.clients
-            .get(name)
-            .ok_or_else(|| EngineError::UnknownClient(name.to_string()))
+        self.roster.get(name)
     }
 
     /// Whether the lab holds `name`'s state: a simulated client, not an external
     /// one or a member of a foreign group the lab never saw. Only those can be
     /// waited for in a group (`expect in-sync`, the groups panel's "invited").
     pub fn simulates(&self, name: &str) -> bool {
-        self.clients.get(name).is_some_and(|c| !c.is_external())
-    }
-
-    fn client_mut(&mut self, name: &str) -> Result<&mut Client, EngineError> {
-        self.clients
-            .get_mut(name)
-            .ok_or_else(|| EngineError::UnknownClient(name.to_string()))
+        self.roster.simulates(name)
     }
 
     /// A handle to the DS, for concurrent use (it is a message channel).
@@ -197,39 +200,15 @@ impl Engine {
         self.ds.snapshot().await
     }
 
-    fn emit(&mut self, actor: &str, kind: EventKind, started: Instant, outcome: Outcome) {
-        let duration_us = started.elapsed().as_micros() as u64;
-        self.emit_timed(actor, kind, duration_us, outcome);
-    }
-
-    /// An event whose duration was measured by the caller (a share of a batch).
-    fn emit_timed(&mut self, actor: &str, kind: EventKind, duration_us: u64, outcome: Outcome) {
-        self.logged += 1;
-        let seq = self.logged;
-        self.events.push(Event {
-            seq,
-            actor: actor.to_string(),
-            kind,
-            duration_us,
-            outcome,
-        });
-    }
-
-    fn ok(&mut self, actor: &str, kind: EventKind, started: Instant) {
-        self.emit(actor, kind, started, Outcome::Ok);
-    }
-
-    fn failed(&mut self, actor: &str, kind: EventKind, started: Instant) {
-        self.emit(actor, kind, started, Outcome::Error);
+    /// The name of the group with this MLS `GroupId`, if the lab knows it.
+    pub fn group_name(&self, group_id: &[u8]) -> Option<&str> {
+        self.groups.name_of(group_id)
     }
 
     /// Marks the start of one command of the vocabulary, for
     /// [`Self::finish_command`].
     pub fn start_command(&self) -> CommandStart {
-        CommandStart {
-            events: self.events.len(),
-            started: Instant::now(),
-        }
+        self.log.mark()
     }
 
     /// Ends one command: a failure no step reported yet gets its
@@ -245,16 +224,13 @@ impl Engine {
         result: Result<(), EngineError>,
     ) -> Result<(), EngineError> {
         if let Err(error) = &result {
-            let reported = self.events[start.events.min(self.events.len())..]
-                .iter()
-                .any(|e| e.outcome == Outcome::Error);
-            if !reported {
+            if !self.log.failed_since(start) {
                 let kind = EventKind::CommandFailed {
                     command: verb.to_string(),
                     error: error.code(),
                     message: error.to_string(),
                 };
-                self.failed(actor, kind, start.started);
+                self.log.failed(actor, kind, start.started());
             }
         }
         // Whatever a fault made the DS do and no step reported yet.
@@ -262,14 +238,14 @@ impl Engine {
             Ok(()) => result,
             Err(error) => result.and(Err(error)),
         };
-        self.last_result = Some(result.clone());
+        self.last_result.set(result.clone());
         result
     }
 
     /// The result of the last command (not counting `expect` lines), for
     /// `expect ok|error`; `None` before the first.
     pub fn last_result(&self) -> Option<&Result<(), EngineError>> {
-        self.last_result.as_ref()
+        self.last_result.get()
     }
 
     /// Logs the outcome of an `expect` line (`expectation` in its canonical
@@ -281,25 +257,19 @@ impl Engine {
         result: &Result<(), EngineError>,
     ) {
         match result {
-            Ok(()) => self.ok("lab", EventKind::ExpectPassed { expectation }, started),
+            Ok(()) => self
+                .log
+                .ok("lab", EventKind::ExpectPassed { expectation }, started),
             Err(error) => {
                 let kind = EventKind::ExpectFailed {
                     expectation,
                     error: error.code(),
                     message: error.to_string(),
                 };
-                self.failed("lab", kind, started);
+                self.log.failed("lab", kind, started);
             }
         }
     }
-}
-
-/// Where a command started: the log's length and the time, for
-/// [`Engine::finish_command`].
-#[derive(Debug, Clone, Copy)]
-pub struct CommandStart {
-    events: usize,
-    started: Instant,
 }
 
 impl Default for Engine {

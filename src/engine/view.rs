@@ -265,27 +265,25 @@ impl Engine {
     pub fn welcome_details(&self, seq: u64) -> Result<WelcomeDetails, EngineError> {
         let not_found = || EngineError::UnknownWelcome(seq);
         // The log is ordered by seq, with gaps where passing events were forgotten.
-        let index = self
-            .events
-            .binary_search_by_key(&seq, |e| e.seq)
-            .map_err(|_| not_found())?;
-        let group = match &self.events[index].kind {
+        let events = self.log.all();
+        let index = self.log.position(seq).ok_or_else(not_found)?;
+        let group = match &events[index].kind {
             EventKind::WelcomeSent { group, .. }
             | EventKind::WelcomeDelivered { group, .. }
             | EventKind::GroupJoined { group, .. }
             | EventKind::JoinFailed { group, .. } => group.clone(),
             _ => return Err(not_found()),
         };
-        let sent_at = self.events[..=index]
+        let sent_at = events[..=index]
             .iter()
             .rposition(
                 |e| matches!(&e.kind, EventKind::WelcomeSent { group: g, .. } if *g == group),
             )
             .ok_or_else(not_found)?;
-        let sent = &self.events[sent_at];
-        let bytes = self.welcomes.get(&sent.seq).ok_or_else(not_found)?;
+        let sent = &events[sent_at];
+        let bytes = self.welcomes.sent(sent.seq).ok_or_else(not_found)?;
         let welcome: Welcome = wire::decode_welcome(bytes)?;
-        let later = &self.events[sent_at + 1..];
+        let later = &events[sent_at + 1..];
         let secrets = welcome
             .secrets()
             .iter()

@@ -3,7 +3,9 @@
 //!
 //! Both the in-process Delivery Service and the tests (including the MLS working
 //! group's public Welcome vectors) go through these functions, so what the lab
-//! teaches is exactly what it checks.
+//! teaches is exactly what it checks. Each call into OpenMLS on bytes from
+//! outside is contained ([`guard::contain`]): a panic in it is an
+//! `InternalError` of that one message, before anything changed.
 
 use openmls::prelude::*;
 use openmls_traits::crypto::OpenMlsCrypto;
@@ -12,6 +14,7 @@ use std::time::SystemTime;
 use tls_codec::{Deserialize as _, Serialize as _};
 
 use super::error::EngineError;
+use super::guard;
 use crate::domain::Suite;
 use crate::inspect::checks::{self, Check, Judge, Policy, RuleId};
 use crate::inspect::structure::KeyPackageParts;
@@ -33,6 +36,15 @@ pub enum KeyPackageFormat {
 /// Fails with [`EngineError::Malformed`] for anything that is not exactly one
 /// encoded key package in the given framing.
 pub fn decode_key_package(
+    bytes: &[u8],
+    format: KeyPackageFormat,
+) -> Result<KeyPackageIn, EngineError> {
+    guard::contain("decoding a key package", || {
+        decode_key_package_unguarded(bytes, format)
+    })
+}
+
+fn decode_key_package_unguarded(
     bytes: &[u8],
     format: KeyPackageFormat,
 ) -> Result<KeyPackageIn, EngineError> {
@@ -83,6 +95,16 @@ pub fn validate_key_package(
 /// as verified (`into_unchecked`). On success it is checked at `now` too, since
 /// the lab's time may be later than the system's.
 pub fn validate_key_package_at(
+    crypto: &impl OpenMlsCrypto,
+    key_package: KeyPackageIn,
+    now: SystemTime,
+) -> Result<KeyPackage, EngineError> {
+    guard::contain("validating a key package", || {
+        validate_unguarded(crypto, key_package, now)
+    })
+}
+
+fn validate_unguarded(
     crypto: &impl OpenMlsCrypto,
     key_package: KeyPackageIn,
     now: SystemTime,
@@ -200,12 +222,17 @@ pub fn accept_key_package_judged(
     judge: Judge,
     policy: &Policy,
 ) -> Result<(KeyPackage, KeyPackageRef), EngineError> {
-    judge_key_package(crypto, bytes, format, now, judge, policy)?;
-    let key_package = validate_key_package_at(crypto, decode_key_package(bytes, format)?, now)?;
-    let kp_ref = key_package
-        .hash_ref(crypto)
-        .map_err(|e| EngineError::mls("hash_ref", e))?;
-    Ok((key_package, kp_ref))
+    // The checklist reads bytes from outside as OpenMLS does: contained alike.
+    guard::contain("checking a key package", || {
+        #[cfg(test)]
+        guard::test_hooks::panic_if(bytes == guard::test_hooks::WIRE_PANICS);
+        judge_key_package(crypto, bytes, format, now, judge, policy)?;
+        let key_package = validate_key_package_at(crypto, decode_key_package(bytes, format)?, now)?;
+        let kp_ref = key_package
+            .hash_ref(crypto)
+            .map_err(|e| EngineError::mls("hash_ref", e))?;
+        Ok((key_package, kp_ref))
+    })
 }
 
 /// Decodes and validates in one step; also returns the reference (RFC 9420 §5.2).
@@ -246,6 +273,10 @@ pub fn encode_key_package(
 
 /// Parses an `MLSMessage` that must carry a Welcome (RFC 9420 §12.4.3.1).
 pub fn decode_welcome(bytes: &[u8]) -> Result<Welcome, EngineError> {
+    guard::contain("decoding a Welcome", || decode_welcome_unguarded(bytes))
+}
+
+fn decode_welcome_unguarded(bytes: &[u8]) -> Result<Welcome, EngineError> {
     let message =
         MlsMessageIn::tls_deserialize_exact(bytes).map_err(|e| EngineError::Malformed {
             what: "Welcome".into(),
@@ -263,6 +294,12 @@ pub fn decode_welcome(bytes: &[u8]) -> Result<Welcome, EngineError> {
 /// The `GroupId` a Commit names in its own framing (RFC 9420 §6.1,
 /// `FramedContent.group_id`, readable by the DS for public and private messages).
 pub fn commit_group_id(bytes: &[u8]) -> Result<Vec<u8>, EngineError> {
+    guard::contain("reading a Commit's GroupId", || {
+        commit_group_id_unguarded(bytes)
+    })
+}
+
+fn commit_group_id_unguarded(bytes: &[u8]) -> Result<Vec<u8>, EngineError> {
     let malformed = |detail: String| EngineError::Malformed {
         what: "Commit".into(),
         detail,

@@ -116,6 +116,13 @@ pub const ERRORS: &[Explanation] = &[
         Some("a reference is accepted once, also after its package was handed out"),
     ),
     error(
+        "BatchRefused",
+        "This upload was fine, but the DS refused another one of the same batch, and it takes a batch whole or not at all; publish again without the refused one.",
+        None,
+        None,
+        Some("a batch of uploads is one request: every package in it is published, or none"),
+    ),
+    error(
         "NoKeyPackageAvailable",
         "The DS has no fresh key package and no last-resort package of the owner in the asked-for suite.",
         None,
@@ -149,6 +156,20 @@ pub const ERRORS: &[Explanation] = &[
         None,
         Some("RFC 9420 §6 (every message carries its group_id), RFC 9750 §5.2 (delivery of messages)"),
         Some("Commits are routed by the MLS GroupId, never by the lab's group name"),
+    ),
+    error(
+        "NotGroupMember",
+        "A client sent (or was about to send) a Commit for a group the DS does not list it in; the DS refused it before anything changed, so no key package was claimed and no epoch moved.",
+        Some("MlsGroup::add_members / self_update leave a pending commit, merged only after the DS accepts it (clear_pending_commit otherwise)"),
+        Some("RFC 9750 §5.1 (the DS fans a Commit out to the members of its group)"),
+        Some("route a Commit only from a member of the group its GroupId names: the creator, those its Welcomes went to, those who joined it from outside"),
+    ),
+    error(
+        "GroupIdInUse",
+        "A Welcome from a file or another stack names a GroupId that is a group at the DS already and the joiner is not in it (a forged Welcome reusing a group's real GroupId), so the join is refused, though OpenMLS consumed a normal bundle all the same.",
+        Some("StagedWelcome::build_from_welcome, then StagedWelcome::group_context().group_id() before into_group"),
+        Some("RFC 9420 §12.4.3.1 (the GroupInfo names the group), RFC 9750 §5.1"),
+        Some("a GroupId belongs to one group: a join from outside registers a GroupId the DS does not know, or one whose roster lists the joiner"),
     ),
     error(
         "NoPendingWelcome",
@@ -307,6 +328,13 @@ pub const ERRORS: &[Explanation] = &[
     error(
         "TeacherOnly",
         "A `ds fault`, `ds policy`, `ds release`, misbehaviour or `clock` move on a lab whose DS is shared (`--ds URL`): they change the DS itself, which only whoever runs `mls-lab serve` may do.",
+        None,
+        None,
+        None,
+    ),
+    error(
+        "InternalError",
+        "A panic (inside OpenMLS on bytes from outside the lab, or a bug of the lab) was contained: the command stopped there and the lab goes on, as it was, since the DS and OpenMLS check what they are given before they change anything.",
         None,
         None,
         None,

@@ -163,6 +163,13 @@ pub const EVENTS: &[Explanation] = &[
         None,
     ),
     event(
+        "commit_refused",
+        "The DS refused to route this client's Commit to the group its GroupId names, because the client is not in that group's roster; the lab asks before it claims or commits anything, so nothing changed.",
+        Some("a pending commit from MlsGroup::add_members / self_update is merged only once the DS routed it, else clear_pending_commit"),
+        Some("RFC 9750 §5.1 (the DS fans a Commit out to the group's members)"),
+        Some("route only members' Commits"),
+    ),
+    event(
         "self_updated",
         "A member replaced its own leaf with fresh keys in a Commit, which matters after a join through a reused last-resort package.",
         Some("MlsGroup::self_update(&provider, &signer, LeafNodeParameters::default()), then merge_pending_commit"),

@@ -6,8 +6,11 @@
 //!
 //! - [`events`]: one explanation per event kind ([`crate::engine::EventKind::ALL`]).
 //! - [`errors`]: one explanation per error code ([`crate::engine::EngineError::CODES`]).
+//! - [`concepts`]: the ideas a speaker names (key package, `KeyPackageRef` /
+//!   `hash_ref`, the private bundle, last resort, ...), found by their other names.
 //! - "did you mean" for a topic that does not exist: [`crate::domain::suggest`].
 
+pub mod concepts;
 pub mod errors;
 pub mod events;
 
@@ -16,13 +19,15 @@ use std::fmt;
 use crate::domain::suggest;
 use crate::engine::ErrorCode;
 
-/// Whether a topic is an event kind or an error code.
+/// Whether a topic is an event kind, an error code or a concept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TopicKind {
     /// A `kind` of the event log, e.g. `group_joined`.
     Event,
     /// A code of `expect error CODE` and the JSON `error` field, e.g. `Expired`.
     Error,
+    /// An idea of onboarding, e.g. `KeyPackageRef` (also `hash_ref`).
+    Concept,
 }
 
 impl TopicKind {
@@ -30,6 +35,7 @@ impl TopicKind {
         match self {
             Self::Event => "event",
             Self::Error => "error",
+            Self::Concept => "concept",
         }
     }
 }
@@ -79,18 +85,26 @@ impl fmt::Display for Explanation {
     }
 }
 
-/// Every topic: the event kinds in log order, then the error codes.
+/// Every topic: the event kinds in log order, then the error codes, then the
+/// concepts.
 pub fn topics() -> impl Iterator<Item = &'static Explanation> {
-    events::EVENTS.iter().chain(errors::ERRORS.iter())
+    events::EVENTS
+        .iter()
+        .chain(errors::ERRORS.iter())
+        .chain(concepts::CONCEPTS.iter())
 }
 
 /// The explanation of an event kind or error code. Exact names first; otherwise
-/// case, `-` and `_` do not matter (`no-matching-key-package`, `GROUP_JOINED`).
+/// case, `-` and `_` do not matter (`no-matching-key-package`, `GROUP_JOINED`);
+/// a concept also answers to its other names (`hash_ref`, `key package`).
 pub fn topic(name: &str) -> Option<&'static Explanation> {
-    topics().find(|e| e.topic == name).or_else(|| {
-        let wanted = suggest::normalize(name);
-        topics().find(|e| suggest::normalize(e.topic) == wanted)
-    })
+    topics()
+        .find(|e| e.topic == name)
+        .or_else(|| {
+            let wanted = suggest::normalize(name);
+            topics().find(|e| suggest::normalize(e.topic) == wanted)
+        })
+        .or_else(|| concepts::concept_named(name))
 }
 
 /// Why an error with this code happens; `None` for OpenMLS's own codes, which
@@ -136,11 +150,27 @@ impl fmt::Display for UnknownTopic {
 
 impl std::error::Error for UnknownTopic {}
 
+/// The topics closest to `name`, a concept's other names counted as the
+/// concept, each once.
+fn suggestions(name: &str) -> Vec<&'static str> {
+    let names = topics().map(|e| e.topic).chain(concepts::aliases());
+    let mut found: Vec<&'static str> = Vec::new();
+    for topic in suggest::closest(name, names)
+        .into_iter()
+        .map(concepts::canonical)
+    {
+        if !found.contains(&topic) {
+            found.push(topic);
+        }
+    }
+    found
+}
+
 /// [`topic`], or the reason there is none with suggestions.
 pub fn lookup(name: &str) -> Result<&'static Explanation, UnknownTopic> {
     topic(name).ok_or_else(|| UnknownTopic {
         name: name.to_string(),
-        suggestions: suggest::closest(name, topics().map(|e| e.topic)),
+        suggestions: suggestions(name),
     })
 }
 
@@ -221,6 +251,34 @@ mod tests {
             long.starts_with(&format!("no topic '{}…'", "é".repeat(64))),
             "{long}"
         );
+    }
+
+    #[test]
+    fn concepts_answer_and_near_misses_suggest_them() {
+        for asked in [
+            "KeyPackageRef",
+            "hash_ref",
+            "key package",
+            "last-resort",
+            "new_member",
+        ] {
+            let found = topic(asked).unwrap_or_else(|| panic!("{asked}"));
+            assert_eq!(found.kind, TopicKind::Concept, "{asked}");
+            assert!(
+                found.openmls_call.is_some() && found.rfc.is_some(),
+                "{asked}"
+            );
+        }
+        assert_eq!(
+            topic("KeyPackageRef").map(|e| e.topic),
+            Some("KeyPackageRef")
+        );
+        let near = lookup("KeyPackgeRef").unwrap_err();
+        assert_eq!(near.suggestions.first(), Some(&"KeyPackageRef"), "{near}");
+        let near = lookup("hashref_").map(|e| e.topic);
+        assert_eq!(near, Ok("KeyPackageRef"));
+        let near = lookup("last-resrt").unwrap_err();
+        assert_eq!(near.suggestions.first(), Some(&"last-resort"), "{near}");
     }
 
     #[test]

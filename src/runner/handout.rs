@@ -1,10 +1,14 @@
 //! `mls-lab run FILE --markdown`: the run as a handout. One section per step
 //! (see [`crate::command::steps`]): its caption, the command, the events it logged
-//! with short references, and its checks; then a table of the final state, one
-//! row per client. Markdown is built as plain lines; the caller prints them.
+//! with short references, why its subject happened (`explain`), and its checks;
+//! then a sequence diagram of the messages (Mermaid), the OpenMLS calls behind
+//! the steps once each, and a table of the final state, one row per client.
+//! Markdown is built as plain lines; the caller prints them.
 
+use crate::command::steps::{subject, Outline};
 use crate::command::{Command, Step};
-use crate::engine::{Engine, Event, EventKind};
+use crate::engine::{Endpoint, Engine, Event, EventKind, Outcome};
+use crate::explain::{self, Explanation};
 
 use super::{Progress, RunReport, Runner};
 
@@ -14,19 +18,20 @@ struct LineRun {
 }
 
 /// Runs the steps in order and returns the handout's lines and the run's report.
-/// `title` heads the page (a scenario's first comment line), `name` is what the
-/// run's messages call the script.
+/// The outline's title heads the page (a scenario's first comment line) and its
+/// introduction follows it; `name` is what the run's messages call the script.
 pub async fn handout(
     engine: &mut Engine,
     name: &str,
-    title: &str,
-    steps: &[Step],
+    outline: &Outline,
 ) -> (Vec<String>, RunReport) {
+    let (title, steps) = (outline.title.as_str(), outline.steps.as_slice());
     let mut runner = Runner::new(name);
     let mut runs: Vec<Vec<LineRun>> = Vec::with_capacity(steps.len());
     for step in steps {
         let mut step_runs = Vec::new();
-        for line in step.lines() {
+        // The command, then its checks; its directions run nothing and log nothing.
+        for line in step.run_lines().chain(&step.directions) {
             let mut events = Vec::new();
             runner
                 .step(engine, line, &mut |progress| {
@@ -44,11 +49,10 @@ pub async fn handout(
     out.push(format!("# {}", if title.is_empty() { name } else { title }));
     out.push(String::new());
     // The file's opening comment (title and introduction) heads the page, not step 1.
-    let (intro, first_caption) = split_intro(title, steps.first());
-    for paragraph in paragraphs(&intro) {
+    for paragraph in paragraphs(&outline.intro) {
         out.push(block_safe(&paragraph));
     }
-    if !intro.is_empty() {
+    if !outline.intro.is_empty() {
         out.push(String::new());
     }
     out.push(format!(
@@ -59,18 +63,18 @@ pub async fn handout(
     ));
     for (number, (step, step_runs)) in steps.iter().zip(&runs).enumerate() {
         out.push(String::new());
-        let caption = match number {
-            0 => first_caption.as_slice(),
-            _ => step.caption.as_slice(),
-        };
         section(
             &mut out,
             (number + 1, steps.len()),
             step,
-            caption,
+            &step.caption,
             step_runs,
         );
     }
+    out.push(String::new());
+    diagram(&mut out, &runs);
+    out.push(String::new());
+    calls(&mut out, &runs);
     out.push(String::new());
     state_table(&mut out, engine).await;
     out.push(String::new());
@@ -87,24 +91,6 @@ pub async fn handout(
         }
     }
     (out, report)
-}
-
-/// The page's introduction and the first step's caption. The first step's caption
-/// holds the file's opening comment: when it starts with the title, the title is
-/// dropped (it heads the page) and the paragraph after it, up to the first break,
-/// is the introduction.
-fn split_intro(title: &str, first: Option<&Step>) -> (Vec<String>, Vec<String>) {
-    let caption = first
-        .map(|step| step.caption.as_slice())
-        .unwrap_or_default();
-    let rest = match caption.split_first() {
-        Some((line, rest)) if !title.is_empty() && line == title => rest,
-        _ => return (Vec::new(), caption.to_vec()),
-    };
-    match rest.iter().position(String::is_empty) {
-        Some(brk) => (rest[..brk].to_vec(), rest[brk + 1..].to_vec()),
-        None => (Vec::new(), rest.to_vec()),
-    }
 }
 
 /// One step: heading, caption, the command and its events, the checks.
@@ -151,7 +137,141 @@ fn section(
     }
     out.extend(events.iter().map(Event::text));
     out.push("```".to_string());
+    why(out, events);
     checks(out, step, runs);
+    directions(out, step);
+}
+
+/// Why the step's subject happened: the explanation of its event kind, and of
+/// its error code for a failure (as the why pane shows it).
+fn why(out: &mut Vec<String>, events: &[Event]) {
+    let explanations = subject_explanations(events);
+    if explanations.is_empty() {
+        return;
+    }
+    out.push(String::new());
+    let said: Vec<&str> = explanations.iter().map(|e| e.what).collect();
+    out.push(format!("**Why:** {}", block_safe(&said.join(" "))));
+}
+
+/// The explanations of a step's subject: its kind's, then its error code's.
+fn subject_explanations(events: &[Event]) -> Vec<&'static Explanation> {
+    let Some(event) = subject(events) else {
+        return Vec::new();
+    };
+    let mut explanations: Vec<&'static Explanation> =
+        explain::topic(event.kind.name()).into_iter().collect();
+    explanations.extend(event.error_code().and_then(explain::error));
+    explanations
+}
+
+/// The lesson's messages as a Mermaid sequence diagram: one arrow per event
+/// that travels between two endpoints, a crossed one for a refusal.
+fn diagram(out: &mut Vec<String>, runs: &[Vec<LineRun>]) {
+    let routed: Vec<(&str, &str, &Event)> = runs
+        .iter()
+        .flatten()
+        .flat_map(|run| &run.events)
+        .filter_map(|event| {
+            let route = event.route();
+            Some((lane(route.from), lane(route.to?), event))
+        })
+        .collect();
+    if routed.is_empty() {
+        return;
+    }
+    out.push("## The messages".to_string());
+    out.push(String::new());
+    out.push("```mermaid".to_string());
+    out.push("sequenceDiagram".to_string());
+    let mut participants: Vec<&str> = Vec::new();
+    for (from, to, _) in &routed {
+        for lane in [from, to] {
+            if !participants.contains(lane) {
+                participants.push(lane);
+            }
+        }
+    }
+    for (index, name) in participants.iter().enumerate() {
+        out.push(format!("    participant p{index} as {name}"));
+    }
+    let id = |name: &str| participants.iter().position(|p| *p == name).unwrap_or(0);
+    for (from, to, event) in routed {
+        let arrow = if event.outcome == Outcome::Error {
+            "-x"
+        } else {
+            "->>"
+        };
+        let mut text = event.kind.name().to_string();
+        if let Some(kp_ref) = event.kp_ref() {
+            text.push(' ');
+            text.push_str(&kp_ref.short());
+        }
+        if let Some(code) = event.error_code() {
+            text.push_str(&format!(" {code}"));
+        }
+        out.push(format!(
+            "    p{}{arrow}p{}: {}",
+            id(from),
+            id(to),
+            mermaid_text(&text)
+        ));
+    }
+    out.push("```".to_string());
+}
+
+/// An endpoint's name in the diagram.
+fn lane(endpoint: Endpoint<'_>) -> &str {
+    match endpoint {
+        Endpoint::Ds => "DS",
+        Endpoint::Client(name) => name,
+    }
+}
+
+/// Message text Mermaid reads as text: no `;`, `#` or line breaks.
+fn mermaid_text(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            ';' | '#' | '\n' | '\r' => ' ',
+            other => other,
+        })
+        .collect()
+}
+
+/// The OpenMLS calls behind the steps' subjects, once each, in order.
+fn calls(out: &mut Vec<String>, runs: &[Vec<LineRun>]) {
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for step in runs {
+        let events = step
+            .first()
+            .map(|r| r.events.as_slice())
+            .unwrap_or_default();
+        for explanation in subject_explanations(events) {
+            if let Some(call) = explanation.openmls_call {
+                if !seen.iter().any(|(_, c)| *c == call) {
+                    seen.push((explanation.topic, call));
+                }
+            }
+        }
+    }
+    if seen.is_empty() {
+        return;
+    }
+    out.push("## The OpenMLS calls".to_string());
+    out.push(String::new());
+    for (topic, call) in seen {
+        out.push(format!("- {}: {}", code_span(topic), code_span(call)));
+    }
+}
+
+/// The step's `show` and `follow` lines: what a lesson puts on the screen.
+fn directions(out: &mut Vec<String>, step: &Step) {
+    if step.directions.is_empty() {
+        return;
+    }
+    let lines: Vec<String> = step.directions.iter().map(|l| code_span(&l.text)).collect();
+    out.push(String::new());
+    out.push(format!("On the screen: {}", lines.join(", ")));
 }
 
 /// The step's `expect` lines, each with its note and whether it held.

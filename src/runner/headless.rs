@@ -11,7 +11,7 @@ use super::handout;
 use super::output::{Output, Stopped};
 use super::{event_json, event_text, state_text, Progress, RunReport, Runner};
 use crate::command::scenario::input::Lines;
-use crate::command::steps::{steps, title};
+use crate::command::steps::outline;
 use crate::command::{parse_script, Command, ParsedLine};
 use crate::engine::Engine;
 
@@ -261,11 +261,11 @@ impl<W: Write> Headless<W> {
     /// `run --markdown`: the whole run first, then the handout's lines; failures
     /// are listed in the handout and in the outcome.
     async fn handout(mut self, engine: &mut Engine, name: String, source: &str) -> Outcome {
-        let steps = match steps(&name, source) {
-            Ok(steps) => steps,
+        let outline = match outline(&name, source) {
+            Ok(outline) => outline,
             Err(errors) => return syntax_errors(&name, errors),
         };
-        let (lines, report) = handout::handout(engine, &name, title(source), &steps).await;
+        let (lines, report) = handout::handout(engine, &name, &outline).await;
         for line in &lines {
             self.out.line(line);
         }

@@ -77,9 +77,9 @@ impl Runner {
         progress: &mut impl FnMut(Progress<'_>),
     ) {
         progress(Progress::Line(line));
-        // A caption is not a command: a failure before it waits for the
-        // `expect error` after it.
-        if let Command::Say(_) = line.command {
+        // A caption or a direction to a lesson's screen is not a command: a
+        // failure before it waits for the `expect error` after it.
+        if line.command.runs_nothing() {
             self.report.lines_run += 1;
             return;
         }

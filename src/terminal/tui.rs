@@ -105,11 +105,14 @@ pub fn restore() {
 }
 
 /// A panic restores the terminal before the message is printed. Installed before
-/// the terminal is touched.
+/// the terminal is touched. A panic the engine contains (it becomes an
+/// `InternalError` and the lab goes on) leaves the terminal as it is.
 pub fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
+        if !crate::engine::guard::containing() {
+            restore();
+        }
         previous(info);
     }));
 }

@@ -1,6 +1,8 @@
 //! The lines the state machine test types: a random start (packages per client,
 //! perhaps a fault on) and lines steered towards joins by a rough guess of the
-//! lab's state.
+//! lab's state. Lines starting with `@` stand for bytes from outside the lab,
+//! which the test makes with raw OpenMLS before it types the real line
+//! ([`FOREIGN_GROUP_IDS`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,6 +19,12 @@ pub const DIRECTORY_FAULTS: [Fault; 3] = [
     Fault::ServeExpired,
     Fault::ForgetLastResort,
 ];
+
+/// The `GroupId`s of groups made outside the lab (`@foreign-welcome CLIENT ID`):
+/// one that is a valid free name, a lab group's name, ones that break the name
+/// rule (`#x`, the empty one, 300 bytes), and the real `GroupId` of alice's `g0`
+/// (a forged Welcome reusing it).
+pub const FOREIGN_GROUP_IDS: [&str; 6] = ["side", "g0", "#x", "empty", "long", "real-g0"];
 
 /// Any of the lab's faults, by the name `ds fault` takes.
 fn fault() -> impl Strategy<Value = &'static str> {
@@ -47,6 +55,8 @@ pub struct Guess {
     pub invited: BTreeSet<usize>,
     /// Clients a Welcome was ever sent to (a replay goes to them again).
     pub ever_invited: BTreeSet<usize>,
+    /// Clients that may have joined `side`, a group from outside.
+    pub outside: BTreeSet<usize>,
 }
 
 fn client() -> impl Strategy<Value = &'static str> {
@@ -84,6 +94,14 @@ fn any_line() -> BoxedStrategy<String> {
         1 => prop::sample::select(&["ds policy claim-limit 2 --per 1h", "ds policy claim-limit off"][..])
             .prop_map(str::to_string),
         1 => (client(), 1u32..=3).prop_map(|(c, target)| format!("{c} pool --target {target} --refill-below {target}")),
+        // Bytes from outside: a Welcome to a group another stack made, a key
+        // package of an external client, and Commits in such groups.
+        3 => (client(), prop::sample::select(&FOREIGN_GROUP_IDS[..]))
+            .prop_map(|(c, id)| format!("@foreign-welcome {c} {id}")),
+        2 => Just("@import zed".to_string()),
+        1 => (client(), group()).prop_map(|(c, g)| format!("{c} add zed --to {g}")),
+        1 => client().prop_map(|c| format!("{c} self-update side")),
+        1 => (client(), client()).prop_map(|(c, m)| format!("{c} add {m} --to side")),
     ]
     .boxed()
 }
@@ -147,9 +165,27 @@ impl ReferenceStateMachine for Lines {
             (true, false) => 2,
             (true, true) => 1,
         };
-        prop_oneof![4 => any_line(), 3 => add, join_weight => join]
-            .prop_map(Line)
-            .boxed()
+        // Commits in a group from outside, by a client that may be in it.
+        let outside: Vec<usize> = guess.outside.iter().copied().collect();
+        let (outside_weight, commit_outside) = if outside.is_empty() {
+            (0, Just("deliver".to_string()).boxed())
+        } else {
+            let commit = (prop::sample::select(outside), client(), any::<bool>())
+                .prop_map(|(c, m, update)| match update {
+                    true => format!("{} self-update side", CLIENTS[c]),
+                    false => format!("{} add {m} --to side", CLIENTS[c]),
+                })
+                .boxed();
+            (2, commit)
+        };
+        prop_oneof![
+            4 => any_line(),
+            3 => add,
+            join_weight => join,
+            outside_weight => commit_outside,
+        ]
+        .prop_map(Line)
+        .boxed()
     }
 
     fn apply(mut guess: Self::State, Line(line): &Self::Transition) -> Self::State {
@@ -175,6 +211,7 @@ impl ReferenceStateMachine for Lines {
             }
             ["ds", "replay-welcome"] => guess.invited.extend(guess.ever_invited.iter().copied()),
             ["ds", "forward-welcome", to] => guess.invited.extend(index(to)),
+            ["@foreign-welcome", who, "side"] => guess.outside.extend(index(who)),
             [who, "join"] => {
                 if let Some(c) = index(who) {
                     guess.invited.remove(&c);

@@ -3,3 +3,4 @@
 
 pub mod lines;
 pub mod rules;
+pub mod unchanged;

@@ -5,7 +5,7 @@ use mls_lab::command::CommandError;
 use mls_lab::domain::KeyPackageRef;
 use std::collections::{BTreeMap, BTreeSet};
 
-use mls_lab::engine::{Engine, EngineError, EventKind, Lifecycle};
+use mls_lab::engine::{Engine, EngineError, EventKind, LabView, Lifecycle};
 
 /// Rule 4: a failure names a code the lab documents (or an OpenMLS error passed
 /// through by name), with a message, and never means the DS task died.
@@ -92,7 +92,8 @@ impl Log {
 
 /// `directory_faulty`: a fault that changes what the DS offers is on, so the
 /// offered packages are not compared with the owners' views (everything else is).
-pub async fn check(engine: &Engine, directory_faulty: bool) {
+/// Returns the view the rules were checked on.
+pub async fn check(engine: &Engine, directory_faulty: bool) -> LabView {
     // Rule 1.
     let mut joined_normal = BTreeSet::new();
     for event in engine.events() {
@@ -117,8 +118,9 @@ pub async fn check(engine: &Engine, directory_faulty: bool) {
     let no_refs = BTreeSet::new();
     for client in &view.clients {
         let used_here = used.get(&client.name).unwrap_or(&no_refs);
-        // Rule 2.
-        for row in &client.key_packages {
+        // Rule 2 (an external client's private bundles are with its own stack).
+        let simulated = client.external.is_none();
+        for row in client.key_packages.iter().filter(|_| simulated) {
             let expected = match &row.state {
                 Lifecycle::BundleDeleted => false,
                 Lifecycle::Generated
@@ -157,7 +159,11 @@ pub async fn check(engine: &Engine, directory_faulty: bool) {
                 !r.last_resort
                     && match &r.state {
                         Lifecycle::Published => true,
-                        Lifecycle::BundleDeleted => log.offered(&r.kp_ref, view.now),
+                        // So does a package used for a Welcome from outside
+                        // (another stack had it without a claim at this DS).
+                        Lifecycle::BundleDeleted | Lifecycle::UsedToJoin { .. } => {
+                            log.offered(&r.kp_ref, view.now)
+                        }
                         _ => false,
                     }
             })
@@ -187,4 +193,5 @@ pub async fn check(engine: &Engine, directory_faulty: bool) {
             client.name
         );
     }
+    view
 }

@@ -72,6 +72,18 @@ pub fn spawn_in(cols: u16, rows: u16, args: &[&str], cwd: &std::path::Path) -> L
 
 /// Starts `mls-lab ARGS...` (nothing added) in the directory `cwd`.
 pub fn spawn_exact(cols: u16, rows: u16, args: &[&str], cwd: &std::path::Path) -> Lab {
+    spawn_as(cols, rows, args, cwd, Some("truecolor"))
+}
+
+/// [`spawn_exact`] in a terminal that announces `colorterm` (`COLORTERM`), or
+/// none.
+pub fn spawn_as(
+    cols: u16,
+    rows: u16,
+    args: &[&str],
+    cwd: &std::path::Path,
+    colorterm: Option<&str>,
+) -> Lab {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows,
@@ -87,6 +99,12 @@ pub fn spawn_exact(cols: u16, rows: u16, args: &[&str], cwd: &std::path::Path) -
     let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_mls-lab"));
     command.args(args);
     command.env("TERM", "xterm-256color");
+    // The emulator below reads 24-bit colour; a terminal says so in COLORTERM
+    // (the lab sends 24-bit colour only where it is announced).
+    match colorterm {
+        Some(value) => command.env("COLORTERM", value),
+        None => command.env_remove("COLORTERM"),
+    }
     // The size must come from the pty alone.
     command.env_remove("COLUMNS");
     command.env_remove("LINES");

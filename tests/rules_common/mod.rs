@@ -76,10 +76,15 @@ impl Identity {
 
     /// A group created by this identity, with the ratchet tree in its Welcomes.
     pub fn create_group(&self, suite: Ciphersuite, id: &str) -> MlsGroup {
+        self.create_group_with_id(suite, id.as_bytes())
+    }
+
+    /// [`Self::create_group`] with any bytes as its `GroupId`.
+    pub fn create_group_with_id(&self, suite: Ciphersuite, id: &[u8]) -> MlsGroup {
         MlsGroup::builder()
             .ciphersuite(suite)
             .use_ratchet_tree_extension(true)
-            .with_group_id(GroupId::from_slice(id.as_bytes()))
+            .with_group_id(GroupId::from_slice(id))
             .build(&self.provider, &self.signer, self.credential())
             .expect("OpenMLS creates a group")
     }

@@ -16,7 +16,7 @@ fn a_lesson_runs_one_step_per_space_with_its_comment_as_caption() {
     let mut lab = lab();
     let lesson = app::lesson_from(
         "lesson",
-        "# bob makes a package\nbob generate\n# and uploads it\nbob publish --all\n",
+        "# A lesson\n\n# bob makes a package\nbob generate\n# and uploads it\nbob publish --all\n",
     )
     .unwrap();
     lab.app.load_lesson(lesson);
@@ -38,10 +38,10 @@ fn a_lesson_runs_one_step_per_space_with_its_comment_as_caption() {
 #[test]
 fn the_default_scenario_loads_as_a_lesson() {
     let lesson = app::lesson_from("default", mls_lab::runner::DEFAULT_SCENARIO).expect("parses");
-    assert!(lesson.steps.len() > 20);
-    assert!((0..lesson.steps.len()).all(|i| !lesson.caption_of(i).is_empty()));
+    assert!(lesson.steps().len() > 20);
+    assert!((0..lesson.steps().len()).all(|i| !lesson.caption_of(i).is_empty()));
     // `expect` lines run with the step they check.
-    assert!(lesson.steps.iter().any(|step| !step.checks.is_empty()));
+    assert!(lesson.steps().iter().any(|step| !step.checks.is_empty()));
 }
 
 /// The default lesson stepped with Space until alice's first Welcome is sent.
@@ -158,7 +158,7 @@ fn back_then_forward_in_a_lesson_gives_the_state_of_the_straight_run() {
     assert_eq!(state(&stepped), after_eleven, "the same seed, the same lab");
     // Back: exactly the state before step 11, references and all.
     stepped.press(KeyCode::Backspace);
-    assert_eq!(stepped.app.lesson().map(|l| l.position), Some(10));
+    assert_eq!(stepped.app.lesson().map(|l| l.position()), Some(10));
     assert_eq!(state(&stepped), after_ten);
     assert!(
         caption(&stepped).starts_with("step 10/"),
@@ -170,12 +170,15 @@ fn back_then_forward_in_a_lesson_gives_the_state_of_the_straight_run() {
     stepped.press(KeyCode::Right);
     stepped.press(KeyCode::Char(' '));
     assert_eq!(state(&stepped), after_eleven);
-    // Home: the start of the lesson, an empty lab (this scenario makes its clients).
-    stepped.press(KeyCode::Home);
-    assert_eq!(stepped.app.lesson().map(|l| l.position), Some(0));
+    // 0, twice: the start of the lesson, an empty lab (this scenario makes its
+    // clients), its title card.
+    stepped.press(KeyCode::Char('0'));
+    assert_eq!(stepped.app.lesson().map(|l| l.position()), Some(11));
+    stepped.press(KeyCode::Char('0'));
+    assert_eq!(stepped.app.lesson().map(|l| l.position()), Some(0));
     assert!(stepped.app.view().clients.is_empty());
     assert!(stepped.app.events().is_empty());
-    assert_eq!(stepped.app.caption(), None);
+    assert!(stepped.app.caption().is_some_and(|c| c.is_title()));
     // :step N jumps, forward and back.
     for (n, expected) in [(11, &after_eleven), (10, &after_ten)] {
         stepped.press(KeyCode::Char(':'));
@@ -216,14 +219,23 @@ fn stepping_back_keeps_the_start_clients_and_drops_lines_run_by_hand() {
     assert!(lab.app.toasts().iter().all(|t| !t.is_error()));
 }
 
+/// The failure is the step's subject, explained; its `expect error` holds: a ✓
+/// on the step, no note, no toast.
 #[test]
-fn a_failure_a_lesson_step_expects_is_shown_as_expected() {
-    let source = "# nothing to claim\nalice claim bob\nexpect error NoKeyPackageAvailable\n";
+fn a_failure_a_lesson_step_expects_is_its_subject_and_its_check_holds() {
+    let source =
+        "# The lesson\n\n# nothing to claim\nalice claim bob\nexpect error NoKeyPackageAvailable\n";
     let mut lab = lesson_lab(source, Some("alice bob"));
     steps(&mut lab, 1);
-    let toast = lab.app.toasts().last().expect("a toast");
-    assert_eq!(toast.kind, app::ToastKind::Expected, "{toast:?}");
-    assert_eq!(lab.app.caption().and_then(|c| c.note), None);
+    assert!(lab.app.toasts().is_empty(), "{:?}", lab.app.toasts());
+    let caption = lab.app.caption().expect("a caption");
+    assert_eq!(caption.note, None);
+    assert_eq!(caption.checks, "✓");
+    let why = lab.app.why().expect("the subject");
+    assert!(
+        why.subject.ends_with("claim_failed: NoKeyPackageAvailable"),
+        "{why:?}"
+    );
 }
 
 #[test]

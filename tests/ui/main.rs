@@ -23,5 +23,7 @@ mod never_blocks;
 mod present;
 mod screens;
 mod session;
+mod stage;
+mod talk;
 mod timeline;
 mod why;

@@ -104,25 +104,33 @@ pub const ACTIONS: &[ActionSpec] = &[
     spec!(
         NextStep,
         [key(' ')],
-        "next step",
-        "run the next lesson step (--step) with its expect lines",
-        Lab,
+        "next",
+        "run the next lesson step with its checks (also → and PgDn)",
+        Lesson,
         false
     ),
     spec!(
         PrevStep,
         [named(KeyCode::Backspace)],
-        "step back",
-        "back one lesson step: the lab is rebuilt as it was before it",
-        Lab,
+        "back",
+        "back one lesson step, drawn at once (also ← and PgUp)",
+        Lesson,
         false
     ),
     spec!(
         RestartLesson,
         [key('0')],
         "restart",
-        "go back to the start of the lesson (also Home in a lesson)",
-        Lab,
+        "back to the lesson's title card; asks first, 0 again restarts",
+        Lesson,
+        false
+    ),
+    spec!(
+        Checks,
+        [key('e')],
+        "checks",
+        "expect rows on the timeline, or only ✓/✗ marks on the step",
+        Lesson,
         false
     ),
     spec!(
@@ -242,6 +250,14 @@ pub const ACTIONS: &[ActionSpec] = &[
         [key('.')],
         "more why",
         "why pane: its next lines, when it does not fit",
+        Program,
+        false
+    ),
+    spec!(
+        Inspector,
+        [key('i')],
+        "inspector",
+        "the inspector takes the keys (presenting: instead of why)",
         Program,
         false
     ),

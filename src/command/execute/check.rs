@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use crate::domain::KeyPackageRef;
+use crate::engine::guard::contain_future;
 use crate::engine::{Engine, EngineError, GroupView};
 
 use super::super::{BundlePresence, ClientCheck, DsCheck, Expectation, Presence};
@@ -15,7 +16,8 @@ pub(super) async fn expect(
 ) -> Result<(), EngineError> {
     let started = Instant::now();
     let text = expectation.to_string();
-    let result = check(engine, expectation).await;
+    // A panic in a check is contained, and logged like any failed expectation.
+    let result = contain_future("an expectation", check(engine, expectation)).await;
     engine.record_expectation(text, started, &result);
     result
 }

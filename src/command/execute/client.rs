@@ -58,7 +58,7 @@ pub(super) async fn run(
         }
         ClientAction::Join {
             welcome: Some(file),
-        } => engine.join_welcome_file(name, file),
+        } => engine.join_welcome_file(name, file).await,
         ClientAction::ExportKeyPackage { selector, output } => {
             engine.export_key_package(name, selector, &export(output))
         }

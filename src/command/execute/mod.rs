@@ -10,6 +10,7 @@
 mod check;
 mod client;
 
+use crate::engine::guard::contain_future;
 use crate::engine::{Engine, EngineError};
 
 use super::error::CommandError;
@@ -19,12 +20,15 @@ use crate::engine::PolicyChange;
 use crate::inspect::checks::policy::{Grease, KeyEncoding};
 
 /// Executes one command. A failure leaves a failure event in the log and changes
-/// no other state than the protocol itself defines.
+/// no other state than the protocol itself defines. A panic inside the command is
+/// contained ([`contain_future`]): the command fails with `InternalError` and the
+/// lab goes on.
 pub async fn execute(engine: &mut Engine, command: &Command) -> Result<(), EngineError> {
     match command {
         Command::Expect(expectation) => return check::expect(engine, expectation).await,
-        // A caption changes nothing, not even the result `expect error` checks.
-        Command::Say(_) => return Ok(()),
+        // A caption or a direction to the screen changes nothing, not even the
+        // result `expect error` checks.
+        Command::Say(_) | Command::Show(_) | Command::Follow(_) => return Ok(()),
         Command::Clients(_)
         | Command::Client { .. }
         | Command::Ds(_)
@@ -35,7 +39,7 @@ pub async fn execute(engine: &mut Engine, command: &Command) -> Result<(), Engin
         | Command::ImportKeyPackage { .. } => {}
     }
     let start = engine.start_command();
-    let result = run(engine, command).await;
+    let result = contain_future("the engine", run(engine, command)).await;
     engine
         .finish_command(start, command.actor(), command.verb(), result)
         .await
@@ -99,7 +103,7 @@ async fn run(engine: &mut Engine, command: &Command) -> Result<(), EngineError> 
                 .await
         }
         Command::ImportKeyPackage { file, name } => engine.import_key_package(file, name).await,
-        Command::Expect(_) | Command::Say(_) => Ok(()),
+        Command::Expect(_) | Command::Say(_) | Command::Show(_) | Command::Follow(_) => Ok(()),
     }
 }
 

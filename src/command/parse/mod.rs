@@ -17,7 +17,7 @@ use clap::{Parser, Subcommand};
 
 use super::error::{ParseError, Problem};
 use super::vocabulary::usage_line;
-use super::{Command, DsAction, EncodingArgs, ExportArgs};
+use super::{Command, DsAction, EncodingArgs, ExportArgs, KeySelector, Show};
 use crate::domain::{is_control, LabDuration, RESERVED};
 use clap_error::from_clap;
 use expect::parse_expect;
@@ -121,6 +121,7 @@ pub fn parse_line(line: &str) -> Result<Option<Command>, ParseError> {
     let command = match first.as_str() {
         "clients" | "deliver" | "clock" | "ds" => parse_lab(&words)?,
         "export-welcome" | "export-mailbox" | "import-key-package" => parse_lab(&words)?,
+        "show" | "follow" => parse_lab(&words)?,
         "expect" => Command::Expect(parse_expect(rest)?),
         "say" => parse_say(rest)?,
         word if RESERVED.contains(&word) => {
@@ -173,18 +174,21 @@ fn parse_say(words: &[String]) -> Result<Command, ParseError> {
 pub(super) const CLIENT_USAGE: &str =
     "NAME generate|publish|claim|create-group|add|peek|join|sync|self-update|rotate-last-resort|delete-bundle|pool|export-key-package|craft ...";
 
+const SHOW_USAGE: &str = "show inspector [NAME REF] | show hex [FIELD] | show why";
+
 const DS_USAGE: &str =
     "ds replay-welcome | ds forward-welcome NAME | ds fault FAULT on|off | ds release | ds policy claim-limit|max-lifetime|key-encoding|grease ...";
 
 fn parse_lab(words: &[String]) -> Result<Command, ParseError> {
     let key = match words {
-        [ds, action, ..] if ds == "ds" => format!("ds {action}"),
+        [first, action, ..] if first == "ds" || first == "show" => format!("{first} {action}"),
         [verb, ..] => verb.clone(),
         [] => String::new(),
     };
     // `ds` alone or with an unknown action: show every `ds` form.
     let usage = match words {
         [ds, ..] if ds == "ds" => usage_line(&key).or(Some(DS_USAGE)),
+        [show, ..] if show == "show" => usage_line(&key).or(Some(SHOW_USAGE)),
         _ => usage_line(&key),
     };
     let parsed = GlobalLine::try_parse_from(words).map_err(|e| from_clap(&e).with_usage(usage))?;
@@ -214,6 +218,8 @@ fn parse_lab(words: &[String]) -> Result<Command, ParseError> {
             output,
         },
         Global::ImportKeyPackage { file, name } => Command::ImportKeyPackage { file, name },
+        Global::Show { what } => Command::Show(what),
+        Global::Follow { package } => Command::Follow(package),
     })
 }
 
@@ -278,6 +284,16 @@ enum Global {
         #[arg(long = "as", value_name = "NAME")]
         name: String,
     },
+    /// Direct a lesson's screen.
+    Show {
+        #[command(subcommand)]
+        what: Show,
+    },
+    /// Highlight one key package everywhere in a lesson.
+    Follow {
+        #[command(flatten)]
+        package: KeySelector,
+    },
 }
 
 /// `+30d`: the clock only moves forward, and the `+` says so.
@@ -317,6 +333,54 @@ mod tests {
             .to_string()
             .contains("usage: say"));
         assert_eq!(Command::Say("x".into()).verb(), "say");
+    }
+
+    #[test]
+    fn show_and_follow_direct_the_screen_and_run_nothing() {
+        use super::super::OptionalKeySelector;
+        let line = |text: &str| parse_line(text).unwrap().unwrap();
+        assert_eq!(
+            line("follow bob @1"),
+            Command::Follow(KeySelector {
+                client: "bob".into(),
+                key_package: "@1".into()
+            })
+        );
+        assert_eq!(
+            line("show inspector"),
+            Command::Show(Show::Inspector {
+                package: OptionalKeySelector {
+                    client: None,
+                    key_package: None
+                }
+            })
+        );
+        match line("show inspector bob 6b8f") {
+            Command::Show(Show::Inspector { package }) => assert_eq!(
+                package.selector().map(|s| s.key_package),
+                Some("6b8f".into())
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            line("show hex init_key"),
+            Command::Show(Show::Hex {
+                field: Some("init_key".into())
+            })
+        );
+        assert_eq!(line("show why"), Command::Show(Show::Why));
+        assert!(line("show why").runs_nothing() && line("follow bob @1").directs_screen());
+        assert!(!line("bob generate").runs_nothing());
+        // Half a selector, an unknown thing to show, a missing REF.
+        assert!(matches!(
+            problem("show inspector bob"),
+            Problem::Missing { .. }
+        ));
+        assert!(parse_line("show dance")
+            .unwrap_err()
+            .to_string()
+            .contains(SHOW_USAGE));
+        assert!(matches!(problem("follow bob"), Problem::Missing { .. }));
     }
 
     #[test]

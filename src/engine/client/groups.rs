@@ -122,13 +122,14 @@ impl Client {
         Ok(view)
     }
 
-    /// Adds members with validated key packages; merges the own commit.
+    /// Adds members with validated key packages. The Commit stays pending until
+    /// the DS routed it ([`Self::merge_pending`], else [`Self::clear_pending`]).
     /// Returns the encoded Commit and Welcome.
     pub fn add_members(
         &mut self,
         group: &str,
         key_packages: &[KeyPackage],
-    ) -> Result<(Vec<u8>, Vec<u8>, GroupView), EngineError> {
+    ) -> Result<(Vec<u8>, Vec<u8>), EngineError> {
         let (provider, signer, record) = self.group_parts(group)?;
         let suite = Suite::from(record.group.ciphersuite());
         let (commit, welcome, _group_info) = record
@@ -146,36 +147,73 @@ impl Client {
                     EngineError::mls("add_members", e)
                 }
             })?;
-        record
-            .group
-            .merge_pending_commit(provider)
-            .map_err(|e| EngineError::mls("merge_pending_commit", e))?;
-        let commit = commit
+        let encoded = commit
             .to_bytes()
-            .map_err(|e| EngineError::mls("encode Commit", e))?;
-        let welcome = welcome
-            .to_bytes()
-            .map_err(|e| EngineError::mls("encode Welcome", e))?;
-        Ok((commit, welcome, view_of(group, record)))
+            .and_then(|commit| Ok((commit, welcome.to_bytes()?)))
+            .map_err(|e| EngineError::mls("encode Commit and Welcome", e));
+        if encoded.is_err() {
+            self.clear_pending(group)?;
+        }
+        encoded
     }
 
-    /// Commits an update of the own leaf with fresh keys (RFC 9420 §12.4).
-    pub fn self_update(&mut self, group: &str) -> Result<(Vec<u8>, GroupView), EngineError> {
+    /// Commits an update of the own leaf with fresh keys (RFC 9420 §12.4); the
+    /// Commit stays pending as in [`Self::add_members`].
+    pub fn self_update(&mut self, group: &str) -> Result<Vec<u8>, EngineError> {
         let (provider, signer, record) = self.group_parts(group)?;
         let bundle = record
             .group
             .self_update(provider, signer, LeafNodeParameters::default())
             .map_err(|e| EngineError::mls("self_update", e))?;
+        let encoded = bundle
+            .into_commit()
+            .to_bytes()
+            .map_err(|e| EngineError::mls("encode Commit", e));
+        if encoded.is_err() {
+            self.clear_pending(group)?;
+        }
+        encoded
+    }
+
+    /// The DS routed the own pending Commit: it takes effect (the next epoch).
+    /// `updated_leaf`: it was a self-update, so a last-resort join's leaf is
+    /// fresh now (RFC 9750 §5.1).
+    pub fn merge_pending(
+        &mut self,
+        group: &str,
+        updated_leaf: bool,
+    ) -> Result<GroupView, EngineError> {
+        let (provider, _, record) = self.group_parts(group)?;
         record
             .group
             .merge_pending_commit(provider)
             .map_err(|e| EngineError::mls("merge_pending_commit", e))?;
-        record.needs_update = false;
-        let commit = bundle
-            .into_commit()
-            .to_bytes()
-            .map_err(|e| EngineError::mls("encode Commit", e))?;
-        Ok((commit, view_of(group, record)))
+        if updated_leaf {
+            record.needs_update = false;
+        }
+        Ok(view_of(group, record))
+    }
+
+    /// The DS refused the own pending Commit: the group stays at its epoch, as
+    /// if the Commit had never been made.
+    pub fn clear_pending(&mut self, group: &str) -> Result<(), EngineError> {
+        let (provider, _, record) = self.group_parts(group)?;
+        record
+            .group
+            .clear_pending_commit(provider.storage())
+            .map_err(|e| EngineError::mls("clear_pending_commit", e))
+    }
+
+    /// Forgets a group this client just created, from its storage too: the DS
+    /// did not take it, so the lab has no such group.
+    pub fn forget_group(&mut self, group: &str) -> Result<(), EngineError> {
+        let Some(mut record) = self.groups.remove(group) else {
+            return Ok(());
+        };
+        record
+            .group
+            .delete(self.provider.storage())
+            .map_err(|e| EngineError::mls("MlsGroup::delete", e))
     }
 
     /// Processes and merges a Commit from another member in the group `group`

@@ -210,11 +210,18 @@ impl KeyPackageEntry {
     }
 
     /// Why `publish --all` leaves this unpublished package out, if it does: its
-    /// bundle is gone, or the DS refused the package itself for a reason that
-    /// cannot change (a tampered copy's rejection does not count).
-    pub fn skip_reason(&self) -> Option<String> {
+    /// bundle is gone, its lifetime does not cover the lab's `now` (the DS would
+    /// refuse it, and with it the whole batch), or the DS refused the package
+    /// itself for a reason that cannot change (a tampered copy's rejection does
+    /// not count).
+    pub fn skip_reason(&self, now: SystemTime) -> Option<String> {
         if self.discarded {
             return Some("its private bundle was deleted (delete-bundle)".into());
+        }
+        match self.key_package.life_time().validate_with_time(now) {
+            Err(LifetimeError::Expired { .. }) => return Some("it has expired".into()),
+            Err(LifetimeError::NotValidYet { .. }) => return Some("it is not valid yet".into()),
+            _ => {}
         }
         match &self.rejected {
             Some(

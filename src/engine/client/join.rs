@@ -1,13 +1,12 @@
 //! Joining through a Welcome: the non-destructive peek and `StagedWelcome`.
 
-use std::collections::HashMap;
 use std::time::SystemTime;
 
 use openmls::prelude::*;
 
 use super::*;
 use crate::engine::error::EngineError;
-use crate::engine::wire;
+use crate::engine::{guard, wire};
 
 /// What a Welcome looks like to a client before it is consumed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,21 +20,41 @@ pub struct WelcomePeek {
     pub consumed: Vec<KeyPackageRef>,
 }
 
-/// The outcome of a Welcome join.
-#[derive(Debug)]
-pub struct JoinReport {
-    pub peek: WelcomePeek,
-    pub own_last_resort: bool,
-    /// Whether the used bundle is still in storage after the join (read from storage;
-    /// `None` when no bundle matched).
-    pub bundle_after: Option<bool>,
-    pub result: Result<GroupView, EngineError>,
-}
-
 pub(super) fn join_config() -> MlsGroupJoinConfig {
     MlsGroupJoinConfig::builder()
         .use_ratchet_tree_extension(true)
         .build()
+}
+
+/// A Welcome this client decrypted, its group not built yet: what the DS must
+/// agree to (the `GroupId`, the tree) before the group exists here.
+pub struct OpenedWelcome {
+    pub peek: WelcomePeek,
+    /// The own key package named by the Welcome is a last-resort one.
+    pub own_last_resort: bool,
+    /// Whether the used bundle is still in storage after OpenMLS looked it up
+    /// (read from storage; `None` when no bundle matched).
+    pub bundle_after: Option<bool>,
+    /// The staged group, or why there is none.
+    pub staged: Result<StagedGroup, EngineError>,
+}
+
+/// A decrypted Welcome's group, ready to be built.
+pub struct StagedGroup {
+    welcome: StagedWelcome,
+    group_id: Vec<u8>,
+}
+
+impl StagedGroup {
+    /// The MLS `GroupId` the Welcome's `GroupInfo` names.
+    pub fn group_id(&self) -> &[u8] {
+        &self.group_id
+    }
+
+    /// The signature keys of every leaf of the group's ratchet tree.
+    pub fn tree_keys(&self) -> Vec<Vec<u8>> {
+        self.welcome.members().map(|m| m.signature_key).collect()
+    }
 }
 
 impl Client {
@@ -64,15 +83,16 @@ impl Client {
         }
     }
 
-    /// Joins through a Welcome with `StagedWelcome` (RFC 9420 §12.4.3.1). OpenMLS
-    /// finds the private bundle through the reference, and deletes it unless it is
-    /// last-resort. `labels` maps the lab's `GroupId`s to their names.
-    pub fn join(
-        &mut self,
+    /// Decrypts a Welcome with `StagedWelcome` (RFC 9420 §12.4.3.1) without
+    /// building its group: OpenMLS finds the private bundle through the
+    /// reference, and deletes it unless it is last-resort, even if the join goes
+    /// no further. Refuses a group this client is in already. The group is built
+    /// by [`Self::finish_join`].
+    pub fn open_welcome(
+        &self,
         bytes: &[u8],
-        labels: &HashMap<Vec<u8>, String>,
         now: SystemTime,
-    ) -> Result<JoinReport, EngineError> {
+    ) -> Result<OpenedWelcome, EngineError> {
         let welcome = wire::decode_welcome(bytes)?;
         let peek = self.peek_welcome(&welcome);
         let own_last_resort = peek
@@ -80,29 +100,13 @@ impl Client {
             .as_ref()
             .and_then(|r| self.entry(&r.into()))
             .is_some_and(|e| e.last_resort());
-        let staged = self.stage(welcome, &peek, labels, now);
+        // A panic inside OpenMLS here is contained: the join fails, nothing of
+        // the group exists yet.
+        let staged = guard::contain("joining through a Welcome", || {
+            self.stage(welcome, &peek, now)
+        });
         let bundle_after = peek.own.as_ref().map(|r| self.has_private_bundle(r));
-        let result = match staged {
-            Ok((group, name)) => {
-                let record = GroupRecord {
-                    group,
-                    joined_via: peek.own.clone(),
-                    via_last_resort: own_last_resort,
-                    needs_update: own_last_resort,
-                };
-                let view = view_of(&name, &record);
-                if let Some(entry) = peek.own.as_ref().and_then(|r| self.entry_mut(&r.into())) {
-                    entry.joined.push(name.clone());
-                    if let Some(claim) = entry.claims.last_mut() {
-                        claim.group.get_or_insert(name.clone());
-                    }
-                }
-                self.groups.insert(name, record);
-                Ok(view)
-            }
-            Err(e) => Err(e),
-        };
-        let result = match result {
+        let staged = match staged {
             // Only now is it known whether OpenMLS consumed the bundle: say so.
             Err(EngineError::AlreadyMember { client, group, .. }) => {
                 let bundle = match (&peek.own, bundle_after) {
@@ -123,23 +127,54 @@ impl Client {
             }
             other => other,
         };
-        Ok(JoinReport {
+        Ok(OpenedWelcome {
             peek,
             own_last_resort,
             bundle_after,
-            result,
+            staged,
         })
     }
 
-    /// Decrypts the Welcome and builds the group; refuses a group this client is
+    /// Builds the group of an opened Welcome (its `peek` and whether it used a
+    /// last-resort package) under the lab's name `name` for it.
+    pub fn finish_join(
+        &mut self,
+        peek: &WelcomePeek,
+        own_last_resort: bool,
+        staged: StagedGroup,
+        name: &str,
+    ) -> Result<GroupView, EngineError> {
+        let group = guard::contain("joining through a Welcome", || {
+            staged
+                .welcome
+                .into_group(&self.provider)
+                .map_err(|e| self.join_error(peek, e))
+        })?;
+        let record = GroupRecord {
+            group,
+            joined_via: peek.own.clone(),
+            via_last_resort: own_last_resort,
+            needs_update: own_last_resort,
+        };
+        let view = view_of(name, &record);
+        if let Some(entry) = peek.own.as_ref().and_then(|r| self.entry_mut(&r.into())) {
+            entry.joined.push(name.to_string());
+            if let Some(claim) = entry.claims.last_mut() {
+                claim.group.get_or_insert(name.to_string());
+            }
+        }
+        self.groups.insert(name.to_string(), record);
+        Ok(view)
+    }
+
+    /// Decrypts the Welcome and stages the group; refuses a group this client is
     /// in already (checked on the decrypted `GroupInfo`, before OpenMLS would).
     fn stage(
         &self,
         welcome: Welcome,
         peek: &WelcomePeek,
-        labels: &HashMap<Vec<u8>, String>,
         now: SystemTime,
-    ) -> Result<(MlsGroup, String), EngineError> {
+    ) -> Result<StagedGroup, EngineError> {
         let builder = StagedWelcome::build_from_welcome(&self.provider, &join_config(), welcome)
             .map_err(|e| self.join_error(peek, e))?;
         let group_id = builder
@@ -148,20 +183,10 @@ impl Client {
             .group_id()
             .as_slice()
             .to_vec();
-        let name = labels
-            .get(&group_id)
-            .cloned()
-            .unwrap_or_else(|| foreign_group_label(&group_id));
-        // A different group under a label this client already uses (a foreign
-        // GroupId that reads like it) gets a label of its own, never the other's.
-        let name = match self.group_label(&group_id) {
-            Some(_) => name,
-            None => free_label(name, |label| self.groups.contains_key(label)),
-        };
-        if self.group_label(&group_id).is_some() || self.groups.contains_key(&name) {
+        if let Some(label) = self.group_label(&group_id) {
             return Err(EngineError::AlreadyMember {
                 client: self.name.clone(),
-                group: name,
+                group: label.to_string(),
                 bundle: String::new(),
             });
         }
@@ -175,12 +200,11 @@ impl Client {
                 .validate_with_time(now)
                 .map_err(|e| EngineError::from_verify(KeyPackageVerifyError::LifetimeError(e)))?;
         }
-        let group = builder
+        let welcome = builder
             .skip_lifetime_validation()
             .build()
-            .and_then(|s| s.into_group(&self.provider))
             .map_err(|e| self.join_error(peek, e))?;
-        Ok((group, name))
+        Ok(StagedGroup { welcome, group_id })
     }
 
     pub(super) fn join_error<E: std::fmt::Debug + std::fmt::Display>(
@@ -220,47 +244,5 @@ impl Client {
             },
             other => EngineError::join(other),
         }
-    }
-}
-
-/// The name shown for a group from outside the lab: its `GroupId` as text when
-/// that is printable ASCII, else hex.
-pub fn foreign_group_label(group_id: &[u8]) -> String {
-    match std::str::from_utf8(group_id) {
-        Ok(text) if !text.is_empty() && text.chars().all(|c| c.is_ascii_graphic()) => {
-            text.to_string()
-        }
-        _ => hex::encode(group_id),
-    }
-}
-
-/// `label`, or the first of `label~2`, `label~3`, ... that is not `taken`.
-pub fn free_label(label: String, taken: impl Fn(&str) -> bool) -> String {
-    if !taken(&label) {
-        return label;
-    }
-    (2u64..)
-        .map(|n| format!("{label}~{n}"))
-        .find(|candidate| !taken(candidate))
-        .unwrap_or(label)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{foreign_group_label, free_label};
-
-    #[test]
-    fn a_taken_label_gets_the_first_free_suffix() {
-        let taken = ["team", "team~2"];
-        assert_eq!(free_label("solo".into(), |l| taken.contains(&l)), "solo");
-        assert_eq!(free_label("team".into(), |l| taken.contains(&l)), "team~3");
-    }
-
-    #[test]
-    fn foreign_labels_are_printable_text_or_hex() {
-        assert_eq!(foreign_group_label(b"fine"), "fine");
-        assert_eq!(foreign_group_label(b"a b"), "612062");
-        assert_eq!(foreign_group_label(&[0x1b, 0x5b]), "1b5b");
-        assert_eq!(foreign_group_label(b""), "");
     }
 }

@@ -17,7 +17,7 @@ pub use groups::{GroupRecord, GroupView};
 pub use inventory::{
     lifetime_left, Claim, GenerateOptions, KeyPackageEntry, Lifecycle, LifetimeChoice,
 };
-pub use join::{foreign_group_label, JoinReport, WelcomePeek};
+pub use join::{OpenedWelcome, StagedGroup, WelcomePeek};
 
 use std::collections::BTreeMap;
 

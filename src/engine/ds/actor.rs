@@ -109,6 +109,17 @@ pub(super) enum Request {
         policy: crate::inspect::checks::Policy,
         reply: oneshot::Sender<()>,
     },
+    /// Whether the DS would route a Commit (`membership`).
+    MayCommit {
+        from: ClientId,
+        group_id: Vec<u8>,
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    },
+    /// A group joined from outside the DS's routing (`membership`).
+    RegisterJoin {
+        join: Join,
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    },
 }
 
 /// Events the engine has not taken yet, by what it asks for.
@@ -129,12 +140,32 @@ impl Pending {
     }
 }
 
-/// Serves requests until every handle is gone.
-pub(super) async fn run(mut core: DsCore, mut requests: mpsc::UnboundedReceiver<Request>) {
+/// Serves requests until every handle is gone. A request that panics (OpenMLS
+/// on bytes from outside, which every operation decodes and checks before it
+/// changes anything) drops its reply, and its caller gets the contained error
+/// from `contained`; the DS goes on.
+pub(super) async fn run(
+    mut core: DsCore,
+    mut requests: mpsc::UnboundedReceiver<Request>,
+    contained: Arc<Mutex<Option<EngineError>>>,
+) {
     let mut pending = Pending::default();
     while let Some(request) = requests.recv().await {
-        handle(&mut core, &mut pending, request);
+        let handled = guard::contain("the Delivery Service", || {
+            #[cfg(test)]
+            if let Request::Register { client, .. } = &request {
+                let asked = client.as_bytes() == guard::test_hooks::DS_PANICS.as_bytes();
+                guard::test_hooks::panic_if(asked);
+            }
+            handle(&mut core, &mut pending, request);
+            Ok(())
+        });
+        if let Err(error) = handled {
+            *contained.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
+        }
         pending.keep(core.take_events());
+        // The lab keeps no store: what changed is not needed once answered.
+        drop(core.take_changes());
     }
 }
 
@@ -249,6 +280,16 @@ fn handle(core: &mut DsCore, pending: &mut Pending, request: Request) {
         Request::SetKeyPackagePolicy { policy, reply } => {
             core.set_key_package_policy(policy);
             let _ = reply.send(());
+        }
+        Request::MayCommit {
+            from,
+            group_id,
+            reply,
+        } => {
+            let _ = reply.send(core.may_commit(&from, &group_id));
+        }
+        Request::RegisterJoin { join, reply } => {
+            let _ = reply.send(core.register_join(join));
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The key package directory: validated uploads by their owner, and one-time hand-out
 //! with the last-resort package only as a fallback (RFC 9420 §16.8, RFC 9750 §5.1).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use openmls::prelude::KeyPackage;
 
@@ -12,9 +12,16 @@ use crate::engine::error::EngineError;
 use crate::engine::wire::{self, KeyPackageFormat};
 use crate::inspect::checks::Judge;
 
+/// An upload that passed every check, ready to be filed.
+struct Admission {
+    entry: DirectoryEntry,
+}
+
 impl DsCore {
-    /// Uploads validated across the machine's cores, then admitted one by one in
-    /// their order (owner, duplicates, directory), as if sent one at a time.
+    /// Uploads validated across the machine's cores, then checked one by one in
+    /// their order (owner, duplicates, also within the batch), as if sent one at
+    /// a time; the batch is filed whole, or, if any upload is refused, not at all
+    /// (the others are answered `BatchRefused`).
     pub fn publish_batch(
         &mut self,
         publisher: &ClientId,
@@ -33,10 +40,30 @@ impl DsCore {
                 wire::accept_key_package_judged(crypto, bytes, format, now, Judge::Ds, policy)
             })
             .collect();
-        uploads
+        let mut in_batch = HashSet::new();
+        let checked: Vec<Result<Admission, EngineError>> = uploads
             .iter()
             .zip(validated)
-            .map(|(bytes, validated)| self.admit(publisher, bytes, format, validated))
+            .map(|(bytes, validated)| {
+                let admission = self.check_admission(publisher, bytes, format, validated)?;
+                if !in_batch.insert(admission.entry.kp_ref.clone()) {
+                    return Err(EngineError::Duplicate {
+                        kp_ref: admission.entry.kp_ref,
+                    });
+                }
+                Ok(admission)
+            })
+            .collect();
+        if checked.iter().any(Result::is_err) {
+            let refused = |checked: Result<Admission, EngineError>| match checked {
+                Ok(_) => Err(EngineError::BatchRefused),
+                Err(error) => Err(error),
+            };
+            return checked.into_iter().map(refused).collect();
+        }
+        checked
+            .into_iter()
+            .map(|admission| admission.and_then(|a| self.file(publisher, a)))
             .collect()
     }
 
@@ -145,7 +172,7 @@ impl DsCore {
     }
 
     /// The checks after the checklist (RFC 9420 §10.1 validation and the DS's
-    /// policies): the owner, duplicates; then the package joins the directory.
+    /// policies), then the package joins the directory.
     pub(super) fn admit(
         &mut self,
         publisher: &ClientId,
@@ -153,6 +180,18 @@ impl DsCore {
         format: KeyPackageFormat,
         validated: Result<(KeyPackage, openmls::prelude::KeyPackageRef), EngineError>,
     ) -> Result<Published, EngineError> {
+        let admission = self.check_admission(publisher, bytes, format, validated)?;
+        self.file(publisher, admission)
+    }
+
+    /// The checks after the checklist: the owner, duplicates. Nothing changes.
+    fn check_admission(
+        &self,
+        publisher: &ClientId,
+        bytes: &[u8],
+        format: KeyPackageFormat,
+        validated: Result<(KeyPackage, openmls::prelude::KeyPackageRef), EngineError>,
+    ) -> Result<Admission, EngineError> {
         let (key_package, kp_ref) = validated?;
         let kp_ref = KeyPackageRef::from(kp_ref);
         let lifetime = key_package.life_time();
@@ -164,7 +203,7 @@ impl DsCore {
         let credential = wire::credential_client(leaf.credential());
         let account = self
             .accounts
-            .get_mut(publisher)
+            .get(publisher)
             .ok_or_else(|| EngineError::NotRegistered(publisher.to_string()))?;
         let key_registered = account
             .signature_keys
@@ -189,7 +228,7 @@ impl DsCore {
             KeyPackageFormat::MlsMessage => bytes.get(4..).unwrap_or_default(),
         };
         let entry = DirectoryEntry {
-            kp_ref: kp_ref.clone(),
+            kp_ref,
             bytes: canonical.to_vec(),
             ciphersuite: Suite::from(key_package.ciphersuite()),
             last_resort: key_package.last_resort(),
@@ -197,6 +236,21 @@ impl DsCore {
             not_before,
             not_after,
         };
+        Ok(Admission { entry })
+    }
+
+    /// Files a checked upload in the publisher's directory.
+    fn file(
+        &mut self,
+        publisher: &ClientId,
+        admission: Admission,
+    ) -> Result<Published, EngineError> {
+        let entry = admission.entry;
+        let (kp_ref, last_resort) = (entry.kp_ref.clone(), entry.last_resort);
+        let account = self
+            .accounts
+            .get_mut(publisher)
+            .ok_or_else(|| EngineError::NotRegistered(publisher.to_string()))?;
         let mut replaced = None;
         let added = journal::stored_package(publisher, &entry);
         if entry.last_resort {
@@ -218,7 +272,7 @@ impl DsCore {
         self.record(stored::Change::AddKeyPackage(added));
         Ok(Published {
             kp_ref,
-            last_resort: key_package.last_resort(),
+            last_resort,
             replaced,
         })
     }

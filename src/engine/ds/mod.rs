@@ -15,6 +15,7 @@ mod directory;
 mod events;
 mod faults;
 pub mod journal;
+mod membership;
 mod network;
 pub mod policy;
 mod queue;
@@ -26,6 +27,7 @@ pub mod stored;
 
 pub use events::DsEvent;
 pub use faults::KEY_PACKAGE_MESSAGE_HEADER;
+pub use membership::Join;
 pub use network::{AddressError, GroupMessageInfo, Validated};
 pub use policy::{ClaimLimit, MAX_CLAIM_LIMIT};
 pub use records::*;
@@ -35,9 +37,12 @@ pub use state::DsCore;
 use actor::Request;
 use queue::NormalQueue;
 
+use std::sync::{Arc, Mutex};
+
 use tokio::sync::{mpsc, oneshot};
 
 use super::error::EngineError;
+use super::guard;
 use crate::domain::{ClientId, Fault, LabClock, LabDuration, Suite};
 
 /// The longest key package lifetime the DS accepts, counted from the lab's now:
@@ -56,8 +61,35 @@ pub struct DsHandle {
 /// Where the DS is: this lab's own task, or a server (`--ds URL`).
 #[derive(Clone)]
 enum Link {
-    Local(mpsc::UnboundedSender<Request>),
+    Local(LocalDs),
     Remote(std::sync::Arc<dyn remote::RemoteDs>),
+}
+
+/// The lab's own DS task.
+#[derive(Clone)]
+struct LocalDs {
+    tx: mpsc::UnboundedSender<Request>,
+    /// The error of the last request that panicked, for its caller.
+    contained: Arc<Mutex<Option<EngineError>>>,
+}
+
+impl LocalDs {
+    /// Why a request got no answer: the DS task is gone, or (while it runs)
+    /// the request panicked and was contained.
+    fn dropped_reply(&self) -> EngineError {
+        if self.tx.is_closed() {
+            return EngineError::DsUnavailable;
+        }
+        let contained = self
+            .contained
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        contained.unwrap_or_else(|| EngineError::InternalError {
+            what: "the Delivery Service".into(),
+            detail: "a request ended without an answer".into(),
+        })
+    }
 }
 
 impl DsHandle {
@@ -69,9 +101,11 @@ impl DsHandle {
     /// Starts the DS with the lab's clock and its maximum key package lifetime.
     pub fn spawn_with(clock: LabClock, max_lifetime: LabDuration) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(actor::run(DsCore::new(clock, max_lifetime), rx));
+        let contained = Arc::new(Mutex::new(None));
+        let slot = Arc::clone(&contained);
+        tokio::spawn(actor::run(DsCore::new(clock, max_lifetime), rx, slot));
         Self {
-            link: Link::Local(tx),
+            link: Link::Local(LocalDs { tx, contained }),
         }
     }
 
@@ -107,12 +141,14 @@ impl DsHandle {
         make: impl FnOnce(oneshot::Sender<T>) -> Request,
     ) -> Result<T, EngineError> {
         let (reply, rx) = oneshot::channel();
-        let Link::Local(tx) = &self.link else {
+        let Link::Local(local) = &self.link else {
             return Err(EngineError::DsUnavailable);
         };
-        tx.send(make(reply))
+        local
+            .tx
+            .send(make(reply))
             .map_err(|_| EngineError::DsUnavailable)?;
-        rx.await.map_err(|_| EngineError::DsUnavailable)
+        rx.await.map_err(|_| local.dropped_reply())
     }
 
     /// Registers a client's name and one of its signature public keys.

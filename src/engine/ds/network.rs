@@ -201,7 +201,7 @@ impl DsCore {
             let roster = match self.groups.entry(group_id.clone()) {
                 std::collections::hash_map::Entry::Occupied(slot) => slot.into_mut(),
                 std::collections::hash_map::Entry::Vacant(slot) => {
-                    let label = crate::engine::client::foreign_group_label(&group_id);
+                    let label = foreign_group_label(&group_id);
                     self.changes.push(stored::Change::AddGroup {
                         group_id: group_id.clone(),
                         label: label.clone(),
@@ -276,4 +276,15 @@ impl DsCore {
 pub enum AddressError {
     UnknownRecipient(ClientId),
     StaleEpoch { epoch: u64, current: u64 },
+}
+
+/// The name the server shows for a group it learns from its messages: its
+/// `GroupId` as text when that is printable ASCII, else hex.
+fn foreign_group_label(group_id: &[u8]) -> String {
+    match std::str::from_utf8(group_id) {
+        Ok(text) if !text.is_empty() && text.chars().all(|c| c.is_ascii_graphic()) => {
+            text.to_string()
+        }
+        _ => hex::encode(group_id),
+    }
 }

@@ -267,10 +267,8 @@ impl DsCore {
         welcome: Option<Vec<u8>>,
     ) -> Result<Routed, EngineError> {
         let group_id = wire::commit_group_id(&commit)?;
-        let roster = self
-            .groups
-            .get(&group_id)
-            .ok_or_else(|| EngineError::UnknownGroupId(hex::encode(&group_id)))?;
+        // Only a member's Commit goes out (RFC 9750 §5.1).
+        let roster = self.check_commit(&from, &group_id)?;
         let commit_recipients: Vec<ClientId> = roster
             .members
             .iter()

@@ -29,6 +29,14 @@ fn samples() -> Vec<EngineError> {
             owner: s(),
         },
         EngineError::UnknownGroupId(s()),
+        EngineError::NotGroupMember {
+            client: s(),
+            group: s(),
+        },
+        EngineError::GroupIdInUse {
+            client: s(),
+            group: s(),
+        },
         EngineError::AlreadyMember {
             client: s(),
             group: s(),
@@ -99,6 +107,7 @@ fn samples() -> Vec<EngineError> {
         EngineError::Duplicate {
             kp_ref: KeyPackageRef::default(),
         },
+        EngineError::BatchRefused,
         EngineError::NotRegistered(s()),
         EngineError::NoKeyPackageAvailable {
             owner: s(),
@@ -118,6 +127,10 @@ fn samples() -> Vec<EngineError> {
             message: s(),
         },
         EngineError::TeacherOnly(s()),
+        EngineError::InternalError {
+            what: s(),
+            detail: s(),
+        },
         EngineError::ExpectationFailed(s()),
         EngineError::FaultUnchanged {
             fault: s(),
@@ -165,6 +178,8 @@ fn has_fixed_code(error: &EngineError) -> bool {
         | EngineError::GroupAlreadyExists { .. }
         | EngineError::GroupNameTaken { .. }
         | EngineError::UnknownGroupId(_)
+        | EngineError::NotGroupMember { .. }
+        | EngineError::GroupIdInUse { .. }
         | EngineError::AlreadyMember { .. }
         | EngineError::AlreadyInGroup { .. }
         | EngineError::CannotAddSelf(_)
@@ -189,6 +204,7 @@ fn has_fixed_code(error: &EngineError) -> bool {
         | EngineError::InvalidKeyPackage(_)
         | EngineError::WrongOwner { .. }
         | EngineError::Duplicate { .. }
+        | EngineError::BatchRefused
         | EngineError::NotRegistered(_)
         | EngineError::NoKeyPackageAvailable { .. }
         | EngineError::CiphersuiteMismatch { .. }
@@ -199,6 +215,7 @@ fn has_fixed_code(error: &EngineError) -> bool {
         | EngineError::DsUnreachable { .. }
         | EngineError::DsRefused { .. }
         | EngineError::TeacherOnly(_)
+        | EngineError::InternalError { .. }
         | EngineError::ExpectationFailed(_)
         | EngineError::FaultUnchanged { .. }
         | EngineError::NothingHeld

@@ -29,6 +29,7 @@ impl Event {
             | EventKind::ClaimFailed { error, .. }
             | EventKind::JoinFailed { error, .. }
             | EventKind::CommitFailed { error, .. }
+            | EventKind::CommitRefused { error, .. }
             | EventKind::CommandFailed { error, .. }
             | EventKind::ExpectFailed { error, .. }
             | EventKind::KeyPackageRefused { error, .. } => Some(error),
@@ -95,6 +96,7 @@ impl Event {
             | EventKind::WelcomeSent { .. }
             | EventKind::CommitProcessed { .. }
             | EventKind::CommitFailed { .. }
+            | EventKind::CommitRefused { .. }
             | EventKind::SelfUpdated { .. }
             | EventKind::DsMisbehaved { .. }
             | EventKind::CommandFailed { .. }
@@ -146,6 +148,7 @@ impl Event {
             | EventKind::KeyPackagePublished { .. }
             | EventKind::KeyPackageRejected { .. }
             | EventKind::CommitSent { .. }
+            | EventKind::CommitRefused { .. }
             | EventKind::WelcomeSent { .. }
             | EventKind::SelfUpdated { .. } => (actor, Some(Endpoint::Ds)),
             EventKind::KeyPackageClaimed { .. }
@@ -193,7 +196,7 @@ impl Event {
     }
 
     /// Whether a message really crossed between a client and the DS (drawn as an
-    /// arrow): a successful exchange, or an upload the DS refused.
+    /// arrow): a successful exchange, or an upload or a Commit the DS refused.
     pub fn travels(&self) -> bool {
         let exchanged = self.route().to.is_some()
             && !matches!(
@@ -201,7 +204,11 @@ impl Event {
                 EventKind::DsMisbehaved { .. } | EventKind::DsFaultActed { .. }
             )
             && self.outcome == Outcome::Ok;
-        exchanged || matches!(self.kind, EventKind::KeyPackageRejected { .. })
+        exchanged
+            || matches!(
+                self.kind,
+                EventKind::KeyPackageRejected { .. } | EventKind::CommitRefused { .. }
+            )
     }
 }
 

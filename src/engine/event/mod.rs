@@ -1,9 +1,11 @@
 //! The event log: the one record of what happened, from which the headless
 //! transcript (text or JSON Lines) and the TUI's timeline are drawn.
 
+mod log;
 mod meaning;
 mod text;
 
+pub use log::{CommandStart, EventLog};
 pub use meaning::{Endpoint, Route};
 
 use serde::Serialize;
@@ -181,6 +183,13 @@ pub enum EventKind {
         epoch: u64,
     },
     CommitFailed {
+        group: String,
+        error: ErrorCode,
+        message: String,
+    },
+    /// The DS refused to route a Commit of this client before it was made: the
+    /// DS fans out only its members' Commits (RFC 9750 §5.1), and nothing changed.
+    CommitRefused {
         group: String,
         error: ErrorCode,
         message: String,
@@ -373,6 +382,7 @@ impl EventKind {
             Self::PrivateBundleDiscarded { .. } => "private_bundle_discarded",
             Self::CommitProcessed { .. } => "commit_processed",
             Self::CommitFailed { .. } => "commit_failed",
+            Self::CommitRefused { .. } => "commit_refused",
             Self::SelfUpdated { .. } => "self_updated",
             Self::DsMisbehaved { .. } => "ds_misbehaved",
             Self::CommandFailed { .. } => "command_failed",
@@ -422,6 +432,7 @@ impl EventKind {
             | Self::PrivateBundleDiscarded { .. }
             | Self::CommitProcessed { .. }
             | Self::CommitFailed { .. }
+            | Self::CommitRefused { .. }
             | Self::SelfUpdated { .. }
             | Self::DsMisbehaved { .. }
             | Self::CommandFailed { .. }
@@ -464,6 +475,7 @@ impl EventKind {
         "private_bundle_discarded",
         "commit_processed",
         "commit_failed",
+        "commit_refused",
         "self_updated",
         "ds_misbehaved",
         "command_failed",

@@ -73,7 +73,7 @@ impl Engine {
                     error: error.code(),
                     message: error.to_string(),
                 };
-                self.failed(name, kind, started);
+                self.log.failed(name, kind, started);
                 return Err(error);
             }
         };
@@ -101,8 +101,9 @@ impl Engine {
     ) -> Result<KeyPackageRef, EngineError> {
         let kp_ref = claimed.entry.kp_ref.clone();
         if let Some(entry) = self
-            .clients
+            .roster
             .get_mut(owner)
+            .ok()
             .and_then(|c| c.entry_mut(&kp_ref))
         {
             entry.claims.push(Claim {
@@ -118,9 +119,9 @@ impl Engine {
             handouts: claimed.entry.handouts,
             bytes: claimed.entry.bytes.len(),
         };
-        self.ok(name, kind, started);
+        self.log.ok(name, kind, started);
         let now = self.clock.now();
-        let client = self.client_mut(name)?;
+        let client = self.roster.get_mut(name)?;
         // The claimer validates at the lab's time too (RFC 9420 §10.1): where a
         // misbehaving DS is caught.
         let accepted = wire::accept_key_package_at(
@@ -138,11 +139,11 @@ impl Engine {
                     error: error.code(),
                     message: error.to_string(),
                 };
-                self.failed(name, kind, started);
+                self.log.failed(name, kind, started);
                 return Err(error);
             }
         };
-        let client = self.client_mut(name)?;
+        let client = self.roster.get_mut(name)?;
         client.wallet_push(ClaimedKeyPackage {
             owner: owner.to_string(),
             kp_ref: kp_ref.clone(),

@@ -10,10 +10,14 @@ impl Engine {
     /// `clients NAME...`: creates clients and registers each at the DS; a bad
     /// or taken name refuses the whole list.
     pub async fn add_clients(&mut self, names: &[String]) -> Result<(), EngineError> {
+        #[cfg(test)]
+        crate::engine::guard::test_hooks::panic_if(
+            names.contains(&crate::engine::guard::test_hooks::ENGINE_PANICS.to_string()),
+        );
         // Check every name first, so a bad list changes nothing.
         for (i, name) in names.iter().enumerate() {
             validate_name(NameKind::Client, name)?;
-            if self.clients.contains_key(name) || names[..i].contains(name) {
+            if self.roster.contains(name) || names[..i].contains(name) {
                 return Err(EngineError::ClientExists(name.clone()));
             }
         }
@@ -24,13 +28,13 @@ impl Engine {
             for (_, key) in &keys {
                 self.ds.register(name, key.clone()).await?;
             }
-            self.clients.insert(name.clone(), client);
+            self.roster.insert(client)?;
             if let Some((scheme, key)) = keys.into_iter().next() {
                 let kind = EventKind::ClientRegistered {
                     signature_key: hex::encode(key),
                     signature_scheme: format!("{scheme:?}"),
                 };
-                self.ok(name, kind, started);
+                self.log.ok(name, kind, started);
             }
         }
         Ok(())

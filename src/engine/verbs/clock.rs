@@ -20,7 +20,7 @@ impl Engine {
             offset: self.clock.offset().as_secs(),
             moved: by.map(|d| d.as_secs()),
         };
-        self.ok("lab", kind, started);
+        self.log.ok("lab", kind, started);
         self.report_expired().await
     }
 
@@ -32,7 +32,7 @@ impl Engine {
                 owner: expired.owner,
                 last_resort: expired.last_resort,
             };
-            self.ok("ds", kind, Instant::now());
+            self.log.ok("ds", kind, Instant::now());
         }
         Ok(())
     }

@@ -74,7 +74,7 @@ impl Engine {
             encoding: craft.export.format.encoding,
             bytes: contents.len(),
         };
-        self.ok(name, kind, started);
+        self.log.ok(name, kind, started);
         Ok(())
     }
 }

@@ -33,7 +33,7 @@ impl Engine {
             released: change.released,
             withdrawn: change.withdrawn,
         };
-        self.ok("ds", kind, started);
+        self.log.ok("ds", kind, started);
         // Off, `serve-expired` lets the DS purge what it kept.
         self.report_expired().await
     }
@@ -42,7 +42,8 @@ impl Engine {
     pub async fn ds_release(&mut self) -> Result<(), EngineError> {
         let started = Instant::now();
         let recipients = self.ds.release().await?;
-        self.ok("ds", EventKind::DsReleased { recipients }, started);
+        self.log
+            .ok("ds", EventKind::DsReleased { recipients }, started);
         Ok(())
     }
 
@@ -56,7 +57,7 @@ impl Engine {
                 caught_by: act.fault.caught_by().to_string(),
                 clients: act.clients,
             };
-            self.ok("ds", kind, Instant::now());
+            self.log.ok("ds", kind, Instant::now());
         }
         Ok(())
     }
@@ -95,7 +96,7 @@ impl Engine {
             per: limit.map(|l| l.per().to_string()),
             value: None,
         };
-        self.ok("ds", kind, started);
+        self.log.ok("ds", kind, started);
         Ok(())
     }
 
@@ -128,7 +129,7 @@ impl Engine {
             per: None,
             value: Some(value),
         };
-        self.ok("ds", kind, started);
+        self.log.ok("ds", kind, started);
         Ok(())
     }
 
@@ -160,6 +161,6 @@ impl Engine {
             action: action.to_string(),
             recipients,
         };
-        self.ok("ds", kind, started);
+        self.log.ok("ds", kind, started);
     }
 }

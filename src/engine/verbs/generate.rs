@@ -23,7 +23,7 @@ impl Engine {
         self.ensure_signer(name, options.suite).await?;
         let started = Instant::now();
         let clock = self.clock;
-        let client = self.client_mut(name)?;
+        let client = self.roster.get_mut(name)?;
         let first = client.inventory().len();
         let result = client.generate_batch(options, &clock, count);
         // One event per package, in the line's order; the batch's time is shared.
@@ -39,7 +39,7 @@ impl Engine {
             .map(|e| e.kp_ref.clone())
             .collect();
         for kind in kinds {
-            self.emit_timed(name, kind, each_us, Outcome::Ok);
+            self.log.emit_timed(name, kind, each_us, Outcome::Ok);
         }
         result?;
         Ok(refs)
@@ -51,7 +51,7 @@ impl Engine {
         suite: Suite,
     ) -> Result<(), EngineError> {
         let scheme = wire::ciphersuite(suite)?.signature_algorithm();
-        if let Some(key) = self.client_mut(name)?.ensure_signer(scheme)? {
+        if let Some(key) = self.roster.get_mut(name)?.ensure_signer(scheme)? {
             self.ds.register(name, key).await?;
         }
         Ok(())
@@ -70,9 +70,6 @@ impl Engine {
             last_resort: true,
             ..GenerateOptions::default()
         };
-        let refs = self.generate(name, 1, options).await?;
-        let publish = Publish::own(refs.iter().map(domain::KeyPackageRef::from).collect());
-        self.publish(name, &publish).await?;
         let stale: Vec<String> = self
             .client(name)?
             .groups()
@@ -80,6 +77,14 @@ impl Engine {
             .filter(|(_, r)| r.needs_update)
             .map(|(n, _)| n.clone())
             .collect();
+        // Everything the DS will be asked is checked before anything is made.
+        options.lifetime.range(&self.clock)?;
+        for group in &stale {
+            self.check_commit(name, group).await?;
+        }
+        let refs = self.generate(name, 1, options).await?;
+        let publish = Publish::own(refs.iter().map(domain::KeyPackageRef::from).collect());
+        self.publish(name, &publish).await?;
         for group in stale {
             self.self_update_one(name, &group).await?;
         }
@@ -90,13 +95,13 @@ impl Engine {
     /// packages on purpose; a Welcome naming it later is an orphan.
     pub fn delete_bundle(&mut self, name: &str, selector: &str) -> Result<(), EngineError> {
         let started = Instant::now();
-        let client = self.client_mut(name)?;
+        let client = self.roster.get_mut(name)?;
         let kp_ref = client.resolve(selector)?.kp_ref.clone();
         client.delete_bundle(&kp_ref)?;
         let kind = EventKind::PrivateBundleDiscarded {
             kp_ref: kp_ref.into(),
         };
-        self.ok(name, kind, started);
+        self.log.ok(name, kind, started);
         Ok(())
     }
 }

@@ -1,17 +1,23 @@
 //! Creating groups, adding members (Commit + Welcome) and self-updates. Group
 //! names are one namespace in the lab; underneath, each group has a random MLS
-//! `GroupId` and the DS routes by it.
+//! `GroupId` and the DS routes by it, only from its members. A Commit is made
+//! pending, sent, and merged only once the DS routed it: a refusal leaves the
+//! group, the claimed packages and the DS as they were.
 
 use std::time::Instant;
 
 use openmls::prelude::KeyPackage;
 
-use crate::domain::{validate_name, KeyPackageRef, NameKind, Suite};
+use crate::domain::{KeyPackageRef, Suite};
 use crate::engine::client::ClaimedKeyPackage;
+use crate::engine::ds::Routed;
 use crate::engine::wire::KeyPackageFormat;
-use crate::engine::{Engine, EngineError, EventKind};
+use crate::engine::{Engine, EngineError, EventKind, GroupView};
 
 impl Engine {
+    /// `NAME create-group GROUP`: the group is built at the client, then the DS
+    /// takes its `GroupId`, then the lab its name; if the DS refuses, the
+    /// client forgets the group again.
     pub async fn create_group(
         &mut self,
         name: &str,
@@ -19,44 +25,90 @@ impl Engine {
         suite: Suite,
     ) -> Result<(), EngineError> {
         let started = Instant::now();
-        validate_name(NameKind::Group, group)?;
-        if let Some(owner) = self.group_creator(group) {
-            return Err(EngineError::GroupNameTaken {
-                group: group.to_string(),
-                owner,
-            });
-        }
+        self.groups.check_new(group)?;
         self.client(name)?;
         // A group in a suite with another signature scheme needs that signer.
         self.ensure_signer(name, suite).await?;
         let clock = self.clock;
-        let client = self.client_mut(name)?;
+        let client = self.roster.get_mut(name)?;
         let view = client.create_group(group, suite, &clock)?;
         let group_id = client.group_id(group).ok_or(EngineError::UnknownGroup {
             client: name.to_string(),
             group: group.to_string(),
         })?;
-        self.ds.create_group(&group_id, group, name).await?;
-        self.group_labels.insert(group_id, group.to_string());
+        let registered = match self.ds.create_group(&group_id, group, name).await {
+            Ok(()) => self.groups.name_created(&group_id, group, name),
+            Err(error) => Err(error),
+        };
+        if let Err(error) = registered {
+            self.roster.get_mut(name)?.forget_group(group)?;
+            return Err(error);
+        }
         let kind = EventKind::GroupCreated {
             group: group.to_string(),
             epoch: view.epoch,
             ciphersuite: view.ciphersuite,
         };
-        self.ok(name, kind, started);
+        self.log.ok(name, kind, started);
         Ok(())
     }
 
-    /// Who created the group with this name, if the name is taken.
-    fn group_creator(&self, group: &str) -> Option<String> {
-        if !self.group_labels.values().any(|label| label == group) {
-            return None;
+    /// Asks the DS whether it routes `name`'s Commits to `group`, before anything
+    /// is claimed or committed; a refusal is a `commit_refused` event.
+    pub(in crate::engine) async fn check_commit(
+        &mut self,
+        name: &str,
+        group: &str,
+    ) -> Result<(), EngineError> {
+        let started = Instant::now();
+        let group_id =
+            self.client(name)?
+                .group_id(group)
+                .ok_or_else(|| EngineError::UnknownGroup {
+                    client: name.to_string(),
+                    group: group.to_string(),
+                })?;
+        let answer = self.ds.may_commit(name, &group_id).await;
+        if let Err(error) = &answer {
+            self.commit_refused(name, group, error, started);
         }
-        let creator = self.events.iter().find_map(|e| match &e.kind {
-            EventKind::GroupCreated { group: g, .. } if g == group => Some(e.actor.clone()),
-            _ => None,
-        });
-        Some(creator.unwrap_or_else(|| "another client".into()))
+        answer
+    }
+
+    fn commit_refused(&mut self, name: &str, group: &str, error: &EngineError, started: Instant) {
+        let kind = EventKind::CommitRefused {
+            group: group.to_string(),
+            error: error.code(),
+            message: error.to_string(),
+        };
+        self.log.failed(name, kind, started);
+    }
+
+    /// Sends `name`'s pending Commit (and its Welcome) to the DS; the Commit takes
+    /// effect only once the DS routed it, and is cleared if the DS refuses it.
+    async fn send_pending(
+        &mut self,
+        name: &str,
+        group: &str,
+        commit: Vec<u8>,
+        welcome: Option<Vec<u8>>,
+        updated_leaf: bool,
+    ) -> Result<(Routed, GroupView), EngineError> {
+        let started = Instant::now();
+        match self.ds.send_commit(name, commit, welcome).await {
+            Ok(routed) => {
+                let view = self
+                    .roster
+                    .get_mut(name)?
+                    .merge_pending(group, updated_leaf)?;
+                Ok((routed, view))
+            }
+            Err(error) => {
+                self.roster.get_mut(name)?.clear_pending(group)?;
+                self.commit_refused(name, group, &error, started);
+                Err(error)
+            }
+        }
     }
 
     /// Everything an `add` needs is checked here, before any key package is
@@ -101,6 +153,8 @@ impl Engine {
         Ok(view.ciphersuite)
     }
 
+    /// `NAME add MEMBER... --to GROUP`: checked (here and at the DS) before any
+    /// key package is claimed; the Commit takes effect once the DS routed it.
     pub async fn add(
         &mut self,
         name: &str,
@@ -108,16 +162,13 @@ impl Engine {
         group: &str,
     ) -> Result<(), EngineError> {
         let suite = self.check_add(name, members, group)?;
+        self.check_commit(name, group).await?;
         // A held (claimed) package first; the others are claimed all at once, in
         // the group's suite, or none is.
+        let adder = self.client(name)?;
         let to_claim: Vec<String> = members
             .iter()
-            .filter(|m| {
-                self.clients
-                    .get(name)
-                    .and_then(|c| c.wallet_holds(m))
-                    .is_none()
-            })
+            .filter(|m| adder.wallet_holds(m).is_none())
             .cloned()
             .collect();
         if !to_claim.is_empty() {
@@ -126,10 +177,10 @@ impl Engine {
         }
         let mut packages: Vec<ClaimedKeyPackage> = Vec::new();
         for member in members {
-            match self.client_mut(name)?.wallet_take(member) {
+            match self.roster.get_mut(name)?.wallet_take(member) {
                 Some(p) => packages.push(p),
                 None => {
-                    self.client_mut(name)?.wallet_return(packages);
+                    self.roster.get_mut(name)?.wallet_return(packages);
                     return Err(EngineError::DsUnavailable);
                 }
             }
@@ -137,19 +188,29 @@ impl Engine {
         let started = Instant::now();
         let key_packages: Vec<KeyPackage> =
             packages.iter().map(|p| p.key_package.clone()).collect();
-        let (commit, welcome, view) = match self.client_mut(name)?.add_members(group, &key_packages)
-        {
-            Ok(out) => out,
+        let sent = match self.roster.get_mut(name)?.add_members(group, &key_packages) {
+            Ok((commit, welcome)) => {
+                let sizes = (commit.len(), welcome.len());
+                let kept = welcome.clone();
+                self.send_pending(name, group, commit, Some(welcome), false)
+                    .await
+                    .map(|(routed, view)| (routed, view, sizes, kept))
+            }
+            Err(error) => Err(error),
+        };
+        let (routed, view, (commit_size, welcome_size), kept) = match sent {
+            Ok(sent) => sent,
             Err(error) => {
                 // The claimed packages stay with the adder, as they were.
-                self.client_mut(name)?.wallet_return(packages);
+                self.roster.get_mut(name)?.wallet_return(packages);
                 return Err(error);
             }
         };
         for p in &packages {
             if let Some(entry) = self
-                .clients
+                .roster
                 .get_mut(&p.owner)
+                .ok()
                 .and_then(|c| c.entry_mut(&(&p.kp_ref).into()))
             {
                 if let Some(claim) = entry
@@ -162,10 +223,6 @@ impl Engine {
                 }
             }
         }
-        let commit_size = commit.len();
-        let welcome_size = welcome.len();
-        let kept = welcome.clone();
-        let routed = self.ds.send_commit(name, commit, Some(welcome)).await?;
         let kind = EventKind::CommitSent {
             group: group.to_string(),
             epoch: view.epoch,
@@ -177,7 +234,7 @@ impl Engine {
                 .collect(),
             bytes: commit_size,
         };
-        self.ok(name, kind, started);
+        self.log.ok(name, kind, started);
         let started = Instant::now();
         let routing = routed.welcome.unwrap_or_default();
         let kind = EventKind::WelcomeSent {
@@ -188,8 +245,8 @@ impl Engine {
             unroutable: routing.unroutable.clone(),
             bytes: welcome_size,
         };
-        self.ok(name, kind, started);
-        self.welcomes.insert(self.last_seq(), kept);
+        self.log.ok(name, kind, started);
+        self.welcomes.keep(self.log.last_seq(), kept);
         self.report_faults().await
     }
 
@@ -213,6 +270,10 @@ impl Engine {
                 "{name} joined no group through a last-resort package; name a group: '{name} self-update GROUP'"
             )));
         }
+        // Every group is checked at the DS before any leaf is updated.
+        for group in &groups {
+            self.check_commit(name, group).await?;
+        }
         for group in groups {
             self.self_update_one(name, &group).await?;
         }
@@ -225,15 +286,85 @@ impl Engine {
         group: &str,
     ) -> Result<(), EngineError> {
         let started = Instant::now();
-        let (commit, view) = self.client_mut(name)?.self_update(group)?;
+        let commit = self.roster.get_mut(name)?.self_update(group)?;
         let size = commit.len();
-        self.ds.send_commit(name, commit, None).await?;
+        let (_, view) = self.send_pending(name, group, commit, None, true).await?;
         let kind = EventKind::SelfUpdated {
             group: group.to_string(),
             epoch: view.epoch,
             bytes: size,
         };
-        self.ok(name, kind, started);
+        self.log.ok(name, kind, started);
         self.report_faults().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::Suite;
+    use crate::engine::{Engine, EventKind, GenerateOptions, Publish, Uploads};
+
+    /// A Commit the DS refuses changes nothing: bob holds a group the DS was
+    /// never told of (built at the client alone), so his self-update and his add
+    /// are refused, and his epoch, his wallet and carol's package at the DS stay
+    /// as they were. (The Commit used to be merged first and the key package
+    /// claimed first: the epoch moved and carol's package was gone.)
+    #[tokio::test]
+    async fn a_commit_the_ds_refuses_changes_nothing() {
+        let mut engine = Engine::new();
+        let names = ["bob".to_string(), "carol".to_string()];
+        engine.add_clients(&names).await.unwrap();
+        let options = GenerateOptions::default();
+        engine.generate("carol", 1, options).await.unwrap();
+        let publish = Publish {
+            uploads: Uploads::All,
+            ..Publish::own(Vec::new())
+        };
+        engine.publish("carol", &publish).await.unwrap();
+        let clock = engine.clock;
+        let bob = engine.roster.get_mut("bob").unwrap();
+        bob.create_group("solo", Suite::DEFAULT, &clock).unwrap();
+        let before = engine.ds_snapshot().await.unwrap();
+        let epoch = |engine: &Engine| {
+            engine
+                .client("bob")
+                .unwrap()
+                .group_view("solo")
+                .unwrap()
+                .epoch
+        };
+
+        let error = engine.self_update("bob", Some("solo")).await.unwrap_err();
+        assert_eq!(error.code(), "UnknownGroupId");
+        assert_eq!(epoch(&engine), 0);
+        // Past the check, at the send itself: the pending Commit is cleared.
+        let error = engine.self_update_one("bob", "solo").await.unwrap_err();
+        assert_eq!(error.code(), "UnknownGroupId");
+        assert_eq!(epoch(&engine), 0);
+        let error = engine
+            .add("bob", &["carol".to_string()], "solo")
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), "UnknownGroupId");
+        assert_eq!(epoch(&engine), 0);
+        assert!(engine.client("bob").unwrap().wallet().is_empty());
+        let view = engine.client("bob").unwrap().group_view("solo").unwrap();
+        assert_eq!(view.members, ["bob"]);
+        assert_eq!(engine.ds_snapshot().await.unwrap(), before);
+        let refused = engine
+            .events()
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::CommitRefused { .. }))
+            .count();
+        assert_eq!(refused, 3);
+        // Nothing is left pending: a later Commit the DS takes works as usual.
+        let group_id = engine.client("bob").unwrap().group_id("solo").unwrap();
+        engine
+            .ds
+            .create_group(&group_id, "solo", "bob")
+            .await
+            .unwrap();
+        engine.self_update("bob", Some("solo")).await.unwrap();
+        assert_eq!(epoch(&engine), 1);
     }
 }

@@ -6,7 +6,8 @@
 use std::time::Instant;
 
 use crate::domain::KeyPackageRef;
-use crate::engine::ds::{Delivery, DeliveryKind};
+use crate::engine::client::OpenedWelcome;
+use crate::engine::ds::{Delivery, DeliveryKind, Join};
 use crate::engine::wire;
 use crate::engine::{Engine, EngineError, EventKind};
 
@@ -18,7 +19,7 @@ impl Engine {
         self.client(name)?;
         let deliveries = self.ds.peek(name).await?;
         for delivery in &deliveries {
-            if delivery.kind != DeliveryKind::Welcome || !self.announced.insert(delivery.id) {
+            if delivery.kind != DeliveryKind::Welcome || !self.welcomes.announce(delivery.id) {
                 continue;
             }
             let group = self.group_label(&delivery.group_id);
@@ -40,7 +41,7 @@ impl Engine {
                 bytes: delivery.bytes.len(),
                 misbehaving_ds: delivery.misbehaving,
             };
-            self.ok(name, kind, started);
+            self.log.ok(name, kind, started);
         }
         Ok(deliveries)
     }
@@ -78,7 +79,7 @@ impl Engine {
             let result = match delivery.kind {
                 DeliveryKind::Welcome => {
                     let group = self.group_label(&delivery.group_id);
-                    self.join_one(name, &group, &delivery.bytes)
+                    self.join_one(name, &group, &delivery.bytes).await
                 }
                 DeliveryKind::Commit => {
                     let Some(group) = self
@@ -100,30 +101,28 @@ impl Engine {
         first_error.map_or(Ok(()), Err)
     }
 
-    /// The lab's name of the group with this `GroupId`; for a group from outside
-    /// the lab, its `GroupId` as text if it is printable, else hex.
+    /// The lab's name of the group with this `GroupId`: its own, or for a group
+    /// from outside the lab the name it would get on a join.
     pub(in crate::engine) fn group_label(&self, group_id: &[u8]) -> String {
-        self.group_labels
-            .get(group_id)
-            .cloned()
-            .unwrap_or_else(|| crate::engine::client::foreign_group_label(group_id))
+        self.groups.name_for(group_id)
     }
 
-    pub(in crate::engine) fn join_one(
+    /// Joins `name` through one Welcome (`group` is the name it is known by so
+    /// far, for a failure). The Welcome is decrypted first (OpenMLS consumes a
+    /// normal bundle right there, as the protocol says), then the DS agrees to
+    /// route the group's Commits (a group it does not know is registered, one it
+    /// routes for others is refused: `GroupIdInUse`), and only then is the group
+    /// built and named.
+    pub(in crate::engine) async fn join_one(
         &mut self,
         name: &str,
         group: &str,
         bytes: &[u8],
     ) -> Result<(), EngineError> {
         let started = Instant::now();
-        let labels = &self.group_labels;
         let now = self.clock.now();
-        let client = self
-            .clients
-            .get_mut(name)
-            .ok_or_else(|| EngineError::UnknownClient(name.to_string()))?;
-        let report = match client.join(bytes, labels, now) {
-            Ok(report) => report,
+        let opened = match self.roster.get(name)?.open_welcome(bytes, now) {
+            Ok(opened) => opened,
             Err(error) => {
                 let kind = EventKind::JoinFailed {
                     group: group.to_string(),
@@ -131,43 +130,80 @@ impl Engine {
                     error: error.code(),
                     message: error.to_string(),
                 };
-                self.failed(name, kind, started);
+                self.log.failed(name, kind, started);
                 return Err(error);
             }
         };
-        let own = report.peek.own.as_ref().map(KeyPackageRef::from);
-        let outcome = match report.result {
+        let OpenedWelcome {
+            peek,
+            own_last_resort,
+            bundle_after,
+            staged,
+        } = opened;
+        let mut failed_group = group.to_string();
+        let result = match staged {
+            Ok(staged) => {
+                let label = self.groups.name_for(staged.group_id());
+                failed_group.clone_from(&label);
+                let join = Join {
+                    group_id: staged.group_id().to_vec(),
+                    label: label.clone(),
+                    joiner: crate::domain::ClientId::from_name(name)
+                        .map_err(|_| EngineError::UnknownClient(name.to_string()))?,
+                    tree_keys: staged.tree_keys(),
+                };
+                match self.ds.register_join(join).await {
+                    Ok(()) => {
+                        let group_id = staged.group_id().to_vec();
+                        let joined = self.roster.get_mut(name)?.finish_join(
+                            &peek,
+                            own_last_resort,
+                            staged,
+                            &label,
+                        );
+                        if joined.is_ok() {
+                            self.groups.name_foreign(&group_id);
+                        }
+                        joined
+                    }
+                    Err(error) => Err(error),
+                }
+            }
+            Err(error) => Err(error),
+        };
+        let own = peek.own.as_ref().map(KeyPackageRef::from);
+        let outcome = match result {
             Ok(view) => {
                 let kind = EventKind::GroupJoined {
                     group: view.name.clone(),
                     epoch: view.epoch,
                     kp_ref: own.clone().unwrap_or_default(),
-                    last_resort: report.own_last_resort,
+                    last_resort: own_last_resort,
                     members: view.members.clone(),
                 };
-                self.ok(name, kind, started);
+                self.log.ok(name, kind, started);
                 Ok(())
             }
             Err(error) => {
                 let kind = EventKind::JoinFailed {
-                    group: group.to_string(),
+                    group: failed_group,
                     kp_ref: own.clone(),
                     error: error.code(),
                     message: error.to_string(),
                 };
-                self.failed(name, kind, started);
+                self.log.failed(name, kind, started);
                 Err(error)
             }
         };
         // What OpenMLS did with the private bundle, read back from storage: a normal
         // one is deleted as soon as the Welcome names it, even if the join failed.
-        if let (Some(kp_ref), Some(still_there)) = (own, report.bundle_after) {
+        if let (Some(kp_ref), Some(still_there)) = (own, bundle_after) {
             let kind = if still_there {
                 EventKind::PrivateBundleRetained { kp_ref }
             } else {
                 EventKind::PrivateBundleDeleted { kp_ref }
             };
-            self.ok(name, kind, started);
+            self.log.ok(name, kind, started);
         }
         outcome
     }
@@ -179,13 +215,13 @@ impl Engine {
         bytes: &[u8],
     ) -> Result<(), EngineError> {
         let started = Instant::now();
-        match self.client_mut(name)?.process_commit(group, bytes) {
+        match self.roster.get_mut(name)?.process_commit(group, bytes) {
             Ok(view) => {
                 let kind = EventKind::CommitProcessed {
                     group: group.to_string(),
                     epoch: view.epoch,
                 };
-                self.ok(name, kind, started);
+                self.log.ok(name, kind, started);
                 Ok(())
             }
             Err(error) => {
@@ -194,7 +230,7 @@ impl Engine {
                     error: error.code(),
                     message: error.to_string(),
                 };
-                self.failed(name, kind, started);
+                self.log.failed(name, kind, started);
                 Err(error)
             }
         }
@@ -202,12 +238,7 @@ impl Engine {
 
     pub async fn deliver_all(&mut self) -> Result<(), EngineError> {
         // An external client's Welcome waits in its mailbox for export-welcome.
-        let names: Vec<String> = self
-            .clients
-            .iter()
-            .filter(|(_, c)| !c.is_external())
-            .map(|(n, _)| n.clone())
-            .collect();
+        let names = self.roster.simulated_names();
         let mut first_error = None;
         for name in names {
             if let Err(error) = self.process_mailbox(&name, None).await {

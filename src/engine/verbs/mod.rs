@@ -1,7 +1,9 @@
 //! The engine's verbs: one method of [`Engine`](super::Engine) per verb of the
-//! vocabulary, taking engine and domain values, grouped by what they act on. The
-//! infrastructure they share (clients, the DS, the event log, the wire, files) is
-//! the rest of the engine.
+//! vocabulary, taking engine and domain values, grouped by what they act on. They
+//! change the lab only through the methods of the engine's parts (the roster,
+//! the event log, the group names, the Welcome archive, the pools) and the DS's
+//! handle; the infrastructure they share (the wire, files) is the rest of the
+//! engine.
 //!
 //! - `clients`: `clients NAME...`.
 //! - `generate`: `generate`, `rotate-last-resort`, `delete-bundle`.
@@ -9,7 +11,7 @@
 //! - `claim`: taking others' key packages from the DS.
 //! - `groups`: `create-group`, `add` (Commit + Welcome), `self-update`.
 //! - `mailbox`: `peek`, `join`, `sync`, `deliver`: processing the DS mailbox.
-//! - `pool`: keeping key packages at the DS ([`PoolPolicy`]).
+//! - `pool`: keeping key packages at the DS (`NAME pool`).
 //! - `ds`: the DS misbehaving on purpose, its faults and its claim limit.
 //! - `clock`: `clock`, `clock +30d`, and the DS's purge of what expired.
 //! - `exchange`: export to and import from files ([`Export`]).
@@ -30,5 +32,5 @@ mod publish;
 pub use craft::Craft;
 pub use ds::PolicyChange;
 pub use exchange::{Export, ExportFormat};
-pub use pool::PoolPolicy;
+
 pub use publish::{Publish, Uploads};

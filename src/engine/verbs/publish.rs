@@ -46,9 +46,11 @@ impl Publish {
 }
 
 impl Engine {
-    /// Uploads key packages; the DS validates each one and answers each.
+    /// Uploads key packages; the DS validates each one and answers each, and
+    /// takes the batch whole or not at all.
     pub async fn publish(&mut self, name: &str, publish: &Publish) -> Result<(), EngineError> {
         let format = publish.format;
+        let now = self.clock.now();
         // Collect the uploads first: (reference in own inventory, bytes).
         let client = self.client(name)?;
         let mut skipped: Vec<(domain::KeyPackageRef, String)> = Vec::new();
@@ -75,7 +77,7 @@ impl Engine {
                 // Everything the DS has not accepted yet, less what cannot succeed.
                 let mut chosen = Vec::new();
                 for entry in client.inventory().iter().filter(|e| !e.published) {
-                    match entry.skip_reason() {
+                    match entry.skip_reason(now) {
                         Some(reason) => skipped.push(((&entry.kp_ref).into(), reason)),
                         None => chosen.push(entry),
                     }
@@ -107,7 +109,7 @@ impl Engine {
             uploads.push((Some(entry.kp_ref.clone()), bytes));
         }
         for (kp_ref, reason) in skipped {
-            self.ok(
+            self.log.ok(
                 name,
                 EventKind::KeyPackageSkipped { kp_ref, reason },
                 Instant::now(),
@@ -124,7 +126,7 @@ impl Engine {
         for ((own_ref, size), result) in own_refs.into_iter().zip(sizes).zip(results) {
             match result {
                 Ok(published) => {
-                    let client = self.client_mut(name)?;
+                    let client = self.roster.get_mut(name)?;
                     if let Some(entry) = client.entry_mut(&published.kp_ref) {
                         entry.published = true;
                         entry.rejected = None;
@@ -141,7 +143,7 @@ impl Engine {
                         bytes: size,
                         replaced: published.replaced,
                     };
-                    self.emit_timed(name, kind, each_us, Outcome::Ok);
+                    self.log.emit_timed(name, kind, each_us, Outcome::Ok);
                 }
                 Err(error) => {
                     let last_resort = own_ref.as_ref().and_then(|r| {
@@ -151,9 +153,13 @@ impl Engine {
                             .map(|e| e.last_resort())
                     });
                     if let Some(r) = &own_ref {
-                        // A duplicate was accepted before: its state stays as it was.
-                        if !matches!(error, EngineError::Duplicate { .. }) {
-                            if let Some(entry) = self.client_mut(name)?.entry_mut(&r.into()) {
+                        // A duplicate was accepted before, and a package refused
+                        // with its batch is fine: their state stays as it was.
+                        if !matches!(
+                            error,
+                            EngineError::Duplicate { .. } | EngineError::BatchRefused
+                        ) {
+                            if let Some(entry) = self.roster.get_mut(name)?.entry_mut(&r.into()) {
                                 entry.rejected = Some(error.code());
                             }
                         }
@@ -165,8 +171,15 @@ impl Engine {
                         error: error.code(),
                         message: error.to_string(),
                     };
-                    self.emit_timed(name, kind, each_us, Outcome::Error);
-                    first_error.get_or_insert(error);
+                    self.log.emit_timed(name, kind, each_us, Outcome::Error);
+                    // The command fails with the reason of the refused upload,
+                    // not with its batch.
+                    if first_error
+                        .as_ref()
+                        .is_none_or(|e| matches!(e, EngineError::BatchRefused))
+                    {
+                        first_error = Some(error);
+                    }
                 }
             }
         }

@@ -69,7 +69,7 @@ impl Engine {
     pub async fn import_key_package(&mut self, path: &str, name: &str) -> Result<(), EngineError> {
         let started = Instant::now();
         validate_name(NameKind::Client, name)?;
-        if self.clients.get(name).is_some_and(|c| !c.is_external()) {
+        if self.roster.simulates(name) {
             return Err(EngineError::ClientExists(name.to_string()));
         }
         let incoming = Incoming::read(path, self.now())?;
@@ -99,14 +99,14 @@ impl Engine {
             encoding: incoming.encoding,
             bytes: size,
         };
-        match self.clients.get_mut(name) {
-            Some(client) => client.add_external(key_package, kp_ref, size),
-            None => {
+        match self.roster.get_mut(name) {
+            Ok(client) => client.add_external(key_package, kp_ref, size),
+            Err(_) => {
                 let client = Client::external(name, key_package, kp_ref, size);
-                self.clients.insert(name.to_string(), client);
+                self.roster.insert(client)?;
             }
         }
-        self.ok(name, kind, started);
+        self.log.ok(name, kind, started);
         let kind = EventKind::KeyPackagePublished {
             kp_ref: published.kp_ref,
             last_resort: published.last_resort,
@@ -114,14 +114,14 @@ impl Engine {
             bytes: size,
             replaced: published.replaced,
         };
-        self.ok(name, kind, Instant::now());
+        self.log.ok(name, kind, Instant::now());
         Ok(())
     }
 
     /// `NAME join --welcome FILE`: the Welcome is framed as an `MLSMessage` if it
     /// came bare, peeked at, and joined as one from the DS would be: OpenMLS finds
     /// the private bundle through the `new_member` reference.
-    pub fn join_welcome_file(&mut self, name: &str, path: &str) -> Result<(), EngineError> {
+    pub async fn join_welcome_file(&mut self, name: &str, path: &str) -> Result<(), EngineError> {
         let started = Instant::now();
         let incoming = Incoming::read(path, self.now())?;
         if !incoming.is_welcome {
@@ -142,8 +142,8 @@ impl Engine {
             kp_ref: peek.own.as_ref().map(KeyPackageRef::from),
             bytes: incoming.bytes.len(),
         };
-        self.ok(name, kind, started);
-        self.join_one(name, FROM_FILE, &message)
+        self.log.ok(name, kind, started);
+        self.join_one(name, FROM_FILE, &message).await
     }
 }
 

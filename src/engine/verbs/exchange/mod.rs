@@ -94,7 +94,7 @@ impl Engine {
             encoding: format.encoding,
             bytes: contents.len(),
         };
-        self.ok(name, kind, started);
+        self.log.ok(name, kind, started);
         Ok(())
     }
 
@@ -113,7 +113,8 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let started = Instant::now();
         let (seq, refs, recipients) = self
-            .events
+            .log
+            .all()
             .iter()
             .rev()
             .find_map(|e| match &e.kind {
@@ -126,11 +127,7 @@ impl Engine {
                 _ => None,
             })
             .ok_or_else(|| EngineError::NoWelcomeSent(group.to_string()))?;
-        let group_id = self
-            .group_labels
-            .iter()
-            .find(|(_, label)| label.as_str() == group)
-            .map(|(id, _)| id.clone());
+        let group_id = self.groups.id_of(group).map(<[u8]>::to_vec);
         let candidates = match joiner {
             Some(name) => {
                 self.client(name)?;
@@ -195,7 +192,7 @@ impl Engine {
                 new_member_refs: refs.clone(),
                 bytes: contents.len(),
             };
-            self.ok("lab", kind, started);
+            self.log.ok("lab", kind, started);
         }
         Ok(())
     }
@@ -203,8 +200,9 @@ impl Engine {
     /// The fault that kept the Welcome of event `seq` from every mailbox, as the
     /// DS reported it right after (`ds_fault_acted`).
     fn welcome_fault(&self, seq: u64) -> Option<Fault> {
-        let after = usize::try_from(seq).ok()?;
-        self.events
+        let after = self.log.position(seq)? + 1;
+        self.log
+            .all()
             .get(after..)?
             .iter()
             .take_while(|e| matches!(e.kind, EventKind::DsFaultActed { .. }))
@@ -264,7 +262,7 @@ impl Engine {
             files,
             bytes: total,
         };
-        self.ok("lab", kind, started);
+        self.log.ok("lab", kind, started);
         Ok(())
     }
 }
