@@ -11,8 +11,9 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use crate::command::{ClientAction, Command, GenerateArgs, ParsedLine};
 use crate::domain::KeyPackageRef;
 use crate::engine::bundle::BundleDetails;
+use crate::engine::ds::remote::RemoteDs;
 use crate::engine::{
-    Engine, EngineError, Event, KeyPackageDetails, LabView, Randomness, WelcomeDetails,
+    DsHandle, Engine, EngineError, Event, KeyPackageDetails, LabView, Randomness, WelcomeDetails,
 };
 
 /// What the UI asks of the engine.
@@ -85,6 +86,8 @@ pub struct Worker {
     requests: UnboundedSender<Request>,
     reports: UnboundedReceiver<Report>,
     cancel: Arc<AtomicBool>,
+    /// The shared DS the clients use (`--ds URL`), if not the lab's own.
+    shared_ds: Option<Arc<dyn RemoteDs>>,
 }
 
 impl Worker {
@@ -96,6 +99,16 @@ impl Worker {
 
     /// [`Self::spawn`], with the lab's randomness (`--seed N`).
     pub fn spawn_with(randomness: Randomness) -> std::io::Result<Self> {
+        Self::spawn_on(randomness, None)
+    }
+
+    /// [`Self::spawn_with`], the clients on `shared_ds` when given (`--ds URL`)
+    /// instead of the lab's own DS.
+    pub fn spawn_on(
+        randomness: Randomness,
+        shared_ds: Option<Arc<dyn RemoteDs>>,
+    ) -> std::io::Result<Self> {
+        let kept_ds = shared_ds.clone();
         let (requests, mut request_rx) = unbounded_channel::<Request>();
         let (report_tx, reports) = unbounded_channel::<Report>();
         let cancel = Arc::new(AtomicBool::new(false));
@@ -108,7 +121,10 @@ impl Worker {
             .spawn(move || {
                 runtime.block_on(async move {
                     let mut state = State {
-                        engine: Engine::with_randomness(randomness),
+                        engine: match shared_ds {
+                            Some(remote) => Engine::with_ds(randomness, DsHandle::remote(remote)),
+                            None => Engine::with_randomness(randomness),
+                        },
                         sent_events: 0,
                         reports: report_tx,
                         cancel: cancelled,
@@ -125,7 +141,14 @@ impl Worker {
             requests,
             reports,
             cancel,
+            shared_ds: kept_ds,
         })
+    }
+
+    /// A fresh engine thread on the same DS (a reset lab): a shared DS keeps
+    /// the clients' tokens, which the server would not hand out again.
+    pub fn respawn(&self, randomness: Randomness) -> std::io::Result<Self> {
+        Self::spawn_on(randomness, self.shared_ds.clone())
     }
 
     /// Queues a request; `false` when the engine thread is gone.

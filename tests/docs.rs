@@ -418,3 +418,53 @@ fn a_generated_region_is_found_between_its_markers() {
     assert_eq!(generated_region(text, "verbs"), None);
     assert_eq!(cell("`a|b`"), "`a\\|b`");
 }
+
+/// "Running a workshop" says what a teacher needs, names every option of
+/// `mls-lab serve` and `--ds`, and the README leads to it.
+#[test]
+fn the_workshop_page_covers_the_server_and_the_readme_links_it() {
+    let page = read("docs/workshop.md");
+    for heading in [
+        "## Start the server",
+        "## What attendees type",
+        "## The room token",
+        "## What the projector shows",
+        "## Reset between sessions",
+    ] {
+        assert!(page.contains(heading), "docs/workshop.md lacks {heading}");
+    }
+    let help = std::process::Command::new(assert_cmd::cargo::cargo_bin("mls-lab"))
+        .args(["serve", "--help"])
+        .output()
+        .expect("mls-lab serve --help runs");
+    let help = String::from_utf8_lossy(&help.stdout);
+    let options: Vec<&str> = help
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']')
+        .filter(|word| word.starts_with("--") && word.len() > 2)
+        .filter(|word| !matches!(*word, "--help" | "--version"))
+        .collect();
+    assert!(options.contains(&"--listen"), "{help}");
+    for option in options {
+        assert!(
+            page.contains(&format!("`{option}")),
+            "docs/workshop.md does not explain serve's {option}"
+        );
+    }
+    assert!(page.contains("--ds "), "docs/workshop.md lacks --ds");
+    assert!(read("README.md").contains("(docs/workshop.md)"));
+}
+
+/// docs/benchmarks.md records the server under a room's load with the command
+/// that measured it: publish and consume at 50, 200 and 1,000 clients.
+#[test]
+fn the_benchmarks_record_the_server_under_a_rooms_load() {
+    let page = read("docs/benchmarks.md");
+    assert!(page.contains("## The DS under a room's load"));
+    assert!(page.contains("cargo run --release --example ds_load"));
+    for clients in [50, 200, 1000] {
+        for operation in ["publish (validated)", "consume"] {
+            let row = format!("| {clients} | {operation} |");
+            assert!(page.contains(&row), "docs/benchmarks.md lacks {row}");
+        }
+    }
+}

@@ -17,8 +17,10 @@ use crate::engine::Randomness;
 // The scenario catalogue, until it moves down beside the command vocabulary.
 use crate::app::ThemeName;
 use crate::command::scenario::{self as scenarios, Loaded};
-use crate::terminal::tui::{self, Recording, Start};
+use crate::serve::remote::HttpDs;
+use crate::terminal::tui::{self, Recording, SharedDs, Start};
 use crate::worker::Request;
+use std::sync::Arc;
 
 /// The ciphersuite the keys use unless `--suite` says otherwise.
 pub const DEFAULT_SUITE: u16 = 1;
@@ -40,6 +42,10 @@ pub struct LabArgs {
     /// Load --scenario as a lesson: Space runs the next line, its comment is the caption.
     #[arg(long, requires = "scenario")]
     pub(super) step: bool,
+    /// Put the clients on a shared DS (`mls-lab serve`) at this URL instead of
+    /// the lab's own: `http://HOST:PORT`, with `?room=TOKEN` for a room.
+    #[arg(long, value_name = "URL")]
+    pub(super) ds: Option<String>,
     #[command(flatten)]
     pub(super) display: DisplayArgs,
 }
@@ -144,7 +150,12 @@ impl LabArgs {
             colours: ColourDepth::from_env(),
         };
         let default_clients = || ["alice", "bob", "carol", "dave"].map(String::from).to_vec();
+        let shared_ds = match self.ds.as_deref().map(HttpDs::new).transpose() {
+            Ok(remote) => remote.map(|remote| SharedDs(Arc::new(remote))),
+            Err(message) => return Err(vec![format!("mls-lab: --ds {message}")]),
+        };
         let mut start = Start {
+            shared_ds,
             clients: self.clients.clone().unwrap_or_else(default_clients),
             randomness: display.seed.map_or(Randomness::System, Randomness::Seeded),
             presenting,

@@ -7,6 +7,7 @@
 //! - [`present`]: `mls-lab present`, a lesson in the projector layout.
 //! - [`scenarios`], [`explain`], [`inspect`]: the subcommands that print one
 //!   listing or report and exit.
+//! - [`serve`]: `mls-lab serve`, the DS as a network server.
 //! - [`stdio`]: lines on stdout and stderr, escaped; a closed stdout ends quietly.
 
 pub mod explain;
@@ -15,6 +16,7 @@ pub mod lab;
 pub mod present;
 pub mod run;
 pub mod scenarios;
+pub mod serve;
 pub mod stdio;
 
 use std::process::ExitCode;
@@ -50,6 +52,9 @@ enum Mode {
     /// Why an event or error happens: what, the OpenMLS call, the RFC section, the DS
     /// rule. Without TOPIC, lists every topic.
     Explain(explain::ExplainArgs),
+    /// Run the lab's DS as a network server (OpenMLS's sample DS contract) for a
+    /// room of labs and MLS clients, durable in SQLite.
+    Serve(serve::ServeArgs),
     /// Show what a key package or a Welcome is made of, field by field, with the
     /// checks a receiver makes. Exit 0 all checks pass, 1 a check fails, 2 unreadable.
     Inspect(inspect::InspectArgs),
@@ -64,6 +69,7 @@ impl Cli {
             Some(Mode::Scenarios) => scenarios::run(),
             Some(Mode::Explain(args)) => args.run(),
             Some(Mode::Inspect(args)) => args.run(),
+            Some(Mode::Serve(args)) => args.run(),
             None => self.lab.run(),
         }
     }

@@ -33,6 +33,7 @@ impl PresentArgs {
             suite: DEFAULT_SUITE,
             scenario: Some(self.scenario),
             step: true,
+            ds: None,
             display: self.display,
         };
         lab.start(true)

@@ -9,8 +9,10 @@ use std::process::ExitCode;
 
 use super::stdio::say;
 use crate::command::scenario::{self as scenarios, Loaded};
-use crate::engine::{Engine, Randomness};
+use crate::engine::{DsHandle, Engine, Randomness};
 use crate::runner::{self, Format, Outcome, Script};
+use crate::serve::remote::HttpDs;
+use std::sync::Arc;
 
 /// The arguments of `mls-lab run`.
 #[derive(clap::Args)]
@@ -30,6 +32,10 @@ pub struct RunArgs {
     /// events, checks) and a table of the final state.
     #[arg(long, conflicts_with = "json")]
     markdown: bool,
+    /// Put the clients on a shared DS (`mls-lab serve`) at this URL instead of
+    /// the lab's own: `http://HOST:PORT`, with `?room=TOKEN` for a room.
+    #[arg(long, value_name = "URL")]
+    ds: Option<String>,
 }
 
 impl RunArgs {
@@ -53,8 +59,15 @@ impl RunArgs {
             Err(message) => return Outcome::Refused(vec![message]),
         };
         let (format, randomness) = (self.format(), self.randomness());
+        let remote = match self.ds.as_deref().map(HttpDs::new).transpose() {
+            Ok(remote) => remote,
+            Err(message) => return Outcome::Refused(vec![format!("mls-lab run: --ds {message}")]),
+        };
         runtime.block_on(async move {
-            let mut engine = Engine::with_randomness(randomness);
+            let mut engine = match remote {
+                Some(remote) => Engine::with_ds(randomness, DsHandle::remote(Arc::new(remote))),
+                None => Engine::with_randomness(randomness),
+            };
             runner::run(&mut engine, script, format, std::io::stdout().lock()).await
         })
     }

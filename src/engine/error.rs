@@ -151,6 +151,15 @@ pub enum EngineError {
     },
     #[error("the Delivery Service is not running")]
     DsUnavailable,
+    /// The lab's DS is a server (`--ds URL`) that cannot be reached.
+    #[error("the Delivery Service at {url} cannot be reached: {reason}")]
+    DsUnreachable { url: String, reason: String },
+    /// The lab's DS is a server that refused the request with its own code.
+    #[error("the Delivery Service refused: {message} ({code})")]
+    DsRefused { code: String, message: String },
+    /// Faults, policies and the DS's clock belong to whoever runs the server.
+    #[error("`{0}` changes the DS itself; on a shared DS (--ds URL) that is for whoever runs `mls-lab serve`")]
+    TeacherOnly(String),
     /// A panic inside `what` (OpenMLS on bytes from outside, or a bug of the lab),
     /// contained: the command stopped there and the lab goes on.
     #[error("internal error in {what}: {detail} (the command stopped there; please report it)")]
@@ -246,6 +255,9 @@ impl EngineError {
             Self::NoPendingWelcome(_) => ErrorCode::NoPendingWelcome,
             Self::NoWelcomeToResend(_) => ErrorCode::NoWelcomeToResend,
             Self::DsUnavailable => ErrorCode::DsUnavailable,
+            Self::DsUnreachable { .. } => ErrorCode::DsUnreachable,
+            Self::DsRefused { .. } => ErrorCode::DsRefused,
+            Self::TeacherOnly(_) => ErrorCode::TeacherOnly,
             Self::InternalError { .. } => ErrorCode::InternalError,
             Self::ExpectationFailed(_) => ErrorCode::ExpectationFailed,
             Self::FaultUnchanged { .. } => ErrorCode::FaultUnchanged,

@@ -107,13 +107,18 @@ impl Engine {
     /// # Panics
     /// Outside a tokio runtime, as [`Self::new`].
     pub fn with_randomness(randomness: Randomness) -> Self {
-        let clock = match randomness {
-            Randomness::System => LabClock::system(),
-            Randomness::Seeded(_) => LabClock::seeded(),
-        };
+        let clock = Self::clock_for(randomness);
+        let ds = DsHandle::spawn_with(clock, ds::DEFAULT_MAX_LIFETIME);
+        Self::with_ds(randomness, ds)
+    }
+
+    /// A lab whose clients use `ds`: its own (as [`Self::with_randomness`]) or a
+    /// shared one that runs as a server ([`DsHandle::remote`], `--ds URL`).
+    pub fn with_ds(randomness: Randomness, ds: DsHandle) -> Self {
+        let clock = Self::clock_for(randomness);
         Self {
             roster: Roster::default(),
-            ds: DsHandle::spawn_with(clock, ds::DEFAULT_MAX_LIFETIME),
+            ds,
             log: EventLog::default(),
             groups: GroupNames::default(),
             welcomes: WelcomeArchive::default(),
@@ -122,6 +127,22 @@ impl Engine {
             clock,
             last_result: LastResult::default(),
         }
+    }
+
+    fn clock_for(randomness: Randomness) -> LabClock {
+        match randomness {
+            Randomness::System => LabClock::system(),
+            Randomness::Seeded(_) => LabClock::seeded(),
+        }
+    }
+
+    /// Whether `name` can be claimed from or added: a client of this lab, or,
+    /// on a shared DS, any client the server knows (it refuses unknown ones).
+    pub(in crate::engine) fn check_peer(&self, name: &str) -> Result<(), EngineError> {
+        if self.ds.is_remote() && !self.roster.contains(name) {
+            return Ok(());
+        }
+        self.client(name).map(|_| ())
     }
 
     /// The event log, oldest first: every event since the last

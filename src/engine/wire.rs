@@ -325,6 +325,13 @@ pub fn credential_identity(credential: &Credential) -> Option<String> {
         .map(|c| String::from_utf8_lossy(c.identity()).into_owned())
 }
 
+/// The identity of a `BasicCredential`, as the DS keys its clients; `None` for
+/// another kind of credential or an identity the DS cannot take.
+pub fn credential_client(credential: &Credential) -> Option<crate::domain::ClientId> {
+    let basic = BasicCredential::try_from(credential.clone()).ok()?;
+    crate::domain::ClientId::new(basic.identity().to_vec()).ok()
+}
+
 /// The OpenMLS ciphersuite of a suite the lab's clients can use; any other is
 /// refused as unsupported.
 pub fn ciphersuite(suite: Suite) -> Result<Ciphersuite, EngineError> {

@@ -312,6 +312,27 @@ pub const ERRORS: &[Explanation] = &[
         None,
     ),
     error(
+        "DsUnreachable",
+        "The lab's clients use a shared DS (`--ds URL`) that did not answer: the server is down, the address is wrong or the network is.",
+        None,
+        None,
+        None,
+    ),
+    error(
+        "DsRefused",
+        "The shared DS (`--ds URL`) refused the request; its own code (`wrong_owner`, `no_key_package_available`, …) says why.",
+        None,
+        None,
+        Some("the server checks what the lab's own DS checks: validation, the owner, one-time hand-out, the claim limit"),
+    ),
+    error(
+        "TeacherOnly",
+        "A `ds fault`, `ds policy`, `ds release`, misbehaviour or `clock` move on a lab whose DS is shared (`--ds URL`): they change the DS itself, which only whoever runs `mls-lab serve` may do.",
+        None,
+        None,
+        None,
+    ),
+    error(
         "InternalError",
         "A panic (inside OpenMLS on bytes from outside the lab, or a bug of the lab) was contained: the command stopped there and the lab goes on, as it was, since the DS and OpenMLS check what they are given before they change anything.",
         None,

@@ -47,6 +47,18 @@ pub struct Start {
     pub presenting: bool,
     /// `--record FILE.cast`: the file, created before the terminal is touched.
     pub recording: Option<Recording>,
+    /// `--ds URL`: the shared DS the clients use instead of the lab's own.
+    pub shared_ds: Option<SharedDs>,
+}
+
+/// The shared DS of `--ds URL`, checked before the terminal is touched.
+#[derive(Clone)]
+pub struct SharedDs(pub std::sync::Arc<dyn crate::engine::ds::remote::RemoteDs>);
+
+impl std::fmt::Debug for SharedDs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("SharedDs").field(&self.0.url()).finish()
+    }
 }
 
 /// The recording's file, created but not started: its header needs the
@@ -199,7 +211,8 @@ pub async fn run(settings: Settings, mut start: Start) -> io::Result<Option<Reco
     if start.lesson.is_some() && start.randomness == Randomness::System {
         start.randomness = Randomness::Seeded(run_seed());
     }
-    let mut worker = Worker::spawn_with(start.randomness)?;
+    let shared_ds = start.shared_ds.clone().map(|shared| shared.0);
+    let mut worker = Worker::spawn_on(start.randomness, shared_ds)?;
     let mut signals = Signals::catch()?;
     let (cast, mut stopped) = start_recording(start.recording.take());
     let (tee, recorder) = Tee::new(io::stdout(), cast);
@@ -366,7 +379,7 @@ fn apply(app: &mut App, worker: &mut Worker, effects: Vec<Effect>) -> io::Result
     for effect in effects {
         match effect {
             // The old engine thread ends when its channel is dropped.
-            Effect::ResetLab { randomness } => *worker = Worker::spawn_with(randomness)?,
+            Effect::ResetLab { randomness } => *worker = worker.respawn(randomness)?,
             Effect::Send(request) => {
                 worker.send(request);
             }

@@ -234,6 +234,11 @@ impl App {
         ds::rows(self)
     }
 
+    /// The clients the DS panel counts (see [`ds::clients`]).
+    pub fn ds_clients(&self) -> Vec<&str> {
+        ds::clients(self)
+    }
+
     /// Groups panel rows (see [`groups::rows`]).
     pub fn group_rows(&self) -> Vec<(usize, Option<usize>)> {
         groups::rows(self)

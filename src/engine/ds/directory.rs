@@ -7,7 +7,7 @@ use openmls::prelude::KeyPackage;
 
 use super::state::Account;
 use super::*;
-use crate::domain::{Fault, KeyPackageRef, Suite};
+use crate::domain::{ClientId, Fault, KeyPackageRef, Suite};
 use crate::engine::error::EngineError;
 use crate::engine::wire::{self, KeyPackageFormat};
 use crate::inspect::checks::Judge;
@@ -17,14 +17,14 @@ struct Admission {
     entry: DirectoryEntry,
 }
 
-impl DsState {
+impl DsCore {
     /// Uploads validated across the machine's cores, then checked one by one in
     /// their order (owner, duplicates, also within the batch), as if sent one at
     /// a time; the batch is filed whole, or, if any upload is refused, not at all
     /// (the others are answered `BatchRefused`).
-    pub(super) fn publish_batch(
+    pub fn publish_batch(
         &mut self,
-        publisher: &str,
+        publisher: &ClientId,
         uploads: &[Vec<u8>],
         format: KeyPackageFormat,
     ) -> Vec<Result<Published, EngineError>> {
@@ -68,9 +68,9 @@ impl DsState {
     }
 
     /// One upload, exactly as a client encoded it.
-    pub(super) fn publish(
+    pub fn publish(
         &mut self,
-        publisher: &str,
+        publisher: &ClientId,
         bytes: &[u8],
         format: KeyPackageFormat,
     ) -> Result<Published, EngineError> {
@@ -103,9 +103,9 @@ impl DsState {
     /// removes it again if the package is refused, so a refusal changes nothing;
     /// a later one is admitted like any upload, so another signature key or
     /// identity than the first is `WrongOwner`.
-    pub(super) fn import_external(
+    pub fn import_external(
         &mut self,
-        client: &str,
+        client: &ClientId,
         bytes: &[u8],
         format: KeyPackageFormat,
     ) -> Result<Published, EngineError> {
@@ -130,6 +130,12 @@ impl DsState {
         };
         let signature_key = leaf.signature_key().as_slice().to_vec();
         let identity = wire::credential_identity(leaf.credential()).unwrap_or_default();
+        let Some(identity_id) = wire::credential_client(leaf.credential()) else {
+            return Err(EngineError::WrongOwner {
+                publisher: client.to_string(),
+                credential: identity,
+            });
+        };
         // A signature key registered to another account is that owner's (RFC 9750
         // §5.1): an import cannot take over a client's packages under a new name.
         if self
@@ -143,23 +149,33 @@ impl DsState {
             });
         }
         let account = Account {
-            signature_keys: vec![signature_key],
-            identity: Some(identity),
+            signature_keys: vec![signature_key.clone()],
+            identity: Some(identity_id),
             ..Account::default()
         };
-        self.accounts.insert(client.to_string(), account);
+        self.accounts.insert(client.clone(), account);
+        let recorded = self.changes.len();
+        self.record(stored::Change::AddClient {
+            client: client.clone(),
+            token_digest: stored::TokenDigest::NONE,
+        });
+        self.record(stored::Change::AddSignatureKey {
+            client: client.clone(),
+            key: signature_key,
+        });
         let published = self.admit(client, bytes, format, validated);
         if published.is_err() {
             self.accounts.remove(client);
+            self.changes.truncate(recorded);
         }
         published
     }
 
     /// The checks after the checklist (RFC 9420 §10.1 validation and the DS's
     /// policies), then the package joins the directory.
-    fn admit(
+    pub(super) fn admit(
         &mut self,
-        publisher: &str,
+        publisher: &ClientId,
         bytes: &[u8],
         format: KeyPackageFormat,
         validated: Result<(KeyPackage, openmls::prelude::KeyPackageRef), EngineError>,
@@ -171,7 +187,7 @@ impl DsState {
     /// The checks after the checklist: the owner, duplicates. Nothing changes.
     fn check_admission(
         &self,
-        publisher: &str,
+        publisher: &ClientId,
         bytes: &[u8],
         format: KeyPackageFormat,
         validated: Result<(KeyPackage, openmls::prelude::KeyPackageRef), EngineError>,
@@ -184,6 +200,7 @@ impl DsState {
         // must name the publisher and the signature key must be one it registered.
         let leaf = key_package.leaf_node();
         let identity = wire::credential_identity(leaf.credential()).unwrap_or_default();
+        let credential = wire::credential_client(leaf.credential());
         let account = self
             .accounts
             .get(publisher)
@@ -193,8 +210,8 @@ impl DsState {
             .iter()
             .any(|k| k.as_slice() == leaf.signature_key().as_slice());
         // An external client's identity is the one bound on its first use.
-        let owner_identity = account.identity.as_deref().unwrap_or(publisher);
-        if identity != owner_identity || !key_registered {
+        let owner_identity = account.identity.as_ref().unwrap_or(publisher);
+        if credential.as_ref() != Some(owner_identity) || !key_registered {
             return Err(EngineError::WrongOwner {
                 publisher: publisher.to_string(),
                 credential: identity,
@@ -223,7 +240,11 @@ impl DsState {
     }
 
     /// Files a checked upload in the publisher's directory.
-    fn file(&mut self, publisher: &str, admission: Admission) -> Result<Published, EngineError> {
+    fn file(
+        &mut self,
+        publisher: &ClientId,
+        admission: Admission,
+    ) -> Result<Published, EngineError> {
         let entry = admission.entry;
         let (kp_ref, last_resort) = (entry.kp_ref.clone(), entry.last_resort);
         let account = self
@@ -231,6 +252,7 @@ impl DsState {
             .get_mut(publisher)
             .ok_or_else(|| EngineError::NotRegistered(publisher.to_string()))?;
         let mut replaced = None;
+        let added = journal::stored_package(publisher, &entry);
         if entry.last_resort {
             // RFC 9750 §5.1: one designated last-resort package per ciphersuite; a
             // new one replaces the one of its own suite only.
@@ -241,7 +263,13 @@ impl DsState {
         } else {
             account.normal.push_back(entry);
         }
-        self.owners.insert(kp_ref.clone(), publisher.to_string());
+        self.owners.insert(kp_ref.clone(), publisher.clone());
+        if let Some(old) = &replaced {
+            self.record(stored::Change::RemoveKeyPackage {
+                kp_ref: old.as_slice().to_vec(),
+            });
+        }
+        self.record(stored::Change::AddKeyPackage(added));
         Ok(Published {
             kp_ref,
             last_resort,
@@ -251,18 +279,18 @@ impl DsState {
 
     /// One package of each owner, all or none (the check runs before anything is
     /// handed out).
-    pub(super) fn claim_all(
+    pub fn claim_all(
         &mut self,
         claimer: Option<&str>,
-        owners: &[String],
+        owners: &[ClientId],
         suite: Suite,
         format: KeyPackageFormat,
     ) -> Result<Vec<Claimed>, EngineError> {
         // Never hand out an expired package: purge first.
         self.purge_expired();
-        let mut wanted: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut wanted: BTreeMap<&ClientId, usize> = BTreeMap::new();
         for owner in owners {
-            *wanted.entry(owner.as_str()).or_default() += 1;
+            *wanted.entry(owner).or_default() += 1;
         }
         for (owner, count) in &wanted {
             let account = self
@@ -288,13 +316,23 @@ impl DsState {
             for (owner, count) in &wanted {
                 let earlier_in_request = count.saturating_sub(1);
                 self.claim_log
-                    .check(claimer, owner, earlier_in_request, now)?;
+                    .check(claimer, &owner.to_string(), earlier_in_request, now)?;
             }
         }
         let mut handed_out = Vec::new();
         for owner in owners {
             if let Some(claimer) = claimer {
-                self.claim_log.record(claimer, owner, now);
+                self.claim_log.record(claimer, &owner.to_string(), now);
+                if let Some(limit) = self.claim_log.limit() {
+                    self.record(stored::Change::RecordClaim(stored::StoredClaim {
+                        claimer: claimer.to_string(),
+                        owner: owner.clone(),
+                        at: now,
+                    }));
+                    // What left every window needs no keeping.
+                    let at = now.saturating_sub(limit.per().as_secs());
+                    self.record(stored::Change::ForgetClaimsBefore { at });
+                }
             }
             let mut claimed = self.claim(owner, suite)?;
             // Handed out in the framing the claimer asked for (RFC 9420 §6).
@@ -309,7 +347,7 @@ impl DsState {
         Ok(handed_out)
     }
 
-    fn claim(&mut self, owner: &str, suite: Suite) -> Result<Claimed, EngineError> {
+    fn claim(&mut self, owner: &ClientId, suite: Suite) -> Result<Claimed, EngineError> {
         let double_handout = self.faults.is_on(Fault::DoubleHandout);
         let forget_last_resort = self.faults.is_on(Fault::ForgetLastResort);
         let account = self
@@ -328,6 +366,15 @@ impl DsState {
         };
         if let Some(entry) = normal {
             account.claims += 1;
+            if double_handout {
+                self.record(stored::Change::SetHandouts {
+                    kp_ref: entry.kp_ref.as_slice().to_vec(),
+                    handouts: entry.handouts,
+                });
+            } else {
+                self.record_removed(&entry);
+            }
+            self.record_counters(owner);
             return Ok(Claimed {
                 entry,
                 last_resort_reuse: false,
@@ -347,7 +394,14 @@ impl DsState {
                 let entry = entry.clone();
                 if forget_last_resort {
                     account.last_resort.remove(&suite);
+                    self.record_removed(&entry);
+                } else {
+                    self.record(stored::Change::SetHandouts {
+                        kp_ref: entry.kp_ref.as_slice().to_vec(),
+                        handouts: entry.handouts,
+                    });
                 }
+                self.record_counters(owner);
                 Ok(Claimed {
                     entry,
                     last_resort_reuse: reuse,
@@ -362,8 +416,8 @@ impl DsState {
     }
 
     /// Removes every package, normal or last-resort, that is no longer valid at
-    /// the lab's now (RFC 9420 §10.1); each is queued for a `key_package_expired`
-    /// event.
+    /// the lab's now (RFC 9420 §10.1); each is reported as a [`DsEvent::Expired`]
+    /// (the engine's `key_package_expired` event).
     pub(super) fn purge_expired(&mut self) {
         // The `serve-expired` fault keeps them.
         if self.faults.is_on(Fault::ServeExpired) {
@@ -373,18 +427,24 @@ impl DsState {
         for (owner, account) in &mut self.accounts {
             let expired = |e: &DirectoryEntry| now >= e.not_after;
             for entry in account.normal.take_expired(now) {
-                self.expired.push(ExpiredEntry {
-                    owner: owner.clone(),
+                self.changes.push(stored::Change::RemoveKeyPackage {
+                    kp_ref: entry.kp_ref.as_slice().to_vec(),
+                });
+                self.events.push(DsEvent::Expired(ExpiredEntry {
+                    owner: owner.to_string(),
                     kp_ref: entry.kp_ref,
                     last_resort: false,
-                });
+                }));
             }
             for entry in account.last_resort.values().filter(|e| expired(e)) {
-                self.expired.push(ExpiredEntry {
-                    owner: owner.clone(),
+                self.changes.push(stored::Change::RemoveKeyPackage {
+                    kp_ref: entry.kp_ref.as_slice().to_vec(),
+                });
+                self.events.push(DsEvent::Expired(ExpiredEntry {
+                    owner: owner.to_string(),
                     kp_ref: entry.kp_ref.clone(),
                     last_resort: true,
-                });
+                }));
             }
             account.last_resort.retain(|_, e| !expired(e));
         }

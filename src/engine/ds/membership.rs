@@ -8,23 +8,11 @@
 
 use std::collections::BTreeSet;
 
-use tokio::sync::oneshot;
-
-use super::state::{DsState, Roster};
-use super::{DsHandle, Request};
+use super::actor::Request;
+use super::state::{DsCore, Roster};
+use super::{id, stored, DsHandle};
+use crate::domain::ClientId;
 use crate::engine::error::EngineError;
-
-pub(super) enum MembershipRequest {
-    MayCommit {
-        from: String,
-        group_id: Vec<u8>,
-        reply: oneshot::Sender<Result<(), EngineError>>,
-    },
-    RegisterJoin {
-        join: Join,
-        reply: oneshot::Sender<Result<(), EngineError>>,
-    },
-}
 
 /// A client joined a group through a Welcome the DS did not route itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +20,7 @@ pub struct Join {
     pub group_id: Vec<u8>,
     /// The lab's name for the group (display only).
     pub label: String,
-    pub joiner: String,
+    pub joiner: ClientId,
     /// The signature keys of every leaf of the group's ratchet tree: the clients
     /// who registered one of them are its members at the DS too.
     pub tree_keys: Vec<Vec<u8>>,
@@ -41,15 +29,16 @@ pub struct Join {
 impl DsHandle {
     /// Whether the DS would route a Commit of `from` to the group `group_id`,
     /// asked before anything is claimed or committed: `UnknownGroupId` or
-    /// `NotGroupMember` if not.
+    /// `NotGroupMember` if not. A shared DS answers when the Commit is sent.
     pub async fn may_commit(&self, from: &str, group_id: &[u8]) -> Result<(), EngineError> {
-        let (from, group_id) = (from.to_string(), group_id.to_vec());
-        self.call(|reply| {
-            Request::Membership(MembershipRequest::MayCommit {
-                from,
-                group_id,
-                reply,
-            })
+        if self.is_remote() {
+            return Ok(());
+        }
+        let (from, group_id) = (id(from)?, group_id.to_vec());
+        self.call(|reply| Request::MayCommit {
+            from,
+            group_id,
+            reply,
         })
         .await?
     }
@@ -57,32 +46,24 @@ impl DsHandle {
     /// A client joined a group from outside the DS's routing: a `GroupId` the DS
     /// does not know becomes a group whose members are the joiner and the
     /// clients whose signature keys are in its tree; a known one must list the
-    /// joiner already (`GroupIdInUse` if not).
+    /// joiner already (`GroupIdInUse` if not). A shared DS learns groups from
+    /// the messages sent to them.
     pub async fn register_join(&self, join: Join) -> Result<(), EngineError> {
-        self.call(|reply| Request::Membership(MembershipRequest::RegisterJoin { join, reply }))
+        if self.is_remote() {
+            return Ok(());
+        }
+        self.call(|reply| Request::RegisterJoin { join, reply })
             .await?
     }
 }
 
-impl DsState {
-    pub(super) fn handle_membership(&mut self, request: MembershipRequest) {
-        // A dropped reply channel only means the caller went away.
-        match request {
-            MembershipRequest::MayCommit {
-                from,
-                group_id,
-                reply,
-            } => {
-                let _ = reply.send(self.check_commit(&from, &group_id).map(|_| ()));
-            }
-            MembershipRequest::RegisterJoin { join, reply } => {
-                let _ = reply.send(self.register_join(join));
-            }
-        }
-    }
-
+impl DsCore {
     /// The roster a Commit of `from` to `group_id` goes to, if `from` is in it.
-    pub(super) fn check_commit(&self, from: &str, group_id: &[u8]) -> Result<&Roster, EngineError> {
+    pub(super) fn check_commit(
+        &self,
+        from: &ClientId,
+        group_id: &[u8],
+    ) -> Result<&Roster, EngineError> {
         let roster = self
             .groups
             .get(group_id)
@@ -96,26 +77,44 @@ impl DsState {
         Ok(roster)
     }
 
-    fn register_join(&mut self, join: Join) -> Result<(), EngineError> {
+    /// Whether a Commit of `from` to `group_id` would be routed. Changes nothing.
+    pub fn may_commit(&self, from: &ClientId, group_id: &[u8]) -> Result<(), EngineError> {
+        self.check_commit(from, group_id).map(|_| ())
+    }
+
+    /// Registers a group joined from outside the DS's routing; the new group and
+    /// its members are recorded, so that they persist and are restored.
+    pub fn register_join(&mut self, join: Join) -> Result<(), EngineError> {
         if let Some(roster) = self.groups.get(&join.group_id) {
             return match roster.members.contains(&join.joiner) {
                 true => Ok(()),
                 false => Err(EngineError::GroupIdInUse {
-                    client: join.joiner,
+                    client: join.joiner.to_string(),
                     group: roster.label.clone(),
                 }),
             };
         }
-        let mut members: BTreeSet<String> = self
+        let mut members: BTreeSet<ClientId> = self
             .accounts
             .iter()
             .filter(|(_, a)| a.signature_keys.iter().any(|k| join.tree_keys.contains(k)))
             .map(|(name, _)| name.clone())
             .collect();
         members.insert(join.joiner);
+        self.record(stored::Change::AddGroup {
+            group_id: join.group_id.clone(),
+            label: join.label.clone(),
+        });
+        for member in &members {
+            self.record(stored::Change::AddGroupMember {
+                group_id: join.group_id.clone(),
+                member: member.clone(),
+            });
+        }
         let roster = Roster {
             label: join.label,
             members,
+            epoch: None,
         };
         self.groups.insert(join.group_id, roster);
         Ok(())

@@ -1,5 +1,7 @@
-//! The Delivery Service: its own tokio task, reached only through messages, like a
-//! server. No client touches its state; the engine talks to it through [`DsHandle`].
+//! The Delivery Service: a synchronous core ([`DsCore`], whose operations return
+//! their answers) and, for the lab, its own tokio task reached only through
+//! messages, like a server (`actor`). No client touches its state; the engine
+//! talks to it through [`DsHandle`].
 //!
 //! What it enforces (see the README's table): validation of every upload (RFC 9420
 //! §10.1), uploads only by the owner (RFC 9750 §5.1), one-time hand-out of normal key
@@ -8,21 +10,32 @@
 //! On purpose it can break these rules ([`crate::domain::Fault`], acted out in `faults`), and it
 //! can limit claims ([`policy`]). What it answers is in `records`.
 
+mod actor;
 mod directory;
+mod events;
 mod faults;
+pub mod journal;
 mod membership;
+mod network;
 pub mod policy;
 mod queue;
 mod records;
+pub mod remote;
+mod restore;
 mod state;
+pub mod stored;
 
+pub use events::DsEvent;
 pub use faults::KEY_PACKAGE_MESSAGE_HEADER;
 pub use membership::Join;
+pub use network::{AddressError, GroupMessageInfo, Validated};
 pub use policy::{ClaimLimit, MAX_CLAIM_LIMIT};
 pub use records::*;
+pub use restore::Unrestorable;
+pub use state::DsCore;
 
+use actor::Request;
 use queue::NormalQueue;
-use state::DsState;
 
 use std::sync::{Arc, Mutex};
 
@@ -30,7 +43,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::error::EngineError;
 use super::guard;
-use crate::domain::{LabClock, LabDuration, Suite};
+use crate::domain::{ClientId, Fault, LabClock, LabDuration, Suite};
 
 /// The longest key package lifetime the DS accepts, counted from the lab's now:
 /// 13 weeks. RFC 9420 leaves the maximum to the application, as OpenMLS does
@@ -39,155 +52,28 @@ pub const DEFAULT_MAX_LIFETIME: LabDuration =
     LabDuration::from_secs(crate::inspect::checks::policy::DEFAULT_MAX_LIFETIME_SECS);
 use super::wire::KeyPackageFormat;
 
-enum Request {
-    Register {
-        client: String,
-        signature_key: Vec<u8>,
-        reply: oneshot::Sender<()>,
-    },
-    Publish {
-        publisher: String,
-        bytes: Vec<u8>,
-        format: KeyPackageFormat,
-        reply: oneshot::Sender<Result<Published, EngineError>>,
-    },
-    ImportExternal {
-        client: String,
-        bytes: Vec<u8>,
-        format: KeyPackageFormat,
-        reply: oneshot::Sender<Result<Published, EngineError>>,
-    },
-    Claim {
-        /// Who claims, for the claim limit; `None` for a claim from outside the lab.
-        claimer: Option<String>,
-        owners: Vec<String>,
-        suite: Suite,
-        /// The framing the claimer asks for.
-        format: KeyPackageFormat,
-        reply: oneshot::Sender<Result<Vec<Claimed>, EngineError>>,
-    },
-    CreateGroup {
-        group_id: Vec<u8>,
-        label: String,
-        creator: String,
-        reply: oneshot::Sender<Result<(), EngineError>>,
-    },
-    SendCommit {
-        from: String,
-        commit: Vec<u8>,
-        welcome: Option<Vec<u8>>,
-        reply: oneshot::Sender<Result<Routed, EngineError>>,
-    },
-    PublishBatch {
-        publisher: String,
-        uploads: Vec<Vec<u8>>,
-        format: KeyPackageFormat,
-        reply: oneshot::Sender<Vec<Result<Published, EngineError>>>,
-    },
-    SendWelcome {
-        group_id: Vec<u8>,
-        from: String,
-        bytes: Vec<u8>,
-        reply: oneshot::Sender<Result<WelcomeRouting, EngineError>>,
-    },
-    Peek {
-        client: String,
-        reply: oneshot::Sender<Vec<Delivery>>,
-    },
-    Ack {
-        client: String,
-        id: u64,
-        reply: oneshot::Sender<bool>,
-    },
-    ReplayWelcome {
-        reply: oneshot::Sender<Result<Vec<String>, EngineError>>,
-    },
-    ForwardWelcome {
-        to: String,
-        reply: oneshot::Sender<Result<Vec<String>, EngineError>>,
-    },
-    Snapshot {
-        reply: oneshot::Sender<DsSnapshot>,
-    },
-    Counts {
-        owner: String,
-        reply: oneshot::Sender<Result<DirectoryCounts, EngineError>>,
-    },
-    SetClock {
-        clock: LabClock,
-        reply: oneshot::Sender<()>,
-    },
-    TakeExpired {
-        reply: oneshot::Sender<Vec<ExpiredEntry>>,
-    },
-    /// `ds fault`, `ds release` and the faults' reports (`faults`).
-    Fault(faults::FaultRequest),
-    /// `ds policy` ([`policy`]).
-    Policy(policy::PolicyRequest),
-    /// Who may send Commits to a group (`membership`).
-    Membership(membership::MembershipRequest),
-}
-
 /// A cheap, cloneable handle to the DS task. Every call is one request and one reply.
 #[derive(Clone)]
 pub struct DsHandle {
+    link: Link,
+}
+
+/// Where the DS is: this lab's own task, or a server (`--ds URL`).
+#[derive(Clone)]
+enum Link {
+    Local(LocalDs),
+    Remote(std::sync::Arc<dyn remote::RemoteDs>),
+}
+
+/// The lab's own DS task.
+#[derive(Clone)]
+struct LocalDs {
     tx: mpsc::UnboundedSender<Request>,
     /// The error of the last request that panicked, for its caller.
     contained: Arc<Mutex<Option<EngineError>>>,
 }
 
-impl DsHandle {
-    /// Starts the DS on the current tokio runtime.
-    pub fn spawn() -> Self {
-        Self::spawn_with(LabClock::system(), DEFAULT_MAX_LIFETIME)
-    }
-
-    /// Starts the DS with the lab's clock and its maximum key package lifetime.
-    pub fn spawn_with(clock: LabClock, max_lifetime: LabDuration) -> Self {
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let contained = Arc::new(Mutex::new(None));
-        let slot = Arc::clone(&contained);
-        tokio::spawn(async move {
-            let policy = crate::inspect::checks::Policy {
-                max_lifetime: Some(max_lifetime.as_secs()),
-                ..Default::default()
-            };
-            let mut state = DsState {
-                clock,
-                policy,
-                ..DsState::default()
-            };
-            while let Some(request) = rx.recv().await {
-                // A request that panics (OpenMLS on bytes from outside, which
-                // every handler decodes and checks before it changes anything)
-                // drops its reply, and its caller gets this error; the DS goes on.
-                let handled = guard::contain("the Delivery Service", || {
-                    #[cfg(test)]
-                    if let Request::Register { client, .. } = &request {
-                        guard::test_hooks::panic_if(client == guard::test_hooks::DS_PANICS);
-                    }
-                    state.handle(request);
-                    Ok(())
-                });
-                if let Err(error) = handled {
-                    *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
-                }
-            }
-        });
-        Self { tx, contained }
-    }
-
-    async fn call<T>(
-        &self,
-        make: impl FnOnce(oneshot::Sender<T>) -> Request,
-    ) -> Result<T, EngineError> {
-        let (reply, rx) = oneshot::channel();
-        self.tx
-            .send(make(reply))
-            .map_err(|_| EngineError::DsUnavailable)?;
-        rx.await.map_err(|_| self.dropped_reply())
-    }
-
+impl LocalDs {
     /// Why a request got no answer: the DS task is gone, or (while it runs)
     /// the request panicked and was contained.
     fn dropped_reply(&self) -> EngineError {
@@ -204,10 +90,73 @@ impl DsHandle {
             detail: "a request ended without an answer".into(),
         })
     }
+}
+
+impl DsHandle {
+    /// Starts the DS on the current tokio runtime.
+    pub fn spawn() -> Self {
+        Self::spawn_with(LabClock::system(), DEFAULT_MAX_LIFETIME)
+    }
+
+    /// Starts the DS with the lab's clock and its maximum key package lifetime.
+    pub fn spawn_with(clock: LabClock, max_lifetime: LabDuration) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let contained = Arc::new(Mutex::new(None));
+        let slot = Arc::clone(&contained);
+        tokio::spawn(actor::run(DsCore::new(clock, max_lifetime), rx, slot));
+        Self {
+            link: Link::Local(LocalDs { tx, contained }),
+        }
+    }
+
+    /// A handle to a DS that runs as a server (`--ds URL`).
+    pub fn remote(remote: std::sync::Arc<dyn remote::RemoteDs>) -> Self {
+        Self {
+            link: Link::Remote(remote),
+        }
+    }
+
+    /// Whether the DS is a shared server rather than this lab's own.
+    pub fn is_remote(&self) -> bool {
+        matches!(self.link, Link::Remote(_))
+    }
+
+    fn remote_ds(&self) -> Option<&dyn remote::RemoteDs> {
+        match &self.link {
+            Link::Remote(remote) => Some(remote.as_ref()),
+            Link::Local(_) => None,
+        }
+    }
+
+    /// Refused on a shared DS: `what` changes the DS itself.
+    fn teacher_only(&self, what: &str) -> Result<(), EngineError> {
+        match self.link {
+            Link::Remote(_) => Err(EngineError::TeacherOnly(what.to_string())),
+            Link::Local(_) => Ok(()),
+        }
+    }
+
+    async fn call<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<T>) -> Request,
+    ) -> Result<T, EngineError> {
+        let (reply, rx) = oneshot::channel();
+        let Link::Local(local) = &self.link else {
+            return Err(EngineError::DsUnavailable);
+        };
+        local
+            .tx
+            .send(make(reply))
+            .map_err(|_| EngineError::DsUnavailable)?;
+        rx.await.map_err(|_| local.dropped_reply())
+    }
 
     /// Registers a client's name and one of its signature public keys.
     pub async fn register(&self, client: &str, signature_key: Vec<u8>) -> Result<(), EngineError> {
-        let client = client.to_string();
+        if let Some(remote) = self.remote_ds() {
+            return remote.register(client, signature_key).await;
+        }
+        let client = id(client)?;
         self.call(|reply| Request::Register {
             client,
             signature_key,
@@ -223,7 +172,11 @@ impl DsHandle {
         bytes: Vec<u8>,
         format: KeyPackageFormat,
     ) -> Result<Published, EngineError> {
-        let publisher = publisher.to_string();
+        if self.is_remote() {
+            let mut answers = self.publish_batch(publisher, vec![bytes], format).await?;
+            return answers.pop().unwrap_or(Err(EngineError::DsUnavailable));
+        }
+        let publisher = id(publisher)?;
         self.call(|reply| Request::Publish {
             publisher,
             bytes,
@@ -241,7 +194,10 @@ impl DsHandle {
         uploads: Vec<Vec<u8>>,
         format: KeyPackageFormat,
     ) -> Result<Vec<Result<Published, EngineError>>, EngineError> {
-        let publisher = publisher.to_string();
+        if let Some(remote) = self.remote_ds() {
+            return remote.publish_batch(publisher, uploads, format).await;
+        }
+        let publisher = id(publisher)?;
         self.call(|reply| Request::PublishBatch {
             publisher,
             uploads,
@@ -260,7 +216,14 @@ impl DsHandle {
         bytes: Vec<u8>,
         format: KeyPackageFormat,
     ) -> Result<Published, EngineError> {
-        let client = client.to_string();
+        if self.is_remote() {
+            return Err(EngineError::DsRefused {
+                code: "not_over_the_network".into(),
+                message: "an external client's key package is imported into the lab's own DS"
+                    .into(),
+            });
+        }
+        let client = id(client)?;
         self.call(|reply| Request::ImportExternal {
             client,
             bytes,
@@ -283,7 +246,12 @@ impl DsHandle {
         owners: &[String],
         suite: Suite,
     ) -> Result<Vec<Claimed>, EngineError> {
-        let owners = owners.to_vec();
+        if self.is_remote() {
+            return self
+                .claim_all_by("", owners, suite, KeyPackageFormat::KeyPackage)
+                .await;
+        }
+        let owners = ids(owners)?;
         self.call(|reply| Request::Claim {
             claimer: None,
             owners,
@@ -303,7 +271,15 @@ impl DsHandle {
         suite: Suite,
         format: KeyPackageFormat,
     ) -> Result<Vec<Claimed>, EngineError> {
-        let (claimer, owners) = (Some(claimer.to_string()), owners.to_vec());
+        if let Some(remote) = self.remote_ds() {
+            // One request per owner: a shared DS hands out one package per request.
+            let mut claimed = Vec::new();
+            for owner in owners {
+                claimed.push(remote.claim(claimer, owner, suite, format).await?);
+            }
+            return Ok(claimed);
+        }
+        let (claimer, owners) = (Some(claimer.to_string()), ids(owners)?);
         self.call(|reply| Request::Claim {
             claimer,
             owners,
@@ -322,8 +298,11 @@ impl DsHandle {
         label: &str,
         creator: &str,
     ) -> Result<(), EngineError> {
-        let (group_id, label, creator) =
-            (group_id.to_vec(), label.to_string(), creator.to_string());
+        if let Some(remote) = self.remote_ds() {
+            let _ = label;
+            return remote.create_group(group_id, creator).await;
+        }
+        let (group_id, label, creator) = (group_id.to_vec(), label.to_string(), id(creator)?);
         self.call(|reply| Request::CreateGroup {
             group_id,
             label,
@@ -342,7 +321,10 @@ impl DsHandle {
         commit: Vec<u8>,
         welcome: Option<Vec<u8>>,
     ) -> Result<Routed, EngineError> {
-        let from = from.to_string();
+        if let Some(remote) = self.remote_ds() {
+            return remote.send_commit(from, commit, welcome).await;
+        }
+        let from = id(from)?;
         self.call(|reply| Request::SendCommit {
             from,
             commit,
@@ -361,7 +343,11 @@ impl DsHandle {
         from: &str,
         bytes: Vec<u8>,
     ) -> Result<WelcomeRouting, EngineError> {
-        let (group_id, from) = (group_id.as_bytes().to_vec(), from.to_string());
+        if let Some(remote) = self.remote_ds() {
+            let _ = (group_id, from);
+            return remote.send_welcome(bytes).await;
+        }
+        let (group_id, from) = (group_id.as_bytes().to_vec(), id(from)?);
         self.call(|reply| Request::SendWelcome {
             group_id,
             from,
@@ -373,47 +359,125 @@ impl DsHandle {
 
     /// Everything waiting in `client`'s mailbox, oldest first. Removes nothing.
     pub async fn peek(&self, client: &str) -> Result<Vec<Delivery>, EngineError> {
-        let client = client.to_string();
+        if let Some(remote) = self.remote_ds() {
+            return remote.peek(client).await;
+        }
+        let client = id(client)?;
         self.call(|reply| Request::Peek { client, reply }).await
     }
 
     /// The client processed this delivery: it leaves the mailbox. Returns whether
     /// it was there.
     pub async fn ack(&self, client: &str, id: u64) -> Result<bool, EngineError> {
-        let client = client.to_string();
+        if let Some(remote) = self.remote_ds() {
+            return remote.ack(client, id).await;
+        }
+        let client = self::id(client)?;
         self.call(|reply| Request::Ack { client, id, reply }).await
     }
 
     /// Misbehaviour: delivers the last Welcome again to the clients it was routed to.
     pub async fn replay_welcome(&self) -> Result<Vec<String>, EngineError> {
-        self.call(|reply| Request::ReplayWelcome { reply }).await?
+        self.teacher_only("ds replay-welcome")?;
+        let recipients = self
+            .call(|reply| Request::ReplayWelcome { reply })
+            .await??;
+        Ok(names(&recipients))
     }
 
     /// Misbehaviour: delivers the last Welcome to a client it was not routed to.
     pub async fn forward_welcome(&self, to: &str) -> Result<Vec<String>, EngineError> {
-        let to = to.to_string();
-        self.call(|reply| Request::ForwardWelcome { to, reply })
-            .await?
+        self.teacher_only("ds forward-welcome")?;
+        let to = id(to)?;
+        let recipients = self
+            .call(|reply| Request::ForwardWelcome { to, reply })
+            .await??;
+        Ok(names(&recipients))
     }
 
     /// The lab clock moved: the DS purges what expired (see [`Self::take_expired`]).
     pub async fn set_clock(&self, clock: LabClock) -> Result<(), EngineError> {
+        self.teacher_only("clock")?;
         self.call(|reply| Request::SetClock { clock, reply }).await
     }
 
     /// The packages the DS purged as expired since the last call, oldest first.
     pub async fn take_expired(&self) -> Result<Vec<ExpiredEntry>, EngineError> {
+        if self.is_remote() {
+            return Ok(Vec::new());
+        }
         self.call(|reply| Request::TakeExpired { reply }).await
     }
 
     /// `owner`'s counters, without a copy of the directory.
     pub async fn counts(&self, owner: &str) -> Result<DirectoryCounts, EngineError> {
-        let owner = owner.to_string();
+        if let Some(remote) = self.remote_ds() {
+            return remote.counts(owner).await;
+        }
+        let owner = id(owner)?;
         self.call(|reply| Request::Counts { owner, reply }).await?
     }
 
     /// A copy of the DS state, for display.
     pub async fn snapshot(&self) -> Result<DsSnapshot, EngineError> {
+        if let Some(remote) = self.remote_ds() {
+            return remote.snapshot().await;
+        }
         self.call(|reply| Request::Snapshot { reply }).await
     }
+
+    /// Turns a fault on or off; turning one on that is on (or off that is off) is
+    /// refused with `FaultUnchanged` and changes nothing.
+    pub async fn set_fault(&self, fault: Fault, on: bool) -> Result<FaultChange, EngineError> {
+        self.teacher_only("ds fault")?;
+        self.call(|reply| Request::SetFault { fault, on, reply })
+            .await?
+    }
+
+    /// Delivers everything a fault holds; `NothingHeld` if there is nothing.
+    pub async fn release(&self) -> Result<Vec<String>, EngineError> {
+        self.teacher_only("ds release")?;
+        let recipients = self.call(|reply| Request::Release { reply }).await??;
+        Ok(names(&recipients))
+    }
+
+    /// What the faults made the DS do since the last call, oldest first.
+    pub async fn take_fault_acts(&self) -> Result<Vec<FaultAct>, EngineError> {
+        if self.is_remote() {
+            return Ok(Vec::new());
+        }
+        self.call(|reply| Request::TakeFaultActs { reply }).await
+    }
+
+    /// Sets the policy uploads are judged against (the checklist's DS rules).
+    pub async fn set_key_package_policy(
+        &self,
+        policy: crate::inspect::checks::Policy,
+    ) -> Result<(), EngineError> {
+        self.teacher_only("ds policy")?;
+        self.call(|reply| Request::SetKeyPackagePolicy { policy, reply })
+            .await
+    }
+
+    /// Sets (or with `None` lifts) the claim limit.
+    pub async fn set_claim_limit(&self, limit: Option<ClaimLimit>) -> Result<(), EngineError> {
+        self.teacher_only("ds policy")?;
+        self.call(|reply| Request::SetClaimLimit { limit, reply })
+            .await
+    }
+}
+
+/// A lab client's identity at the DS: its name. Names are checked when a client
+/// is made, so only an empty or overlong one (never registered) fails here.
+fn id(name: &str) -> Result<ClientId, EngineError> {
+    ClientId::from_name(name).map_err(|_| EngineError::UnknownClient(name.to_string()))
+}
+
+fn ids(names: &[String]) -> Result<Vec<ClientId>, EngineError> {
+    names.iter().map(|name| id(name)).collect()
+}
+
+/// Clients by name, for the engine's events.
+fn names(clients: &[ClientId]) -> Vec<String> {
+    clients.iter().map(ClientId::to_string).collect()
 }

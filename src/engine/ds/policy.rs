@@ -4,9 +4,6 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use tokio::sync::oneshot;
-
-use super::{DsHandle, Request};
 use crate::domain::{approximate, LabDuration};
 use crate::engine::error::EngineError;
 
@@ -119,35 +116,6 @@ fn limited(claimer: &str, owner: &str, limit: ClaimLimit, retry_in: u64) -> Engi
         limit: limit.limit,
         window: limit.per.to_string(),
         retry_in: approximate(retry_in),
-    }
-}
-
-pub(super) enum PolicyRequest {
-    SetClaimLimit {
-        limit: Option<ClaimLimit>,
-        reply: oneshot::Sender<()>,
-    },
-    /// `ds policy max-lifetime|key-encoding|grease`: the whole key package policy.
-    SetKeyPackagePolicy {
-        policy: crate::inspect::checks::Policy,
-        reply: oneshot::Sender<()>,
-    },
-}
-
-impl DsHandle {
-    /// Sets the policy uploads are judged against (the checklist's DS rules).
-    pub async fn set_key_package_policy(
-        &self,
-        policy: crate::inspect::checks::Policy,
-    ) -> Result<(), EngineError> {
-        self.call(|reply| Request::Policy(PolicyRequest::SetKeyPackagePolicy { policy, reply }))
-            .await
-    }
-
-    /// Sets (or with `None` lifts) the claim limit.
-    pub async fn set_claim_limit(&self, limit: Option<ClaimLimit>) -> Result<(), EngineError> {
-        self.call(|reply| Request::Policy(PolicyRequest::SetClaimLimit { limit, reply }))
-            .await
     }
 }
 

@@ -7,7 +7,7 @@ use super::DirectoryEntry;
 use crate::domain::Suite;
 
 /// The normal packages of one owner, in upload order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct NormalQueue {
     entries: VecDeque<DirectoryEntry>,
     /// How many of `entries` end (`not_after`) at each Unix second.
@@ -41,8 +41,8 @@ impl NormalQueue {
     }
 
     /// Removes every package handed out already (kept by `double-handout`);
-    /// returns how many.
-    pub(super) fn remove_handed_out(&mut self) -> usize {
+    /// returns them.
+    pub(super) fn remove_handed_out(&mut self) -> Vec<DirectoryEntry> {
         let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.entries)
             .into_iter()
             .partition(|e| e.handouts > 0);
@@ -50,7 +50,7 @@ impl NormalQueue {
         for entry in &gone {
             self.forget_end(entry.not_after);
         }
-        gone.len()
+        gone
     }
 
     /// Removes and returns every package that has ended at `now`, oldest first.

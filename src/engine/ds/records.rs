@@ -4,10 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::domain::KeyPackageRef;
-
 use super::ClaimLimit;
-use crate::domain::{Fault, Suite};
+use crate::domain::{ClientId, Fault, KeyPackageRef, Suite};
 
 /// A message waiting in a client's DS mailbox. It stays there until the client
 /// has processed it ([`DsHandle::ack`]); reading the mailbox removes nothing.
@@ -15,7 +13,7 @@ use crate::domain::{Fault, Suite};
 pub struct Delivery {
     /// Unique across the DS: each copy of a message has its own.
     pub id: u64,
-    pub from: String,
+    pub from: ClientId,
     /// The MLS `GroupId` (RFC 9420 §8.1): read from the Commit itself; for a
     /// Welcome, from the Commit it travelled with.
     pub group_id: Vec<u8>,
@@ -86,7 +84,7 @@ pub struct Claimed {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WelcomeRouting {
     pub new_members: Vec<KeyPackageRef>,
-    pub recipients: Vec<String>,
+    pub recipients: Vec<ClientId>,
     pub unroutable: Vec<KeyPackageRef>,
 }
 
@@ -94,7 +92,7 @@ pub struct WelcomeRouting {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Routed {
     /// The other members of the group the Commit names.
-    pub commit_recipients: Vec<String>,
+    pub commit_recipients: Vec<ClientId>,
     pub welcome: Option<WelcomeRouting>,
 }
 
@@ -142,6 +140,9 @@ pub struct DsSnapshot {
     pub claim_limit: Option<ClaimLimit>,
     /// `ds policy max-lifetime|key-encoding|grease`: what uploads are judged against.
     pub key_package_policy: crate::inspect::checks::Policy,
+    /// A shared DS (`--ds URL`): `clients` is the server's whole directory,
+    /// other labs' clients included.
+    pub shared: bool,
 }
 
 impl ClientDirectory {

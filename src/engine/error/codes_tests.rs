@@ -118,6 +118,15 @@ fn samples() -> Vec<EngineError> {
         EngineError::NoPendingWelcome(s()),
         EngineError::NoWelcomeToResend(s()),
         EngineError::DsUnavailable,
+        EngineError::DsUnreachable {
+            url: s(),
+            reason: s(),
+        },
+        EngineError::DsRefused {
+            code: s(),
+            message: s(),
+        },
+        EngineError::TeacherOnly(s()),
         EngineError::InternalError {
             what: s(),
             detail: s(),
@@ -203,6 +212,9 @@ fn has_fixed_code(error: &EngineError) -> bool {
         | EngineError::NoPendingWelcome(_)
         | EngineError::NoWelcomeToResend(_)
         | EngineError::DsUnavailable
+        | EngineError::DsUnreachable { .. }
+        | EngineError::DsRefused { .. }
+        | EngineError::TeacherOnly(_)
         | EngineError::InternalError { .. }
         | EngineError::ExpectationFailed(_)
         | EngineError::FaultUnchanged { .. }

@@ -51,7 +51,7 @@ impl Engine {
         let started = Instant::now();
         self.client(name)?;
         for owner in owners {
-            self.client(owner)?;
+            self.check_peer(owner)?;
             if owner == name {
                 return Err(EngineError::ClaimOwnKeyPackage(name.to_string()));
             }

@@ -123,7 +123,7 @@ impl Engine {
                     group: group.to_string(),
                 })?;
         for (i, member) in members.iter().enumerate() {
-            self.client(member)?;
+            self.check_peer(member)?;
             if member == name {
                 return Err(EngineError::CannotAddSelf(name.to_string()));
             }
@@ -227,7 +227,11 @@ impl Engine {
             group: group.to_string(),
             epoch: view.epoch,
             added: members.to_vec(),
-            recipients: routed.commit_recipients,
+            recipients: routed
+                .commit_recipients
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
             bytes: commit_size,
         };
         self.log.ok(name, kind, started);
@@ -237,7 +241,7 @@ impl Engine {
             group: group.to_string(),
             epoch: view.epoch,
             new_member_refs: routing.new_members.clone(),
-            recipients: routing.recipients,
+            recipients: routing.recipients.iter().map(ToString::to_string).collect(),
             unroutable: routing.unroutable.clone(),
             bytes: welcome_size,
         };

@@ -148,7 +148,8 @@ impl Engine {
                 let join = Join {
                     group_id: staged.group_id().to_vec(),
                     label: label.clone(),
-                    joiner: name.to_string(),
+                    joiner: crate::domain::ClientId::from_name(name)
+                        .map_err(|_| EngineError::UnknownClient(name.to_string()))?,
                     tree_keys: staged.tree_keys(),
                 };
                 match self.ds.register_join(join).await {

@@ -144,7 +144,28 @@ pub fn router<D: DeliveryService>(service: Arc<D>, config: ServeConfig) -> Route
                 }))
                 .timeout(timeout),
         )
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            note_refusals::<D>,
+        ))
         .with_state(state)
+}
+
+/// Outermost: every refusal, the HTTP layer's too (413, 429, the room token,
+/// timeouts), goes to the service's event log with its route and peer. The
+/// path only: a query may carry the room token.
+async fn note_refusals<D: DeliveryService>(
+    axum::extract::State(state): axum::extract::State<AppState<D>>,
+    guard::Peer(peer): guard::Peer,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    let route = format!("{} {}", request.method(), request.uri().path());
+    let response = next.run(request).await;
+    if let Some(note) = response.extensions().get::<super::service::RefusalNote>() {
+        state.service.refused(&route, note, peer);
+    }
+    response
 }
 
 async fn unknown_route(method: Method, uri: Uri) -> Response {

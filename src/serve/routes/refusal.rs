@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
-use crate::serve::service::{BadClientId, DsError};
+use crate::serve::service::{BadClientId, DsError, RefusalNote};
 use crate::serve::wire::WireError;
 
 /// A request the server does not carry out.
@@ -141,7 +141,12 @@ impl IntoResponse for Refusal {
             message: self.to_string(),
             retry_after_secs,
         };
+        let note = RefusalNote {
+            code: body.error.clone(),
+            message: body.message.clone(),
+        };
         let mut response = (self.status(), Json(body)).into_response();
+        response.extensions_mut().insert(note);
         if let Some(secs) = retry_after_secs {
             response
                 .headers_mut()

@@ -1,80 +1,12 @@
-//! Who a request is about: a client's identity (as the path names it), the
-//! identity with its token, the address a claim comes from, and how much mail
+//! Who a request is about: the identity with its token (the identity itself,
+//! [`ClientId`], is a domain value), the address a claim comes from, and how much mail
 //! one answer may carry.
 
 use std::fmt;
 use std::net::IpAddr;
 
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use base64::engine::DecodePaddingMode;
-use base64::{alphabet, Engine};
-
+pub use crate::domain::{BadClientId, ClientId};
 use crate::serve::wire::AuthToken;
-
-/// URL-safe base64, padded when written (as the cli writes it), padding optional
-/// when read.
-const PATH_BASE64: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::URL_SAFE,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
-
-/// An identity the DS cannot take: empty, too long, or a path segment that is not
-/// URL-safe base64 (the DS answers it as [`super::DsError::BadClientId`]).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("bad client id in the path: {0}")]
-pub struct BadClientId(pub String);
-
-/// The longest identity the DS accepts, in bytes.
-pub const MAX_IDENTITY_LEN: usize = 1024;
-
-/// A client's identity: the `BasicCredential` identity of its first key package.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ClientId(Vec<u8>);
-
-impl ClientId {
-    pub fn new(identity: Vec<u8>) -> Result<Self, BadClientId> {
-        if identity.is_empty() || identity.len() > MAX_IDENTITY_LEN {
-            return Err(BadClientId(format!(
-                "an identity has 1 to {MAX_IDENTITY_LEN} bytes, not {}",
-                identity.len()
-            )));
-        }
-        Ok(Self(identity))
-    }
-
-    /// The `{id}` of a path: URL-safe base64 of the identity.
-    pub fn from_path(segment: &str) -> Result<Self, BadClientId> {
-        let identity = PATH_BASE64
-            .decode(segment)
-            .map_err(|error| BadClientId(format!("not URL-safe base64: {error}")))?;
-        Self::new(identity)
-    }
-
-    /// The `{id}` the cli would put in a path for this identity.
-    pub fn to_path(&self) -> String {
-        PATH_BASE64.encode(&self.0)
-    }
-
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-/// Shown as text when it is UTF-8 (names are), as hex otherwise.
-impl fmt::Display for ClientId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match std::str::from_utf8(&self.0) {
-            Ok(name) if !name.chars().any(char::is_control) => f.write_str(name),
-            _ => write!(f, "0x{}", hex::encode(&self.0)),
-        }
-    }
-}
-
-impl fmt::Debug for ClientId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ClientId({self})")
-    }
-}
 
 /// An identity with the token that is to prove it.
 #[derive(Debug, Clone)]
@@ -146,20 +78,6 @@ impl MailBudget {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_path_id_reads_padded_or_not_and_writes_padded() {
-        let bob = ClientId::new(b"bob!".to_vec()).unwrap();
-        assert_eq!(bob.to_path(), "Ym9iIQ==");
-        assert_eq!(ClientId::from_path("Ym9iIQ==").unwrap(), bob);
-        assert_eq!(ClientId::from_path("Ym9iIQ").unwrap(), bob);
-        // URL-safe: '-' and '_' where standard base64 has '+' and '/'.
-        let odd = ClientId::new(vec![0xfb, 0xff]).unwrap();
-        assert_eq!(odd.to_path(), "-_8=");
-        assert_eq!(odd.to_string(), "0xfbff");
-        assert!(matches!(ClientId::from_path("a+b/"), Err(BadClientId(_))));
-        assert!(matches!(ClientId::from_path(""), Err(BadClientId(_))));
-    }
 
     #[test]
     fn ipv6_claimers_count_by_their_64_prefix() {

@@ -13,6 +13,7 @@ pub use error::DsError;
 pub use ids::{BadClientId, ClaimerAddress, ClientAuth, ClientId, MailBudget};
 
 use std::future::Future;
+use std::net::SocketAddr;
 
 use openmls::prelude::{KeyPackageIn, MlsMessageIn, Welcome};
 
@@ -32,6 +33,14 @@ pub struct AddressedMessage {
     pub message: MlsMessageIn,
     pub bytes: MlsMessageBytes,
     pub recipients: Vec<ClientId>,
+}
+
+/// A refusal as the event log names it, kept on the response for the routes'
+/// outermost layer, which reports it with the route and the peer.
+#[derive(Debug, Clone)]
+pub struct RefusalNote {
+    pub code: String,
+    pub message: String,
 }
 
 /// The Delivery Service behind the routes. Every method is one request; an `Ok`
@@ -94,4 +103,9 @@ pub trait DeliveryService: Send + Sync + 'static {
 
     /// Forgets every client, key package and message (between workshop sessions).
     fn reset(&self) -> impl Future<Output = Result<(), DsError>> + Send;
+
+    /// A request was refused (by the DS or the HTTP layer), for the event log.
+    fn refused(&self, route: &str, refusal: &RefusalNote, peer: SocketAddr) {
+        let _ = (route, refusal, peer);
+    }
 }

@@ -27,7 +27,6 @@
 //! libsqlite3 and every machine runs the same SQLite version.
 
 mod apply;
-mod change;
 mod group_commit;
 mod load;
 mod schema;
@@ -35,7 +34,7 @@ mod sqlite;
 #[cfg(test)]
 mod tests;
 
-pub use change::{
+pub use crate::engine::ds::stored::{
     Change, DeliveryKind, StoredClaim, StoredClient, StoredDelivery, StoredFault, StoredGroup,
     StoredKeyPackage, StoredState, TokenDigest,
 };

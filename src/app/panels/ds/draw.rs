@@ -83,10 +83,10 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     }
 }
 
-/// A client's counters at the DS.
+/// A client's counters at the DS (another lab's too, on a shared DS).
 fn counter_cells<'a>(app: &App, client: usize, theme: &Theme) -> Option<Vec<Cell<'a>>> {
-    let client = app.view().clients.get(client)?;
-    let dir = app.view().ds.clients.get(&client.name);
+    let name = *app.ds_clients().get(client)?;
+    let dir = app.view().ds.clients.get(name);
     let available = dir.map_or(0, |d| d.normal.len());
     let claims = dir.map_or(0, |d| d.claims);
     let reuses = dir.map_or(0, |d| d.last_resort_reuses);
@@ -95,7 +95,7 @@ fn counter_cells<'a>(app: &App, client: usize, theme: &Theme) -> Option<Vec<Cell
         None => vec![Span::styled("-", theme.muted)],
     };
     Some(vec![
-        vec![Span::styled(truncate(&escaped(&client.name), 16), theme.ds)],
+        vec![Span::styled(truncate(&escaped(name), 16), theme.ds)],
         vec![Span::raw(available.to_string())],
         lr,
         vec![Span::raw(claims.to_string())],

@@ -24,7 +24,7 @@ pub fn rows(app: &App) -> Vec<(usize, Option<usize>)> {
     let view = app.view();
     let selected = app.selected_client();
     let mut rows: Vec<(usize, Option<usize>)> =
-        (0..view.clients.len()).map(|i| (i, None)).collect();
+        (0..clients(app).len()).map(|i| (i, None)).collect();
     if let Some(client) = view.clients.get(selected) {
         if let Some(dir) = view.ds.clients.get(&client.name) {
             let entries = dir.normal.len() + dir.last_resort.len();
@@ -32,6 +32,19 @@ pub fn rows(app: &App) -> Vec<(usize, Option<usize>)> {
         }
     }
     rows
+}
+
+/// The clients the DS panel counts: the lab's, in its order, then on a shared
+/// DS (`--ds URL`) the other clients the server lists.
+pub fn clients(app: &App) -> Vec<&str> {
+    let view = app.view();
+    let mut names: Vec<&str> = view.clients.iter().map(|c| c.name.as_str()).collect();
+    if view.ds.shared {
+        let outside = view.ds.clients.keys().map(String::as_str);
+        let outside: Vec<&str> = outside.filter(|n| !names.contains(n)).collect();
+        names.extend(outside);
+    }
+    names
 }
 
 /// The directory entry of the acting client at `index`: normal ones, then the
@@ -79,6 +92,8 @@ impl PanelView for DsPanel {
                 owner: app.actor()?.to_string(),
                 kp_ref: entry(app, *index)?.kp_ref.clone(),
             }),
+            // Another lab's client on a shared DS is shown, not selected.
+            (client, None) if *client >= app.view().clients.len() => None,
             (client, None) => Some(Target::Client(*client)),
         }
     }

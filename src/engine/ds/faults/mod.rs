@@ -1,16 +1,14 @@
 //! The DS acting out its faults ([`crate::domain::Fault`]): turning them on and
-//! off, what each one makes the DS do wrong (queued as [`FaultAct`]s for the
-//! engine's `ds_fault_acted` events), and releasing the deliveries
+//! off, what each one makes the DS do wrong (reported as [`DsEvent::FaultActed`],
+//! the engine's `ds_fault_acted` events), and releasing the deliveries
 //! `hold-welcome` and `reorder-commits` hold back. What is on, what acted and
 //! what is held is `state`.
 
 pub(super) mod state;
 
-use tokio::sync::oneshot;
-
-use super::state::DsState;
-use super::{Claimed, Delivery, DsHandle, FaultAct, FaultChange, Request};
-use crate::domain::{relative, Fault};
+use super::state::DsCore;
+use super::{Claimed, Delivery, DsEvent, FaultAct, FaultChange};
+use crate::domain::{relative, ClientId, Fault};
 use crate::engine::error::EngineError;
 use crate::engine::wire::KeyPackageFormat;
 use state::Held;
@@ -19,83 +17,36 @@ use state::Held;
 /// mls_key_package (RFC 9420 §6).
 pub const KEY_PACKAGE_MESSAGE_HEADER: [u8; 4] = [0x00, 0x01, 0x00, 0x05];
 
-pub(super) enum FaultRequest {
-    Set {
-        fault: Fault,
-        on: bool,
-        reply: oneshot::Sender<Result<FaultChange, EngineError>>,
-    },
-    Release {
-        reply: oneshot::Sender<Result<Vec<String>, EngineError>>,
-    },
-    TakeActs {
-        reply: oneshot::Sender<Vec<FaultAct>>,
-    },
-}
-
-impl DsHandle {
+impl DsCore {
     /// Turns a fault on or off; turning one on that is on (or off that is off) is
     /// refused with `FaultUnchanged` and changes nothing.
-    pub async fn set_fault(&self, fault: Fault, on: bool) -> Result<FaultChange, EngineError> {
-        self.call(|reply| Request::Fault(FaultRequest::Set { fault, on, reply }))
-            .await?
-    }
-
-    /// Delivers everything a fault holds; `NothingHeld` if there is nothing.
-    pub async fn release(&self) -> Result<Vec<String>, EngineError> {
-        self.call(|reply| Request::Fault(FaultRequest::Release { reply }))
-            .await?
-    }
-
-    /// What the faults made the DS do since the last call, oldest first.
-    pub async fn take_fault_acts(&self) -> Result<Vec<FaultAct>, EngineError> {
-        self.call(|reply| Request::Fault(FaultRequest::TakeActs { reply }))
-            .await
-    }
-}
-
-impl DsState {
-    pub(super) fn handle_fault(&mut self, request: FaultRequest) {
-        // A dropped reply channel only means the caller went away.
-        match request {
-            FaultRequest::Set { fault, on, reply } => {
-                let _ = reply.send(self.set_fault(fault, on));
-            }
-            FaultRequest::Release { reply } => {
-                let released = self.release_held(None);
-                let result = if released.is_empty() {
-                    Err(EngineError::NothingHeld)
-                } else {
-                    Ok(released)
-                };
-                let _ = reply.send(result);
-            }
-            FaultRequest::TakeActs { reply } => {
-                let _ = reply.send(std::mem::take(&mut self.faults.acts));
-            }
-        }
-    }
-
-    fn set_fault(&mut self, fault: Fault, on: bool) -> Result<FaultChange, EngineError> {
+    pub fn set_fault(&mut self, fault: Fault, on: bool) -> Result<FaultChange, EngineError> {
         if !self.faults.set.set(fault, on) {
             return Err(EngineError::FaultUnchanged {
                 fault: fault.to_string(),
                 on,
             });
         }
+        self.record_fault(fault);
         let mut change = FaultChange::default();
         // Off restores the normal rules at once: nothing stays held, expired or
         // listed twice because of the fault.
         if !on {
             match fault {
                 Fault::HoldWelcome | Fault::ReorderCommits => {
-                    change.released = self.release_held(Some(fault));
+                    let released = self.release_held(Some(fault));
+                    change.released = released.iter().map(ClientId::to_string).collect();
                 }
                 Fault::ServeExpired => self.purge_expired(),
                 Fault::DoubleHandout => {
+                    let mut withdrawn = Vec::new();
                     for account in self.accounts.values_mut() {
-                        change.withdrawn += account.normal.remove_handed_out();
+                        withdrawn.extend(account.normal.remove_handed_out());
                     }
+                    change.withdrawn = withdrawn.len();
+                    withdrawn
+                        .iter()
+                        .for_each(|entry| self.record_removed(entry));
                 }
                 Fault::TamperHandout
                 | Fault::DropWelcome
@@ -108,13 +59,24 @@ impl DsState {
         Ok(change)
     }
 
-    fn act(&mut self, fault: Fault, did: String, clients: Vec<String>) {
+    /// Delivers everything a fault holds; `NothingHeld` if there is nothing.
+    pub fn release(&mut self) -> Result<Vec<ClientId>, EngineError> {
+        let released = self.release_held(None);
+        if released.is_empty() {
+            Err(EngineError::NothingHeld)
+        } else {
+            Ok(released)
+        }
+    }
+
+    fn act(&mut self, fault: Fault, did: String, clients: &[ClientId]) {
         *self.faults.hits.entry(fault).or_default() += 1;
-        self.faults.acts.push(FaultAct {
+        self.record_fault(fault);
+        self.events.push(DsEvent::FaultActed(FaultAct {
             fault,
             did,
-            clients,
-        });
+            clients: clients.iter().map(ClientId::to_string).collect(),
+        }));
     }
 
     fn group_name(&self, group_id: &[u8]) -> String {
@@ -125,30 +87,26 @@ impl DsState {
     }
 
     /// Delivers a Welcome as the faults allow: dropped, held, or twice.
-    pub(super) fn deliver_welcome(&mut self, recipients: &[String], delivery: &Delivery) {
+    pub(super) fn deliver_welcome(&mut self, recipients: &[ClientId], delivery: &Delivery) {
         if recipients.is_empty() {
             return;
         }
         let group = self.group_name(&delivery.group_id);
-        let to = recipients.join(", ");
+        let to = names(recipients);
         if self.faults.is_on(Fault::DropWelcome) {
             let did = format!(
                 "dropped {}'s Welcome to {group} meant for {to}",
                 delivery.from
             );
-            return self.act(Fault::DropWelcome, did, recipients.to_vec());
+            return self.act(Fault::DropWelcome, did, recipients);
         }
         if self.faults.is_on(Fault::HoldWelcome) {
-            self.faults.held.push(Held {
-                recipients: recipients.to_vec(),
-                delivery: delivery.clone(),
-                fault: Fault::HoldWelcome,
-            });
+            self.hold(recipients, delivery, Fault::HoldWelcome);
             let did = format!(
                 "holds {}'s Welcome to {group} for {to} until `ds release`",
                 delivery.from
             );
-            return self.act(Fault::HoldWelcome, did, recipients.to_vec());
+            return self.act(Fault::HoldWelcome, did, recipients);
         }
         self.deliver(recipients, delivery);
         if self.faults.is_on(Fault::DuplicateWelcome) {
@@ -161,13 +119,13 @@ impl DsState {
                 "delivered {}'s Welcome to {group} twice to {to}",
                 delivery.from
             );
-            self.act(Fault::DuplicateWelcome, did, recipients.to_vec());
+            self.act(Fault::DuplicateWelcome, did, recipients);
         }
     }
 
     /// Delivers a Commit as the faults allow: with `reorder-commits`, the first of
     /// a group's Commits is held and delivered after the next one.
-    pub(super) fn deliver_commit(&mut self, recipients: &[String], delivery: &Delivery) {
+    pub(super) fn deliver_commit(&mut self, recipients: &[ClientId], delivery: &Delivery) {
         if recipients.is_empty() || !self.faults.is_on(Fault::ReorderCommits) {
             return self.deliver(recipients, delivery);
         }
@@ -177,19 +135,16 @@ impl DsState {
         });
         match waiting {
             None => {
-                self.faults.held.push(Held {
-                    recipients: recipients.to_vec(),
-                    delivery: delivery.clone(),
-                    fault: Fault::ReorderCommits,
-                });
+                self.hold(recipients, delivery, Fault::ReorderCommits);
                 let did = format!(
                     "holds {}'s Commit to {group} back, to deliver it after the next one",
                     delivery.from
                 );
-                self.act(Fault::ReorderCommits, did, recipients.to_vec());
+                self.act(Fault::ReorderCommits, did, recipients);
             }
             Some(index) => {
                 let earlier = self.faults.held.remove(index);
+                self.unhold(&earlier);
                 self.deliver(recipients, delivery);
                 let late = Delivery {
                     misbehaving: true,
@@ -200,20 +155,21 @@ impl DsState {
                     "delivered {}'s later Commit to {group} before {}'s earlier one",
                     delivery.from, late.from
                 );
-                self.act(Fault::ReorderCommits, did, earlier.recipients);
+                self.act(Fault::ReorderCommits, did, &earlier.recipients);
             }
         }
     }
 
     /// Delivers what the faults hold (only `fault`'s, if given), in arrival order;
     /// returns every recipient once.
-    fn release_held(&mut self, fault: Option<Fault>) -> Vec<String> {
+    fn release_held(&mut self, fault: Option<Fault>) -> Vec<ClientId> {
         let (released, kept): (Vec<Held>, Vec<Held>) = std::mem::take(&mut self.faults.held)
             .into_iter()
             .partition(|h| fault.is_none_or(|f| h.fault == f));
         self.faults.held = kept;
-        let mut recipients: Vec<String> = Vec::new();
+        let mut recipients: Vec<ClientId> = Vec::new();
         for held in released {
+            self.unhold(&held);
             self.deliver(&held.recipients, &held.delivery);
             for r in held.recipients {
                 if !recipients.contains(&r) {
@@ -224,23 +180,55 @@ impl DsState {
         recipients
     }
 
+    /// Holds a delivery back for `fault`; the store keeps the held copies, each
+    /// with an id, until they go out.
+    fn hold(&mut self, recipients: &[ClientId], delivery: &Delivery, fault: Fault) {
+        let mut ids = Vec::new();
+        for recipient in recipients {
+            if self.accounts.contains_key(recipient) {
+                self.next_delivery += 1;
+                let copy = Delivery {
+                    id: self.next_delivery,
+                    ..delivery.clone()
+                };
+                self.record_delivery(recipient, &copy, Some(fault));
+                ids.push(copy.id);
+            }
+        }
+        self.faults.held.push(Held {
+            recipients: recipients.to_vec(),
+            delivery: delivery.clone(),
+            fault,
+            ids,
+        });
+    }
+
+    /// A held delivery goes out: its held copies leave the store, and
+    /// [`DsCore::deliver`] gives them new ids, so the mailbox keeps the order in
+    /// which they went out.
+    fn unhold(&mut self, held: &Held) {
+        for id in &held.ids {
+            self.record(crate::engine::ds::stored::Change::RemoveDelivery { id: *id });
+        }
+    }
+
     /// Applies the hand-out faults to one claimed package (the directory has
     /// already chosen it, kept or deleted it as the faults say).
     pub(super) fn misdeliver(
         &mut self,
-        owner: &str,
+        owner: &ClientId,
         asked: KeyPackageFormat,
         claimed: &mut Claimed,
     ) {
         let short = claimed.entry.kp_ref.short();
-        let owners = vec![owner.to_string()];
+        let owners = std::slice::from_ref(owner);
         let entry = &mut claimed.entry;
         if self.faults.is_on(Fault::DoubleHandout) && !entry.last_resort && entry.handouts > 1 {
             let did = format!(
                 "handed out {owner}'s key package {short} again (hand-out {}): a normal package goes out once",
                 entry.handouts
             );
-            self.act(Fault::DoubleHandout, did, owners.clone());
+            self.act(Fault::DoubleHandout, did, owners);
             claimed.faults.push(Fault::DoubleHandout);
         }
         let entry = &mut claimed.entry;
@@ -248,7 +236,7 @@ impl DsState {
             let did = format!(
                 "deleted {owner}'s last-resort package {short} after handing it out: {owner} has nothing left to hand out"
             );
-            self.act(Fault::ForgetLastResort, did, owners.clone());
+            self.act(Fault::ForgetLastResort, did, owners);
             claimed.faults.push(Fault::ForgetLastResort);
         }
         let now = self.clock.now_secs();
@@ -258,7 +246,7 @@ impl DsState {
                 "handed out {owner}'s key package {short}, {}",
                 relative(now, entry.not_after)
             );
-            self.act(Fault::ServeExpired, did, owners.clone());
+            self.act(Fault::ServeExpired, did, owners);
             claimed.faults.push(Fault::ServeExpired);
         }
         let entry = &mut claimed.entry;
@@ -270,7 +258,7 @@ impl DsState {
                     "flipped the low bit of byte {} (the signature's last) of {owner}'s key package {short}",
                     entry.bytes.len() - 1
                 );
-                self.act(Fault::TamperHandout, did, owners.clone());
+                self.act(Fault::TamperHandout, did, owners);
                 claimed.faults.push(Fault::TamperHandout);
             }
         }
@@ -295,4 +283,10 @@ impl DsState {
             claimed.faults.push(Fault::BareFraming);
         }
     }
+}
+
+/// Clients by name, for a fault's line: "bob, carol".
+fn names(clients: &[ClientId]) -> String {
+    let names: Vec<String> = clients.iter().map(ClientId::to_string).collect();
+    names.join(", ")
 }

@@ -1,24 +1,25 @@
-//! The DS's faults as state: which are on, what they made the DS do since the
-//! engine last asked, the deliveries they hold back, and how often each acted.
+//! The DS's faults as state: which are on, the deliveries they hold back, and
+//! how often each acted.
 
 use std::collections::BTreeMap;
 
-use crate::domain::{Fault, FaultSet};
-use crate::engine::ds::{Delivery, FaultAct};
+use crate::domain::{ClientId, Fault, FaultSet};
+use crate::engine::ds::Delivery;
 
 /// A delivery held back by a fault.
 #[derive(Debug, Clone)]
 pub(in crate::engine::ds) struct Held {
-    pub(in crate::engine::ds) recipients: Vec<String>,
+    pub(in crate::engine::ds) recipients: Vec<ClientId>,
     pub(in crate::engine::ds) delivery: Delivery,
     pub(in crate::engine::ds) fault: Fault,
+    /// The ids the held copies have in the store until they go out.
+    pub(in crate::engine::ds) ids: Vec<u64>,
 }
 
-/// The DS's faults: which are on, what they did, what they hold.
+/// The DS's faults: which are on, what they hold, how often they acted.
 #[derive(Debug, Default)]
 pub(in crate::engine::ds) struct FaultState {
     pub(in crate::engine::ds) set: FaultSet,
-    pub(in crate::engine::ds) acts: Vec<FaultAct>,
     /// In arrival order.
     pub(in crate::engine::ds) held: Vec<Held>,
     /// How often each fault acted.

@@ -1,16 +1,17 @@
-//! What the store holds and how it changes: the records of the DS's state
+//! The DS's state as a store keeps it, and how it changes: the records of the DS's state
 //! (clients, tokens, directory, mailboxes, groups, counters, policies, faults,
 //! the claim log) and the [`Change`]s a request makes to them. Values are
 //! absolute (a counter's new value, not "+1"), so applying a change twice leaves
-//! the same state and the DS's core alone decides what they are.
+//! the same state and the DS's core alone decides what they are. The core
+//! records them as it changes ([`super::DsCore::take_changes`]); a store
+//! (the server's SQLite) applies them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::serve::service::ClientId;
-use crate::serve::wire::AuthToken;
+use crate::domain::ClientId;
 
 /// SHA-256 of a client's auth token: the store never holds the token itself, so
 /// a copy of the database file proves no identity.
@@ -18,12 +19,16 @@ use crate::serve::wire::AuthToken;
 pub struct TokenDigest(pub [u8; 32]);
 
 impl TokenDigest {
-    pub fn of(token: &AuthToken) -> Self {
-        Self(Sha256::digest(token.as_bytes()).into())
+    /// The digest a client without a token has (a lab's own): no token of the
+    /// 32 random bytes the DS issues hashes to it.
+    pub const NONE: TokenDigest = TokenDigest([0; 32]);
+
+    pub fn of(token: &[u8]) -> Self {
+        Self(Sha256::digest(token).into())
     }
 
     /// Whether `token` is the one this digest was made from, in constant time.
-    pub fn matches(&self, token: &AuthToken) -> bool {
+    pub fn matches(&self, token: &[u8]) -> bool {
         Self::of(token).0.ct_eq(&self.0).into()
     }
 }
@@ -73,7 +78,7 @@ pub enum DeliveryKind {
 }
 
 impl DeliveryKind {
-    pub(super) fn code(self) -> i64 {
+    pub fn code(self) -> i64 {
         match self {
             DeliveryKind::Welcome => 1,
             DeliveryKind::Handshake => 2,
@@ -81,7 +86,7 @@ impl DeliveryKind {
         }
     }
 
-    pub(super) fn from_code(code: i64) -> Option<Self> {
+    pub fn from_code(code: i64) -> Option<Self> {
         match code {
             1 => Some(DeliveryKind::Welcome),
             2 => Some(DeliveryKind::Handshake),
