@@ -13,6 +13,7 @@
 //! OpenMLS's `add_members` on a corpus of crafted packages.
 
 pub mod policy;
+mod policy_rules;
 mod rules;
 mod signatures;
 
@@ -240,6 +241,16 @@ pub fn first_refusal(checks: &[Check], judge: Judge) -> Option<&Check> {
     checks
         .iter()
         .find(|c| c.verdict == Verdict::Fail && c.source.binds(judge))
+}
+
+/// At most a few names of a list that may be long.
+fn some(items: &[String]) -> String {
+    const SHOWN: usize = 4;
+    let mut text = items[..items.len().min(SHOWN)].join(", ");
+    if items.len() > SHOWN {
+        text.push_str(&format!(" and {} more", items.len() - SHOWN));
+    }
+    text
 }
 
 #[cfg(test)]
