@@ -2,25 +2,28 @@
 //! (numbers as numbers, full hex, no `Ok`/`Err`), every key one the schema
 //! declares; `inspect --diff`; and the trailing-bytes count.
 
+mod support;
+
 use assert_cmd::Command;
 use serde_json::Value;
+use support::{lab, prelude};
 
-fn crafted(dir: &tempfile::TempDir, args: &str) -> String {
-    let file = dir.path().join("kp").to_string_lossy().into_owned();
+/// Runs `lines` in a fresh lab on a runtime of its own (each must succeed).
+fn in_a_lab(lines: &[String]) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    rt.block_on(async {
-        use mls_lab::command::Execute as _;
-        let mut lab = mls_lab::engine::Engine::new();
-        for line in [
-            "clients bob".to_string(),
-            format!("bob craft {args} --to {file}"),
-        ] {
-            lab.execute_line(&line).await.expect("line runs");
-        }
-    });
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    rt.block_on(lab(&lines));
+}
+
+fn crafted(dir: &tempfile::TempDir, args: &str) -> String {
+    let file = dir.path().join("kp").to_string_lossy().into_owned();
+    in_a_lab(&[
+        "clients bob".to_string(),
+        format!("bob craft {args} --to {file}"),
+    ]);
     file
 }
 
@@ -67,25 +70,12 @@ fn schema() -> Value {
 /// A Welcome exported from a lab where alice added bob.
 fn exported_welcome(dir: &tempfile::TempDir) -> String {
     let file = dir.path().join("welcome").to_string_lossy().into_owned();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        use mls_lab::command::Execute as _;
-        let mut lab = mls_lab::engine::Engine::new();
-        for line in [
-            "clients alice bob".to_string(),
-            "bob generate 1".to_string(),
-            "bob publish --all".to_string(),
-            "alice create-group team".to_string(),
-            "alice claim bob".to_string(),
-            "alice add bob --to team".to_string(),
-            format!("export-welcome team --to {file}"),
-        ] {
-            lab.execute_line(&line).await.expect("line runs");
-        }
-    });
+    let mut lines: Vec<String> = prelude::BOB_ADDED_TO_TEAM
+        .iter()
+        .map(|line| line.to_string())
+        .collect();
+    lines.push(format!("export-welcome team --to {file}"));
+    in_a_lab(&lines);
     file
 }
 
