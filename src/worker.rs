@@ -66,6 +66,11 @@ pub enum Report {
     /// The inspected key package's private bundle as the storage holds it
     /// (redacted), its reference recomputed, and its bytes.
     Bundle(Box<BundleDetails>),
+    /// The engine cannot go on (its DS stopped) and its thread ends: the lab
+    /// tells `why` and exits cleanly rather than fail every command.
+    Stopped {
+        why: EngineError,
+    },
 }
 
 /// An inspector's content.
@@ -271,6 +276,12 @@ impl State {
             }
             if let Err(error) = crate::command::execute(&mut self.engine, command).await {
                 first_error[*line].get_or_insert(error);
+            }
+            if self.engine.ds_stopped() {
+                let _ = self.reports.send(Report::Stopped {
+                    why: EngineError::DsUnavailable,
+                });
+                return false;
             }
             done += weight;
             let last = index + 1 == steps.len();

@@ -58,7 +58,7 @@ pub use work::Progress;
 
 use crate::command::{parse_lines, BadLine};
 use crate::domain::KeyPackageRef;
-use crate::engine::{Event, LabView, Randomness};
+use crate::engine::{EngineError, Event, LabView, Randomness};
 use crate::worker::{Inspection, Request};
 use console::Console;
 use follow::Follow;
@@ -126,6 +126,8 @@ pub struct App {
     session: Session,
     hint: Option<String>,
     quit: bool,
+    /// Why the engine stopped, when it did: the lab ends with this reason.
+    engine_stopped: Option<EngineError>,
     /// Something visible changed since the last frame.
     dirty: bool,
 }
@@ -149,6 +151,7 @@ impl App {
                     .into(),
             ),
             quit: false,
+            engine_stopped: None,
             dirty: true,
         }
     }
@@ -395,7 +398,13 @@ impl App {
     }
 
     pub fn should_quit(&self) -> bool {
-        self.quit
+        self.quit || self.engine_stopped.is_some()
+    }
+
+    /// Why the lab must end: its engine stopped (the DS task ended) and
+    /// nothing more can run. The terminal loop ends and says so.
+    pub fn engine_stopped(&self) -> Option<&EngineError> {
+        self.engine_stopped.as_ref()
     }
 
     /// Something visible changed since the last frame. While the lab is rebuilt

@@ -71,6 +71,7 @@ impl App {
                 self.dirty = true;
                 self.on_bundle(*bundle);
             }
+            Report::Stopped { why } => self.engine_stopped = Some(why),
         }
         Vec::new()
     }

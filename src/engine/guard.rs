@@ -143,6 +143,9 @@ impl<F: Future> Future for Contained<F> {
 pub(crate) mod test_hooks {
     /// A client of this name makes the DS panic when it registers.
     pub const DS_PANICS: &str = "ds-panics";
+    /// A client of this name ends the DS task when it registers, as a DS that
+    /// died would.
+    pub const DS_DIES: &str = "ds-dies";
     /// A client of this name makes the engine panic when it is created.
     pub const ENGINE_PANICS: &str = "engine-panics";
     /// These bytes make the key package decoder panic (at the DS or a client).

@@ -180,6 +180,12 @@ impl Engine {
         self.roster.simulates(name)
     }
 
+    /// Whether the lab's own DS has stopped (see [`DsHandle::stopped`]): then
+    /// nothing more can run, and the lab ends with that reason.
+    pub fn ds_stopped(&self) -> bool {
+        self.ds.stopped()
+    }
+
     /// A handle to the DS, for concurrent use (it is a message channel).
     pub fn ds(&self) -> &DsHandle {
         &self.ds

@@ -306,7 +306,7 @@ pub const ERRORS: &[Explanation] = &[
     ),
     error(
         "DsUnavailable",
-        "The in-process Delivery Service task is not running any more.",
+        "The in-process Delivery Service task is not running any more; the lab then ends (a run stops at that line).",
         None,
         None,
         None,

@@ -170,7 +170,7 @@ impl<W: Write> Headless<W> {
         let lines = parse_script(name, source).map_err(|errors| syntax_errors(name, errors))?;
         let mut runner = Runner::new(name);
         for line in &lines {
-            if self.out.stopped().is_some() {
+            if self.out.stopped().is_some() || runner.halted() {
                 break;
             }
             self.step(engine, &mut runner, name, line).await;
@@ -189,7 +189,7 @@ impl<W: Write> Headless<W> {
         let mut lines = Lines::new(reader);
         let mut runner = Runner::new(name);
         // Output that stopped ends the run before another line is waited for.
-        while self.out.stopped().is_none() {
+        while self.out.stopped().is_none() && !runner.halted() {
             let Some(next) = lines.next_line() else {
                 break;
             };
@@ -333,5 +333,41 @@ mod tests {
         assert_eq!(outcome.exit_code(), 2);
         assert_eq!(outcome.messages(), ["x.mls:1: bad"]);
         assert!(outcome.report().is_err());
+    }
+
+    /// A run whose DS stops (a test hook ends its task) stops at that line with
+    /// one failure that says so, instead of one `DsUnavailable` per line after.
+    #[test]
+    fn a_run_whose_ds_stops_ends_there_with_one_failure() {
+        use crate::engine::guard::test_hooks::DS_DIES;
+        use crate::engine::Randomness;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let source = format!("clients alice\nclients {DS_DIES}\nclients bob\nexpect ok\n");
+        let mut out = Vec::new();
+        let outcome = runtime.block_on(async {
+            let mut engine = Engine::with_randomness(Randomness::Seeded(1));
+            run(
+                &mut engine,
+                Script::whole("x.mls", source),
+                Format::Transcript,
+                &mut out,
+            )
+            .await
+        });
+        let report = outcome.report().expect("it ran");
+        assert_eq!(
+            report.lines_run, 2,
+            "nothing after the line where the DS stopped"
+        );
+        assert_eq!(
+            report.failures,
+            ["x.mls:2: the Delivery Service is not running; the run stops here"]
+        );
+        assert_eq!(outcome.exit_code(), 1);
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains("x.mls:3>"), "{text}");
     }
 }

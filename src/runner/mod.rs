@@ -57,6 +57,8 @@ pub struct Runner {
     /// A failed command's line and error, until the next line says whether it was
     /// expected.
     unexpected: Option<(usize, EngineError)>,
+    /// The lab's DS stopped during a line: nothing after it can run.
+    halted: bool,
 }
 
 impl Runner {
@@ -66,7 +68,14 @@ impl Runner {
             name: name.to_string(),
             report: RunReport::default(),
             unexpected: None,
+            halted: false,
         }
+    }
+
+    /// Whether the run must stop: the lab's DS stopped, so every further line
+    /// would fail with `DsUnavailable`.
+    pub fn halted(&self) -> bool {
+        self.halted
     }
 
     /// Runs one line and tells `progress` about it and each event it logged.
@@ -76,6 +85,9 @@ impl Runner {
         line: &ParsedLine,
         progress: &mut impl FnMut(Progress<'_>),
     ) {
+        if self.halted {
+            return;
+        }
         progress(Progress::Line(line));
         // A caption or a direction to a lesson's screen is not a command: a
         // failure before it waits for the `expect error` after it.
@@ -105,6 +117,17 @@ impl Runner {
                 .push(format!("{}:{}: {error}", self.name, line.line_no)),
             (Err(error), _) => self.unexpected = Some((line.line_no, error)),
             (Ok(()), _) => {}
+        }
+        if engine.ds_stopped() {
+            // This failure replaces the line's own `DsUnavailable`.
+            self.unexpected = None;
+            self.halted = true;
+            self.report.failures.push(format!(
+                "{}:{}: {}; the run stops here",
+                self.name,
+                line.line_no,
+                EngineError::DsUnavailable
+            ));
         }
     }
 

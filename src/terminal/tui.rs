@@ -346,6 +346,10 @@ async fn event_loop(
             break;
         }
     }
+    // The engine cannot go on: the lab ends, the terminal restored, and says why.
+    if let Some(why) = app.engine_stopped() {
+        return Err(io::Error::other(format!("{why}; the lab cannot go on")));
+    }
     Ok(stopped_recording)
 }
 

@@ -84,3 +84,55 @@ fn the_engine_thread_and_the_ds_survive_a_panic() {
         .collect();
     assert_eq!(failed, ["InternalError", "InternalError"]);
 }
+
+/// If the DS task ever ends (a test hook ends it, as a death would), the
+/// engine thread says so once and ends, instead of failing every command with
+/// `DsUnavailable`; the lines after it are not run.
+#[test]
+fn the_engine_thread_ends_and_says_why_when_its_ds_stops() {
+    use crate::engine::guard::test_hooks::DS_DIES;
+    let mut worker = Worker::spawn().expect("an engine thread");
+    let lines =
+        crate::command::parse_lines(&format!("clients alice\nclients {DS_DIES}\nclients bob"))
+            .expect("lines parse");
+    assert!(worker.send(Request::Run {
+        label: "test".into(),
+        lines,
+    }));
+    let mut reports = Vec::new();
+    while let Some(report) = worker.recv_blocking() {
+        let ended = matches!(report, Report::Idle { .. } | Report::Stopped { .. });
+        reports.push(report);
+        if ended {
+            break;
+        }
+    }
+    let stopped: Vec<String> = reports
+        .iter()
+        .filter_map(|r| match r {
+            Report::Stopped { why } => Some(why.code().to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        stopped,
+        ["DsUnavailable"],
+        "told once, then the thread ended"
+    );
+    assert!(
+        matches!(reports.last(), Some(Report::Stopped { .. })),
+        "nothing after it"
+    );
+    let done: Vec<&str> = reports
+        .iter()
+        .filter_map(|r| match r {
+            Report::LineDone { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(done, ["clients alice"], "bob's line never ran");
+    assert!(
+        !worker.send(Request::InspectWelcome { seq: 0 }),
+        "the thread is gone"
+    );
+}

@@ -129,3 +129,21 @@ fn messages_travel_along_the_timeline_at_the_configured_speed() {
     assert!(lab.app.flight().is_none());
     assert_eq!(lab.app.visible_events(), lab.app.events().len());
 }
+
+/// An engine that reports it stopped (its DS task ended) ends the lab: the
+/// app asks to quit and keeps the reason, which the terminal loop prints
+/// after restoring the terminal.
+#[test]
+fn a_stopped_engine_ends_the_lab_with_its_reason() {
+    let mut lab = lab();
+    assert!(!lab.app.should_quit());
+    assert!(lab.app.engine_stopped().is_none());
+    lab.app.update(Msg::Report(Report::Stopped {
+        why: mls_lab::engine::EngineError::DsUnavailable,
+    }));
+    assert!(lab.app.should_quit());
+    assert_eq!(
+        lab.app.engine_stopped().map(|why| why.code().to_string()),
+        Some("DsUnavailable".to_string())
+    );
+}

@@ -116,6 +116,16 @@ impl DsHandle {
         }
     }
 
+    /// Whether the lab's own DS task has ended: no request can be answered
+    /// again, so the lab says so and stops instead of failing every command
+    /// with `DsUnavailable`. A shared DS is a server: its answers say.
+    pub fn stopped(&self) -> bool {
+        match &self.link {
+            Link::Local(local) => local.tx.is_closed(),
+            Link::Remote(_) => false,
+        }
+    }
+
     /// Whether the DS is a shared server rather than this lab's own.
     pub fn is_remote(&self) -> bool {
         matches!(self.link, Link::Remote(_))
