@@ -191,22 +191,39 @@ pub fn judge_key_package(
     judge: Judge,
     policy: &Policy,
 ) -> Result<(), EngineError> {
+    let parts = read_parts(bytes, format)?;
+    judge_parts(crypto, &parts, unix_secs(now), judge, policy)
+}
+
+/// The package as the inspector's reader finds it, its bounds held.
+fn read_parts(bytes: &[u8], format: KeyPackageFormat) -> Result<KeyPackageParts, EngineError> {
     let framing = match format {
         KeyPackageFormat::KeyPackage => Framing::Bare,
         KeyPackageFormat::MlsMessage => Framing::MlsMessage,
     };
-    let parts =
-        crate::inspect::read_key_package(bytes, framing).map_err(|e| EngineError::Malformed {
-            what: "key package".into(),
-            detail: e.to_string(),
-        })?;
-    let now = now
-        .duration_since(std::time::UNIX_EPOCH)
+    crate::inspect::read_key_package(bytes, framing).map_err(|e| EngineError::Malformed {
+        what: "key package".into(),
+        detail: e.to_string(),
+    })
+}
+
+fn unix_secs(now: SystemTime) -> u64 {
+    now.duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let checks = checks::key_package_checks(&parts, crypto, now, policy);
+        .unwrap_or(0)
+}
+
+/// The whole checklist, signatures verified: the first refusal `judge` is bound by.
+fn judge_parts(
+    crypto: &impl OpenMlsCrypto,
+    parts: &KeyPackageParts,
+    now: u64,
+    judge: Judge,
+    policy: &Policy,
+) -> Result<(), EngineError> {
+    let checks = checks::key_package_checks(parts, crypto, now, policy);
     match checks::first_refusal(&checks, judge) {
-        Some(check) => Err(refusal(check, &parts, now, policy)),
+        Some(check) => Err(refusal(check, parts, now, policy)),
         None => Ok(()),
     }
 }
@@ -226,8 +243,24 @@ pub fn accept_key_package_judged(
     guard::contain("checking a key package", || {
         #[cfg(test)]
         guard::test_hooks::panic_if(bytes == guard::test_hooks::WIRE_PANICS);
-        judge_key_package(crypto, bytes, format, now, judge, policy)?;
-        let key_package = validate_key_package_at(crypto, decode_key_package(bytes, format)?, now)?;
+        let parts = read_parts(bytes, format)?;
+        let secs = unix_secs(now);
+        // The signatures are verified once, by OpenMLS's `validate`; wherever
+        // a refusal is possible the whole checklist runs, so the verdict and
+        // its rule are the checklist's, exactly as without the shortcut.
+        let before = checks::key_package_checks_before_openmls(&parts, crypto, secs, policy);
+        if checks::first_refusal(&before, judge).is_some() {
+            judge_parts(crypto, &parts, secs, judge, policy)?;
+        }
+        let validated = decode_key_package(bytes, format)
+            .and_then(|decoded| validate_key_package_at(crypto, decoded, now));
+        let key_package = match validated {
+            Ok(key_package) => key_package,
+            Err(openmls_refused) => {
+                judge_parts(crypto, &parts, secs, judge, policy)?;
+                return Err(openmls_refused);
+            }
+        };
         let kp_ref = key_package
             .hash_ref(crypto)
             .map_err(|e| EngineError::mls("hash_ref", e))?;

@@ -233,7 +233,29 @@ pub fn key_package_checks(
     now: u64,
     policy: &Policy,
 ) -> Vec<Check> {
-    rules::run(parts, crypto, now, policy)
+    rules::run(parts, crypto, now, policy, Signatures::Verify)
+}
+
+/// Whether the checklist verifies the two signatures itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signatures {
+    Verify,
+    /// Marked not checked: the caller runs OpenMLS's `validate` next, which
+    /// verifies both, so each is verified once on the way in (a signature
+    /// costs more than every other rule together).
+    LeftToOpenMls,
+}
+
+/// [`key_package_checks`] with the signatures left to OpenMLS's `validate`.
+/// Where it refuses, the full list names the first refusal: a signature
+/// earlier in the order may be it.
+pub fn key_package_checks_before_openmls(
+    parts: &KeyPackageParts,
+    crypto: &impl OpenMlsCrypto,
+    now: u64,
+    policy: &Policy,
+) -> Vec<Check> {
+    rules::run(parts, crypto, now, policy, Signatures::LeftToOpenMls)
 }
 
 /// The first check `judge` refuses on, in the list's order.
