@@ -7,7 +7,15 @@
 //! ```sh
 //! cargo run --release --example ds_load                       # its own server, a temporary SQLite file
 //! cargo run --release --example ds_load -- --url http://HOST:8080 --clients 50,200
+//! cargo run --release --example ds_load -- --compare http://127.0.0.1:8081   # OpenMLS's sample DS too
+//! cargo run --release --example ds_load -- --think-ms 100                   # a room, not a flood
 //! ```
+//!
+//! `--compare URL` runs every level against a second server right after the
+//! lab's (OpenMLS's sample DS, which validates nothing), in the same run.
+//! `--think-ms N` has each client wait N ms between its requests, as people in
+//! a room do: without it every client has a request outstanding at all times,
+//! so the latency is the queue (Little's law: N clients / throughput).
 //!
 //! Key packages are made before the clock starts (signing is the client's work,
 //! not the server's). With its own server, the per-address registration limit is
@@ -51,6 +59,12 @@ struct Args {
     /// Publishes (and as many consumes) per level.
     #[arg(long, default_value_t = 6000)]
     requests: usize,
+    /// A second server to measure under the same load, after each level.
+    #[arg(long)]
+    compare: Option<String>,
+    /// What each client waits between two of its requests, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    think_ms: u64,
 }
 
 type Http = Client<HttpConnector, Full<Bytes>>;
@@ -115,11 +129,18 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[index].as_secs_f64() * 1000.0
 }
 
-fn row(clients: usize, what: &str, mut latencies: Vec<Duration>, elapsed: Duration, failed: usize) {
+fn row(
+    server: &str,
+    clients: usize,
+    what: &str,
+    mut latencies: Vec<Duration>,
+    elapsed: Duration,
+    failed: usize,
+) {
     latencies.sort();
     let done = latencies.len();
     println!(
-        "| {clients} | {what} | {done} | {failed} | {:.0} | {:.2} | {:.2} |",
+        "| {server} | {clients} | {what} | {done} | {failed} | {:.0} | {:.2} | {:.2} |",
         done as f64 / elapsed.as_secs_f64(),
         percentile(&latencies, 0.50),
         percentile(&latencies, 0.99),
@@ -143,7 +164,23 @@ where
     (latencies, started.elapsed(), failed)
 }
 
-async fn level(http: &Http, base: &str, run: usize, clients: usize, requests: usize) {
+/// One level's load on one server.
+struct Level<'a> {
+    server: &'a str,
+    run: usize,
+    clients: usize,
+    requests: usize,
+    think: Duration,
+}
+
+async fn level(http: &Http, base: &str, level: Level<'_>) {
+    let Level {
+        server,
+        run,
+        clients,
+        requests,
+        think,
+    } = level;
     let per_client = requests.div_ceil(clients);
     // Each client registers with one package, publishes `per_client` more, and
     // its neighbour consumes `per_client` of them.
@@ -188,6 +225,9 @@ async fn level(http: &Http, base: &str, run: usize, clients: usize, requests: us
             let (mut latencies, mut failed) = (Vec::new(), 0);
             let path = format!("/clients/key_packages/{}", paths[i]);
             for body in &publishes[i] {
+                if !think.is_zero() {
+                    tokio::time::sleep(think).await;
+                }
                 let started = Instant::now();
                 match call(&http, &base, Method::POST, &path, body.clone()).await {
                     Ok((StatusCode::OK, _)) => latencies.push(started.elapsed()),
@@ -198,7 +238,7 @@ async fn level(http: &Http, base: &str, run: usize, clients: usize, requests: us
         }
     })
     .await;
-    row(clients, "publish (validated)", latencies, elapsed, failed);
+    row(server, clients, "publish", latencies, elapsed, failed);
 
     let (latencies, elapsed, failed) = measure(clients, |i| {
         let (http, base, paths) = (http.clone(), base.clone(), paths.clone());
@@ -206,6 +246,9 @@ async fn level(http: &Http, base: &str, run: usize, clients: usize, requests: us
             let (mut latencies, mut failed) = (Vec::new(), 0);
             let path = format!("/clients/key_package/{}", paths[(i + 1) % paths.len()]);
             for _ in 0..per_client {
+                if !think.is_zero() {
+                    tokio::time::sleep(think).await;
+                }
                 let started = Instant::now();
                 match call(&http, &base, Method::GET, &path, Vec::new()).await {
                     Ok((StatusCode::OK, _)) => latencies.push(started.elapsed()),
@@ -216,7 +259,7 @@ async fn level(http: &Http, base: &str, run: usize, clients: usize, requests: us
         }
     })
     .await;
-    row(clients, "consume", latencies, elapsed, failed);
+    row(server, clients, "consume", latencies, elapsed, failed);
 }
 
 /// A server of our own on a free port, on its own runtime and threads.
@@ -268,11 +311,27 @@ fn main() {
         let http: Http = Client::builder(TokioExecutor::new())
             .pool_max_idle_per_host(usize::MAX)
             .build_http();
-        println!("| clients | operation | requests | failed | per second | p50 ms | p99 ms |");
-        println!("|---|---|---|---|---|---|---|");
-        let run = std::process::id();
+        println!(
+            "| server | clients | operation | requests | failed | per second | p50 ms | p99 ms |"
+        );
+        println!("|---|---|---|---|---|---|---|---|");
+        let run = std::process::id() as usize;
+        let think = Duration::from_millis(args.think_ms);
+        let mut servers = vec![("lab (validates)", base.as_str())];
+        if let Some(other) = &args.compare {
+            servers.push(("compared", other.trim_end_matches('/')));
+        }
         for &clients in &args.clients {
-            level(&http, &base, run as usize, clients, args.requests).await;
+            for &(server, base) in &servers {
+                let level_of = Level {
+                    server,
+                    run,
+                    clients,
+                    requests: args.requests,
+                    think,
+                };
+                level(&http, base, level_of).await;
+            }
         }
     });
 }
