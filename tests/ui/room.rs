@@ -74,7 +74,13 @@ fn workshop(extra_clients: usize) -> Room {
     let everyone = attendees
         .iter()
         .map(|(name, peer, normal, last_resort, inbox)| {
-            (name.to_string(), peer.to_string(), *normal, *last_resort, *inbox)
+            (
+                name.to_string(),
+                peer.to_string(),
+                *normal,
+                *last_resort,
+                *inbox,
+            )
         })
         .chain(
             extra
