@@ -17,16 +17,21 @@ const TIME_WIDTH: usize = 8;
 
 pub fn render(room: &Room, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let feed = room.feed();
-    let mut title = vec![Span::styled(
-        " What the DS did · newest last · time since start ",
-        theme.title,
-    )];
-    if feed.paused() {
-        title.push(Span::styled(
-            format!(" PAUSED: {} new, p to follow ", feed.unseen()),
-            theme.warn,
-        ));
-    }
+    // Paused, the title says so in the room the time's note leaves.
+    let title = if feed.paused() {
+        vec![
+            Span::styled(" What the DS did ", theme.title),
+            Span::styled(
+                format!(" PAUSED: {} new below · p follows ", feed.unseen()),
+                theme.warn,
+            ),
+        ]
+    } else {
+        vec![Span::styled(
+            " What the DS did · newest last · time since start ",
+            theme.title,
+        )]
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .padding(Padding::horizontal(1))
@@ -35,8 +40,12 @@ pub fn render(room: &Room, area: Rect, buf: &mut Buffer, theme: &Theme) {
         .title(Line::from(title));
     let inner = block.inner(area);
     block.render(area, buf);
-    if feed.is_empty() {
-        let waiting = "Waiting for the room: registrations, claims and Welcomes appear here.";
+    if feed.shown().next().is_none() {
+        let waiting = if feed.paused() {
+            "Paused before the first event: p follows the feed."
+        } else {
+            "Waiting for the room: registrations, claims and Welcomes appear here."
+        };
         Paragraph::new(Span::styled(waiting, theme.muted)).render(inner, buf);
         return;
     }
