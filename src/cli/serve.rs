@@ -39,7 +39,8 @@ pub struct ServeArgs {
     #[arg(long, conflicts_with = "log")]
     json: bool,
     /// Print one line of text per event instead of the room screen (what
-    /// `serve` prints anyway when its output is no terminal).
+    /// `serve` prints anyway when its output is no terminal, or it runs in the
+    /// background).
     #[arg(long)]
     log: bool,
 }
@@ -100,7 +101,7 @@ impl ServeArgs {
         };
         let output = if self.json {
             Output::Json
-        } else if self.log || !std::io::stdout().is_terminal() {
+        } else if self.log || !owns_the_terminal() {
             Output::Text
         } else {
             Output::Screen
@@ -195,6 +196,16 @@ async fn screen(
             ExitCode::from(1)
         }
     }
+}
+
+/// Whether stdout is a terminal this process has in the foreground: started
+/// with `&`, taking the terminal over would stop it (SIGTTOU), so it prints
+/// lines as it does into a pipe.
+fn owns_the_terminal() -> bool {
+    let stdout = std::io::stdout();
+    stdout.is_terminal()
+        && rustix::termios::tcgetpgrp(&stdout)
+            .is_ok_and(|foreground| foreground == rustix::process::getpgrp())
 }
 
 /// This machine's address on the network it would reach others through (a
