@@ -31,6 +31,10 @@ const EVENTS_PER_FRAME: usize = 1024;
 const REREAD_AFTER: Duration = Duration::from_millis(200);
 /// ... and at least this often, for packages that expire without an event.
 const REREAD_EVERY: Duration = Duration::from_secs(5);
+/// A read copies the directory under the DS's lock: on a large directory
+/// under load it waits this many times as long as the last read took, so the
+/// screen holds the lock at most 2% of the time.
+const READ_SPACING: u32 = 50;
 
 type Screen = Terminal<CrosstermBackend<Stdout>>;
 
@@ -80,8 +84,8 @@ struct Running {
     room: Room,
     ds: Arc<LabDs>,
     events: broadcast::Receiver<ServerEvent>,
-    /// When the directory was last read.
-    last_read: Option<Instant>,
+    /// When the directory was last read, and how long that took.
+    last_read: Option<(Instant, Duration)>,
 }
 
 impl Running {
@@ -129,8 +133,7 @@ impl Running {
                     dirty = true;
                 }
                 _ = tick.tick() => {
-                    let due = self.last_read.is_none_or(|at| at.elapsed() >= REREAD_EVERY);
-                    if self.room.directory_stale() || due {
+                    if self.read_due() {
                         self.read_directory().await;
                         dirty = true;
                     }
@@ -173,12 +176,23 @@ impl Running {
 
     /// Reads the DS's directory (after everything before it is durable).
     async fn read_directory(&mut self) {
-        self.last_read = Some(Instant::now());
+        let started = Instant::now();
         // A store that failed refuses every request from now on, and the
         // refusals say so in the feed.
         if let Ok(snapshot) = self.ds.snapshot().await {
             self.room.refresh(&snapshot, now_ms() / 1000);
         }
+        self.last_read = Some((started, started.elapsed()));
+    }
+
+    /// Whether to read the directory now: it changed, or a while has passed.
+    fn read_due(&self) -> bool {
+        let Some((at, took)) = self.last_read else {
+            return true;
+        };
+        let since = at.elapsed();
+        let spaced = since >= took * READ_SPACING;
+        (self.room.directory_stale() && spaced) || since >= REREAD_EVERY.max(took * READ_SPACING)
     }
 
     fn draw(&self, screen: &mut Screen) -> io::Result<()> {
