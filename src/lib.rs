@@ -21,6 +21,8 @@
 //! - [`terminal`]: the terminal: setup, restore, the event loop, recording, and the
 //!   signals that end, stop or continue the lab, none leaving the terminal raw.
 //! - [`serve`]: the DS as a network server for a room of labs (`mls-lab serve`).
+//! - [`room`]: the teacher's screen of `mls-lab serve`: its state from the
+//!   server's events and the DS's directory, and its drawing.
 //! - [`cli`]: the command line: the parser and one file per subcommand.
 
 pub mod app;
@@ -30,6 +32,7 @@ pub mod domain;
 pub mod engine;
 pub mod explain;
 pub mod inspect;
+pub mod room;
 pub mod runner;
 pub mod serve;
 pub mod terminal;

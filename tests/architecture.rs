@@ -56,6 +56,12 @@ const LAYERS: &[(&str, May)] = &[
     ),
     // The DS as a network server: the engine's DS behind HTTP routes.
     ("serve", May::Use(&["domain", "inspect", "engine"])),
+    // The teacher's screen of `serve`: its events and the DS's directory,
+    // drawn with the app's palettes and table helpers.
+    (
+        "room",
+        May::Use(&["domain", "inspect", "engine", "serve", "app"]),
+    ),
     ("terminal", May::UseAll),
     ("cli", May::UseAll),
 ];

@@ -96,7 +96,10 @@ fn bob_in_one_lab_joins_alices_group_in_another_through_the_server() {
     });
     let has = |wanted: &dyn Fn(&serde_json::Value) -> bool| events.iter().any(wanted);
     assert!(
-        has(&|e| e["event"] == "registered" && e["client"] == "bob" && e["key_packages"] == 2),
+        has(&|e| e["event"] == "registered"
+            && e["client"] == "bob"
+            && e["key_packages"] == 2
+            && e["peer"] == "127.0.0.1"),
         "{events:#?}"
     );
     assert!(

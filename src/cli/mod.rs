@@ -53,7 +53,8 @@ enum Mode {
     /// rule. Without TOPIC, lists every topic.
     Explain(explain::ExplainArgs),
     /// Run the lab's DS as a network server (OpenMLS's sample DS contract) for a
-    /// room of labs and MLS clients, durable in SQLite.
+    /// room of labs and MLS clients, durable in SQLite; on a terminal, the room
+    /// screen shows what it does as it happens.
     Serve(serve::ServeArgs),
     /// Show what a key package or a Welcome is made of, field by field, with the
     /// checks a receiver makes. Exit 0 all checks pass, 1 a check fails, 2 unreadable.

@@ -178,7 +178,7 @@ fn draw(terminal: &mut Terminal<CrosstermBackend<Output>>, app: &App) -> io::Res
 }
 
 /// Replaces every cell whose symbol holds a character [`is_control`] names.
-fn refuse_hidden(buffer: &mut ratatui::buffer::Buffer) {
+pub fn refuse_hidden(buffer: &mut ratatui::buffer::Buffer) {
     for cell in &mut buffer.content {
         if cell.symbol().chars().any(is_control) {
             cell.set_symbol("\u{fffd}");

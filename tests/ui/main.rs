@@ -21,6 +21,7 @@ mod lessons;
 mod mouse;
 mod never_blocks;
 mod present;
+mod room;
 mod screens;
 mod session;
 mod stage;

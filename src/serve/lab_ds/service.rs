@@ -69,7 +69,11 @@ impl LabDs {
 }
 
 impl DeliveryService for LabDs {
-    async fn register(&self, key_packages: Vec<KeyPackageEntry>) -> Result<AuthToken, DsError> {
+    async fn register(
+        &self,
+        registrant: &ClaimerAddress,
+        key_packages: Vec<KeyPackageEntry>,
+    ) -> Result<AuthToken, DsError> {
         let count = key_packages.len();
         let validated = validate(key_packages, self.judging().await?).await?;
         let (client, signature_key) = client_of(&validated)?;
@@ -85,7 +89,7 @@ impl DeliveryService for LabDs {
                     let events = vec![
                         ServerEventKind::Registered {
                             client: client.to_string(),
-                            peer: String::new(),
+                            peer: registrant.to_string(),
                             key_packages: count,
                         },
                         published_event(&client, &published),

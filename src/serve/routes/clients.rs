@@ -17,10 +17,12 @@ use crate::serve::wire::{
 /// by `guard::limit_registrations`).
 pub async fn register<D: DeliveryService>(
     State(state): State<AppState<D>>,
+    Peer(peer): Peer,
     TlsBody { value, .. }: TlsBody<RegisterClientRequest>,
 ) -> Result<Response, Refusal> {
     let entries = value.key_packages.entries.into_vec();
-    let auth_token = state.service.register(entries).await?;
+    let registrant = ClaimerAddress::of(peer.ip());
+    let auth_token = state.service.register(&registrant, entries).await?;
     tls_answer(&RegisterClientSuccessResponse { auth_token })
 }
 

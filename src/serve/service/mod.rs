@@ -49,8 +49,10 @@ pub struct RefusalNote {
 pub trait DeliveryService: Send + Sync + 'static {
     /// A new client with its first key packages; its identity is the credential
     /// of the first. Answers the token that later proves the identity.
+    /// `registrant` is where the request came from, for the teacher's screen.
     fn register(
         &self,
+        registrant: &ClaimerAddress,
         key_packages: Vec<KeyPackageEntry>,
     ) -> impl Future<Output = Result<AuthToken, DsError>> + Send;
 

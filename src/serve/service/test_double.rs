@@ -61,7 +61,11 @@ impl State {
 }
 
 impl DeliveryService for TestDoubleDs {
-    async fn register(&self, key_packages: Vec<KeyPackageEntry>) -> Result<AuthToken, DsError> {
+    async fn register(
+        &self,
+        _registrant: &ClaimerAddress,
+        key_packages: Vec<KeyPackageEntry>,
+    ) -> Result<AuthToken, DsError> {
         let first = key_packages.first().ok_or(DsError::NoKeyPackages)?;
         let client = identity_of(&first.key_package)?;
         let token = AuthToken::random().map_err(|e| DsError::Storage(e.to_string()))?;
