@@ -81,12 +81,17 @@ impl GroupOverview {
     /// All members are at the same epoch with the same epoch authenticator and
     /// tree, and everyone in the tree has joined: what `expect in-sync` checks.
     pub fn in_sync(&self) -> bool {
-        self.invited.is_empty()
-            && self.members.windows(2).all(|w| {
-                w[0].epoch == w[1].epoch
-                    && w[0].epoch_authenticator == w[1].epoch_authenticator
-                    && w[0].tree == w[1].tree
-            })
+        self.invited.is_empty() && self.members_agree()
+    }
+
+    /// The joined members are at the same epoch with the same epoch
+    /// authenticator (RFC 9420 §8.7) and tree; invited ones are not counted.
+    pub fn members_agree(&self) -> bool {
+        self.members.windows(2).all(|w| {
+            w[0].epoch == w[1].epoch
+                && w[0].epoch_authenticator == w[1].epoch_authenticator
+                && w[0].tree == w[1].tree
+        })
     }
 }
 
