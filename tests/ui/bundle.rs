@@ -230,3 +230,56 @@ fn x_on_a_welcome_shows_its_bytes_and_the_new_member_highlighted() {
         assert!(screen.contains("new_member @"), "{screen}");
     }
 }
+
+/// A Welcome to two joiners, picked in the timeline and zoomed: each
+/// `secrets[]` entry names its joiner's reference and the init_key it is sealed
+/// to, and the joiner's stored bundle that opens it, the key redacted.
+#[test]
+fn the_welcome_inspector_shows_each_entry_sealed_to_its_joiners_init_key() {
+    let mut lab = lab();
+    lab.run(&[
+        "bob generate",
+        "carol generate",
+        "bob publish --all",
+        "carol publish --all",
+        "alice create-group team",
+        "alice add bob carol --to team",
+    ]);
+    let welcome = lab
+        .app
+        .events()
+        .iter()
+        .position(|e| e.kind.name() == "welcome_sent")
+        .expect("a welcome_sent event");
+    lab.app.set_focus(Panel::Timeline);
+    lab.press(KeyCode::Home);
+    for _ in 0..welcome {
+        lab.press(KeyCode::Down);
+    }
+    let Some(Inspection::Welcome(details)) = lab.app.inspection().cloned() else {
+        panic!("inspector shows {:?}", lab.app.inspection());
+    };
+    assert_eq!(details.secrets.len(), 2);
+    while lab.app.focus() != Panel::Inspector {
+        lab.press(KeyCode::Tab);
+    }
+    lab.press(KeyCode::Char('z'));
+    for (width, height) in [(80, 24), (100, 30)] {
+        let text = inspector(&mut lab, width, height);
+        assert!(text.contains("HPKE-sealed"), "{text}");
+        assert!(text.contains("RFC 9420 §12.4.3.1"), "{text}");
+        for (i, owner) in ["bob", "carol"].iter().enumerate() {
+            let entry = &details.secrets[i];
+            assert_eq!(entry.owner.as_deref(), Some(*owner));
+            let reference = entry.new_member.short();
+            let init_key = entry.init_key.as_deref().expect("the lab holds it");
+            for shown in [
+                format!("[{i}] new_member {reference} of {owner}"),
+                format!("sealed to init_key {} of {reference}", &init_key[..8]),
+                format!("{owner}'s bundle opens it: init_private_key (redacted)"),
+            ] {
+                assert!(text.contains(&shown), "{width}x{height}: {shown} in {text}");
+            }
+        }
+    }
+}
