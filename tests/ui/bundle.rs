@@ -283,3 +283,98 @@ fn the_welcome_inspector_shows_each_entry_sealed_to_its_joiners_init_key() {
         }
     }
 }
+
+/// The inspector's rows inside its border, each trimmed.
+fn inspector_rows(lab: &mut Lab, width: u16, height: u16) -> Vec<String> {
+    lab.app.update(Msg::Resize(width, height));
+    let area = lab
+        .app
+        .areas(Rect::new(0, 0, width, height))
+        .get(Panel::Inspector)
+        .expect("the inspector is shown");
+    let buffer = lab.buffer(width, height);
+    (area.top() + 1..area.bottom() - 1)
+        .map(|y| {
+            (area.left() + 1..area.right() - 1)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect()
+}
+
+/// Every field's heading in the hex view, of a key package and of a Welcome,
+/// at 80×24 and 100×30: its whole path, its position and its value are on
+/// screen above the bytes, and nothing is cut with `…`.
+#[test]
+fn hex_headings_are_never_cut_at_talk_sizes() {
+    let mut lab = lab();
+    lab.run(&[
+        "bob generate",
+        "bob publish --all",
+        "alice create-group team",
+        "alice add bob --to team",
+    ]);
+    // A word wider than the panel (a suite's name at 80 columns) goes on over
+    // two rows: compared without spaces.
+    let words = |s: &str| s.split_whitespace().collect::<String>();
+    let check = |lab: &mut Lab, what: &str| {
+        let hex = lab.app.hex_view().expect("the bytes").clone();
+        for (index, field) in hex.fields.iter().enumerate() {
+            assert_eq!(lab.app.hex_field(), index, "{what}");
+            for (width, height) in [(80, 24), (100, 30)] {
+                let rows = inspector_rows(lab, width, height);
+                // The heading is at most four rows; the bytes follow.
+                let first_bytes = rows
+                    .iter()
+                    .position(|r| {
+                        // `0078  00 02 …`: an offset, two spaces, the bytes.
+                        let c: Vec<char> = r.chars().collect();
+                        c.len() > 6
+                            && c[..4].iter().all(char::is_ascii_hexdigit)
+                            && c[4..6] == [' ', ' ']
+                    })
+                    .unwrap_or(rows.len());
+                assert!(first_bytes <= 4, "{what} {width}x{height}: {rows:#?}");
+                let heading = words(&rows[..first_bytes].join(" "));
+                let position = format!("@{} +{} of {}", field.offset, field.len, hex.bytes.len());
+                for shown in [
+                    field.path.clone(),
+                    position,
+                    field.value.clone().unwrap_or_default(),
+                ] {
+                    assert!(
+                        heading.contains(&words(&shown)),
+                        "{what} {width}x{height}: {shown:?} in {heading:?}"
+                    );
+                }
+                assert!(!heading.contains('…'), "{what} {width}x{height}: {heading}");
+            }
+            lab.press(KeyCode::Down);
+        }
+    };
+    // bob's key package, from the key packages panel.
+    lab.select_client("bob");
+    while lab.app.focus() != Panel::KeyPackages {
+        lab.press(KeyCode::Tab);
+    }
+    lab.press(KeyCode::Home);
+    lab.press(KeyCode::Char('x'));
+    check(&mut lab, "key package");
+    lab.press(KeyCode::Char('x'));
+    // The Welcome, from the timeline.
+    let welcome = lab
+        .app
+        .events()
+        .iter()
+        .position(|e| e.kind.name() == "welcome_sent")
+        .expect("a welcome_sent event");
+    lab.app.set_focus(Panel::Timeline);
+    lab.press(KeyCode::Home);
+    for _ in 0..welcome {
+        lab.press(KeyCode::Down);
+    }
+    lab.press(KeyCode::Char('x'));
+    check(&mut lab, "Welcome");
+}
