@@ -133,7 +133,10 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let value = field.value.as_deref().map(escaped).unwrap_or_default();
     let path = escaped(&field.path);
     let rows = heading(&path, &position, &value, usize::from(area.width));
-    let heading_rows = rows.len().min(usize::from(area.height));
+    // One row of bytes stays, however short the panel.
+    let heading_rows = rows
+        .len()
+        .min(usize::from(area.height.saturating_sub(1)).max(1));
     for (row, pieces) in rows.into_iter().take(heading_rows).enumerate() {
         let spans: Vec<Span> = pieces
             .into_iter()
