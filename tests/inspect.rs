@@ -270,6 +270,12 @@ fn every_welcome_vector_names_its_key_package_and_unsupported_suites_say_so() {
             Findings::Welcome(w) => assert_eq!(w.new_members, vec![reference], "suite {suite}"),
             Findings::KeyPackage(_) => panic!("suite {suite}: the Welcome read as a key package"),
         }
+        // The report says what the entry is sealed to and what opens it.
+        let text = mls_lab::inspect::render::lines(&welcome).join("\n");
+        assert!(
+            text.contains("HPKE-sealed to the init_key of the key package its new_member names"),
+            "{text}"
+        );
         if suite <= 3 {
             // Every rule of the RFC and of OpenMLS holds; only the DS's policy on
             // the longest lifetime refuses the vectors' (0 to 2^64-1).

@@ -86,3 +86,79 @@ async fn a_deleted_bundle_is_gone_from_storage_and_the_reference_still_recompute
     let unknown = mls_lab::domain::KeyPackageRef::from_bytes([0xff, 0xff]);
     assert!(engine.bundle_details("bob", &unknown).is_err());
 }
+
+/// The private init key of `owner`'s first key package, as its storage holds it.
+fn stored_init_key(engine: &Engine, owner: &str) -> Vec<u8> {
+    let client = engine.client(owner).expect("client");
+    let entry = &client.inventory()[0];
+    let stored = client
+        .provider()
+        .storage()
+        .key_package::<KeyPackageRef, KeyPackageBundle>(&entry.kp_ref)
+        .expect("storage")
+        .expect("a bundle");
+    stored.init_private_key().to_vec()
+}
+
+#[tokio::test]
+async fn a_welcome_to_two_joiners_is_sealed_to_each_ones_init_key_and_opened_by_its_bundle() {
+    use mls_lab::engine::Opener;
+    let mut engine = lab(&[
+        "clients alice bob carol",
+        "bob generate",
+        "carol generate",
+        "bob publish --all",
+        "carol publish --all",
+        "alice create-group team",
+        "alice add bob carol --to team",
+    ])
+    .await;
+    let private: Vec<Vec<u8>> = ["bob", "carol"]
+        .iter()
+        .map(|owner| stored_init_key(&engine, owner))
+        .collect();
+    let sent = engine
+        .events()
+        .iter()
+        .find(|e| e.kind.name() == "welcome_sent")
+        .expect("a Welcome")
+        .seq;
+    let expected = |owner: &str| {
+        let client = engine.client(owner).expect("client");
+        let entry = &client.inventory()[0];
+        (
+            mls_lab::domain::KeyPackageRef::from(&entry.kp_ref),
+            hex::encode(entry.key_package.hpke_init_key().as_slice()),
+        )
+    };
+    let details = engine.welcome_details(sent).expect("the Welcome");
+    assert_eq!(details.secrets.len(), 2);
+    for owner in ["bob", "carol"] {
+        let (reference, init_key) = expected(owner);
+        let entry = details
+            .secrets
+            .iter()
+            .find(|s| s.owner.as_deref() == Some(owner))
+            .expect("an entry for each joiner");
+        assert_eq!(entry.new_member, reference);
+        assert_eq!(entry.init_key.as_deref(), Some(init_key.as_str()));
+        assert_eq!(entry.opener, Opener::BundleInStorage);
+        assert_eq!(entry.matched_by, None);
+    }
+    // The two entries are sealed to two different keys.
+    assert_ne!(details.secrets[0].init_key, details.secrets[1].init_key);
+
+    // After the joins each entry was opened by its joiner's bundle, since deleted.
+    engine.execute_line("deliver").await.expect("deliver");
+    let details = engine.welcome_details(sent).expect("the Welcome");
+    for entry in &details.secrets {
+        assert_eq!(entry.matched_by, entry.owner);
+        assert_eq!(entry.opener, Opener::BundleGone);
+    }
+    // Never a private key, anywhere in what the UI receives.
+    let shown = format!("{details:?}");
+    for key in &private {
+        assert!(!shown.contains(&hex::encode(key)), "a private key leaked");
+        assert!(!shown.contains(&format!("{:?}", &key[..8])), "a key leaked");
+    }
+}

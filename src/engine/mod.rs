@@ -42,7 +42,7 @@ pub use members::TreeMember;
 pub use pools::PoolPolicy;
 pub use verbs::{Craft, Export, ExportFormat, PolicyChange, Publish, Uploads};
 pub use view::{
-    ClientView, GroupOverview, KeyPackageDetails, KeyPackageRow, LabView, MemberView,
+    ClientView, GroupOverview, KeyPackageDetails, KeyPackageRow, LabView, MemberView, Opener,
     WelcomeDetails, WelcomeSecret,
 };
 pub use wire::KeyPackageFormat;

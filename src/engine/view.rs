@@ -81,12 +81,17 @@ impl GroupOverview {
     /// All members are at the same epoch with the same epoch authenticator and
     /// tree, and everyone in the tree has joined: what `expect in-sync` checks.
     pub fn in_sync(&self) -> bool {
-        self.invited.is_empty()
-            && self.members.windows(2).all(|w| {
-                w[0].epoch == w[1].epoch
-                    && w[0].epoch_authenticator == w[1].epoch_authenticator
-                    && w[0].tree == w[1].tree
-            })
+        self.invited.is_empty() && self.members_agree()
+    }
+
+    /// The joined members are at the same epoch with the same epoch
+    /// authenticator (RFC 9420 §8.7) and tree; invited ones are not counted.
+    pub fn members_agree(&self) -> bool {
+        self.members.windows(2).all(|w| {
+            w[0].epoch == w[1].epoch
+                && w[0].epoch_authenticator == w[1].epoch_authenticator
+                && w[0].tree == w[1].tree
+        })
     }
 }
 
@@ -148,6 +153,26 @@ pub struct WelcomeSecret {
     pub bytes: usize,
     /// The client that joined through it, if any did.
     pub matched_by: Option<String>,
+    /// The `init_key` (full hex) of the key package `new_member` names: the
+    /// HPKE public key the entry is sealed to (RFC 9420 §12.4.3.1). `None` when
+    /// the lab does not hold that key package.
+    pub init_key: Option<String>,
+    /// Who holds the private init key that opens the entry.
+    pub opener: Opener,
+}
+
+/// Who can open one `secrets[]` entry: the holder of the private bundle of the
+/// key package it is sealed to (its `init_private_key`, never shown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opener {
+    /// The owner's storage holds the bundle now (read from storage).
+    BundleInStorage,
+    /// The owner's storage holds no bundle: consumed by a join, or deleted.
+    BundleGone,
+    /// An external client: its private keys live in another MLS stack.
+    OtherStack,
+    /// No client of the lab generated the key package.
+    NotInLab,
 }
 
 impl Engine {
@@ -289,11 +314,21 @@ impl Engine {
             .iter()
             .map(|secret| {
                 let new_member = KeyPackageRef::from(secret.new_member());
-                let owner = self
+                let holder = self
                     .clients()
                     .values()
-                    .find(|c| c.entry(&new_member).is_some())
-                    .map(|c| c.name().to_string());
+                    .find_map(|c| c.entry(&new_member).map(|entry| (c, entry)));
+                let owner = holder.map(|(c, _)| c.name().to_string());
+                let init_key = holder
+                    .map(|(_, entry)| hex::encode(entry.key_package.hpke_init_key().as_slice()));
+                let opener = match holder {
+                    None => Opener::NotInLab,
+                    Some((c, _)) if c.is_external() => Opener::OtherStack,
+                    Some((c, entry)) if c.has_private_bundle(&entry.kp_ref) => {
+                        Opener::BundleInStorage
+                    }
+                    Some(_) => Opener::BundleGone,
+                };
                 let matched_by = later
                     .iter()
                     .find(|e| {
@@ -306,6 +341,8 @@ impl Engine {
                     owner,
                     bytes: secret.tls_serialized_len(),
                     matched_by,
+                    init_key,
+                    opener,
                 }
             })
             .collect();

@@ -104,6 +104,12 @@ pub fn lines(report: &Report) -> Vec<String> {
             for (i, member) in welcome.new_members.iter().enumerate() {
                 out.push(format!("  [{i}] new_member {member}"));
             }
+            if !welcome.new_members.is_empty() {
+                out.push(
+                    "  each entry's encrypted_group_secrets is HPKE-sealed to the init_key of the key package its new_member names; only that package's private bundle (init_private_key) opens it"
+                        .into(),
+                );
+            }
         }
     }
     out.push(String::new());

@@ -230,3 +230,151 @@ fn x_on_a_welcome_shows_its_bytes_and_the_new_member_highlighted() {
         assert!(screen.contains("new_member @"), "{screen}");
     }
 }
+
+/// A Welcome to two joiners, picked in the timeline and zoomed: each
+/// `secrets[]` entry names its joiner's reference and the init_key it is sealed
+/// to, and the joiner's stored bundle that opens it, the key redacted.
+#[test]
+fn the_welcome_inspector_shows_each_entry_sealed_to_its_joiners_init_key() {
+    let mut lab = lab();
+    lab.run(&[
+        "bob generate",
+        "carol generate",
+        "bob publish --all",
+        "carol publish --all",
+        "alice create-group team",
+        "alice add bob carol --to team",
+    ]);
+    let welcome = lab
+        .app
+        .events()
+        .iter()
+        .position(|e| e.kind.name() == "welcome_sent")
+        .expect("a welcome_sent event");
+    lab.app.set_focus(Panel::Timeline);
+    lab.press(KeyCode::Home);
+    for _ in 0..welcome {
+        lab.press(KeyCode::Down);
+    }
+    let Some(Inspection::Welcome(details)) = lab.app.inspection().cloned() else {
+        panic!("inspector shows {:?}", lab.app.inspection());
+    };
+    assert_eq!(details.secrets.len(), 2);
+    while lab.app.focus() != Panel::Inspector {
+        lab.press(KeyCode::Tab);
+    }
+    lab.press(KeyCode::Char('z'));
+    for (width, height) in [(80, 24), (100, 30)] {
+        let text = inspector(&mut lab, width, height);
+        assert!(text.contains("HPKE-sealed"), "{text}");
+        assert!(text.contains("RFC 9420 §12.4.3.1"), "{text}");
+        for (i, owner) in ["bob", "carol"].iter().enumerate() {
+            let entry = &details.secrets[i];
+            assert_eq!(entry.owner.as_deref(), Some(*owner));
+            let reference = entry.new_member.short();
+            let init_key = entry.init_key.as_deref().expect("the lab holds it");
+            for shown in [
+                format!("[{i}] new_member {reference} of {owner}"),
+                format!("sealed to init_key {} of {reference}", &init_key[..8]),
+                format!("{owner}'s bundle opens it: init_private_key (redacted)"),
+            ] {
+                assert!(text.contains(&shown), "{width}x{height}: {shown} in {text}");
+            }
+        }
+    }
+}
+
+/// The inspector's rows inside its border, each trimmed.
+fn inspector_rows(lab: &mut Lab, width: u16, height: u16) -> Vec<String> {
+    lab.app.update(Msg::Resize(width, height));
+    let area = lab
+        .app
+        .areas(Rect::new(0, 0, width, height))
+        .get(Panel::Inspector)
+        .expect("the inspector is shown");
+    let buffer = lab.buffer(width, height);
+    (area.top() + 1..area.bottom() - 1)
+        .map(|y| {
+            (area.left() + 1..area.right() - 1)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect()
+}
+
+/// Every field's heading in the hex view, of a key package and of a Welcome,
+/// at 80×24 and 100×30: its whole path, its position and its value are on
+/// screen above the bytes, and nothing is cut with `…`.
+#[test]
+fn hex_headings_are_never_cut_at_talk_sizes() {
+    let mut lab = lab();
+    lab.run(&[
+        "bob generate",
+        "bob publish --all",
+        "alice create-group team",
+        "alice add bob --to team",
+    ]);
+    // A word wider than the panel (a suite's name at 80 columns) goes on over
+    // two rows: compared without spaces.
+    let words = |s: &str| s.split_whitespace().collect::<String>();
+    let check = |lab: &mut Lab, what: &str| {
+        let hex = lab.app.hex_view().expect("the bytes").clone();
+        for (index, field) in hex.fields.iter().enumerate() {
+            assert_eq!(lab.app.hex_field(), index, "{what}");
+            for (width, height) in [(80, 24), (100, 30)] {
+                let rows = inspector_rows(lab, width, height);
+                // The heading is at most four rows; the bytes follow.
+                let first_bytes = rows
+                    .iter()
+                    .position(|r| {
+                        // `0078  00 02 …`: an offset, two spaces, the bytes.
+                        let c: Vec<char> = r.chars().collect();
+                        c.len() > 6
+                            && c[..4].iter().all(char::is_ascii_hexdigit)
+                            && c[4..6] == [' ', ' ']
+                    })
+                    .unwrap_or(rows.len());
+                assert!(first_bytes <= 4, "{what} {width}x{height}: {rows:#?}");
+                let heading = words(&rows[..first_bytes].join(" "));
+                let position = format!("@{} +{} of {}", field.offset, field.len, hex.bytes.len());
+                for shown in [
+                    field.path.clone(),
+                    position,
+                    field.value.clone().unwrap_or_default(),
+                ] {
+                    assert!(
+                        heading.contains(&words(&shown)),
+                        "{what} {width}x{height}: {shown:?} in {heading:?}"
+                    );
+                }
+                assert!(!heading.contains('…'), "{what} {width}x{height}: {heading}");
+            }
+            lab.press(KeyCode::Down);
+        }
+    };
+    // bob's key package, from the key packages panel.
+    lab.select_client("bob");
+    while lab.app.focus() != Panel::KeyPackages {
+        lab.press(KeyCode::Tab);
+    }
+    lab.press(KeyCode::Home);
+    lab.press(KeyCode::Char('x'));
+    check(&mut lab, "key package");
+    lab.press(KeyCode::Char('x'));
+    // The Welcome, from the timeline.
+    let welcome = lab
+        .app
+        .events()
+        .iter()
+        .position(|e| e.kind.name() == "welcome_sent")
+        .expect("a welcome_sent event");
+    lab.app.set_focus(Panel::Timeline);
+    lab.press(KeyCode::Home);
+    for _ in 0..welcome {
+        lab.press(KeyCode::Down);
+    }
+    lab.press(KeyCode::Char('x'));
+    check(&mut lab, "Welcome");
+}

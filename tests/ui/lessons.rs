@@ -87,7 +87,7 @@ fn nothing_important_is_cut_at_talk_sizes_after_the_first_welcome() {
         // Mail waits for bob and carol at the DS: visible without peek.
         assert_eq!(screen.matches("↓1").count(), 2, "{screen}");
         // The group shows who is invited, and does not claim to be in sync.
-        assert!(screen.contains("team 2 invited joining"), "{screen}");
+        assert!(screen.contains("team 1 member e1 2 invited"), "{screen}");
         assert_eq!(screen.matches("invited").count(), 3, "{screen}");
         // The essential keys stay on the status bar.
         let status = screen.lines().last().unwrap_or_default();

@@ -15,6 +15,7 @@ mod declarations;
 mod external;
 mod faults;
 mod follow;
+mod groups;
 mod hostile;
 mod keys;
 mod lessons;

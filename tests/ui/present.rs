@@ -149,3 +149,123 @@ fn y_leaves_the_caption_alone_in_the_presented_pane() {
     lab.press(KeyCode::Char('y'));
     assert!(lab.screen(80, 24).contains("what: "));
 }
+
+/// The inspector's area on a presented screen, if it is on screen, and the
+/// screen's text.
+fn inspector_on_screen(lab: &mut Lab, width: u16, height: u16) -> (Option<Rect>, String) {
+    let screen = lab.screen(width, height);
+    let area = lab
+        .app
+        .areas(Rect::new(0, 0, width, height))
+        .get(Panel::Inspector);
+    (area, screen)
+}
+
+/// Presenting onboarding, `i` puts the inspector of the step's subject on
+/// screen (in the why pane's place) and `x` its hex view, at both talk sizes.
+#[test]
+fn presenting_the_keys_show_the_subjects_inspector_and_hex_view() {
+    use crate::stage::shipped;
+    let mut lab = shipped("onboarding", true, Duration::ZERO);
+    // On to the first step whose subject carries a key package.
+    while lab.app.followed().is_none() {
+        lab.press(KeyCode::Char(' '));
+        assert!(
+            lab.app
+                .lesson()
+                .is_some_and(|l| l.position() <= l.steps().len()),
+            "no step follows a key package"
+        );
+    }
+    let followed = lab.app.followed().expect("followed").clone();
+    for (width, height) in [(80, 24), (100, 30)] {
+        let (area, _) = inspector_on_screen(&mut lab, width, height);
+        assert_eq!(area, None, "not before the key, {width}x{height}");
+    }
+    lab.press(KeyCode::Char('i'));
+    match lab.app.inspection() {
+        Some(Inspection::KeyPackage(details)) => assert_eq!(details.kp_ref, followed),
+        other => panic!("the inspector shows {other:?}"),
+    }
+    for (width, height) in [(80, 24), (100, 30)] {
+        let (area, screen) = inspector_on_screen(&mut lab, width, height);
+        assert!(area.is_some(), "{width}x{height}:\n{screen}");
+        assert!(
+            screen.contains(&format!("Inspector: key package {}", followed.short())),
+            "{width}x{height}:\n{screen}"
+        );
+        assert!(screen.contains("reference"), "{width}x{height}:\n{screen}");
+    }
+    lab.press(KeyCode::Char('x'));
+    assert!(lab.app.shows_hex());
+    for (width, height) in [(80, 24), (100, 30)] {
+        let (area, screen) = inspector_on_screen(&mut lab, width, height);
+        assert!(area.is_some(), "{width}x{height}:\n{screen}");
+        assert!(screen.contains("(hex)"), "{width}x{height}:\n{screen}");
+        assert!(
+            screen.contains("KeyPackage @0 +"),
+            "{width}x{height}:\n{screen}"
+        );
+    }
+}
+
+/// A lesson's `show inspector` and `show hex FIELD` lines put the inspector
+/// and the hex view, that field selected, on the presented screen.
+#[test]
+fn presenting_a_lessons_show_lines_put_the_inspector_and_hex_view_on_screen() {
+    let source = "# Show and tell\n# the inspector and the hex view.\n\nclients alice bob\n\n\
+                  # bob makes a key package\nbob generate\nshow inspector\n\n\
+                  # and publishes it\nbob publish --all\nshow hex init_key\n";
+    let randomness = Randomness::Seeded(7);
+    let mut worker = Worker::spawn_with(randomness).expect("engine thread");
+    let mut app = App::new(
+        Settings {
+            speed: Duration::ZERO,
+            theme: ThemeName::HighContrast,
+            ..Settings::default()
+        },
+        Instant::now(),
+    );
+    app.set_randomness(randomness);
+    app.load_lesson(app::lesson_from("show", source).expect("parses"));
+    app.present();
+    settle(&mut app, &mut worker, Vec::new());
+    let mut lab = Lab { app, worker };
+    let step_of = |lab: &Lab| lab.app.lesson().map(|l| l.position());
+    while lab
+        .app
+        .events()
+        .iter()
+        .all(|e| e.kind.name() != "key_package_generated")
+    {
+        lab.press(KeyCode::Char(' '));
+        assert!(step_of(&lab) < Some(4), "the generate step never ran");
+    }
+    let bob = lab.client("bob").key_packages[0].kp_ref.clone();
+    match lab.app.inspection() {
+        Some(Inspection::KeyPackage(details)) => assert_eq!(details.kp_ref, bob),
+        other => panic!("the inspector shows {other:?}"),
+    }
+    for (width, height) in [(80, 24), (100, 30)] {
+        let (area, screen) = inspector_on_screen(&mut lab, width, height);
+        assert!(area.is_some(), "{width}x{height}:\n{screen}");
+        assert!(
+            screen.contains(&format!("Inspector: key package {}", bob.short())),
+            "{width}x{height}:\n{screen}"
+        );
+    }
+    lab.press(KeyCode::Char(' '));
+    assert!(lab.app.shows_hex(), "show hex puts the hex view up");
+    let hex = lab.app.hex_view().expect("the bytes").clone();
+    let field = &hex.fields[lab.app.hex_field()];
+    assert_eq!(field.path, "init_key");
+    for (width, height) in [(80, 24), (100, 30)] {
+        let (area, screen) = inspector_on_screen(&mut lab, width, height);
+        assert!(area.is_some(), "{width}x{height}:\n{screen}");
+        assert!(screen.contains("(hex)"), "{width}x{height}:\n{screen}");
+        assert!(
+            screen.contains(&format!("init_key @{} +{}", field.offset, field.len)),
+            "{width}x{height}:\n{screen}"
+        );
+    }
+}

@@ -167,3 +167,46 @@ fn a_replayed_welcome_is_labelled_in_full_at_talk_sizes() {
         assert!(!rows.iter().any(|r| r.contains('…')), "{rows:#?}");
     }
 }
+
+/// In the `--step` layout (not `present`), at 100×30 and 80×24, a rejected key
+/// package keeps its error code on every step of every shipped lesson: a
+/// narrow row gives up the reference, then the word `KeyPackage`, never the
+/// code, and nothing is cut with `…`.
+#[test]
+fn in_every_lesson_a_rejection_keeps_its_error_code_at_talk_sizes() {
+    use crate::stage::{shipped, step_count, LESSONS};
+    let mut seen = 0;
+    for name in LESSONS {
+        let mut lab = shipped(name, false, Duration::ZERO);
+        for number in 1..=step_count(&lab) {
+            lab.press(KeyCode::Char(' '));
+            let rejections: Vec<(u64, String)> = lab
+                .app
+                .events()
+                .iter()
+                .filter_map(|e| match &e.kind {
+                    EventKind::KeyPackageRejected { error, .. } => Some((e.seq, error.to_string())),
+                    _ => None,
+                })
+                .collect();
+            for (width, height) in [(100, 30), (80, 24)] {
+                let rows = timeline_rows(&mut lab, width, height);
+                for (seq, code) in &rejections {
+                    let Some(row) = row_of(&rows, *seq) else {
+                        continue;
+                    };
+                    seen += 1;
+                    assert!(
+                        row.contains(&format!("✗ {code}")) || row.contains(&format!(" {code}")),
+                        "{name} step {number} at {width}x{height}: {code} in {row}"
+                    );
+                    assert!(
+                        !row.contains('…'),
+                        "{name} step {number} at {width}x{height}: {row}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(seen > 0, "no lesson showed a rejection");
+}

@@ -7,8 +7,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::bundle;
 use super::fields::{field, item};
+use super::{bundle, sealing};
 use crate::app::draw::text::{count, escaped_line, outcome_style, ref_span, wrap_line};
 use crate::app::draw::theme::Theme;
 use crate::app::panels::timeline;
@@ -152,25 +152,15 @@ fn inspector_lines<'a>(app: &'a App, theme: &Theme) -> Vec<(Line<'a>, usize)> {
                 field("cipher_suite", d.suite.to_string(), theme),
                 field("size", format!("{} bytes", d.bytes), theme),
                 item(Line::styled(
-                    format!("secrets[] ({})", d.secrets.len()),
+                    format!(
+                        "secrets[] ({}), HPKE-sealed (RFC 9420 §12.4.3.1)",
+                        d.secrets.len()
+                    ),
                     theme.header,
                 )),
             ];
             for (i, secret) in d.secrets.iter().enumerate() {
-                let mut spans = vec![
-                    Span::raw(format!("  [{i}] new_member ")),
-                    ref_span(app, &secret.new_member, theme, theme.base),
-                    Span::raw(format!(
-                        " of {} {}B",
-                        secret.owner.as_deref().unwrap_or("?"),
-                        secret.bytes
-                    )),
-                ];
-                match &secret.matched_by {
-                    Some(by) => spans.push(Span::styled(format!(" ✓ matched by {by}"), theme.ok)),
-                    None => spans.push(Span::styled(" not joined yet", theme.muted)),
-                }
-                lines.push(item(Line::from(spans)));
+                lines.extend(sealing::lines(app, i, secret, theme));
             }
             lines
         }

@@ -1,7 +1,7 @@
 //! The bytes of what the inspector shows and their fields, read by `inspect`'s
 //! TLS walker (the tree `mls-lab inspect` prints), flattened for the hex view.
 
-use crate::inspect::reader::{Field, Reader};
+use crate::inspect::reader::{bytes_value, Field, Reader};
 use crate::inspect::structure::{key_package, message_header, welcome};
 
 /// One field of the tree, flattened: its path, where its bytes are, its value.
@@ -60,7 +60,7 @@ fn flatten(field: &Field, path: String, root: bool, out: &mut Vec<HexField>) {
         path: path.clone(),
         offset: field.offset,
         len: field.len,
-        value: field.value.clone(),
+        value: value_over_bytes(field),
     });
     for child in &field.children {
         let child_path = if root {
@@ -69,6 +69,21 @@ fn flatten(field: &Field, path: String, root: bool, out: &mut Vec<HexField>) {
             format!("{path}.{}", child.name)
         };
         flatten(child, child_path, false, out);
+    }
+}
+
+/// A field's words above its bytes: an opaque field's count of bytes without
+/// their hex preview (the bytes are drawn right below, and the preview would
+/// end in `…`); any other value, such as a `new_member` reference, as `inspect`
+/// words it.
+fn value_over_bytes(field: &Field) -> Option<String> {
+    match (&field.hex, &field.value) {
+        (Some(hex), Some(value))
+            if hex::decode(hex).is_ok_and(|data| *value == bytes_value(&data)) =>
+        {
+            Some(format!("{} bytes", hex.len() / 2))
+        }
+        _ => field.value.clone(),
     }
 }
 

@@ -11,6 +11,7 @@ mod draw;
 mod fields;
 mod hex;
 pub mod hex_view;
+mod sealing;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

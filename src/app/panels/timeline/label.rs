@@ -3,7 +3,8 @@
 //! context (a group, an owner) and a trailing note. A label too wide for its row
 //! loses its note, then its context from the right; its key words and its
 //! reference stay, and only a label wider than the row without them is cut,
-//! with `…`.
+//! with `…`. A failure may also say itself tersely: a rejected key package
+//! gives up its reference, then the word `KeyPackage`, but keeps its error code.
 
 use ratatui::style::Style;
 use ratatui::text::Span;
@@ -31,6 +32,9 @@ pub enum Part {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label<'a> {
     parts: Vec<(Part, Span<'a>)>,
+    /// Shorter wordings, longest first, for a row too narrow for even the
+    /// shortest form of `parts`.
+    terse: Vec<Vec<(Part, Span<'a>)>>,
 }
 
 impl<'a> Label<'a> {
@@ -46,20 +50,25 @@ impl<'a> Label<'a> {
     /// The label with the foreign text it quotes (names, identities, groups)
     /// escaped, as every panel draws input.
     pub fn escaped(self) -> Self {
-        Label {
-            parts: self
-                .parts
+        let escape = |parts: Vec<(Part, Span<'a>)>| {
+            parts
                 .into_iter()
                 .map(|(part, span)| (part, escaped_span(span)))
-                .collect(),
+                .collect()
+        };
+        Label {
+            parts: escape(self.parts),
+            terse: self.terse.into_iter().map(escape).collect(),
         }
     }
 
     /// The label without the `✗ ` it starts with (a lane's mark says it).
     pub fn without_cross(mut self) -> Self {
-        if let Some((_, first)) = self.parts.first_mut() {
-            if let Some(rest) = first.content.strip_prefix("✗ ") {
-                first.content = rest.to_string().into();
+        for parts in std::iter::once(&mut self.parts).chain(self.terse.iter_mut()) {
+            if let Some((_, first)) = parts.first_mut() {
+                if let Some(rest) = first.content.strip_prefix("✗ ") {
+                    first.content = rest.to_string().into();
+                }
             }
         }
         self
@@ -81,6 +90,10 @@ impl<'a> Label<'a> {
         debug_assert!(forms
             .last()
             .is_none_or(|l| l.parts.iter().all(|(p, _)| !droppable(*p))));
+        forms.extend(self.terse.iter().map(|parts| Label {
+            parts: parts.clone(),
+            terse: Vec::new(),
+        }));
         forms
     }
 
@@ -137,7 +150,11 @@ pub fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Label<'a> {
             let mut parts = vec![key("✗ KeyPackage ".into())];
             parts.extend(kp_ref.as_ref().map(r));
             parts.push(error(format!(" {e}")));
-            parts
+            let terse = vec![
+                vec![key("✗ KeyPackage".into()), error(format!(" {e}"))],
+                vec![key("✗ ".into()), error(e.to_string())],
+            ];
+            return Label { parts, terse };
         }
         EventKind::KeyPackageClaimed {
             kp_ref,
@@ -338,7 +355,10 @@ pub fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Label<'a> {
             parts
         }
     };
-    Label { parts }
+    Label {
+        parts,
+        terse: Vec::new(),
+    }
 }
 
 #[cfg(test)]
@@ -348,6 +368,7 @@ mod tests {
     fn label(parts: Vec<(Part, &'static str)>) -> Label<'static> {
         Label {
             parts: parts.into_iter().map(|(p, t)| (p, Span::raw(t))).collect(),
+            terse: Vec::new(),
         }
     }
 
@@ -382,5 +403,40 @@ mod tests {
         ]);
         assert_eq!(text(bundle.fit(24)), "bundle 4ad96e3a deleted");
         assert_eq!(bundle.key_words(), "bundle deleted");
+    }
+
+    #[test]
+    fn a_rejection_gives_up_its_reference_then_its_noun_never_its_code() {
+        let mut rejected = label(vec![
+            (Part::Key, "✗ KeyPackage "),
+            (Part::Ref, "fd621ea7"),
+            (Part::Key, " UnsupportedExtension"),
+        ]);
+        rejected.terse = vec![
+            vec![
+                (Part::Key, Span::raw("✗ KeyPackage")),
+                (Part::Key, Span::raw(" UnsupportedExtension")),
+            ],
+            vec![
+                (Part::Key, Span::raw("✗ ")),
+                (Part::Key, Span::raw("UnsupportedExtension")),
+            ],
+        ];
+        let text = |l: Label| {
+            l.spans()
+                .iter()
+                .map(|s| s.content.to_string())
+                .collect::<String>()
+        };
+        assert_eq!(
+            text(rejected.fit(42)),
+            "✗ KeyPackage fd621ea7 UnsupportedExtension"
+        );
+        assert_eq!(text(rejected.fit(40)), "✗ KeyPackage UnsupportedExtension");
+        assert_eq!(text(rejected.fit(30)), "✗ UnsupportedExtension");
+        assert_eq!(
+            text(rejected.clone().without_cross().fit(25)),
+            "UnsupportedExtension"
+        );
     }
 }
