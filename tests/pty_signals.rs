@@ -131,6 +131,14 @@ fn stop_and_continue(lab: &mut Lab, stop: impl Fn(&mut Lab), rows_before: usize)
     let mark = lab.output().raw.len();
     stop(lab);
     wait_state(lab, 'T');
+    // The bytes written before it stopped may still be on their way through
+    // the pty to the reader thread.
+    lab.wait_until("the terminal given back", TIMEOUT, |out| {
+        let written = String::from_utf8_lossy(&out.raw[mark..]);
+        [LEAVE_ALT, SHOW_CURSOR, MOUSE_OFF, "\x1b[?2004l"]
+            .iter()
+            .all(|sequence| written.contains(sequence))
+    });
     let given_back = written_since(lab, mark);
     for (what, sequence) in [
         ("leave the alternate screen", LEAVE_ALT),
