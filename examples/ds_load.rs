@@ -13,8 +13,9 @@
 //!
 //! `--compare URL` runs every level against a second server right after the
 //! lab's (OpenMLS's sample DS, which validates nothing), in the same run.
-//! `--think-ms N` has each client wait N ms between its requests, as people in
-//! a room do: without it every client has a request outstanding at all times,
+//! `--think-ms N` has each client wait about N ms between its requests (drawn
+//! between N/2 and 3N/2, so the clients do not move in step), as people in a
+//! room do: without it every client has a request outstanding at all times,
 //! so the latency is the queue (Little's law: N clients / throughput).
 //!
 //! Key packages are made before the clock starts (signing is the client's work,
@@ -164,6 +165,20 @@ where
     (latencies, started.elapsed(), failed)
 }
 
+/// A client's pauses: `think` scaled by a factor in [0.5, 1.5) from a small
+/// generator of its own (xorshift), so that the clients drift apart.
+struct Pause(u64);
+
+impl Pause {
+    fn next(&mut self, think: Duration) -> Duration {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        let unit = (self.0 >> 11) as f64 / (1u64 << 53) as f64;
+        think.mul_f64(0.5 + unit)
+    }
+}
+
 /// One level's load on one server.
 struct Level<'a> {
     server: &'a str,
@@ -223,10 +238,11 @@ async fn level(http: &Http, base: &str, level: Level<'_>) {
             (http.clone(), base.clone(), paths.clone(), publishes.clone());
         async move {
             let (mut latencies, mut failed) = (Vec::new(), 0);
+            let mut pause = Pause(i as u64 + 1);
             let path = format!("/clients/key_packages/{}", paths[i]);
             for body in &publishes[i] {
                 if !think.is_zero() {
-                    tokio::time::sleep(think).await;
+                    tokio::time::sleep(pause.next(think)).await;
                 }
                 let started = Instant::now();
                 match call(&http, &base, Method::POST, &path, body.clone()).await {
@@ -244,10 +260,11 @@ async fn level(http: &Http, base: &str, level: Level<'_>) {
         let (http, base, paths) = (http.clone(), base.clone(), paths.clone());
         async move {
             let (mut latencies, mut failed) = (Vec::new(), 0);
+            let mut pause = Pause(i as u64 + 7919);
             let path = format!("/clients/key_package/{}", paths[(i + 1) % paths.len()]);
             for _ in 0..per_client {
                 if !think.is_zero() {
-                    tokio::time::sleep(think).await;
+                    tokio::time::sleep(pause.next(think)).await;
                 }
                 let started = Instant::now();
                 match call(&http, &base, Method::GET, &path, Vec::new()).await {

@@ -42,6 +42,8 @@ pub struct LabDs {
     commit: GroupCommit,
     poisoned: AtomicBool,
     events: broadcast::Sender<ServerEvent>,
+    /// Turns at validating key packages, one per core.
+    validators: tokio::sync::Semaphore,
     _writer: JoinHandle<()>,
 }
 
@@ -60,6 +62,9 @@ impl LabDs {
             commit,
             poisoned: AtomicBool::new(false),
             events,
+            validators: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, |cores| cores.get()),
+            ),
             _writer: writer,
         }))
     }

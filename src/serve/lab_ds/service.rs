@@ -22,9 +22,16 @@ fn anonymous() -> ClientId {
 
 /// Validates every upload on the blocking pool, off the async threads.
 async fn validate(
+    validators: &tokio::sync::Semaphore,
     entries: Vec<KeyPackageEntry>,
     (now, policy): (std::time::SystemTime, Policy),
 ) -> Result<Vec<Validated>, DsError> {
+    // One validation per core at a time: the rest wait their turn instead of
+    // sharing the cores among hundreds of threads, which made every one late.
+    let _turn = validators
+        .acquire()
+        .await
+        .map_err(|e| DsError::Storage(format!("validation stopped: {e}")))?;
     let bytes: Vec<Vec<u8>> = entries
         .iter()
         .map(|e| e.key_package.tls_serialize_detached())
@@ -75,7 +82,7 @@ impl DeliveryService for LabDs {
         key_packages: Vec<KeyPackageEntry>,
     ) -> Result<AuthToken, DsError> {
         let count = key_packages.len();
-        let validated = validate(key_packages, self.judging().await?).await?;
+        let validated = validate(&self.validators, key_packages, self.judging().await?).await?;
         let (client, signature_key) = client_of(&validated)?;
         let token = AuthToken::random().map_err(|e| DsError::Storage(e.to_string()))?;
         let digest = TokenDigest::of(token.as_bytes());
@@ -133,7 +140,7 @@ impl DeliveryService for LabDs {
         key_packages: Vec<KeyPackageEntry>,
     ) -> Result<(), DsError> {
         self.authenticate(auth)?;
-        let validated = validate(key_packages, self.judging().await?).await?;
+        let validated = validate(&self.validators, key_packages, self.judging().await?).await?;
         let client = auth.client.clone();
         self.change(|core| match core.publish_validated(&client, validated) {
             Ok(published) => (Ok(()), vec![published_event(&client, &published)]),
