@@ -132,3 +132,29 @@ fn a_lab_on_a_shared_ds_cannot_change_the_ds_itself() {
     assert!(output.status.success(), "{transcript}");
     assert!(transcript.contains("all expectations held"), "{transcript}");
 }
+
+/// A key package the server's rules refuse gets, in a lab on that server, the
+/// code the lab's own DS would give (`LifetimeTooLong`: the DS's 13-week
+/// maximum), not a generic `DsRefused`: the same `expect error` holds on
+/// either DS.
+#[test]
+fn a_rule_refused_over_the_network_keeps_its_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("ds.sqlite"), &[]);
+    let script = "clients zoe\nzoe generate 1\nzoe publish --all\n\
+                  zoe generate 1 --lifetime 400d\nzoe publish --all\nexpect error LifetimeTooLong\n";
+    let mut lab = lab(&format!("http://{}", server.address))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    lab.stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    let output = lab.wait_with_output().unwrap();
+    let transcript = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{transcript}");
+    assert!(transcript.contains("all expectations held"), "{transcript}");
+}

@@ -154,9 +154,16 @@ pub enum EngineError {
     /// The lab's DS is a server (`--ds URL`) that cannot be reached.
     #[error("the Delivery Service at {url} cannot be reached: {reason}")]
     DsUnreachable { url: String, reason: String },
-    /// The lab's DS is a server that refused the request with its own code.
+    /// The lab's DS is a server that refused the request with its own code;
+    /// `rule` is the lab's code for the rule that refused it, when the server
+    /// names one (a key package refused by the checklist), and is then this
+    /// error's code, as the lab's own DS would give it.
     #[error("the Delivery Service refused: {message} ({code})")]
-    DsRefused { code: String, message: String },
+    DsRefused {
+        code: String,
+        message: String,
+        rule: Option<ErrorCode>,
+    },
     /// Faults, policies and the DS's clock belong to whoever runs the server.
     #[error("`{0}` changes the DS itself; on a shared DS (--ds URL) that is for whoever runs `mls-lab serve`")]
     TeacherOnly(String),
@@ -256,7 +263,10 @@ impl EngineError {
             Self::NoWelcomeToResend(_) => ErrorCode::NoWelcomeToResend,
             Self::DsUnavailable => ErrorCode::DsUnavailable,
             Self::DsUnreachable { .. } => ErrorCode::DsUnreachable,
-            Self::DsRefused { .. } => ErrorCode::DsRefused,
+            Self::DsRefused {
+                rule: Some(rule), ..
+            } => rule.clone(),
+            Self::DsRefused { rule: None, .. } => ErrorCode::DsRefused,
             Self::TeacherOnly(_) => ErrorCode::TeacherOnly,
             Self::InternalError { .. } => ErrorCode::InternalError,
             Self::ExpectationFailed(_) => ErrorCode::ExpectationFailed,

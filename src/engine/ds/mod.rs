@@ -231,6 +231,7 @@ impl DsHandle {
                 code: "not_over_the_network".into(),
                 message: "an external client's key package is imported into the lab's own DS"
                     .into(),
+                rule: None,
             });
         }
         let client = id(client)?;

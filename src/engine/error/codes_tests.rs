@@ -125,6 +125,7 @@ fn samples() -> Vec<EngineError> {
         EngineError::DsRefused {
             code: s(),
             message: s(),
+            rule: None,
         },
         EngineError::TeacherOnly(s()),
         EngineError::InternalError {

@@ -31,9 +31,7 @@ pub(super) fn refusal(error: EngineError, client: &ClientId, window: Option<u64>
             // The window is the longest the claimer waits.
             retry_in: Duration::from_secs(window.unwrap_or(60)),
         },
-        other => DsError::InvalidKeyPackage {
-            reason: format!("{} ({})", other, other.code()),
-        },
+        other => DsError::refused_by(&other),
     }
 }
 

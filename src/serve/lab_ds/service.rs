@@ -36,9 +36,7 @@ async fn validate(
         .iter()
         .map(|e| e.key_package.tls_serialize_detached())
         .collect::<Result<_, _>>()
-        .map_err(|e| DsError::InvalidKeyPackage {
-            reason: e.to_string(),
-        })?;
+        .map_err(|e| DsError::unreadable(e.to_string()))?;
     tokio::task::spawn_blocking(move || {
         bytes
             .into_iter()
@@ -52,15 +50,11 @@ async fn validate(
 fn client_of(validated: &[Validated]) -> Result<(ClientId, Vec<u8>), DsError> {
     let first = validated.first().ok_or(DsError::NoKeyPackages)?;
     if let Some(error) = first.error() {
-        return Err(DsError::InvalidKeyPackage {
-            reason: format!("{error} ({})", error.code()),
-        });
+        return Err(DsError::refused_by(error));
     }
-    first
-        .credential()
-        .ok_or_else(|| DsError::InvalidKeyPackage {
-            reason: "the credential is not a basic credential with an identity".into(),
-        })
+    first.credential().ok_or_else(|| {
+        DsError::unreadable("the credential is not a basic credential with an identity")
+    })
 }
 
 impl LabDs {
@@ -199,9 +193,7 @@ impl DeliveryService for LabDs {
         // A fault may have changed the bytes (`tamper-handout`, `bare-framing`):
         // what cannot be read as a key package any more is refused as such.
         KeyPackageIn::tls_deserialize_exact(&claimed.entry.bytes).map_err(|e| {
-            DsError::InvalidKeyPackage {
-                reason: format!("the DS's faults made the package unreadable: {e}"),
-            }
+            DsError::unreadable(format!("the DS's faults made the package unreadable: {e}"))
         })
     }
 

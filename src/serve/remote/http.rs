@@ -8,7 +8,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 
-use crate::engine::EngineError;
+use crate::engine::{EngineError, ErrorCode};
 use crate::serve::routes::ErrorBody;
 
 /// A server at a base URL (`http://host:port`, `?room=TOKEN` optional).
@@ -80,15 +80,54 @@ impl Http {
         if status == StatusCode::OK {
             return Ok(body);
         }
-        Err(match serde_json::from_slice::<ErrorBody>(&body) {
-            Ok(refusal) => EngineError::DsRefused {
-                code: refusal.error,
-                message: refusal.message,
-            },
-            Err(_) => EngineError::DsRefused {
-                code: status.as_u16().to_string(),
-                message: String::from_utf8_lossy(&body).into_owned(),
-            },
-        })
+        Err(refusal_of(status, &body))
+    }
+}
+
+/// A refusal's body as the lab's error: the server's code and message, and
+/// the lab's code of the rule behind it only when it is one the lab lists (a
+/// server cannot invent one).
+fn refusal_of(status: StatusCode, body: &[u8]) -> EngineError {
+    match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(refusal) => EngineError::DsRefused {
+            code: refusal.error,
+            message: refusal.message,
+            rule: refusal
+                .rule
+                .filter(|rule| ErrorCode::LISTED.contains(&rule.as_str()))
+                .map(|rule| ErrorCode::named(&rule)),
+        },
+        Err(_) => EngineError::DsRefused {
+            code: status.as_u16().to_string(),
+            message: String::from_utf8_lossy(body).into_owned(),
+            rule: None,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_of(body: &str) -> String {
+        refusal_of(StatusCode::UNPROCESSABLE_ENTITY, body.as_bytes())
+            .code()
+            .to_string()
+    }
+
+    #[test]
+    fn a_refusal_takes_the_rules_code_only_when_the_lab_lists_it() {
+        let body = |rule: &str| format!(r#"{{"error":"invalid_key_package","message":"m"{rule}}}"#);
+        assert_eq!(
+            code_of(&body(r#","rule":"LifetimeTooLong""#)),
+            "LifetimeTooLong"
+        );
+        assert_eq!(code_of(&body(r#","rule":"Expired""#)), "Expired");
+        assert_eq!(
+            code_of(&body(r#","rule":"MadeUpByTheServer""#)),
+            "DsRefused"
+        );
+        assert_eq!(code_of(&body("")), "DsRefused");
+        assert_eq!(code_of("not json"), "DsRefused");
     }
 }

@@ -128,6 +128,10 @@ pub struct ErrorBody {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub retry_after_secs: Option<u64>,
+    /// The lab's error code for the rule that refused a key package
+    /// (`LifetimeTooLong`, `Expired`, …), when one did.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub rule: Option<String>,
 }
 
 impl IntoResponse for Refusal {
@@ -136,10 +140,17 @@ impl IntoResponse for Refusal {
         let retry_after_secs = self
             .retry_after()
             .map(|d| d.as_secs() + u64::from(d.subsec_nanos() > 0));
+        let rule = match &self {
+            Refusal::Ds(DsError::InvalidKeyPackage {
+                rule: Some(rule), ..
+            }) => Some(rule.to_string()),
+            _ => None,
+        };
         let body = ErrorBody {
             error: self.code().to_string(),
             message: self.to_string(),
             retry_after_secs,
+            rule,
         };
         let note = RefusalNote {
             code: body.error.clone(),

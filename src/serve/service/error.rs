@@ -19,8 +19,13 @@ pub enum DsError {
     /// The token is missing, wrong, or another client's.
     #[error("the auth token does not prove {0}'s identity")]
     Unauthorized(ClientId),
+    /// `rule`: the lab's error code for the rule that refused it, when one did,
+    /// so that a lab on this DS gets the code its own DS would give.
     #[error("the DS refused a key package: {reason}")]
-    InvalidKeyPackage { reason: String },
+    InvalidKeyPackage {
+        reason: String,
+        rule: Option<crate::engine::ErrorCode>,
+    },
     /// RFC 9750 §5.1: key packages only from their owner.
     #[error("{publisher} may not publish a key package of {credential}")]
     WrongOwner {
@@ -54,6 +59,22 @@ pub enum DsError {
 }
 
 impl DsError {
+    /// A key package that could not be read or used, with no rule of the lab's.
+    pub fn unreadable(reason: impl Into<String>) -> Self {
+        Self::InvalidKeyPackage {
+            reason: reason.into(),
+            rule: None,
+        }
+    }
+
+    /// A key package the lab's rules refused, under the rule's own code.
+    pub fn refused_by(error: &crate::engine::EngineError) -> Self {
+        Self::InvalidKeyPackage {
+            reason: format!("{error} ({})", error.code()),
+            rule: Some(error.code()),
+        }
+    }
+
     /// A stable snake_case code, for error bodies and the event log.
     pub fn code(&self) -> &'static str {
         match self {
