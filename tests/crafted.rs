@@ -132,6 +132,20 @@ async fn every_crafted_package_gets_the_same_verdict_from_inspect_the_claimer_an
             kp.checks
         );
         assert_eq!(claimer.is_ok(), *claimer_accepts, "{args}: {claimer:?}");
+        // A signature the claimer refuses is refused in the checklist's words,
+        // though OpenMLS's `validate` is what verifies it first on the way in.
+        if let (Err(error), Some(refused)) = (&claimer, kp.refusal(Judge::Claimer)) {
+            let signature = matches!(
+                refused.rule,
+                mls_lab::inspect::checks::RuleId::Signature
+                    | mls_lab::inspect::checks::RuleId::LeafNodeSignature
+            );
+            assert!(
+                !signature || error.to_string().contains(&refused.reason),
+                "{args}: the claimer said {error}, the checklist {}",
+                refused.reason
+            );
+        }
         // OpenMLS's own validation never accepts what the claimer refuses on an
         // RFC rule it checks, and never refuses what the claimer accepts.
         if *claimer_accepts {
