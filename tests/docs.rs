@@ -455,16 +455,20 @@ fn the_workshop_page_covers_the_server_and_the_readme_links_it() {
 }
 
 /// docs/benchmarks.md records the server under a room's load with the command
-/// that measured it: publish and consume at 50, 200 and 1,000 clients.
+/// that measured it: publish and consume at 50, 200 and 1,000 clients, on the
+/// lab's server and on the server it is compared with in the same run.
 #[test]
 fn the_benchmarks_record_the_server_under_a_rooms_load() {
     let page = read("docs/benchmarks.md");
     assert!(page.contains("## The DS under a room's load"));
     assert!(page.contains("cargo run --release --example ds_load"));
-    for clients in [50, 200, 1000] {
-        for operation in ["publish (validated)", "consume"] {
-            let row = format!("| {clients} | {operation} |");
-            assert!(page.contains(&row), "docs/benchmarks.md lacks {row}");
+    assert!(page.contains("--compare"));
+    for server in ["lab (validates)", "compared"] {
+        for clients in [50, 200, 1000] {
+            for operation in ["publish", "consume"] {
+                let row = format!("| {server} | {clients} | {operation} |");
+                assert!(page.contains(&row), "docs/benchmarks.md lacks {row}");
+            }
         }
     }
 }
