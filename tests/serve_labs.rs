@@ -27,6 +27,24 @@ fn authenticator(transcript: &str) -> String {
         .to_string()
 }
 
+/// Runs `script` in a lab on the DS at `url`; every line and expectation holds.
+fn runs_and_holds(url: &str, script: &str) {
+    let mut lab = lab(url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    lab.stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    let output = lab.wait_with_output().unwrap();
+    let transcript = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{transcript}");
+    assert!(transcript.contains("all expectations held"), "{transcript}");
+}
+
 #[test]
 fn bob_in_one_lab_joins_alices_group_in_another_through_the_server() {
     let dir = tempfile::tempdir().unwrap();
@@ -117,20 +135,7 @@ fn a_lab_on_a_shared_ds_cannot_change_the_ds_itself() {
     let script = "ds fault drop-welcome on\nexpect error TeacherOnly\n\
                   ds policy claim-limit 1 --per 1h\nexpect error TeacherOnly\n\
                   clock +1d\nexpect error TeacherOnly\n";
-    let mut lab = lab(&format!("http://{}", server.address))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    lab.stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    let output = lab.wait_with_output().unwrap();
-    let transcript = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{transcript}");
-    assert!(transcript.contains("all expectations held"), "{transcript}");
+    runs_and_holds(&format!("http://{}", server.address), script);
 }
 
 /// A key package the server's rules refuse gets, in a lab on that server, the
@@ -143,18 +148,5 @@ fn a_rule_refused_over_the_network_keeps_its_code() {
     let server = Server::start(&dir.path().join("ds.sqlite"), &[]);
     let script = "clients zoe\nzoe generate 1\nzoe publish --all\n\
                   zoe generate 1 --lifetime 400d\nzoe publish --all\nexpect error LifetimeTooLong\n";
-    let mut lab = lab(&format!("http://{}", server.address))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    lab.stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    let output = lab.wait_with_output().unwrap();
-    let transcript = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{transcript}");
-    assert!(transcript.contains("all expectations held"), "{transcript}");
+    runs_and_holds(&format!("http://{}", server.address), script);
 }
