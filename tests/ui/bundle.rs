@@ -190,20 +190,7 @@ fn x_on_a_welcome_shows_its_bytes_and_the_new_member_highlighted() {
         "alice create-group team",
         "alice add bob --to team",
     ]);
-    let welcome = lab
-        .app
-        .events()
-        .iter()
-        .position(|e| e.kind.name() == "welcome_sent")
-        .expect("a welcome_sent event");
-    lab.app.set_focus(Panel::Timeline);
-    lab.press(KeyCode::Home);
-    for _ in 0..welcome {
-        lab.press(KeyCode::Down);
-    }
-    let Some(Inspection::Welcome(details)) = lab.app.inspection().cloned() else {
-        panic!("inspector shows {:?}", lab.app.inspection());
-    };
+    let details = pick_first_welcome(&mut lab);
     lab.press(KeyCode::Char('x'));
     assert!(lab.app.shows_hex(), "x on a Welcome shows its bytes");
     let hex = lab.app.hex_view().expect("the Welcome's bytes").clone();
@@ -245,20 +232,7 @@ fn the_welcome_inspector_shows_each_entry_sealed_to_its_joiners_init_key() {
         "alice create-group team",
         "alice add bob carol --to team",
     ]);
-    let welcome = lab
-        .app
-        .events()
-        .iter()
-        .position(|e| e.kind.name() == "welcome_sent")
-        .expect("a welcome_sent event");
-    lab.app.set_focus(Panel::Timeline);
-    lab.press(KeyCode::Home);
-    for _ in 0..welcome {
-        lab.press(KeyCode::Down);
-    }
-    let Some(Inspection::Welcome(details)) = lab.app.inspection().cloned() else {
-        panic!("inspector shows {:?}", lab.app.inspection());
-    };
+    let details = pick_first_welcome(&mut lab);
     assert_eq!(details.secrets.len(), 2);
     while lab.app.focus() != Panel::Inspector {
         lab.press(KeyCode::Tab);
@@ -377,4 +351,24 @@ fn hex_headings_are_never_cut_at_talk_sizes() {
     }
     lab.press(KeyCode::Char('x'));
     check(&mut lab, "Welcome");
+}
+
+/// Picks the first `welcome_sent` row of the timeline; the Welcome the
+/// inspector then shows.
+fn pick_first_welcome(lab: &mut Lab) -> Box<mls_lab::engine::WelcomeDetails> {
+    let welcome = lab
+        .app
+        .events()
+        .iter()
+        .position(|e| e.kind.name() == "welcome_sent")
+        .expect("a welcome_sent event");
+    lab.app.set_focus(Panel::Timeline);
+    lab.press(KeyCode::Home);
+    for _ in 0..welcome {
+        lab.press(KeyCode::Down);
+    }
+    let Some(Inspection::Welcome(details)) = lab.app.inspection().cloned() else {
+        panic!("inspector shows {:?}", lab.app.inspection());
+    };
+    details
 }
