@@ -19,6 +19,11 @@
 //!
 //! `ds_round_trip/*` is not an operation: one DS request with no work behind it.
 //!
+//! `accept/*` is the one step inside publish and claim where the lab does more
+//! than OpenMLS: `accept/lab` is `wire::accept_key_package_judged` (the bounded
+//! reader, the checklist, then OpenMLS's decode, `validate` and `hash_ref`) and
+//! `accept/raw` the three OpenMLS calls alone, on the same encoded package.
+//!
 //! Commands are parsed outside the timed region. Setup (generating and publishing
 //! packages, creating groups, producing Welcomes) is not timed: each benchmark uses
 //! `iter_custom` and times only the operation, with `Instant` around it. Both sides
@@ -535,6 +540,34 @@ fn futures_executor_block<F: Future>(future: F) -> F::Output {
         .expect("generate with an existing signer completes without waiting")
 }
 
+// ---- accept: the checklist's way in, against OpenMLS's alone ----
+
+fn accept_lab_and_raw(c: &mut Criterion) {
+    let bytes = RawClient::new("bob")
+        .generate()
+        .0
+        .tls_serialize_detached()
+        .expect("serialize");
+    let crypto = RustCrypto::default();
+    let policy = mls_lab::inspect::checks::Policy::default();
+    let mut group = c.benchmark_group("accept");
+    group.bench_function("raw", |b| b.iter(|| black_box(accept(&crypto, &bytes))));
+    group.bench_function("lab", |b| {
+        b.iter(|| {
+            black_box(mls_lab::engine::wire::accept_key_package_judged(
+                &crypto,
+                &bytes,
+                mls_lab::engine::KeyPackageFormat::KeyPackage,
+                std::time::SystemTime::now(),
+                mls_lab::inspect::checks::Judge::Ds,
+                &policy,
+            ))
+            .expect("a package OpenMLS made is accepted")
+        })
+    });
+    group.finish();
+}
+
 fn benches(c: &mut Criterion) {
     let rts = Runtimes {
         multi: Runtime::new().expect("tokio runtime"),
@@ -546,6 +579,7 @@ fn benches(c: &mut Criterion) {
     compare(c, &rts, "generate", generate_raw, generate_engine);
     compare(c, &rts, "publish", publish_raw, publish_engine);
     compare(c, &rts, "claim", claim_raw, claim_engine);
+    accept_lab_and_raw(c);
     compare(c, &rts, "add", add_raw, add_engine);
     compare(c, &rts, "join", join_raw, join_engine);
     let mut group = c.benchmark_group("ds_round_trip");

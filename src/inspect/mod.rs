@@ -221,7 +221,11 @@ enum Parsed {
 type Reading = fn(&[u8]) -> Result<(Parsed, Field), InspectError>;
 
 fn read_message(bytes: &[u8]) -> Result<(Parsed, Field), InspectError> {
-    let mut r = Reader::new(bytes);
+    read_message_from(Reader::new(bytes))
+}
+
+fn read_message_from(mut r: Reader) -> Result<(Parsed, Field), InspectError> {
+    let size = r.remaining();
     let (wire_format, mut fields) = structure::message_header(&mut r)?;
     let (parsed, body) = match wire_format {
         names::WIRE_KEY_PACKAGE => {
@@ -240,7 +244,8 @@ fn read_message(bytes: &[u8]) -> Result<(Parsed, Field), InspectError> {
     };
     fields.push(body);
     finish(&r, "MLSMessage")?;
-    Ok((parsed, Field::group("MLSMessage", 0, bytes.len(), fields)))
+    let field = r.field(|| Field::group("MLSMessage", 0, size, fields));
+    Ok((parsed, field))
 }
 
 fn finish(r: &Reader, what: &str) -> Result<(), InspectError> {
@@ -257,7 +262,10 @@ fn finish(r: &Reader, what: &str) -> Result<(), InspectError> {
 }
 
 fn read_bare_key_package(bytes: &[u8]) -> Result<(Parsed, Field), InspectError> {
-    let mut r = Reader::new(bytes);
+    read_bare_key_package_from(Reader::new(bytes))
+}
+
+fn read_bare_key_package_from(mut r: Reader) -> Result<(Parsed, Field), InspectError> {
     let (parts, field) = structure::key_package(&mut r)?;
     finish(&r, "KeyPackage")?;
     Ok((Parsed::KeyPackage(Box::new(parts)), field))
@@ -334,14 +342,15 @@ pub fn inspect_with(input: &[u8], now: u64, policy: &Policy) -> Result<Report, I
 
 /// A key package, bare (`Framing::Bare`) or in an `MLSMessage`, read into its
 /// parts, or why it does not read; the lab's bounds hold before anything else
-/// touches it.
+/// touches it. No field tree is built: the values and their bounds alone.
 pub fn read_key_package(
     bytes: &[u8],
     framing: Framing,
 ) -> Result<structure::KeyPackageParts, InspectError> {
+    let reader = Reader::parts_only(bytes);
     let parsed = match framing {
-        Framing::Bare => read_bare_key_package(bytes)?.0,
-        Framing::MlsMessage => read_message(bytes)?.0,
+        Framing::Bare => read_bare_key_package_from(reader)?.0,
+        Framing::MlsMessage => read_message_from(reader)?.0,
     };
     match parsed {
         Parsed::KeyPackage(parts) => Ok(*parts),

@@ -4,6 +4,11 @@
 //! OpenMLS's own decoders (`tls_codec`) say whether bytes decode, not where each
 //! field is; an inspector needs the second, so this walks the bytes itself. The
 //! checks then use OpenMLS and the provider's crypto on the spans found here.
+//!
+//! A reader either records the [`Field`] tree (the inspector's view) or reads
+//! the values alone ([`Reader::parts_only`]): the DS and every claimer run the
+//! checklist on each incoming package, and the tree's names, hex and dates are
+//! for people only.
 
 use serde::Serialize;
 
@@ -84,14 +89,37 @@ pub struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
     end: usize,
+    /// Whether fields are built: false reads values and bounds alone.
+    records_fields: bool,
 }
 
 impl<'a> Reader<'a> {
+    /// A reader that records every field it reads.
     pub fn new(bytes: &'a [u8]) -> Self {
         Reader {
             bytes,
             pos: 0,
             end: bytes.len(),
+            records_fields: true,
+        }
+    }
+
+    /// A reader that holds the same bounds and finds the same values and
+    /// errors, but builds no [`Field`]: each one it returns is empty.
+    pub fn parts_only(bytes: &'a [u8]) -> Self {
+        Reader {
+            records_fields: false,
+            ..Reader::new(bytes)
+        }
+    }
+
+    /// The field `build` makes when this reader records fields, else an empty
+    /// one (no allocation).
+    pub fn field(&self, build: impl FnOnce() -> Field) -> Field {
+        if self.records_fields {
+            build()
+        } else {
+            Field::default()
         }
     }
 
@@ -185,19 +213,28 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// The fields `build` lists when this reader records fields, else none.
+    pub fn field_list(&self, build: impl FnOnce() -> Vec<Field>) -> Vec<Field> {
+        if self.records_fields {
+            build()
+        } else {
+            Vec::new()
+        }
+    }
+
     /// `opaque name<V>`: the bytes and the field (prefix included).
     pub fn opaque(&mut self, name: &str) -> Result<(&'a [u8], Field), InspectError> {
         let at = self.pos;
         let n = self.varint(name)?;
         let data = self.take(n, name)?;
-        let field = Field {
+        let field = self.field(|| Field {
             name: name.to_string(),
             offset: at,
             len: self.pos - at,
             value: Some(bytes_value(data)),
             hex: Some(hex::encode(data)),
             ..Field::default()
-        };
+        });
         Ok((data, field))
     }
 
@@ -219,6 +256,7 @@ impl<'a> Reader<'a> {
             bytes: self.bytes,
             pos: start,
             end: start + n,
+            records_fields: self.records_fields,
         };
         let mut values = Vec::new();
         let mut children = Vec::new();
@@ -232,11 +270,15 @@ impl<'a> Reader<'a> {
             }
             let (value, field) = item(&mut inner)?;
             values.push(value);
-            children.push(field);
+            if self.records_fields {
+                children.push(field);
+            }
         }
-        let mut field = Field::group(name, at, self.pos, children);
-        field.value = Some(format!("{} item(s)", values.len()));
-        field.count = Some(values.len());
+        let field = self.field(|| Field {
+            value: Some(format!("{} item(s)", values.len())),
+            count: Some(values.len()),
+            ..Field::group(name, at, self.pos, children)
+        });
         Ok((values, field))
     }
 }

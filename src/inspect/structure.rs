@@ -24,7 +24,7 @@ pub const MAX_WELCOME_SECRETS: usize = 10_000;
 
 /// What a key package's checks need: values and the byte spans that are signed
 /// or hashed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyPackageParts {
     pub version: u16,
     pub suite: u16,
@@ -49,7 +49,7 @@ pub struct KeyPackageParts {
 }
 
 /// The lists a leaf declares it supports (RFC 9420 §7.2).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Capabilities {
     pub versions: Vec<u16>,
     pub suites: Vec<u16>,
@@ -59,12 +59,12 @@ pub struct Capabilities {
 }
 
 /// One entry of a Welcome's `secrets[]`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretParts {
     pub new_member: Vec<u8>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WelcomeParts {
     pub suite: u16,
     pub secrets: Vec<SecretParts>,
@@ -83,7 +83,8 @@ const WIRE_FORMAT: Naming = (names::wire_format_meaning, names::wire_format);
 fn u16_field(r: &mut Reader, name: &str, naming: Naming) -> Result<(u16, Field), InspectError> {
     let (v, at) = r.u16(name)?;
     let (meaning, shown) = naming;
-    Ok((v, number(name, at, 2, v.into(), Some(meaning(v)), shown(v))))
+    let field = r.field(|| number(name, at, 2, v.into(), Some(meaning(v)), shown(v)));
+    Ok((v, field))
 }
 
 fn u16_list(
@@ -101,8 +102,10 @@ fn extensions(r: &mut Reader, name: &str) -> Result<(Vec<u16>, Field), InspectEr
         let start = r.position();
         let (kind, kind_field) = u16_field(r, "extension_type", EXTENSION)?;
         let (_, data) = r.opaque("extension_data")?;
-        let mut field = Field::group("extension", start, r.position(), vec![kind_field, data]);
-        field.value = Some(names::extension(kind));
+        let field = r.field(|| Field {
+            value: Some(names::extension(kind)),
+            ..Field::group("extension", start, r.position(), vec![kind_field, data])
+        });
         Ok((kind, field))
     })
 }
@@ -121,15 +124,15 @@ fn capabilities(r: &mut Reader) -> Result<(Capabilities, Field), InspectError> {
         proposals,
         credentials,
     };
-    Ok((
-        caps,
+    let field = r.field(|| {
         Field::group(
             "capabilities",
             start,
             r.position(),
             vec![f1, f2, f3, f4, f5],
-        ),
-    ))
+        )
+    });
+    Ok((caps, field))
 }
 
 /// `Credential` (RFC 9420 §5.3): the type, then its body.
@@ -138,10 +141,12 @@ fn credential(r: &mut Reader) -> Result<(u16, Field), InspectError> {
     let (kind, kind_field) = u16_field(r, "credential_type", CREDENTIAL)?;
     let body = match kind {
         names::CREDENTIAL_BASIC => {
-            let (identity, mut field) = r.opaque("identity")?;
-            field.value = Some(names::identity(identity));
-            field.text = std::str::from_utf8(identity).ok().map(str::to_string);
-            field
+            let (identity, field) = r.opaque("identity")?;
+            r.field(|| Field {
+                value: Some(names::identity(identity)),
+                text: std::str::from_utf8(identity).ok().map(str::to_string),
+                ..field
+            })
         }
         names::CREDENTIAL_X509 => {
             r.vector("certificates", MAX_LIST_ITEMS, |r| {
@@ -152,10 +157,8 @@ fn credential(r: &mut Reader) -> Result<(u16, Field), InspectError> {
         // Other types have no layout in RFC 9420; OpenMLS reads them as opaque<V>.
         _other => r.opaque("credential_data")?.1,
     };
-    Ok((
-        kind,
-        Field::group("credential", start, r.position(), vec![kind_field, body]),
-    ))
+    let field = r.field(|| Field::group("credential", start, r.position(), vec![kind_field, body]));
+    Ok((kind, field))
 }
 
 /// A `KeyPackage` (RFC 9420 §10) from the reader's position.
@@ -171,11 +174,7 @@ pub fn key_package(r: &mut Reader) -> Result<(KeyPackageParts, Field), InspectEr
     let (credential_type, f_cred) = credential(r)?;
     let (capabilities, f_caps) = capabilities(r)?;
     let (source, at) = r.u8("leaf_node_source")?;
-    let mut leaf_fields = vec![
-        f_enc,
-        f_sig_key,
-        f_cred,
-        f_caps,
+    let f_source = r.field(|| {
         number(
             "leaf_node_source",
             at,
@@ -183,8 +182,9 @@ pub fn key_package(r: &mut Reader) -> Result<(KeyPackageParts, Field), InspectEr
             source.into(),
             Some(names::leaf_source_meaning(source)),
             names::leaf_source(source),
-        ),
-    ];
+        )
+    });
+    let mut leaf_fields = r.field_list(|| vec![f_enc, f_sig_key, f_cred, f_caps, f_source]);
     let mut lifetime = None;
     match source {
         names::SOURCE_KEY_PACKAGE => {
@@ -192,15 +192,18 @@ pub fn key_package(r: &mut Reader) -> Result<(KeyPackageParts, Field), InspectEr
             let (not_before, a) = r.u64("not_before")?;
             let (not_after, b) = r.u64("not_after")?;
             lifetime = Some((not_before, not_after));
-            leaf_fields.push(Field::group(
-                "lifetime",
-                life_start,
-                r.position(),
-                vec![
-                    time_field("not_before", a, not_before),
-                    time_field("not_after", b, not_after),
-                ],
-            ));
+            let f_lifetime = r.field(|| {
+                Field::group(
+                    "lifetime",
+                    life_start,
+                    r.position(),
+                    vec![
+                        time_field("not_before", a, not_before),
+                        time_field("not_after", b, not_after),
+                    ],
+                )
+            });
+            leaf_fields.push(f_lifetime);
         }
         names::SOURCE_UPDATE => {}
         names::SOURCE_COMMIT => leaf_fields.push(r.opaque("parent_hash")?.1),
@@ -217,7 +220,7 @@ pub fn key_package(r: &mut Reader) -> Result<(KeyPackageParts, Field), InspectEr
     let leaf_tbs_end = r.position();
     let (leaf_signature, f_leaf_sig) = r.opaque("signature")?;
     leaf_fields.push(f_leaf_sig);
-    let f_leaf = Field::group("leaf_node", leaf_start, r.position(), leaf_fields);
+    let f_leaf = r.field(|| Field::group("leaf_node", leaf_start, r.position(), leaf_fields));
 
     let (extensions, f_ext) = extensions(r, "extensions")?;
     let tbs_end = r.position();
@@ -241,8 +244,11 @@ pub fn key_package(r: &mut Reader) -> Result<(KeyPackageParts, Field), InspectEr
         leaf_tbs: r.span(leaf_start, leaf_tbs_end).to_vec(),
         leaf_signature: leaf_signature.to_vec(),
     };
-    let children = vec![f_version, f_suite, f_init, f_leaf, f_ext, f_sig];
-    Ok((parts, Field::group("KeyPackage", start, end, children)))
+    let field = r.field(|| {
+        let children = vec![f_version, f_suite, f_init, f_leaf, f_ext, f_sig];
+        Field::group("KeyPackage", start, end, children)
+    });
+    Ok((parts, field))
 }
 
 /// A `Welcome` (RFC 9420 §12.4.3.1) from the reader's position.
@@ -251,44 +257,48 @@ pub fn welcome(r: &mut Reader) -> Result<(WelcomeParts, Field), InspectError> {
     let (suite, f_suite) = u16_field(r, "cipher_suite", SUITE)?;
     let (secrets, f_secrets) = r.vector("secrets", MAX_WELCOME_SECRETS, |r| {
         let at = r.position();
-        let (new_member, mut f_member) = r.opaque("new_member")?;
-        f_member.value = Some(format!(
-            "KeyPackageRef {}",
-            KeyPackageRef::from_bytes(new_member)
-        ));
+        let (new_member, f_member) = r.opaque("new_member")?;
         let cipher_start = r.position();
         let (_, f_kem) = r.opaque("kem_output")?;
         let (_, f_ct) = r.opaque("ciphertext")?;
-        let f_cipher = Field::group(
-            "encrypted_group_secrets",
-            cipher_start,
-            r.position(),
-            vec![f_kem, f_ct],
-        );
+        let cipher_end = r.position();
         let part = SecretParts {
             new_member: new_member.to_vec(),
         };
-        Ok((
-            part,
+        let field = r.field(|| {
+            let f_member = Field {
+                value: Some(format!(
+                    "KeyPackageRef {}",
+                    KeyPackageRef::from_bytes(new_member)
+                )),
+                ..f_member
+            };
+            let f_cipher = Field::group(
+                "encrypted_group_secrets",
+                cipher_start,
+                cipher_end,
+                vec![f_kem, f_ct],
+            );
             Field::group(
                 "EncryptedGroupSecrets",
                 at,
-                r.position(),
+                cipher_end,
                 vec![f_member, f_cipher],
-            ),
-        ))
+            )
+        });
+        Ok((part, field))
     })?;
     let (_, f_info) = r.opaque("encrypted_group_info")?;
     let parts = WelcomeParts { suite, secrets };
-    Ok((
-        parts,
+    let field = r.field(|| {
         Field::group(
             "Welcome",
             start,
             r.position(),
             vec![f_suite, f_secrets, f_info],
-        ),
-    ))
+        )
+    });
+    Ok((parts, field))
 }
 
 /// The `MLSMessage` header (RFC 9420 §6): version and wire format.
@@ -314,4 +324,91 @@ fn time_field(name: &str, at: usize, secs: u64) -> Field {
         Some(names::time_meaning(secs)),
         names::time(secs),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inspect::model;
+    use tls_codec::VLBytes;
+
+    fn package() -> Vec<u8> {
+        let extension = |extension_type| model::Extension {
+            extension_type,
+            extension_data: VLBytes::new(vec![7; 3]),
+        };
+        let leaf = model::LeafNodeContent {
+            encryption_key: VLBytes::new(vec![2; 32]),
+            signature_key: VLBytes::new(vec![3; 32]),
+            credential_type: names::CREDENTIAL_BASIC,
+            identity: VLBytes::new(b"bob".to_vec()),
+            capabilities: model::Capabilities {
+                versions: vec![1],
+                cipher_suites: vec![1, 3],
+                extensions: vec![0x000a, 0x0a0a],
+                proposals: vec![0x000b],
+                credentials: vec![1],
+            },
+            leaf_node_source: names::SOURCE_KEY_PACKAGE,
+            not_before: 5,
+            not_after: 6,
+            extensions: vec![extension(0x0a0a)],
+        };
+        let package = model::KeyPackage {
+            content: model::KeyPackageContent {
+                version: 1,
+                cipher_suite: 1,
+                init_key: VLBytes::new(vec![1; 32]),
+                leaf_node: model::LeafNode {
+                    content: leaf,
+                    signature: VLBytes::new(vec![4; 64]),
+                },
+                extensions: vec![extension(0x000a)],
+            },
+            signature: VLBytes::new(vec![5; 64]),
+        };
+        package.encode().unwrap_or_default()
+    }
+
+    fn read(reader: Reader) -> Result<(KeyPackageParts, Field, usize), InspectError> {
+        let mut reader = reader;
+        let (parts, field) = key_package(&mut reader)?;
+        Ok((parts, field, reader.position()))
+    }
+
+    #[test]
+    fn the_parts_only_reader_finds_the_same_parts_and_errors_without_a_tree() {
+        let bytes = package();
+        let (parts, tree, end) = read(Reader::new(&bytes)).unwrap_or_else(|e| panic!("{e}"));
+        let (quick, none, quick_end) =
+            read(Reader::parts_only(&bytes)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((&quick, quick_end), (&parts, end));
+        assert_eq!(parts.leaf_extensions, [0x0a0a]);
+        assert_eq!(
+            tree.walk().len(),
+            37,
+            "the recording reader builds the tree"
+        );
+        let identity = tree
+            .find("identity")
+            .and_then(|field| field.text.as_deref());
+        assert_eq!(identity, Some("bob"));
+        assert_eq!(none, Field::default(), "the parts-only reader builds none");
+        // Every cut and every changed byte gives both readers one verdict.
+        for cut in 0..bytes.len() {
+            let verdicts = [
+                Reader::new(&bytes[..cut]),
+                Reader::parts_only(&bytes[..cut]),
+            ]
+            .map(|reader| read(reader).map(|(parts, _, end)| (parts, end)));
+            assert_eq!(verdicts[0], verdicts[1], "cut at {cut}");
+        }
+        for at in 0..bytes.len() {
+            let mut changed = bytes.clone();
+            changed[at] ^= 0xc1;
+            let verdicts = [Reader::new(&changed), Reader::parts_only(&changed)]
+                .map(|reader| read(reader).map(|(parts, _, end)| (parts, end)));
+            assert_eq!(verdicts[0], verdicts[1], "byte {at} changed");
+        }
+    }
 }

@@ -217,11 +217,18 @@ impl Check {
         }
     }
 
-    fn pass_if(rule: RuleId, ok: bool, pass: impl Into<String>, fail: impl Into<String>) -> Self {
+    /// Passes when `ok`; only the reason of the verdict given is ever made
+    /// (every incoming package runs the list: the other is never read).
+    fn pass_if<P: Into<String>, F: Into<String>>(
+        rule: RuleId,
+        ok: bool,
+        pass: impl FnOnce() -> P,
+        fail: impl FnOnce() -> F,
+    ) -> Self {
         if ok {
-            Self::new(rule, Verdict::Pass, pass)
+            Self::new(rule, Verdict::Pass, pass())
         } else {
-            Self::new(rule, Verdict::Fail, fail)
+            Self::new(rule, Verdict::Fail, fail())
         }
     }
 }

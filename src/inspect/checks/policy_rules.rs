@@ -84,12 +84,14 @@ pub(super) fn max_lifetime(lifetime: Option<(u64, u64)>, now: u64, max: Option<u
     Check::pass_if(
         rule,
         left <= max,
-        format!("{} left, at most {}", approximate(left), approximate(max)),
-        format!(
-            "{} left, longer than the DS's {}",
-            approximate(left),
-            approximate(max)
-        ),
+        || format!("{} left, at most {}", approximate(left), approximate(max)),
+        || {
+            format!(
+                "{} left, longer than the DS's {}",
+                approximate(left),
+                approximate(max)
+            )
+        },
     )
 }
 

@@ -29,8 +29,8 @@ pub(super) fn run(
             Ok(ok) => Check::pass_if(
                 rule,
                 ok,
-                format!("{label} verifies with the leaf's signature_key"),
-                format!("{label} does not verify with the leaf's signature_key"),
+                || format!("{label} verifies with the leaf's signature_key"),
+                || format!("{label} does not verify with the leaf's signature_key"),
             ),
             Err(why) => Check::new(rule, Verdict::NotChecked, why),
         }
@@ -39,11 +39,13 @@ pub(super) fn run(
         Check::pass_if(
             RuleId::Version,
             parts.version == names::MLS10,
-            "mls10",
-            format!(
-                "{} is not mls10, the version this lab speaks",
-                names::version(parts.version)
-            ),
+            || "mls10",
+            || {
+                format!(
+                    "{} is not mls10, the version this lab speaks",
+                    names::version(parts.version)
+                )
+            },
         ),
         match &suite {
             Ok(_) => Check::new(
@@ -56,11 +58,13 @@ pub(super) fn run(
         Check::pass_if(
             RuleId::LeafNodeSource,
             parts.leaf_node_source == names::SOURCE_KEY_PACKAGE,
-            "key_package, so the leaf carries a lifetime",
-            format!(
-                "{}: a key package's leaf must come from key_package",
-                names::leaf_source(parts.leaf_node_source)
-            ),
+            || "key_package, so the leaf carries a lifetime",
+            || {
+                format!(
+                    "{}: a key package's leaf must come from key_package",
+                    names::leaf_source(parts.leaf_node_source)
+                )
+            },
         ),
         signature(
             RuleId::LeafNodeSignature,
@@ -71,8 +75,8 @@ pub(super) fn run(
         Check::pass_if(
             RuleId::InitKeyDistinct,
             parts.init_key != parts.encryption_key,
-            "the HPKE init_key differs from the leaf's encryption_key",
-            "init_key equals the leaf's encryption_key",
+            || "the HPKE init_key differs from the leaf's encryption_key",
+            || "init_key equals the leaf's encryption_key",
         ),
         extensions_in_place(parts),
         signature(
@@ -120,8 +124,8 @@ fn extensions_listed(parts: &KeyPackageParts) -> Check {
     Check::pass_if(
         RuleId::ExtensionsListed,
         missing.is_empty(),
-        "every non-default extension is listed in the leaf's capabilities",
-        format!("not in the leaf's capabilities: {}", some(&missing)),
+        || "every non-default extension is listed in the leaf's capabilities",
+        || format!("not in the leaf's capabilities: {}", some(&missing)),
     )
 }
 
@@ -140,8 +144,8 @@ fn extensions_in_place(parts: &KeyPackageParts) -> Check {
     Check::pass_if(
         RuleId::ExtensionsInPlace,
         misplaced.is_empty(),
-        "each extension type may appear where it is",
-        format!("not allowed there: {}", some(&misplaced)),
+        || "each extension type may appear where it is",
+        || format!("not allowed there: {}", some(&misplaced)),
     )
 }
 
@@ -159,11 +163,13 @@ fn unique_extensions(parts: &KeyPackageParts) -> Check {
     Check::pass_if(
         RuleId::UniqueExtensions,
         repeated.is_empty(),
-        "no extension type appears twice in a list",
-        format!(
-            "twice: {}; OpenMLS does not decode the list (\"Found duplicate extensions\")",
-            some(&repeated)
-        ),
+        || "no extension type appears twice in a list",
+        || {
+            format!(
+                "twice: {}; OpenMLS does not decode the list (\"Found duplicate extensions\")",
+                some(&repeated)
+            )
+        },
     )
 }
 
@@ -180,11 +186,13 @@ fn grease_extensions(parts: &KeyPackageParts) -> Check {
     Check::pass_if(
         RuleId::GreaseExtensions,
         greased.is_empty(),
-        "no GREASE extension type in an extension list",
-        format!(
+        || "no GREASE extension type in an extension list",
+        || {
+            format!(
             "{}: RFC 9420 §13.5 allows GREASE extensions, OpenMLS refuses them (UnsupportedExtension) even when listed",
             some(&greased)
-        ),
+        )
+        },
     )
 }
 
@@ -198,8 +206,8 @@ fn credential_listed(parts: &KeyPackageParts) -> Check {
             .capabilities
             .credentials
             .contains(&parts.credential_type),
-        format!("{kind}, listed in the leaf's capabilities"),
-        format!("{kind} is not listed in the leaf's capabilities"),
+        || format!("{kind}, listed in the leaf's capabilities"),
+        || format!("{kind} is not listed in the leaf's capabilities"),
     )
 }
 
@@ -210,8 +218,8 @@ fn credential_supported(parts: &KeyPackageParts) -> Check {
     Check::pass_if(
         RuleId::CredentialSupported,
         parts.credential_type == names::CREDENTIAL_BASIC,
-        format!("{kind}, which every lab client supports"),
-        format!("{kind}: the lab's clients support basic (1) credentials only"),
+        || format!("{kind}, which every lab client supports"),
+        || format!("{kind}: the lab's clients support basic (1) credentials only"),
     )
 }
 
@@ -230,8 +238,8 @@ fn version_and_suite_listed(parts: &KeyPackageParts) -> Check {
     Check::pass_if(
         RuleId::VersionAndSuiteListed,
         missing.is_empty(),
-        "the package's own version and suite are listed",
-        format!("not in the leaf's capabilities: {}", missing.join(", ")),
+        || "the package's own version and suite are listed",
+        || format!("not in the leaf's capabilities: {}", missing.join(", ")),
     )
 }
 
