@@ -12,6 +12,7 @@
 
 pub mod bundle;
 pub mod client;
+mod cores;
 pub mod ds;
 pub mod error;
 pub mod event;

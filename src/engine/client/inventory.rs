@@ -13,7 +13,7 @@ use super::storage::{stored_key_packages, StoredBundle};
 use super::*;
 use crate::domain::{ClockOverflow, LabClock, Suite};
 use crate::engine::error::{EngineError, ErrorCode};
-use crate::engine::wire;
+use crate::engine::{cores, wire};
 
 /// The lifetime a new key package gets (RFC 9420 §7.2 `Lifetime` in the leaf node).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -306,16 +306,15 @@ impl Client {
         clock: &LabClock,
         count: u32,
     ) -> Result<usize, EngineError> {
-        use rayon::prelude::*;
         let ciphersuite = wire::ciphersuite(options.suite)?;
         let (not_before, not_after) = options.lifetime.range(clock)?;
         let credential = self.credential_with_key(ciphersuite)?;
         let signer = self.signer(ciphersuite)?;
         let provider = &self.provider;
         let start = self.inventory.len();
-        let built: Vec<Result<KeyPackageEntry, EngineError>> = (0..count as usize)
-            .into_par_iter()
-            .map(|offset| {
+        let offsets: Vec<usize> = (0..count as usize).collect();
+        let built: Vec<Result<KeyPackageEntry, EngineError>> =
+            cores::map_each(&offsets, |offset| {
                 build_one(
                     &provider.for_key_package(start + offset),
                     signer,
@@ -324,8 +323,7 @@ impl Client {
                     options,
                     (not_before, not_after),
                 )
-            })
-            .collect();
+            });
         let mut added = 0;
         let mut first_error = None;
         for result in built {

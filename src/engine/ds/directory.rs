@@ -8,6 +8,7 @@ use openmls::prelude::KeyPackage;
 use super::state::Account;
 use super::*;
 use crate::domain::{ClientId, Fault, KeyPackageRef, Suite};
+use crate::engine::cores;
 use crate::engine::error::EngineError;
 use crate::engine::wire::{self, KeyPackageFormat};
 use crate::inspect::checks::Judge;
@@ -28,18 +29,14 @@ impl DsCore {
         uploads: &[Vec<u8>],
         format: KeyPackageFormat,
     ) -> Vec<Result<Published, EngineError>> {
-        use rayon::prelude::*;
         if !self.accounts.contains_key(publisher) {
             let refused = || Err(EngineError::NotRegistered(publisher.to_string()));
             return uploads.iter().map(|_| refused()).collect();
         }
         let (crypto, now, policy) = (&self.crypto, self.clock.now(), &self.policy);
-        let validated: Vec<_> = uploads
-            .par_iter()
-            .map(|bytes| {
-                wire::accept_key_package_judged(crypto, bytes, format, now, Judge::Ds, policy)
-            })
-            .collect();
+        let validated = cores::map_each(uploads, |bytes| {
+            wire::accept_key_package_judged(crypto, bytes, format, now, Judge::Ds, policy)
+        });
         let mut in_batch = HashSet::new();
         let checked: Vec<Result<Admission, EngineError>> = uploads
             .iter()
