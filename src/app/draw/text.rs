@@ -92,6 +92,28 @@ pub use crate::app::layout::wrap;
 /// keeping each word's style; rows after the first start with `indent` spaces
 /// (a hanging indent, so that a value continues under itself).
 pub fn wrap_line<'a>(line: Line<'a>, width: usize, indent: usize) -> Vec<Line<'a>> {
+    let columns: usize = line.spans.iter().map(|s| s.content.chars().count()).sum();
+    if columns <= width.max(1) {
+        // Most lines fit: one row, the same as breaking it would give, without
+        // taking it apart word by word (drawn on every frame).
+        return vec![one_row(line)];
+    }
+    wrap_words(line, width, indent)
+}
+
+/// A line that fits, as [`wrap_words`] gives it: each span in the line's style.
+fn one_row(line: Line<'_>) -> Line<'_> {
+    let style = line.style;
+    let spans: Vec<Span<'_>> = line
+        .spans
+        .into_iter()
+        .map(|span| Span::styled(span.content, style.patch(span.style)))
+        .collect();
+    Line::from(spans)
+}
+
+/// [`wrap_line`] for a line wider than `width`: word by word.
+fn wrap_words<'a>(line: Line<'a>, width: usize, indent: usize) -> Vec<Line<'a>> {
     let width = width.max(1);
     let indent = indent.min(width / 2);
     // Words and the spaces between them, each with its span's style.
@@ -234,6 +256,37 @@ pub fn count(n: usize, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Both rows as a terminal shows them: symbols and styles, cell by cell.
+    fn drawn(rows: &[Line<'_>], width: u16) -> ratatui::buffer::Buffer {
+        use ratatui::widgets::Widget as _;
+        let area = ratatui::layout::Rect::new(0, 0, width, rows.len() as u16);
+        let mut buf = ratatui::buffer::Buffer::empty(area);
+        for (y, row) in rows.iter().enumerate() {
+            row.clone()
+                .render(ratatui::layout::Rect::new(0, y as u16, width, 1), &mut buf);
+        }
+        buf
+    }
+
+    #[test]
+    fn a_line_that_fits_is_drawn_as_breaking_it_word_by_word_would_draw_it() {
+        let red = Style::default().fg(ratatui::style::Color::Red);
+        let line = Line::from(vec![
+            Span::raw("  init_key  "),
+            Span::styled("32 bytes 0a1b", red),
+            Span::raw(" "),
+        ])
+        .style(Style::default().add_modifier(ratatui::style::Modifier::BOLD));
+        for width in [26, 30, 80] {
+            let fast = wrap_line(line.clone(), width, 4);
+            let slow = wrap_words(line.clone(), width, 4);
+            assert_eq!(fast.len(), 1);
+            assert_eq!(drawn(&fast, width as u16), drawn(&slow, width as u16));
+        }
+        // One column less and it breaks.
+        assert_eq!(wrap_line(line, 24, 4).len(), 2);
+    }
 
     #[test]
     fn counts_use_the_singular_for_one() {

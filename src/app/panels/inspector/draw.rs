@@ -21,7 +21,7 @@ use crate::worker::Inspection;
 /// escaped (in `wrapped`, so that what is counted is what is drawn).
 pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let rows = wrapped(app, theme, usize::from(area.width));
-    let scroll = app.inspector_scroll();
+    let scroll = app.inspector_top_of(rows.len());
     for (row, (_, line)) in rows
         .into_iter()
         .skip(scroll)

@@ -98,8 +98,7 @@ impl PanelView for InspectorPanel {
         if self.hex {
             app.hex_view().map_or(0, |h| h.fields.len())
         } else {
-            let (_, height) = app.inspector_size();
-            app.inspector_len().saturating_sub(height).saturating_add(1)
+            self.top_rows(app, app.inspector_len())
         }
     }
 
@@ -140,11 +139,34 @@ impl PanelView for InspectorPanel {
     }
 }
 
+impl InspectorPanel {
+    /// Of `len` wrapped rows, how many can be the top one: down to the last
+    /// page, so that paging skips no row and stops at the end.
+    fn top_rows(&self, app: &App, len: usize) -> usize {
+        let (_, height) = app.inspector_size();
+        len.saturating_sub(height).saturating_add(1)
+    }
+
+    /// The top row when the fields wrap to `len` rows.
+    fn top_of(&self, app: &App, len: usize) -> usize {
+        self.scroll.min(self.top_rows(app, len).saturating_sub(1))
+    }
+}
+
 impl App {
     /// The inspector's top row (never past its last page).
     pub fn inspector_scroll(&self) -> usize {
-        let rows = self.panels.inspector.rows(self);
-        self.panels.inspector.scroll.min(rows.saturating_sub(1))
+        let inspector = &self.panels.inspector;
+        match inspector.hex {
+            true => inspector.scroll.min(inspector.rows(self).saturating_sub(1)),
+            false => inspector.top_of(self, self.inspector_len()),
+        }
+    }
+
+    /// The top row of the fields' view, which wrapped to `len` rows (wrapping
+    /// is most of a frame: `draw` does it once).
+    fn inspector_top_of(&self, len: usize) -> usize {
+        self.panels.inspector.top_of(self, len)
     }
 
     /// Whether the inspector shows the hex view (`x`).

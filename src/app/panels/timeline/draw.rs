@@ -152,7 +152,7 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 buf.set_string(xa, y, "├", style);
                 // The longest form that fits somewhere along or beside the
                 // arrow; else the shortest beside it, cut.
-                let placed = label.shortenings().into_iter().find_map(|form| {
+                let placed = label.shortenings().find_map(|form| {
                     along(form.width() as u16, lo, hi, area.x + GUTTER, right)
                         .map(|place| (form, place))
                 });

@@ -75,36 +75,34 @@ impl<'a> Label<'a> {
     }
 
     /// The label and its shorter forms, longest first: without its note, then
-    /// without each context part from the right.
-    pub fn shortenings(&self) -> Vec<Label<'a>> {
-        let mut forms = vec![self.clone()];
-        let mut current = self.clone();
-        let droppable = |part: Part| matches!(part, Part::Note | Part::Context);
-        // Notes first, then context from the right.
-        for wanted in [Part::Note, Part::Context] {
-            while let Some(at) = current.parts.iter().rposition(|(p, _)| *p == wanted) {
-                current.parts.remove(at);
-                forms.push(current.clone());
-            }
-        }
-        debug_assert!(forms
-            .last()
-            .is_none_or(|l| l.parts.iter().all(|(p, _)| !droppable(*p))));
-        forms.extend(self.terse.iter().map(|parts| Label {
+    /// without each context part from the right, then its terse forms. Made
+    /// one at a time: on most rows of every frame the first fits.
+    pub fn shortenings(&self) -> impl Iterator<Item = Label<'a>> + '_ {
+        let dropped = std::iter::successors(Some(self.clone()), |current| {
+            // Notes first, then context, each from the right.
+            let rightmost = |wanted: Part| current.parts.iter().rposition(|(p, _)| *p == wanted);
+            let at = rightmost(Part::Note).or_else(|| rightmost(Part::Context))?;
+            let mut shorter = current.clone();
+            shorter.parts.remove(at);
+            Some(shorter)
+        });
+        let terse = self.terse.iter().map(|parts| Label {
             parts: parts.clone(),
             terse: Vec::new(),
-        }));
-        forms
+        });
+        dropped.chain(terse)
     }
 
     /// The longest form that fits `room` columns, or the shortest.
     pub fn fit(&self, room: usize) -> Label<'a> {
-        let forms = self.shortenings();
-        let shortest = forms.last().cloned().unwrap_or_else(|| self.clone());
-        forms
-            .into_iter()
-            .find(|form| form.width() <= room)
-            .unwrap_or(shortest)
+        let mut shortest = None;
+        for form in self.shortenings() {
+            if form.width() <= room {
+                return form;
+            }
+            shortest = Some(form);
+        }
+        shortest.unwrap_or_else(|| self.clone())
     }
 
     /// The words of its key parts (what a reader must see).
