@@ -9,7 +9,7 @@ use openmls_basic_credential::SignatureKeyPair;
 use openmls_traits::storage::StorageProvider as _;
 use openmls_traits::OpenMlsProvider;
 
-use super::storage::{stored_key_packages, StoredBundle};
+use super::storage::{holds_key_package, stored_key_packages};
 use super::*;
 use crate::domain::{ClockOverflow, LabClock, Suite};
 use crate::engine::error::{EngineError, ErrorCode};
@@ -418,12 +418,7 @@ impl Client {
     /// Whether the private bundle for `kp_ref` is in this client's storage, read
     /// from the storage itself every time.
     pub fn has_private_bundle(&self, kp_ref: &KeyPackageRef) -> bool {
-        matches!(
-            self.provider
-                .storage()
-                .key_package::<KeyPackageRef, StoredBundle>(kp_ref),
-            Ok(Some(_))
-        )
+        holds_key_package(self.provider.storage(), kp_ref)
     }
 
     /// Deletes the private bundle of one of this client's key packages on purpose
