@@ -6,7 +6,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Padding, Paragraph, Widget};
+use ratatui::widgets::{Paragraph, Widget};
 
 use crate::app::draw::table::{self, Cell, Column};
 use crate::app::draw::text::{escaped, truncate};
@@ -41,12 +41,7 @@ pub fn render(room: &Room, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if hidden > 0 {
         title.push(Span::styled(format!("· {hidden} more below "), theme.warn));
     }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .padding(Padding::horizontal(1))
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border)
-        .title(Line::from(title));
+    let block = super::frame(Line::from(title), theme.border);
     let inner = block.inner(area);
     block.render(area, buf);
     if rows.is_empty() {

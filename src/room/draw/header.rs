@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Padding, Paragraph, Widget};
+use ratatui::widgets::{Paragraph, Widget};
 
 use crate::app::draw::text::{escaped, wrap_line};
 use crate::app::draw::theme::Theme;
@@ -26,12 +26,7 @@ pub fn height(room: &Room, width: u16) -> u16 {
 }
 
 pub fn render(room: &Room, area: Rect, buf: &mut Buffer, theme: &Theme) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .padding(Padding::horizontal(1))
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border_focus)
-        .title(Span::styled(TITLE, theme.title));
+    let block = super::frame(Span::styled(TITLE, theme.title), theme.border_focus);
     let inner = block.inner(area);
     block.render(area, buf);
     let width = usize::from(inner.width);

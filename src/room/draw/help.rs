@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Padding, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 use crate::app::draw::theme::Theme;
 use crate::room::ROOM_KEYS;
@@ -26,13 +26,11 @@ pub fn render(area: Rect, buf: &mut Buffer, theme: &Theme) {
         height,
     );
     Clear.render(popup, buf);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .padding(Padding::horizontal(1))
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border_focus)
-        .title(Span::styled(" Help · Esc closes ", theme.title))
-        .style(theme.base);
+    let block = super::frame(
+        Span::styled(" Help · Esc closes ", theme.title),
+        theme.border_focus,
+    )
+    .style(theme.base);
     let mut lines: Vec<Line> = ROOM_KEYS
         .iter()
         .map(|key| {

@@ -11,8 +11,9 @@ mod help;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Padding, Paragraph, Widget, Wrap};
 
 use super::{Room, ROOM_KEYS};
 use crate::app::draw::theme::Theme;
@@ -20,6 +21,17 @@ use crate::app::draw::theme::Theme;
 /// Below this the screen says how large it needs to be.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
+
+/// The frame every region of the room screen sits in: rounded, a column of
+/// padding each side, `title` on its top edge.
+fn frame<'a>(title: impl Into<Line<'a>>, border: Style) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .padding(Padding::horizontal(1))
+        .border_type(BorderType::Rounded)
+        .border_style(border)
+        .title(title)
+}
 
 /// Draws the whole screen.
 impl Widget for &Room {
