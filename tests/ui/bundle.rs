@@ -338,6 +338,13 @@ fn hex_headings_are_never_cut_at_talk_sizes() {
     check(&mut lab, "key package");
     lab.press(KeyCode::Char('x'));
     // The Welcome, from the timeline.
+    select_first_welcome(&mut lab);
+    lab.press(KeyCode::Char('x'));
+    check(&mut lab, "Welcome");
+}
+
+/// Puts the timeline's cursor on its first `welcome_sent` row.
+fn select_first_welcome(lab: &mut Lab) {
     let welcome = lab
         .app
         .events()
@@ -349,24 +356,12 @@ fn hex_headings_are_never_cut_at_talk_sizes() {
     for _ in 0..welcome {
         lab.press(KeyCode::Down);
     }
-    lab.press(KeyCode::Char('x'));
-    check(&mut lab, "Welcome");
 }
 
 /// Picks the first `welcome_sent` row of the timeline; the Welcome the
 /// inspector then shows.
 fn pick_first_welcome(lab: &mut Lab) -> Box<mls_lab::engine::WelcomeDetails> {
-    let welcome = lab
-        .app
-        .events()
-        .iter()
-        .position(|e| e.kind.name() == "welcome_sent")
-        .expect("a welcome_sent event");
-    lab.app.set_focus(Panel::Timeline);
-    lab.press(KeyCode::Home);
-    for _ in 0..welcome {
-        lab.press(KeyCode::Down);
-    }
+    select_first_welcome(lab);
     let Some(Inspection::Welcome(details)) = lab.app.inspection().cloned() else {
         panic!("inspector shows {:?}", lab.app.inspection());
     };
