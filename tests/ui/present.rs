@@ -10,8 +10,8 @@ fn words(text: &str) -> String {
         .join(" ")
 }
 
-/// The default lesson presented, after `steps` steps.
-fn presented(steps: usize) -> Lab {
+/// The lesson in `source` presented, seeded, at its start.
+fn presenting(label: &str, source: &str) -> Lab {
     let randomness = Randomness::Seeded(7);
     let mut worker = Worker::spawn_with(randomness).expect("engine thread");
     let mut app = App::new(
@@ -23,11 +23,15 @@ fn presented(steps: usize) -> Lab {
         Instant::now(),
     );
     app.set_randomness(randomness);
-    let lesson = app::lesson_from("default", mls_lab::runner::DEFAULT_SCENARIO).expect("parses");
-    app.load_lesson(lesson);
+    app.load_lesson(app::lesson_from(label, source).expect("parses"));
     app.present();
     settle(&mut app, &mut worker, Vec::new());
-    let mut lab = Lab { app, worker };
+    Lab { app, worker }
+}
+
+/// The default lesson presented, after `steps` steps.
+fn presented(steps: usize) -> Lab {
+    let mut lab = presenting("default", mls_lab::runner::DEFAULT_SCENARIO);
     for _ in 0..steps {
         lab.press(KeyCode::Char(' '));
     }
@@ -216,21 +220,7 @@ fn presenting_a_lessons_show_lines_put_the_inspector_and_hex_view_on_screen() {
     let source = "# Show and tell\n# the inspector and the hex view.\n\nclients alice bob\n\n\
                   # bob makes a key package\nbob generate\nshow inspector\n\n\
                   # and publishes it\nbob publish --all\nshow hex init_key\n";
-    let randomness = Randomness::Seeded(7);
-    let mut worker = Worker::spawn_with(randomness).expect("engine thread");
-    let mut app = App::new(
-        Settings {
-            speed: Duration::ZERO,
-            theme: ThemeName::HighContrast,
-            ..Settings::default()
-        },
-        Instant::now(),
-    );
-    app.set_randomness(randomness);
-    app.load_lesson(app::lesson_from("show", source).expect("parses"));
-    app.present();
-    settle(&mut app, &mut worker, Vec::new());
-    let mut lab = Lab { app, worker };
+    let mut lab = presenting("show", source);
     let step_of = |lab: &Lab| lab.app.lesson().map(|l| l.position());
     while lab
         .app
