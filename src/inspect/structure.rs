@@ -329,7 +329,7 @@ fn time_field(name: &str, at: usize, secs: u64) -> Field {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inspect::model;
+    use crate::inspect::{model, reader};
     use tls_codec::VLBytes;
 
     fn package() -> Vec<u8> {
@@ -374,6 +374,63 @@ mod tests {
         let mut reader = reader;
         let (parts, field) = key_package(&mut reader)?;
         Ok((parts, field, reader.position()))
+    }
+
+    /// The first field named `name` under the field named `parent`.
+    fn under<'t>(tree: &'t Field, parent: &str, name: &str) -> &'t Field {
+        tree.find(parent)
+            .and_then(|p| p.find(name))
+            .unwrap_or_else(|| panic!("{parent}.{name} in {tree:?}"))
+    }
+
+    #[test]
+    fn the_recording_reader_says_where_each_field_is_and_what_it_holds_in_words() {
+        let bytes = package();
+        let (_, tree, _) = read(Reader::new(&bytes)).unwrap_or_else(|e| panic!("{e}"));
+        // version (2 bytes), cipher_suite (2), then init_key: a 1-byte length and 32 bytes.
+        let version = under(&tree, "KeyPackage", "version");
+        assert_eq!((version.offset, version.len), (0, 2));
+        assert_eq!(version.value, Some(names::version(1)));
+        assert_eq!(version.number, Some(1));
+        assert_eq!(version.meaning, Some(names::version_meaning(1)));
+        let init_key = under(&tree, "KeyPackage", "init_key");
+        assert_eq!((init_key.offset, init_key.len), (4, 33));
+        assert_eq!(init_key.value, Some(reader::bytes_value(&[1; 32])));
+        assert_eq!(init_key.hex, Some(hex::encode([1; 32])));
+        let suites = under(&tree, "capabilities", "cipher_suites");
+        assert_eq!((suites.len, suites.count), (5, Some(2)));
+        assert_eq!(suites.value.as_deref(), Some("2 item(s)"));
+        let identity = under(&tree, "credential", "identity");
+        assert_eq!(identity.value, Some(names::identity(b"bob")));
+        let extension = under(&tree, "leaf_node", "extension");
+        assert_eq!(extension.value, Some(names::extension(0x0a0a)));
+        let leaf_source = under(&tree, "leaf_node", "leaf_node_source");
+        assert_eq!(leaf_source.value, Some(names::leaf_source(1)));
+    }
+
+    #[test]
+    fn a_welcomes_new_member_is_named_as_a_reference() {
+        // cipher_suite 1; secrets<V> of one entry: new_member<V> (4 bytes),
+        // kem_output<V> (1), ciphertext<V> (1); encrypted_group_info<V> (1).
+        let entry = [&[4, 9, 9, 9, 9][..], &[1, 7], &[1, 8]].concat();
+        let bytes = [&[0, 1, entry.len() as u8][..], &entry, &[1, 6]].concat();
+        for reader in [Reader::new(&bytes), Reader::parts_only(&bytes)] {
+            let mut reader = reader;
+            let (parts, _) = welcome(&mut reader).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(
+                parts.secrets,
+                [SecretParts {
+                    new_member: vec![9; 4]
+                }]
+            );
+            assert!(reader.is_empty());
+        }
+        let (_, tree) = welcome(&mut Reader::new(&bytes)).unwrap_or_else(|e| panic!("{e}"));
+        let member = under(&tree, "EncryptedGroupSecrets", "new_member");
+        let named = format!("KeyPackageRef {}", KeyPackageRef::from_bytes(&[9; 4]));
+        assert_eq!(member.value, Some(named));
+        let secrets = under(&tree, "Welcome", "secrets");
+        assert_eq!((secrets.offset, secrets.count), (2, Some(1)));
     }
 
     #[test]
