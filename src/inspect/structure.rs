@@ -427,7 +427,7 @@ mod tests {
         }
         let (_, tree) = welcome(&mut Reader::new(&bytes)).unwrap_or_else(|e| panic!("{e}"));
         let member = under(&tree, "EncryptedGroupSecrets", "new_member");
-        let named = format!("KeyPackageRef {}", KeyPackageRef::from_bytes(&[9; 4]));
+        let named = format!("KeyPackageRef {}", KeyPackageRef::from_bytes([9; 4]));
         assert_eq!(member.value, Some(named));
         let secrets = under(&tree, "Welcome", "secrets");
         assert_eq!((secrets.offset, secrets.count), (2, Some(1)));
