@@ -132,6 +132,27 @@ impl<'de> Deserialize<'de> for KeyPackageRef {
 mod tests {
     use super::*;
 
+    /// A reference as OpenMLS computes one (RFC 9420 §5.2's label) over `value`.
+    fn openmls_ref(value: &[u8]) -> openmls::prelude::KeyPackageRef {
+        openmls::prelude::KeyPackageRef::new(
+            value,
+            openmls::prelude::Ciphersuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519,
+            &openmls_rust_crypto::RustCrypto::default(),
+            b"MLS 1.0 KeyPackage Reference",
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[test]
+    fn openmls_references_convert_with_their_bytes_and_compare_by_them() {
+        let (one, other) = (openmls_ref(b"one"), openmls_ref(b"other"));
+        let ours = KeyPackageRef::from(one.clone());
+        assert_eq!(ours.as_slice(), one.as_slice());
+        assert_eq!(KeyPackageRef::from(&one), ours);
+        assert!(ours == one && one == ours);
+        assert!(ours != other && other != ours);
+    }
+
     #[test]
     fn hex_both_ways_and_one_shortening() {
         let kp_ref = KeyPackageRef::from_hex("ABCDEF0123456789").unwrap();
