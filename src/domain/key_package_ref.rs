@@ -149,8 +149,11 @@ mod tests {
         let ours = KeyPackageRef::from(one.clone());
         assert_eq!(ours.as_slice(), one.as_slice());
         assert_eq!(KeyPackageRef::from(&one), ours);
-        assert!(ours == one && one == ours);
-        assert!(ours != other && other != ours);
+        // Each side of the comparison is its own impl.
+        assert_eq!(ours, one);
+        assert_eq!(one, ours);
+        assert_ne!(ours, other);
+        assert_ne!(other, ours);
     }
 
     #[test]
