@@ -284,7 +284,7 @@ mod tests {
             assert_eq!(fast.len(), 1);
             assert_eq!(drawn(&fast, width as u16), drawn(&slow, width as u16));
         }
-        // One column less and it breaks.
+        // At 25 it still fits (a trailing space never overflows); at 24 it breaks.
         assert_eq!(wrap_line(line, 24, 4).len(), 2);
     }
 
