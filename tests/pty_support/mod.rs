@@ -359,10 +359,18 @@ impl Lab {
         );
 
         // After leaving the alternate screen nothing may be drawn: only private
-        // mode resets (`ESC [ ? … l`) and showing the cursor are allowed.
+        // mode resets (`ESC [ ? … l`), showing the cursor, and plain lines of
+        // text are allowed. A plain line holds no escape byte, so it cannot
+        // move the cursor or paint: it is a diagnostic on the main screen, such
+        // as the runtime's "memory allocation of N bytes failed", which a second
+        // thread can print after the first one's abort restored the terminal.
         let after = &raw[left + LEAVE_ALT.len()..];
         let mut rest = after;
         while !rest.is_empty() {
+            if let Some(line) = plain_line(rest) {
+                rest = &rest[line.len()..];
+                continue;
+            }
             let Some(sequence) = private_mode(rest) else {
                 panic!(
                     "output after the final {LEAVE_ALT:?}: {after:?} (only mode resets expected)\n{}",
@@ -412,6 +420,17 @@ impl Drop for Lab {
             let _ = self.child.wait();
         }
     }
+}
+
+/// The line of plain text at the start of `text`, up to and including its
+/// newline: printable characters, tabs and `\r` only, no escape byte.
+pub fn plain_line(text: &str) -> Option<&str> {
+    let end = text.find('\n')? + 1;
+    let line = &text[..end];
+    let plain = line
+        .chars()
+        .all(|c| c == '\n' || c == '\r' || c == '\t' || !c.is_control());
+    plain.then_some(line)
 }
 
 /// The private mode sequence (`ESC [ ? digits h|l`) at the start of `text`.
