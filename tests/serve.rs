@@ -213,3 +213,30 @@ fn the_labs_rules_hold_over_the_network_and_survive_a_sigkill() {
     let (_, empty) = receive(&server, "bob", &bob_token);
     assert_eq!(empty, [0, 0]);
 }
+
+/// `--room-token` and `--reset-key` on the command line reach the server: a
+/// request without the token is refused and one with it served; `/reset`
+/// with a key configured asks for the key (401) instead of being disabled (403).
+#[test]
+fn the_room_token_and_the_reset_key_given_on_the_command_line_are_enforced() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &dir.path().join("ds.sqlite"),
+        &["--room-token", "sesame", "--reset-key", "teacher"],
+    );
+    let (status, body) = server.request("GET", "/clients/list", &[]);
+    assert_eq!((status, code(&body)), (401, "room_token_required".into()));
+    let (status, body) = server.request("GET", "/clients/list?room=nope", &[]);
+    assert_eq!((status, code(&body)), (403, "room_token_wrong".into()));
+    let (status, _) = server.request("GET", "/clients/list?room=sesame", &[]);
+    assert_eq!(status, 200);
+    let (status, body) = server.request("GET", "/reset?room=sesame", &[]);
+    assert_eq!((status, code(&body)), (401, "reset_key_wrong".into()));
+
+    // Without the flags: no token needed, and resetting is disabled.
+    let open = Server::start(&dir.path().join("open.sqlite"), &[]);
+    let (status, _) = open.request("GET", "/clients/list", &[]);
+    assert_eq!(status, 200);
+    let (status, body) = open.request("GET", "/reset", &[]);
+    assert_eq!((status, code(&body)), (403, "reset_disabled".into()));
+}

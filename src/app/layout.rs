@@ -290,3 +290,46 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     }
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tab_order_visits_every_panel_once_both_ways() {
+        let mut forward = vec![Panel::Clients];
+        while forward.len() < Panel::ALL.len() + 1 {
+            forward.push(forward[forward.len() - 1].next());
+        }
+        assert_eq!(forward[..Panel::ALL.len()], Panel::ALL);
+        assert_eq!(forward[Panel::ALL.len()], Panel::Clients, "wraps around");
+        for panel in Panel::ALL {
+            assert_eq!(panel.next().prev(), panel);
+        }
+        assert_eq!(Panel::Clients.prev(), Panel::Inspector);
+    }
+
+    #[test]
+    fn scrolling_keeps_the_cursor_on_the_last_row_until_the_end() {
+        assert_eq!(scroll_offset(3, 5, 0), 0, "no rows");
+        assert_eq!(scroll_offset(4, 5, 5), 0, "everything fits");
+        assert_eq!(scroll_offset(4, 10, 5), 0, "cursor on the last row");
+        assert_eq!(scroll_offset(5, 10, 5), 1);
+        assert_eq!(scroll_offset(9, 10, 5), 5, "the end fills the view");
+        assert_eq!(scroll_offset(50, 10, 5), 5, "never past the end");
+    }
+
+    #[test]
+    fn wrapping_fills_lines_exactly_and_breaks_only_what_does_not_fit() {
+        // "ab cd" is exactly 5 columns: one line, not two.
+        assert_eq!(wrap("ab cd", 5), ["ab cd"]);
+        assert_eq!(wrap("ab cde", 5), ["ab", "cde"]);
+        // A word as wide as the line is not broken; a wider one is.
+        assert_eq!(wrap("abcde fg", 5), ["abcde", "fg"]);
+        assert_eq!(wrap("x abcdefgh y", 5), ["x", "abcde", "fgh y"]);
+        // Runs of spaces and newlines count as one break; nothing gives one line.
+        assert_eq!(wrap("  a \n  b  ", 3), ["a b"]);
+        assert_eq!(wrap("", 5), [""]);
+        assert_eq!(wrap("abc", 0), ["a", "b", "c"], "width 0 is taken as 1");
+    }
+}

@@ -193,3 +193,47 @@ impl LabArgs {
         Ok((settings, start))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// `LabArgs` as the binary parses them.
+    #[derive(Parser)]
+    struct Line {
+        #[command(flatten)]
+        lab: LabArgs,
+    }
+
+    fn prepared(args: &[&str], presenting: bool) -> Result<(Settings, Start), Vec<String>> {
+        let line = Line::try_parse_from(std::iter::once("mls-lab").chain(args.iter().copied()))
+            .map_err(|error| vec![error.to_string()])?;
+        line.lab.prepare(presenting)
+    }
+
+    #[test]
+    fn the_command_line_reaches_the_lab_it_starts() {
+        let (_, start) = prepared(&["--clients", "ann,ben", "--seed", "7"], true).unwrap();
+        assert_eq!(start.clients, ["ann", "ben"]);
+        assert_eq!(start.randomness, Randomness::Seeded(7));
+        assert!(start.presenting);
+        assert!(start.shared_ds.is_none());
+
+        let (_, start) = prepared(&["--ds", "http://127.0.0.1:9"], false).unwrap();
+        assert_eq!(start.clients, ["alice", "bob", "carol", "dave"]);
+        assert_eq!(start.randomness, Randomness::System);
+        assert!(!start.presenting);
+        assert!(start.shared_ds.is_some(), "--ds gives the lab a shared DS");
+    }
+
+    #[test]
+    fn bad_client_lists_and_urls_are_refused_before_the_terminal_is_touched() {
+        let twice = prepared(&["--clients", "ann,ann"], false).unwrap_err();
+        assert!(twice[0].contains("'ann' is named twice"), "{twice:?}");
+        let bad = prepared(&["--clients=-x"], false).unwrap_err();
+        assert!(bad[0].starts_with("mls-lab: --clients: "), "{bad:?}");
+        let url = prepared(&["--ds", "not a url"], false).unwrap_err();
+        assert!(url[0].starts_with("mls-lab: --ds "), "{url:?}");
+    }
+}
