@@ -146,3 +146,58 @@ fn final_state(view: &LabView) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::parse_lines;
+
+    /// A session of three lines: one that worked, an `expect` that did not
+    /// hold, and a command that failed.
+    fn session() -> Session {
+        let mut session = Session::default();
+        let lines = parse_lines("alice generate\nexpect alice key-packages 5\nbob claim zed\n")
+            .expect("the lines parse");
+        session.record(&lines);
+        session.finish("alice generate", LineOutcome::Ok);
+        session.finish(
+            "expect alice key-packages 5",
+            LineOutcome::Failed(ErrorCode::ExpectationFailed),
+        );
+        session.finish(
+            "bob claim zed",
+            LineOutcome::Failed(ErrorCode::UnknownClient),
+        );
+        session
+    }
+
+    #[test]
+    fn a_saved_session_keeps_failures_as_expectations_and_failed_checks_as_comments() {
+        let saved = session().scenario(&[], &LabView::default());
+        let body: Vec<&str> = saved
+            .lines()
+            .filter(|line| !line.starts_with("# An MLS") && !line.starts_with("# or step"))
+            .take(4)
+            .collect();
+        assert_eq!(
+            body,
+            [
+                "alice generate",
+                "# this expectation did not hold: expect alice key-packages 5",
+                "bob claim zed",
+                "expect error UnknownClient",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failure_was_the_point_only_when_the_next_line_expects_its_code() {
+        let mut session = Session::default();
+        let lines = parse_lines("bob claim zed\nexpect error unknownclient\n").unwrap();
+        session.record(&lines);
+        assert!(session.expects_error_after(Some(0), &ErrorCode::UnknownClient));
+        assert!(!session.expects_error_after(Some(0), &ErrorCode::UnknownGroup));
+        assert!(!session.expects_error_after(Some(1), &ErrorCode::UnknownClient));
+        assert!(!session.expects_error_after(None, &ErrorCode::UnknownClient));
+    }
+}
