@@ -241,6 +241,8 @@ mod tests {
         m.toast("hi".into(), ToastKind::Done);
         assert!(m.is_flashing(&FlashKey::Event(1)));
         assert!(m.next_deadline(false).is_some());
+        m.tick(t0 + TOAST - Duration::from_millis(1));
+        assert_eq!(m.toasts().len(), 1, "a toast stays for TOAST");
         m.tick(t0 + TOAST + FLASH);
         assert!(!m.is_flashing(&FlashKey::Event(1)));
         assert!(m.toasts().is_empty());

@@ -335,6 +335,8 @@ mod tests {
         assert_eq!(lines[3][2], "100x30");
         let times: Vec<f64> = lines[1..].iter().map(|l| l[0].as_f64().unwrap()).collect();
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+        // Seconds since the start: never before it, and not far after it.
+        assert!(times.iter().all(|t| (0.0..60.0).contains(t)), "{times:?}");
     }
 
     #[test]

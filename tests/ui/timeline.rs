@@ -210,3 +210,39 @@ fn in_every_lesson_a_rejection_keeps_its_error_code_at_talk_sizes() {
     }
     assert!(seen > 0, "no lesson showed a rejection");
 }
+
+/// A policy's row says what it was set to: a claim limit with its window, a
+/// named setting, or `off`.
+#[test]
+fn a_policy_row_names_the_limit_and_window_or_the_setting() {
+    let mut lab = lab();
+    lab.run(&[
+        "ds policy claim-limit 2 --per 1h",
+        "ds policy grease refuse",
+        "ds policy claim-limit off",
+    ]);
+    let rows = timeline_rows(&mut lab, 120, 40);
+    let policy_rows: Vec<&String> = lab
+        .app
+        .events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::DsPolicySet { .. }))
+        .map(|e| row_of(&rows, e.seq).expect("the policy's row is shown"))
+        .collect();
+    assert_eq!(policy_rows.len(), 3, "{rows:#?}");
+    assert!(
+        policy_rows[0].contains("claim-limit 2/1h"),
+        "{}",
+        policy_rows[0]
+    );
+    assert!(
+        policy_rows[1].contains("grease refuse"),
+        "{}",
+        policy_rows[1]
+    );
+    assert!(
+        policy_rows[2].contains("claim-limit off"),
+        "{}",
+        policy_rows[2]
+    );
+}

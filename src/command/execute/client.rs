@@ -252,4 +252,45 @@ mod tests {
             (Framing::MlsMessage, Encoding::Base64)
         );
     }
+
+    #[test]
+    fn a_crafted_lifetime_counts_from_the_lab_now_and_fills_the_missing_end() {
+        let args = |not_before, not_after| CraftArgs {
+            kind: CraftKind::Lifetime,
+            at: None,
+            value: None,
+            key: None,
+            not_before,
+            not_after,
+            suite: crate::domain::Suite::DEFAULT,
+            broken_signature: false,
+            output: ExportArgs {
+                to: "f".into(),
+                bare: false,
+                hex: false,
+                base64: false,
+            },
+        };
+        let now = 1_000_000_000;
+        let lifetime = |a| match craft(&a, now).map(|c| c.kind) {
+            Ok(Kind::Lifetime {
+                not_before,
+                not_after,
+            }) => Ok((not_before, not_after)),
+            Ok(other) => panic!("not a lifetime: {other:?}"),
+            Err(error) => Err(error.to_string()),
+        };
+        // A missing end is 84 days on (the default lifetime); a missing start an hour back.
+        assert_eq!(
+            lifetime(args(Some(-60), None)),
+            Ok((now - 60, now + 84 * 86_400))
+        );
+        assert_eq!(
+            lifetime(args(None, Some(86_400))),
+            Ok((now - 3_600, now + 86_400))
+        );
+        assert!(lifetime(args(None, None)).is_err(), "one end is needed");
+        let before_1970 = lifetime(args(Some(-2_000_000_000), None)).unwrap_err();
+        assert!(before_1970.contains("before 1970"), "{before_1970}");
+    }
 }
