@@ -194,4 +194,16 @@ mod tests {
         assert!(!work.rebuilding());
         assert_eq!(work.ended(9), None);
     }
+
+    #[test]
+    fn a_client_to_select_is_taken_once_or_forgotten() {
+        let mut work = Work::default();
+        assert_eq!(work.take_select(), None);
+        work.select_later("zed".into());
+        assert_eq!(work.take_select(), Some("zed".into()));
+        assert_eq!(work.take_select(), None, "taken once");
+        work.select_later("ann".into());
+        work.forget_select();
+        assert_eq!(work.take_select(), None);
+    }
 }

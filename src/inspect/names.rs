@@ -175,6 +175,9 @@ mod tests {
         assert_eq!(extension(10), "0x000a (last_resort)");
         assert_eq!(wire_format(5), "5 (mls_key_package)");
         assert_eq!(leaf_source(1), "1 (key_package)");
+        assert_eq!(leaf_source(2), "2 (update)");
+        assert_eq!(leaf_source(3), "3 (commit)");
+        assert_eq!(leaf_source(0), "0 (unassigned)");
         assert_eq!(proposal(1), "1 (add)");
     }
 
