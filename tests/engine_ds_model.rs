@@ -173,6 +173,17 @@ async fn one_last_resort_slot_per_client_and_ciphersuite() {
             .kp_ref,
         suite2
     );
+    // Rotating the suite-2 one replaces it and leaves the suite-1 one.
+    let suite1 = snapshot.clients["bob"]
+        .last_resort_for(Suite::new(1))
+        .unwrap()
+        .kp_ref
+        .clone();
+    run_all(&mut engine, &["bob rotate-last-resort --suite 2"]).await;
+    let bob = &engine.ds_snapshot().await.unwrap().clients["bob"];
+    assert_eq!(bob.last_resort.len(), 2);
+    assert_eq!(bob.last_resort_for(Suite::new(1)).unwrap().kp_ref, suite1);
+    assert_ne!(bob.last_resort_for(Suite::new(2)).unwrap().kp_ref, suite2);
 }
 
 #[tokio::test]

@@ -282,6 +282,20 @@ mod tests {
         assert!(q.error().is_some());
     }
 
+    /// Deleting makes room again: the limit counts what the line holds now.
+    #[test]
+    fn deleted_characters_no_longer_count_toward_the_limit() {
+        let mut p = Prompt::new(&"x".repeat(MAX_LINE), None);
+        press(&mut p, KeyCode::Backspace);
+        press(&mut p, KeyCode::Home);
+        press(&mut p, KeyCode::Delete);
+        p.insert("ab");
+        assert_eq!(p.error(), None);
+        assert_eq!(p.input().chars().count(), MAX_LINE);
+        press(&mut p, KeyCode::Char('c'));
+        assert!(p.error().is_some(), "full again");
+    }
+
     #[test]
     fn pasted_control_characters_become_spaces() {
         let mut p = Prompt::default();

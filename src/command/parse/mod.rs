@@ -188,6 +188,21 @@ mod tests {
         parse_line(line).unwrap_err().problem
     }
 
+    /// A reserved word after `expect` is no client: `expect clock 5` is an
+    /// unknown check, said when the line is read, not an unknown client later.
+    #[test]
+    fn expect_refuses_a_reserved_word_in_the_clients_place() {
+        for word in ["clients", "clock", "say", "lab", "all"] {
+            let line = format!("expect {word} inventory 1");
+            assert!(
+                matches!(problem(&line), Problem::UnknownVerb { word: w, .. } if w == word),
+                "{line}: {:?}",
+                problem(&line)
+            );
+        }
+        assert!(parse_line("expect carol inventory 1").is_ok());
+    }
+
     #[test]
     fn say_is_a_caption_line_with_its_text() {
         let say = |line: &str| parse_line(line).unwrap();

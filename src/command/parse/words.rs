@@ -61,5 +61,8 @@ mod tests {
         assert_eq!(words("a 'it''s' # x"), ["a", "its"]);
         assert_eq!(words("a \"q \\\" #\" # x"), ["a", "q \" #"]);
         assert!(split_words("a 'open # x").is_err());
+        // A quote inside a comment opens nothing.
+        assert_eq!(words("a b # it's"), ["a", "b"]);
+        assert_eq!(words("a\t#\"x"), ["a"]);
     }
 }
