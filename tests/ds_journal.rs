@@ -73,11 +73,12 @@ fn add(core: &mut DsCore, alice: &Identity, group: &mut MlsGroup, members: &[Key
 fn a_core_rebuilt_from_its_recorded_changes_answers_as_the_original() {
     let mut store = SqliteStore::open(&StorePath::InMemory, Durability::ProcessCrash).unwrap();
     let mut core = DsCore::new(LabClock::system(), DEFAULT_MAX_LIFETIME);
-    let [alice, bob, carol] = ["alice", "bob", "carol"].map(Identity::new);
-    for who in [&alice, &bob, &carol] {
+    let [alice, bob, carol, dave] = ["alice", "bob", "carol", "dave"].map(Identity::new);
+    for who in [&alice, &bob, &carol, &dave] {
         core.register(id(&who.name), who.public_key());
     }
     commit(&mut core, &mut store);
+    publish(&mut core, &dave, false);
     for _ in 0..3 {
         publish(&mut core, &bob, false);
     }
@@ -114,8 +115,15 @@ fn a_core_rebuilt_from_its_recorded_changes_answers_as_the_original() {
     let bobs_mail = core.peek(&id("bob"));
     assert_eq!(bobs_mail.len(), 1, "the Welcome");
     core.set_fault(Fault::HoldWelcome, true).unwrap();
+    // One Welcome to two new members: each held copy gets its own id.
     let carol_package = claim(&mut core, "carol");
-    add(&mut core, &alice, &mut group, &[carol_package]);
+    let dave_package = claim(&mut core, "dave");
+    add(
+        &mut core,
+        &alice,
+        &mut group,
+        &[carol_package, dave_package],
+    );
     commit(&mut core, &mut store);
     assert!(core.ack(&id("bob"), bobs_mail[0].id));
     let mut clock = LabClock::system();
@@ -127,14 +135,19 @@ fn a_core_rebuilt_from_its_recorded_changes_answers_as_the_original() {
     let mut rebuilt =
         DsCore::from_stored(stored, LabClock::system(), DEFAULT_MAX_LIFETIME).unwrap();
     assert_eq!(rebuilt.snapshot(), core.snapshot());
-    for who in ["alice", "bob", "carol"] {
+    for who in ["alice", "bob", "carol", "dave"] {
         assert_eq!(rebuilt.peek(&id(who)), core.peek(&id(who)), "{who}'s mail");
         assert_eq!(rebuilt.counts(&id(who)), core.counts(&id(who)), "{who}");
     }
-    assert!(core.snapshot().held > 0, "the Welcome to carol is held");
+    assert!(
+        core.snapshot().held > 0,
+        "the Welcome to carol and dave is held"
+    );
     // The held Welcome goes out the same way, with the same next id.
     assert_eq!(rebuilt.release().unwrap(), core.release().unwrap());
     assert_eq!(rebuilt.peek(&id("carol")), core.peek(&id("carol")));
+    assert_eq!(rebuilt.peek(&id("dave")), core.peek(&id("dave")));
+    assert_eq!(core.peek(&id("dave")).len(), 1, "dave's Welcome went out");
     assert_eq!(rebuilt.peek(&id("bob")), core.peek(&id("bob")));
     assert_eq!(rebuilt.take_changes(), core.take_changes());
 }

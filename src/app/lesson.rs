@@ -380,4 +380,30 @@ mod tests {
         let message = runner[1].trim_start_matches("s:11: ");
         assert_eq!(error, format!("alice claim: {message}"));
     }
+
+    /// What a step showed is kept until the steps from it on are forgotten; a
+    /// step without a subject shows the nearest earlier one's.
+    #[test]
+    fn outcomes_are_kept_per_step_until_forgotten() {
+        let source = "# make\nbob generate\n# say\nsay \"Look.\"\n# send\nbob publish --all\n";
+        let mut lesson = lesson_from("s", source).expect("parses");
+        let shown = |subject| StepOutcome {
+            subject,
+            ..StepOutcome::default()
+        };
+        assert_eq!(lesson.outcome(0), None);
+        lesson.record(0, shown(Some(4)));
+        lesson.record(1, shown(None));
+        assert_eq!(lesson.outcome(0).and_then(|o| o.subject), Some(4));
+        assert_eq!(
+            lesson.subject_for(1),
+            Some((0, 4)),
+            "the say step shows step 1's"
+        );
+        lesson.record(2, shown(Some(9)));
+        assert_eq!(lesson.subject_for(2), Some((2, 9)));
+        lesson.forget_from(1);
+        assert_eq!(lesson.outcome(2), None);
+        assert_eq!(lesson.subject_for(2), Some((0, 4)));
+    }
 }

@@ -292,3 +292,21 @@ fn an_error_toast_does_not_hide_a_failed_expectation_note() {
         assert!(screen.contains("Backspace goes back"), "{screen}");
     }
 }
+
+/// In a lesson the status bar offers the focused panel's own keys: the
+/// inspector's hex view and zoom, which the clients panel does not have.
+#[test]
+fn a_lessons_status_bar_offers_the_focused_panels_keys() {
+    let mut lab = lesson_lab("# make\nbob generate\n", Some("alice bob"));
+    let status = |lab: &mut Lab| {
+        let screen = lab.screen(160, 30);
+        screen.lines().last().unwrap_or_default().to_string()
+    };
+    lab.app.set_focus(Panel::Inspector);
+    let inspector = status(&mut lab);
+    assert!(inspector.contains("x  hex"), "{inspector}");
+    assert!(inspector.contains("z  zoom"), "{inspector}");
+    lab.app.set_focus(Panel::Clients);
+    let clients = status(&mut lab);
+    assert!(!clients.contains("x  hex"), "{clients}");
+}
