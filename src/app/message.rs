@@ -10,6 +10,10 @@ use crate::domain::escape_controls;
 
 /// Most lines the caption pane takes; a toast or hint takes up to three.
 pub const CAPTION_LINES: u16 = 6;
+
+/// Rows the prompt takes at most: its line and five of its note (a refusal
+/// that quotes the line and the usage takes four at 80 columns).
+pub const PROMPT_LINES: usize = 6;
 /// Most lines a toast under the caption takes.
 pub const TOAST_UNDER_CAPTION: u16 = 2;
 
@@ -101,26 +105,21 @@ impl App {
     }
 
     /// Lines the message needs at `width` columns: a toast or hint wraps onto up
-    /// to three, a caption onto up to [`CAPTION_LINES`] with a toast under it.
+    /// to three, a caption onto up to [`CAPTION_LINES`] with a toast under it,
+    /// the prompt onto up to [`PROMPT_LINES`] with its note.
     pub fn message_lines(&self, width: u16) -> u16 {
         if let (None, Some(message)) = (self.prompt(), self.message()) {
             let lines = message.lines(usize::from(width.max(1)));
             return (lines as u16).max(1);
         }
-        let chars = match (self.prompt(), self.message()) {
-            (Some(prompt), _) => {
-                // The line itself stays on one (it scrolls); its error or the
-                // completions follow it.
-                let extra = match (prompt.error(), prompt.completions()) {
-                    (Some(error), _) => error.chars().count() + 4,
-                    (None, []) => 0,
-                    (None, words) => words.iter().map(|w| w.chars().count() + 1).sum::<usize>() + 7,
-                };
-                usize::from(width) + extra
-            }
-            (None, Some(_) | None) => 0,
+        let Some(prompt) = self.prompt() else {
+            return 1;
         };
-        let width = usize::from(width.max(1));
-        chars.div_ceil(width).clamp(1, 3) as u16
+        // The line itself stays on one (it scrolls); its note follows it,
+        // wrapped as it is drawn.
+        let note_rows = prompt
+            .note()
+            .map_or(0, |note| wrap(&note.text(), usize::from(width)).len());
+        (1 + note_rows).clamp(1, PROMPT_LINES) as u16
     }
 }

@@ -5,6 +5,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::app::draw::text::escaped;
+
 /// The longest line the prompt takes; longer ones are refused, not cut.
 pub const MAX_LINE: usize = 4096;
 
@@ -22,6 +24,23 @@ pub struct Prompt {
     history_pos: Option<usize>,
     /// What Tab could complete to, when it is more than one word.
     completions: Vec<String>,
+}
+
+/// What shows under the prompt's line: why it was refused, or what Tab offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptNote {
+    Error(String),
+    Offers(String),
+}
+
+impl PromptNote {
+    /// The note as drawn (escaped), and so as the message area is sized.
+    pub fn text(&self) -> String {
+        match self {
+            PromptNote::Error(error) => format!("✗ {}", escaped(error)),
+            PromptNote::Offers(words) => format!("Tab: {}", escaped(words)),
+        }
+    }
 }
 
 /// What a key did to the prompt.
@@ -72,6 +91,15 @@ impl Prompt {
 
     pub fn completions(&self) -> &[String] {
         &self.completions
+    }
+
+    /// The note under the line: its error first, else what Tab offers.
+    pub fn note(&self) -> Option<PromptNote> {
+        match (&self.error, self.completions.as_slice()) {
+            (Some(error), _) => Some(PromptNote::Error(error.clone())),
+            (None, []) => None,
+            (None, words) => Some(PromptNote::Offers(words.join(" "))),
+        }
     }
 
     /// Inserts `text` at the cursor. Control characters (a pasted newline or tab)

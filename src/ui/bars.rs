@@ -10,7 +10,9 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use crate::app::action::PROMPT_KEYS;
 use crate::app::draw::text::{count, escaped, wrap};
 use crate::app::draw::theme::Theme;
+use crate::app::layout::wrap as layout_wrap;
 use crate::app::message::{toast_mark, TOAST_UNDER_CAPTION};
+use crate::app::prompt::PromptNote;
 use crate::app::{Action, App, Caption, Message, Toast, ToastKind, ACTIONS};
 
 /// The header: the lab's title, the DS's counts, the followed reference (all
@@ -179,18 +181,17 @@ pub(crate) fn message(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             area.width,
             area.height.saturating_sub(1),
         );
-        let note = match (prompt.error(), prompt.completions()) {
-            (Some(error), _) => Some(Span::styled(format!("✗ {}", escaped(error)), theme.error)),
-            (None, []) => None,
-            (None, words) => Some(Span::styled(
-                format!("Tab: {}", escaped(&words.join(" "))),
-                theme.muted,
-            )),
-        };
-        if let Some(note) = note {
-            Paragraph::new(Line::from(note))
-                .wrap(Wrap { trim: false })
-                .render(below, buf);
+        if let Some(note) = prompt.note() {
+            let style = match note {
+                PromptNote::Error(_) => theme.error,
+                PromptNote::Offers(_) => theme.muted,
+            };
+            // Wrapped as `App::message_lines` sized the area for it.
+            let rows: Vec<Line> = layout_wrap(&note.text(), usize::from(area.width))
+                .into_iter()
+                .map(|row| Line::styled(row, style))
+                .collect();
+            Paragraph::new(rows).render(below, buf);
         }
         return;
     }

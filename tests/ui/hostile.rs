@@ -214,3 +214,31 @@ fn a_lessons_captions_and_lines_are_drawn_escaped() {
         lab.press(KeyCode::Char(' '));
     }
 }
+
+/// An error quoting escaped input is longer than the input: the rows under
+/// the prompt are sized from the note as drawn, so none of it is cut.
+#[test]
+fn a_prompt_error_quoting_escaped_input_is_shown_whole() {
+    let mut lab = lab();
+    lab.press(KeyCode::Char(':'));
+    lab.type_text(&format!("zz{}", "\u{202e}".repeat(4)));
+    lab.press(KeyCode::Enter);
+    let note = lab
+        .app
+        .prompt()
+        .and_then(|prompt| prompt.note())
+        .expect("the line was refused")
+        .text();
+    assert!(note.chars().count() > 240, "{note}");
+    for (width, height) in [(80, 24), (100, 30)] {
+        lab.app.update(Msg::Resize(width, height));
+        let screen = lab.screen(width, height);
+        // Compared without spaces: a word wider than a row is broken inside.
+        let shown: String = screen.chars().filter(|c| !c.is_whitespace()).collect();
+        let wanted: String = note.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(
+            shown.contains(&wanted),
+            "{width}x{height}: {note}\n{screen}"
+        );
+    }
+}
