@@ -8,7 +8,7 @@
 mod rules_common;
 
 use mls_lab::domain::{ClientId, Fault, LabClock, LabDuration, Suite};
-use mls_lab::engine::ds::{ClaimLimit, DsCore, Join, DEFAULT_MAX_LIFETIME};
+use mls_lab::engine::ds::{ClaimLimit, DsCore, GroupMessageInfo, Join, DEFAULT_MAX_LIFETIME};
 use mls_lab::engine::KeyPackageFormat;
 use mls_lab::serve::store::{DsStore, Durability, SqliteStore, StorePath};
 use openmls::prelude::*;
@@ -195,4 +195,25 @@ fn a_group_joined_from_outside_is_recorded_and_its_members_may_commit_after_a_re
         Vec::new(),
         "a refusal records nothing"
     );
+}
+
+/// A group the DS first meets in a handshake message sent over the network is
+/// listed by a label made from its GroupId: printable text as it is, else hex.
+#[test]
+fn a_group_first_seen_in_a_sent_handshake_is_listed_by_its_group_id() {
+    let mut core = DsCore::new(LabClock::system(), DEFAULT_MAX_LIFETIME);
+    let [alice, bob] = ["alice", "bob"].map(Identity::new);
+    for who in [&alice, &bob] {
+        core.register(id(&who.name), who.public_key());
+    }
+    for (group_id, label) in [(b"room-7".to_vec(), "room-7"), (vec![0xff, 0x00], "ff00")] {
+        let info = GroupMessageInfo {
+            group_id,
+            handshake_epoch: Some(0),
+        };
+        core.send_addressed(id("alice"), info, vec![1, 2, 3], &[id("bob")])
+            .unwrap();
+        let groups = core.snapshot().groups;
+        assert!(groups.contains_key(label), "{label}: {groups:?}");
+    }
 }

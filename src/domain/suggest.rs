@@ -98,5 +98,9 @@ mod tests {
         // A huge input is refused by length, not compared edit by edit.
         let huge = "welcome_sent".repeat(10_000);
         assert!(closest(&huge, topics.into_iter()).is_empty());
+        // A length difference of exactly the allowance is still compared: two
+        // letters typed in the middle of a four-letter word are two edits.
+        assert_eq!(closest("abcd", ["abzzcd"].into_iter()), vec!["abzzcd"]);
+        assert!(closest("abcd", ["abzzzcd"].into_iter()).is_empty());
     }
 }
