@@ -274,6 +274,11 @@ async fn reorder_commits_makes_a_member_refuse_the_later_epoch_and_fall_behind()
         "alice self-update team",
     ])
     .await;
+    // The later Commit arrives first, as sent; the earlier one after it,
+    // marked as the misbehaving DS's doing.
+    let inbox = engine.ds().peek("bob").await.unwrap();
+    let marks: Vec<bool> = inbox.iter().map(|d| d.misbehaving).collect();
+    assert_eq!(marks, [false, true]);
     let error = fails(&mut engine, "bob sync").await;
     assert_eq!(error.code(), "ValidationError");
     run(&mut engine, "expect bob epoch team 2").await;
