@@ -150,6 +150,11 @@ fn a_core_rebuilt_from_its_recorded_changes_answers_as_the_original() {
     assert_eq!(core.peek(&id("dave")).len(), 1, "dave's Welcome went out");
     assert_eq!(rebuilt.peek(&id("bob")), core.peek(&id("bob")));
     assert_eq!(rebuilt.take_changes(), core.take_changes());
+    // The restored accounts keep their signature keys: bob's next upload
+    // verifies against the key he registered before the restart (on today's
+    // clock: the lab clock moved 100 days past his package's lifetime).
+    rebuilt.set_clock(LabClock::system());
+    publish(&mut rebuilt, &bob, false);
 }
 
 #[test]

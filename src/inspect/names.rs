@@ -178,7 +178,20 @@ mod tests {
         assert_eq!(leaf_source(2), "2 (update)");
         assert_eq!(leaf_source(3), "3 (commit)");
         assert_eq!(leaf_source(0), "0 (unassigned)");
-        assert_eq!(proposal(1), "1 (add)");
+        let proposals: Vec<String> = (1..=8).map(proposal).collect();
+        assert_eq!(
+            proposals,
+            [
+                "1 (add)",
+                "2 (update)",
+                "3 (remove)",
+                "4 (psk)",
+                "5 (reinit)",
+                "6 (external_init)",
+                "7 (group_context_extensions)",
+                "8 (unassigned)",
+            ]
+        );
     }
 
     /// Every GREASE value of RFC 9420 §13.5 reads as GREASE in every registry,
