@@ -87,6 +87,19 @@ pub fn decode(input: &[u8]) -> Result<(Encoding, Vec<u8>), InspectError> {
 mod tests {
     use super::*;
 
+    /// Exactly the limit is read whole; one byte more is refused, not cut.
+    #[test]
+    fn input_up_to_the_limit_is_read_and_more_is_refused() {
+        let limit = usize::try_from(MAX_INPUT).expect("the limit fits in memory");
+        let at_limit = std::io::repeat(7).take(MAX_INPUT);
+        assert_eq!(read_limited(at_limit).map(|b| b.len()), Ok(limit));
+        let over = std::io::repeat(7).take(MAX_INPUT + 1);
+        assert_eq!(
+            read_limited(over),
+            Err(InspectError::TooLarge { limit: MAX_INPUT })
+        );
+    }
+
     #[test]
     fn each_encoding_is_recognised_by_its_alphabet() {
         let bytes = [0x00, 0x01, 0x00, 0x05, 0xfa];
