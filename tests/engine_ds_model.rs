@@ -248,6 +248,12 @@ async fn a_multi_member_claim_is_all_or_nothing() {
     .await;
     let error = fails(&mut engine, "alice add bob carol --to team").await;
     assert_eq!(error.code(), "NoKeyPackageAvailable");
+    // The failed claim names the owner who had nothing, not every owner asked.
+    let failed_owner = engine.events().iter().rev().find_map(|e| match &e.kind {
+        EventKind::ClaimFailed { owner, .. } => Some(owner.clone()),
+        _ => None,
+    });
+    assert_eq!(failed_owner.as_deref(), Some("carol"));
     run_all(
         &mut engine,
         &["expect ds bob available 1", "expect ds bob claims 0"],

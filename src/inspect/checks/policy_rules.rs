@@ -138,6 +138,26 @@ pub(super) fn grease(parts: &KeyPackageParts, policy: Grease) -> Check {
 mod tests {
     use super::*;
 
+    /// Each suite's key sizes (RFC 9420 §17.1 with RFC 9180 §7.1).
+    #[test]
+    fn every_registered_suite_has_its_key_sizes() {
+        let sizes: Vec<Option<(usize, usize, bool)>> = (0..=8).map(key_sizes).collect();
+        assert_eq!(
+            sizes,
+            [
+                None,
+                Some((32, 32, false)),
+                Some((65, 65, true)),
+                Some((32, 32, false)),
+                Some((56, 57, false)),
+                Some((133, 133, true)),
+                Some((56, 57, false)),
+                Some((97, 97, true)),
+                None,
+            ]
+        );
+    }
+
     #[test]
     fn the_maximum_lifetime_counts_from_now_and_can_be_lifted() {
         let at = |max| max_lifetime(Some((0, 1_000)), 100, max).verdict;
