@@ -131,8 +131,9 @@ mod tests {
     fn utc_dates() {
         assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
-        // The last day of a 400-year era.
-        assert_eq!(utc(978_220_800), "2000-12-31 00:00:00 UTC");
+        // The last day of a 400-year era (eras start on 1 March of 2000, 2400, …).
+        assert_eq!(utc(13_574_563_200), "2400-02-29 00:00:00 UTC");
+        assert_eq!(utc(13_574_649_600), "2400-03-01 00:00:00 UTC");
         assert_eq!(utc(1_795_814_304), "2026-11-27 21:18:24 UTC");
     }
 
