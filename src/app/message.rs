@@ -14,6 +14,7 @@ pub const CAPTION_LINES: u16 = 6;
 /// Rows the prompt takes at most: its line and five of its note (a refusal
 /// that quotes the line and the usage takes four at 80 columns).
 pub const PROMPT_LINES: usize = 6;
+
 /// Most lines a toast under the caption takes.
 pub const TOAST_UNDER_CAPTION: u16 = 2;
 
