@@ -10,7 +10,6 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use crate::app::action::PROMPT_KEYS;
 use crate::app::draw::text::{count, escaped, wrap};
 use crate::app::draw::theme::Theme;
-use crate::app::layout::wrap as layout_wrap;
 use crate::app::message::{toast_mark, TOAST_UNDER_CAPTION};
 use crate::app::prompt::PromptNote;
 use crate::app::{Action, App, Caption, Message, Toast, ToastKind, ACTIONS};
@@ -187,7 +186,7 @@ pub(crate) fn message(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 PromptNote::Offers(_) => theme.muted,
             };
             // Wrapped as `App::message_lines` sized the area for it.
-            let rows: Vec<Line> = layout_wrap(&note.text(), usize::from(area.width))
+            let rows: Vec<Line> = wrap(&note.text(), usize::from(area.width))
                 .into_iter()
                 .map(|row| Line::styled(row, style))
                 .collect();
