@@ -13,10 +13,12 @@ use std::borrow::Cow;
 /// all that a terminal obeys, or draws as nothing, so that text reads other
 /// than it is.
 pub fn is_control(c: char) -> bool {
+    // Below the first hidden range (U+00AD) only Cc is hidden.
     c.is_control()
-        || HIDDEN
-            .binary_search_by(|&(first, last)| order(c, first, last))
-            .is_ok()
+        || (c >= HIDDEN[0].0
+            && HIDDEN
+                .binary_search_by(|&(first, last)| order(c, first, last))
+                .is_ok())
 }
 
 /// Where `c` lies from the range `first..=last`, for the binary search.
@@ -64,13 +66,21 @@ const HIDDEN: &[(char, char)] = &[
     ('\u{E0000}', '\u{E0FFF}'), // LANGUAGE TAG, TAG characters, VARIATION SELECTORS 17..256
 ];
 
+/// Whether `text` holds a character [`is_control`] names. Printable ASCII is
+/// answered from its bytes: it is almost all the text a frame draws, and every
+/// control lies outside `0x20..=0x7e`.
+fn needs_escape(text: &str) -> bool {
+    let printable_ascii = |b: &u8| (0x20..0x7f).contains(b);
+    !text.as_bytes().iter().all(printable_ascii) && text.chars().any(is_control)
+}
+
 /// `text` with every character [`is_control`] names written as a Rust-style
 /// escape (`\n`, `\t`, `\r`, `\u{1b}`, `\u{202e}`), so that input text printed on
 /// a terminal shows what it is and does nothing. Text without such characters
 /// is returned as it is. The one rule for input text on a terminal: the
 /// transcript, JSON Lines, the state section, stderr and every panel use it.
 pub fn escape_controls(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_control) {
+    if !needs_escape(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -159,6 +169,29 @@ mod tests {
         for &(first, last) in HIDDEN {
             assert!(first <= last);
             assert!(!first.is_control() && !last.is_control());
+        }
+    }
+
+    /// The quick answers (printable ASCII from its bytes, nothing below U+00AD
+    /// but Cc) agree with the rule itself for every character of the Basic
+    /// Multilingual Plane and the tag block, alone and amid ASCII.
+    #[test]
+    fn the_quick_paths_agree_with_the_rule_for_every_character() {
+        let rule = |c: char| {
+            c.is_control()
+                || HIDDEN
+                    .iter()
+                    .any(|&(first, last)| (first..=last).contains(&c))
+        };
+        let planes = (0..=0xFFFF).chain(0xE0000..=0xE0FFF);
+        for c in planes.filter_map(char::from_u32) {
+            assert_eq!(is_control(c), rule(c), "U+{:04X}", c as u32);
+            let alone = c.to_string();
+            let amid = format!("plain {c} text");
+            for text in [&alone, &amid] {
+                let borrowed = matches!(escape_controls(text), Cow::Borrowed(_));
+                assert_eq!(borrowed, !rule(c), "U+{:04X} in {text:?}", c as u32);
+            }
         }
     }
 }
