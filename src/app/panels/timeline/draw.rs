@@ -152,11 +152,18 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 buf.set_string(xa, y, "├", style);
                 // The longest form that fits somewhere along or beside the
                 // arrow; else the shortest beside it, cut.
-                let placed = label.shortenings().find_map(|form| {
-                    along(form.width() as u16, lo, hi, area.x + GUTTER, right)
-                        .map(|place| (form, place))
-                });
-                let (form, (lx, max)) = placed.unwrap_or_else(|| {
+                let place =
+                    |form: &Label| along(form.width() as u16, lo, hi, area.x + GUTTER, right);
+                let placed = match place(&label) {
+                    Some(whole) => Ok((label, whole)),
+                    None => {
+                        let shorter = label
+                            .shorter_forms()
+                            .find_map(|form| place(&form).map(|at| (form, at)));
+                        shorter.ok_or(label)
+                    }
+                };
+                let (form, (lx, max)) = placed.unwrap_or_else(|label| {
                     let form = label.fit(0);
                     let place = beside(form.width() as u16, lo, hi, area.x + GUTTER, right);
                     (form, place)
@@ -175,7 +182,7 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                 let (lx, max) = if usize::from(max) >= label.width() {
                     (lx, max)
                 } else {
-                    let short = label.fit(usize::from(max));
+                    let short = label.clone().fit(usize::from(max));
                     beside(short.width() as u16, x, x, area.x + GUTTER, right)
                 };
                 draw_label(label, Rect::new(lx, y, max, 1), style, buf);
@@ -239,10 +246,10 @@ fn draw_label(label: Label, area: Rect, style: Style, buf: &mut Buffer) {
     let form = label.fit(usize::from(area.width));
     buf.set_style(area, style);
     if form.width() <= usize::from(area.width) {
-        Line::from(form.spans()).render(area, buf);
+        Line::from(form.into_spans()).render(area, buf);
         return;
     }
     let cut = Rect::new(area.x, area.y, area.width - 1, 1);
-    Line::from(form.spans()).render(cut, buf);
+    Line::from(form.into_spans()).render(cut, buf);
     buf.set_string(area.right() - 1, area.y, "…", style);
 }

@@ -6,6 +6,8 @@
 //! with `…`. A failure may also say itself tersely: a rejected key package
 //! gives up its reference, then the word `KeyPackage`, but keeps its error code.
 
+use std::borrow::Cow;
+
 use ratatui::style::Style;
 use ratatui::text::Span;
 
@@ -43,6 +45,12 @@ impl<'a> Label<'a> {
         self.parts.iter().map(|(_, s)| s.clone()).collect()
     }
 
+    /// The label's spans, whole, without copying them (a frame draws each
+    /// row's label once).
+    pub fn into_spans(self) -> Vec<Span<'a>> {
+        self.parts.into_iter().map(|(_, s)| s).collect()
+    }
+
     pub fn width(&self) -> usize {
         self.parts.iter().map(|(_, s)| s.width()).sum()
     }
@@ -74,18 +82,20 @@ impl<'a> Label<'a> {
         self
     }
 
-    /// The label and its shorter forms, longest first: without its note, then
+    /// The label's shorter forms, longest first: without its note, then
     /// without each context part from the right, then its terse forms. Made
-    /// one at a time: on most rows of every frame the first fits.
-    pub fn shortenings(&self) -> impl Iterator<Item = Label<'a>> + '_ {
-        let dropped = std::iter::successors(Some(self.clone()), |current| {
-            // Notes first, then context, each from the right.
+    /// one at a time: on most rows of every frame the label fits whole and
+    /// none is needed.
+    pub fn shorter_forms(&self) -> impl Iterator<Item = Label<'a>> + '_ {
+        // Notes first, then context, each from the right.
+        let drop_one = |current: &Label<'a>| {
             let rightmost = |wanted: Part| current.parts.iter().rposition(|(p, _)| *p == wanted);
             let at = rightmost(Part::Note).or_else(|| rightmost(Part::Context))?;
             let mut shorter = current.clone();
             shorter.parts.remove(at);
             Some(shorter)
-        });
+        };
+        let dropped = std::iter::successors(drop_one(self), move |current| drop_one(current));
         let terse = self.terse.iter().map(|parts| Label {
             parts: parts.clone(),
             terse: Vec::new(),
@@ -93,16 +103,20 @@ impl<'a> Label<'a> {
         dropped.chain(terse)
     }
 
-    /// The longest form that fits `room` columns, or the shortest.
-    pub fn fit(&self, room: usize) -> Label<'a> {
+    /// The longest form that fits `room` columns, or the shortest. On most rows
+    /// the label fits whole, and is given back as it is.
+    pub fn fit(self, room: usize) -> Label<'a> {
+        if self.width() <= room {
+            return self;
+        }
         let mut shortest = None;
-        for form in self.shortenings() {
+        for form in self.shorter_forms() {
             if form.width() <= room {
                 return form;
             }
             shortest = Some(form);
         }
-        shortest.unwrap_or_else(|| self.clone())
+        shortest.unwrap_or(self)
     }
 
     /// The words of its key parts (what a reader must see).
@@ -120,8 +134,9 @@ impl<'a> Label<'a> {
 /// The label of an event: text with the reference it is about, styled.
 pub fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Label<'a> {
     let r = |kp_ref: &KeyPackageRef| (Part::Ref, ref_span(app, kp_ref, theme, theme.arrow));
-    let key = |s: String| (Part::Key, Span::raw(s));
-    let styled = |s: String, style: Style| (Part::Key, Span::styled(s, style));
+    // Fixed words are borrowed, not copied: every row of every frame makes its label.
+    let key = |s: Cow<'static, str>| (Part::Key, Span::raw(s));
+    let styled = |s: Cow<'static, str>, style: Style| (Part::Key, Span::styled(s, style));
     let context = |s: String| (Part::Context, Span::raw(s));
     let lr = |yes: bool| {
         (
@@ -129,7 +144,7 @@ pub fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Label<'a> {
             Span::styled(if yes { " LR" } else { "" }, theme.last_resort),
         )
     };
-    let error = |e: String| styled(e, theme.error);
+    let error = |e: String| styled(e.into(), theme.error);
     let parts = match &event.kind {
         EventKind::ClientRegistered { .. } => vec![key("register".into())],
         EventKind::KeyPackageGenerated {
@@ -176,11 +191,11 @@ pub fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Label<'a> {
             context(format!("{owner}: ")),
             error(e.to_string()),
         ],
-        EventKind::GroupCreated { group, .. } => vec![key(format!("create {group}"))],
+        EventKind::GroupCreated { group, .. } => vec![key(format!("create {group}").into())],
         EventKind::CommitSent { group, epoch, .. } => vec![
             key("Commit ".into()),
             context(format!("{group} ")),
-            key(format!("e{epoch}")),
+            key(format!("e{epoch}").into()),
         ],
         EventKind::WelcomeSent {
             group,
@@ -246,7 +261,8 @@ pub fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Label<'a> {
             vec![key(format!(
                 "clock +{}",
                 crate::domain::approximate(*offset)
-            ))]
+            )
+            .into())]
         }
         EventKind::KeyPackageSkipped { kp_ref, .. } => vec![key("skip ".into()), r(kp_ref)],
         EventKind::PrivateBundleDiscarded { kp_ref } => vec![
@@ -263,7 +279,7 @@ pub fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Label<'a> {
         EventKind::CommitProcessed { group, epoch } => vec![
             key("Commit ".into()),
             context(format!("{group} ")),
-            key(format!("→ e{epoch}")),
+            key(format!("→ e{epoch}").into()),
         ],
         EventKind::CommitFailed {
             group, error: e, ..
@@ -282,14 +298,14 @@ pub fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Label<'a> {
         EventKind::SelfUpdated { group, epoch, .. } => vec![
             key("update ".into()),
             context(format!("{group} ")),
-            key(format!("e{epoch}")),
+            key(format!("e{epoch}").into()),
         ],
-        EventKind::DsMisbehaved { action, .. } => vec![styled(action.clone(), theme.warn)],
+        EventKind::DsMisbehaved { action, .. } => vec![styled(action.clone().into(), theme.warn)],
         EventKind::CommandFailed {
             command, error: e, ..
-        } => vec![key(format!("✗ {command}: ")), error(e.to_string())],
+        } => vec![key(format!("✗ {command}: ").into()), error(e.to_string())],
         EventKind::ExpectPassed { expectation } => {
-            vec![styled(format!("✓ expect {expectation}"), theme.ok)]
+            vec![styled(format!("✓ expect {expectation}").into(), theme.ok)]
         }
         EventKind::ExpectFailed { expectation, .. } => {
             vec![error(format!("✗ expect {expectation}"))]
@@ -297,10 +313,12 @@ pub fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Label<'a> {
         // The DS's faults and policies.
         EventKind::DsFaultSet { fault, on, .. } => {
             let switch = if *on { "on" } else { "off" };
-            vec![styled(format!("fault {fault} {switch}"), theme.warn)]
+            vec![styled(format!("fault {fault} {switch}").into(), theme.warn)]
         }
-        EventKind::DsFaultActed { fault, .. } => vec![styled(format!("⚠ {fault}"), theme.warn)],
-        EventKind::DsReleased { .. } => vec![styled("release".to_string(), theme.warn)],
+        EventKind::DsFaultActed { fault, .. } => {
+            vec![styled(format!("⚠ {fault}").into(), theme.warn)]
+        }
+        EventKind::DsReleased { .. } => vec![styled("release".into(), theme.warn)],
         EventKind::KeyPackageRefused {
             kp_ref,
             owner,
@@ -318,20 +336,20 @@ pub fn label<'a>(app: &App, event: &'a Event, theme: &Theme) -> Label<'a> {
             per,
             value,
         } => match (limit, per, value) {
-            (Some(limit), Some(per), _) => vec![key(format!("{policy} {limit}/{per}"))],
-            (_, _, Some(value)) => vec![key(format!("{policy} {value}"))],
-            _ => vec![key(format!("{policy} off"))],
+            (Some(limit), Some(per), _) => vec![key(format!("{policy} {limit}/{per}").into())],
+            (_, _, Some(value)) => vec![key(format!("{policy} {value}").into())],
+            _ => vec![key(format!("{policy} off").into())],
         },
         EventKind::PoolSet { target, .. } => match target {
-            Some(target) => vec![key(format!("pool {target}"))],
+            Some(target) => vec![key(format!("pool {target}").into())],
             None => vec![key("pool off".into())],
         },
-        EventKind::PoolRefilled { generated, .. } => vec![key(format!("pool +{generated}"))],
+        EventKind::PoolRefilled { generated, .. } => vec![key(format!("pool +{generated}").into())],
         EventKind::KeyPackageExported { kp_ref, .. } => vec![key("export ".into()), r(kp_ref)],
         EventKind::WelcomeExported { group, .. } => {
             vec![key("export Welcome ".into()), context(group.clone())]
         }
-        EventKind::KeyPackageCrafted { change, .. } => vec![key(format!("craft {change}"))],
+        EventKind::KeyPackageCrafted { change, .. } => vec![key(format!("craft {change}").into())],
         EventKind::MailboxExported { client, files, .. } => vec![
             key("export mailbox ".into()),
             context(format!("{client} ({})", files.len())),
@@ -384,11 +402,14 @@ mod tests {
                 .map(|s| s.content.to_string())
                 .collect::<String>()
         };
-        assert_eq!(text(welcome.fit(100)), "Welcome study c155b158 (bad DS)");
-        assert_eq!(text(welcome.fit(22)), "Welcome study c155b158");
-        assert_eq!(text(welcome.fit(16)), "Welcome c155b158");
         assert_eq!(
-            text(welcome.fit(3)),
+            text(welcome.clone().fit(100)),
+            "Welcome study c155b158 (bad DS)"
+        );
+        assert_eq!(text(welcome.clone().fit(22)), "Welcome study c155b158");
+        assert_eq!(text(welcome.clone().fit(16)), "Welcome c155b158");
+        assert_eq!(
+            text(welcome.clone().fit(3)),
             "Welcome c155b158",
             "the shortest form"
         );
@@ -399,7 +420,7 @@ mod tests {
             (Part::Key, " deleted"),
             (Part::Context, " on purpose"),
         ]);
-        assert_eq!(text(bundle.fit(24)), "bundle 4ad96e3a deleted");
+        assert_eq!(text(bundle.clone().fit(24)), "bundle 4ad96e3a deleted");
         assert_eq!(bundle.key_words(), "bundle deleted");
     }
 
@@ -427,11 +448,14 @@ mod tests {
                 .collect::<String>()
         };
         assert_eq!(
-            text(rejected.fit(42)),
+            text(rejected.clone().fit(42)),
             "✗ KeyPackage fd621ea7 UnsupportedExtension"
         );
-        assert_eq!(text(rejected.fit(40)), "✗ KeyPackage UnsupportedExtension");
-        assert_eq!(text(rejected.fit(30)), "✗ UnsupportedExtension");
+        assert_eq!(
+            text(rejected.clone().fit(40)),
+            "✗ KeyPackage UnsupportedExtension"
+        );
+        assert_eq!(text(rejected.clone().fit(30)), "✗ UnsupportedExtension");
         assert_eq!(
             text(rejected.clone().without_cross().fit(25)),
             "UnsupportedExtension"
