@@ -5,6 +5,8 @@
 //! order it is asked; an answer to a question asked before the latest (the
 //! inspector has moved on since) is dropped.
 
+use std::cell::OnceCell;
+
 use super::panels::inspector::hex_view::HexView;
 use super::{App, Effect};
 use crate::domain::KeyPackageRef;
@@ -23,13 +25,24 @@ pub(super) struct Follow {
     inspection: Option<Inspection>,
     /// The followed key package's bundle and reference (teaching §4).
     bundle: Option<BundleDetails>,
-    /// Its bytes and fields, for the hex view.
-    hex: Option<HexView>,
+    /// The bytes the hex view reads, as they came.
+    hex_bytes: Option<HexBytes>,
+    /// Their fields, laid out when the hex view first asks: a lesson rebuilt
+    /// step by step inspects a Welcome at each step and shows none of them.
+    hex: OnceCell<Option<HexView>>,
     /// Inspections asked of the engine, and answered, since the lab started.
     asked: u64,
     answered: u64,
     /// The first answer that counts: the latest question's.
     counts_from: u64,
+}
+
+/// What the hex view shows the bytes of.
+#[derive(Debug, Clone)]
+enum HexBytes {
+    /// A Welcome in its `MLSMessage`.
+    Welcome(Vec<u8>),
+    KeyPackage(Vec<u8>),
 }
 
 impl Follow {
@@ -50,7 +63,19 @@ impl Follow {
     }
 
     pub(super) fn hex(&self) -> Option<&HexView> {
-        self.hex.as_ref()
+        self.hex
+            .get_or_init(|| match &self.hex_bytes {
+                Some(HexBytes::Welcome(bytes)) => HexView::of_welcome_message(bytes),
+                Some(HexBytes::KeyPackage(bytes)) => HexView::of_key_package(bytes),
+                None => None,
+            })
+            .as_ref()
+    }
+
+    /// The hex view is of `bytes` from now on.
+    fn set_hex(&mut self, bytes: Option<HexBytes>) {
+        self.hex_bytes = bytes;
+        self.hex = OnceCell::new();
     }
 
     /// An inspection is asked: only its answer counts.
@@ -96,7 +121,7 @@ impl Follow {
             .collect();
         self.followed = Some(kp_ref);
         self.bundle = None;
-        self.hex = None;
+        self.set_hex(None);
     }
 
     /// New events: those that mention the followed reference join its journey.
@@ -115,7 +140,7 @@ impl Follow {
     pub(super) fn set_inspection(&mut self, inspection: Inspection) -> bool {
         let welcome = match &inspection {
             Inspection::Welcome(details) => {
-                self.hex = HexView::of_welcome_message(&details.encoded);
+                self.set_hex(Some(HexBytes::Welcome(details.encoded.clone())));
                 true
             }
             Inspection::KeyPackage(_) | Inspection::Unavailable(_) => false,
@@ -130,7 +155,7 @@ impl Follow {
         if self.followed.as_ref() != Some(&bundle.kp_ref) {
             return;
         }
-        self.hex = HexView::of_key_package(&bundle.encoded);
+        self.set_hex(Some(HexBytes::KeyPackage(bundle.encoded.clone())));
         self.bundle = Some(bundle);
     }
 }
@@ -274,7 +299,7 @@ impl App {
         }
         if self.follow.set_inspection(inspection) {
             self.panels.inspector.reset_field();
-            self.panels.inspector.find_field(self.follow.hex());
+            self.panels.inspector.find_field(|| self.follow.hex());
         }
     }
 
@@ -284,6 +309,6 @@ impl App {
             return;
         }
         self.follow.set_bundle(bundle);
-        self.panels.inspector.find_field(self.follow.hex());
+        self.panels.inspector.find_field(|| self.follow.hex());
     }
 }

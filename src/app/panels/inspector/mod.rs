@@ -60,8 +60,12 @@ impl InspectorPanel {
     }
 
     /// Selects the wanted field among `hex`'s, if both are there.
-    pub(crate) fn find_field(&mut self, hex: Option<&HexView>) {
-        let (Some(wanted), Some(hex)) = (&self.wanted_field, hex) else {
+    pub(crate) fn find_field<'a>(&mut self, hex: impl FnOnce() -> Option<&'a HexView>) {
+        // The fields are laid out only when a field is wanted.
+        let Some(wanted) = &self.wanted_field else {
+            return;
+        };
+        let Some(hex) = hex() else {
             return;
         };
         let dotted = format!(".{wanted}");
