@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use mls_lab::command::Execute as _;
 use mls_lab::domain::KeyPackageRef;
-use mls_lab::engine::{Engine, EventKind, Outcome};
+use mls_lab::engine::{Engine, EventKind, Opener, Outcome};
 use mls_lab::runner::state_text;
 
 /// A line that must fail with `code`.
@@ -212,6 +212,24 @@ async fn members_outside_the_lab_are_not_waited_for() {
             .collect()
     };
     assert_eq!(outside(&view), ["remote ext=bob"]);
+    // The Welcome's entry for the external client is opened in its own stack;
+    // carol's by the bundle in her storage.
+    let sent = away
+        .events()
+        .iter()
+        .find(|e| e.kind.name() == "welcome_sent")
+        .expect("a Welcome")
+        .seq;
+    let details = away.welcome_details(sent).expect("the Welcome");
+    let opener = |owner: &str| {
+        details
+            .secrets
+            .iter()
+            .find(|s| s.owner.as_deref() == Some(owner))
+            .map(|s| s.opener)
+    };
+    assert_eq!(opener("remote"), Some(Opener::OtherStack));
+    assert_eq!(opener("carol"), Some(Opener::BundleInStorage));
     assert!(!view.groups[0].in_sync());
     refused(&mut away, "expect in-sync team", "ExpectationFailed").await;
     run(&mut away, "carol join").await;

@@ -250,6 +250,21 @@ fn bytes_in(value: &serde_json::Value) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
 
+    /// The reference matches only when the recomputation gives the stored one.
+    #[test]
+    fn a_recomputed_reference_matches_only_the_stored_one() {
+        let computation = |recomputed: [u8; 2], stored: [u8; 2]| RefComputation {
+            label: "MLS 1.0 KeyPackage Reference",
+            hash: "SHA-256".into(),
+            key_package_len: 0,
+            input_len: 0,
+            recomputed: KeyPackageRef::from_bytes(recomputed.to_vec()),
+            stored: KeyPackageRef::from_bytes(stored.to_vec()),
+        };
+        assert!(computation([1, 2], [1, 2]).matches());
+        assert!(!computation([1, 2], [1, 3]).matches());
+    }
+
     #[test]
     fn ref_hash_input_is_two_vectors_with_their_lengths() {
         let input = ref_hash_input("ab", &[1, 2, 3]).expect("encodes");

@@ -286,6 +286,16 @@ fn some(items: &[String]) -> String {
 mod tests {
     use super::*;
 
+    /// A reason names up to four items of its list, then how many more.
+    #[test]
+    fn a_long_list_is_named_by_its_first_four_and_a_count() {
+        let items = |n: usize| (1..=n).map(|i| format!("0x{i:04x}")).collect::<Vec<_>>();
+        assert_eq!(some(&items(1)), "0x0001");
+        assert_eq!(some(&items(4)), "0x0001, 0x0002, 0x0003, 0x0004");
+        assert_eq!(some(&items(6)), "0x0001, 0x0002, 0x0003, 0x0004 and 2 more");
+        assert_eq!(some(&[]), "");
+    }
+
     #[test]
     fn every_rule_is_listed_once_in_order_and_finds_itself() {
         for (i, rule) in RULES.iter().enumerate() {
