@@ -197,6 +197,15 @@ fn a_flipped_signature_byte_fails_that_signature_only() {
     assert_agrees_with_openmls(&report);
 }
 
+/// A basic credential's identity reads as its length and its text.
+#[test]
+fn a_basic_identity_reads_as_its_length_and_text() {
+    let report = report(&bare(&make(b"bob", |b| b)));
+    let identity = report.tree.find("identity").expect("identity");
+    assert_eq!(identity.value.as_deref(), Some("3 bytes \"bob\""));
+    assert_eq!(identity.text.as_deref(), Some("bob"));
+}
+
 /// Replaces the init key by the encryption key and signs the key package again
 /// with the owner's key, so only that rule is broken.
 #[test]

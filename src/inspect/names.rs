@@ -164,6 +164,17 @@ pub fn identity(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// A lifetime's seconds read with their UTC date.
+    #[test]
+    fn a_time_reads_with_its_utc_date() {
+        assert_eq!(time_meaning(0), domain::utc(0));
+        assert!(
+            time(86_400).starts_with("86400 = 1970-01-02"),
+            "{}",
+            time(86_400)
+        );
+    }
+
     #[test]
     fn numbers_read_with_their_registered_names() {
         assert_eq!(version(1), "1 (mls10)");

@@ -51,6 +51,12 @@ impl DirectoryEntry {
     pub fn valid_at(&self, now: u64) -> bool {
         self.not_before <= now && now < self.not_after
     }
+
+    /// Counted as available at `now`: a normal package (a last-resort one is
+    /// counted apart, RFC 9420 §16.8) that is valid then.
+    pub fn available_at(&self, now: u64) -> bool {
+        !self.last_resort && self.valid_at(now)
+    }
 }
 
 /// A package the DS removed because it expired (normal or last-resort).
@@ -171,4 +177,32 @@ pub struct FaultChange {
     pub released: Vec<String>,
     /// Turned off, `double-handout` withdrew the packages it had kept listed.
     pub withdrawn: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(last_resort: bool) -> DirectoryEntry {
+        DirectoryEntry {
+            kp_ref: KeyPackageRef::from_bytes(vec![1]),
+            bytes: Vec::new(),
+            ciphersuite: Suite::DEFAULT,
+            last_resort,
+            handouts: 0,
+            not_before: 10,
+            not_after: 20,
+        }
+    }
+
+    /// Valid from `not_before` up to, not including, `not_after`; available
+    /// only if it is also a normal package.
+    #[test]
+    fn a_normal_valid_package_is_available_and_a_last_resort_one_is_not() {
+        let normal = entry(false);
+        assert!(!normal.valid_at(9) && normal.valid_at(10) && normal.valid_at(19));
+        assert!(!normal.valid_at(20));
+        assert!(normal.available_at(15) && !normal.available_at(20));
+        assert!(entry(true).valid_at(15) && !entry(true).available_at(15));
+    }
 }

@@ -427,10 +427,7 @@ impl RemoteDs for HttpDs {
             let entries = self.directory(owner).await?;
             let now = crate::domain::LabClock::system_secs();
             Ok(DirectoryCounts {
-                available: entries
-                    .iter()
-                    .filter(|e| !e.last_resort && e.valid_at(now))
-                    .count() as u64,
+                available: entries.iter().filter(|e| e.available_at(now)).count() as u64,
                 claims: 0,
                 last_resort_reuses: 0,
                 last_resort: entries.iter().any(|e| e.last_resort),
