@@ -180,6 +180,9 @@ fn a_paused_feed_holds_still_and_counts_what_arrived_since() {
     room.apply(&registered("ben", "10.0.0.2"));
     room.apply(&registered("cy", "10.0.0.3"));
     assert_eq!(room.feed().shown().count(), 1);
+    // The line shown is the one from before the pause.
+    let shown: Vec<&str> = room.feed().shown().map(|l| l.text()).collect();
+    assert!(shown[0].contains("ana"), "{shown:?}");
     assert_eq!(room.feed().unseen(), 2);
     // The table does not pause: the room is as it is.
     assert_eq!(room.clients().len(), 3);

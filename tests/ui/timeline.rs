@@ -246,3 +246,23 @@ fn a_policy_row_names_the_limit_and_window_or_the_setting() {
         policy_rows[2]
     );
 }
+
+/// End on the timeline goes back to following the newest event: the rows a later
+/// line adds are picked as they come, not the row End first landed on.
+#[test]
+fn end_on_the_timeline_follows_the_newest_event_again() {
+    let mut lab = lab();
+    lab.run(&["alice generate 2"]);
+    lab.app.set_focus(Panel::Timeline);
+    lab.app.update(Msg::Action(Action::Up));
+    assert!(!lab.app.timeline_follows_newest(), "a row is picked");
+    lab.app.update(Msg::Action(Action::Bottom));
+    assert!(lab.app.timeline_follows_newest());
+    lab.run(&["bob generate"]);
+    assert!(lab.app.timeline_follows_newest());
+    assert_eq!(
+        lab.app.cursor(Panel::Timeline) + 1,
+        lab.app.visible_events(),
+        "the newest row"
+    );
+}
