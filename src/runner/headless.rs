@@ -337,6 +337,31 @@ mod tests {
 
     /// A run whose DS stops (a test hook ends its task) stops at that line with
     /// one failure that says so, instead of one `DsUnavailable` per line after.
+    /// A caption or a direction to the screen counts as a line run, though it
+    /// runs no command.
+    #[test]
+    fn captions_and_directions_count_as_lines_run() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let source = "say \"first\"\nclients alice\nshow why\nalice generate\n";
+        let mut out = Vec::new();
+        let outcome = runtime.block_on(async {
+            let mut engine = Engine::new();
+            run(
+                &mut engine,
+                Script::whole("x.mls", source.to_string()),
+                Format::Transcript,
+                &mut out,
+            )
+            .await
+        });
+        assert_eq!(outcome.report().map(|r| r.lines_run), Ok(4));
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("x.mls: 4 lines run"), "{text}");
+    }
+
     #[test]
     fn a_run_whose_ds_stops_ends_there_with_one_failure() {
         use crate::engine::guard::test_hooks::DS_DIES;

@@ -293,6 +293,20 @@ fn an_error_toast_does_not_hide_a_failed_expectation_note() {
     }
 }
 
+/// A failing check two steps in, with nothing run by hand, says only to go back:
+/// the lesson's own steps are not lines run by hand.
+#[test]
+fn a_lessons_own_steps_are_not_lines_run_by_hand() {
+    let source =
+        "# bob makes one\nbob generate\n# and one more\nbob generate\nexpect bob key-packages 3\n";
+    let mut lab = lesson_lab(source, Some("alice bob"));
+    steps(&mut lab, 2);
+    let note = lab.app.caption().and_then(|c| c.note).expect("a note");
+    assert!(note.contains("did not hold"), "{note}");
+    assert!(note.ends_with("Backspace goes back one step."), "{note}");
+    assert!(!note.contains("by hand"), "{note}");
+}
+
 /// In a lesson the status bar offers the focused panel's own keys: the
 /// inspector's hex view and zoom, which the clients panel does not have.
 #[test]
