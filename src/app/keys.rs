@@ -99,10 +99,7 @@ impl App {
             Action::PageUp => self.move_cursor(-(self.page() as i64)),
             Action::PageDown => self.move_cursor(self.page() as i64),
             Action::Top => self.move_cursor(i64::MIN / 2),
-            Action::Bottom if self.focus() == Panel::Timeline => {
-                self.panels.timeline.follow_newest();
-                self.follow_selection()
-            }
+            // On the timeline the last row is "follow the newest event".
             Action::Bottom => self.move_cursor(i64::MAX / 2),
             Action::Prompt => {
                 self.open_prompt("", None);
