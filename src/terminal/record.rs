@@ -311,6 +311,35 @@ mod tests {
         assert_eq!(data, ["\x1b[1;1Hab", "→", "100x30"]);
     }
 
+    /// Bytes that are not UTF-8 at all are replaced at once, not held as if cut:
+    /// what follows them is recorded in the next frame.
+    #[test]
+    fn bytes_that_are_not_utf8_are_replaced_and_the_recording_goes_on() {
+        let sink = Full {
+            room: usize::MAX,
+            taken: Vec::new(),
+        };
+        let cast = Cast::start(sink, Path::new("t.cast"), 80, 24).expect("header");
+        let (mut tee, handle) = Tee::new(Vec::new(), Some(cast));
+        tee.write_all(b"a\xffb").unwrap();
+        tee.flush().unwrap();
+        tee.write_all(b"c").unwrap();
+        tee.flush().unwrap();
+        let recorded = handle
+            .shared
+            .borrow()
+            .cast
+            .as_ref()
+            .map(|c| c.sink.taken.clone())
+            .unwrap_or_default();
+        let lines = lines(&recorded);
+        let data: Vec<&str> = lines[1..]
+            .iter()
+            .map(|l| l[2].as_str().unwrap_or(""))
+            .collect();
+        assert_eq!(data, ["a\u{fffd}b", "c"]);
+    }
+
     #[test]
     fn the_header_and_events_read_back() {
         let mut out = Vec::new();
