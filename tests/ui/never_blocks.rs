@@ -98,6 +98,13 @@ fn nothing_is_due_and_nothing_redraws_while_nothing_changes() {
     assert!(!lab.app.is_dirty(), "an unbound key changes nothing");
     lab.app.update(Msg::Tick(later + Duration::from_secs(1)));
     assert!(!lab.app.is_dirty(), "an idle tick changes nothing");
+    // Progress alone changes the screen (the header's bar): a frame is due.
+    lab.app.update(Msg::Report(Report::Progress {
+        label: "generate".into(),
+        done: 1,
+        total: 2,
+    }));
+    assert!(lab.app.is_dirty(), "progress redraws");
 }
 
 #[test]
