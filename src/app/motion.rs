@@ -232,6 +232,20 @@ impl Motion {
 mod tests {
     use super::*;
 
+    /// At most `MAX_FLIGHTS` messages wait to travel: a burst lands its oldest
+    /// at once, and the newest are the ones still to move.
+    #[test]
+    fn a_burst_keeps_only_the_newest_flights_waiting() {
+        let t0 = Instant::now();
+        let mut m = Motion::new(t0, Duration::from_millis(400));
+        for seq in 1..=10 {
+            m.launch(seq);
+        }
+        m.settle_flights();
+        assert_eq!(m.first_waiting(), Some(10 - MAX_FLIGHTS as u64 + 1));
+        assert_eq!(m.flight().map(|f| f.seq), Some(5));
+    }
+
     #[test]
     fn flashes_and_toasts_expire_and_idle_has_no_deadline() {
         let t0 = Instant::now();
