@@ -227,6 +227,19 @@ fn rank(kind: &EventKind) -> Option<u8> {
 mod tests {
     use super::*;
 
+    /// The introduction is taken off a caption only when it starts with the
+    /// title; any other caption is left whole.
+    #[test]
+    fn a_caption_without_the_title_keeps_every_line() {
+        let lines = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut caption = lines(&["bob builds one.", "", "then more"]);
+        assert!(split_intro("Title", &mut caption).is_empty());
+        assert_eq!(caption, lines(&["bob builds one.", "", "then more"]));
+        let mut caption = lines(&["Title", "what it is", "", "bob builds one."]);
+        assert_eq!(split_intro("Title", &mut caption), lines(&["what it is"]));
+        assert_eq!(caption, lines(&["bob builds one."]));
+    }
+
     #[test]
     fn a_step_is_a_command_with_its_comment_and_the_checks_after_it() {
         let source = "# Title line.\n\n# bob builds one.\nbob generate\nexpect bob key-packages 1\n\n# and publishes it\n# with a second line\nbob publish --all # trailing\n# the DS has it\nexpect ds bob available 1\nclock\n";

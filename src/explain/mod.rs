@@ -279,6 +279,9 @@ mod tests {
         assert_eq!(near, Ok("KeyPackageRef"));
         let near = lookup("last-resrt").unwrap_err();
         assert_eq!(near.suggestions.first(), Some(&"last-resort"), "{near}");
+        // A concept's other name, misspelled, suggests the concept.
+        let near = lookup("private bundel").unwrap_err();
+        assert_eq!(near.suggestions.first(), Some(&"bundle"), "{near}");
     }
 
     #[test]
