@@ -277,14 +277,34 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn a_frame_is_one_output_event_and_cut_utf8_waits_for_the_next() {
+    /// A terminal with a recording that can take everything.
+    fn recorded_tee() -> (Tee<Vec<u8>, Full>, RecordHandle<Full>) {
         let sink = Full {
             room: usize::MAX,
             taken: Vec::new(),
         };
         let cast = Cast::start(sink, Path::new("t.cast"), 80, 24).expect("header");
-        let (mut tee, handle) = Tee::new(Vec::new(), Some(cast));
+        Tee::new(Vec::new(), Some(cast))
+    }
+
+    /// The data of each event recorded so far, after the header.
+    fn recorded_data(handle: &RecordHandle<Full>) -> Vec<String> {
+        let recorded = handle
+            .shared
+            .borrow()
+            .cast
+            .as_ref()
+            .map(|c| c.sink.taken.clone())
+            .unwrap_or_default();
+        lines(&recorded)[1..]
+            .iter()
+            .map(|l| l[2].as_str().unwrap_or("").to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_frame_is_one_output_event_and_cut_utf8_waits_for_the_next() {
+        let (mut tee, handle) = recorded_tee();
         let arrow = "→".as_bytes();
         tee.write_all(b"\x1b[1;1Hab").unwrap();
         tee.write_all(&arrow[..1]).unwrap();
@@ -293,21 +313,10 @@ mod tests {
         tee.flush().unwrap();
         handle.resize(100, 30);
         assert!(handle.recording());
-        let recorded = handle
-            .shared
-            .borrow()
-            .cast
-            .as_ref()
-            .map(|c| c.sink.taken.clone())
-            .unwrap_or_default();
+        let data = recorded_data(&handle);
         assert!(handle.finish().is_none());
         assert!(!handle.recording());
         assert_eq!(tee.terminal, [b"\x1b[1;1Hab".as_slice(), arrow].concat());
-        let lines = lines(&recorded);
-        let data: Vec<&str> = lines[1..]
-            .iter()
-            .map(|l| l[2].as_str().unwrap_or(""))
-            .collect();
         assert_eq!(data, ["\x1b[1;1Hab", "→", "100x30"]);
     }
 
@@ -315,29 +324,12 @@ mod tests {
     /// what follows them is recorded in the next frame.
     #[test]
     fn bytes_that_are_not_utf8_are_replaced_and_the_recording_goes_on() {
-        let sink = Full {
-            room: usize::MAX,
-            taken: Vec::new(),
-        };
-        let cast = Cast::start(sink, Path::new("t.cast"), 80, 24).expect("header");
-        let (mut tee, handle) = Tee::new(Vec::new(), Some(cast));
+        let (mut tee, handle) = recorded_tee();
         tee.write_all(b"a\xffb").unwrap();
         tee.flush().unwrap();
         tee.write_all(b"c").unwrap();
         tee.flush().unwrap();
-        let recorded = handle
-            .shared
-            .borrow()
-            .cast
-            .as_ref()
-            .map(|c| c.sink.taken.clone())
-            .unwrap_or_default();
-        let lines = lines(&recorded);
-        let data: Vec<&str> = lines[1..]
-            .iter()
-            .map(|l| l[2].as_str().unwrap_or(""))
-            .collect();
-        assert_eq!(data, ["a\u{fffd}b", "c"]);
+        assert_eq!(recorded_data(&handle), ["a\u{fffd}b", "c"]);
     }
 
     #[test]
