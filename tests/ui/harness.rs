@@ -155,17 +155,21 @@ pub fn random_values(app: &App) -> Vec<String> {
 
 /// `screen` with every reference (and key, authenticator, timestamp) replaced by
 /// `#`s: a run of 4 or more hex digits that starts or ends one of `values` (long
-/// keys are shown as `start…end`). Counts,
-/// sizes and everything else stay as drawn, so a snapshot checks them.
+/// keys are shown as `start…end`). A run shorter than 8 is matched only against
+/// values with a hex letter: a timestamp (decimal, new on every run) may end in
+/// any four digits, such as the 9420 of "RFC 9420". Counts, sizes and
+/// everything else stay as drawn, so a snapshot checks them.
 pub fn mask(screen: &str, values: &[String]) -> String {
     let is_hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
+    let has_letter = |v: &String| v.chars().any(|c| c.is_ascii_lowercase());
     let mut out = String::new();
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
         let random = run.len() >= 4
-            && values
-                .iter()
-                .any(|v| v.starts_with(run.as_str()) || v.ends_with(run.as_str()));
+            && values.iter().any(|v| {
+                (run.len() >= 8 || has_letter(v))
+                    && (v.starts_with(run.as_str()) || v.ends_with(run.as_str()))
+            });
         if random {
             out.push_str(&"#".repeat(run.len()));
         } else {
@@ -200,6 +204,10 @@ fn masking_hides_references_and_keeps_counts() {
         mask(screen, &values),
         "bob ######## published  12  100 306B │####│ 3fa"
     );
+    // A timestamp is masked whole, but its last digits elsewhere are text.
+    let values = vec!["1765119420".to_string()];
+    let screen = "at 1765119420, RFC 9420";
+    assert_eq!(mask(screen, &values), "at ##########, RFC 9420");
 }
 
 /// Cells whose symbol run spells `needle` (a short reference) and all carry `style_check`.
